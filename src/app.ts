@@ -1,0 +1,62 @@
+/**
+ * Builds the Chronos Express app from its dependencies. It does not listen: `server.ts` does,
+ * and tests build it with their own dependencies.
+ */
+import express, { type Express } from 'express';
+import type { Store } from 'express-session';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { Sequelize } from 'sequelize';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import type { Models } from './models/init-models.ts';
+import { requestLogger } from './middleware/request-logger.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { jsonErrorHandler, notFound, pageErrorHandler } from './middleware/error-handlers.ts';
+import { createSessionMiddleware } from './sessions/session-middleware.ts';
+import { enforceAbsoluteLifetime } from './sessions/session-lifecycle.ts';
+import { layoutEngine } from './views/layout-engine.ts';
+import { createReadinessService } from './services/readiness-service.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { pageRoutes } from './routes/page-routes.ts';
+import './sessions/session-data.ts';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  sequelize: Sequelize;
+  models: Models;
+  sessionStore: Store;
+  redis: Redis | undefined;
+}
+
+const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.isProduction) app.set('trust proxy', 1);
+  app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: config.isProduction }));
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.locals.appName = 'Chronos';
+
+  app.use(requestLogger(logger));
+  app.use(securityHeaders({ isProduction: config.isProduction }));
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
+  app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(createSessionMiddleware(config, deps.sessionStore));
+  app.use(enforceAbsoluteLifetime());
+
+  app.use(pageRoutes());
+
+  app.use(notFound);
+  app.use('/api', jsonErrorHandler(logger));
+  app.use(pageErrorHandler(logger));
+  return app;
+}

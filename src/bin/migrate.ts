@@ -1,0 +1,42 @@
+/** `npm run migrate -- up|down|status`: applies, reverts (one step) or lists the migrations. */
+import { getConfig, ConfigError } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { buildRuntime } from '../runtime.ts';
+import { createMigrator } from '../db/migrator.ts';
+
+const USAGE = 'usage: npm run migrate -- up | down | status';
+
+async function main(command: string | undefined): Promise<number> {
+  if (command !== 'up' && command !== 'down' && command !== 'status') {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const config = getConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const runtime = await buildRuntime(config, logger, { migrate: false });
+  try {
+    const migrator = createMigrator(runtime.deps.sequelize, logger);
+    if (command === 'up') {
+      const applied = await migrator.up();
+      process.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'nothing to apply\n');
+    } else if (command === 'down') {
+      const reverted = await migrator.down();
+      process.stdout.write(reverted.length ? reverted.map((m) => `reverted ${m.name}\n`).join('') : 'nothing to revert\n');
+    } else {
+      for (const m of await migrator.executed()) process.stdout.write(`up      ${m.name}\n`);
+      for (const m of await migrator.pending()) process.stdout.write(`pending ${m.name}\n`);
+    }
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+main(process.argv[2]).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) for (const p of error.problems) process.stderr.write(`config error: ${p}\n`);
+    else process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

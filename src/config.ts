@@ -1,0 +1,229 @@
+/**
+ * The one place that reads the environment. `loadConfig` parses it with zod, applies the
+ * development defaults of SPEC §3 (secrets generated once under `var/`), refuses production
+ * settings that are missing or malformed (every problem named at once) and freezes the result.
+ */
+import { z } from 'zod';
+import { loadLocalSecrets } from './config-local-secrets.ts';
+import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
+
+export type Tier = 'free' | 'basic' | 'pro' | 'enterprise';
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  port: number;
+  appUrl: string;
+  varDir: string;
+  logLevel: string;
+  sessionSecrets: string[];
+  sessionMaxAgeDays: number;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  whop: {
+    sandbox: boolean;
+    apiBase: string;
+    oauthIssuer: string;
+    apiKey: string;
+    clientId: string;
+    clientSecret: string;
+    companyId: string;
+    webhookSecrets: string[];
+    tokenEncryptionKeys: EncryptionKey[];
+    tierProducts: Record<string, Tier>;
+    checkoutUrls: Partial<Record<Tier, string>>;
+  };
+  adminWhopUserIds: string[];
+  sandboxPort: number;
+  sandboxOrigin: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  rateLimits: { authPerMinute: number; apiPerMinute: number };
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SANDBOX_CLIENT_ID = 'app_chronos_sandbox';
+const SANDBOX_COMPANY_ID = 'biz_chronos';
+const SANDBOX_TIER_PRODUCTS = { prod_basic: 'basic', prod_pro: 'pro', prod_enterprise: 'enterprise' } as const;
+
+const tierSchema = z.enum(['free', 'basic', 'pro', 'enterprise']);
+const flag = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const jsonRecord = <T extends z.ZodType>(value: T) =>
+  z.string().transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+      return z.NEVER;
+    }
+  }).pipe(z.record(z.string(), value));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.optional(),
+  APP_URL: z.url().optional(),
+  VAR_DIR: z.string().min(1).default('var'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SESSION_SECRET: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)).optional(),
+  SESSION_MAX_AGE_DAYS: positiveInt.default(90),
+  DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL').optional(),
+  REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// or rediss:// URL').optional(),
+  WHOP_SANDBOX: flag.optional(),
+  WHOP_API_BASE: z.url().optional(),
+  WHOP_OAUTH_ISSUER: z.url().optional(),
+  WHOP_API_KEY: z.string().min(1).optional(),
+  WHOP_CLIENT_ID: z.string().min(1).optional(),
+  WHOP_CLIENT_SECRET: z.string().min(1).optional(),
+  WHOP_COMPANY_ID: z.string().regex(/^biz_\w+$/, 'must be a Whop company id (biz_…)').optional(),
+  WHOP_WEBHOOK_SECRET: list.pipe(z.array(z.string().min(8)).min(1)).optional(),
+  WHOP_TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
+  WHOP_TIER_PRODUCTS: jsonRecord(tierSchema).optional(),
+  WHOP_CHECKOUT_URLS: jsonRecord(z.url()).pipe(z.partialRecord(tierSchema, z.url())).optional(),
+  ADMIN_WHOP_USER_IDS: list.optional(),
+  SANDBOX_PORT: port.default(4010),
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+});
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+const REQUIRED_IN_PRODUCTION = [
+  'PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID',
+  'WHOP_CLIENT_SECRET', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY',
+  'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM',
+] as const satisfies readonly (keyof ParsedEnv)[];
+
+/** Empty strings count as unset, as most platforms cannot tell the two apart. */
+function withoutEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+}
+
+function productionProblems(env: ParsedEnv): string[] {
+  const problems = REQUIRED_IN_PRODUCTION.filter((name) => env[name] === undefined).map((name) => `${name} is required in production`);
+  if (env.APP_URL && !env.APP_URL.startsWith('https://')) problems.push('APP_URL must be an https:// URL in production');
+  if (env.WHOP_SANDBOX === true) problems.push('WHOP_SANDBOX must be off in production');
+  return problems;
+}
+
+export function loadConfig(rawEnv: Env): Readonly<Config> {
+  const result = envSchema.safeParse(withoutEmpty(rawEnv));
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const env = result.data;
+  const isProduction = env.NODE_ENV === 'production';
+  const problems = isProduction ? productionProblems(env) : [];
+  let tokenEncryptionKeys: EncryptionKey[] = [];
+  if (env.WHOP_TOKEN_ENCRYPTION_KEY) {
+    try {
+      tokenEncryptionKeys = parseEncryptionKeys(env.WHOP_TOKEN_ENCRYPTION_KEY);
+    } catch (error) {
+      problems.push(`WHOP_TOKEN_ENCRYPTION_KEY: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(isProduction ? productionConfig(env, tokenEncryptionKeys) : developmentConfig(env, tokenEncryptionKeys));
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('unreachable: checked by productionProblems');
+  return value;
+}
+
+function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): Config {
+  return {
+    ...common(env),
+    port: required(env.PORT),
+    appUrl: required(env.APP_URL).replace(/\/$/, ''),
+    sessionSecrets: required(env.SESSION_SECRET),
+    whop: {
+      sandbox: false,
+      apiBase: env.WHOP_API_BASE ?? 'https://api.whop.com/api/v1',
+      oauthIssuer: env.WHOP_OAUTH_ISSUER ?? 'https://api.whop.com',
+      apiKey: required(env.WHOP_API_KEY),
+      clientId: required(env.WHOP_CLIENT_ID),
+      clientSecret: required(env.WHOP_CLIENT_SECRET),
+      companyId: required(env.WHOP_COMPANY_ID),
+      webhookSecrets: required(env.WHOP_WEBHOOK_SECRET),
+      tokenEncryptionKeys,
+      tierProducts: required(env.WHOP_TIER_PRODUCTS),
+      checkoutUrls: env.WHOP_CHECKOUT_URLS ?? {},
+    },
+    adminWhopUserIds: required(env.ADMIN_WHOP_USER_IDS),
+    smtpUrl: required(env.SMTP_URL),
+    mailFrom: required(env.MAIL_FROM),
+  };
+}
+
+function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): Config {
+  const port = env.PORT ?? 3000;
+  const appUrl = (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const sandboxOrigin = `http://localhost:${env.SANDBOX_PORT}`;
+  const local = loadLocalSecrets(env.VAR_DIR);
+  return {
+    ...common(env),
+    port,
+    appUrl,
+    sessionSecrets: env.SESSION_SECRET ?? [local.sessionSecret],
+    whop: {
+      sandbox: env.WHOP_SANDBOX ?? env.WHOP_API_KEY === undefined,
+      apiBase: env.WHOP_API_BASE ?? `${sandboxOrigin}/api/v1`,
+      oauthIssuer: env.WHOP_OAUTH_ISSUER ?? sandboxOrigin,
+      apiKey: env.WHOP_API_KEY ?? local.sandboxApiKey,
+      clientId: env.WHOP_CLIENT_ID ?? SANDBOX_CLIENT_ID,
+      clientSecret: env.WHOP_CLIENT_SECRET ?? local.sandboxClientSecret,
+      companyId: env.WHOP_COMPANY_ID ?? SANDBOX_COMPANY_ID,
+      webhookSecrets: env.WHOP_WEBHOOK_SECRET ?? [local.sandboxWebhookSecret],
+      tokenEncryptionKeys: tokenEncryptionKeys.length > 0 ? tokenEncryptionKeys : parseEncryptionKeys(local.tokenEncryptionKey),
+      tierProducts: env.WHOP_TIER_PRODUCTS ?? { ...SANDBOX_TIER_PRODUCTS },
+      checkoutUrls: env.WHOP_CHECKOUT_URLS ?? sandboxCheckoutUrls(sandboxOrigin),
+    },
+    adminWhopUserIds: env.ADMIN_WHOP_USER_IDS ?? ['user_admin'],
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? 'Chronos <no-reply@chronos.localhost>',
+  };
+}
+
+function sandboxCheckoutUrls(sandboxOrigin: string): Partial<Record<Tier, string>> {
+  const urls: Partial<Record<Tier, string>> = {};
+  for (const [productId, tier] of Object.entries(SANDBOX_TIER_PRODUCTS)) urls[tier] = `${sandboxOrigin}/sandbox/checkout/${productId}`;
+  return urls;
+}
+
+function common(env: ParsedEnv) {
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    varDir: env.VAR_DIR,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    sandboxPort: env.SANDBOX_PORT,
+    sandboxOrigin: `http://localhost:${env.SANDBOX_PORT}`,
+    smtpUrl: env.SMTP_URL,
+    rateLimits: { authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE, apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE },
+  };
+}
+
+let processConfig: Readonly<Config> | undefined;
+
+/** The configuration of this process, parsed from `process.env` on first use. */
+export function getConfig(): Readonly<Config> {
+  processConfig ??= loadConfig(process.env);
+  return processConfig;
+}

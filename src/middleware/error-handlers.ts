@@ -1,0 +1,79 @@
+/**
+ * One error handler per surface: bare status for the webhook route, JSON for `/api`, an HTML
+ * page for everything else. Users see a short message; the log gets the request id and stack.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+
+interface Described {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Maps any thrown value to what may be shown. Body-parser errors carry `status`/`type`. */
+function describe(error: unknown): Described {
+  if (error instanceof ValidationError) return { status: 400, code: error.code, message: error.message, details: error.details };
+  if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message };
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const tooLarge = status === 413;
+    return { status, code: tooLarge ? 'payload_too_large' : 'invalid_request', message: tooLarge ? 'The request is too large.' : 'The request could not be read.' };
+  }
+  return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+}
+
+function logError(logger: Logger, req: Request, error: unknown, described: Described): void {
+  const log = (req as Request & { log?: Logger }).log ?? logger;
+  if (described.status >= 500) log.error({ err: error, reqId: req.id }, 'request failed');
+  else log.debug({ reqId: req.id, code: described.code }, 'request refused');
+}
+
+function setRetryAfter(res: Parameters<ErrorRequestHandler>[2], error: unknown): void {
+  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+}
+
+export function bareStatusErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const described = describe(error);
+    logError(logger, req, error, described);
+    setRetryAfter(res, error);
+    res.status(described.status).end();
+  };
+}
+
+export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const described = describe(error);
+    logError(logger, req, error, described);
+    setRetryAfter(res, error);
+    const body: Record<string, unknown> = { error: described.code, message: described.message };
+    if (described.details !== undefined) body.details = described.details;
+    res.status(described.status).json(body);
+  };
+}
+
+export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const described = describe(error);
+    logError(logger, req, error, described);
+    setRetryAfter(res, error);
+    res.status(described.status).render('pages/error', { title: titleFor(described.status), status: described.status, message: described.message, requestId: req.id });
+  };
+}
+
+function titleFor(status: number): string {
+  if (status === 404) return 'Page not found';
+  if (status === 403) return 'Not allowed';
+  if (status === 429) return 'Too many requests';
+  if (status === 503) return 'Temporarily unavailable';
+  return status >= 500 ? 'Something went wrong' : 'Bad request';
+}
+
+export const notFound: RequestHandler = () => {
+  throw new NotFoundError('We could not find that page.');
+};

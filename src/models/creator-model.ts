@@ -1,0 +1,38 @@
+import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import type { Tier } from '../config.ts';
+import type { User } from './user-model.ts';
+
+export const BILLING_STATUSES = ['ok', 'past_due'] as const;
+export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+export class Creator extends Model<InferAttributes<Creator>, InferCreationAttributes<Creator>> {
+  declare id: CreationOptional<number>;
+  declare whopCompanyId: string;
+  declare companyName: string | null;
+  declare ownerUserId: ForeignKey<User['id']>;
+  declare tier: CreationOptional<Tier>;
+  declare tierSourceMembershipId: string | null;
+  declare tierUpdatedAt: Date | null;
+  declare billingStatus: CreationOptional<BillingStatus>;
+  declare gracePeriodEndsAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): typeof Creator {
+    return Creator.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        whopCompanyId: { type: DataTypes.TEXT, allowNull: false, unique: true },
+        companyName: { type: DataTypes.TEXT, allowNull: true },
+        tier: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'free' },
+        tierSourceMembershipId: { type: DataTypes.TEXT, allowNull: true },
+        tierUpdatedAt: { type: DataTypes.DATE, allowNull: true },
+        billingStatus: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'ok' },
+        gracePeriodEndsAt: { type: DataTypes.DATE, allowNull: true },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'creators', underscored: true },
+    );
+  }
+}

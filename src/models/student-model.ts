@@ -1,0 +1,37 @@
+import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import type { Creator } from './creator-model.ts';
+
+export const STUDENT_STATUSES = ['active', 'over_limit', 'inactive', 'archived'] as const;
+export type StudentStatus = (typeof STUDENT_STATUSES)[number];
+
+export class Student extends Model<InferAttributes<Student>, InferCreationAttributes<Student>> {
+  declare id: CreationOptional<number>;
+  declare creatorId: ForeignKey<Creator['id']>;
+  declare whopUserId: string;
+  declare whopMembershipId: string | null;
+  declare whopProductId: string | null;
+  declare status: StudentStatus;
+  declare membershipStatus: string | null;
+  declare membershipUpdatedAt: Date | null;
+  declare joinedAt: CreationOptional<Date>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): typeof Student {
+    return Student.init(
+      {
+        id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+        whopUserId: { type: DataTypes.TEXT, allowNull: false },
+        whopMembershipId: { type: DataTypes.TEXT, allowNull: true },
+        whopProductId: { type: DataTypes.TEXT, allowNull: true },
+        status: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [STUDENT_STATUSES] } },
+        membershipStatus: { type: DataTypes.TEXT, allowNull: true },
+        membershipUpdatedAt: { type: DataTypes.DATE, allowNull: true },
+        joinedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'students', underscored: true },
+    );
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The composition root: builds the real dependencies from the configuration (database —
+ * embedded when `DATABASE_URL` is unset —, Redis when configured, session store, models)
+ * and knows how to close them again, in order.
+ */
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import type { AppDeps } from './app.ts';
+import { createSequelize } from './db/database.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
+import { createMigrator } from './db/migrator.ts';
+import { createRedisClient, waitForRedis } from './db/redis-client.ts';
+import { initModels } from './models/init-models.ts';
+import { createSessionStore } from './sessions/session-store-factory.ts';
+import { MemorySessionStore } from './sessions/memory-session-store.ts';
+
+export interface Runtime {
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Run pending migrations before returning (development and tests; production runs them in `release`). */
+  migrate: boolean;
+  /** Embedded database folder; defaults to `<varDir>/pgdata`. `null` keeps it in memory. */
+  embeddedDataDir?: string | null;
+  /** Use this database URL instead of the configured one (tests make their own database). */
+  databaseUrl?: string;
+}
+
+export async function buildRuntime(config: Readonly<Config>, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while closing');
+      }
+    }
+  };
+  try {
+    let databaseUrl = options.databaseUrl ?? config.databaseUrl;
+    if (!databaseUrl) {
+      const dataDir = options.embeddedDataDir === null ? undefined : (options.embeddedDataDir ?? join(config.varDir, 'pgdata'));
+      const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir, logger });
+      closers.push(() => embedded.close());
+      databaseUrl = embedded.url;
+    }
+    const sequelize = createSequelize(databaseUrl, logger);
+    closers.push(() => sequelize.close());
+    await sequelize.authenticate();
+    if (options.migrate) await createMigrator(sequelize, logger).up();
+    const models = initModels(sequelize);
+
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      const client = createRedisClient(config.redisUrl, logger);
+      closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
+      await waitForRedis(client);
+      redis = client;
+    }
+    const sessionStore = createSessionStore({ redis, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
+    if (sessionStore instanceof MemorySessionStore) closers.push(async () => sessionStore.close());
+
+    return { deps: { config, logger, sequelize, models, sessionStore, redis }, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The web process: reads the configuration, builds the runtime, listens, and shuts down
+ * gracefully on SIGTERM/SIGINT (stop accepting, let in-flight requests finish, then close the
+ * database pool, Redis and the embedded database).
+ */
+import type { Server } from 'node:http';
+import { getConfig, ConfigError } from './config.ts';
+import { createLogger } from './logger.ts';
+import { buildRuntime } from './runtime.ts';
+import { createApp } from './app.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const started = Date.now();
+  const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction });
+  const server = await listen(createApp(runtime.deps), config.port);
+  server.keepAliveTimeout = 65_000;
+  logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: config.whop.sandbox }, 'chronos listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    forced.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(forced);
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+  } else {
+    process.stderr.write(`chronos failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+/**
+ * An Express view engine that renders a page, then renders `views/layout.ejs` around it
+ * (the page's HTML arrives as `body`). Pages can opt out with `layout: false`.
+ */
+import ejs from 'ejs';
+import { join } from 'node:path';
+
+type RenderCallback = (error: Error | null, html?: string) => void;
+
+export function layoutEngine(viewsDir: string, options: { cache: boolean }) {
+  const layoutPath = join(viewsDir, 'layout.ejs');
+  return (filePath: string, locals: object, callback: RenderCallback): void => {
+    const data = locals as Record<string, unknown>;
+    ejs.renderFile(filePath, data, { cache: options.cache, filename: filePath }, (pageError, body) => {
+      if (pageError) return callback(pageError);
+      if (data.layout === false) return callback(null, body);
+      ejs.renderFile(layoutPath, { ...data, body }, { cache: options.cache, filename: layoutPath }, (layoutError, html) =>
+        layoutError ? callback(layoutError) : callback(null, html),
+      );
+    });
+  };
+}
