@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/support/test-env.ts', 'scripts/**'],
+    files: ['src/config.ts', 'test/support/test-env.ts', 'scripts/**', 'test/e2e/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -31,7 +31,7 @@ export function loadLocalSecrets(varDir: string): LocalSecrets {
   try {
     stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const secrets = { ...generate(), ...stored };
   if (Object.keys(stored).length === Object.keys(secrets).length) return secrets;

@@ -21,6 +21,8 @@ export interface Config {
   sessionMaxAgeDays: number;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key Chronos writes (sessions, caches, rate limits, locks). */
+  redisPrefix: string;
   whop: {
     sandbox: boolean;
     apiBase: string;
@@ -79,6 +81,7 @@ const envSchema = z.object({
   SESSION_SECRET: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)).optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.default(90),
   DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL').optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and . : _ - only').default('chronos:'),
   REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// or rediss:// URL').optional(),
   WHOP_SANDBOX: flag.optional(),
   WHOP_API_BASE: z.url().optional(),
@@ -213,6 +216,7 @@ function common(env: ParsedEnv) {
     sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     sandboxPort: env.SANDBOX_PORT,
     sandboxOrigin: `http://localhost:${env.SANDBOX_PORT}`,
     smtpUrl: env.SMTP_URL,

@@ -62,7 +62,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
       await waitForRedis(client);
       redis = client;
     }
-    const sessionStore = createSessionStore({ redis, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
+    const sessionStore = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
     if (sessionStore instanceof MemorySessionStore) closers.push(async () => sessionStore.close());
 
     return { deps: { config, logger, sequelize, models, sessionStore, redis }, close };

@@ -40,7 +40,7 @@ function takeLock(dataDir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number(readFileSync(lockFile, 'utf8'));
     if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
-      throw new Error(`the embedded database in ${dataDir} is in use by process ${holder}; stop it or set DATABASE_URL`);
+      throw new Error(`the embedded database in ${dataDir} is in use by process ${holder}; stop it or set DATABASE_URL`, { cause: error });
     }
     writeFileSync(lockFile, String(process.pid));
   }

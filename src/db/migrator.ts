@@ -28,6 +28,7 @@ export function createMigrator(sequelize: Sequelize, logger: Logger): Umzug<Migr
   return new Umzug<MigrationContext>({
     migrations: migrationFiles().map(({ name, path }) => ({
       name,
+      path,
       up: async (params) => ((await import(pathToFileURL(path).href)) as MigrationModule).up(params),
       down: async (params) => ((await import(pathToFileURL(path).href)) as MigrationModule).down(params),
     })),

@@ -4,9 +4,7 @@ import { RedisStore } from 'connect-redis';
 import type { Redis } from 'ioredis';
 import { MemorySessionStore } from './memory-session-store.ts';
 
-export const SESSION_KEY_PREFIX = 'chronos:sess:';
-
-export function createSessionStore(options: { redis: Redis | undefined; ttlSeconds: number }): Store {
-  if (options.redis) return new RedisStore({ client: options.redis, prefix: SESSION_KEY_PREFIX, ttl: options.ttlSeconds });
+export function createSessionStore(options: { redis: Redis | undefined; redisPrefix: string; ttlSeconds: number }): Store {
+  if (options.redis) return new RedisStore({ client: options.redis, prefix: `${options.redisPrefix}sess:`, ttl: options.ttlSeconds });
   return new MemorySessionStore({ defaultTtlMs: options.ttlSeconds * 1000 });
 }

@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Env } from '../src/config.ts';
+
+const KEY_A = 'a'.repeat(64);
+const KEY_B = 'b'.repeat(64);
+
+function tempVar(): string {
+  return mkdtempSync(join(tmpdir(), 'chronos-config-'));
+}
+
+const completeProduction: Env = {
+  NODE_ENV: 'production',
+  PORT: '8080',
+  APP_URL: 'https://chronos.example.com',
+  SESSION_SECRET: 's'.repeat(40),
+  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos',
+  REDIS_URL: 'rediss://cache.example.com:6380',
+  WHOP_API_KEY: 'apik_live',
+  WHOP_CLIENT_ID: 'app_live',
+  WHOP_CLIENT_SECRET: 'secret_live',
+  WHOP_COMPANY_ID: 'biz_live',
+  WHOP_WEBHOOK_SECRET: 'ws_live_secret_value',
+  WHOP_TOKEN_ENCRYPTION_KEY: KEY_A,
+  WHOP_TIER_PRODUCTS: '{"prod_b":"basic","prod_p":"pro"}',
+  ADMIN_WHOP_USER_IDS: 'user_ops1, user_ops2',
+  SMTP_URL: 'smtp://mail.example.com:587',
+  MAIL_FROM: 'Chronos <hi@chronos.example.com>',
+};
+
+function problemsOf(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  expect.fail('expected a ConfigError');
+}
+
+describe('config', () => {
+  describe('outside production', () => {
+    it('runs on the embedded defaults with the sandbox on and secrets kept under var/', () => {
+      const varDir = tempVar();
+      const config = loadConfig({ VAR_DIR: varDir });
+      expect(config.port).to.equal(3000);
+      expect(config.appUrl).to.equal('http://localhost:3000');
+      expect(config.databaseUrl).to.equal(undefined);
+      expect(config.redisUrl).to.equal(undefined);
+      expect(config.whop.sandbox).to.equal(true);
+      expect(config.whop.apiBase).to.equal('http://localhost:4010/api/v1');
+      expect(config.whop.oauthIssuer).to.equal('http://localhost:4010');
+      expect(config.whop.companyId).to.equal('biz_chronos');
+      expect(config.whop.webhookSecrets[0]).to.match(/^ws_/);
+      expect(config.whop.tierProducts).to.deep.equal({ prod_basic: 'basic', prod_pro: 'pro', prod_enterprise: 'enterprise' });
+      expect(config.adminWhopUserIds).to.deep.equal(['user_admin']);
+      expect(config.whop.tokenEncryptionKeys[0]?.key).to.have.length(32);
+      const file = join(varDir, 'secrets.json');
+      expect(statSync(file).mode & 0o777).to.equal(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8')).sessionSecret).to.equal(config.sessionSecrets[0]);
+    });
+
+    it('keeps the generated secrets across restarts', () => {
+      const varDir = tempVar();
+      const first = loadConfig({ VAR_DIR: varDir });
+      const second = loadConfig({ VAR_DIR: varDir });
+      expect(second.sessionSecrets).to.deep.equal(first.sessionSecrets);
+      expect(second.whop.clientSecret).to.equal(first.whop.clientSecret);
+      expect(second.whop.tokenEncryptionKeys[0]?.key.equals(first.whop.tokenEncryptionKeys[0]!.key)).to.equal(true);
+    });
+
+    it('derives the app URL from PORT and turns the sandbox off when a real API key is given', () => {
+      const config = loadConfig({ VAR_DIR: tempVar(), PORT: '3100', WHOP_API_KEY: 'apik_real' });
+      expect(config.appUrl).to.equal('http://localhost:3100');
+      expect(config.whop.sandbox).to.equal(false);
+    });
+
+    it('is frozen', () => {
+      const config = loadConfig({ VAR_DIR: tempVar() });
+      expect(Object.isFrozen(config)).to.equal(true);
+    });
+
+    it('rejects malformed values even in development, naming the variable', () => {
+      const problems = problemsOf({ VAR_DIR: tempVar(), PORT: 'eighty', WHOP_TIER_PRODUCTS: '{"prod_x":"gold"}', REDIS_URL: 'http://x' });
+      expect(problems.some((p) => p.startsWith('PORT'))).to.equal(true);
+      expect(problems.some((p) => p.startsWith('WHOP_TIER_PRODUCTS'))).to.equal(true);
+      expect(problems.some((p) => p.startsWith('REDIS_URL'))).to.equal(true);
+    });
+  });
+
+  describe('in production', () => {
+    it('accepts a complete configuration and never uses the sandbox', () => {
+      const config = loadConfig(completeProduction);
+      expect(config.isProduction).to.equal(true);
+      expect(config.whop.sandbox).to.equal(false);
+      expect(config.whop.apiBase).to.equal('https://api.whop.com/api/v1');
+      expect(config.whop.oauthIssuer).to.equal('https://api.whop.com');
+      expect(config.adminWhopUserIds).to.deep.equal(['user_ops1', 'user_ops2']);
+      expect(config.whop.checkoutUrls).to.deep.equal({});
+    });
+
+    it('names every missing setting at once', () => {
+      const problems = problemsOf({ NODE_ENV: 'production' });
+      for (const name of ['PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID', 'WHOP_CLIENT_SECRET', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY', 'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM']) {
+        expect(problems, name).to.include(`${name} is required in production`);
+      }
+    });
+
+    it('treats empty values as missing', () => {
+      expect(problemsOf({ ...completeProduction, WHOP_API_KEY: '  ' })).to.deep.equal(['WHOP_API_KEY is required in production']);
+    });
+
+    it('requires an https APP_URL', () => {
+      expect(problemsOf({ ...completeProduction, APP_URL: 'http://chronos.example.com' })).to.deep.equal(['APP_URL must be an https:// URL in production']);
+    });
+
+    it('refuses to start with the sandbox on', () => {
+      expect(problemsOf({ ...completeProduction, WHOP_SANDBOX: 'on' })).to.deep.equal(['WHOP_SANDBOX must be off in production']);
+    });
+
+    it('refuses a malformed token encryption key', () => {
+      const problems = problemsOf({ ...completeProduction, WHOP_TOKEN_ENCRYPTION_KEY: 'abc' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^WHOP_TOKEN_ENCRYPTION_KEY: each key must be 32 bytes/);
+    });
+
+    it('refuses short session secrets and a non-JSON tier map', () => {
+      const problems = problemsOf({ ...completeProduction, SESSION_SECRET: 'short', WHOP_TIER_PRODUCTS: 'prod_b=basic' });
+      expect(problems.some((p) => p.startsWith('SESSION_SECRET'))).to.equal(true);
+      expect(problems.some((p) => p.startsWith('WHOP_TIER_PRODUCTS'))).to.equal(true);
+    });
+
+    it('accepts rotation lists for the session secret, webhook secret and encryption keys', () => {
+      const config = loadConfig({
+        ...completeProduction,
+        SESSION_SECRET: `${'n'.repeat(40)},${'o'.repeat(40)}`,
+        WHOP_WEBHOOK_SECRET: 'ws_new_secret_value, whsec_b2xkLXNlY3JldA==',
+        WHOP_TOKEN_ENCRYPTION_KEY: `k2:${KEY_B},k1:${KEY_A}`,
+      });
+      expect(config.sessionSecrets).to.have.length(2);
+      expect(config.whop.webhookSecrets).to.deep.equal(['ws_new_secret_value', 'whsec_b2xkLXNlY3JldA==']);
+      expect(config.whop.tokenEncryptionKeys.map((k) => k.kid)).to.deep.equal(['k2', 'k1']);
+    });
+
+    it('refuses duplicate key ids', () => {
+      expect(problemsOf({ ...completeProduction, WHOP_TOKEN_ENCRYPTION_KEY: `k1:${KEY_B},k1:${KEY_A}` })[0]).to.match(/key ids must be unique/);
+    });
+  });
+});

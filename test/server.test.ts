@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Sequelize } from 'sequelize';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { bareChildEnv } from './support/test-env.ts';
+import { freePort } from './support/free-port.ts';
+import { startEntryPoint, waitForOk, type RunningProcess } from './support/child-process.ts';
+
+async function stop(server: RunningProcess): Promise<number | null> {
+  server.child.kill('SIGTERM');
+  return server.exited;
+}
+
+async function withEmbedded<T>(varDir: string, work: (sequelize: Sequelize) => Promise<T>): Promise<T> {
+  const embedded = await startEmbeddedPostgres({ dataDir: join(varDir, 'pgdata'), logger: pino({ level: 'silent' }) });
+  const sequelize = new Sequelize(embedded.url, { logging: false });
+  try {
+    return await work(sequelize);
+  } finally {
+    await sequelize.close();
+    await embedded.close();
+  }
+}
+
+describe('the server process (src/server.ts)', function () {
+  this.timeout(90_000);
+
+  it('starts on the embedded defaults with no settings, serves its pages, stops on SIGTERM, and keeps its data across a restart', async () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
+    const env = bareChildEnv({ PORT: String(await freePort()), SANDBOX_PORT: String(await freePort()), VAR_DIR: varDir, LOG_LEVEL: 'warn' });
+    const base = `http://127.0.0.1:${env.PORT}`;
+
+    const first = startEntryPoint('src/server.ts', env);
+    await waitForOk(`${base}/healthz`, 40_000, first);
+    for (const path of ['/', '/login', '/healthz', '/readyz']) expect((await fetch(`${base}${path}`)).status, path).to.equal(200);
+    expect(await stop(first)).to.equal(0);
+
+    await withEmbedded(varDir, (db) => db.query("INSERT INTO users (whop_user_id, username) VALUES ('user_kept', 'kept')"));
+
+    const second = startEntryPoint('src/server.ts', env);
+    await waitForOk(`${base}/readyz`, 40_000, second);
+    expect(await stop(second)).to.equal(0);
+
+    const [users] = await withEmbedded(varDir, (db) => db.query('SELECT username FROM users'));
+    expect(users).to.deep.equal([{ username: 'kept' }]);
+  });
+
+  it('refuses to start in production with nothing set, naming each missing setting on its own line', async () => {
+    const server = startEntryPoint('src/server.ts', bareChildEnv({ NODE_ENV: 'production' }));
+    const code = await server.exited;
+    expect(code).to.equal(1);
+    const lines = server.output().trim().split('\n');
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_WEBHOOK_SECRET', 'SESSION_SECRET', 'PORT']) {
+      expect(lines, name).to.include(`config error: ${name} is required in production`);
+    }
+  });
+});
