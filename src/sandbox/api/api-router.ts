@@ -1,0 +1,56 @@
+/** Wires `/api/v1`: bearer auth, per-credential rate limit, Whop v1 endpoints, JSON errors. */
+import express from 'express';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { AccessTokenResolver } from '../sandbox-contracts.ts';
+import type { SerializerContext } from '../serializers/catalog-serializer.ts';
+import { authenticateApi } from './api-credential.ts';
+import { jsonErrorHandler, jsonNotFound } from './api-error-handler.ts';
+import { limitApiRate } from './api-rate-limiter.ts';
+import { createCatalogController } from './catalog-controller.ts';
+import { createMembershipsController } from './memberships-controller.ts';
+import { createPaymentsController } from './payments-controller.ts';
+import { createUsersController } from './users-controller.ts';
+
+export interface ApiRouterDeps {
+  ctx: SerializerContext;
+  apiKey: string;
+  companyId: string;
+  tokens: AccessTokenResolver;
+  rateLimitPerMinute: number;
+  logger: Logger;
+}
+
+export function createApiRouter(deps: ApiRouterDeps): Router {
+  const router = express.Router();
+  const users = createUsersController(deps.ctx);
+  const memberships = createMembershipsController(deps.ctx);
+  const catalog = createCatalogController(deps.ctx, deps.companyId);
+  const payments = createPaymentsController(deps.ctx);
+
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(authenticateApi({ apiKey: deps.apiKey, tokens: deps.tokens }));
+  router.use(limitApiRate(deps.rateLimitPerMinute));
+  router.use(express.json({ limit: '100kb' }));
+
+  router.get('/users/:id', users.retrieve);
+  router.get('/users/:id/access/:resourceId', users.checkAccess);
+  router.get('/memberships', memberships.list);
+  router.get('/memberships/:id', memberships.retrieve);
+  router.get('/products', catalog.listProducts);
+  router.post('/products', catalog.createProduct);
+  router.get('/products/:id', catalog.retrieveProduct);
+  router.get('/plans', catalog.listPlans);
+  router.get('/plans/:id', catalog.retrievePlan);
+  router.get('/companies', catalog.listCompanies);
+  router.get('/companies/:id', catalog.retrieveCompany);
+  router.get('/payments', payments.list);
+  router.get('/payments/:id', payments.retrieve);
+
+  router.use(jsonNotFound());
+  router.use(jsonErrorHandler(deps.logger));
+  return router;
+}

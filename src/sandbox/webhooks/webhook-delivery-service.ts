@@ -1,0 +1,183 @@
+/**
+ * Delivers webhook events to the app's URL: signed per Standard Webhooks, sent off the
+ * request path, retried on non-2xx or timeout after each of `retryDelaysMs`, every
+ * attempt written to the delivery log. `close()` cancels pending retries and aborts
+ * requests in flight.
+ */
+import type { Logger } from 'pino';
+import { newId } from '../state/id-generator.ts';
+import type { WebhookDelivery } from './webhook-delivery-log.ts';
+import { WebhookDeliveryLog } from './webhook-delivery-log.ts';
+import { buildEnvelope } from './webhook-event.ts';
+import type { EventPublisher, WebhookEnvelope } from './webhook-event.ts';
+import { signWebhook } from './webhook-signer.ts';
+
+const SNIPPET_CHARS = 500;
+
+export interface WebhookDeliveryOptions {
+  url: string;
+  secret: string;
+  retryDelaysMs: readonly number[];
+  /** false: events are logged as `not_sent` and never POSTed. */
+  enabled: boolean;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+export class WebhookDeliveryService implements EventPublisher {
+  readonly log = new WebhookDeliveryLog();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<AbortController>();
+  /** Bumped per (re)send so a stale retry chain stops when a resend starts a new one. */
+  private readonly runs = new Map<string, number>();
+  private closed = false;
+
+  constructor(private readonly options: WebhookDeliveryOptions) {}
+
+  publish(type: string, companyId: string | null, data: unknown): WebhookDelivery {
+    return this.enqueue(buildEnvelope(type, companyId, data));
+  }
+
+  enqueue(envelope: WebhookEnvelope): WebhookDelivery {
+    const now = new Date().toISOString();
+    const delivery: WebhookDelivery = {
+      id: newId('msg'),
+      eventId: envelope.id,
+      type: envelope.type,
+      companyId: envelope.company_id,
+      url: this.options.url,
+      body: JSON.stringify(envelope),
+      status: this.options.enabled ? 'pending' : 'not_sent',
+      createdAt: now,
+      updatedAt: now,
+      nextAttemptAt: null,
+      attempts: [],
+    };
+    this.log.add(delivery);
+    this.start(delivery);
+    return delivery;
+  }
+
+  /** Sends a logged delivery again (same `webhook-id` and body, fresh timestamp and signature). */
+  resend(id: string): WebhookDelivery | undefined {
+    const delivery = this.log.get(id);
+    if (!delivery) return undefined;
+    this.start(delivery);
+    return delivery;
+  }
+
+  /** Forgets every delivery and cancels pending retries (sandbox reset). */
+  clear(): void {
+    this.cancelTimers();
+    this.runs.clear();
+    this.log.clear();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cancelTimers();
+    for (const controller of this.inFlight) controller.abort(new Error('sandbox closing'));
+    this.inFlight.clear();
+  }
+
+  private start(delivery: WebhookDelivery): void {
+    if (!this.options.enabled || this.closed) {
+      delivery.status = 'not_sent';
+      return;
+    }
+    const run = (this.runs.get(delivery.id) ?? 0) + 1;
+    this.runs.set(delivery.id, run);
+    this.clearTimer(delivery.id);
+    delivery.status = 'pending';
+    delivery.nextAttemptAt = new Date().toISOString();
+    // Never on the caller's request path.
+    setImmediate(() => void this.attempt(delivery, run, 0));
+  }
+
+  private async attempt(delivery: WebhookDelivery, run: number, retryIndex: number): Promise<void> {
+    if (this.closed || this.runs.get(delivery.id) !== run) return;
+    const started = performance.now();
+    const headers = signWebhook({
+      id: delivery.id,
+      timestamp: Math.floor(Date.now() / 1000),
+      body: delivery.body,
+      secret: this.options.secret,
+    });
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    let statusCode: number | null = null;
+    let snippet: string | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Whop-Sandbox-Webhooks/1.0' },
+        body: delivery.body,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      statusCode = response.status;
+      snippet = (await response.text()).slice(0, SNIPPET_CHARS);
+    } catch (caught) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
+      error = reason instanceof Error ? describeError(reason) : String(reason);
+    } finally {
+      clearTimeout(timeout);
+      this.inFlight.delete(controller);
+    }
+    if (this.log.get(delivery.id) !== delivery) return; // forgotten by a reset
+
+    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    delivery.attempts.push({
+      attempt: delivery.attempts.length + 1,
+      at: new Date().toISOString(),
+      url: delivery.url,
+      statusCode,
+      responseTimeMs: Math.round(performance.now() - started),
+      error: ok || error ? error : `HTTP ${statusCode}`,
+      responseBodySnippet: snippet,
+    });
+    delivery.updatedAt = new Date().toISOString();
+    this.options.logger.info(
+      { webhookId: delivery.id, eventId: delivery.eventId, type: delivery.type, attempt: delivery.attempts.length, statusCode, error },
+      ok ? 'sandbox: webhook delivered' : 'sandbox: webhook attempt failed',
+    );
+
+    if (this.runs.get(delivery.id) !== run) return; // a resend took over
+    const delay = this.options.retryDelaysMs[retryIndex];
+    if (ok) {
+      delivery.status = 'delivered';
+      delivery.nextAttemptAt = null;
+    } else if (delay === undefined || this.closed) {
+      delivery.status = 'failed';
+      delivery.nextAttemptAt = null;
+    } else {
+      delivery.status = 'retrying';
+      delivery.nextAttemptAt = new Date(Date.now() + delay).toISOString();
+      const timer = setTimeout(() => {
+        this.timers.delete(delivery.id);
+        void this.attempt(delivery, run, retryIndex + 1);
+      }, delay);
+      this.timers.set(delivery.id, timer);
+    }
+  }
+
+  private clearTimer(id: string): void {
+    const timer = this.timers.get(id);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(id);
+  }
+
+  private cancelTimers(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+function describeError(error: Error): string {
+  const cause = (error as Error & { cause?: unknown }).cause;
+  if (cause instanceof Error && cause.message) return `${error.message}: ${cause.message}`;
+  return error.message;
+}
