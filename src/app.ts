@@ -3,7 +3,6 @@
  * and tests build it with their own dependencies.
  */
 import express, { type Express } from 'express';
-import type { Store } from 'express-session';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
@@ -19,6 +18,16 @@ import { layoutEngine } from './views/layout-engine.ts';
 import { createReadinessService } from './services/readiness-service.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { apiRoutes } from './routes/api-routes.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
+import { loadCurrentUser } from './middleware/current-user.ts';
+import { csrfProtection } from './middleware/csrf-protection.ts';
+import { authRateLimiter, apiRateLimiter } from './middleware/rate-limiters.ts';
+import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
+import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
+import type { Services } from './services/build-services.ts';
 import './sessions/session-data.ts';
 
 export interface AppDeps {
@@ -26,8 +35,9 @@ export interface AppDeps {
   logger: Logger;
   sequelize: Sequelize;
   models: Models;
-  sessionStore: Store;
+  sessionStore: TokenSafeSessionStore;
   redis: Redis | undefined;
+  services: Services;
 }
 
 const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
@@ -52,10 +62,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
+  const { services } = deps;
+  app.use(loadCurrentUser({ users: services.users, roles: services.roles }));
+  const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix };
 
+  app.use(authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
+  app.use(csrfProtection);
   app.use(pageRoutes());
+  app.use(dashboardRoutes());
+  app.use(apiRoutes({ ...services, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
+  app.use(adminRoutes());
 
   app.use(notFound);
+  app.use(sessionEndedHandler);
   app.use('/api', jsonErrorHandler(logger));
   app.use(pageErrorHandler(logger));
   return app;

@@ -15,6 +15,9 @@ import { createRedisClient, waitForRedis } from './db/redis-client.ts';
 import { initModels } from './models/init-models.ts';
 import { createSessionStore } from './sessions/session-store-factory.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
+import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
+import { createEndedSessionRegistry } from './sessions/ended-session-registry.ts';
+import { buildServices, createLockService, type ServiceOverrides } from './services/build-services.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -28,6 +31,7 @@ export interface RuntimeOptions {
   embeddedDataDir?: string | null;
   /** Use this database URL instead of the configured one (tests make their own database). */
   databaseUrl?: string;
+  services?: ServiceOverrides;
 }
 
 export async function buildRuntime(config: Readonly<Config>, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -62,10 +66,13 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
       await waitForRedis(client);
       redis = client;
     }
-    const sessionStore = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
-    if (sessionStore instanceof MemorySessionStore) closers.push(async () => sessionStore.close());
+    const innerStore = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
+    if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
+    const locks = createLockService(redis, config.redisPrefix);
+    const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
+    const services = buildServices({ config, logger, models, sessionStore, locks }, options.services);
 
-    return { deps: { config, logger, sequelize, models, sessionStore, redis }, close };
+    return { deps: { config, logger, sequelize, models, sessionStore, redis, services }, close };
   } catch (error) {
     await close();
     throw error;

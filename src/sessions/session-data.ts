@@ -1,6 +1,14 @@
 /** What a Chronos session holds. Tokens are only ever here as an encrypted envelope. */
 import 'express-session';
 
+export interface PendingLogin {
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string | undefined;
+  /** Epoch ms after which this sign-in attempt is refused. */
+  expiresAt: number;
+}
+
 declare module 'express-session' {
   interface SessionData {
     /** `users.id` of the signed-in user. */
@@ -13,6 +21,10 @@ declare module 'express-session' {
     csrfToken: string;
     /** AES-256-GCM envelope of the Whop token bundle. */
     whopTokens: string;
+    /** Increases with every new token bundle, so an older copy of the session never overwrites a newer bundle. */
+    whopTokensGen: number;
+    /** Sign-ins started from this browser and not finished yet, keyed by their `state`. */
+    pendingLogins: Record<string, PendingLogin>;
     /** A message to show once on the next page (e.g. why the user was signed out). */
     flash: string;
   }

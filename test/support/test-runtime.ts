@@ -39,7 +39,7 @@ export async function dropTestDatabase(): Promise<void> {
   runDatabase = undefined;
 }
 
-const runRedisPrefix = `chronos-test-${randomBytes(4).toString('hex')}:`;
+export const runRedisPrefix = `chronos-test-${randomBytes(4).toString('hex')}:`;
 
 export function testConfig(overrides: Env = {}, databaseUrl?: string): Readonly<Config> {
   return loadConfig({

@@ -1,0 +1,68 @@
+/**
+ * Request rate limits (express-rate-limit; counted in Redis when configured so every instance
+ * shares them). A refusal is a 429 that says when to retry: a page for browsers, JSON for the API.
+ */
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Redis } from 'ioredis';
+import type { Request, RequestHandler, Response } from 'express';
+
+interface LimiterSettings {
+  limitPerMinute: number;
+  redis: Redis | undefined;
+  redisPrefix: string;
+}
+
+function store(settings: LimiterSettings, name: string): Options['store'] | undefined {
+  if (!settings.redis) return undefined;
+  const redis = settings.redis;
+  return new RedisStore({
+    prefix: `${settings.redisPrefix}rl:${name}:`,
+    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+  });
+}
+
+function retryAfterSeconds(req: Request): number {
+  const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
+}
+
+/** Per client IP on the sign-in routes; refusals render the error page. */
+export function authRateLimiter(settings: LimiterSettings): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: settings.limitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: store(settings, 'auth'),
+    passOnStoreError: true,
+    handler: (req: Request, res: Response) => {
+      const seconds = retryAfterSeconds(req);
+      res.setHeader('Retry-After', String(seconds));
+      res.status(429).render('pages/error', {
+        title: 'Too many requests',
+        status: 429,
+        message: `Too many sign-in attempts from your network. Please try again in ${seconds} seconds.`,
+        requestId: req.id,
+      });
+    },
+  });
+}
+
+/** Per signed-in user on the JSON API. */
+export function apiRateLimiter(settings: LimiterSettings): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: settings.limitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: store(settings, 'api'),
+    passOnStoreError: true,
+    keyGenerator: (req: Request) => (req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${ipKeyGenerator(req.ip ?? 'unknown')}`),
+    handler: (req: Request, res: Response) => {
+      const seconds = retryAfterSeconds(req);
+      res.setHeader('Retry-After', String(seconds));
+      res.status(429).json({ error: 'rate_limited', message: `Too many requests. Retry in ${seconds} seconds.`, retryAfterSeconds: seconds });
+    },
+  });
+}

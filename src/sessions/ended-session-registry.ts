@@ -1,0 +1,36 @@
+/**
+ * Remembers for a day which session ids were ended (sign-out, sign-in regeneration), so that
+ * a request still running with an old copy of such a session can never write it back.
+ */
+import type { Redis } from 'ioredis';
+
+export interface EndedSessionRegistry {
+  add(sid: string): Promise<void>;
+  has(sid: string): Promise<boolean>;
+}
+
+const REMEMBER_MS = 24 * 60 * 60 * 1000;
+
+export function createEndedSessionRegistry(redis: Redis | undefined, prefix: string): EndedSessionRegistry {
+  if (redis) {
+    return {
+      async add(sid) {
+        await redis.set(`${prefix}sess-ended:${sid}`, '1', 'PX', REMEMBER_MS);
+      },
+      async has(sid) {
+        return (await redis.exists(`${prefix}sess-ended:${sid}`)) === 1;
+      },
+    };
+  }
+  const ended = new Map<string, number>();
+  return {
+    async add(sid) {
+      const now = Date.now();
+      for (const [key, until] of ended) if (until < now) ended.delete(key);
+      ended.set(sid, now + REMEMBER_MS);
+    },
+    async has(sid) {
+      return (ended.get(sid) ?? 0) > Date.now();
+    },
+  };
+}

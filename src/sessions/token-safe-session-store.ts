@@ -1,0 +1,61 @@
+/**
+ * A session store decorator that keeps rotated Whop tokens safe from concurrent requests.
+ * Every write of a session happens under that session's lock and keeps whichever token
+ * bundle is newer (by `whopTokensGen`): a request that loaded the session before a token
+ * refresh cannot roll the new refresh token back. Ended sessions are never written again.
+ */
+import session, { type SessionData, type Store } from 'express-session';
+import type { LockService } from '../services/locks/lock-service.ts';
+import type { EndedSessionRegistry } from './ended-session-registry.ts';
+
+type Callback<T = void> = (error?: unknown, value?: T) => void;
+
+export function sessionLockKey(sid: string): string {
+  return `session:${sid}`;
+}
+
+export class TokenSafeSessionStore extends session.Store {
+  constructor(
+    readonly inner: Store,
+    private readonly locks: LockService,
+    private readonly ended: EndedSessionRegistry,
+  ) {
+    super();
+  }
+
+  /** The stored session, read straight from the inner store. */
+  read(sid: string): Promise<SessionData | null> {
+    return new Promise((resolve, reject) => this.inner.get(sid, (error, value) => (error ? reject(error) : resolve(value ?? null))));
+  }
+
+  /** Writes without taking the lock: only for callers that already hold `sessionLockKey(sid)`. */
+  async writeHoldingLock(sid: string, sess: SessionData): Promise<void> {
+    if (await this.ended.has(sid)) return;
+    const stored = await this.read(sid);
+    if (stored && (stored.whopTokensGen ?? 0) > (sess.whopTokensGen ?? 0)) {
+      sess.whopTokens = stored.whopTokens;
+      sess.whopTokensGen = stored.whopTokensGen;
+    }
+    await new Promise<void>((resolve, reject) => this.inner.set(sid, sess, (error) => (error ? reject(error) : resolve())));
+  }
+
+  override get(sid: string, callback: Callback<SessionData | null>): void {
+    this.inner.get(sid, callback);
+  }
+
+  override set(sid: string, sess: SessionData, callback?: Callback): void {
+    this.locks.withLock(sessionLockKey(sid), () => this.writeHoldingLock(sid, sess)).then(() => callback?.(), (error: unknown) => callback?.(error));
+  }
+
+  override touch(sid: string, sess: SessionData, callback?: Callback): void {
+    if (this.inner.touch) this.inner.touch(sid, sess, () => callback?.());
+    else callback?.();
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.ended
+      .add(sid)
+      .then(() => new Promise<void>((resolve, reject) => this.inner.destroy(sid, (error) => (error ? reject(error) : resolve()))))
+      .then(() => callback?.(), (error: unknown) => callback?.(error));
+  }
+}

@@ -1,0 +1,209 @@
+import { expect } from 'chai';
+import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
+import { TestBrowser, formField } from '../support/test-browser.ts';
+import { sessionIdOf, storedSession } from '../support/session-inspection.ts';
+import { storeMode } from '../support/test-env.ts';
+import { runRedisPrefix } from '../support/test-runtime.ts';
+
+/** Starts a sign-in and stops at Whop's consent page; returns the page's decision handle. */
+async function reachConsent(t: ChronosWithSandbox, browser: TestBrowser, returnTo?: string) {
+  const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`;
+  const start = await browser.get(`${t.appUrl}/api/whop/auth/login${query}`);
+  expect(start.status).to.equal(302);
+  const consent = await browser.get(start.location!);
+  expect(consent.status).to.equal(200);
+  return { authorizeUrl: new URL(start.location!), handle: formField(consent.text, 'handle')! };
+}
+
+async function approve(t: ChronosWithSandbox, browser: TestBrowser, handle: string, userId: string): Promise<string> {
+  const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, { handle, decision: 'approve', user_id: userId });
+  expect(decision.status).to.equal(302);
+  return decision.location!;
+}
+
+describe(`Sign in with Whop (${storeMode} sessions)`, () => {
+  let t: ChronosWithSandbox;
+  before(async () => (t = await startChronosWithSandbox()));
+  after(() => t.close());
+
+  it('redirects to Whop with the exact redirect URI, openid scopes, single-use state and nonce, and PKCE S256', async () => {
+    const browser = new TestBrowser();
+    const { authorizeUrl } = await reachConsent(t, browser);
+    expect(authorizeUrl.origin + authorizeUrl.pathname).to.equal(`${t.sandbox.url}/oauth/authorize`);
+    const p = authorizeUrl.searchParams;
+    expect(p.get('response_type')).to.equal('code');
+    expect(p.get('client_id')).to.equal(t.config.whop.clientId);
+    expect(p.get('redirect_uri')).to.equal(`${t.appUrl}/api/whop/auth/callback`);
+    expect(p.get('scope')).to.equal('openid profile email');
+    expect(p.get('code_challenge_method')).to.equal('S256');
+    expect(p.get('code_challenge')).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(p.get('state')).to.have.length.greaterThan(20);
+    expect(p.get('nonce')).to.have.length.greaterThan(20);
+    const second = await reachConsent(t, browser);
+    expect(second.authorizeUrl.searchParams.get('state')).not.to.equal(p.get('state'));
+  });
+
+  it('signs a user in through the consent page, upserts the user, and shows them the dashboard', async () => {
+    const browser = await t.signIn('user_student1');
+    const dashboard = await browser.get(`${t.appUrl}/dashboard`);
+    expect(dashboard.status).to.equal(200);
+    expect(dashboard.text).to.contain('Signed in with Whop');
+    const me = JSON.parse((await browser.get(`${t.appUrl}/api/me`)).text);
+    expect(me.user.id).to.equal('user_student1');
+    expect(me.user.username).to.be.a('string');
+    expect(me.role).to.be.oneOf(['member', 'student']);
+    expect(me.csrfToken).to.be.a('string');
+    const row = await t.runtime.deps.models.User.findOne({ where: { whopUserId: 'user_student1' } });
+    expect(row?.lastLoginAt).to.be.instanceOf(Date);
+  });
+
+  it('gives the browser a new session id at sign-in, and the cookie is httpOnly and SameSite=Lax', async () => {
+    const browser = new TestBrowser();
+    const { handle } = await reachConsent(t, browser);
+    const before = sessionIdOf(browser, t.appUrl);
+    expect(before).to.be.a('string');
+    const callback = await browser.get(await approve(t, browser, handle, 'user_student2'));
+    expect(callback.status).to.equal(302);
+    expect(callback.location).to.equal(`${t.appUrl}/dashboard`);
+    const setCookie = callback.headers.getSetCookie().join('\n');
+    expect(setCookie).to.contain('HttpOnly');
+    expect(setCookie).to.contain('SameSite=Lax');
+    const after = sessionIdOf(browser, t.appUrl);
+    expect(after).not.to.equal(before);
+    expect(await storedSession(t.runtime, before!)).to.equal(null);
+    expect((await storedSession(t.runtime, after!))?.userId).to.be.a('number');
+  });
+
+  it('sends the user back to a local returnTo after sign-in', async () => {
+    const browser = new TestBrowser();
+    const { handle } = await reachConsent(t, browser, '/dashboard?tab=videos');
+    const callback = await browser.get(await approve(t, browser, handle, 'user_student1'));
+    expect(callback.location).to.equal(`${t.appUrl}/dashboard?tab=videos`);
+  });
+
+  for (const hostile of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/%2F%2Fevil.example', '/%5Cevil.example', 'javascript:alert(1)', '/\r\nLocation: https://evil.example']) {
+    it(`never sends the user off the site after sign-in (returnTo=${JSON.stringify(hostile)})`, async () => {
+      const browser = new TestBrowser();
+      const { handle } = await reachConsent(t, browser, hostile);
+      const callback = await browser.get(await approve(t, browser, handle, 'user_student1'));
+      expect(callback.status).to.equal(302);
+      expect(callback.location).to.equal(`${t.appUrl}/dashboard`);
+    });
+  }
+
+  it('shows a clear message and opens no session when the user denies consent', async () => {
+    const browser = new TestBrowser();
+    const { handle } = await reachConsent(t, browser);
+    const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, { handle, decision: 'deny' });
+    const page = await browser.get(decision.location!);
+    expect(page.status).to.equal(400);
+    expect(page.text).to.contain('You declined the request on Whop');
+    expect(page.text).not.to.match(/at .*\.ts:\d+/);
+    expect((await browser.get(`${t.appUrl}/dashboard`)).status).to.equal(302);
+  });
+
+  it('refuses a forged state without calling Whop', async () => {
+    const browser = new TestBrowser();
+    const { handle } = await reachConsent(t, browser);
+    const callbackUrl = new URL(await approve(t, browser, handle, 'user_student1'));
+    callbackUrl.searchParams.set('state', 'forged-state-value');
+    const page = await browser.get(callbackUrl);
+    expect(page.status).to.equal(400);
+    expect(page.text).to.contain('This sign-in link is not valid any more');
+    expect((await browser.get(`${t.appUrl}/api/me`)).status).to.equal(401);
+  });
+
+  it('refuses a state that was already used, in the same browser', async () => {
+    const browser = new TestBrowser();
+    const { handle } = await reachConsent(t, browser);
+    const callbackUrl = await approve(t, browser, handle, 'user_student1');
+    expect((await browser.get(callbackUrl)).status).to.equal(302);
+    const replay = await browser.get(callbackUrl);
+    expect(replay.status).to.equal(400);
+    expect(replay.text).to.contain('This sign-in link is not valid any more');
+  });
+
+  it('refuses a callback (code and state) replayed in a second browser', async () => {
+    const victim = new TestBrowser();
+    const { handle } = await reachConsent(t, victim);
+    const callbackUrl = await approve(t, victim, handle, 'user_student1');
+    const attacker = new TestBrowser();
+    const replay = await attacker.get(callbackUrl);
+    expect(replay.status).to.equal(400);
+    expect(replay.text).to.contain('This sign-in link is not valid any more');
+    expect((await attacker.get(`${t.appUrl}/api/me`)).status).to.equal(401);
+    expect((await victim.get(callbackUrl)).status).to.equal(302);
+  });
+
+  it('refuses a code that Whop already redeemed, with a message (the code is single use at the provider)', async () => {
+    const browser = new TestBrowser();
+    const first = await reachConsent(t, browser);
+    const firstCallback = new URL(await approve(t, browser, first.handle, 'user_student1'));
+    expect((await browser.get(firstCallback)).status).to.equal(302);
+    // A second sign-in in the same browser, answered with the first sign-in's (already spent) code.
+    const second = await reachConsent(t, browser);
+    const secondCallback = new URL(await approve(t, browser, second.handle, 'user_student1'));
+    secondCallback.searchParams.set('code', firstCallback.searchParams.get('code')!);
+    const replay = await browser.get(secondCallback);
+    expect(replay.status).to.equal(400);
+    expect(replay.text).to.contain('already used or has expired');
+  });
+
+  it('treats an unknown error from Whop as a failed sign-in with a message, not a 500', async () => {
+    const page = await new TestBrowser().get(`${t.appUrl}/api/whop/auth/callback?error=server_error&state=x`);
+    expect(page.status).to.equal(400);
+    expect(page.text).to.contain('Whop could not complete the sign-in');
+  });
+
+  it('logs the sign-in with the user id and never the code', async () => {
+    const browser = new TestBrowser();
+    const { handle } = await reachConsent(t, browser);
+    const callbackUrl = new URL(await approve(t, browser, handle, 'user_student2'));
+    await browser.get(callbackUrl);
+    const code = callbackUrl.searchParams.get('code')!;
+    expect(t.logLines.some((l) => l.includes('"msg":"signed in"') && l.includes('user_student2'))).to.equal(true);
+    expect(t.logLines.filter((l) => l.includes(code))).to.deep.equal([]);
+  });
+});
+
+describe('Sign in with Whop when the provider is down', () => {
+  it('still starts, answers the login route with a 503 page, and works once Whop is reachable', async () => {
+    const { freePort } = await import('../support/free-port.ts');
+    const { startSandbox } = await import('../../src/sandbox/sandbox-server.ts');
+    const issuerPort = await freePort();
+    const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: `http://127.0.0.1:${issuerPort}` }, services: { oidcDiscoveryRetryMs: 0 } });
+    try {
+      const down = await new TestBrowser().get(`${t.appUrl}/api/whop/auth/login`);
+      expect(down.status).to.equal(503);
+      expect(down.headers.get('retry-after')).to.equal('5');
+      expect(down.text).to.contain('Whop sign-in is not reachable right now');
+      const issuer = await startSandbox({ ...t.sandbox.options, origin: `http://127.0.0.1:${issuerPort}` }, issuerPort);
+      try {
+        const up = await new TestBrowser().get(`${t.appUrl}/api/whop/auth/login`);
+        expect(up.status).to.equal(302);
+        expect(up.location).to.contain(`http://127.0.0.1:${issuerPort}/oauth/authorize`);
+      } finally {
+        await issuer.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('rate limit on the sign-in routes', () => {
+  it('answers 429 with a page that says when to retry, per client', async () => {
+    const t = await startChronosWithSandbox({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '3', REDIS_PREFIX: `${runRedisPrefix}rate-limit-test:` } });
+    try {
+      const browser = new TestBrowser();
+      for (let i = 0; i < 3; i += 1) expect((await browser.get(`${t.appUrl}/api/whop/auth/login`)).status).to.equal(302);
+      const limited = await browser.get(`${t.appUrl}/api/whop/auth/login`);
+      expect(limited.status).to.equal(429);
+      expect(Number(limited.headers.get('retry-after'))).to.be.within(1, 60);
+      expect(limited.text).to.match(/Too many sign-in attempts from your network\. Please try again in \d+ seconds\./);
+      expect((await browser.get(`${t.appUrl}/login`)).status).to.equal(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

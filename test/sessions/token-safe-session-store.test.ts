@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { pino } from 'pino';
+import type { SessionData } from 'express-session';
+import type { Redis } from 'ioredis';
+import { createRedisClient, waitForRedis } from '../../src/db/redis-client.ts';
+import { createSessionStore } from '../../src/sessions/session-store-factory.ts';
+import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-store.ts';
+import { createEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
+import { createLockService } from '../../src/services/build-services.ts';
+import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
+import { runRedisPrefix } from '../support/test-runtime.ts';
+import { externalRedisUrl, storeMode } from '../support/test-env.ts';
+
+function session(fields: Partial<SessionData>): SessionData {
+  return { cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, ...fields } as unknown as SessionData;
+}
+
+function set(store: TokenSafeSessionStore, sid: string, value: SessionData): Promise<void> {
+  return new Promise((resolve, reject) => store.set(sid, value, (e) => (e ? reject(e) : resolve())));
+}
+
+function destroy(store: TokenSafeSessionStore, sid: string): Promise<void> {
+  return new Promise((resolve, reject) => store.destroy(sid, (e) => (e ? reject(e) : resolve())));
+}
+
+describe(`TokenSafeSessionStore (${storeMode})`, () => {
+  let redis: Redis | undefined;
+  let store: TokenSafeSessionStore;
+
+  before(async () => {
+    if (externalRedisUrl) {
+      redis = createRedisClient(externalRedisUrl, pino({ level: 'silent' }));
+      await waitForRedis(redis);
+    }
+    const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
+    store = new TokenSafeSessionStore(inner, createLockService(redis, runRedisPrefix), createEndedSessionRegistry(redis, runRedisPrefix));
+  });
+  after(async () => {
+    if (store.inner instanceof MemorySessionStore) store.inner.close();
+    await redis?.quit();
+  });
+
+  it('keeps the newer token bundle when an older copy of the session is saved after a refresh', async () => {
+    await set(store, 'sid-rollback', session({ userId: 1, whopTokens: 'gen1', whopTokensGen: 1 }));
+    const staleCopy = session({ userId: 1, whopTokens: 'gen1', whopTokensGen: 1, flash: 'changed by a slow request' });
+    await set(store, 'sid-rollback', session({ userId: 1, whopTokens: 'gen2', whopTokensGen: 2 }));
+    await set(store, 'sid-rollback', staleCopy);
+    const stored = await store.read('sid-rollback');
+    expect(stored?.whopTokens).to.equal('gen2');
+    expect(stored?.whopTokensGen).to.equal(2);
+    expect(stored?.flash).to.equal('changed by a slow request');
+  });
+
+  it('takes a newer bundle when one is saved', async () => {
+    await set(store, 'sid-newer', session({ whopTokens: 'gen1', whopTokensGen: 1 }));
+    await set(store, 'sid-newer', session({ whopTokens: 'gen2', whopTokensGen: 2 }));
+    expect((await store.read('sid-newer'))?.whopTokens).to.equal('gen2');
+  });
+
+  it('never writes a destroyed session back', async () => {
+    await set(store, 'sid-ended', session({ userId: 1 }));
+    await destroy(store, 'sid-ended');
+    await set(store, 'sid-ended', session({ userId: 1 }));
+    expect(await store.read('sid-ended')).to.equal(null);
+  });
+
+  it('serialises concurrent saves of one session', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => set(store, 'sid-concurrent', session({ whopTokens: `gen${i + 1}`, whopTokensGen: i + 1 }))));
+    expect((await store.read('sid-concurrent'))?.whopTokensGen).to.equal(20);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Chronos listening on a real port next to a Whop sandbox, wired to each other as in
+ * development: the sandbox's registered redirect URI is this app's callback. Used by the
+ * integration tests that cross both (sign-in, onboarding, webhooks).
+ */
+import type { Server } from 'node:http';
+import type { Env } from '../../src/config.ts';
+import { createApp } from '../../src/app.ts';
+import { buildRuntime, type Runtime } from '../../src/runtime.ts';
+import type { ServiceOverrides } from '../../src/services/build-services.ts';
+import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
+import { capturingLogger, testConfig, testDatabase } from './test-runtime.ts';
+import { freePort } from './free-port.ts';
+import { TestBrowser, formField } from './test-browser.ts';
+import type { Config } from '../../src/config.ts';
+
+export interface ChronosWithSandbox {
+  appUrl: string;
+  sandbox: TestSandbox;
+  runtime: Runtime;
+  config: Readonly<Config>;
+  logLines: string[];
+  /** Signs a new browser in as `whopUserId` through the consent page; returns the browser. */
+  signIn(whopUserId: string, browser?: TestBrowser): Promise<TestBrowser>;
+  close(): Promise<void>;
+}
+
+export interface ChronosWithSandboxOptions {
+  env?: Env;
+  sandbox?: TestSandboxOverrides;
+  services?: ServiceOverrides;
+}
+
+export async function startChronosWithSandbox(options: ChronosWithSandboxOptions = {}): Promise<ChronosWithSandbox> {
+  const port = await freePort();
+  const appUrl = `http://localhost:${port}`;
+  const sandbox = await startTestSandbox({
+    ...options.sandbox,
+    app: { ...TEST_APP, redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook`, ...options.sandbox?.app },
+  });
+  const app = sandbox.options.app;
+  const db = await testDatabase();
+  const config = testConfig(
+    {
+      PORT: String(port),
+      APP_URL: appUrl,
+      WHOP_OAUTH_ISSUER: sandbox.url,
+      WHOP_API_BASE: `${sandbox.url}/api/v1`,
+      WHOP_API_KEY: app.apiKey,
+      WHOP_CLIENT_ID: app.clientId,
+      WHOP_CLIENT_SECRET: app.clientSecret,
+      WHOP_COMPANY_ID: app.companyId,
+      WHOP_WEBHOOK_SECRET: app.webhookSecret,
+      WHOP_SANDBOX: 'off',
+      AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+      ...options.env,
+    },
+    db.url,
+  );
+  const { logger, lines } = capturingLogger('debug');
+  const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url, services: options.services });
+  const server: Server = await new Promise((resolve) => {
+    const s = createApp(runtime.deps).listen(port, () => resolve(s));
+  });
+
+  async function signIn(whopUserId: string, browser = new TestBrowser()): Promise<TestBrowser> {
+    const start = await browser.get(`${appUrl}/api/whop/auth/login`);
+    if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status}`);
+    const consent = await browser.get(start.location);
+    const handle = formField(consent.text, 'handle');
+    if (!handle) throw new Error(`no consent form:\n${consent.text.slice(0, 500)}`);
+    const decision = await browser.post(`${sandbox.url}/oauth/authorize/decision`, { handle, decision: 'approve', user_id: whopUserId });
+    if (!decision.location?.startsWith(`${appUrl}/api/whop/auth/callback`)) throw new Error(`consent did not return to the app: ${decision.status} ${decision.location}`);
+    const callback = await browser.get(decision.location);
+    if (callback.status !== 302) throw new Error(`callback failed: ${callback.status}\n${callback.text.slice(0, 800)}`);
+    return browser;
+  }
+
+  return {
+    appUrl,
+    sandbox,
+    runtime,
+    config,
+    logLines: lines,
+    signIn,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runtime.close();
+      await sandbox.close();
+    },
+  };
+}
