@@ -39,6 +39,8 @@ export interface Config {
   adminWhopUserIds: string[];
   sandboxPort: number;
   sandboxOrigin: string;
+  /** Lifetime of the sandbox's access tokens (Whop: 3600 s); shorter to watch refreshes happen. */
+  sandboxAccessTokenTtlSeconds: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   rateLimits: { authPerMinute: number; apiPerMinute: number };
@@ -96,6 +98,7 @@ const envSchema = z.object({
   WHOP_CHECKOUT_URLS: jsonRecord(z.url()).pipe(z.partialRecord(tierSchema, z.url())).optional(),
   ADMIN_WHOP_USER_IDS: list.optional(),
   SANDBOX_PORT: port.default(4010),
+  SANDBOX_ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(3600),
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
@@ -219,6 +222,7 @@ function common(env: ParsedEnv) {
     redisPrefix: env.REDIS_PREFIX,
     sandboxPort: env.SANDBOX_PORT,
     sandboxOrigin: `http://localhost:${env.SANDBOX_PORT}`,
+    sandboxAccessTokenTtlSeconds: env.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
     smtpUrl: env.SMTP_URL,
     rateLimits: { authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE, apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE },
   };

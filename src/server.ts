@@ -8,6 +8,7 @@ import { getConfig, ConfigError } from './config.ts';
 import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createApp } from './app.ts';
+import { launchSandbox } from './sandbox-launcher.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -21,10 +22,11 @@ async function main(): Promise<void> {
   const config = getConfig();
   const logger = createLogger({ level: config.logLevel });
   const started = Date.now();
+  const sandbox = config.whop.sandbox ? await launchSandbox(config, logger) : undefined;
   const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction });
   const server = await listen(createApp(runtime.deps), config.port);
   server.keepAliveTimeout = 65_000;
-  logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: config.whop.sandbox }, 'chronos listening');
+  logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     });
     clearTimeout(forced);
     await runtime.close();
+    await sandbox?.close();
     logger.info('stopped');
     process.exit(0);
   };

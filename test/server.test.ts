@@ -28,7 +28,7 @@ async function withEmbedded<T>(varDir: string, work: (sequelize: Sequelize) => P
 describe('the server process (src/server.ts)', function () {
   this.timeout(90_000);
 
-  it('starts on the embedded defaults with no settings, serves its pages, stops on SIGTERM, and keeps its data across a restart', async () => {
+  it('starts on the embedded defaults with no settings (with the sandbox beside it), serves its pages, stops on SIGTERM, and keeps its data across a restart', async () => {
     const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
     const env = bareChildEnv({ PORT: String(await freePort()), SANDBOX_PORT: String(await freePort()), VAR_DIR: varDir, LOG_LEVEL: 'warn' });
     const base = `http://127.0.0.1:${env.PORT}`;
@@ -36,6 +36,14 @@ describe('the server process (src/server.ts)', function () {
     const first = startEntryPoint('src/server.ts', env);
     await waitForOk(`${base}/healthz`, 40_000, first);
     for (const path of ['/', '/login', '/healthz', '/readyz']) expect((await fetch(`${base}${path}`)).status, path).to.equal(200);
+    const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
+    expect((await fetch(`${sandboxUrl}/sandbox`)).status).to.equal(200);
+    const login = await fetch(`${base}/api/whop/auth/login`, { redirect: 'manual' });
+    expect(login.status).to.equal(302);
+    expect(login.headers.get('location')).to.match(new RegExp(`^${sandboxUrl}/oauth/authorize\\?`));
+    const cli = startEntryPoint('src/bin/whop.ts', env, ['users']);
+    expect(await cli.exited).to.equal(0);
+    expect(cli.output()).to.contain('user_creator_free');
     expect(await stop(first)).to.equal(0);
 
     await withEmbedded(varDir, (db) => db.query("INSERT INTO users (whop_user_id, username) VALUES ('user_kept', 'kept')"));
