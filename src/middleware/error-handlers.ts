@@ -44,9 +44,12 @@ export function bareStatusErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** The sign-in routes live under /api but are browser pages: their errors get the HTML handler. */
+const BROWSER_ROUTES_UNDER_API = '/api/whop/auth/';
+
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent || req.originalUrl.startsWith(BROWSER_ROUTES_UNDER_API)) return next(error);
     const described = describe(error);
     logError(logger, req, error, described);
     setRetryAfter(res, error);

@@ -207,3 +207,27 @@ describe('rate limit on the sign-in routes', () => {
     }
   });
 });
+
+describe('sign-in when the database fails', () => {
+  it('shows an error page (HTML, no stack trace) and opens no session', async () => {
+    const t = await startChronosWithSandbox();
+    try {
+      const browser = new TestBrowser();
+      const start = await browser.get(`${t.appUrl}/api/whop/auth/login`);
+      const consent = await browser.get(start.location!);
+      const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: 'user_student1' });
+      // The database goes away between Whop's consent and the callback.
+      await t.runtime.deps.sequelize.close();
+      const page = await browser.get(decision.location!);
+      expect(page.status).to.equal(500);
+      expect(page.headers.get('content-type')).to.contain('text/html');
+      expect(page.text).to.contain('Something went wrong on our side');
+      expect(page.text).not.to.match(/ConnectionManager|at .*\.ts:\d+/);
+      const session = await storedSession(t.runtime, sessionIdOf(browser, t.appUrl)!);
+      expect(session?.userId).to.equal(undefined);
+      expect(session?.whopTokens).to.equal(undefined);
+    } finally {
+      await t.close();
+    }
+  });
+});
