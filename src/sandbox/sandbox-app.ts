@@ -1,14 +1,16 @@
 /**
  * The Whop sandbox's composition root: a separate Express app (dev and tests only,
  * never production) serving the OIDC provider (`/.well-known/*`, `/oauth/*`), Whop's
- * v1 REST API (`/api/v1`), the control API (`/sandbox/api`), the control UI
- * (`/sandbox`) and its static files (`/sandbox/static`). It does not listen.
+ * v1 REST API (`/api/v1`), the control API (`/sandbox/api`), the checkout pages
+ * (`/sandbox/checkout`), the control UI (`/sandbox`) and its static files
+ * (`/sandbox/static`). It does not listen.
  */
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
 import { createApiRouter } from './api/api-router.ts';
 import { jsonErrorHandler, jsonNotFound } from './api/api-error-handler.ts';
+import { createCheckoutRouter } from './checkout/checkout-router.ts';
 import { createControlApiRouter } from './control/control-api-router.ts';
 import { createControlUiRouter } from './control/control-ui-router.ts';
 import { createOidcProvider } from './oidc/oidc-provider.ts';
@@ -100,6 +102,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   );
   app.use('/sandbox/static', express.static(PUBLIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
   app.use('/sandbox/api', createControlApiRouter(core));
+  app.use('/sandbox/checkout', createCheckoutRouter(core));
   app.use('/sandbox', createControlUiRouter(core));
   app.get('/', (_req, res) => res.redirect(302, '/sandbox'));
   app.use(jsonNotFound());
