@@ -15,6 +15,7 @@ import { jsonErrorHandler, notFound, pageErrorHandler } from './middleware/error
 import { createSessionMiddleware } from './sessions/session-middleware.ts';
 import { enforceAbsoluteLifetime } from './sessions/session-lifecycle.ts';
 import { layoutEngine } from './views/layout-engine.ts';
+import { viewHelpers } from './views/view-helpers.ts';
 import { createReadinessService } from './services/readiness-service.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
@@ -27,7 +28,10 @@ import { csrfProtection } from './middleware/csrf-protection.ts';
 import { authRateLimiter, apiRateLimiter } from './middleware/rate-limiters.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
 import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
-import type { Services } from './services/build-services.ts';
+import { checkoutUrlAtLeast, upgradeUrlFor, type Services } from './services/build-services.ts';
+import { requireFeature } from './middleware/require-creator.ts';
+import { analyticsController } from './controllers/analytics-controller.ts';
+import type { Tier } from './config.ts';
 import './sessions/session-data.ts';
 
 export interface AppDeps {
@@ -52,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.locals.appName = 'Chronos';
+  Object.assign(app.locals, viewHelpers);
 
   app.use(requestLogger(logger));
   app.use(securityHeaders({ isProduction: config.isProduction }));
@@ -63,15 +68,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
   const { services } = deps;
-  app.use(loadCurrentUser({ users: services.users, roles: services.roles }));
+  app.use(loadCurrentUser(services));
   const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix };
 
-  app.use(authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
+  app.use(authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
   app.use(csrfProtection);
+  const upgradeUrl = (tier: Tier) => upgradeUrlFor(config.whop.checkoutUrls, tier);
   app.use(pageRoutes());
-  app.use(dashboardRoutes());
-  app.use(apiRoutes({ ...services, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
-  app.use(adminRoutes());
+  app.use(dashboardRoutes({ services, upgradeUrl, analytics: [requireFeature('analytics', (atLeast) => checkoutUrlAtLeast(config.whop.checkoutUrls, atLeast)), analyticsController(services).show] }));
+  app.use(apiRoutes({ services, upgradeUrl, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
+  app.use(adminRoutes(services));
 
   app.use(notFound);
   app.use(sessionEndedHandler);

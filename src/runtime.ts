@@ -70,7 +70,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
     const locks = createLockService(redis, config.redisPrefix);
     const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
-    const services = buildServices({ config, logger, models, sessionStore, locks }, options.services);
+    const services = buildServices({ config, logger, sequelize, models, redis, sessionStore, locks }, options.services);
 
     return { deps: { config, logger, sequelize, models, sessionStore, redis, services }, close };
   } catch (error) {

@@ -15,12 +15,14 @@ import type { SessionTokenVault } from '../services/auth/session-token-vault.ts'
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import { destroySession, regenerateSession, saveSession } from '../sessions/session-lifecycle.ts';
 import { sessionCookieName } from '../sessions/session-middleware.ts';
+import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
 
 export interface AuthControllerDeps {
   config: Readonly<Config>;
   signIn: SignInService;
   vault: SessionTokenVault;
   oidc: WhopOidcClient;
+  tiers: CreatorTierService;
   logger: Logger;
 }
 
@@ -60,6 +62,7 @@ export function authController(deps: AuthControllerDeps) {
       deps.vault.seal(req, bundle);
       await saveSession(req);
       deps.logger.info({ userId: user.id, whopUserId: user.whopUserId, reqId: req.id }, 'signed in');
+      await deps.tiers.refreshAtSignIn(user).catch((error: unknown) => deps.logger.warn({ err: { message: (error as Error).message } }, 'tier refresh at sign-in failed'));
       res.redirect(302, pending.returnTo ?? '/dashboard');
     } catch (error) {
       if (error instanceof SignInError) return renderLogin(res, error.status, error.message);

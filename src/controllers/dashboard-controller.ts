@@ -1,13 +1,52 @@
-/** The signed-in user's home page. */
-import type { RequestHandler } from 'express';
+/**
+ * `GET /dashboard`: the creator's dashboard (plan, usage, students, videos), the student's
+ * (the creators whose courses they can access, and why not), or onboarding for everyone else.
+ */
+import type { Request, RequestHandler } from 'express';
 import { signedIn } from '../middleware/require-auth.ts';
+import type { StudentService } from '../services/students/student-service.ts';
+import type { UsageService } from '../services/usage/usage-service.ts';
+import { creatorPlan } from '../services/creator-overview.ts';
+import type { Creator } from '../models/creator-model.ts';
+import { studentAccess } from '../services/students/student-access.ts';
 
-export function dashboardController() {
-  const show: RequestHandler = (req, res) => {
-    const { user, role } = signedIn(req);
-    const flash = req.session.flash;
-    if (flash) delete req.session.flash;
-    res.render('pages/dashboard', { title: 'Dashboard', user, role, message: flash, messageKind: 'info' });
+const STUDENTS_PAGE_SIZE = 20;
+
+function takeFlash(req: Request): { message: string | undefined; messageKind: string } {
+  const message = req.session.flash;
+  const messageKind = req.session.flashKind ?? 'info';
+  delete req.session.flash;
+  delete req.session.flashKind;
+  return { message, messageKind };
+}
+
+function pageNumber(raw: unknown): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 && n < 100_000 ? n : 1;
+}
+
+export function dashboardController(deps: { students: StudentService; usage: UsageService; upgradeUrl: (tier: Creator['tier']) => string | null }) {
+  const show: RequestHandler = async (req, res) => {
+    const { user, role, creator } = signedIn(req);
+    const flash = takeFlash(req);
+    if (creator) {
+      const page = pageNumber(req.query.page);
+      const [plan, students, videos, statusCounts] = await Promise.all([
+        creatorPlan(creator, deps.usage, deps.upgradeUrl),
+        deps.students.page(creator.id, { page, pageSize: STUDENTS_PAGE_SIZE }),
+        deps.usage.videos(creator.id),
+        deps.students.countByStatus(creator.id),
+      ]);
+      const overLimit = statusCounts.find((c) => c.status === 'over_limit')?.count ?? 0;
+      res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page, videos, overLimit: Number(overLimit), ...flash });
+      return;
+    }
+    const memberships = await deps.students.memberships(user.whopUserId);
+    if (memberships.length > 0) {
+      res.render('pages/student-dashboard', { title: 'Your courses', user, role, courses: memberships.map(studentAccess), ...flash });
+      return;
+    }
+    res.render('pages/onboarding', { title: 'Set up Chronos', user, role, companyId: '', ...flash });
   };
   return { show };
 }

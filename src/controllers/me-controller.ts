@@ -6,15 +6,31 @@ import type { User } from '../models/user-model.ts';
 import type { SessionTokenVault } from '../services/auth/session-token-vault.ts';
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import type { UserService } from '../services/user-service.ts';
+import type { UsageService } from '../services/usage/usage-service.ts';
+import { creatorPlan } from '../services/creator-overview.ts';
+import type { Creator } from '../models/creator-model.ts';
+
+type UpgradeUrl = (tier: Creator['tier']) => string | null;
 
 export function publicUser(user: User) {
   return { id: user.whopUserId, username: user.username, name: user.name, email: user.email, avatarUrl: user.avatarUrl };
 }
 
-export function meController(deps: { vault: SessionTokenVault; oidc: WhopOidcClient; users: UserService }) {
-  const me: RequestHandler = (req, res) => {
-    const { user, role } = signedIn(req);
-    res.set('Cache-Control', 'no-store').json({ user: publicUser(user), role, csrfToken: csrfTokenFor(req) });
+export function meController(deps: { vault: SessionTokenVault; oidc: WhopOidcClient; users: UserService; usage: UsageService; upgradeUrl: UpgradeUrl }) {
+  const me: RequestHandler = async (req, res) => {
+    const { user, role, creator } = signedIn(req);
+    const plan = creator ? await creatorPlan(creator, deps.usage, deps.upgradeUrl) : undefined;
+    res.set('Cache-Control', 'no-store').json({
+      user: publicUser(user),
+      role,
+      tier: plan?.tier ?? null,
+      limits: plan?.limits ?? null,
+      usage: plan?.usage ?? null,
+      features: plan?.features ?? [],
+      upgradeUrl: plan?.upgradeUrl ?? null,
+      creator: creator ? { companyId: creator.whopCompanyId, companyName: creator.companyName } : null,
+      csrfToken: csrfTokenFor(req),
+    });
   };
 
   /** Reads the user's profile from Whop with their own access token (refreshed when due) and keeps it. */

@@ -1,7 +1,8 @@
 /**
  * Synchronizer-token CSRF protection. A token lives in the session; forms send it in the
  * hidden `_csrf` field, JSON requests in the `x-csrf-token` header. Any state-changing request
- * without the session's token is refused with 403 before it reaches a controller.
+ * of a signed-in user without the session's token is refused with 403 before it reaches a
+ * controller. (Every state-changing route requires sign-in, so strangers meet its guard.)
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
@@ -24,9 +25,11 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
 
 export const csrfProtection: RequestHandler = (req, res, next) => {
   if (SAFE_METHODS.has(req.method)) {
-    if (req.session?.userId) res.locals.csrfToken = csrfTokenFor(req);
+    if (req.currentUser) res.locals.csrfToken = csrfTokenFor(req);
     return next();
   }
+  // Strangers have nothing to forge; the route's guard answers them (401 or the login page).
+  if (!req.currentUser) return next();
   const body = req.body as Record<string, unknown> | undefined;
   const given = req.get('x-csrf-token') ?? body?._csrf;
   if (!sameToken(given, req.session?.csrfToken)) {

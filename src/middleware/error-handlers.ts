@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { LimitExceededError } from '../errors-limits.ts';
 
 interface Described {
   status: number;
@@ -55,6 +56,7 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     setRetryAfter(res, error);
     const body: Record<string, unknown> = { error: described.code, message: described.message };
     if (described.details !== undefined) body.details = described.details;
+    if (error instanceof LimitExceededError) Object.assign(body, { limit: error.limit, tier: error.tier, upgradeUrl: error.upgradeUrl });
     res.status(described.status).json(body);
   };
 }

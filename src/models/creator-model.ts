@@ -13,6 +13,8 @@ export class Creator extends Model<InferAttributes<Creator>, InferCreationAttrib
   declare tier: CreationOptional<Tier>;
   declare tierSourceMembershipId: string | null;
   declare tierUpdatedAt: Date | null;
+  declare tierRenewsAt: CreationOptional<Date | null>;
+  declare tierCancelAtPeriodEnd: CreationOptional<boolean>;
   declare billingStatus: CreationOptional<BillingStatus>;
   declare gracePeriodEndsAt: Date | null;
   declare createdAt: CreationOptional<Date>;
@@ -27,6 +29,8 @@ export class Creator extends Model<InferAttributes<Creator>, InferCreationAttrib
         tier: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'free' },
         tierSourceMembershipId: { type: DataTypes.TEXT, allowNull: true },
         tierUpdatedAt: { type: DataTypes.DATE, allowNull: true },
+        tierRenewsAt: { type: DataTypes.DATE, allowNull: true },
+        tierCancelAtPeriodEnd: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         billingStatus: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'ok' },
         gracePeriodEndsAt: { type: DataTypes.DATE, allowNull: true },
         createdAt: DataTypes.DATE,

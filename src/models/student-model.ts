@@ -8,6 +8,7 @@ export class Student extends Model<InferAttributes<Student>, InferCreationAttrib
   declare id: CreationOptional<number>;
   declare creatorId: ForeignKey<Creator['id']>;
   declare whopUserId: string;
+  declare username: CreationOptional<string | null>;
   declare whopMembershipId: string | null;
   declare whopProductId: string | null;
   declare status: StudentStatus;
@@ -22,6 +23,7 @@ export class Student extends Model<InferAttributes<Student>, InferCreationAttrib
       {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         whopUserId: { type: DataTypes.TEXT, allowNull: false },
+        username: { type: DataTypes.TEXT, allowNull: true },
         whopMembershipId: { type: DataTypes.TEXT, allowNull: true },
         whopProductId: { type: DataTypes.TEXT, allowNull: true },
         status: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [STUDENT_STATUSES] } },

@@ -1,15 +1,20 @@
 import { Router, type RequestHandler } from 'express';
 import { meController } from '../controllers/me-controller.ts';
+import { usageController } from '../controllers/usage-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
-import type { SessionTokenVault } from '../services/auth/session-token-vault.ts';
-import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
-import type { UserService } from '../services/user-service.ts';
+import { requireCreator } from '../middleware/require-creator.ts';
+import type { Services } from '../services/build-services.ts';
+import type { Creator } from '../models/creator-model.ts';
 
-export function apiRoutes(deps: { vault: SessionTokenVault; oidc: WhopOidcClient; users: UserService; rateLimiter: RequestHandler }): Router {
+export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandler; upgradeUrl: (tier: Creator['tier']) => string | null }): Router {
   const router = Router();
-  const me = meController(deps);
+  const { services } = deps;
+  const me = meController({ ...services, upgradeUrl: deps.upgradeUrl });
+  const usage = usageController(services.usage);
   const signedInApi = [requireAuth, deps.rateLimiter];
   router.get('/api/me', signedInApi, me.me);
   router.get('/api/me/whop', signedInApi, me.whopProfile);
+  router.post('/api/videos', signedInApi, requireCreator, usage.addVideoApi);
+  router.post('/api/ai/credits', signedInApi, requireCreator, usage.spendAiCredits);
   return router;
 }

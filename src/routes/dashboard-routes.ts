@@ -1,10 +1,20 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { dashboardController } from '../controllers/dashboard-controller.ts';
+import { onboardingController } from '../controllers/onboarding-controller.ts';
+import { usageController } from '../controllers/usage-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
+import { requireCreator } from '../middleware/require-creator.ts';
+import type { Services } from '../services/build-services.ts';
+import type { Creator } from '../models/creator-model.ts';
 
-export function dashboardRoutes(): Router {
+export function dashboardRoutes(deps: { services: Services; upgradeUrl: (tier: Creator['tier']) => string | null; analytics: RequestHandler[] }): Router {
   const router = Router();
-  const controller = dashboardController();
-  router.get('/dashboard', requireAuth, controller.show);
+  const dashboard = dashboardController({ students: deps.services.students, usage: deps.services.usage, upgradeUrl: deps.upgradeUrl });
+  const onboarding = onboardingController(deps.services.onboarding);
+  const usage = usageController(deps.services.usage);
+  router.get('/dashboard', requireAuth, dashboard.show);
+  router.post('/onboarding', requireAuth, onboarding.submit);
+  router.post('/dashboard/videos', requireAuth, requireCreator, usage.addVideoForm);
+  router.get('/analytics', requireAuth, requireCreator, ...deps.analytics);
   return router;
 }

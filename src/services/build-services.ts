@@ -11,6 +11,17 @@ import { createUserService } from './user-service.ts';
 import { createRoleService } from './role-service.ts';
 import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from './auth/session-token-vault.ts';
+import { createMemoryCache, createRedisCache } from './cache/cache-service.ts';
+import { WhopApiClient } from './whop/whop-api-client.ts';
+import { createStudentService } from './students/student-service.ts';
+import { createCreatorTierService } from './tiers/creator-tier-service.ts';
+import { createUsageService } from './usage/usage-service.ts';
+import { createOnboardingService } from './onboarding-service.ts';
+import { createTierOverviewService } from './admin/tier-overview-service.ts';
+import { createAnalyticsService } from './analytics/analytics-service.ts';
+import { nextTier, tierRank, TIERS } from './tiers/tier-table.ts';
+import type { Sequelize } from 'sequelize';
+import type { Tier } from '../config.ts';
 
 export function createLockService(redis: Redis | undefined, prefix: string): LockService {
   return redis ? createRedisLockService(redis, prefix) : createInProcessLockService();
@@ -20,10 +31,27 @@ export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
   tokenRefreshMarginMs?: number;
   oidcDiscoveryRetryMs?: number;
+  /** How long Whop answers about plans are cached (default 5 minutes). */
+  tierCacheTtlMs?: number;
+}
+
+/** The checkout URL of the lowest tier at or above `atLeast` that has one configured; null when none has. */
+export function checkoutUrlAtLeast(checkoutUrls: Partial<Record<Tier, string>>, atLeast: Tier): string | null {
+  for (const candidate of TIERS.filter((t) => tierRank(t) >= tierRank(atLeast))) {
+    const url = checkoutUrls[candidate];
+    if (url) return url;
+  }
+  return null;
+}
+
+/** Where a creator on `tier` goes to upgrade: the next tier up (or higher) with a checkout; null at the top. */
+export function upgradeUrlFor(checkoutUrls: Partial<Record<Tier, string>>, tier: Tier): string | null {
+  const next = nextTier(tier);
+  return next ? checkoutUrlAtLeast(checkoutUrls, next) : null;
 }
 
 export function buildServices(
-  infra: { config: Readonly<Config>; logger: Logger; models: Models; sessionStore: TokenSafeSessionStore; locks: LockService },
+  infra: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; models: Models; redis: Redis | undefined; sessionStore: TokenSafeSessionStore; locks: LockService },
   overrides: ServiceOverrides = {},
 ) {
   const { config, logger, models } = infra;
@@ -49,7 +77,15 @@ export function buildServices(
     logger,
     refreshMarginMs: overrides.tokenRefreshMarginMs,
   });
-  return { oidc, users, roles, signIn, vault, locks: infra.locks };
+  const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
+  const whop = new WhopApiClient({ baseUrl: config.whop.apiBase, apiKey: config.whop.apiKey }, logger);
+  const students = createStudentService({ sequelize: infra.sequelize, models });
+  const tiers = createCreatorTierService({ config, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
+  const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
+  const onboarding = createOnboardingService({ models, whop, students, tiers, chronosCompanyId: config.whop.companyId, logger });
+  const overview = createTierOverviewService({ sequelize: infra.sequelize });
+  const analytics = createAnalyticsService({ sequelize: infra.sequelize });
+  return { oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, onboarding, overview, analytics };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -1,10 +1,12 @@
 /**
  * A user's role, read from the database on each request (never frozen into the session):
  * `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded company), `student`
- * (a student of some creator), or `member` (signed in, neither yet).
+ * (a student of some creator), or `member` (signed in, neither yet). The creator row comes
+ * along, as most pages of a creator need it.
  */
 import type { Models } from '../models/init-models.ts';
 import type { User } from '../models/user-model.ts';
+import type { Creator } from '../models/creator-model.ts';
 
 export type Role = 'admin' | 'creator' | 'student' | 'member';
 
@@ -14,11 +16,12 @@ export function createRoleService(deps: { models: Pick<Models, 'Creator' | 'Stud
     isAdmin(user: Pick<User, 'whopUserId'>): boolean {
       return admins.has(user.whopUserId);
     },
-    async roleOf(user: Pick<User, 'id' | 'whopUserId'>): Promise<Role> {
-      if (admins.has(user.whopUserId)) return 'admin';
-      if ((await deps.models.Creator.count({ where: { ownerUserId: user.id } })) > 0) return 'creator';
-      if ((await deps.models.Student.count({ where: { whopUserId: user.whopUserId } })) > 0) return 'student';
-      return 'member';
+    async contextOf(user: Pick<User, 'id' | 'whopUserId'>): Promise<{ role: Role; creator: Creator | null }> {
+      const creator = await deps.models.Creator.findOne({ where: { ownerUserId: user.id } });
+      if (admins.has(user.whopUserId)) return { role: 'admin', creator };
+      if (creator) return { role: 'creator', creator };
+      const student = await deps.models.Student.findOne({ where: { whopUserId: user.whopUserId }, attributes: ['id'] });
+      return { role: student ? 'student' : 'member', creator: null };
     },
   };
 }

@@ -27,5 +27,7 @@ declare module 'express-session' {
     pendingLogins: Record<string, PendingLogin>;
     /** A message to show once on the next page (e.g. why the user was signed out). */
     flash: string;
+    /** How to show the flash: `ok`, `info` (default), `warn` or `error`. */
+    flashKind: 'ok' | 'info' | 'warn' | 'error';
   }
 }

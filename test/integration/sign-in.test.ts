@@ -47,7 +47,8 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
     const browser = await t.signIn('user_student1');
     const dashboard = await browser.get(`${t.appUrl}/dashboard`);
     expect(dashboard.status).to.equal(200);
-    expect(dashboard.text).to.contain('Signed in with Whop');
+    expect(dashboard.text).to.contain('Sam Student');
+    expect(dashboard.text).to.contain('Sign out');
     const me = JSON.parse((await browser.get(`${t.appUrl}/api/me`)).text);
     expect(me.user.id).to.equal('user_student1');
     expect(me.user.username).to.be.a('string');

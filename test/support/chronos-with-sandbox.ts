@@ -12,6 +12,8 @@ import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides
 import { capturingLogger, testConfig, testDatabase } from './test-runtime.ts';
 import { freePort } from './free-port.ts';
 import { TestBrowser, formField } from './test-browser.ts';
+import { SandboxControl } from './sandbox-control.ts';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import type { Config } from '../../src/config.ts';
 
 export interface ChronosWithSandbox {
@@ -20,6 +22,10 @@ export interface ChronosWithSandbox {
   runtime: Runtime;
   config: Readonly<Config>;
   logLines: string[];
+  /** The sandbox's control API. */
+  control: SandboxControl;
+  /** Counts every REST call Chronos makes to the sandbox (`/api/v1/…`). */
+  whopCalls: CountingProxy;
   /** Signs a new browser in as `whopUserId` through the consent page; returns the browser. */
   signIn(whopUserId: string, browser?: TestBrowser): Promise<TestBrowser>;
   close(): Promise<void>;
@@ -39,13 +45,14 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
     app: { ...TEST_APP, redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook`, ...options.sandbox?.app },
   });
   const app = sandbox.options.app;
+  const whopCalls = await startCountingProxy(sandbox.url);
   const db = await testDatabase();
   const config = testConfig(
     {
       PORT: String(port),
       APP_URL: appUrl,
       WHOP_OAUTH_ISSUER: sandbox.url,
-      WHOP_API_BASE: `${sandbox.url}/api/v1`,
+      WHOP_API_BASE: `${whopCalls.url}/api/v1`,
       WHOP_API_KEY: app.apiKey,
       WHOP_CLIENT_ID: app.clientId,
       WHOP_CLIENT_SECRET: app.clientSecret,
@@ -82,11 +89,14 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
     runtime,
     config,
     logLines: lines,
+    control: new SandboxControl(sandbox.url),
+    whopCalls,
     signIn,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.close();
+      await whopCalls.close();
       await sandbox.close();
     },
   };

@@ -1,0 +1,43 @@
+/** Creators' usage: adding videos (JSON API and dashboard form) and spending AI credits. */
+import type { RequestHandler } from 'express';
+import type { UsageService } from '../services/usage/usage-service.ts';
+import { creatorOf } from '../middleware/require-creator.ts';
+import { LimitExceededError } from '../errors-limits.ts';
+import { ValidationError } from '../errors.ts';
+import { aiCreditsSchema, newVideoSchema, parseBody } from './request-schemas.ts';
+import type { Video } from '../models/video-model.ts';
+
+export function videoJson(video: Video) {
+  return { id: video.id, title: video.title, sizeBytes: video.sizeBytes, durationSeconds: video.durationSeconds, createdAt: video.createdAt };
+}
+
+export function usageController(usage: UsageService) {
+  const addVideoApi: RequestHandler = async (req, res) => {
+    const input = parseBody(newVideoSchema, req.body);
+    const video = await usage.addVideo(creatorOf(req).id, input);
+    res.status(201).json({ video: videoJson(video) });
+  };
+
+  /** The dashboard's form: back to the dashboard with what happened, the form kept on refusal. */
+  const addVideoForm: RequestHandler = async (req, res) => {
+    try {
+      const input = parseBody(newVideoSchema, req.body);
+      const video = await usage.addVideo(creatorOf(req).id, input);
+      req.session.flash = `Added “${video.title}”.`;
+      res.redirect(303, '/dashboard#videos');
+    } catch (error) {
+      if (!(error instanceof ValidationError || error instanceof LimitExceededError)) throw error;
+      req.session.flash = error.message;
+      req.session.flashKind = 'error';
+      res.redirect(303, '/dashboard#videos');
+    }
+  };
+
+  const spendAiCredits: RequestHandler = async (req, res) => {
+    const { amount } = parseBody(aiCreditsSchema, req.body);
+    const creator = creatorOf(req);
+    res.json(await usage.spendAiCredits(creator.id, creator.tier, amount));
+  };
+
+  return { addVideoApi, addVideoForm, spendAiCredits };
+}

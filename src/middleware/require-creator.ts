@@ -1,0 +1,43 @@
+/** Guards for creators' routes: the signed-in user must run a company; features follow the tier. */
+import type { Request, RequestHandler } from 'express';
+import type { Creator } from '../models/creator-model.ts';
+import { ForbiddenError } from '../errors.ts';
+import { FEATURE_DESCRIPTIONS, hasFeature, tierDefinition, tierUnlocking, type Feature } from '../services/tiers/tier-table.ts';
+import { signedIn, wantsJson } from './require-auth.ts';
+
+export const requireCreator: RequestHandler = (req, _res, next) => {
+  if (!signedIn(req).creator) throw new ForbiddenError('Only creators can do that. Onboard your Whop company first.');
+  next();
+};
+
+/** The creator of a request that passed `requireCreator`. */
+export function creatorOf(req: Request): Creator {
+  const creator = signedIn(req).creator;
+  if (!creator) throw new ForbiddenError('Only creators can do that. Onboard your Whop company first.');
+  return creator;
+}
+
+/**
+ * A feature of a higher tier: pages get a 403 page that says what the feature is, which tier
+ * unlocks it and where to upgrade; JSON gets 403 `feature_locked`.
+ */
+export function requireFeature(feature: Feature, checkoutUrl: (atLeast: Creator['tier']) => string | null): RequestHandler {
+  return (req, res, next) => {
+    const creator = creatorOf(req);
+    if (hasFeature(creator.tier, feature)) return next();
+    const unlockedBy = tierUnlocking(feature);
+    const info = FEATURE_DESCRIPTIONS[feature];
+    const url = checkoutUrl(unlockedBy);
+    if (wantsJson(req)) {
+      res.status(403).json({ error: 'feature_locked', feature, tier: creator.tier, requiredTier: unlockedBy, upgradeUrl: url });
+      return;
+    }
+    res.status(403).render('pages/feature-locked', {
+      title: `${info.title} is a ${tierDefinition(unlockedBy).name} feature`,
+      feature: info,
+      currentTier: tierDefinition(creator.tier).name,
+      requiredTier: tierDefinition(unlockedBy).name,
+      upgradeUrl: url,
+    });
+  };
+}

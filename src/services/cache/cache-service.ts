@@ -1,0 +1,66 @@
+/**
+ * A small key-value cache with expiry: Redis when configured (shared by every instance),
+ * in-process otherwise. Values are JSON.
+ */
+import type { Redis } from 'ioredis';
+
+export interface CacheService {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** Sets only when absent; true when this call set it (a cheap cross-instance "once per TTL"). */
+  setIfAbsent(key: string, value: unknown, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+}
+
+export function createRedisCache(redis: Redis, prefix: string): CacheService {
+  const k = (key: string) => `${prefix}cache:${key}`;
+  return {
+    async get<T>(key: string) {
+      const raw = await redis.get(k(key));
+      return raw === null ? undefined : (JSON.parse(raw) as T);
+    },
+    async set(key, value, ttlMs) {
+      await redis.set(k(key), JSON.stringify(value), 'PX', ttlMs);
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      return (await redis.set(k(key), JSON.stringify(value), 'PX', ttlMs, 'NX')) === 'OK';
+    },
+    async delete(key) {
+      await redis.del(k(key));
+    },
+  };
+}
+
+export function createMemoryCache(now: () => number = Date.now): CacheService {
+  const entries = new Map<string, { json: string; expiresAt: number }>();
+  const live = (key: string) => {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = () => {
+    if (entries.size < 10_000) return;
+    for (const key of entries.keys()) live(key);
+  };
+  return {
+    async get<T>(key: string) {
+      const entry = live(key);
+      return entry ? (JSON.parse(entry.json) as T) : undefined;
+    },
+    async set(key, value, ttlMs) {
+      sweep();
+      entries.set(key, { json: JSON.stringify(value), expiresAt: now() + ttlMs });
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      if (live(key)) return false;
+      entries.set(key, { json: JSON.stringify(value), expiresAt: now() + ttlMs });
+      return true;
+    },
+    async delete(key) {
+      entries.delete(key);
+    },
+  };
+}

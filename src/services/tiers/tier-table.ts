@@ -1,0 +1,74 @@
+/**
+ * The tier table of SPEC §2: the one place that holds each tier's limits and features.
+ * `null` means unlimited. Storage is in bytes, 1 GB = 1024³ bytes.
+ */
+import type { Tier } from '../../config.ts';
+
+export type { Tier };
+export const TIERS = ['free', 'basic', 'pro', 'enterprise'] as const satisfies readonly Tier[];
+
+export const FEATURES = ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access', 'priority_support'] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export interface TierLimits {
+  videos: number | null;
+  storageBytes: number | null;
+  aiCreditsPerMonth: number | null;
+  students: number | null;
+}
+
+export interface TierDefinition {
+  name: string;
+  limits: TierLimits;
+  features: readonly Feature[];
+}
+
+const GB = 1024 ** 3;
+
+export const TIER_TABLE: Readonly<Record<Tier, TierDefinition>> = Object.freeze({
+  free: { name: 'Free', limits: { videos: 5, storageBytes: 1 * GB, aiCreditsPerMonth: 100, students: 10 }, features: ['upload', 'ai_chat'] },
+  basic: { name: 'Basic', limits: { videos: 50, storageBytes: 10 * GB, aiCreditsPerMonth: 1_000, students: 100 }, features: ['upload', 'ai_chat', 'analytics', 'course_builder'] },
+  pro: {
+    name: 'Pro',
+    limits: { videos: 500, storageBytes: 100 * GB, aiCreditsPerMonth: 10_000, students: 1_000 },
+    features: ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access'],
+  },
+  enterprise: { name: 'Enterprise', limits: { videos: null, storageBytes: null, aiCreditsPerMonth: null, students: null }, features: [...FEATURES] },
+});
+
+export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, { title: string; description: string }>> = {
+  upload: { title: 'Video upload', description: 'Add videos to your courses.' },
+  ai_chat: { title: 'AI chat', description: 'Let students ask questions about your videos.' },
+  analytics: { title: 'Analytics', description: 'See how your videos, students and AI usage grow over time.' },
+  course_builder: { title: 'Course builder', description: 'Arrange videos into modules and lessons.' },
+  bulk_upload: { title: 'Bulk upload', description: 'Add many videos at once.' },
+  custom_branding: { title: 'Custom branding', description: 'Your colours and logo on your course pages.' },
+  api_access: { title: 'API access', description: 'Work with your courses from your own tools.' },
+  priority_support: { title: 'Priority support', description: 'Answers from our team first.' },
+};
+
+export function tierRank(tier: Tier): number {
+  return TIERS.indexOf(tier);
+}
+
+export function hasFeature(tier: Tier, feature: Feature): boolean {
+  return TIER_TABLE[tier].features.includes(feature);
+}
+
+/** The lowest tier that unlocks a feature. */
+export function tierUnlocking(feature: Feature): Tier {
+  return TIERS.find((tier) => hasFeature(tier, feature)) ?? 'enterprise';
+}
+
+/** The next tier up, for "upgrade" links; undefined at the top. */
+export function nextTier(tier: Tier): Tier | undefined {
+  return TIERS[tierRank(tier) + 1];
+}
+
+export function isTier(value: unknown): value is Tier {
+  return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
+}
+
+export function tierDefinition(tier: Tier): TierDefinition {
+  return TIER_TABLE[tier];
+}

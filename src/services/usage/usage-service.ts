@@ -1,0 +1,101 @@
+/**
+ * Usage against the tier limits, enforced atomically: a video is added inside a transaction
+ * that holds the creator's row lock (count, sum and insert cannot interleave), and AI credits
+ * are spent by one conditional upsert that never passes the limit.
+ */
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Models } from '../../models/init-models.ts';
+import type { Video } from '../../models/video-model.ts';
+import type { Tier } from '../../config.ts';
+import { LimitExceededError } from '../../errors-limits.ts';
+import { TIER_TABLE, tierDefinition, type TierLimits } from '../tiers/tier-table.ts';
+
+export interface Usage {
+  videos: number;
+  storageBytes: number;
+  aiCredits: number;
+  students: number;
+}
+
+export interface NewVideo {
+  title: string;
+  sizeBytes: number;
+  durationSeconds: number;
+}
+
+/** The first day of the current calendar month in UTC, `YYYY-MM-01`. */
+export function monthOf(date: Date): string {
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}-01`;
+}
+
+export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video' | 'Student' | 'UsageMetric'>; upgradeUrl: (tier: Tier) => string | null; now?: () => Date }) {
+  const { sequelize, models } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async usage(creatorId: number): Promise<Usage> {
+      const [row] = await sequelize.query<{ videos: string; storage: string; students: string; credits: string | null }>(
+        `SELECT (SELECT count(*) FROM videos WHERE creator_id = :id) AS videos,
+                (SELECT coalesce(sum(size_bytes), 0) FROM videos WHERE creator_id = :id) AS storage,
+                (SELECT count(*) FROM students WHERE creator_id = :id AND status = 'active') AS students,
+                (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = :id AND month = :month) AS credits`,
+        { replacements: { id: creatorId, month: monthOf(now()) }, type: QueryTypes.SELECT },
+      );
+      return { videos: Number(row?.videos ?? 0), storageBytes: Number(row?.storage ?? 0), students: Number(row?.students ?? 0), aiCredits: Number(row?.credits ?? 0) };
+    },
+
+    limitsOf(tier: Tier): TierLimits {
+      return TIER_TABLE[tier].limits;
+    },
+
+    /** Adds a video unless it would pass the video count or storage limit; nothing is stored on refusal. */
+    addVideo(creatorId: number, input: NewVideo): Promise<Video> {
+      return sequelize.transaction(async (transaction) => {
+        const creator = await models.Creator.findByPk(creatorId, { transaction, lock: transaction.LOCK.UPDATE });
+        if (!creator) throw new Error(`creator ${creatorId} not found`);
+        const limits = tierDefinition(creator.tier).limits;
+        const [totals] = await sequelize.query<{ count: string; bytes: string }>(
+          'SELECT count(*) AS count, coalesce(sum(size_bytes), 0) AS bytes FROM videos WHERE creator_id = :id',
+          { replacements: { id: creatorId }, type: QueryTypes.SELECT, transaction },
+        );
+        if (limits.videos !== null && Number(totals?.count ?? 0) + 1 > limits.videos) {
+          throw new LimitExceededError('videos', creator.tier, deps.upgradeUrl(creator.tier), limits.videos);
+        }
+        if (limits.storageBytes !== null && Number(totals?.bytes ?? 0) + input.sizeBytes > limits.storageBytes) {
+          throw new LimitExceededError('storage', creator.tier, deps.upgradeUrl(creator.tier), limits.storageBytes);
+        }
+        return models.Video.create({ creatorId, ...input }, { transaction });
+      });
+    },
+
+    async videos(creatorId: number, limit = 100): Promise<Video[]> {
+      return models.Video.findAll({ where: { creatorId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
+    },
+
+    /** Spends AI credits of the current UTC month in one statement; refuses what would pass the limit. */
+    async spendAiCredits(creatorId: number, tier: Tier, amount: number): Promise<{ used: number; limit: number | null; remaining: number | null }> {
+      const limit = TIER_TABLE[tier].limits.aiCreditsPerMonth;
+      const refuse = () => new LimitExceededError('ai_credits', tier, deps.upgradeUrl(tier), limit ?? 0);
+      if (limit !== null && amount > limit) throw refuse();
+      const rows = await sequelize.query<{ used: number }>(
+        `INSERT INTO usage_metrics (creator_id, month, ai_credits_used) VALUES (:creatorId, :month, :amount)
+         ON CONFLICT (creator_id, month) DO UPDATE
+           SET ai_credits_used = usage_metrics.ai_credits_used + EXCLUDED.ai_credits_used, updated_at = now()
+           ${limit === null ? '' : 'WHERE usage_metrics.ai_credits_used + EXCLUDED.ai_credits_used <= :limit'}
+         RETURNING ai_credits_used AS used`,
+        { replacements: { creatorId, month: monthOf(now()), amount, limit }, type: QueryTypes.SELECT },
+      );
+      const used = rows[0]?.used;
+      if (used === undefined) throw refuse();
+      return { used, limit, remaining: limit === null ? null : limit - used };
+    },
+
+    /** AI credits per month, oldest first, for the analytics page. */
+    async creditHistory(creatorId: number, months = 12): Promise<{ month: string; used: number }[]> {
+      const rows = await models.UsageMetric.findAll({ where: { creatorId }, order: [['month', 'DESC']], limit: months });
+      return rows.reverse().map((r) => ({ month: r.month, used: r.aiCreditsUsed }));
+    },
+  };
+}
+
+export type UsageService = ReturnType<typeof createUsageService>;

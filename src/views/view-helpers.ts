@@ -1,0 +1,44 @@
+/** Formatting helpers available to every view (`app.locals`): numbers, bytes, dates, usage bars. */
+const GB = 1024 ** 3;
+const MB = 1024 ** 2;
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= GB) return `${(bytes / GB).toFixed(bytes % GB === 0 ? 0 : 1)} GB`;
+  if (bytes >= MB) return `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
+
+export function formatNumber(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+export function formatDate(value: Date | string | null | undefined): string {
+  if (!value) return '—';
+  return new Date(value).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+}
+
+export interface UsageBar {
+  label: string;
+  used: string;
+  limit: string;
+  /** 0..100, rounded down; 0 for unlimited. */
+  percent: number;
+  /** `ok` below 75 %, `warn` from 75 %, `full` at 100 %, `unlimited`. */
+  level: 'ok' | 'warn' | 'full' | 'unlimited';
+}
+
+export function usageBar(label: string, used: number, limit: number | null, format: (n: number) => string = formatNumber): UsageBar {
+  if (limit === null) return { label, used: format(used), limit: 'unlimited', percent: 0, level: 'unlimited' };
+  const percent = limit === 0 ? 100 : Math.min(100, Math.floor((used / limit) * 100));
+  return { label, used: format(used), limit: format(limit), percent, level: percent >= 100 ? 'full' : percent >= 75 ? 'warn' : 'ok' };
+}
+
+export const viewHelpers = { formatBytes, formatNumber, formatDate, formatDuration, usageBar };

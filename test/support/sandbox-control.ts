@@ -1,0 +1,43 @@
+/** Drives the Whop sandbox's control API over HTTP, as a person at its control UI would. */
+export class SandboxControl {
+  constructor(private readonly sandboxUrl: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.sandboxUrl}/sandbox/api${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`sandbox ${method} ${path} → ${response.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** Back to the seed: forgets created users, memberships, payments, deliveries and mail. */
+  async reset(): Promise<void> {
+    await this.call('POST', '/reset', {});
+  }
+
+  async createUser(username: string): Promise<string> {
+    const { user } = await this.call<{ user: { id: string } }>('POST', '/users', { username, email: `${username}@example.test`, name: username });
+    return user.id;
+  }
+
+  async createMembership(user: string, product: string, status?: string): Promise<string> {
+    const { membership } = await this.call<{ membership: { id: string } }>('POST', '/memberships', { user, product, ...(status ? { status } : {}) });
+    return membership.id;
+  }
+
+  async setStatus(membershipId: string, status: string): Promise<void> {
+    await this.call('POST', `/memberships/${membershipId}/status`, { status });
+  }
+
+  async pay(user: string, product: string, outcome: 'succeeded' | 'failed' = 'succeeded'): Promise<{ membershipId: string | undefined }> {
+    const answer = await this.call<{ payment: { membership?: { id: string } | null } }>('POST', '/payments', { user, product, outcome });
+    return { membershipId: answer.payment.membership?.id };
+  }
+
+  async memberships(): Promise<{ id: string; status: string; user: { id: string }; product: { id: string } }[]> {
+    return (await this.call<{ data: { id: string; status: string; user: { id: string }; product: { id: string } }[] }>('GET', '/memberships')).data;
+  }
+}
