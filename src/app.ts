@@ -18,6 +18,7 @@ import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
 import { createReadinessService } from './services/readiness-service.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
@@ -62,6 +63,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));
+  // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
+  app.use(webhookRoutes({ config, logger, sequelize: deps.sequelize }));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));

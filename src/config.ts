@@ -44,6 +44,20 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   rateLimits: { authPerMinute: number; apiPerMinute: number };
+  webhooks: {
+    /** Accept legacy v5 deliveries (`X-Whop-Signature: t=…,v1=<hex>`, `{action, data}` body). */
+    acceptLegacy: boolean;
+    /** Processing attempts before an event is dead. */
+    maxAttempts: number;
+  };
+  worker: {
+    /** Whether the web process also runs the background jobs (default: outside production). */
+    inWebProcess: boolean;
+    /** Minutes between scheduled reconciliations with Whop. */
+    reconcileIntervalMinutes: number;
+  };
+  /** Days a creator keeps their tier after a failed Chronos plan payment. */
+  gracePeriodDays: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -103,6 +117,11 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  WHOP_LEGACY_WEBHOOKS: flag.default(false),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.max(50).default(8),
+  WORKER_IN_WEB: flag.optional(),
+  RECONCILE_INTERVAL_MINUTES: positiveInt.default(60),
+  GRACE_PERIOD_DAYS: positiveInt.max(60).default(3),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -225,6 +244,9 @@ function common(env: ParsedEnv) {
     sandboxAccessTokenTtlSeconds: env.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
     smtpUrl: env.SMTP_URL,
     rateLimits: { authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE, apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE },
+    webhooks: { acceptLegacy: env.WHOP_LEGACY_WEBHOOKS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },
+    worker: { inWebProcess: env.WORKER_IN_WEB ?? env.NODE_ENV !== 'production', reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES },
+    gracePeriodDays: env.GRACE_PERIOD_DAYS,
   };
 }
 

@@ -18,6 +18,7 @@ import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import { createEndedSessionRegistry } from './sessions/ended-session-registry.ts';
 import { buildServices, createLockService, type ServiceOverrides } from './services/build-services.ts';
+import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   /** Use this database URL instead of the configured one (tests make their own database). */
   databaseUrl?: string;
   services?: ServiceOverrides;
+  /** Run the webhook worker, mail sender, grace check and scheduled reconciliation in this process. */
+  backgroundJobs?: boolean;
 }
 
 export async function buildRuntime(config: Readonly<Config>, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -71,6 +74,13 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     const locks = createLockService(redis, config.redisPrefix);
     const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
     const services = buildServices({ config, logger, sequelize, models, redis, sessionStore, locks }, options.services);
+    closers.push(() => services.mailTransport.close());
+    let jobs: BackgroundJobs | undefined;
+    if (options.backgroundJobs) {
+      jobs = startBackgroundJobs({ ...services, logger, reconcileIntervalMs: config.worker.reconcileIntervalMinutes * 60_000 });
+      const running = jobs;
+      closers.push(() => running.stop());
+    }
 
     return { deps: { config, logger, sequelize, models, sessionStore, redis, services }, close };
   } catch (error) {

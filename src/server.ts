@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const started = Date.now();
   const sandbox = config.whop.sandbox ? await launchSandbox(config, logger) : undefined;
-  const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction });
+  const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess });
   const server = await listen(createApp(runtime.deps), config.port);
   server.keepAliveTimeout = 65_000;
   logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');

@@ -1,7 +1,7 @@
 /**
- * The background worker process (`worker:` in the Procfile). It holds the runtime open and
- * runs the registered jobs until SIGTERM; the webhook inbox worker and the outbox sender are
- * registered here by the webhooks capability.
+ * The background worker process (`worker:` in the Procfile): the webhook inbox worker, the mail
+ * outbox sender, the grace period check and the scheduled reconciliation. Any number of worker
+ * processes may run; SIGTERM lets the current batch finish, then closes the pool and Redis.
  */
 import { getConfig, ConfigError } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -10,12 +10,12 @@ import { buildRuntime } from './runtime.ts';
 async function main(): Promise<void> {
   const config = getConfig();
   const logger = createLogger({ level: config.logLevel, name: 'chronos-worker' });
-  const runtime = await buildRuntime(config, logger, { migrate: false });
-  logger.info('worker started; no jobs are registered yet');
-  const idle = setInterval(() => logger.debug('worker idle'), 60_000);
+  const runtime = await buildRuntime(config, logger, { migrate: false, backgroundJobs: true });
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'worker stopping');
-    clearInterval(idle);
     await runtime.close();
     process.exit(0);
   };

@@ -8,6 +8,8 @@ import { Video } from './video-model.ts';
 import { Payment } from './payment-model.ts';
 import { WebhookEvent } from './webhook-event-model.ts';
 import { EmailOutbox } from './email-outbox-model.ts';
+import { PlanMembership } from './plan-membership-model.ts';
+import { ReconciliationRun } from './reconciliation-run-model.ts';
 
 export interface Models {
   User: typeof User;
@@ -18,6 +20,8 @@ export interface Models {
   Payment: typeof Payment;
   WebhookEvent: typeof WebhookEvent;
   EmailOutbox: typeof EmailOutbox;
+  PlanMembership: typeof PlanMembership;
+  ReconciliationRun: typeof ReconciliationRun;
 }
 
 export function initModels(sequelize: Sequelize): Models {
@@ -30,6 +34,8 @@ export function initModels(sequelize: Sequelize): Models {
     Payment: Payment.initModel(sequelize),
     WebhookEvent: WebhookEvent.initModel(sequelize),
     EmailOutbox: EmailOutbox.initModel(sequelize),
+    PlanMembership: PlanMembership.initModel(sequelize),
+    ReconciliationRun: ReconciliationRun.initModel(sequelize),
   };
   const cascade = { onDelete: 'CASCADE' } as const;
   User.hasMany(Creator, { foreignKey: 'ownerUserId', as: 'creators' });

@@ -14,6 +14,9 @@ export class WebhookEvent extends Model<InferAttributes<WebhookEvent>, InferCrea
   declare nextAttemptAt: CreationOptional<Date>;
   declare lockedUntil: Date | null;
   declare lastError: string | null;
+  declare claimToken: CreationOptional<string | null>;
+  /** What processing did (or why it skipped), shown to admins. */
+  declare outcome: CreationOptional<string | null>;
   declare receivedAt: CreationOptional<Date>;
   declare processedAt: Date | null;
 
@@ -29,6 +32,8 @@ export class WebhookEvent extends Model<InferAttributes<WebhookEvent>, InferCrea
         nextAttemptAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         lockedUntil: { type: DataTypes.DATE, allowNull: true },
         lastError: { type: DataTypes.TEXT, allowNull: true },
+        claimToken: { type: DataTypes.UUID, allowNull: true },
+        outcome: { type: DataTypes.TEXT, allowNull: true },
         receivedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         processedAt: { type: DataTypes.DATE, allowNull: true },
       },

@@ -21,6 +21,15 @@ import { createTierOverviewService } from './admin/tier-overview-service.ts';
 import { createAnalyticsService } from './analytics/analytics-service.ts';
 import { nextTier, tierRank, TIERS } from './tiers/tier-table.ts';
 import type { Sequelize } from 'sequelize';
+import { createReconciliationService } from './reconciliation-service.ts';
+import { createOperationsOverviewService } from './admin/operations-overview-service.ts';
+import { createGracePeriodService } from './billing/grace-period-service.ts';
+import { createEventProcessor } from './webhooks/event-processor.ts';
+import { createMembershipEventHandler } from './webhooks/membership-event-handler.ts';
+import { createPaymentEventHandler } from './webhooks/payment-event-handler.ts';
+import { createWebhookWorker } from './webhooks/webhook-worker.ts';
+import { createMailTransport } from './email/mail-transport.ts';
+import { createEmailSender } from './email/email-sender.ts';
 import type { Tier } from '../config.ts';
 
 export function createLockService(redis: Redis | undefined, prefix: string): LockService {
@@ -33,6 +42,8 @@ export interface ServiceOverrides {
   oidcDiscoveryRetryMs?: number;
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
+  webhookLeaseMs?: number;
+  webhookBackoffMs?: (failures: number) => number;
 }
 
 /** The checkout URL of the lowest tier at or above `atLeast` that has one configured; null when none has. */
@@ -80,12 +91,20 @@ export function buildServices(
   const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
   const whop = new WhopApiClient({ baseUrl: config.whop.apiBase, apiKey: config.whop.apiKey }, logger);
   const students = createStudentService({ sequelize: infra.sequelize, models });
-  const tiers = createCreatorTierService({ config, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
+  const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
-  const onboarding = createOnboardingService({ models, whop, students, tiers, chronosCompanyId: config.whop.companyId, logger });
+  const reconciliation = createReconciliationService({ models, whop, students, tiers, cache, chronosCompanyId: config.whop.companyId, logger });
+  const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
+  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
+  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, appUrl: config.appUrl, logger };
+  const processor = createEventProcessor({ memberships: createMembershipEventHandler(handlerDeps), payments: createPaymentEventHandler(handlerDeps) });
+  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs });
+  const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
+  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
-  return { oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, onboarding, overview, analytics };
+  const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
+  return { operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -11,7 +11,7 @@ import type { User } from '../models/user-model.ts';
 import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { WhopApiError } from './whop/whop-errors.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
-import type { StudentService } from './students/student-service.ts';
+import type { ReconciliationService } from './reconciliation-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
 
 export const COMPANY_ID_PATTERN = /^biz_[A-Za-z0-9_]{1,64}$/;
@@ -23,7 +23,14 @@ export interface ImportResult {
   inactive: number;
 }
 
-export function createOnboardingService(deps: { models: Pick<Models, 'Creator'>; whop: WhopApiClient; students: StudentService; tiers: CreatorTierService; chronosCompanyId: string; logger: Logger }) {
+export function createOnboardingService(deps: {
+  models: Pick<Models, 'Creator' | 'Student'>;
+  whop: WhopApiClient;
+  tiers: CreatorTierService;
+  reconciliation: ReconciliationService;
+  chronosCompanyId: string;
+  logger: Logger;
+}) {
   async function whopCall<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -34,16 +41,11 @@ export function createOnboardingService(deps: { models: Pick<Models, 'Creator'>;
     }
   }
 
+  /** Imports the company's members (a reconciliation of that one company) and counts where they stand. */
   async function importMembers(creator: Creator): Promise<ImportResult> {
-    const memberships = await whopCall(() => deps.whop.listMemberships({ companyId: creator.whopCompanyId }));
-    const result: ImportResult = { memberships: memberships.length, active: 0, overLimit: 0, inactive: 0 };
-    for (const membership of memberships) {
-      const { student } = await deps.students.applyMembership(creator.id, membership);
-      if (student.status === 'active') result.active += 1;
-      else if (student.status === 'over_limit') result.overLimit += 1;
-      else result.inactive += 1;
-    }
-    return result;
+    const summary = await whopCall(() => deps.reconciliation.runForCreator(creator, 'onboarding'));
+    const count = (status: string) => deps.models.Student.count({ where: { creatorId: creator.id, status } });
+    return { memberships: summary.memberships, active: await count('active'), overLimit: await count('over_limit'), inactive: await count('inactive') };
   }
 
   return {

@@ -25,6 +25,18 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
 }
 
+export function formatDateTime(value: Date | string | null | undefined): string {
+  if (!value) return '—';
+  return `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** Integer minor units of a currency, formatted (4999 usd → $49.99; 500 jpy → ¥500). */
+export function formatMoney(amountMinor: number, currency: string): string {
+  const formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
+  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
+  return formatter.format(amountMinor / 10 ** digits);
+}
+
 export interface UsageBar {
   label: string;
   used: string;
@@ -41,4 +53,4 @@ export function usageBar(label: string, used: number, limit: number | null, form
   return { label, used: format(used), limit: format(limit), percent, level: percent >= 100 ? 'full' : percent >= 75 ? 'warn' : 'ok' };
 }
 
-export const viewHelpers = { formatBytes, formatNumber, formatDate, formatDuration, usageBar };
+export const viewHelpers = { formatBytes, formatNumber, formatDate, formatDateTime, formatDuration, formatMoney, usageBar };

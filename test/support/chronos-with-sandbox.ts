@@ -26,6 +26,8 @@ export interface ChronosWithSandbox {
   control: SandboxControl;
   /** Counts every REST call Chronos makes to the sandbox (`/api/v1/…`). */
   whopCalls: CountingProxy;
+  /** Processes every due webhook event and sends every due mail; returns how many events were processed. */
+  drain(): Promise<number>;
   /** Signs a new browser in as `whopUserId` through the consent page; returns the browser. */
   signIn(whopUserId: string, browser?: TestBrowser): Promise<TestBrowser>;
   close(): Promise<void>;
@@ -33,6 +35,8 @@ export interface ChronosWithSandbox {
 
 export interface ChronosWithSandboxOptions {
   env?: Env;
+  /** Run the webhook worker, mail sender and scheduled jobs in the app (default: off; tests drain by hand). */
+  backgroundJobs?: boolean;
   sandbox?: TestSandboxOverrides;
   services?: ServiceOverrides;
 }
@@ -59,13 +63,15 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
       WHOP_COMPANY_ID: app.companyId,
       WHOP_WEBHOOK_SECRET: app.webhookSecret,
       WHOP_SANDBOX: 'off',
+      // The dev mailbox (mail without SMTP_URL) is this sandbox's.
+      SANDBOX_PORT: new URL(sandbox.url).port,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
       ...options.env,
     },
     db.url,
   );
   const { logger, lines } = capturingLogger('debug');
-  const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url, services: options.services });
+  const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url, services: options.services, backgroundJobs: options.backgroundJobs ?? false });
   const server: Server = await new Promise((resolve) => {
     const s = createApp(runtime.deps).listen(port, () => resolve(s));
   });
@@ -92,6 +98,15 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
     control: new SandboxControl(sandbox.url),
     whopCalls,
     signIn,
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const r = await runtime.deps.services.webhooks.runOnce(100);
+        await runtime.deps.services.emails.sendDue(100);
+        total += r.processed;
+        if (r.processed + r.failed + r.dead + r.lost === 0) return total;
+      }
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

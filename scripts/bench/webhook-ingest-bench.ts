@@ -1,0 +1,88 @@
+/**
+ * `webhook-ingest`: signed, unique Whop events POSTed to the real receiver (verification +
+ * durable insert into PostgreSQL) next to a bare Express baseline that accepts the same
+ * requests, in the same process; then the time for the worker to drain them, and a check that
+ * every accepted event was processed exactly once.
+ */
+import express from 'express';
+import { randomBytes } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import type { Logger } from 'pino';
+import type { Config } from '../../src/config.ts';
+import type { Runtime } from '../../src/runtime.ts';
+import { createApp } from '../../src/app.ts';
+import { signWebhook } from '../../src/sandbox/webhooks/webhook-signer.ts';
+import { close, line, listen, load, type LoadResult } from './bench-support.ts';
+
+const CREATORS = 20;
+
+function signedRequest(secret: string, counter: { n: number }) {
+  return (request: { method?: string; headers?: Record<string, string>; body?: string }) => {
+    counter.n += 1;
+    const company = `biz_bench${counter.n % CREATORS}`;
+    const id = `msg_${randomBytes(9).toString('hex')}`;
+    const now = new Date().toISOString();
+    const body = JSON.stringify({
+      id: `evt_${id}`, type: 'membership.activated', api_version: 'v1', timestamp: now, company_id: company,
+      data: {
+        id: `mem_${id}`, status: 'active', company: { id: company, title: company }, product: { id: 'prod_bench', title: 'Bench' }, plan: { id: 'plan_bench' },
+        user: { id: `user_${id}`, username: `u${counter.n}`, name: null, email: null }, created_at: now, updated_at: now, renewal_period_end: null, cancel_at_period_end: false,
+      },
+    });
+    const headers = signWebhook({ id, timestamp: Math.floor(Date.now() / 1000), body, secret });
+    return { ...request, method: 'POST', body, headers: { ...request.headers, ...headers, 'content-type': 'application/json' } };
+  };
+}
+
+async function seedCreators(runtime: Runtime): Promise<void> {
+  const { User, Creator } = runtime.deps.models;
+  for (let i = 0; i < CREATORS; i += 1) {
+    const owner = await User.create({ whopUserId: `user_benchowner${i}`, username: `owner${i}`, name: null, email: null, avatarUrl: null, lastLoginAt: null });
+    await Creator.create({ whopCompanyId: `biz_bench${i}`, companyName: `Bench ${i}`, ownerUserId: owner.id, tier: 'enterprise', tierSourceMembershipId: null, tierUpdatedAt: new Date(), gracePeriodEndsAt: null });
+  }
+}
+
+export async function webhookIngestBench(runtime: Runtime, config: Readonly<Config>, logger: Logger, options: { seconds: number; connections: number }): Promise<void> {
+  const secret = config.whop.webhookSecrets[0]!;
+  await seedCreators(runtime);
+
+  const baselineApp = express();
+  baselineApp.post('/api/whop/webhook', express.raw({ type: () => true, limit: '1mb' }), (_req, res) => {
+    res.status(200).json({ received: true });
+  });
+  const baseline = await listen(baselineApp);
+  const chronos = await listen(createApp(runtime.deps));
+  const run = (url: string): Promise<LoadResult> =>
+    load({ url: `${url}/api/whop/webhook`, connections: options.connections, duration: options.seconds, requests: [{ setupRequest: signedRequest(secret, { n: 0 }) as never }] });
+
+  await run(baseline.url); // warm-up of the client and JIT
+  const base = await run(baseline.url);
+  const measured = await run(chronos.url);
+  await close(baseline.server);
+  await close(chronos.server);
+  logger.info({ base, measured }, 'webhook ingest load');
+
+  const [{ accepted } = { accepted: 0 }] = await runtime.deps.sequelize.query<{ accepted: string }>('SELECT count(*) AS accepted FROM webhook_events', { type: QueryTypes.SELECT });
+  process.stdout.write(`${line('webhook-ingest', measured, base)}\n`);
+  process.stdout.write(`  baseline (bare Express): ${Math.round(base.rps)} req/s p99 ${base.p99} ms; chronos: ${measured.ok} accepted (2xx), ${measured.non2xx} non-2xx, ${measured.errors} errors; rows ${accepted}\n`);
+
+  const started = Date.now();
+  const workers = Array.from({ length: 4 }, async () => {
+    for (;;) {
+      const r = await runtime.deps.services.webhooks.runOnce(100);
+      if (r.processed + r.failed + r.dead + r.lost === 0) return;
+    }
+  });
+  await Promise.all(workers);
+  const seconds = (Date.now() - started) / 1000;
+  const [check] = await runtime.deps.sequelize.query<{ done: string; once: string; students: string; rows: string }>(
+    `SELECT count(*) FILTER (WHERE status = 'processed') AS done, count(*) FILTER (WHERE status = 'processed' AND attempts = 1) AS once,
+            (SELECT count(*) FROM students) AS students, count(*) AS rows FROM webhook_events`,
+    { type: QueryTypes.SELECT },
+  );
+  const rows = Number(check?.rows ?? 0);
+  process.stdout.write(`bench webhook-drain: ${rows} events in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} events/s (4 worker loops)\n`);
+  const exact = Number(check?.done) === rows && Number(check?.once) === rows && Number(check?.students) === rows && rows === measured.ok;
+  process.stdout.write(`  check: accepted ${measured.ok}, stored ${rows}, processed ${check?.done}, processed on first attempt ${check?.once}, students created ${check?.students}: ${exact ? 'every accepted event processed exactly once' : 'MISMATCH'}\n`);
+  if (!exact) process.exitCode = 1;
+}

@@ -1,0 +1,57 @@
+/**
+ * `/admin/webhooks`: webhook health (last 24 h by status, dead and failing events with their
+ * error and a replay button), revenue over 30 days by tier, and reconciliation (last run, and a
+ * button that runs one now).
+ */
+import type { Request, RequestHandler } from 'express';
+import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
+import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
+import type { ReconciliationService } from '../services/reconciliation-service.ts';
+import { NotFoundError } from '../errors.ts';
+
+const EVENT_ID = /^[\w.:-]{1,255}$/;
+
+function takeFlash(req: Request) {
+  const message = req.session.flash;
+  const messageKind = req.session.flashKind ?? 'info';
+  delete req.session.flash;
+  delete req.session.flashKind;
+  return { message, messageKind };
+}
+
+export function adminOperationsController(deps: { operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService }) {
+  const show: RequestHandler = async (req, res) => {
+    const [events, problems, revenue, lastRun] = await Promise.all([
+      deps.operations.eventsLast24h(),
+      deps.operations.problemEvents(),
+      deps.operations.revenue30d(),
+      deps.operations.lastReconciliation(),
+    ]);
+    res.render('pages/admin-webhooks', { title: 'Webhooks and revenue', events, problems, revenue, lastRun, ...takeFlash(req) });
+  };
+
+  const replay: RequestHandler<{ id: string }> = async (req, res) => {
+    const { id } = req.params;
+    if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id))) throw new NotFoundError('No such event, or it is being processed right now.');
+    req.log.info({ eventId: id, adminUserId: req.currentUser?.user.id }, 'webhook event replay requested');
+    req.session.flash = `Event ${id} is queued again.`;
+    req.session.flashKind = 'ok';
+    res.redirect(303, '/admin/webhooks');
+  };
+
+  const reconcile: RequestHandler = async (req, res) => {
+    const run = await deps.reconciliation.run('admin');
+    req.log.info({ runId: run?.id, adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
+    if (!run) {
+      req.session.flash = 'A reconciliation is already running; its results will show here when it finishes.';
+      req.session.flashKind = 'warn';
+    } else {
+      const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
+      req.session.flash = `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`;
+      req.session.flashKind = run.status === 'succeeded' ? 'ok' : 'error';
+    }
+    res.redirect(303, '/admin/webhooks#reconciliation');
+  };
+
+  return { show, replay, reconcile };
+}

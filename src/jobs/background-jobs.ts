@@ -1,0 +1,86 @@
+/**
+ * The background loops: the webhook inbox worker, the email outbox sender, the grace period
+ * check and the scheduled reconciliation. Run by the `worker` process, and by the web process
+ * in development. `stop()` lets the current iteration of each loop finish.
+ */
+import type { Logger } from 'pino';
+import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
+import type { GracePeriodService } from '../services/billing/grace-period-service.ts';
+import type { ReconciliationService } from '../services/reconciliation-service.ts';
+
+export interface EmailSenderLike {
+  sendDue(limit?: number): Promise<{ sent: number; failed: number; dead: number }>;
+}
+
+export interface BackgroundJobsDeps {
+  webhooks: WebhookWorker;
+  emails: EmailSenderLike;
+  grace: GracePeriodService;
+  reconciliation: ReconciliationService;
+  logger: Logger;
+  reconcileIntervalMs: number;
+  /** Parallel webhook loops (real PostgreSQL spreads them with SKIP LOCKED). */
+  webhookConcurrency?: number;
+  idlePollMs?: number;
+}
+
+export interface BackgroundJobs {
+  stop(): Promise<void>;
+}
+
+export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
+  let stopping = false;
+  const idleMs = deps.idlePollMs ?? 500;
+  const sleeps = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        sleeps.delete(done);
+        resolve();
+      }
+      sleeps.add(done);
+    });
+
+  async function loop(name: string, work: () => Promise<boolean>, pauseMs: number): Promise<void> {
+    while (!stopping) {
+      let busy = false;
+      try {
+        busy = await work();
+      } catch (error) {
+        deps.logger.error({ job: name, err: error }, 'background job failed');
+      }
+      if (!busy && !stopping) await sleep(pauseMs);
+    }
+  }
+
+  const loops = [
+    ...Array.from({ length: deps.webhookConcurrency ?? 2 }, (_, i) =>
+      loop(`webhooks-${i}`, async () => {
+        const r = await deps.webhooks.runOnce(25);
+        return r.processed + r.failed + r.dead + r.lost > 0;
+      }, idleMs),
+    ),
+    loop('emails', async () => {
+      const r = await deps.emails.sendDue(20);
+      return r.sent + r.failed + r.dead > 0;
+    }, idleMs * 2),
+    loop('grace-periods', async () => (await deps.grace.applyExpired(), false), 60_000),
+    loop('reconciliation', async () => {
+      await sleep(deps.reconcileIntervalMs);
+      if (!stopping) await deps.reconciliation.run('schedule');
+      return true;
+    }, 0),
+  ];
+  deps.logger.info({ reconcileEveryMinutes: deps.reconcileIntervalMs / 60_000 }, 'background jobs started');
+
+  return {
+    async stop() {
+      stopping = true;
+      for (const wake of [...sleeps]) wake();
+      await Promise.all(loops);
+      deps.logger.info('background jobs stopped');
+    },
+  };
+}

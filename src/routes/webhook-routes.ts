@@ -1,0 +1,29 @@
+/**
+ * The webhook receiver's wiring. Mounted before the body parsers and the session: it reads the
+ * raw body itself (1 MB at most), never touches the session store and has no rate limit.
+ * Every error here is answered with a bare status.
+ */
+import express, { Router } from 'express';
+import type { Logger } from 'pino';
+import type { Sequelize } from 'sequelize';
+import type { Config } from '../config.ts';
+import { webhookController } from '../controllers/webhook-controller.ts';
+import { bareStatusErrorHandler } from '../middleware/error-handlers.ts';
+import { createWebhookVerifier } from '../services/whop/webhook-verifier.ts';
+import { createWebhookInbox } from '../services/webhooks/webhook-inbox.ts';
+
+export const WEBHOOK_PATH = '/api/whop/webhook';
+export const WEBHOOK_BODY_LIMIT = '1mb';
+
+export function webhookRoutes(deps: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize }): Router {
+  const controller = webhookController({
+    verifier: createWebhookVerifier({ secrets: deps.config.whop.webhookSecrets, acceptLegacy: deps.config.webhooks.acceptLegacy }),
+    inbox: createWebhookInbox({ sequelize: deps.sequelize }),
+    logger: deps.logger,
+  });
+  const router = Router();
+  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), controller.receive);
+  router.all(WEBHOOK_PATH, controller.methodNotAllowed);
+  router.use(WEBHOOK_PATH, bareStatusErrorHandler(deps.logger));
+  return router;
+}

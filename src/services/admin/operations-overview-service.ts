@@ -1,0 +1,80 @@
+/**
+ * The operations part of the admin page: webhook events of the last 24 hours by status, the
+ * dead and failing ones (with their error, for replay), revenue from succeeded payments over 30
+ * days by tier, and the last reconciliation run.
+ */
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Models } from '../../models/init-models.ts';
+import type { Tier } from '../../config.ts';
+import { TIERS } from '../tiers/tier-table.ts';
+
+export interface ProblemEvent {
+  id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: Date;
+  nextAttemptAt: Date;
+}
+
+export interface RevenueRow {
+  tier: Tier;
+  currency: string;
+  /** Chronos plan payments whose product maps to this tier. */
+  planMinor: number;
+  /** Creators' student payments, by the creator's current tier. */
+  studentMinor: number;
+}
+
+export function createOperationsOverviewService(deps: { sequelize: Sequelize; models: Pick<Models, 'ReconciliationRun'>; chronosCompanyId: string; tierProducts: Readonly<Record<string, Tier>> }) {
+  const { sequelize } = deps;
+  return {
+    async eventsLast24h(): Promise<Record<string, number>> {
+      const rows = await sequelize.query<{ status: string; count: string }>(
+        "SELECT status, count(*) AS count FROM webhook_events WHERE received_at > now() - interval '24 hours' GROUP BY status",
+        { type: QueryTypes.SELECT },
+      );
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    },
+
+    async problemEvents(limit = 25): Promise<ProblemEvent[]> {
+      const rows = await sequelize.query<{ id: string; type: string; status: string; attempts: number; last_error: string | null; received_at: Date; next_attempt_at: Date }>(
+        `SELECT id, type, status, attempts, last_error, received_at, next_attempt_at FROM webhook_events
+          WHERE status = 'dead' OR (status = 'pending' AND attempts > 0)
+          ORDER BY (status = 'dead') DESC, received_at DESC LIMIT :limit`,
+        { replacements: { limit }, type: QueryTypes.SELECT },
+      );
+      return rows.map((r) => ({ id: r.id, type: r.type, status: r.status, attempts: r.attempts, lastError: r.last_error, receivedAt: r.received_at, nextAttemptAt: r.next_attempt_at }));
+    },
+
+    async revenue30d(): Promise<RevenueRow[]> {
+      const productTiers = Object.entries(deps.tierProducts);
+      const rows = await sequelize.query<{ tier: Tier; currency: string; plan_minor: string; student_minor: string }>(
+        `WITH product_tiers(product_id, tier) AS (SELECT * FROM (VALUES ${productTiers.length ? productTiers.map((_, i) => `(:p${i}, :t${i})`).join(', ') : "(NULL::text, NULL::text)"}) AS v(product_id, tier))
+         SELECT tier, currency, sum(plan_minor) AS plan_minor, sum(student_minor) AS student_minor FROM (
+           SELECT pt.tier, p.currency, p.amount_minor AS plan_minor, 0 AS student_minor
+             FROM payments p JOIN product_tiers pt ON pt.product_id = p.whop_product_id
+            WHERE p.status = 'succeeded' AND p.paid_at > now() - interval '30 days' AND p.whop_company_id = :chronos
+           UNION ALL
+           SELECT c.tier, p.currency, 0, p.amount_minor
+             FROM payments p JOIN creators c ON c.id = p.creator_id
+            WHERE p.status = 'succeeded' AND p.paid_at > now() - interval '30 days' AND p.whop_company_id <> :chronos
+         ) AS paid GROUP BY tier, currency`,
+        {
+          replacements: { chronos: deps.chronosCompanyId, ...Object.fromEntries(productTiers.flatMap(([product, tier], i) => [[`p${i}`, product], [`t${i}`, tier]])) },
+          type: QueryTypes.SELECT,
+        },
+      );
+      return rows
+        .map((r) => ({ tier: r.tier, currency: r.currency, planMinor: Number(r.plan_minor), studentMinor: Number(r.student_minor) }))
+        .sort((a, b) => TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) || a.currency.localeCompare(b.currency));
+    },
+
+    lastReconciliation() {
+      return deps.models.ReconciliationRun.findOne({ order: [['startedAt', 'DESC'], ['id', 'DESC']] });
+    },
+  };
+}
+
+export type OperationsOverviewService = ReturnType<typeof createOperationsOverviewService>;

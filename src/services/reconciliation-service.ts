@@ -1,0 +1,118 @@
+/**
+ * Heals what webhooks missed (Whop retries only for a while): re-reads the memberships of every
+ * onboarded company and of Chronos's own company from Whop's API (every page), applies them
+ * with the same rules as webhooks (older changes never win), and records what changed.
+ */
+import type { Logger } from 'pino';
+import type { Models } from '../models/init-models.ts';
+import type { ReconciliationRun, ReconciliationTrigger } from '../models/reconciliation-run-model.ts';
+import type { Creator } from '../models/creator-model.ts';
+import type { WhopApiClient } from './whop/whop-api-client.ts';
+import type { StudentService } from './students/student-service.ts';
+import type { CreatorTierService } from './tiers/creator-tier-service.ts';
+import type { CacheService } from './cache/cache-service.ts';
+
+export interface ReconciliationSummary {
+  companies: number;
+  memberships: number;
+  studentsCreated: number;
+  studentsChanged: number;
+  planMemberships: number;
+  tierChanges: { creatorId: number; from: string; to: string }[];
+  errors: string[];
+}
+
+const RUNNING_KEY = 'reconciliation-running';
+
+export function createReconciliationService(deps: {
+  models: Pick<Models, 'Creator' | 'User' | 'ReconciliationRun'>;
+  whop: WhopApiClient;
+  students: StudentService;
+  tiers: CreatorTierService;
+  cache: CacheService;
+  chronosCompanyId: string;
+  logger: Logger;
+}) {
+  async function companyStudents(creator: Creator, summary: ReconciliationSummary): Promise<void> {
+    const memberships = await deps.whop.listMemberships({ companyId: creator.whopCompanyId });
+    summary.companies += 1;
+    summary.memberships += memberships.length;
+    for (const membership of memberships) {
+      const result = await deps.students.applyMembership(creator.id, membership);
+      if (result.change === 'created') summary.studentsCreated += 1;
+      else if (result.change === 'updated' && result.previousStatus !== result.student.status) summary.studentsChanged += 1;
+    }
+  }
+
+  async function students(summary: ReconciliationSummary): Promise<void> {
+    for (const creator of await deps.models.Creator.findAll({ order: [['id', 'ASC']] })) {
+      try {
+        await companyStudents(creator, summary);
+      } catch (error) {
+        summary.errors.push(`${creator.whopCompanyId}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  function emptySummary(): ReconciliationSummary {
+    return { companies: 0, memberships: 0, studentsCreated: 0, studentsChanged: 0, planMemberships: 0, tierChanges: [], errors: [] };
+  }
+
+  async function plans(summary: ReconciliationSummary): Promise<void> {
+    try {
+      const memberships = await deps.whop.listMemberships({ companyId: deps.chronosCompanyId });
+      summary.companies += 1;
+      for (const membership of memberships) if ((await deps.tiers.recordPlanMembership(membership)) === 'stored') summary.planMemberships += 1;
+    } catch (error) {
+      summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
+      return;
+    }
+    for (const creator of await deps.models.Creator.findAll({ order: [['id', 'ASC']] })) {
+      const owner = await deps.models.User.findByPk(creator.ownerUserId);
+      if (!owner) continue;
+      const change = await deps.tiers.applyStoredPlan(creator, owner.whopUserId);
+      if (change.before !== change.after) summary.tierChanges.push({ creatorId: creator.id, from: change.before, to: change.after });
+    }
+  }
+
+  return {
+    /** Runs one reconciliation unless one is running already (anywhere); returns its record, or null when skipped. */
+    async run(trigger: ReconciliationTrigger): Promise<ReconciliationRun | null> {
+      if (!(await deps.cache.setIfAbsent(RUNNING_KEY, Date.now(), 30 * 60 * 1000))) return null;
+      const run = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
+      const summary = emptySummary();
+      try {
+        await students(summary);
+        await plans(summary);
+        await run.update({ status: summary.errors.length > 0 ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: summary.errors[0] ?? null });
+        deps.logger.info({ runId: run.id, trigger, ...summary, tierChanges: summary.tierChanges.length }, 'reconciliation finished');
+      } catch (error) {
+        await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
+        deps.logger.error({ runId: run.id, err: error }, 'reconciliation failed');
+      } finally {
+        await deps.cache.delete(RUNNING_KEY);
+      }
+      return run;
+    },
+
+    /** One company's members (at onboarding): imported now, recorded as a run; Whop errors propagate. */
+    async runForCreator(creator: Creator, trigger: ReconciliationTrigger): Promise<ReconciliationSummary> {
+      const run = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
+      const summary = emptySummary();
+      try {
+        await companyStudents(creator, summary);
+        await run.update({ status: 'succeeded', finishedAt: new Date(), summary: { ...summary } });
+        return summary;
+      } catch (error) {
+        await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
+        throw error;
+      }
+    },
+
+    latest(): Promise<ReconciliationRun | null> {
+      return deps.models.ReconciliationRun.findOne({ order: [['startedAt', 'DESC'], ['id', 'DESC']] });
+    },
+  };
+}
+
+export type ReconciliationService = ReturnType<typeof createReconciliationService>;

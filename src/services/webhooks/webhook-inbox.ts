@@ -1,0 +1,34 @@
+/**
+ * The durable webhook inbox: an accepted event becomes one `webhook_events` row, `pending` and
+ * due now, for the worker to process. One atomic `INSERT … ON CONFLICT (id) DO NOTHING`: a
+ * repeated `webhook-id` (Whop retries, concurrent duplicates) changes nothing and says so. The
+ * statement commits before `store` resolves; if it fails, `store` rejects and nothing is stored.
+ */
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { InboxEvent } from '../whop/webhook-envelope.ts';
+
+export type InboxOutcome = 'stored' | 'duplicate';
+
+export interface WebhookInbox {
+  store(event: InboxEvent): Promise<InboxOutcome>;
+}
+
+export function createWebhookInbox(deps: { sequelize: Sequelize }): WebhookInbox {
+  const { sequelize } = deps;
+  return {
+    async store(event) {
+      // Bind parameters, never replacements: the payload must not end up in the SQL text (or its log).
+      const inserted = await sequelize.query<{ id: string }>(
+        `INSERT INTO webhook_events (id, type, company_id, payload, status, attempts, next_attempt_at, received_at)
+         VALUES ($id, $type, $companyId, $payload::jsonb, 'pending', 0, now(), now())
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+        {
+          bind: { id: event.id, type: event.type, companyId: event.companyId, payload: JSON.stringify(event.payload) },
+          type: QueryTypes.SELECT,
+        },
+      );
+      return inserted.length === 1 ? 'stored' : 'duplicate';
+    },
+  };
+}

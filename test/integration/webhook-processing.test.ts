@@ -1,0 +1,226 @@
+import { expect } from 'chai';
+import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
+import { cleanTables } from '../support/table-cleaner.ts';
+import { runRedisPrefix } from '../support/test-runtime.ts';
+import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
+
+const CHRONOS = 'biz_chronos';
+
+describe('webhook processing (exactly once in effect)', () => {
+  let t: ChronosWithSandbox;
+  let secret: string;
+
+  before(async () => {
+    t = await startChronosWithSandbox({ env: { REDIS_PREFIX: `${runRedisPrefix}webhooks:`, WEBHOOK_MAX_ATTEMPTS: '3' }, services: { webhookBackoffMs: () => 0 } });
+    secret = t.config.whop.webhookSecrets[0]!;
+  });
+  beforeEach(async () => {
+    await cleanTables(t.runtime.deps.sequelize);
+    await t.control.reset();
+  });
+  after(() => t.close());
+
+  /** A creator for biz_creator1 run by user_creator_free, on `tier`. */
+  async function creator(tier: 'free' | 'basic' | 'pro' = 'free') {
+    const { User, Creator } = t.runtime.deps.models;
+    const owner = await User.create({ whopUserId: 'user_creator_free', username: 'creator_free', name: 'Fran Free', email: 'fran@example.test', avatarUrl: null, lastLoginAt: null });
+    return Creator.create({ whopCompanyId: 'biz_creator1', companyName: 'Creator One', ownerUserId: owner.id, tier, tierSourceMembershipId: null, tierUpdatedAt: new Date(), gracePeriodEndsAt: null });
+  }
+
+  async function mailbox(): Promise<{ to: string; subject: string }[]> {
+    return ((await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string; subject: string }[] }).data;
+  }
+
+  const statusOf = async (id: string) => (await t.runtime.deps.models.WebhookEvent.findByPk(id))?.status;
+
+  it('applies the same event delivered 20 times concurrently once: one row, one student, one email', async () => {
+    await creator();
+    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => deliver(t.appUrl, secret, d)));
+    expect(statuses).to.deep.equal(Array(20).fill(200));
+    expect(await t.runtime.deps.models.WebhookEvent.count()).to.equal(1);
+    await t.drain();
+    await Promise.all(Array.from({ length: 5 }, () => deliver(t.appUrl, secret, d)));
+    await t.drain();
+    expect(await statusOf(d.webhookId)).to.equal('processed');
+    const { Student, EmailOutbox } = t.runtime.deps.models;
+    expect(await Student.count({ where: { whopUserId: 'user_student1', status: 'active' } })).to.equal(1);
+    expect(await EmailOutbox.count()).to.equal(1);
+    const mails = await mailbox();
+    expect(mails.filter((m) => m.to === 'user_student1@example.test')).to.have.length(1);
+  });
+
+  it('never lets an older change win: activated arriving after a newer deactivated is recorded and skipped', async () => {
+    await creator();
+    const base = membershipData({ user: 'user_student2', company: 'biz_creator1', product: 'prod_course1', updatedAt: new Date(Date.now() - 10_000) });
+    const newer = { ...base, status: 'canceled', updated_at: new Date().toISOString() };
+    const late = delivery(envelope('membership.activated', 'biz_creator1', base));
+    await deliver(t.appUrl, secret, delivery(envelope('membership.deactivated', 'biz_creator1', newer)));
+    await t.drain();
+    await deliver(t.appUrl, secret, late);
+    await t.drain();
+    const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: 'user_student2' } });
+    expect(student?.status).to.equal('inactive');
+    expect(student?.membershipStatus).to.equal('canceled');
+    const event = await t.runtime.deps.models.WebhookEvent.findByPk(late.webhookId);
+    expect(event?.status).to.equal('skipped');
+    expect(event?.outcome).to.contain('older than what is stored');
+  });
+
+  it('upgrades a creator when a Chronos plan activates, downgrades on deactivation, with no call to Whop', async () => {
+    const c = await creator('free');
+    const plan = membershipData({ user: 'user_creator_free', company: CHRONOS, product: 'prod_pro' });
+    t.whopCalls.reset();
+    await deliver(t.appUrl, secret, delivery(envelope('membership.activated', CHRONOS, plan)));
+    await t.drain();
+    expect((await c.reload()).tier).to.equal('pro');
+    await deliver(t.appUrl, secret, delivery(envelope('membership.deactivated', CHRONOS, { ...plan, status: 'expired', updated_at: new Date(Date.now() + 1000).toISOString() })));
+    await t.drain();
+    expect((await c.reload()).tier).to.equal('free');
+    expect(t.whopCalls.requests).to.deep.equal([]);
+  });
+
+  it('maps legacy and seed event names (went_valid, membership.created / deleted) to the same handlers', async () => {
+    await creator();
+    const m = membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' });
+    await deliver(t.appUrl, secret, delivery(envelope('membership.went_valid', 'biz_creator1', m)));
+    await t.drain();
+    const { Student } = t.runtime.deps.models;
+    expect((await Student.findOne({ where: { whopUserId: 'user_student1' } }))?.status).to.equal('active');
+    await deliver(t.appUrl, secret, delivery(envelope('membership.deleted', 'biz_creator1', { ...m, status: 'canceled', updated_at: new Date(Date.now() + 1000).toISOString() })));
+    await t.drain();
+    expect((await Student.findOne({ where: { whopUserId: 'user_student1' } }))?.status).to.equal('archived');
+  });
+
+  it('stores unknown types and events of companies nobody onboarded as ignored', async () => {
+    const unknown = delivery(envelope('invoice.created', 'biz_creator1', { id: 'inv_1' }));
+    const stranger = delivery(envelope('membership.activated', 'biz_creator2', membershipData({ user: 'user_student1', company: 'biz_creator2', product: 'prod_course2' })));
+    expect(await deliver(t.appUrl, secret, unknown)).to.equal(200);
+    expect(await deliver(t.appUrl, secret, stranger)).to.equal(200);
+    await t.drain();
+    expect(await statusOf(unknown.webhookId)).to.equal('ignored');
+    expect(await statusOf(stranger.webhookId)).to.equal('ignored');
+    expect(await t.runtime.deps.models.Student.count()).to.equal(0);
+  });
+
+  it('records payments once in minor units, with a receipt, and counts them as revenue', async () => {
+    const c = await creator('basic');
+    const pay = paymentData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1', total: '29.99' });
+    for (const type of ['payment.created', 'payment.succeeded', 'payment.succeeded']) await deliver(t.appUrl, secret, delivery(envelope(type, 'biz_creator1', pay)));
+    // A late payment.pending must not move it back.
+    await deliver(t.appUrl, secret, delivery(envelope('payment.pending', 'biz_creator1', pay)));
+    await t.drain();
+    const rows = await t.runtime.deps.models.Payment.findAll();
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.deep.include({ whopPaymentId: pay.id, amountMinor: 2999, currency: 'usd', status: 'succeeded', creatorId: c.id });
+    expect(rows[0]?.paidAt).to.be.instanceOf(Date);
+    expect((await mailbox()).filter((m) => /receipt/i.test(m.subject) || m.subject.includes('29.99'))).to.have.length(1);
+    const revenue = await t.runtime.deps.services.operations.revenue30d();
+    expect(revenue).to.deep.equal([{ tier: 'basic', currency: 'usd', planMinor: 0, studentMinor: 2999 }]);
+  });
+
+  it('counts Chronos plan payments as plan revenue of their tier', async () => {
+    await creator('pro');
+    await deliver(t.appUrl, secret, delivery(envelope('payment.succeeded', CHRONOS, paymentData({ user: 'user_creator_free', company: CHRONOS, product: 'prod_pro', total: '49.00' }))));
+    await t.drain();
+    expect(await t.runtime.deps.services.operations.revenue30d()).to.deep.equal([{ tier: 'pro', currency: 'usd', planMinor: 4900, studentMinor: 0 }]);
+  });
+
+  it('retries a failing event with backoff, then processes it once the cause is gone', async () => {
+    await creator();
+    const { sequelize } = t.runtime.deps;
+    await sequelize.query('ALTER TABLE students RENAME TO students_away');
+    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    try {
+      await deliver(t.appUrl, secret, d);
+      const first = await t.runtime.deps.services.webhooks.runOnce();
+      expect(first.failed).to.equal(1);
+      const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
+      expect(event).to.deep.include({ status: 'pending', attempts: 1 });
+      expect(event?.lastError).to.match(/students/);
+    } finally {
+      await sequelize.query('ALTER TABLE students_away RENAME TO students');
+    }
+    await t.drain();
+    expect(await statusOf(d.webhookId)).to.equal('processed');
+    expect(await t.runtime.deps.models.Student.count()).to.equal(1);
+  });
+
+  it('marks an event dead after its last attempt, keeping the error; an admin replay processes it', async () => {
+    await creator();
+    const { sequelize } = t.runtime.deps;
+    await sequelize.query('ALTER TABLE students RENAME TO students_away');
+    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    try {
+      await deliver(t.appUrl, secret, d);
+      for (let i = 0; i < 3; i += 1) await t.runtime.deps.services.webhooks.runOnce();
+      const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
+      expect(event?.status).to.equal('dead');
+      expect(event?.attempts).to.equal(3);
+      expect(event?.lastError).to.match(/students/);
+    } finally {
+      await sequelize.query('ALTER TABLE students_away RENAME TO students');
+    }
+    const admin = await t.signIn('user_admin');
+    const page = await admin.get(`${t.appUrl}/admin/webhooks`);
+    expect(page.text).to.contain(d.webhookId);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const replay = await admin.post(`${t.appUrl}/admin/webhooks/${d.webhookId}/replay`, { _csrf: csrf });
+    expect(replay.status).to.equal(303);
+    await t.drain();
+    expect(await statusOf(d.webhookId)).to.equal('processed');
+    expect(await t.runtime.deps.models.Student.count()).to.equal(1);
+  });
+
+  it('marks data that is not a membership dead at once (no retry can help)', async () => {
+    await creator();
+    const d = delivery(envelope('membership.activated', 'biz_creator1', { id: 'not-a-membership' }));
+    await deliver(t.appUrl, secret, d);
+    await t.runtime.deps.services.webhooks.runOnce();
+    const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
+    expect(event?.status).to.equal('dead');
+    expect(event?.attempts).to.equal(1);
+    expect(event?.lastError).to.contain('data is not a membership');
+  });
+
+  it('picks up an event whose worker died mid-claim once the lease lapses, and a late finish of the dead worker changes nothing', async () => {
+    await creator();
+    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    await deliver(t.appUrl, secret, d);
+    const { sequelize } = t.runtime.deps;
+    // A worker claimed it and was killed: the claim stays, its lease runs out.
+    await sequelize.query("UPDATE webhook_events SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), locked_until = now() + interval '1 hour' WHERE id = :id", { replacements: { id: d.webhookId } });
+    expect((await t.runtime.deps.services.webhooks.runOnce()).processed).to.equal(0);
+    await sequelize.query("UPDATE webhook_events SET locked_until = now() - interval '1 second' WHERE id = :id", { replacements: { id: d.webhookId } });
+    expect((await t.runtime.deps.services.webhooks.runOnce()).processed).to.equal(1);
+    const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
+    expect(event).to.deep.include({ status: 'processed', attempts: 2 });
+    expect(await t.runtime.deps.models.Student.count()).to.equal(1);
+  });
+
+  it('heals, through reconciliation, a membership changed in Whop whose webhook never arrived', async () => {
+    const c = await creator();
+    await t.runtime.deps.services.reconciliation.run('schedule');
+    expect(await t.runtime.deps.models.Student.count({ where: { creatorId: c.id, status: 'active' } })).to.equal(2);
+    const mem = (await t.control.memberships()).find((m) => m.user.id === 'user_student1' && m.product.id === 'prod_course1')!;
+    await t.control.setStatus(mem.id, 'canceled');
+    // The webhook was delivered; drop it as if Whop had given up.
+    await t.runtime.deps.models.WebhookEvent.destroy({ where: {} });
+    const run = await t.runtime.deps.services.reconciliation.run('admin');
+    expect(run?.status).to.equal('succeeded');
+    expect(run?.summary).to.deep.include({ studentsChanged: 1 });
+    const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: 'user_student1' } });
+    expect(student?.status).to.equal('inactive');
+  });
+
+  it('processes the sandbox’s own signed deliveries end to end', async () => {
+    await creator();
+    const user = await t.control.createUser('fresh_student');
+    await t.control.createMembership(user, 'prod_course1');
+    for (let i = 0; i < 50 && (await t.runtime.deps.models.WebhookEvent.count()) === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    await t.drain();
+    const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: user } });
+    expect(student?.status).to.equal('active');
+    expect(student?.username).to.equal('fresh_student');
+  });
+});
