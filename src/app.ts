@@ -60,12 +60,12 @@ export function createApp(deps: AppDeps): Express {
   Object.assign(app.locals, viewHelpers);
 
   app.use(requestLogger(logger));
+  // Whop's deliveries come first: no page headers, static files, session or body parsers on their path.
+  app.use(webhookRoutes({ config, logger, sequelize: deps.sequelize }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
-  app.use(webhookRoutes({ config, logger, sequelize: deps.sequelize }));
-
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
   app.use(createSessionMiddleware(config, deps.sessionStore));

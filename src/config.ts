@@ -20,6 +20,8 @@ export interface Config {
   sessionSecrets: string[];
   sessionMaxAgeDays: number;
   databaseUrl: string | undefined;
+  /** Connections per process in the database pool. */
+  databasePoolMax: number;
   redisUrl: string | undefined;
   /** Prefix of every Redis key Chronos writes (sessions, caches, rate limits, locks). */
   redisPrefix: string;
@@ -97,6 +99,7 @@ const envSchema = z.object({
   SESSION_SECRET: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)).optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.default(90),
   DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL').optional(),
+  DATABASE_POOL_MAX: positiveInt.max(200).default(20),
   REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and . : _ - only').default('chronos:'),
   REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// or rediss:// URL').optional(),
   WHOP_SANDBOX: flag.optional(),
@@ -237,6 +240,7 @@ function common(env: ParsedEnv) {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS,
     databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     sandboxPort: env.SANDBOX_PORT,

@@ -56,7 +56,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
       closers.push(() => embedded.close());
       databaseUrl = embedded.url;
     }
-    const sequelize = createSequelize(databaseUrl, logger);
+    const sequelize = createSequelize(databaseUrl, logger, { poolMax: config.databasePoolMax });
     closers.push(() => sequelize.close());
     await sequelize.authenticate();
     if (options.migrate) await createMigrator(sequelize, logger).up();

@@ -40,7 +40,7 @@ export function createReconciliationService(deps: {
     for (const membership of memberships) {
       const result = await deps.students.applyMembership(creator.id, membership);
       if (result.change === 'created') summary.studentsCreated += 1;
-      else if (result.change === 'updated' && result.previousStatus !== result.student.status) summary.studentsChanged += 1;
+      else if (result.change === 'updated' && result.previousStatus !== result.status) summary.studentsChanged += 1;
     }
   }
 

@@ -9,7 +9,7 @@ import { createApp } from '../../src/app.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
-import { capturingLogger, testConfig, testDatabase } from './test-runtime.ts';
+import { capturingLogger, runRedisPrefix, testConfig, testDatabase } from './test-runtime.ts';
 import { freePort } from './free-port.ts';
 import { TestBrowser, formField } from './test-browser.ts';
 import { SandboxControl } from './sandbox-control.ts';
@@ -41,6 +41,8 @@ export interface ChronosWithSandboxOptions {
   services?: ServiceOverrides;
 }
 
+let appCount = 0;
+
 export async function startChronosWithSandbox(options: ChronosWithSandboxOptions = {}): Promise<ChronosWithSandbox> {
   const port = await freePort();
   const appUrl = `http://localhost:${port}`;
@@ -66,6 +68,8 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
       // The dev mailbox (mail without SMTP_URL) is this sandbox's.
       SANDBOX_PORT: new URL(sandbox.url).port,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
+      // Each app of the run counts its own rate limits and caches in Redis, as separate deployments would.
+      REDIS_PREFIX: `${runRedisPrefix}app${(appCount += 1)}:`,
       ...options.env,
     },
     db.url,

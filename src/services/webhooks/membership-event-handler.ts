@@ -3,7 +3,8 @@
  * own company: a creator's plan, so their tier. A creator's company: one of their students.
  * Changes older than what is stored are skipped; emails go to the outbox in the same transaction.
  */
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Creator } from '../../models/creator-model.ts';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import type { Models } from '../../models/init-models.ts';
@@ -15,6 +16,7 @@ import { enqueueEmail, isMailableAddress } from '../email/email-outbox.ts';
 import { ignored, PermanentEventError, processed, skipped, type EventResult } from './event-results.ts';
 
 export interface MembershipHandlerDeps {
+  sequelize: Sequelize;
   models: Pick<Models, 'Creator' | 'EmailOutbox'>;
   students: StudentService;
   tiers: CreatorTierService;
@@ -45,23 +47,27 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
   }
 
   async function applyStudent(m: WhopMembership, companyId: string, deleted: boolean, transaction: Transaction): Promise<EventResult> {
-    const creator = await deps.models.Creator.findOne({ where: { whopCompanyId: companyId }, transaction });
-    if (!creator) return ignored(`no creator has onboarded ${companyId} yet`);
+    const [row] = await deps.sequelize.query<{ id: number; tier: Creator['tier']; company_name: string | null }>(
+      'SELECT id, tier, company_name FROM creators WHERE whop_company_id = :companyId FOR UPDATE',
+      { replacements: { companyId }, type: QueryTypes.SELECT, transaction },
+    );
+    if (!row) return ignored(`no creator has onboarded ${companyId} yet`);
+    const creator = { id: row.id, tier: row.tier, companyName: row.company_name, whopCompanyId: companyId };
     if (deleted) {
       const archived = await deps.students.archive(creator.id, m.userId, transaction);
       return processed(archived > 0 ? `student ${m.userId} archived` : `no student ${m.userId} to archive`);
     }
-    const result = await deps.students.applyMembership(creator.id, m, transaction);
+    const result = await deps.students.applyMembershipLocked(creator, m, transaction);
     if (result.change === 'stale') return skipped(`membership ${m.id}: older than what is stored`);
-    const { student, previousStatus } = result;
+    const { status, previousStatus } = result;
     const creatorName = creator.companyName ?? creator.whopCompanyId;
-    if (isMailableAddress(m.userEmail) && student.status === 'active' && previousStatus !== 'active') {
+    if (isMailableAddress(m.userEmail) && status === 'active' && previousStatus !== 'active') {
       await enqueueEmail(deps.models, { dedupeKey: `welcome:${creator.id}:${m.userId}:${m.id}`, template: 'welcome', to: m.userEmail, payload: { creatorName, ...(m.username ? { studentName: m.username } : {}) } }, { transaction, appUrl: deps.appUrl });
     }
-    if (isMailableAddress(m.userEmail) && previousStatus === 'active' && student.status === 'inactive') {
+    if (isMailableAddress(m.userEmail) && previousStatus === 'active' && status === 'inactive') {
       await enqueueEmail(deps.models, { dedupeKey: `expiration:${m.id}:${m.updatedAt.toISOString()}`, template: 'expiration', to: m.userEmail, payload: { creatorName, membershipStatus: m.status } }, { transaction, appUrl: deps.appUrl });
     }
-    return processed(`student ${m.userId} of creator ${creator.id}: ${previousStatus ?? 'new'} → ${student.status}`);
+    return processed(`student ${m.userId} of creator ${creator.id}: ${previousStatus ?? 'new'} → ${status}`);
   }
 
   return {

@@ -1,11 +1,11 @@
 /**
  * Processes the webhook inbox. Claims due events with `FOR UPDATE SKIP LOCKED` (any number of
- * processes may run this), each claim with a lease and a token; applies the claimed batch in one
- * transaction, each event under a savepoint that first re-checks its claim, so an event's
- * effects and status change commit together and an event is applied once even if a lease lapses. Failures retry with exponential backoff and jitter, then go
+ * processes may run this), each claim with a lease and a token; applies each event's effects and
+ * its status change in one transaction that commits only if the claim is still its own, so an
+ * event is applied once even if a lease lapses. Failures retry with exponential backoff and jitter, then go
  * `dead` with the error kept; a claim whose process died is picked up after its lease.
  */
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { EventProcessor, StoredEnvelope } from './event-processor.ts';
 import { PermanentEventError } from './event-results.ts';
@@ -29,7 +29,13 @@ interface Claim {
   id: string;
   claim_token: string;
   attempts: number;
+  type: string;
+  company_id: string | null;
+  payload: StoredEnvelope;
 }
+
+/** The claim was taken over (its lease lapsed) before this attempt could commit: roll back, apply nothing. */
+class LostClaimError extends Error {}
 
 export function createWebhookWorker(deps: WebhookWorkerDeps) {
   const leaseMs = deps.leaseMs ?? 60_000;
@@ -42,32 +48,37 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
         WHERE id IN (SELECT id FROM webhook_events
                       WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'processing' AND locked_until < now())
                       ORDER BY next_attempt_at, received_at LIMIT :limit FOR UPDATE SKIP LOCKED)
-        RETURNING id, claim_token, attempts`,
+        RETURNING id, claim_token, attempts, type, company_id, payload`,
       { replacements: { limit, leaseSeconds: leaseMs / 1000 }, type: QueryTypes.SELECT },
     );
   }
 
   /**
-   * Applies one claimed event inside the batch transaction, under a savepoint: its effects and
-   * its status change stand or fall together, and a failure rolls back only this event.
+   * Applies one claimed event in its own transaction: its effects and its status change commit
+   * together. The commit does not wait for the disk (`synchronous_commit = off`, this transaction
+   * only): were the database to crash before flushing, effects and status would be lost together
+   * and the event, durably stored at receipt and still claimed, would simply be processed again.
+   * One event per transaction also means one creator row lock at a time: no deadlocks.
    */
-  async function applyOne(item: Claim, batch: Transaction): Promise<'processed' | 'lost'> {
-    return deps.sequelize.transaction({ transaction: batch }, async (transaction) => {
-      const [row] = await deps.sequelize.query<{ type: string; company_id: string | null; payload: StoredEnvelope }>(
-        `SELECT type, company_id, payload FROM webhook_events WHERE id = :id AND claim_token = :token AND status = 'processing' FOR UPDATE`,
-        { replacements: { id: item.id, token: item.claim_token }, type: QueryTypes.SELECT, transaction },
+  async function applyOne(item: Claim): Promise<'processed' | 'lost'> {
+    return deps.sequelize.transaction(async (transaction) => {
+      await deps.sequelize.query('SET LOCAL synchronous_commit TO off', { transaction });
+      const result = await deps.processor.process({ ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id }, transaction);
+      // Still ours? The update locks the row; if another worker re-claimed it, nothing of this attempt commits.
+      const updated = await deps.sequelize.query(
+        `UPDATE webhook_events SET status = :status, outcome = :outcome, processed_at = now(), locked_until = NULL, claim_token = NULL, last_error = NULL
+          WHERE id = :id AND claim_token = :token AND status = 'processing' RETURNING id`,
+        { replacements: { id: item.id, token: item.claim_token, status: result.status, outcome: result.outcome.slice(0, 500) }, type: QueryTypes.SELECT, transaction },
       );
-      if (!row) return 'lost';
-      const result = await deps.processor.process({ ...row.payload, type: row.type, company_id: row.payload.company_id ?? row.company_id }, transaction);
-      await deps.sequelize.query(
-        `UPDATE webhook_events SET status = :status, outcome = :outcome, processed_at = now(), locked_until = NULL, claim_token = NULL, last_error = NULL WHERE id = :id`,
-        { replacements: { id: item.id, status: result.status, outcome: result.outcome.slice(0, 500) }, transaction },
-      );
-      return 'processed';
+      if (updated.length === 0) throw new LostClaimError();
+      return 'processed' as const;
+    }).catch((error: unknown) => {
+      if (error instanceof LostClaimError) return 'lost' as const;
+      throw error;
     });
   }
 
-  async function fail(item: Claim, error: unknown, transaction: Transaction): Promise<'retry' | 'dead'> {
+  async function fail(item: Claim, error: unknown): Promise<'retry' | 'dead'> {
     const permanent = error instanceof PermanentEventError;
     const dead = permanent || item.attempts >= deps.maxAttempts;
     const message = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 1000);
@@ -75,7 +86,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
       `UPDATE webhook_events SET status = :status, last_error = :message, locked_until = NULL, claim_token = NULL,
               next_attempt_at = now() + make_interval(secs => :delaySeconds)
         WHERE id = :id AND claim_token = :token`,
-      { replacements: { id: item.id, token: item.claim_token, status: dead ? 'dead' : 'pending', message, delaySeconds: dead ? 0 : backoffMs(item.attempts) / 1000 }, transaction },
+      { replacements: { id: item.id, token: item.claim_token, status: dead ? 'dead' : 'pending', message, delaySeconds: dead ? 0 : backoffMs(item.attempts) / 1000 } },
     );
     deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead, err: { message: (error as Error).message } }, 'webhook event failed');
     return dead ? 'dead' : 'retry';
@@ -85,18 +96,13 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     /** Claims and processes one batch; returns what happened. */
     async runOnce(limit = 25): Promise<{ processed: number; failed: number; dead: number; lost: number }> {
       const counts = { processed: 0, failed: 0, dead: 0, lost: 0 };
-      const claimed = await claim(limit);
-      if (claimed.length === 0) return counts;
-      // One commit for the whole batch (each event under its own savepoint): the fsync is shared.
-      await deps.sequelize.transaction(async (batch) => {
-        for (const item of claimed) {
-          try {
-            counts[await applyOne(item, batch)] += 1;
-          } catch (error) {
-            counts[(await fail(item, error, batch)) === 'dead' ? 'dead' : 'failed'] += 1;
-          }
+      for (const item of await claim(limit)) {
+        try {
+          counts[await applyOne(item)] += 1;
+        } catch (error) {
+          counts[(await fail(item, error)) === 'dead' ? 'dead' : 'failed'] += 1;
         }
-      });
+      }
       return counts;
     },
 
