@@ -50,6 +50,25 @@ describe('webhook processing (exactly once in effect)', () => {
     expect(mails.filter((m) => m.to === 'user_student1@example.test')).to.have.length(1);
   });
 
+  it('answers 503 while the database cannot store the event, then processes the retried delivery exactly once', async () => {
+    await creator();
+    const { sequelize } = t.runtime.deps;
+    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    await sequelize.query('ALTER TABLE webhook_events RENAME TO webhook_events_away');
+    try {
+      expect(await deliver(t.appUrl, secret, d)).to.equal(503);
+    } finally {
+      await sequelize.query('ALTER TABLE webhook_events_away RENAME TO webhook_events');
+    }
+    expect(await t.runtime.deps.models.WebhookEvent.count()).to.equal(0);
+    expect(await deliver(t.appUrl, secret, d)).to.equal(200);
+    expect(await t.drain()).to.equal(1);
+    expect(await deliver(t.appUrl, secret, d)).to.equal(200);
+    expect(await t.drain()).to.equal(0);
+    expect(await t.runtime.deps.models.Student.count({ where: { whopUserId: 'user_student1' } })).to.equal(1);
+    expect(await t.runtime.deps.models.EmailOutbox.count()).to.equal(1);
+  });
+
   it('never lets an older change win: activated arriving after a newer deactivated is recorded and skipped', async () => {
     await creator();
     const base = membershipData({ user: 'user_student2', company: 'biz_creator1', product: 'prod_course1', updatedAt: new Date(Date.now() - 10_000) });
