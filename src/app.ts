@@ -33,6 +33,10 @@ import { checkoutUrlAtLeast, upgradeUrlFor, type Services } from './services/bui
 import { requireFeature } from './middleware/require-creator.ts';
 import { analyticsController } from './controllers/analytics-controller.ts';
 import type { Tier } from './config.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { ErrorReporter } from './observability/error-reporter.ts';
+import { measureRequests, metricsEndpoint } from './middleware/metrics-middleware.ts';
+import { httpsOnly } from './middleware/https-only.ts';
 import './sessions/session-data.ts';
 
 export interface AppDeps {
@@ -43,6 +47,8 @@ export interface AppDeps {
   sessionStore: TokenSafeSessionStore;
   redis: Redis | undefined;
   services: Services;
+  metrics: Metrics;
+  reportError: ErrorReporter;
 }
 
 const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
@@ -59,7 +65,10 @@ export function createApp(deps: AppDeps): Express {
   app.locals.appName = 'Chronos';
   Object.assign(app.locals, viewHelpers);
 
+  if (config.isProduction) app.use(httpsOnly(config.appUrl));
   app.use(requestLogger(logger));
+  app.use(measureRequests(deps.metrics));
+  app.get('/metrics', metricsEndpoint(deps.metrics, config.metricsToken));
   // Whop's deliveries come first: no page headers, static files, session or body parsers on their path.
   app.use(webhookRoutes({ config, logger, sequelize: deps.sequelize }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
@@ -84,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(notFound);
   app.use(sessionEndedHandler);
-  app.use('/api', jsonErrorHandler(logger));
-  app.use(pageErrorHandler(logger));
+  app.use('/api', jsonErrorHandler(logger, deps.reportError));
+  app.use(pageErrorHandler(logger, deps.reportError));
   return app;
 }

@@ -60,6 +60,10 @@ export interface Config {
   };
   /** Days a creator keeps their tier after a failed Chronos plan payment. */
   gracePeriodDays: number;
+  /** Bearer token that /metrics requires; unset disables /metrics. */
+  metricsToken: string | undefined;
+  /** Sentry DSN; unset sends nothing anywhere. */
+  sentryDsn: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -125,6 +129,8 @@ const envSchema = z.object({
   WORKER_IN_WEB: flag.optional(),
   RECONCILE_INTERVAL_MINUTES: positiveInt.default(60),
   GRACE_PERIOD_DAYS: positiveInt.max(60).default(3),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SENTRY_DSN: z.url().optional(),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -251,6 +257,8 @@ function common(env: ParsedEnv) {
     webhooks: { acceptLegacy: env.WHOP_LEGACY_WEBHOOKS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },
     worker: { inWebProcess: env.WORKER_IN_WEB ?? env.NODE_ENV !== 'production', reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
+    metricsToken: env.METRICS_TOKEN,
+    sentryDsn: env.SENTRY_DSN,
   };
 }
 

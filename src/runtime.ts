@@ -19,6 +19,8 @@ import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import { createEndedSessionRegistry } from './sessions/ended-session-registry.ts';
 import { buildServices, createLockService, type ServiceOverrides } from './services/build-services.ts';
 import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { noErrorReporting, type ErrorReporter } from './observability/error-reporter.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -35,6 +37,8 @@ export interface RuntimeOptions {
   services?: ServiceOverrides;
   /** Run the webhook worker, mail sender, grace check and scheduled reconciliation in this process. */
   backgroundJobs?: boolean;
+  /** Where unexpected errors are reported besides the log (Sentry when configured). */
+  reportError?: ErrorReporter;
 }
 
 export async function buildRuntime(config: Readonly<Config>, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -73,7 +77,8 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
     const locks = createLockService(redis, config.redisPrefix);
     const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
-    const services = buildServices({ config, logger, sequelize, models, redis, sessionStore, locks }, options.services);
+    const metrics = createMetrics({ sequelize });
+    const services = buildServices({ config, logger, sequelize, models, redis, sessionStore, locks, metrics }, options.services);
     closers.push(() => services.mailTransport.close());
     let jobs: BackgroundJobs | undefined;
     if (options.backgroundJobs) {
@@ -82,7 +87,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
       closers.push(() => running.stop());
     }
 
-    return { deps: { config, logger, sequelize, models, sessionStore, redis, services }, close };
+    return { deps: { config, logger, sequelize, models, sessionStore, redis, services, metrics, reportError: options.reportError ?? noErrorReporting }, close };
   } catch (error) {
     await close();
     throw error;

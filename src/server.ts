@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createApp } from './app.ts';
 import { launchSandbox } from './sandbox-launcher.ts';
+import { createErrorReporter } from './observability/error-reporter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const started = Date.now();
   const sandbox = config.whop.sandbox ? await launchSandbox(config, logger) : undefined;
-  const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess });
+  const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
+  const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess, reportError });
   const server = await listen(createApp(runtime.deps), config.port);
   server.keepAliveTimeout = 65_000;
   logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');

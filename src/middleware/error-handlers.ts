@@ -6,6 +6,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { LimitExceededError } from '../errors-limits.ts';
+import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 
 interface Described {
   status: number;
@@ -26,9 +27,12 @@ function describe(error: unknown): Described {
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
 }
 
-function logError(logger: Logger, req: Request, error: unknown, described: Described): void {
+function logError(logger: Logger, req: Request, error: unknown, described: Described, report: ErrorReporter = noErrorReporting): void {
   const log = (req as Request & { log?: Logger }).log ?? logger;
-  if (described.status >= 500) log.error({ err: error, reqId: req.id }, 'request failed');
+  if (described.status >= 500 && described.status !== 503) {
+    log.error({ err: error, reqId: req.id }, 'request failed');
+    report(error, { requestId: String(req.id), method: req.method, route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched' });
+  } else if (described.status >= 500) log.warn({ err: { message: (error as Error).message }, reqId: req.id }, 'service unavailable');
   else log.debug({ reqId: req.id, code: described.code }, 'request refused');
 }
 
@@ -36,10 +40,10 @@ function setRetryAfter(res: Parameters<ErrorRequestHandler>[2], error: unknown):
   if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
 }
 
-export function bareStatusErrorHandler(logger: Logger): ErrorRequestHandler {
+export function bareStatusErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const described = describe(error);
-    logError(logger, req, error, described);
+    logError(logger, req, error, described, report);
     setRetryAfter(res, error);
     res.status(described.status).end();
   };
@@ -48,11 +52,11 @@ export function bareStatusErrorHandler(logger: Logger): ErrorRequestHandler {
 /** The sign-in routes live under /api but are browser pages: their errors get the HTML handler. */
 const BROWSER_ROUTES_UNDER_API = '/api/whop/auth/';
 
-export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+export function jsonErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent || req.originalUrl.startsWith(BROWSER_ROUTES_UNDER_API)) return next(error);
     const described = describe(error);
-    logError(logger, req, error, described);
+    logError(logger, req, error, described, report);
     setRetryAfter(res, error);
     const body: Record<string, unknown> = { error: described.code, message: described.message };
     if (described.details !== undefined) body.details = described.details;
@@ -61,11 +65,11 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
+export function pageErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const described = describe(error);
-    logError(logger, req, error, described);
+    logError(logger, req, error, described, report);
     setRetryAfter(res, error);
     res.status(described.status).render('pages/error', { title: titleFor(described.status), status: described.status, message: described.message, requestId: req.id });
   };

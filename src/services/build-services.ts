@@ -21,6 +21,7 @@ import { createTierOverviewService } from './admin/tier-overview-service.ts';
 import { createAnalyticsService } from './analytics/analytics-service.ts';
 import { nextTier, tierRank, TIERS } from './tiers/tier-table.ts';
 import type { Sequelize } from 'sequelize';
+import type { Metrics } from '../observability/metrics.ts';
 import { createReconciliationService } from './reconciliation-service.ts';
 import { createOperationsOverviewService } from './admin/operations-overview-service.ts';
 import { createGracePeriodService } from './billing/grace-period-service.ts';
@@ -62,7 +63,7 @@ export function upgradeUrlFor(checkoutUrls: Partial<Record<Tier, string>>, tier:
 }
 
 export function buildServices(
-  infra: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; models: Models; redis: Redis | undefined; sessionStore: TokenSafeSessionStore; locks: LockService },
+  infra: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; models: Models; redis: Redis | undefined; sessionStore: TokenSafeSessionStore; locks: LockService; metrics?: Metrics },
   overrides: ServiceOverrides = {},
 ) {
   const { config, logger, models } = infra;
@@ -89,7 +90,7 @@ export function buildServices(
     refreshMarginMs: overrides.tokenRefreshMarginMs,
   });
   const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
-  const whop = new WhopApiClient({ baseUrl: config.whop.apiBase, apiKey: config.whop.apiKey }, logger);
+  const whop = new WhopApiClient({ baseUrl: config.whop.apiBase, apiKey: config.whop.apiKey, onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }) }, logger);
   const students = createStudentService({ sequelize: infra.sequelize, models });
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
@@ -98,7 +99,7 @@ export function buildServices(
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
   const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, appUrl: config.appUrl, logger };
   const processor = createEventProcessor({ memberships: createMembershipEventHandler(handlerDeps), payments: createPaymentEventHandler(handlerDeps) });
-  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs });
+  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
   const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });
   const overview = createTierOverviewService({ sequelize: infra.sequelize });

@@ -18,6 +18,8 @@ export interface WebhookWorkerDeps {
   leaseMs?: number;
   /** Delay before attempt n+1 after n failures. */
   backoffMs?: (failures: number) => number;
+  /** Told of each event's outcome (metrics). */
+  onResult?: (type: string, status: 'processed' | 'skipped' | 'ignored' | 'retry' | 'dead') => void;
 }
 
 export function defaultBackoffMs(failures: number): number {
@@ -71,6 +73,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
         { replacements: { id: item.id, token: item.claim_token, status: result.status, outcome: result.outcome.slice(0, 500) }, type: QueryTypes.SELECT, transaction },
       );
       if (updated.length === 0) throw new LostClaimError();
+      deps.onResult?.(item.type, result.status);
       return 'processed' as const;
     }).catch((error: unknown) => {
       if (error instanceof LostClaimError) return 'lost' as const;
@@ -89,6 +92,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
       { replacements: { id: item.id, token: item.claim_token, status: dead ? 'dead' : 'pending', message, delaySeconds: dead ? 0 : backoffMs(item.attempts) / 1000 } },
     );
     deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead, err: { message: (error as Error).message } }, 'webhook event failed');
+    deps.onResult?.(item.type, dead ? 'dead' : 'retry');
     return dead ? 'dead' : 'retry';
   }
 

@@ -14,6 +14,8 @@ export interface WhopApiSettings {
   apiKey: string;
   timeoutMs?: number;
   maxRetries?: number;
+  /** Told of every call's outcome (metrics). */
+  onCall?: (operation: string, outcome: 'ok' | 'error') => void;
 }
 
 export type AccessLevel = 'admin' | 'customer' | 'no_access';
@@ -70,9 +72,11 @@ export class WhopApiClient {
     try {
       const result = await work();
       this.logger.debug({ whop: operation, ms: Date.now() - started }, 'whop api call');
+      this.settings.onCall?.(operation, 'ok');
       return result;
     } catch (error) {
       this.stats.errors += 1;
+      this.settings.onCall?.(operation, 'error');
       const status = error instanceof APIError ? error.status : undefined;
       this.logger.warn({ whop: operation, ms: Date.now() - started, status, err: { name: (error as Error).name } }, 'whop api call failed');
       throw translate(error, operation);
