@@ -6,13 +6,19 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import express from 'express';
 import { loadConfig } from '../src/config.ts';
 import { buildRuntime } from '../src/runtime.ts';
 import { createMigrator } from '../src/db/migrator.ts';
 import { benchDatabase, rssMb } from './bench/bench-support.ts';
 import { webhookIngestBench } from './bench/webhook-ingest-bench.ts';
+import { dashboardBench } from './bench/dashboard-bench.ts';
+import { startTestSandbox } from '../test/support/sandbox-fixture.ts';
+import { startCountingProxy } from '../test/support/counting-proxy.ts';
+import { createApp } from '../src/app.ts';
+import { listen, close } from './bench/bench-support.ts';
 
-const BENCHES = ['webhook-ingest'] as const;
+const BENCHES = ['webhook-ingest', 'dashboard'] as const;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
@@ -25,17 +31,42 @@ async function main(): Promise<void> {
 
   for (const name of selected) {
     const db = await benchDatabase(adminUrl);
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', VAR_DIR: 'var/bench', DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: 'chronos-bench:', WHOP_SANDBOX: 'off', WHOP_API_KEY: 'bench' });
-    const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url });
-    try {
+    const base = { NODE_ENV: 'test', LOG_LEVEL: 'silent', VAR_DIR: 'var/bench', DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379', REDIS_PREFIX: `chronos-bench-${Date.now()}:`, WHOP_SANDBOX: 'off' };
+    process.stdout.write(`${name}: ${options.seconds}s per run, ${options.connections} connections, RSS ${rssMb()} MB before\n`);
+    if (name === 'webhook-ingest') {
+      const config = loadConfig({ ...base, WHOP_API_KEY: 'bench' });
+      const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url });
+      try {
+        await createMigrator(runtime.deps.sequelize, logger).up();
+        await webhookIngestBench(runtime, config, logger, options);
+      } finally {
+        await runtime.close();
+        await db.drop();
+      }
+    } else {
+      // The app needs its port before the sandbox (redirect URI), and the sandbox before the app's config.
+      const placeholder = await listen(express());
+      const appUrl = placeholder.url.replace('127.0.0.1', 'localhost');
+      await close(placeholder.server);
+      const sandbox = await startTestSandbox({ app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` } });
+      const calls = await startCountingProxy(sandbox.url);
+      const a = sandbox.options.app;
+      const config = loadConfig({ ...base, APP_URL: appUrl, PORT: new URL(appUrl).port, WHOP_OAUTH_ISSUER: sandbox.url, WHOP_API_BASE: `${calls.url}/api/v1`, WHOP_API_KEY: a.apiKey, WHOP_CLIENT_ID: a.clientId, WHOP_CLIENT_SECRET: a.clientSecret, WHOP_COMPANY_ID: a.companyId, WHOP_WEBHOOK_SECRET: a.webhookSecret, API_RATE_LIMIT_PER_MINUTE: '1000000' });
+      const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url });
       await createMigrator(runtime.deps.sequelize, logger).up();
-      process.stdout.write(`${name}: ${options.seconds}s per run, ${options.connections} connections, RSS ${rssMb()} MB before\n`);
-      if (name === 'webhook-ingest') await webhookIngestBench(runtime, config, logger, options);
-      process.stdout.write(`  RSS ${rssMb()} MB after\n`);
-    } finally {
-      await runtime.close();
-      await db.drop();
+      const server = createApp(runtime.deps).listen(Number(new URL(appUrl).port));
+      try {
+        await dashboardBench(logger, { sandboxUrl: sandbox.url, calls }, { url: appUrl }, options);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+        await runtime.close();
+        await calls.close();
+        await sandbox.close();
+        await db.drop();
+      }
     }
+    process.stdout.write(`  RSS ${rssMb()} MB after\n`);
   }
 }
 

@@ -59,7 +59,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   if (config.isProduction) app.set('trust proxy', 1);
-  app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: config.isProduction }));
+  // Compiled templates are cached everywhere but in development (where edits show on reload).
+  app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: config.nodeEnv !== 'development' }));
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.locals.appName = 'Chronos';

@@ -13,9 +13,11 @@ export function formatNumber(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
 export function formatDate(value: Date | string | null | undefined): string {
   if (!value) return '—';
-  return new Date(value).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return DATE_FORMAT.format(new Date(value));
 }
 
 export function formatDuration(seconds: number): string {

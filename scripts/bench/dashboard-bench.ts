@@ -1,0 +1,45 @@
+/**
+ * `dashboard`: a signed-in creator (Redis session store when REDIS_URL is set, real PostgreSQL)
+ * requesting /dashboard with concurrency, next to a bare Express baseline rendering a page in the
+ * same process. Whop is the sandbox behind a counting proxy: the run must make zero Whop calls.
+ */
+import express from 'express';
+import type { Logger } from 'pino';
+import { TestBrowser, formField } from '../../test/support/test-browser.ts';
+import type { CountingProxy } from '../../test/support/counting-proxy.ts';
+import { close, line, listen, load, rssMb, type LoadResult } from './bench-support.ts';
+
+async function signInAs(browser: TestBrowser, appUrl: string, sandboxUrl: string, whopUserId: string): Promise<void> {
+  const start = await browser.get(`${appUrl}/api/whop/auth/login`);
+  const consent = await browser.get(start.location!);
+  const decision = await browser.post(`${sandboxUrl}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: whopUserId });
+  const callback = await browser.get(decision.location!);
+  if (callback.status !== 302) throw new Error(`sign-in failed: ${callback.status}`);
+}
+
+export async function dashboardBench(logger: Logger, whop: { sandboxUrl: string; calls: CountingProxy }, app: { url: string }, options: { seconds: number; connections: number }): Promise<void> {
+  const browser = new TestBrowser();
+  await signInAs(browser, app.url, whop.sandboxUrl, 'user_creator_free');
+  const page = await browser.get(`${app.url}/dashboard`);
+  await browser.post(`${app.url}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId: 'biz_creator1' });
+  const check = await browser.get(`${app.url}/dashboard`);
+  if (!check.text.includes('Creator One')) throw new Error('the creator dashboard did not render');
+  const cookie = browser.cookieHeader(app.url);
+
+  const baselineApp = express();
+  baselineApp.get('/dashboard', (_req, res) => res.type('html').send(`<!doctype html><html><body><h1>Dashboard</h1>${'<p>row</p>'.repeat(50)}</body></html>`));
+  const baseline = await listen(baselineApp);
+  const run = (url: string): Promise<LoadResult> => load({ url: `${url}/dashboard`, connections: options.connections, duration: options.seconds, headers: { cookie } });
+
+  await run(baseline.url);
+  const base = await run(baseline.url);
+  const rssBefore = rssMb();
+  whop.calls.reset();
+  const measured = await run(app.url);
+  const whopCalls = whop.calls.count('/api/v1');
+  await close(baseline.server);
+  logger.info({ base, measured }, 'dashboard load');
+  process.stdout.write(`${line('dashboard', measured, base)}\n`);
+  process.stdout.write(`  baseline (bare Express page): ${Math.round(base.rps)} req/s p99 ${base.p99} ms; chronos: ${measured.ok} ok, ${measured.non2xx} non-2xx, ${measured.errors} errors; Whop calls during the run: ${whopCalls}; RSS ${rssBefore} → ${rssMb()} MB\n`);
+  if (measured.non2xx > 0 || whopCalls > 0) process.exitCode = 1;
+}
