@@ -12,12 +12,16 @@ import { studentAccess } from '../services/students/student-access.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 
-function takeFlash(req: Request): { message: string | undefined; messageKind: string } {
+function takeFlash(req: Request) {
   const message = req.session.flash;
   const messageKind = req.session.flashKind ?? 'info';
+  const messageLink = req.session.flashLink;
+  const videoDraft = req.session.videoDraft ?? { title: '', sizeBytes: '', durationSeconds: '' };
   delete req.session.flash;
   delete req.session.flashKind;
-  return { message, messageKind };
+  delete req.session.flashLink;
+  delete req.session.videoDraft;
+  return { message, messageKind, messageLink, videoDraft };
 }
 
 function pageNumber(raw: unknown): number {

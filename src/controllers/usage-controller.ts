@@ -27,8 +27,12 @@ export function usageController(usage: UsageService) {
       res.redirect(303, '/dashboard#videos');
     } catch (error) {
       if (!(error instanceof ValidationError || error instanceof LimitExceededError)) throw error;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : '');
       req.session.flash = error.message;
       req.session.flashKind = 'error';
+      if (error instanceof LimitExceededError && error.upgradeUrl) req.session.flashLink = { href: error.upgradeUrl, label: 'Upgrade your plan' };
+      req.session.videoDraft = { title: text(body.title), sizeBytes: text(body.sizeBytes), durationSeconds: text(body.durationSeconds) };
       res.redirect(303, '/dashboard#videos');
     }
   };

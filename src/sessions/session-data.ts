@@ -29,5 +29,9 @@ declare module 'express-session' {
     flash: string;
     /** How to show the flash: `ok`, `info` (default), `warn` or `error`. */
     flashKind: 'ok' | 'info' | 'warn' | 'error';
+    /** A link that goes with the flash (e.g. the upgrade checkout after a refusal). */
+    flashLink: { href: string; label: string };
+    /** The video form as the creator filled it, kept when it was refused. */
+    videoDraft: { title: string; sizeBytes: string; durationSeconds: string };
   }
 }

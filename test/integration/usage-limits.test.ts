@@ -114,8 +114,10 @@ describe('usage limits (enforced on the server, atomically)', () => {
       expect(refused.status).to.equal(303);
       const after = await c.browser.get(`${t.appUrl}/dashboard`);
       expect(after.text).to.contain('go past your video limit on the free tier');
-      expect(after.text).to.match(/href="[^"]*\/sandbox\/checkout\/prod_basic"/);
-      expect(after.text).not.to.contain('Form lesson 6');
+      expect(after.text).to.match(/role="alert">[^<]*<a href="[^"]*\/sandbox\/checkout\/prod_basic">Upgrade your plan<\/a>/);
+      expect(after.text).to.contain('value="Form lesson 6"');
+      expect(after.text).not.to.contain('<td>Form lesson 6</td>');
+      expect(await t.runtime.deps.models.Video.count()).to.equal(5);
     });
   });
 

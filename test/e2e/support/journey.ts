@@ -1,0 +1,169 @@
+/**
+ * One person's visit in a fresh browser context. Every page the journey lands on is checked the
+ * same way: the main document's HTTP status is the expected one, a full-page screenshot is saved
+ * under `test-results/e2e/<journey>-<nn>-<step>.png`, and the browser logged no console error and
+ * no Content-Security-Policy violation while it loaded. The one allowed console error is
+ * Chromium's "Failed to load resource: … status of 403/404" for the document itself, on a page the
+ * step expects to be that 403/404.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Browser, BrowserContext, CDPSession, Locator, Page, Response } from 'playwright-core';
+import { PROJECT_ROOT } from '../../support/child-process.ts';
+
+export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'test-results', 'e2e');
+
+/** Chromium's wording changes between versions ("Refused to …", "Executing inline script violates …"). */
+const CSP_TEXT = /Content[- ]Security[- ]Policy/i;
+
+export interface PageProblem {
+  kind: 'console error' | 'CSP violation' | 'page error';
+  text: string;
+  /** The resource the message is about, when Chromium says (for "Failed to load resource", the failed URL). */
+  url: string;
+}
+
+export interface LandOptions {
+  /** The main document's expected HTTP status (default 200). */
+  status?: number;
+}
+
+/** Every screenshot saved in this run, for the suite's summary. */
+export const screenshotsTaken: string[] = [];
+
+export class Journey {
+  private stepCount = 0;
+  private problems: PageProblem[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+    private readonly cdp: CDPSession,
+  ) {}
+
+  static async start(browser: Browser, name: string): Promise<Journey> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    context.setDefaultTimeout(15_000);
+    context.setDefaultNavigationTimeout(30_000);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    const journey = new Journey(name, context, page, cdp);
+    journey.watch();
+    // Chromium reports every CSP violation as an issue, whatever the console says about it.
+    await cdp.send('Audits.enable');
+    return journey;
+  }
+
+  private watch(): void {
+    this.page.on('console', (message) => {
+      const text = message.text();
+      if (CSP_TEXT.test(text)) this.problems.push({ kind: 'CSP violation', text, url: message.location().url });
+      else if (message.type() === 'error') this.problems.push({ kind: 'console error', text, url: message.location().url });
+    });
+    this.page.on('pageerror', (error) => this.problems.push({ kind: 'page error', text: error.message, url: this.page.url() }));
+    this.cdp.on('Audits.issueAdded', ({ issue }) => {
+      const csp = issue.details.contentSecurityPolicyIssueDetails;
+      if (issue.code !== 'ContentSecurityPolicyIssue' || !csp) return;
+      const where = csp.blockedURL ?? csp.sourceCodeLocation?.url ?? this.page.url();
+      this.problems.push({ kind: 'CSP violation', text: `${csp.violatedDirective} (${csp.contentSecurityPolicyViolationType})`, url: where });
+    });
+  }
+
+  /** Types the URL into the address bar. */
+  async open(url: string, step: string, options: LandOptions = {}): Promise<Response> {
+    return this.landed(step, await this.page.goto(url), options);
+  }
+
+  /** Clicks a link or a submit button and waits for the page it leads to (after any redirects). */
+  async click(target: Locator, step: string, options: LandOptions = {}): Promise<Response> {
+    const [response] = await Promise.all([this.page.waitForNavigation(), target.click()]);
+    return this.landed(step, response, options);
+  }
+
+  async reload(step: string, options: LandOptions = {}): Promise<Response> {
+    return this.landed(step, await this.page.reload(), options);
+  }
+
+  /**
+   * Reloads the page (at most every `intervalMs`) until `done()` holds; each load is checked like
+   * any other, and its screenshot replaces the previous one of this step.
+   */
+  async reloadUntil(step: string, done: () => Promise<boolean>, options: { timeoutMs: number; intervalMs?: number; what: string }): Promise<number> {
+    const started = Date.now();
+    const shot = this.nextScreenshotPath(step);
+    for (let loads = 1; ; loads += 1) {
+      await this.check(step, await this.page.reload(), {}, shot);
+      if (await done()) return loads;
+      if (Date.now() - started > options.timeoutMs) throw new Error(`${this.name}/${step}: ${options.what} did not happen within ${options.timeoutMs} ms (${loads} reloads)`);
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    }
+  }
+
+  /** The visible text of the page's main content (or the whole body on pages without `<main>`). */
+  async mainText(): Promise<string> {
+    const main = this.page.locator('main');
+    return (await main.count()) > 0 ? main.innerText() : this.page.locator('body').innerText();
+  }
+
+  /** Problems seen since the last landing, without failing: for the suite's own check of the watch. */
+  takeProblems(): PageProblem[] {
+    const problems = this.problems;
+    this.problems = [];
+    return problems;
+  }
+
+  /** Ends the journey; anything the browser logged after the last landing still fails it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.page.waitForTimeout(100);
+    const left = this.takeProblems();
+    await this.context.close();
+    expect(left, `${this.name}: console errors or CSP violations after the last page`).to.deep.equal([]);
+  }
+
+  private nextScreenshotPath(step: string): string {
+    this.stepCount += 1;
+    const file = `${this.name}-${String(this.stepCount).padStart(2, '0')}-${step}.png`;
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    return join(SCREENSHOT_DIR, file);
+  }
+
+  private async landed(step: string, response: Response | null, options: LandOptions): Promise<Response> {
+    return this.check(step, response, options, this.nextScreenshotPath(step));
+  }
+
+  private async check(step: string, response: Response | null, options: LandOptions, screenshotPath: string): Promise<Response> {
+    const where = `${this.name}/${step} (${this.page.url()})`;
+    // Late subresources (stylesheet, favicon) and their console messages belong to this page.
+    await this.page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    await this.page.screenshot({ path: screenshotPath, fullPage: true });
+    if (!screenshotsTaken.includes(screenshotPath)) screenshotsTaken.push(screenshotPath);
+    expect(response, `${where}: no document loaded`).to.not.equal(null);
+    const status = options.status ?? 200;
+    expect(response!.status(), `${where}: HTTP status`).to.equal(status);
+    const documentUrl = this.page.url();
+    const allowed = (p: PageProblem) =>
+      (status === 403 || status === 404) &&
+      p.kind === 'console error' &&
+      p.url === documentUrl &&
+      new RegExp(`^Failed to load resource: the server responded with a status of ${status}\\b`).test(p.text);
+    const problems = this.takeProblems().filter((p) => !allowed(p));
+    expect(problems, `${where}: console errors or CSP violations`).to.deep.equal([]);
+    return response!;
+  }
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, intervalMs = 250): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
