@@ -59,7 +59,7 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await videoUsage.locator('.usage-value').innerText()).to.equal(`${FREE_VIDEO_LIMIT} / ${FREE_VIDEO_LIMIT}`);
     expect(await videoUsage.innerText()).to.contain('limit reached');
 
-    // The sixth is refused with a message naming the limit, and the page offers the upgrade.
+    // The sixth is refused with a message naming the limit and linking the upgrade; the form keeps what was typed.
     await videos.getByLabel('Title').fill('Lesson 6');
     await videos.getByLabel('Size (bytes)').fill(String(50 * 1024 * 1024));
     await videos.getByLabel('Duration (seconds)').fill('600');
@@ -68,7 +68,8 @@ describe('journey 1: a creator on the free tier', () => {
     expect(refusal).to.contain('video limit').and.to.contain('free tier').and.to.contain(String(FREE_VIDEO_LIMIT));
     expect(await videos.locator('tbody tr').count()).to.equal(FREE_VIDEO_LIMIT);
     expect(await videos.innerText()).to.not.contain('Lesson 6');
-    const upgrade = page.getByRole('link', { name: 'Upgrade your plan' });
+    expect(await videos.getByLabel('Title').inputValue()).to.equal('Lesson 6');
+    const upgrade = page.getByRole('alert').getByRole('link', { name: 'Upgrade your plan' });
     expect(await upgrade.isVisible()).to.equal(true);
     expect(await upgrade.getAttribute('href')).to.match(new RegExp(`^${sandboxUrl}/sandbox/checkout/prod_`));
 
