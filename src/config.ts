@@ -154,9 +154,13 @@ function productionProblems(env: ParsedEnv): string[] {
 }
 
 export function loadConfig(rawEnv: Env): Readonly<Config> {
-  const result = envSchema.safeParse(withoutEmpty(rawEnv));
+  const cleanEnv = withoutEmpty(rawEnv);
+  const result = envSchema.safeParse(cleanEnv);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+    const malformed = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    // In production, name the missing settings in the same report as the malformed ones.
+    const missing = cleanEnv.NODE_ENV === 'production' ? REQUIRED_IN_PRODUCTION.filter((name) => cleanEnv[name] === undefined).map((name) => `${name} is required in production`) : [];
+    throw new ConfigError([...malformed, ...missing]);
   }
   const env = result.data;
   const isProduction = env.NODE_ENV === 'production';

@@ -108,6 +108,13 @@ describe('config', () => {
       }
     });
 
+    it('names malformed and missing settings in one report', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', PORT: 'eighty' });
+      expect(problems.some((p) => p.startsWith('PORT'))).to.equal(true);
+      expect(problems).to.include('DATABASE_URL is required in production');
+      expect(problems).to.include('WHOP_WEBHOOK_SECRET is required in production');
+    });
+
     it('treats empty values as missing', () => {
       expect(problemsOf({ ...completeProduction, WHOP_API_KEY: '  ' })).to.deep.equal(['WHOP_API_KEY is required in production']);
     });

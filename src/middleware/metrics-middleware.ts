@@ -5,7 +5,10 @@ import { timingSafeEqual } from 'node:crypto';
 
 function routeOf(req: Request): string {
   const path = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path}` : req.path.startsWith('/static/') ? '/static' : 'unmatched';
+  if (typeof path === 'string') return req.baseUrl.endsWith(path) ? req.baseUrl : `${req.baseUrl}${path}`;
+  // An error handler mounted on a path (the webhook route's) leaves that path in baseUrl.
+  if (req.baseUrl) return req.baseUrl;
+  return req.path.startsWith('/static/') ? '/static' : 'unmatched';
 }
 
 export function measureRequests(metrics: Metrics): RequestHandler {

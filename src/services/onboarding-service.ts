@@ -73,7 +73,14 @@ export function createOnboardingService(deps: {
       await deps.tiers.recompute(creator, user.whopUserId, { fresh: true }).catch((error: unknown) => {
         deps.logger.warn({ creatorId: creator.id, err: { message: (error as Error).message } }, 'tier not read at onboarding; stays free until the next check');
       });
-      const imported = await importMembers(creator);
+      let imported: ImportResult;
+      try {
+        imported = await importMembers(creator);
+      } catch (error) {
+        // All or nothing: a creator whose members could not be read is removed, so the user can retry.
+        await creator.destroy();
+        throw error;
+      }
       deps.logger.info({ creatorId: creator.id, companyId, userId: user.id, ...imported }, 'creator onboarded');
       return { creator, imported };
     },

@@ -81,6 +81,22 @@ describe('onboarding a creator', () => {
     expect(await t.runtime.deps.models.Creator.count()).to.equal(0);
   });
 
+  it('is all or nothing: when the import fails, no creator is left behind and the user can retry', async () => {
+    const browser = await t.signIn('user_creator_free');
+    const { sequelize } = t.runtime.deps;
+    await sequelize.query('ALTER TABLE students RENAME TO students_away');
+    try {
+      const failed = await onboard(t, browser, 'biz_creator1');
+      expect(failed.status).to.equal(500);
+    } finally {
+      await sequelize.query('ALTER TABLE students_away RENAME TO students');
+    }
+    expect(await t.runtime.deps.models.Creator.count()).to.equal(0);
+    const retry = await onboard(t, browser, 'biz_creator1');
+    expect(retry.status).to.equal(303);
+    expect(await t.runtime.deps.models.Student.count()).to.equal(2);
+  });
+
   it('refuses onboarding without a CSRF token', async () => {
     const browser = await t.signIn('user_creator_free');
     const answer = await browser.post(`${t.appUrl}/onboarding`, { companyId: 'biz_creator1' });

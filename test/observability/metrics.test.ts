@@ -17,6 +17,7 @@ describe('/metrics (Prometheus)', () => {
   it('reports request durations by route template, worker lag, dead events, outbox backlog, Whop calls and process metrics', async () => {
     await request(t.app).get('/login');
     await request(t.app).get('/no-such-page-12345');
+    await request(t.app).post('/api/whop/webhook').send('{}');
     const response = await request(t.app).get('/metrics').set('authorization', `Bearer ${TOKEN}`);
     expect(response.status).to.equal(200);
     expect(response.headers['content-type']).to.contain('text/plain');
@@ -24,6 +25,7 @@ describe('/metrics (Prometheus)', () => {
     expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="\/login",status="200"\} 1/);
     expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/);
     expect(text).not.to.contain('no-such-page-12345');
+    expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="POST",route="\/api\/whop\/webhook",status="400"\} 1/);
     for (const name of ['chronos_webhook_worker_lag_seconds', 'chronos_webhook_events_dead', 'chronos_email_outbox_backlog', 'chronos_webhook_events_total', 'chronos_whop_api_calls_total', 'chronos_process_cpu_seconds_total']) {
       expect(text, name).to.contain(`# HELP ${name}`);
     }
