@@ -12,8 +12,20 @@ const wholeNumber = (label: string, max: number) =>
     .positive(`${label} must be greater than zero`)
     .max(max, `${label} must be at most ${max.toLocaleString('en-US')}`);
 
+// Text a person can read: no control characters, no broken UTF-16, not only invisible characters.
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const INVISIBLE = /[\s\u200b-\u200d\u2060\ufeff]/g;
+
 export const newVideoSchema = z.object({
-  title: z.string({ error: 'title is required' }).trim().min(1, 'title is required').max(200, 'title must be at most 200 characters'),
+  title: z
+    .string({ error: 'title is required' })
+    .trim()
+    .min(1, 'title is required')
+    .max(200, 'title must be at most 200 characters')
+    .refine((t) => !CONTROL.test(t), 'title must not contain control characters')
+    .refine((t) => t.isWellFormed(), 'title must be valid Unicode text')
+    .refine((t) => t.replace(INVISIBLE, '').length > 0, 'title is required'),
   sizeBytes: wholeNumber('sizeBytes', MAX_VIDEO_BYTES),
   durationSeconds: wholeNumber('durationSeconds', MAX_VIDEO_SECONDS),
 });

@@ -24,5 +24,8 @@ export function safeReturnTo(candidate: unknown): string | undefined {
   if (decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded) || !decoded.startsWith('/')) return undefined;
   const parsed = new URL(candidate, 'http://chronos.invalid');
   if (parsed.origin !== 'http://chronos.invalid') return undefined;
-  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  const path = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  // Normalising dot segments can make a protocol-relative URL out of a local path (`/.//host`).
+  if (path.startsWith('//') || path.startsWith('/\\')) return undefined;
+  return path;
 }

@@ -169,24 +169,32 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
 
 describe('Sign in with Whop when the provider is down', () => {
   it('still starts, answers the login route with a 503 page, and works once Whop is reachable', async () => {
-    const { freePort } = await import('../support/free-port.ts');
-    const { startSandbox } = await import('../../src/sandbox/sandbox-server.ts');
-    const issuerPort = await freePort();
-    const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: `http://127.0.0.1:${issuerPort}` }, services: { oidcDiscoveryRetryMs: 0 } });
+    const http = await import('node:http');
+    const { createSandbox } = await import('../../src/sandbox/sandbox-app.ts');
+    // The issuer's address is held by this test all along: first it drops every connection
+    // (Whop down), then it serves a sandbox (Whop back) — no port can be taken in between.
+    let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = (req) => req.socket.destroy();
+    const issuer = http.createServer((req, res) => handler(req, res));
+    await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve));
+    const issuerUrl = `http://127.0.0.1:${(issuer.address() as import('node:net').AddressInfo).port}`;
+    const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: issuerUrl }, services: { oidcDiscoveryRetryMs: 0 } });
     try {
       const down = await new TestBrowser().get(`${t.appUrl}/api/whop/auth/login`);
       expect(down.status).to.equal(503);
       expect(down.headers.get('retry-after')).to.equal('5');
       expect(down.text).to.contain('Whop sign-in is not reachable right now');
-      const issuer = await startSandbox({ ...t.sandbox.options, origin: `http://127.0.0.1:${issuerPort}` }, issuerPort);
+      const sandbox = await createSandbox({ ...t.sandbox.options, origin: issuerUrl });
+      handler = sandbox.app;
       try {
         const up = await new TestBrowser().get(`${t.appUrl}/api/whop/auth/login`);
         expect(up.status).to.equal(302);
-        expect(up.location).to.contain(`http://127.0.0.1:${issuerPort}/oauth/authorize`);
+        expect(up.location).to.contain(`${issuerUrl}/oauth/authorize`);
       } finally {
-        await issuer.close();
+        await sandbox.close();
       }
     } finally {
+      issuer.closeAllConnections();
+      issuer.close();
       await t.close();
     }
   });

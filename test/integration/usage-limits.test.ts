@@ -75,7 +75,7 @@ describe('usage limits (enforced on the server, atomically)', () => {
 
     it('refuses invalid input with 400 invalid_request and details, storing nothing', async () => {
       const c = await creatorOn('pro');
-      for (const bad of [{}, { title: '', sizeBytes: 1, durationSeconds: 1 }, { title: 'x'.repeat(201), sizeBytes: 1, durationSeconds: 1 }, { title: 'a', sizeBytes: -1, durationSeconds: 1 }, { title: 'a', sizeBytes: 1.5, durationSeconds: 1 }, { title: 'a', sizeBytes: 51 * GB, durationSeconds: 1 }, { title: 'a', sizeBytes: 1, durationSeconds: 0 }, { title: 'a', sizeBytes: 'lots', durationSeconds: 1 }]) {
+      for (const bad of [{}, { title: '', sizeBytes: 1, durationSeconds: 1 }, { title: 'x'.repeat(201), sizeBytes: 1, durationSeconds: 1 }, { title: 'a', sizeBytes: -1, durationSeconds: 1 }, { title: 'a', sizeBytes: 1.5, durationSeconds: 1 }, { title: 'a', sizeBytes: 51 * GB, durationSeconds: 1 }, { title: 'a', sizeBytes: 1, durationSeconds: 0 }, { title: 'a', sizeBytes: 'lots', durationSeconds: 1 }, { title: 'a\u0000b', sizeBytes: 1, durationSeconds: 1 }, { title: 'x\ud800y', sizeBytes: 1, durationSeconds: 1 }, { title: '\u200b', sizeBytes: 1, durationSeconds: 1 }]) {
         const answer = await postJson(c, '/api/videos', bad);
         expect(answer.status, JSON.stringify(bad)).to.equal(400);
         const body = JSON.parse(answer.text);

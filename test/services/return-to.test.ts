@@ -24,6 +24,10 @@ describe('safeReturnTo', () => {
     '/\nevil',
     '/%0d%0aSet-Cookie:x',
     '/%E0%A4%A',
+    '/.//evil.example',
+    '/..//evil.example',
+    '/%2e//evil.example',
+    '/a/..//evil.example',
     '',
     `/${'a'.repeat(600)}`,
   ];

@@ -32,7 +32,8 @@ function paymentOf(data: unknown): WhopPayment {
     return parseWhopPayment(data);
   } catch (error) {
     if (error instanceof ZodError) throw new PermanentEventError(`data is not a payment: ${error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    throw error;
+    // Anything else parsing refuses (an amount too large to hold) cannot succeed on a retry either.
+    throw new PermanentEventError(`payment cannot be recorded: ${(error as Error).message}`);
   }
 }
 
