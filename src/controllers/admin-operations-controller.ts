@@ -3,21 +3,14 @@
  * error and a replay button), revenue over 30 days by tier, and reconciliation (last run, and a
  * button that runs one now).
  */
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { takeFlash } from './flash.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
 import { NotFoundError } from '../errors.ts';
 
 const EVENT_ID = /^[\w.:-]{1,255}$/;
-
-function takeFlash(req: Request) {
-  const message = req.session.flash;
-  const messageKind = req.session.flashKind ?? 'info';
-  delete req.session.flash;
-  delete req.session.flashKind;
-  return { message, messageKind };
-}
 
 export function adminOperationsController(deps: { operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService }) {
   const show: RequestHandler = async (req, res) => {

@@ -9,19 +9,15 @@ import type { UsageService } from '../services/usage/usage-service.ts';
 import { creatorPlan } from '../services/creator-overview.ts';
 import type { Creator } from '../models/creator-model.ts';
 import { studentAccess } from '../services/students/student-access.ts';
+import { takeFlash } from './flash.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 
-function takeFlash(req: Request) {
-  const message = req.session.flash;
-  const messageKind = req.session.flashKind ?? 'info';
-  const messageLink = req.session.flashLink;
+/** The flash, plus the video form as it was typed when it was refused. */
+function takeFlashAndDraft(req: Request) {
   const videoDraft = req.session.videoDraft ?? { title: '', sizeBytes: '', durationSeconds: '' };
-  delete req.session.flash;
-  delete req.session.flashKind;
-  delete req.session.flashLink;
   delete req.session.videoDraft;
-  return { message, messageKind, messageLink, videoDraft };
+  return { ...takeFlash(req), videoDraft };
 }
 
 function pageNumber(raw: unknown): number {
@@ -32,7 +28,7 @@ function pageNumber(raw: unknown): number {
 export function dashboardController(deps: { students: StudentService; usage: UsageService; upgradeUrl: (tier: Creator['tier']) => string | null }) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
-    const flash = takeFlash(req);
+    const flash = takeFlashAndDraft(req);
     if (creator) {
       const page = pageNumber(req.query.page);
       const [plan, students, videos, statusCounts] = await Promise.all([
