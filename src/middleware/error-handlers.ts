@@ -15,8 +15,18 @@ interface Described {
   details?: unknown;
 }
 
+/**
+ * Redis unreachable (ioredis fails at once: no offline queue) or closed: the session store is
+ * out, which is an outage to wait out (503), not a bug (500) and not a sign-out.
+ */
+function isSessionStoreOutage(error: unknown): boolean {
+  const message = (error as Error | undefined)?.message ?? '';
+  return /enableOfflineQueue options is false|Connection is closed|ECONNREFUSED|MaxRetriesPerRequestError/.test(message) || (error as Error | undefined)?.name === 'MaxRetriesPerRequestError';
+}
+
 /** Maps any thrown value to what may be shown. Body-parser errors carry `status`/`type`. */
 function describe(error: unknown): Described {
+  if (isSessionStoreOutage(error)) return { status: 503, code: 'service_unavailable', message: 'Sign-in is unavailable for a moment. Please try again shortly.' };
   if (error instanceof ValidationError) return { status: 400, code: error.code, message: error.message, details: error.details };
   if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message };
   const status = (error as { status?: unknown }).status;
@@ -38,6 +48,7 @@ function logError(logger: Logger, req: Request, error: unknown, described: Descr
 
 function setRetryAfter(res: Parameters<ErrorRequestHandler>[2], error: unknown): void {
   if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  else if (isSessionStoreOutage(error)) res.setHeader('Retry-After', '5');
 }
 
 export function bareStatusErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
@@ -66,8 +77,13 @@ export function jsonErrorHandler(logger: Logger, report: ErrorReporter = noError
 }
 
 export function pageErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
-  return (error, req, res, next) => {
-    if (res.headersSent) return next(error);
+  return (error, req, res, _next) => {
+    if (res.headersSent) {
+      // Too late to answer (e.g. the session store failed while saving after the page went out): log it, end the exchange.
+      logError(logger, req, error, describe(error), report);
+      if (!res.writableEnded) req.socket.destroy();
+      return;
+    }
     const described = describe(error);
     logError(logger, req, error, described, report);
     setRetryAfter(res, error);
