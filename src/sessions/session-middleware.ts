@@ -18,7 +18,8 @@ export function createSessionMiddleware(config: Config, store: Store): RequestHa
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
+    // Sessions end only by an explicit destroy (sign-out); a session that failed to load (store down) is left alone.
+    unset: 'keep',
     proxy: config.isProduction,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: SESSION_IDLE_MS },
   });
