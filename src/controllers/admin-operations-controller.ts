@@ -14,13 +14,14 @@ const EVENT_ID = /^[\w.:-]{1,255}$/;
 
 export function adminOperationsController(deps: { operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService }) {
   const show: RequestHandler = async (req, res) => {
-    const [events, problems, revenue, lastRun] = await Promise.all([
+    const [events, problems, recent, revenue, lastRun] = await Promise.all([
       deps.operations.eventsLast24h(),
       deps.operations.problemEvents(),
+      deps.operations.recentEvents(),
       deps.operations.revenue30d(),
       deps.operations.lastReconciliation(),
     ]);
-    res.render('pages/admin-webhooks', { title: 'Webhooks and revenue', events, problems, revenue, lastRun, ...takeFlash(req) });
+    res.render('pages/admin-webhooks', { title: 'Webhooks and revenue', events, problems, recent, revenue, lastRun, ...takeFlash(req) });
   };
 
   const replay: RequestHandler<{ id: string }> = async (req, res) => {

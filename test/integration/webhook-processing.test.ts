@@ -186,8 +186,10 @@ describe('webhook processing (exactly once in effect)', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
     const replay = await admin.post(`${t.appUrl}/admin/webhooks/${d.webhookId}/replay`, { _csrf: csrf });
     expect(replay.status).to.equal(303);
+    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.contain('replay requested');
     await t.drain();
     expect(await statusOf(d.webhookId)).to.equal('processed');
+    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.match(/student user_student1 of creator \d+: new → active/);
     expect(await t.runtime.deps.models.Student.count()).to.equal(1);
   });
 

@@ -18,6 +18,14 @@ export interface ProblemEvent {
   nextAttemptAt: Date;
 }
 
+export interface RecentEvent {
+  id: string;
+  type: string;
+  status: string;
+  outcome: string | null;
+  receivedAt: Date;
+}
+
 export interface RevenueRow {
   tier: Tier;
   currency: string;
@@ -46,6 +54,15 @@ export function createOperationsOverviewService(deps: { sequelize: Sequelize; mo
         { replacements: { limit }, type: QueryTypes.SELECT },
       );
       return rows.map((r) => ({ id: r.id, type: r.type, status: r.status, attempts: r.attempts, lastError: r.last_error, receivedAt: r.received_at, nextAttemptAt: r.next_attempt_at }));
+    },
+
+    /** The latest events and what processing made of them (the `outcome` the worker recorded). */
+    async recentEvents(limit = 20): Promise<RecentEvent[]> {
+      const rows = await sequelize.query<{ id: string; type: string; status: string; outcome: string | null; received_at: Date }>(
+        'SELECT id, type, status, outcome, received_at FROM webhook_events ORDER BY received_at DESC, id LIMIT :limit',
+        { replacements: { limit }, type: QueryTypes.SELECT },
+      );
+      return rows.map((r) => ({ id: r.id, type: r.type, status: r.status, outcome: r.outcome, receivedAt: r.received_at }));
     },
 
     async revenue30d(): Promise<RevenueRow[]> {
