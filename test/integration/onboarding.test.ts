@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { formField, type TestBrowser } from '../support/test-browser.ts';
-import { cleanTables } from '../support/table-cleaner.ts';
+import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 
 async function onboard(t: ChronosWithSandbox, browser: TestBrowser, companyId: string) {
   const page = await browser.get(`${t.appUrl}/dashboard`);
@@ -83,14 +83,10 @@ describe('onboarding a creator', () => {
 
   it('is all or nothing: when the import fails, no creator is left behind and the user can retry', async () => {
     const browser = await t.signIn('user_creator_free');
-    const { sequelize } = t.runtime.deps;
-    await sequelize.query('ALTER TABLE students RENAME TO students_away');
-    try {
+    await withTableAway(t.runtime.deps.sequelize, 'students', async () => {
       const failed = await onboard(t, browser, 'biz_creator1');
       expect(failed.status).to.equal(500);
-    } finally {
-      await sequelize.query('ALTER TABLE students_away RENAME TO students');
-    }
+    });
     expect(await t.runtime.deps.models.Creator.count()).to.equal(0);
     const retry = await onboard(t, browser, 'biz_creator1');
     expect(retry.status).to.equal(303);

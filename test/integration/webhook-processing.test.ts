@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { cleanTables } from '../support/table-cleaner.ts';
+import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
 
@@ -52,14 +52,10 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('answers 503 while the database cannot store the event, then processes the retried delivery exactly once', async () => {
     await creator();
-    const { sequelize } = t.runtime.deps;
     const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
-    await sequelize.query('ALTER TABLE webhook_events RENAME TO webhook_events_away');
-    try {
+    await withTableAway(t.runtime.deps.sequelize, 'webhook_events', async () => {
       expect(await deliver(t.appUrl, secret, d)).to.equal(503);
-    } finally {
-      await sequelize.query('ALTER TABLE webhook_events_away RENAME TO webhook_events');
-    }
+    });
     expect(await t.runtime.deps.models.WebhookEvent.count()).to.equal(0);
     expect(await deliver(t.appUrl, secret, d)).to.equal(200);
     expect(await t.drain()).to.equal(1);
@@ -147,19 +143,15 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('retries a failing event with backoff, then processes it once the cause is gone', async () => {
     await creator();
-    const { sequelize } = t.runtime.deps;
-    await sequelize.query('ALTER TABLE students RENAME TO students_away');
     const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
-    try {
+    await withTableAway(t.runtime.deps.sequelize, 'students', async () => {
       await deliver(t.appUrl, secret, d);
       const first = await t.runtime.deps.services.webhooks.runOnce();
       expect(first.failed).to.equal(1);
       const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
       expect(event).to.deep.include({ status: 'pending', attempts: 1 });
       expect(event?.lastError).to.match(/students/);
-    } finally {
-      await sequelize.query('ALTER TABLE students_away RENAME TO students');
-    }
+    });
     await t.drain();
     expect(await statusOf(d.webhookId)).to.equal('processed');
     expect(await t.runtime.deps.models.Student.count()).to.equal(1);
@@ -167,19 +159,15 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('marks an event dead after its last attempt, keeping the error; an admin replay processes it', async () => {
     await creator();
-    const { sequelize } = t.runtime.deps;
-    await sequelize.query('ALTER TABLE students RENAME TO students_away');
     const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
-    try {
+    await withTableAway(t.runtime.deps.sequelize, 'students', async () => {
       await deliver(t.appUrl, secret, d);
       for (let i = 0; i < 3; i += 1) await t.runtime.deps.services.webhooks.runOnce();
       const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
       expect(event?.status).to.equal('dead');
       expect(event?.attempts).to.equal(3);
       expect(event?.lastError).to.match(/students/);
-    } finally {
-      await sequelize.query('ALTER TABLE students_away RENAME TO students');
-    }
+    });
     const admin = await t.signIn('user_admin');
     const page = await admin.get(`${t.appUrl}/admin/webhooks`);
     expect(page.text).to.contain(d.webhookId);

@@ -6,3 +6,13 @@ const TABLES = ['reconciliation_runs', 'plan_memberships', 'email_outbox', 'webh
 export async function cleanTables(sequelize: Sequelize): Promise<void> {
   await sequelize.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
 }
+
+/** Runs `work` while `table` is renamed away: every statement on it fails, as in a real outage of that table. */
+export async function withTableAway<T>(sequelize: Sequelize, table: string, work: () => Promise<T>): Promise<T> {
+  await sequelize.query(`ALTER TABLE ${table} RENAME TO ${table}_away`);
+  try {
+    return await work();
+  } finally {
+    await sequelize.query(`ALTER TABLE ${table}_away RENAME TO ${table}`);
+  }
+}
