@@ -13,9 +13,6 @@ export type Role = 'admin' | 'creator' | 'student' | 'member';
 export function createRoleService(deps: { models: Pick<Models, 'Creator' | 'Student'>; adminWhopUserIds: readonly string[] }) {
   const admins = new Set(deps.adminWhopUserIds);
   return {
-    isAdmin(user: Pick<User, 'whopUserId'>): boolean {
-      return admins.has(user.whopUserId);
-    },
     async contextOf(user: Pick<User, 'id' | 'whopUserId'>): Promise<{ role: Role; creator: Creator | null }> {
       const creator = await deps.models.Creator.findOne({ where: { ownerUserId: user.id } });
       if (admins.has(user.whopUserId)) return { role: 'admin', creator };

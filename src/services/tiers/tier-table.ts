@@ -65,10 +65,6 @@ export function nextTier(tier: Tier): Tier | undefined {
   return TIERS[tierRank(tier) + 1];
 }
 
-export function isTier(value: unknown): value is Tier {
-  return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
-}
-
 export function tierDefinition(tier: Tier): TierDefinition {
   return TIER_TABLE[tier];
 }

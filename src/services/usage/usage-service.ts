@@ -8,7 +8,7 @@ import type { Models } from '../../models/init-models.ts';
 import type { Video } from '../../models/video-model.ts';
 import type { Tier } from '../../config.ts';
 import { LimitExceededError } from '../../errors-limits.ts';
-import { TIER_TABLE, tierDefinition, type TierLimits } from '../tiers/tier-table.ts';
+import { TIER_TABLE, tierDefinition } from '../tiers/tier-table.ts';
 
 export interface Usage {
   videos: number;
@@ -28,7 +28,7 @@ export function monthOf(date: Date): string {
   return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}-01`;
 }
 
-export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video' | 'Student' | 'UsageMetric'>; upgradeUrl: (tier: Tier) => string | null; now?: () => Date }) {
+export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video'>; upgradeUrl: (tier: Tier) => string | null; now?: () => Date }) {
   const { sequelize, models } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -42,10 +42,6 @@ export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Mo
         { replacements: { id: creatorId, month: monthOf(now()) }, type: QueryTypes.SELECT },
       );
       return { videos: Number(row?.videos ?? 0), storageBytes: Number(row?.storage ?? 0), students: Number(row?.students ?? 0), aiCredits: Number(row?.credits ?? 0) };
-    },
-
-    limitsOf(tier: Tier): TierLimits {
-      return TIER_TABLE[tier].limits;
     },
 
     /** Adds a video unless it would pass the video count or storage limit; nothing is stored on refusal. */
@@ -88,12 +84,6 @@ export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Mo
       const used = rows[0]?.used;
       if (used === undefined) throw refuse();
       return { used, limit, remaining: limit === null ? null : limit - used };
-    },
-
-    /** AI credits per month, oldest first, for the analytics page. */
-    async creditHistory(creatorId: number, months = 12): Promise<{ month: string; used: number }[]> {
-      const rows = await models.UsageMetric.findAll({ where: { creatorId }, order: [['month', 'DESC']], limit: months });
-      return rows.reverse().map((r) => ({ month: r.month, used: r.aiCreditsUsed }));
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Chronos's Whop REST module, over the official `@whop/sdk` (typed resources, cursor
  * pagination, timeouts, and retries with backoff on 429/5xx that honour `Retry-After`).
- * Every call is logged (operation, duration, outcome; never a credential) and counted, and
- * failures become typed errors.
+ * Every call is logged (operation, duration, outcome; never a credential) and reported to
+ * `onCall` (the metrics), and failures become typed errors.
  */
 import Whop, { APIError, APIConnectionError } from '@whop/sdk';
 import type { Logger } from 'pino';
@@ -19,11 +19,6 @@ export interface WhopApiSettings {
 }
 
 export type AccessLevel = 'admin' | 'customer' | 'no_access';
-
-export interface WhopCallStats {
-  calls: number;
-  errors: number;
-}
 
 const PAGE_SIZE = 100;
 
@@ -56,7 +51,6 @@ async function collectPages<T>(first: PromiseLike<CursorPageLike<T>>): Promise<T
 
 export class WhopApiClient {
   private readonly sdk: Whop;
-  readonly stats: WhopCallStats = { calls: 0, errors: 0 };
 
   constructor(private readonly settings: WhopApiSettings, private readonly logger: Logger) {
     this.sdk = WhopApiClient.sdkFor(settings, settings.apiKey);
@@ -68,14 +62,12 @@ export class WhopApiClient {
 
   private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
     const started = Date.now();
-    this.stats.calls += 1;
     try {
       const result = await work();
       this.logger.debug({ whop: operation, ms: Date.now() - started }, 'whop api call');
       this.settings.onCall?.(operation, 'ok');
       return result;
     } catch (error) {
-      this.stats.errors += 1;
       this.settings.onCall?.(operation, 'error');
       const status = error instanceof APIError ? error.status : undefined;
       this.logger.warn({ whop: operation, ms: Date.now() - started, status, err: { name: (error as Error).name } }, 'whop api call failed');
