@@ -60,7 +60,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   if (config.isProduction) app.set('trust proxy', 1);
   // Compiled templates are cached everywhere but in development (where edits show on reload).
-  app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: config.nodeEnv !== 'development' }));
+  const cacheViews = config.nodeEnv !== 'development';
+  app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: cacheViews }));
+  app.set('view cache', cacheViews);
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.locals.appName = 'Chronos';

@@ -14,6 +14,8 @@ export interface LoadResult {
   ok: number;
   non2xx: number;
   errors: number;
+  /** CPU time of this process (app and load generator together) per completed request, in microseconds. */
+  cpuMicrosPerRequest: number;
 }
 
 export async function listen(app: Express): Promise<{ url: string; server: Server }> {
@@ -30,9 +32,12 @@ export async function close(server: Server): Promise<void> {
 }
 
 export async function load(options: autocannon.Options): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon(options);
+  const cpu = process.cpuUsage(cpuBefore);
   const ok = result['2xx'];
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors };
+  const cpuMicrosPerRequest = Math.round((cpu.user + cpu.system) / Math.max(1, result.requests.total));
+  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors, cpuMicrosPerRequest };
 }
 
 /** A fresh database on the server of `adminUrl`, dropped by the returned function. */

@@ -5,8 +5,8 @@
 import type { Request, RequestHandler } from 'express';
 import { signedIn } from '../middleware/require-auth.ts';
 import type { StudentService } from '../services/students/student-service.ts';
-import type { UsageService } from '../services/usage/usage-service.ts';
-import { creatorPlan } from '../services/creator-overview.ts';
+import type { CreatorDashboardQuery } from '../services/creator-dashboard-query.ts';
+import { planOf } from '../services/creator-overview.ts';
 import type { Creator } from '../models/creator-model.ts';
 import { studentAccess } from '../services/students/student-access.ts';
 import { takeFlash } from './flash.ts';
@@ -25,20 +25,15 @@ function pageNumber(raw: unknown): number {
   return Number.isInteger(n) && n > 0 && n < 100_000 ? n : 1;
 }
 
-export function dashboardController(deps: { students: StudentService; usage: UsageService; upgradeUrl: (tier: Creator['tier']) => string | null }) {
+export function dashboardController(deps: { students: StudentService; dashboard: CreatorDashboardQuery; upgradeUrl: (tier: Creator['tier']) => string | null }) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
     const flash = takeFlashAndDraft(req);
     if (creator) {
       const page = pageNumber(req.query.page);
-      const [plan, students, videos, statusCounts] = await Promise.all([
-        creatorPlan(creator, deps.usage, deps.upgradeUrl),
-        deps.students.page(creator.id, { page, pageSize: STUDENTS_PAGE_SIZE }),
-        deps.usage.videos(creator.id),
-        deps.students.countByStatus(creator.id),
-      ]);
-      const overLimit = statusCounts.find((c) => c.status === 'over_limit')?.count ?? 0;
-      res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page, videos, overLimit: Number(overLimit), ...flash });
+      const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, { page, pageSize: STUDENTS_PAGE_SIZE });
+      const plan = planOf(creator, usage, deps.upgradeUrl);
+      res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page, videos, overLimit: statusCounts.over_limit ?? 0, ...flash });
       return;
     }
     const memberships = await deps.students.memberships(user.whopUserId);

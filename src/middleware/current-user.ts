@@ -1,13 +1,11 @@
 /**
- * Loads the signed-in user and their role from the database on each request (a primary-key
- * read, the creator row and, for non-creators, one student lookup), so changes of role or tier
- * apply at once. A creator's tier older than the plan cache is refreshed in the background. A session whose user
- * row is gone is treated as signed out.
+ * Loads the signed-in user, their role and creator row from the database on each request (one
+ * statement), so changes of role or tier apply at once. A creator's tier older than the plan
+ * cache is refreshed in the background. A session whose user row is gone is treated as signed out.
  */
 import type { RequestHandler } from 'express';
 import type { User } from '../models/user-model.ts';
 import type { Role, RoleService } from '../services/role-service.ts';
-import type { UserService } from '../services/user-service.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
 
@@ -27,19 +25,18 @@ declare global {
   }
 }
 
-export function loadCurrentUser(deps: { users: UserService; roles: RoleService; tiers: CreatorTierService }): RequestHandler {
+export function loadCurrentUser(deps: { roles: RoleService; tiers: CreatorTierService }): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId === undefined) return next();
-    const user = await deps.users.findById(userId);
-    if (!user || user.whopUserId !== req.session.whopUserId) {
+    const current = await deps.roles.contextOf(userId);
+    if (!current || current.user.whopUserId !== req.session.whopUserId) {
       delete req.session.userId;
       return next();
     }
-    const current = { user, ...(await deps.roles.contextOf(user)) };
-    if (current.creator) deps.tiers.refreshIfStale(current.creator, user.whopUserId);
+    if (current.creator) deps.tiers.refreshIfStale(current.creator, current.user.whopUserId);
     req.currentUser = current;
-    res.locals.currentUser = user;
+    res.locals.currentUser = current.user;
     res.locals.currentRole = current.role;
     next();
   };

@@ -9,7 +9,7 @@ import type { Creator } from '../models/creator-model.ts';
 
 export function dashboardRoutes(deps: { services: Services; upgradeUrl: (tier: Creator['tier']) => string | null; analytics: RequestHandler[] }): Router {
   const router = Router();
-  const dashboard = dashboardController({ students: deps.services.students, usage: deps.services.usage, upgradeUrl: deps.upgradeUrl });
+  const dashboard = dashboardController({ students: deps.services.students, dashboard: deps.services.dashboard, upgradeUrl: deps.upgradeUrl });
   const onboarding = onboardingController(deps.services.onboarding);
   const usage = usageController(deps.services.usage);
   router.get('/dashboard', requireAuth, dashboard.show);

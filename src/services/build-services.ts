@@ -16,6 +16,7 @@ import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
 import { createUsageService } from './usage/usage-service.ts';
+import { createCreatorDashboardQuery } from './creator-dashboard-query.ts';
 import { createOnboardingService } from './onboarding-service.ts';
 import { createTierOverviewService } from './admin/tier-overview-service.ts';
 import { createAnalyticsService } from './analytics/analytics-service.ts';
@@ -79,7 +80,7 @@ export function buildServices(
     logger,
   );
   const users = createUserService(models);
-  const roles = createRoleService({ models, adminWhopUserIds: config.adminWhopUserIds });
+  const roles = createRoleService({ sequelize: infra.sequelize, models, adminWhopUserIds: config.adminWhopUserIds });
   const signIn = createSignInService({ oidc, users, logger });
   const vault = new SessionTokenVault({
     cipher: new TokenCipher(config.whop.tokenEncryptionKeys),
@@ -94,6 +95,7 @@ export function buildServices(
   const students = createStudentService({ sequelize: infra.sequelize, models });
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
+  const dashboard = createCreatorDashboardQuery({ sequelize: infra.sequelize });
   const reconciliation = createReconciliationService({ models, whop, students, tiers, cache, chronosCompanyId: config.whop.companyId, logger });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
@@ -105,7 +107,7 @@ export function buildServices(
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
-  return { operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
+  return { operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }
 
 export type Services = ReturnType<typeof buildServices>;

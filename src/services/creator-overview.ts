@@ -22,15 +22,20 @@ export interface CreatorPlan {
   upgradeUrl: string | null;
 }
 
-export async function creatorPlan(creator: Creator, usage: UsageService, upgradeUrl: (tier: Creator['tier']) => string | null): Promise<CreatorPlan> {
+/** The plan of `creator` with the usage already read. */
+export function planOf(creator: Pick<Creator, 'tier'>, usage: Usage, upgradeUrl: (tier: Creator['tier']) => string | null): CreatorPlan {
   const definition = tierDefinition(creator.tier);
   const { limits } = definition;
   return {
     tier: creator.tier,
     tierName: definition.name,
     limits: { videos: limits.videos, storageBytes: limits.storageBytes, aiCredits: limits.aiCreditsPerMonth, students: limits.students },
-    usage: await usage.usage(creator.id),
+    usage,
     features: definition.features,
     upgradeUrl: upgradeUrl(creator.tier),
   };
+}
+
+export async function creatorPlan(creator: Creator, usage: UsageService, upgradeUrl: (tier: Creator['tier']) => string | null): Promise<CreatorPlan> {
+  return planOf(creator, await usage.usage(creator.id), upgradeUrl);
 }

@@ -1,24 +1,40 @@
 /**
- * A user's role, read from the database on each request (never frozen into the session):
- * `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded company), `student`
- * (a student of some creator), or `member` (signed in, neither yet). The creator row comes
- * along, as most pages of a creator need it.
+ * Who is signed in, read from the database on each request (never frozen into the session):
+ * the user, their role — `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded
+ * company), `student` (a student of some creator), or `member` (signed in, neither yet) — and
+ * the creator row, which most pages of a creator need. One statement reads all three.
  */
+import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../models/init-models.ts';
 import type { User } from '../models/user-model.ts';
 import type { Creator } from '../models/creator-model.ts';
+import { buildFromColumns, selectColumns } from '../models/model-columns.ts';
 
 export type Role = 'admin' | 'creator' | 'student' | 'member';
 
-export function createRoleService(deps: { models: Pick<Models, 'Creator' | 'Student'>; adminWhopUserIds: readonly string[] }) {
+export interface UserContext {
+  user: User;
+  role: Role;
+  creator: Creator | null;
+}
+
+export function createRoleService(deps: { sequelize: Sequelize; models: Pick<Models, 'User' | 'Creator'>; adminWhopUserIds: readonly string[] }) {
   const admins = new Set(deps.adminWhopUserIds);
+  const { User, Creator } = deps.models;
+  const sql = `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
+      (c.id IS NULL AND EXISTS (SELECT 1 FROM students s WHERE s.whop_user_id = u.whop_user_id)) AS "isStudent"
+    FROM users u LEFT JOIN creators c ON c.owner_user_id = u.id
+    WHERE u.id = :userId`;
+
   return {
-    async contextOf(user: Pick<User, 'id' | 'whopUserId'>): Promise<{ role: Role; creator: Creator | null }> {
-      const creator = await deps.models.Creator.findOne({ where: { ownerUserId: user.id } });
-      if (admins.has(user.whopUserId)) return { role: 'admin', creator };
-      if (creator) return { role: 'creator', creator };
-      const student = await deps.models.Student.findOne({ where: { whopUserId: user.whopUserId }, attributes: ['id'] });
-      return { role: student ? 'student' : 'member', creator: null };
+    /** The user with this id, their role and creator row; null when the user is gone. */
+    async contextOf(userId: number): Promise<UserContext | null> {
+      const [row] = await deps.sequelize.query<Record<string, unknown>>(sql, { replacements: { userId }, type: QueryTypes.SELECT });
+      const user = row ? buildFromColumns(User, row, 'user') : null;
+      if (!row || !user) return null;
+      const creator = buildFromColumns(Creator, row, 'creator');
+      const role: Role = admins.has(user.whopUserId) ? 'admin' : creator ? 'creator' : row.isStudent ? 'student' : 'member';
+      return { user, role, creator };
     },
   };
 }

@@ -27,10 +27,6 @@ export function createUserService(models: Pick<Models, 'User'>) {
         { where: { id: userId, whopUserId: identity.sub } },
       );
     },
-
-    findById(id: number): Promise<User | null> {
-      return models.User.findByPk(id);
-    },
   };
 }
 

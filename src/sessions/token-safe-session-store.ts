@@ -3,10 +3,12 @@
  * Every write of a session happens under that session's lock and keeps whichever token
  * bundle is newer (by `whopTokensGen`): a request that loaded the session before a token
  * refresh cannot roll the new refresh token back. Ended sessions are never written again.
+ * Expiry refreshes (`touch`) of a busy session reach the inner store at most once a minute.
  */
 import session, { type SessionData, type Store } from 'express-session';
 import type { LockService } from '../services/locks/lock-service.ts';
 import type { EndedSessionRegistry } from './ended-session-registry.ts';
+import { TouchThrottle } from './touch-throttle.ts';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
@@ -19,6 +21,7 @@ export class TokenSafeSessionStore extends session.Store {
     readonly inner: Store,
     private readonly locks: LockService,
     private readonly ended: EndedSessionRegistry,
+    private readonly touches = new TouchThrottle(),
   ) {
     super();
   }
@@ -37,6 +40,7 @@ export class TokenSafeSessionStore extends session.Store {
       sess.whopTokensGen = stored.whopTokensGen;
     }
     await new Promise<void>((resolve, reject) => this.inner.set(sid, sess, (error) => (error ? reject(error) : resolve())));
+    this.touches.refreshed(sid);
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
@@ -48,11 +52,12 @@ export class TokenSafeSessionStore extends session.Store {
   }
 
   override touch(sid: string, sess: SessionData, callback?: Callback): void {
-    if (this.inner.touch) this.inner.touch(sid, sess, () => callback?.());
+    if (this.inner.touch && this.touches.due(sid)) this.inner.touch(sid, sess, () => callback?.());
     else callback?.();
   }
 
   override destroy(sid: string, callback?: Callback): void {
+    this.touches.forget(sid);
     this.ended
       .add(sid)
       .then(() => new Promise<void>((resolve, reject) => this.inner.destroy(sid, (error) => (error ? reject(error) : resolve()))))

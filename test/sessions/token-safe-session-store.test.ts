@@ -8,6 +8,7 @@ import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-sto
 import { createEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
 import { createLockService } from '../../src/services/build-services.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
+import { TouchThrottle } from '../../src/sessions/touch-throttle.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 import { externalRedisUrl, storeMode } from '../support/test-env.ts';
 
@@ -38,6 +39,31 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
   after(async () => {
     if (store.inner instanceof MemorySessionStore) store.inner.close();
     await redis?.quit();
+  });
+
+  it("refreshes a busy session's expiry in the store at most once a minute", async () => {
+    let clock = Date.now();
+    const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
+    const throttled = new TokenSafeSessionStore(inner, createLockService(redis, runRedisPrefix), createEndedSessionRegistry(redis, runRedisPrefix), new TouchThrottle(60_000, 100, () => clock));
+    const expiresIn = (seconds: number) => ({ cookie: { originalMaxAge: seconds * 1000, expires: new Date(Date.now() + seconds * 1000) } }) as unknown as SessionData;
+    const storedTtlSeconds = async (): Promise<number> => {
+      if (redis) return Math.round((await redis.pttl(`${runRedisPrefix}sess:sid-touch`)) / 1000);
+      const entry = (inner as unknown as { entries: Map<string, { expiresAt: number }> }).entries.get('sid-touch');
+      return Math.round(((entry?.expiresAt ?? 0) - Date.now()) / 1000);
+    };
+    const touch = (sess: SessionData) => new Promise<void>((resolve) => throttled.touch('sid-touch', sess, () => resolve()));
+    try {
+      await set(throttled, 'sid-touch', { ...expiresIn(100), userId: 1 } as SessionData);
+      await touch(expiresIn(600));
+      expect(await storedTtlSeconds(), 'a touch right after the save is skipped').to.be.within(98, 100);
+      clock += 60_000;
+      await touch(expiresIn(600));
+      expect(await storedTtlSeconds(), 'a minute later the expiry is refreshed').to.be.within(598, 600);
+      await touch(expiresIn(1200));
+      expect(await storedTtlSeconds(), 'and not again within the minute').to.be.within(598, 600);
+    } finally {
+      if (inner instanceof MemorySessionStore) inner.close();
+    }
   });
 
   it('keeps the newer token bundle when an older copy of the session is saved after a refresh', async () => {

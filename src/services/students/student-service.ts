@@ -136,20 +136,6 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
       });
     },
 
-    async page(creatorId: number, options: { page: number; pageSize: number }) {
-      const { rows, count } = await Student.findAndCountAll({
-        where: { creatorId, status: { [Op.ne]: 'archived' } },
-        order: [['status', 'ASC'], ['joinedAt', 'ASC'], ['id', 'ASC']],
-        limit: options.pageSize,
-        offset: (options.page - 1) * options.pageSize,
-      });
-      return { students: rows, total: count, pages: Math.max(1, Math.ceil(count / options.pageSize)) };
-    },
-
-    countByStatus(creatorId: number) {
-      return Student.count({ where: { creatorId }, group: ['status'] }) as unknown as Promise<{ status: StudentStatus; count: number }[]>;
-    },
-
     /** The creators whose student this Whop user is (for the student dashboard). */
     memberships(whopUserId: string) {
       return Student.findAll({ where: { whopUserId }, include: [{ model: Creator, as: 'creator' }], order: [['joinedAt', 'ASC']] });

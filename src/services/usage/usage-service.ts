@@ -64,10 +64,6 @@ export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Mo
       });
     },
 
-    async videos(creatorId: number, limit = 100): Promise<Video[]> {
-      return models.Video.findAll({ where: { creatorId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
-    },
-
     /** Spends AI credits of the current UTC month in one statement; refuses what would pass the limit. */
     async spendAiCredits(creatorId: number, tier: Tier, amount: number): Promise<{ used: number; limit: number | null; remaining: number | null }> {
       const limit = TIER_TABLE[tier].limits.aiCreditsPerMonth;
