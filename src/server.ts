@@ -1,9 +1,9 @@
 /**
  * The web process: reads the configuration, builds the runtime, listens, and shuts down
- * gracefully on SIGTERM/SIGINT (stop accepting, let in-flight requests finish, then close the
- * database pool, Redis and the embedded database).
+ * gracefully on SIGTERM/SIGINT (stop accepting, let in-flight requests finish and close their
+ * connections, then close the database pool, Redis and the embedded database).
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { getConfig, ConfigError } from './config.ts';
 import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
@@ -31,10 +31,23 @@ async function main(): Promise<void> {
   logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');
 
   let stopping = false;
+  // Once stopping, every answer not yet started closes its connection: a client that keeps a
+  // kept-alive connection busy, or just open, would otherwise hold the shutdown up until the
+  // grace period cuts the connection, possibly in the middle of a request.
+  const answering = new Set<ServerResponse>();
+  const closeAfterAnswer = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.prependListener('request', (_req, res) => {
+    if (stopping) return closeAfterAnswer(res);
+    answering.add(res);
+    res.once('close', () => answering.delete(res));
+  });
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, inFlight: answering.size }, 'shutting down');
+    for (const res of answering) closeAfterAnswer(res);
     const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     forced.unref();
     await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
-/** The Sequelize instance for a Postgres URL (real or embedded), and a cheap liveness probe. */
-import { Sequelize } from 'sequelize';
+/** The Sequelize instance for a Postgres URL (real or embedded), a cheap liveness probe, and how to tell an outage from a bug. */
+import { AccessDeniedError, ConnectionError, DatabaseError, Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 
 export function createSequelize(url: string, logger: Logger, options: { poolMax?: number } = {}): Sequelize {
@@ -24,4 +24,22 @@ export async function pingDatabase(sequelize: Sequelize, timeoutMs = 2_000): Pro
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** SQLSTATE classes of a server that is away: 08 connection exception, 57P shutting down, crashed or starting up. */
+const AWAY_CODE = /^(08|57P)/;
+/** What the driver says when the server goes away in the middle of a query. */
+const AWAY_MESSAGE = /Connection terminated|not queryable|ECONNREFUSED|ECONNRESET/;
+
+/**
+ * True when `error` says the database cannot be reached right now (refused, restarting, shut
+ * down under a query, no pooled connection in time): an outage to wait out, not a bug. Wrong
+ * credentials are not an outage.
+ */
+export function isDatabaseOutage(error: unknown): boolean {
+  if (error instanceof AccessDeniedError) return false;
+  if (error instanceof ConnectionError) return true;
+  if (!(error instanceof DatabaseError)) return false;
+  const cause = error.original as { code?: unknown; message?: unknown };
+  return (typeof cause.code === 'string' && AWAY_CODE.test(cause.code)) || (typeof cause.message === 'string' && AWAY_MESSAGE.test(cause.message));
 }

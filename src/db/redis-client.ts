@@ -1,12 +1,20 @@
-/** The ioredis client. It fails fast while disconnected (no offline queue) so callers can answer 503. */
+/**
+ * The ioredis client. It fails fast while disconnected (no offline queue) and gives up on a
+ * command Redis does not answer (a paused or overloaded server keeps the connection open but
+ * never replies), so callers can answer 503 instead of hanging.
+ */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+
+/** Chronos's commands answer in milliseconds; no answer within this is an outage. */
+export const COMMAND_TIMEOUT_MS = 2_000;
 
 export function createRedisClient(url: string, logger: Logger): Redis {
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
+    commandTimeout: COMMAND_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
   let healthy = true;

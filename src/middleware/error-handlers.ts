@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 import { LimitExceededError } from '../errors-limits.ts';
 import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
+import { isDatabaseOutage } from '../db/database.ts';
 
 interface Described {
   status: number;
@@ -16,16 +17,19 @@ interface Described {
 }
 
 /**
- * Redis unreachable (ioredis fails at once: no offline queue) or closed: the session store is
- * out, which is an outage to wait out (503), not a bug (500) and not a sign-out.
+ * Redis unreachable (ioredis fails at once: no offline queue), closed, or not answering (the
+ * client's command timeout): the session store is out, which is an outage to wait out (503),
+ * not a bug (500) and not a sign-out.
  */
 function isSessionStoreOutage(error: unknown): boolean {
   const message = (error as Error | undefined)?.message ?? '';
-  return /enableOfflineQueue options is false|Connection is closed|ECONNREFUSED|MaxRetriesPerRequestError/.test(message) || (error as Error | undefined)?.name === 'MaxRetriesPerRequestError';
+  return /enableOfflineQueue options is false|Connection is closed|ECONNREFUSED|MaxRetriesPerRequestError|Command timed out/.test(message) || (error as Error | undefined)?.name === 'MaxRetriesPerRequestError';
 }
 
 /** Maps any thrown value to what may be shown. Body-parser errors carry `status`/`type`. */
 function describe(error: unknown): Described {
+  // First: a refused database connection also says ECONNREFUSED, and it is not a sign-in problem.
+  if (isDatabaseOutage(error)) return { status: 503, code: 'service_unavailable', message: 'Chronos is unavailable for a moment. Please try again shortly.' };
   if (isSessionStoreOutage(error)) return { status: 503, code: 'service_unavailable', message: 'Sign-in is unavailable for a moment. Please try again shortly.' };
   if (error instanceof ValidationError) return { status: 400, code: error.code, message: error.message, details: error.details };
   if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message };
@@ -48,7 +52,7 @@ function logError(logger: Logger, req: Request, error: unknown, described: Descr
 
 function setRetryAfter(res: Parameters<ErrorRequestHandler>[2], error: unknown): void {
   if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  else if (isSessionStoreOutage(error)) res.setHeader('Retry-After', '5');
+  else if (isDatabaseOutage(error) || isSessionStoreOutage(error)) res.setHeader('Retry-After', '5');
 }
 
 export function bareStatusErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {

@@ -3,12 +3,15 @@
  * processes may run this), each claim with a lease and a token; applies each event's effects and
  * its status change in one transaction that commits only if the claim is still its own, so an
  * event is applied once even if a lease lapses. Failures retry with exponential backoff and jitter, then go
- * `dead` with the error kept; a claim whose process died is picked up after its lease.
+ * `dead` with the error kept; a claim whose process died is picked up after its lease. When the
+ * database goes away mid-batch, the batch stops and its unsettled claims are handed back (not
+ * counted as attempts) as soon as the database answers again, instead of waiting out their lease.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { EventProcessor, StoredEnvelope } from './event-processor.ts';
 import { PermanentEventError } from './event-results.ts';
+import { isDatabaseOutage } from '../../db/database.ts';
 
 export interface WebhookWorkerDeps {
   sequelize: Sequelize;
@@ -42,6 +45,20 @@ class LostClaimError extends Error {}
 export function createWebhookWorker(deps: WebhookWorkerDeps) {
   const leaseMs = deps.leaseMs ?? 60_000;
   const backoffMs = deps.backoffMs ?? defaultBackoffMs;
+  /** Claims a batch could not settle because the database went away: event id → claim token. */
+  const unsettled = new Map<string, string>();
+
+  /** Gives unsettled claims back to the inbox (due now, the attempt not counted), if they are still ours. */
+  async function handBack(): Promise<void> {
+    for (const [id, token] of unsettled) {
+      await deps.sequelize.query(
+        `UPDATE webhook_events SET status = 'pending', attempts = greatest(attempts - 1, 0), locked_until = NULL, claim_token = NULL, next_attempt_at = now()
+          WHERE id = :id AND claim_token = :token AND status = 'processing'`,
+        { replacements: { id, token } },
+      );
+      unsettled.delete(id);
+    }
+  }
 
   async function claim(limit: number): Promise<Claim[]> {
     return deps.sequelize.query<Claim>(
@@ -100,11 +117,20 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     /** Claims and processes one batch; returns what happened. */
     async runOnce(limit = 25): Promise<{ processed: number; failed: number; dead: number; lost: number }> {
       const counts = { processed: 0, failed: 0, dead: 0, lost: 0 };
-      for (const item of await claim(limit)) {
+      await handBack();
+      const claims = await claim(limit);
+      for (const [index, item] of claims.entries()) {
         try {
-          counts[await applyOne(item)] += 1;
-        } catch (error) {
-          counts[(await fail(item, error)) === 'dead' ? 'dead' : 'failed'] += 1;
+          try {
+            counts[await applyOne(item)] += 1;
+          } catch (error) {
+            if (isDatabaseOutage(error)) throw error;
+            counts[(await fail(item, error)) === 'dead' ? 'dead' : 'failed'] += 1;
+          }
+        } catch (outage) {
+          // The database is away: neither the event nor its failure could be recorded. Stop here.
+          for (const left of claims.slice(index)) unsettled.set(left.id, left.claim_token);
+          throw outage;
         }
       }
       return counts;

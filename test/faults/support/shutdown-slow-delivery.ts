@@ -1,0 +1,59 @@
+/**
+ * A webhook delivery written by hand on a raw keep-alive socket, its body in two halves, so a
+ * test can hold a request in flight (headers received, body not finished) while it stops the
+ * server; and then keep the connection open afterwards, as a client with a connection pool does.
+ */
+import { connect, type Socket } from 'node:net';
+import { signWebhook } from '../../../src/sandbox/webhooks/webhook-signer.ts';
+import type { Delivery } from '../../support/webhook-deliveries.ts';
+
+export interface SlowDelivery {
+  /** Sends the rest of the body; resolves with the answer's status line and headers. */
+  finish(): Promise<{ status: number; headers: Record<string, string> }>;
+  /** True until the server closes the connection. */
+  open(): boolean;
+  close(): void;
+}
+
+export async function startSlowDelivery(appUrl: string, secret: string, item: Delivery): Promise<SlowDelivery> {
+  const url = new URL(appUrl);
+  const socket: Socket = connect(Number(url.port), '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => undefined);
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+
+  const body = Buffer.from(item.body);
+  const signature = signWebhook({ id: item.webhookId, timestamp: Math.floor(Date.now() / 1000), body: item.body, secret });
+  const head = [
+    'POST /api/whop/webhook HTTP/1.1',
+    `Host: ${url.host}`,
+    'Connection: keep-alive',
+    'Content-Type: application/json',
+    `Content-Length: ${body.length}`,
+    ...Object.entries(signature).map(([name, value]) => `${name}: ${value}`),
+    '',
+    '',
+  ].join('\r\n');
+  const half = Math.floor(body.length / 2);
+  socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body.subarray(0, half)]));
+
+  return {
+    async finish() {
+      socket.write(body.subarray(half));
+      const started = Date.now();
+      while (!received.includes('\r\n\r\n')) {
+        if (closed) throw new Error(`the connection closed before an answer: ${JSON.stringify(received)}`);
+        if (Date.now() - started > 10_000) throw new Error('no answer within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const [statusLine, ...headerLines] = received.slice(0, received.indexOf('\r\n\r\n')).split('\r\n');
+      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      return { status: Number(statusLine!.split(' ')[1]), headers };
+    },
+    open: () => !closed,
+    close: () => socket.destroy(),
+  };
+}
