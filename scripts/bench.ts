@@ -10,7 +10,7 @@ import express from 'express';
 import { loadConfig } from '../src/config.ts';
 import { buildRuntime } from '../src/runtime.ts';
 import { createMigrator } from '../src/db/migrator.ts';
-import { benchDatabase, rssMb } from './bench/bench-support.ts';
+import { benchDatabase, deleteRedisKeys, rssMb } from './bench/bench-support.ts';
 import { webhookIngestBench } from './bench/webhook-ingest-bench.ts';
 import { dashboardBench } from './bench/dashboard-bench.ts';
 import { startTestSandbox } from '../test/support/sandbox-fixture.ts';
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
         await createMigrator(runtime.deps.sequelize, logger).up();
         await webhookIngestBench(runtime, config, logger, options);
       } finally {
+        await deleteRedisKeys(runtime.deps.redis, base.REDIS_PREFIX);
         await runtime.close();
         await db.drop();
       }
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       } finally {
         server.closeAllConnections();
         server.close();
+        await deleteRedisKeys(runtime.deps.redis, base.REDIS_PREFIX);
         await runtime.close();
         await calls.close();
         await sandbox.close();

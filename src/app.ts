@@ -58,6 +58,8 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Pages are per user and carry a fresh CSRF token and CSP nonce: an ETag (a hash of each body) never matches.
+  app.disable('etag');
   if (config.isProduction) app.set('trust proxy', 1);
   // Compiled templates are cached everywhere but in development (where edits show on reload).
   const cacheViews = config.nodeEnv !== 'development';
@@ -84,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(enforceAbsoluteLifetime());
   const { services } = deps;
   app.use(loadCurrentUser(services));
-  const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix };
+  const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };
 
   app.use(authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
   app.use(csrfProtection);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Sequelize } from 'sequelize';
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 
 export interface LoadResult {
   rps: number;
@@ -64,4 +65,15 @@ export function line(name: string, measured: LoadResult, baseline: LoadResult): 
 
 export function rssMb(): number {
   return Math.round(process.memoryUsage().rss / 1024 / 1024);
+}
+
+/** Deletes the keys a benchmark wrote under its own prefix. */
+export async function deleteRedisKeys(redis: Redis | undefined, prefix: string): Promise<void> {
+  if (!redis) return;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }

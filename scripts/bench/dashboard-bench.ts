@@ -31,10 +31,12 @@ export async function dashboardBench(logger: Logger, whop: { sandboxUrl: string;
   const baseline = await listen(baselineApp);
   const run = (url: string): Promise<LoadResult> => load({ url: `${url}/dashboard`, connections: options.connections, duration: options.seconds, headers: { cookie } });
 
+  // Each side gets a warm-up run (JIT, connection pools) before the run that is measured.
   await run(baseline.url);
   const base = await run(baseline.url);
   const rssBefore = rssMb();
   whop.calls.reset();
+  await run(app.url);
   const measured = await run(app.url);
   const whopCalls = whop.calls.count('/api/v1');
   await close(baseline.server);

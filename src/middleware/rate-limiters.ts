@@ -2,7 +2,8 @@
  * Request rate limits (express-rate-limit; counted in Redis when configured so every instance
  * shares them). A refusal is a 429 that says when to retry: a page for browsers, JSON for the API.
  */
-import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Logger as LimiterLogger, type Options } from 'express-rate-limit';
+import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
 import type { Request, RequestHandler, Response } from 'express';
@@ -11,6 +12,17 @@ interface LimiterSettings {
   limitPerMinute: number;
   redis: Redis | undefined;
   redisPrefix: string;
+  logger: Logger;
+}
+
+/**
+ * The limiter's own messages go to the app's log as warnings, without a stack: while Redis is
+ * away each request is let through uncounted (`passOnStoreError`), an outage already reported
+ * by /readyz, not a new failure each time.
+ */
+function limiterLogger(logger: Logger): LimiterLogger {
+  const log = (error: unknown, message?: string) => logger.warn({ err: { message: (error as Error | undefined)?.message ?? String(error) } }, message ?? 'rate limiter');
+  return { error: log, warn: log };
 }
 
 function store(settings: LimiterSettings, name: string): Options['store'] | undefined {
@@ -36,6 +48,7 @@ export function authRateLimiter(settings: LimiterSettings): RequestHandler {
     legacyHeaders: false,
     store: store(settings, 'auth'),
     passOnStoreError: true,
+    logger: limiterLogger(settings.logger),
     handler: (req: Request, res: Response) => {
       const seconds = retryAfterSeconds(req);
       res.setHeader('Retry-After', String(seconds));
@@ -58,6 +71,7 @@ export function apiRateLimiter(settings: LimiterSettings): RequestHandler {
     legacyHeaders: false,
     store: store(settings, 'api'),
     passOnStoreError: true,
+    logger: limiterLogger(settings.logger),
     keyGenerator: (req: Request) => (req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${ipKeyGenerator(req.ip ?? 'unknown')}`),
     handler: (req: Request, res: Response) => {
       const seconds = retryAfterSeconds(req);

@@ -2,13 +2,15 @@
  * Who is signed in, read from the database on each request (never frozen into the session):
  * the user, their role — `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded
  * company), `student` (a student of some creator), or `member` (signed in, neither yet) — and
- * the creator row, which most pages of a creator need. One statement reads all three.
+ * the creator row, which most pages of a creator need. One statement reads all three (every
+ * page runs it, so it goes straight through the driver: see hot-read.ts).
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import type { Models } from '../models/init-models.ts';
 import type { User } from '../models/user-model.ts';
 import type { Creator } from '../models/creator-model.ts';
 import { buildFromColumns, selectColumns } from '../models/model-columns.ts';
+import { hotRead, sqlInteger } from '../db/hot-read.ts';
 
 export type Role = 'admin' | 'creator' | 'student' | 'member';
 
@@ -21,15 +23,15 @@ export interface UserContext {
 export function createRoleService(deps: { sequelize: Sequelize; models: Pick<Models, 'User' | 'Creator'>; adminWhopUserIds: readonly string[] }) {
   const admins = new Set(deps.adminWhopUserIds);
   const { User, Creator } = deps.models;
-  const sql = `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
+  const select = `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
       (c.id IS NULL AND EXISTS (SELECT 1 FROM students s WHERE s.whop_user_id = u.whop_user_id)) AS "isStudent"
     FROM users u LEFT JOIN creators c ON c.owner_user_id = u.id
-    WHERE u.id = :userId`;
+    WHERE u.id = `;
 
   return {
     /** The user with this id, their role and creator row; null when the user is gone. */
     async contextOf(userId: number): Promise<UserContext | null> {
-      const [row] = await deps.sequelize.query<Record<string, unknown>>(sql, { replacements: { userId }, type: QueryTypes.SELECT });
+      const [row] = await hotRead<Record<string, unknown>>(deps.sequelize, select + sqlInteger(userId));
       const user = row ? buildFromColumns(User, row, 'user') : null;
       if (!row || !user) return null;
       const creator = buildFromColumns(Creator, row, 'creator');

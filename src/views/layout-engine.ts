@@ -1,6 +1,8 @@
 /**
  * An Express view engine that renders a page, then renders `views/layout.ejs` around it
- * (the page's HTML arrives as `body`). Pages can opt out with `layout: false`.
+ * (the page's HTML arrives as `body`). Pages can opt out with `layout: false`. Partials are
+ * included by their path from the views folder (`include('/partials/header')`), which EJS
+ * resolves without looking on disk each time (a relative path costs a stat per include).
  */
 import ejs from 'ejs';
 import { join } from 'node:path';
@@ -11,10 +13,10 @@ export function layoutEngine(viewsDir: string, options: { cache: boolean }) {
   const layoutPath = join(viewsDir, 'layout.ejs');
   return (filePath: string, locals: object, callback: RenderCallback): void => {
     const data = locals as Record<string, unknown>;
-    ejs.renderFile(filePath, data, { cache: options.cache, filename: filePath }, (pageError, body) => {
+    ejs.renderFile(filePath, data, { cache: options.cache, filename: filePath, root: viewsDir }, (pageError, body) => {
       if (pageError) return callback(pageError);
       if (data.layout === false) return callback(null, body);
-      ejs.renderFile(layoutPath, { ...data, body }, { cache: options.cache, filename: layoutPath }, (layoutError, html) =>
+      ejs.renderFile(layoutPath, { ...data, body }, { cache: options.cache, filename: layoutPath, root: viewsDir }, (layoutError, html) =>
         layoutError ? callback(layoutError) : callback(null, html),
       );
     });
