@@ -1,7 +1,10 @@
 /**
  * Heals what webhooks missed (Whop retries only for a while): re-reads the memberships of every
  * onboarded company and of Chronos's own company from Whop's API (every page), applies them
- * with the same rules as webhooks (older changes never win), and records what changed.
+ * with the same rules as webhooks (older changes never win), and records what changed. One run
+ * at a time across all processes: a flag in the cache, renewed while the run lasts, so a run
+ * whose process died blocks the next one for at most `RUNNING_TTL_MS`, and the next run marks
+ * the record it left `running` as failed.
  */
 import type { Logger } from 'pino';
 import type { Models } from '../models/init-models.ts';
@@ -23,6 +26,9 @@ export interface ReconciliationSummary {
 }
 
 const RUNNING_KEY = 'reconciliation-running';
+/** How long the flag outlives its last renewal; renewed every third of it while the run lasts. */
+export const RUNNING_TTL_MS = 2 * 60 * 1000;
+export const INTERRUPTED = 'interrupted: the process running it stopped before it finished';
 
 export function createReconciliationService(deps: {
   models: Pick<Models, 'Creator' | 'User' | 'ReconciliationRun'>;
@@ -33,6 +39,24 @@ export function createReconciliationService(deps: {
   chronosCompanyId: string;
   logger: Logger;
 }) {
+  /** Renews the running flag until the returned function is called. */
+  function keepFlag(): () => void {
+    const timer = setInterval(() => {
+      deps.cache.set(RUNNING_KEY, Date.now(), RUNNING_TTL_MS).catch((error: unknown) => deps.logger.warn({ err: { message: (error as Error).message } }, 'reconciliation flag not renewed'));
+    }, RUNNING_TTL_MS / 3);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Holding the flag, no other scheduled or admin run is alive: any such record still `running` was interrupted. */
+  async function closeInterrupted(): Promise<void> {
+    const [count] = await deps.models.ReconciliationRun.update(
+      { status: 'failed', finishedAt: new Date(), error: INTERRUPTED },
+      { where: { status: 'running', trigger: ['schedule', 'admin'] } },
+    );
+    if (count > 0) deps.logger.warn({ count }, 'reconciliation runs left running by a stopped process marked failed');
+  }
+
   async function companyStudents(creator: Creator, summary: ReconciliationSummary): Promise<void> {
     const memberships = await deps.whop.listMemberships({ companyId: creator.whopCompanyId });
     summary.companies += 1;
@@ -78,9 +102,18 @@ export function createReconciliationService(deps: {
   return {
     /** Runs one reconciliation unless one is running already (anywhere); returns its record, or null when skipped. */
     async run(trigger: ReconciliationTrigger): Promise<ReconciliationRun | null> {
-      if (!(await deps.cache.setIfAbsent(RUNNING_KEY, Date.now(), 30 * 60 * 1000))) return null;
-      const run = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
+      if (!(await deps.cache.setIfAbsent(RUNNING_KEY, Date.now(), RUNNING_TTL_MS))) return null;
+      const releaseFlag = keepFlag();
       const summary = emptySummary();
+      let run: ReconciliationRun;
+      try {
+        await closeInterrupted();
+        run = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
+      } catch (error) {
+        releaseFlag();
+        await deps.cache.delete(RUNNING_KEY);
+        throw error;
+      }
       try {
         await students(summary);
         await plans(summary);
@@ -90,6 +123,7 @@ export function createReconciliationService(deps: {
         await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
         deps.logger.error({ runId: run.id, err: error }, 'reconciliation failed');
       } finally {
+        releaseFlag();
         await deps.cache.delete(RUNNING_KEY);
       }
       return run;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
+import { INTERRUPTED, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
 import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
 
 const CHRONOS = 'biz_chronos';
@@ -220,6 +221,24 @@ describe('webhook processing (exactly once in effect)', () => {
     expect(run?.summary).to.deep.include({ studentsChanged: 1 });
     const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: 'user_student1' } });
     expect(student?.status).to.equal('inactive');
+  });
+
+  it('lets a reconciliation whose process died block the next only while its flag lives, then closes its record as interrupted', async () => {
+    await creator();
+    const { ReconciliationRun } = t.runtime.deps.models;
+    const { cache, reconciliation } = t.runtime.deps.services;
+    // A scheduled run whose process was killed: its record stays 'running'; an onboarding import runs meanwhile.
+    const orphan = await ReconciliationRun.create({ trigger: 'schedule', finishedAt: null, error: null });
+    const importing = await ReconciliationRun.create({ trigger: 'onboarding', finishedAt: null, error: null });
+    await cache.set('reconciliation-running', Date.now(), RUNNING_TTL_MS);
+    expect(await reconciliation.run('admin'), 'while the flag lives, no second run starts').to.equal(null);
+    expect((await orphan.reload()).status).to.equal('running');
+    await cache.delete('reconciliation-running'); // what its expiry does, RUNNING_TTL_MS after the last renewal
+    const run = await reconciliation.run('admin');
+    expect(run?.status).to.equal('succeeded');
+    expect((await orphan.reload()).toJSON()).to.deep.include({ status: 'failed', error: INTERRUPTED });
+    expect((await importing.reload()).status, 'an onboarding import is not flagged, so it is left alone').to.equal('running');
+    expect(await cache.get('reconciliation-running'), 'the flag is gone once the run ends').to.equal(undefined);
   });
 
   it('processes the sandbox’s own signed deliveries end to end', async () => {
