@@ -32,12 +32,18 @@ export const mochaHooks = {
     this.timeout(150_000);
     rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const [chronos, browser] = await Promise.all([
+    const [chronos, browser] = await Promise.allSettled([
       startChronos(),
       chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }),
     ]);
-    suite = { chronos, browser };
-    process.stdout.write(`  Chronos at ${chronos.appUrl} (up in ${chronos.startedInMs} ms), sandbox at ${chronos.sandboxUrl}, Chromium ${browser.version()}\n`);
+    if (chronos.status === 'rejected' || browser.status === 'rejected') {
+      // One failed (no Chromium at /usr/bin/chromium, say): leave nothing of the other running.
+      if (chronos.status === 'fulfilled') await chronos.value.stop();
+      if (browser.status === 'fulfilled') await browser.value.close();
+      throw chronos.status === 'rejected' ? chronos.reason : (browser as PromiseRejectedResult).reason;
+    }
+    suite = { chronos: chronos.value, browser: browser.value };
+    process.stdout.write(`  Chronos at ${suite.chronos.appUrl} (up in ${suite.chronos.startedInMs} ms), sandbox at ${suite.chronos.sandboxUrl}, Chromium ${suite.browser.version()}\n`);
   },
 
   /** A journey that failed because the app went away says so, with the app's last words. */
