@@ -7,19 +7,12 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { TestBrowser, formField } from '../../test/support/test-browser.ts';
 import type { CountingProxy } from '../../test/support/counting-proxy.ts';
+import { signInThroughSandbox } from '../../test/support/sandbox-sign-in.ts';
 import { close, line, listen, load, rssMb, type LoadResult } from './bench-support.ts';
-
-async function signInAs(browser: TestBrowser, appUrl: string, sandboxUrl: string, whopUserId: string): Promise<void> {
-  const start = await browser.get(`${appUrl}/api/whop/auth/login`);
-  const consent = await browser.get(start.location!);
-  const decision = await browser.post(`${sandboxUrl}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: whopUserId });
-  const callback = await browser.get(decision.location!);
-  if (callback.status !== 302) throw new Error(`sign-in failed: ${callback.status}`);
-}
 
 export async function dashboardBench(logger: Logger, whop: { sandboxUrl: string; calls: CountingProxy }, app: { url: string }, options: { seconds: number; connections: number }): Promise<void> {
   const browser = new TestBrowser();
-  await signInAs(browser, app.url, whop.sandboxUrl, 'user_creator_free');
+  await signInThroughSandbox({ appUrl: app.url, sandboxUrl: whop.sandboxUrl, whopUserId: 'user_creator_free', browser });
   const page = await browser.get(`${app.url}/dashboard`);
   await browser.post(`${app.url}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId: 'biz_creator1' });
   const check = await browser.get(`${app.url}/dashboard`);

@@ -9,7 +9,7 @@ import { formField } from '../support/test-browser.ts';
 import type { ChronosProcess } from './support/chronos-process.ts';
 import { startScaleDeployment, type ScaleDeployment } from './support/scale-deployment.ts';
 import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, waitingToClaim, waitUntil, withInboxHeld, type DeliveryResult } from './support/scale-inbox.ts';
-import { signInThroughSandbox } from './support/scale-sign-in.ts';
+import { signInThroughSandbox } from '../support/sandbox-sign-in.ts';
 
 const DRAIN_TIMEOUT_MS = 45_000;
 
@@ -39,7 +39,7 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
 
   it('a sign-in started on instance A finishes on instance B, and the session works on both', async () => {
     // The login state is saved in the session by A and checked by B, which opens the signed-in session.
-    const browser = await signInThroughSandbox({ startOn: a.url, finishOn: b.url, sandboxUrl: t.sandbox.url, whopUserId: 'user_student1' });
+    const browser = await signInThroughSandbox({ appUrl: t.deployment.appUrl, startOn: a.url, finishOn: b.url, sandboxUrl: t.sandbox.url, whopUserId: 'user_student1' });
 
     const dashboardOnB = await browser.get(`${b.url}/dashboard`);
     expect(dashboardOnB.status, 'B shows the dashboard instead of sending to the login page').to.equal(200);
@@ -54,7 +54,7 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
   });
 
   it('signing out on one instance ends the session on both, even with requests of it in flight on the other', async () => {
-    const browser = await signInThroughSandbox({ startOn: b.url, finishOn: b.url, sandboxUrl: t.sandbox.url, whopUserId: 'user_student2' });
+    const browser = await signInThroughSandbox({ appUrl: t.deployment.appUrl, startOn: b.url, finishOn: b.url, sandboxUrl: t.sandbox.url, whopUserId: 'user_student2' });
     const page = await browser.get(`${b.url}/dashboard`);
     expect(page.status).to.equal(200);
     const csrf = formField(page.text, '_csrf');

@@ -11,7 +11,8 @@ import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
 import { capturingLogger, runRedisPrefix, testConfig, testDatabase } from './test-runtime.ts';
 import { freePort } from './free-port.ts';
-import { TestBrowser, formField } from './test-browser.ts';
+import { TestBrowser } from './test-browser.ts';
+import { signInThroughSandbox } from './sandbox-sign-in.ts';
 import { SandboxControl } from './sandbox-control.ts';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import type { Config } from '../../src/config.ts';
@@ -80,18 +81,7 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
     const s = createApp(runtime.deps).listen(port, () => resolve(s));
   });
 
-  async function signIn(whopUserId: string, browser = new TestBrowser()): Promise<TestBrowser> {
-    const start = await browser.get(`${appUrl}/api/whop/auth/login`);
-    if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status}`);
-    const consent = await browser.get(start.location);
-    const handle = formField(consent.text, 'handle');
-    if (!handle) throw new Error(`no consent form:\n${consent.text.slice(0, 500)}`);
-    const decision = await browser.post(`${sandbox.url}/oauth/authorize/decision`, { handle, decision: 'approve', user_id: whopUserId });
-    if (!decision.location?.startsWith(`${appUrl}/api/whop/auth/callback`)) throw new Error(`consent did not return to the app: ${decision.status} ${decision.location}`);
-    const callback = await browser.get(decision.location);
-    if (callback.status !== 302) throw new Error(`callback failed: ${callback.status}\n${callback.text.slice(0, 800)}`);
-    return browser;
-  }
+  const signIn = (whopUserId: string, browser = new TestBrowser()) => signInThroughSandbox({ appUrl, sandboxUrl: sandbox.url, whopUserId, browser });
 
   return {
     appUrl,

@@ -3,6 +3,7 @@
  * test run), and sign-in goes through the sandbox's consent page as a browser would.
  */
 import { TestBrowser, formField } from '../../support/test-browser.ts';
+import { signInThroughSandbox } from '../../support/sandbox-sign-in.ts';
 
 export interface TimedAnswer {
   /** The HTTP status, or `timeout` when no answer came within the deadline, `error` when the connection failed. */
@@ -55,17 +56,8 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 }
 
 /** Signs `whopUserId` in through the sandbox's consent page; returns the browser holding the session cookie. */
-export async function signIn(appUrl: string, sandboxUrl: string, whopUserId: string, browser = new TestBrowser()): Promise<TestBrowser> {
-  const start = await browser.get(`${appUrl}/api/whop/auth/login`);
-  if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status}\n${start.text.slice(0, 500)}`);
-  const consent = await browser.get(start.location);
-  const handle = formField(consent.text, 'handle');
-  if (!handle) throw new Error(`no consent form:\n${consent.text.slice(0, 500)}`);
-  const decision = await browser.post(`${sandboxUrl}/oauth/authorize/decision`, { handle, decision: 'approve', user_id: whopUserId });
-  if (!decision.location?.startsWith(`${appUrl}/api/whop/auth/callback`)) throw new Error(`consent did not return to the app: ${decision.status} ${decision.location}`);
-  const callback = await browser.get(decision.location);
-  if (callback.status !== 302) throw new Error(`callback failed: ${callback.status}\n${callback.text.slice(0, 800)}`);
-  return browser;
+export function signIn(appUrl: string, sandboxUrl: string, whopUserId: string, browser = new TestBrowser()): Promise<TestBrowser> {
+  return signInThroughSandbox({ appUrl, sandboxUrl, whopUserId, browser });
 }
 
 /** Signs the seeded `user_creator_free` in and makes them the creator of their company `biz_creator1`. */
