@@ -21,7 +21,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
-import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { dashboardReadAheads, dashboardRoutes } from './routes/dashboard-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
   const { services } = deps;
-  app.use(loadCurrentUser(services));
+  app.use(loadCurrentUser({ ...services, readAheads: dashboardReadAheads(services) }));
   const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };
 
   app.use(authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
