@@ -18,9 +18,9 @@ import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
 import { createReadinessService } from './services/readiness-service.ts';
 import { healthRoutes } from './routes/health-routes.ts';
-import { webhookRoutes } from './routes/webhook-routes.ts';
+import { WEBHOOK_PATH, webhookRoutes } from './routes/webhook-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
-import { authRoutes } from './routes/auth-routes.ts';
+import { AUTH_PATH, authRoutes } from './routes/auth-routes.ts';
 import { dashboardReadAheads, dashboardRoutes } from './routes/dashboard-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(measureRequests(deps.metrics));
   app.get('/metrics', metricsEndpoint(deps.metrics, config.metricsToken));
   // Whop's deliveries come first: no page headers, static files, session or body parsers on their path.
-  app.use(webhookRoutes({ config, logger, sequelize: deps.sequelize }));
+  app.use(WEBHOOK_PATH, webhookRoutes({ config, logger, sequelize: deps.sequelize }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));
@@ -88,13 +88,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(loadCurrentUser({ ...services, readAheads: dashboardReadAheads(services) }));
   const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };
 
-  app.use(authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
+  app.use(AUTH_PATH, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
   app.use(csrfProtection);
   const upgradeUrl = (tier: Tier) => upgradeUrlFor(config.whop.checkoutUrls, tier);
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services, upgradeUrl, analytics: [requireFeature('analytics', (atLeast) => checkoutUrlAtLeast(config.whop.checkoutUrls, atLeast)), analyticsController(services).show] }));
-  app.use(apiRoutes({ services, upgradeUrl, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
-  app.use(adminRoutes(services));
+  app.use('/api', apiRoutes({ services, upgradeUrl, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
+  app.use('/admin', adminRoutes(services));
 
   app.use(notFound);
   app.use(sessionEndedHandler);

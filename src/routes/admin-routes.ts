@@ -12,10 +12,11 @@ export function adminRoutes(deps: { overview: TierOverviewService; operations: O
   const router = Router();
   const admin = adminController(deps);
   const operations = adminOperationsController(deps);
-  router.use('/admin', requireAuth, requireAdmin);
-  router.get('/admin/tiers', admin.tiers);
-  router.get('/admin/webhooks', operations.show);
-  router.post('/admin/webhooks/:id/replay', operations.replay);
-  router.post('/admin/reconciliation', operations.reconcile);
+  // Mounted at /admin (app.ts).
+  router.use(requireAuth, requireAdmin);
+  router.get('/tiers', admin.tiers);
+  router.get('/webhooks', operations.show);
+  router.post('/webhooks/:id/replay', operations.replay);
+  router.post('/reconciliation', operations.reconcile);
   return router;
 }

@@ -12,9 +12,10 @@ export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandle
   const me = meController({ ...services, upgradeUrl: deps.upgradeUrl });
   const usage = usageController(services.usage);
   const signedInApi = [requireAuth, deps.rateLimiter];
-  router.get('/api/me', signedInApi, me.me);
-  router.get('/api/me/whop', signedInApi, me.whopProfile);
-  router.post('/api/videos', signedInApi, requireCreator, usage.addVideoApi);
-  router.post('/api/ai/credits', signedInApi, requireCreator, usage.spendAiCredits);
+  // Mounted at /api (app.ts).
+  router.get('/me', signedInApi, me.me);
+  router.get('/me/whop', signedInApi, me.whopProfile);
+  router.post('/videos', signedInApi, requireCreator, usage.addVideoApi);
+  router.post('/ai/credits', signedInApi, requireCreator, usage.spendAiCredits);
   return router;
 }

@@ -2,12 +2,15 @@ import { Router, type RequestHandler } from 'express';
 import { authController, type AuthControllerDeps } from '../controllers/auth-controller.ts';
 import { csrfProtection } from '../middleware/csrf-protection.ts';
 
+export const AUTH_PATH = '/api/whop/auth';
+
 export function authRoutes(deps: AuthControllerDeps & { rateLimiter: RequestHandler }): Router {
+  // Mounted at AUTH_PATH (app.ts): other requests never enter it.
   const router = Router();
   const controller = authController(deps);
-  router.use('/api/whop/auth', deps.rateLimiter);
-  router.get('/api/whop/auth/login', controller.login);
-  router.get('/api/whop/auth/callback', controller.callback);
-  router.post('/api/whop/auth/logout', csrfProtection, controller.logout);
+  router.use(deps.rateLimiter);
+  router.get('/login', controller.login);
+  router.get('/callback', controller.callback);
+  router.post('/logout', csrfProtection, controller.logout);
   return router;
 }

@@ -21,9 +21,10 @@ export function webhookRoutes(deps: { config: Readonly<Config>; logger: Logger; 
     inbox: createWebhookInbox({ sequelize: deps.sequelize }),
     logger: deps.logger,
   });
+  // Mounted at WEBHOOK_PATH (app.ts): other requests never enter it.
   const router = Router();
-  router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), controller.receive);
-  router.all(WEBHOOK_PATH, controller.methodNotAllowed);
-  router.use(WEBHOOK_PATH, bareStatusErrorHandler(deps.logger));
+  router.post('/', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), controller.receive);
+  router.all('/', controller.methodNotAllowed);
+  router.use(bareStatusErrorHandler(deps.logger));
   return router;
 }

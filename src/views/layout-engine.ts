@@ -1,7 +1,7 @@
 /**
  * An Express view engine that renders a page, then renders `views/layout.ejs` around it
  * (the page's HTML arrives as `body`). Pages can opt out with `layout: false`. Partials are
- * included by their path from the views folder (`include('/partials/header')`), which EJS
+ * included by their path from the views folder (`include('/partials/message')`), which EJS
  * resolves without looking on disk each time (a relative path costs a stat per include).
  */
 import ejs from 'ejs';
