@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- webhook-ingest] [--seconds N]`: load benchmarks against the real
+ * `npm run bench [-- webhook-ingest|dashboard] [--seconds N] [--connections N]`: load benchmarks
+ * (10 connections by default, autocannon's own default) against the real
  * PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a fresh
  * database is made and dropped), each next to a bare Express baseline in the same process.
  * Prints one `bench <name>: <N> req/s p99 <M> ms ratio <N/baseline>` line per benchmark.
@@ -21,7 +22,7 @@ import { listen, close } from './bench/bench-support.ts';
 const BENCHES = ['webhook-ingest', 'dashboard'] as const;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '20' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
   const selected = positionals.length > 0 ? positionals : [...BENCHES];
   const unknown = selected.filter((name) => !(BENCHES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHES.join(', ')}`);
