@@ -9,8 +9,11 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
+/** One formatter for every call (`toLocaleString('en-US')` would build one each time). */
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US');
+
 export function formatNumber(value: number): string {
-  return value.toLocaleString('en-US');
+  return NUMBER_FORMAT.format(value);
 }
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
