@@ -11,12 +11,15 @@ type RenderCallback = (error: Error | null, html?: string) => void;
 
 export function layoutEngine(viewsDir: string, options: { cache: boolean }) {
   const layoutPath = join(viewsDir, 'layout.ejs');
+  // Line tracking (a statement per template line, and a try/catch to report it) only where
+  // templates are edited: with the cache on, compiled templates run without it.
+  const compileDebug = !options.cache;
   return (filePath: string, locals: object, callback: RenderCallback): void => {
     const data = locals as Record<string, unknown>;
-    ejs.renderFile(filePath, data, { cache: options.cache, filename: filePath, root: viewsDir }, (pageError, body) => {
+    ejs.renderFile(filePath, data, { cache: options.cache, compileDebug, filename: filePath, root: viewsDir }, (pageError, body) => {
       if (pageError) return callback(pageError);
       if (data.layout === false) return callback(null, body);
-      ejs.renderFile(layoutPath, { ...data, body }, { cache: options.cache, filename: layoutPath, root: viewsDir }, (layoutError, html) =>
+      ejs.renderFile(layoutPath, { ...data, body }, { cache: options.cache, compileDebug, filename: layoutPath, root: viewsDir }, (layoutError, html) =>
         layoutError ? callback(layoutError) : callback(null, html),
       );
     });
