@@ -32,7 +32,7 @@ function dashboardOptions(req: Request): DashboardOptions {
 
 const CREATOR_DASHBOARD = 'creator-dashboard';
 
-/** The creator dashboard's statement, read along with the signed-in user on `GET <path>`. */
+/** The creator dashboard's columns, read in the signed-in user's statement on `GET <path>`. */
 export function creatorDashboardReadAhead(path: string, dashboard: CreatorDashboardQuery): ReadAhead {
   return {
     name: CREATOR_DASHBOARD,
