@@ -5,8 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 
 function routeOf(req: Request): string {
   const path = req.route?.path;
-  // A router mounted at a path (app.ts) leaves that path in baseUrl; its own route may be just '/'.
-  if (typeof path === 'string') return path === '/' ? req.baseUrl || '/' : req.baseUrl.endsWith(path) ? req.baseUrl : `${req.baseUrl}${path}`;
+  // A route's path is relative to the path its router is mounted at (app.ts), which Express keeps in baseUrl.
+  if (typeof path === 'string') return `${req.baseUrl}${path === '/' ? '' : path}` || '/';
   // An error handler mounted on a path (the webhook route's) leaves that path in baseUrl.
   if (req.baseUrl) return req.baseUrl;
   return req.path.startsWith('/static/') ? '/static' : 'unmatched';

@@ -9,7 +9,7 @@ import type { Sequelize } from 'sequelize';
 import { hotRead } from '../db/hot-read.ts';
 import type { ReadAheadColumns } from '../middleware/read-ahead.ts';
 import type { StudentStatus } from '../models/student-model.ts';
-import { monthOf, type Usage } from './usage/usage-service.ts';
+import { monthOf, usageColumns, usageFromRow, type Usage } from './usage/usage-service.ts';
 
 export interface DashboardStudent {
   username: string | null;
@@ -41,9 +41,7 @@ export interface CreatorDashboard {
  * $3 the page size, $4 the page's offset, $5 how many videos.
  */
 const DASHBOARD_COLUMNS = `
-    (SELECT count(*) FROM videos WHERE creator_id = c.id) AS "videoCount",
-    (SELECT coalesce(sum(size_bytes), 0) FROM videos WHERE creator_id = c.id) AS "storageBytes",
-    (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = c.id AND month = $2::date) AS "aiCredits",
+    ${usageColumns('c.id', '$2::date')},
     (SELECT json_object_agg(status, n) FROM
       (SELECT status, count(*) AS n FROM students WHERE creator_id = c.id GROUP BY status) counts) AS "statusCounts",
     (SELECT coalesce(json_agg(page ORDER BY page.status, page."joinedAt", page.id), '[]') FROM
@@ -58,10 +56,8 @@ const DASHBOARD_COLUMNS = `
 /** The dashboard of creator $1 on its own. */
 const DASHBOARD_STATEMENT = `SELECT ${DASHBOARD_COLUMNS}\n  FROM (SELECT $1::integer AS id) c`;
 
+/** The dashboard's own columns (the usage columns are read by `usageFromRow`). */
 interface Row {
-  videoCount: string;
-  storageBytes: string;
-  aiCredits: number | null;
   statusCounts: Partial<Record<StudentStatus, number>> | null;
   students: (Omit<DashboardStudent, 'joinedAt'> & { joinedAt: string })[];
   videos: (Omit<DashboardVideo, 'createdAt'> & { createdAt: string })[];
@@ -78,11 +74,12 @@ export function createCreatorDashboardQuery(deps: { sequelize: Sequelize; now?: 
   const values = (options: DashboardOptions) => [monthOf(now()), options.pageSize, (options.page - 1) * options.pageSize, options.videoLimit ?? 100];
 
   /** The dashboard from a row holding its columns. */
-  function fromRow(row: Row, options: DashboardOptions): CreatorDashboard {
+  function fromRow(columns: Record<string, unknown>, options: DashboardOptions): CreatorDashboard {
+    const row = columns as unknown as Row;
     const statusCounts = row.statusCounts ?? {};
     const total = Object.entries(statusCounts).reduce((sum, [status, n]) => (status === 'archived' ? sum : sum + n), 0);
     return {
-      usage: { videos: Number(row.videoCount), storageBytes: Number(row.storageBytes), aiCredits: row.aiCredits ?? 0, students: statusCounts.active ?? 0 },
+      usage: usageFromRow(columns),
       statusCounts,
       students: {
         students: row.students.map(({ username, whopUserId, status, membershipStatus, joinedAt }) => ({ username, whopUserId, status, membershipStatus, joinedAt: new Date(joinedAt) })),
@@ -95,7 +92,7 @@ export function createCreatorDashboardQuery(deps: { sequelize: Sequelize; now?: 
 
   return {
     async read(creatorId: number, options: DashboardOptions): Promise<CreatorDashboard> {
-      const [row] = await hotRead<Row>(deps.sequelize, { text: DASHBOARD_STATEMENT, values: [creatorId, ...values(options)] });
+      const [row] = await hotRead<Record<string, unknown>>(deps.sequelize, { text: DASHBOARD_STATEMENT, values: [creatorId, ...values(options)] });
       if (!row) throw new Error('the dashboard query returned no row');
       return fromRow(row, options);
     },
@@ -104,9 +101,7 @@ export function createCreatorDashboardQuery(deps: { sequelize: Sequelize; now?: 
       return { columns: DASHBOARD_COLUMNS, values: values(options) };
     },
     /** The dashboard from the row a read-ahead gave. */
-    fromReadAhead(row: Record<string, unknown>, options: DashboardOptions): CreatorDashboard {
-      return fromRow(row as unknown as Row, options);
-    },
+    fromReadAhead: fromRow,
   };
 }
 

@@ -42,21 +42,16 @@ export function createRoleService(deps: { sequelize: Sequelize; models: Pick<Mod
   }
 
   /**
-   * The context, read together with more columns of the caller's (a page's read-ahead, whose
-   * parameters start at `$2`) in one statement; `row` holds them.
+   * The user with this id, their role and creator row (null when the user is gone), read
+   * together with more columns of the caller's if given (a page's read-ahead, whose parameters
+   * start at `$2`) in one statement; `row` holds them.
    */
   async function contextWith(userId: number, more?: ReadAheadColumns): Promise<{ context: UserContext | null; row: Record<string, unknown> | undefined }> {
     const [row] = await hotRead<Record<string, unknown>>(deps.sequelize, more ? { text: statement(`,\n${more.columns}`), values: [userId, ...more.values] } : { text: contextOnly, values: [userId] });
     return { context: contextFrom(row), row };
   }
 
-  return {
-    /** The user with this id, their role and creator row; null when the user is gone. */
-    async contextOf(userId: number): Promise<UserContext | null> {
-      return (await contextWith(userId)).context;
-    },
-    contextWith,
-  };
+  return { contextWith };
 }
 
 export type RoleService = ReturnType<typeof createRoleService>;

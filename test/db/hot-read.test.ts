@@ -29,6 +29,9 @@ describe('hot reads (straight through the pg driver)', () => {
         const answers = await Promise.all(pools.flatMap((db, i) => [hotRead(db, statement(i)), hotRead(db, statement(i + 10))]));
         expect(answers).to.deep.equal([0, 10, 1, 11, 2, 12].map((n) => [{ doubled: n * 2 }]));
       }
+      // Many at once, each with its own value: every read gets its own answer, never another's.
+      const many = Array.from({ length: 60 }, (_, n) => n);
+      expect(await Promise.all(many.map((n) => hotRead(pools[n % pools.length]!, statement(n))))).to.deep.equal(many.map((n) => [{ doubled: n * 2 }]));
     } finally {
       await Promise.all(pools.map((db) => db.close()));
     }

@@ -70,6 +70,6 @@ describe('creator dashboard query', () => {
     expect(context?.user.id).to.equal(user.id);
     expect(context?.creator).to.equal(null);
     expect(context?.role).to.equal('member');
-    expect(row?.videoCount, 'no creator, nothing counted').to.equal('0');
+    expect(row?.['usage.videos'], 'no creator, nothing counted').to.equal('0');
   });
 });

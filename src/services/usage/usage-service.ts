@@ -28,20 +28,35 @@ export function monthOf(date: Date): string {
   return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}-01`;
 }
 
+/**
+ * What counts against the limits, as SQL select-list columns (`"usage.videos"`, `"usage.storage"`,
+ * `"usage.students"`, `"usage.credits"`) for the creator and month given as SQL expressions
+ * written in code (a column, a placeholder): the one definition, for this service and for any
+ * statement that reads usage along with more (the dashboard's). `usageFromRow` reads them back.
+ */
+export function usageColumns(creatorId: string, month: string): string {
+  return `(SELECT count(*) FROM videos WHERE creator_id = ${creatorId}) AS "usage.videos",
+    (SELECT coalesce(sum(size_bytes), 0) FROM videos WHERE creator_id = ${creatorId}) AS "usage.storage",
+    (SELECT count(*) FROM students WHERE creator_id = ${creatorId} AND status = 'active') AS "usage.students",
+    (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = ${creatorId} AND month = ${month}) AS "usage.credits"`;
+}
+
+export function usageFromRow(row: Record<string, unknown> | undefined): Usage {
+  const number = (key: string) => Number(row?.[`usage.${key}`] ?? 0);
+  return { videos: number('videos'), storageBytes: number('storage'), students: number('students'), aiCredits: number('credits') };
+}
+
 export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video'>; upgradeUrl: (tier: Tier) => string | null; now?: () => Date }) {
   const { sequelize, models } = deps;
   const now = deps.now ?? (() => new Date());
 
   return {
     async usage(creatorId: number): Promise<Usage> {
-      const [row] = await sequelize.query<{ videos: string; storage: string; students: string; credits: string | null }>(
-        `SELECT (SELECT count(*) FROM videos WHERE creator_id = :id) AS videos,
-                (SELECT coalesce(sum(size_bytes), 0) FROM videos WHERE creator_id = :id) AS storage,
-                (SELECT count(*) FROM students WHERE creator_id = :id AND status = 'active') AS students,
-                (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = :id AND month = :month) AS credits`,
-        { replacements: { id: creatorId, month: monthOf(now()) }, type: QueryTypes.SELECT },
-      );
-      return { videos: Number(row?.videos ?? 0), storageBytes: Number(row?.storage ?? 0), students: Number(row?.students ?? 0), aiCredits: Number(row?.credits ?? 0) };
+      const [row] = await sequelize.query<Record<string, unknown>>(`SELECT ${usageColumns(':id', ':month')}`, {
+        replacements: { id: creatorId, month: monthOf(now()) },
+        type: QueryTypes.SELECT,
+      });
+      return usageFromRow(row);
     },
 
     /** Adds a video unless it would pass the video count or storage limit; nothing is stored on refusal. */
