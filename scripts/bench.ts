@@ -17,6 +17,7 @@ import { dashboardBench } from './bench/dashboard-bench.ts';
 import { startTestSandbox } from '../test/support/sandbox-fixture.ts';
 import { startCountingProxy } from '../test/support/counting-proxy.ts';
 import { createApp } from '../src/app.ts';
+import { listenHttp } from '../src/http-server.ts';
 import { listen, close } from './bench/bench-support.ts';
 
 const BENCHES = ['webhook-ingest', 'dashboard'] as const;
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
       const config = loadConfig({ ...base, APP_URL: appUrl, PORT: new URL(appUrl).port, WHOP_OAUTH_ISSUER: sandbox.url, WHOP_API_BASE: `${calls.url}/api/v1`, WHOP_API_KEY: a.apiKey, WHOP_CLIENT_ID: a.clientId, WHOP_CLIENT_SECRET: a.clientSecret, WHOP_COMPANY_ID: a.companyId, WHOP_WEBHOOK_SECRET: a.webhookSecret, API_RATE_LIMIT_PER_MINUTE: '1000000' });
       const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url });
       await createMigrator(runtime.deps.sequelize, logger).up();
-      const server = createApp(runtime.deps).listen(Number(new URL(appUrl).port));
+      const server = await listenHttp(createApp(runtime.deps), Number(new URL(appUrl).port));
       try {
         await dashboardBench(logger, { sandboxUrl: sandbox.url, calls }, { url: appUrl }, options);
       } finally {

@@ -3,21 +3,16 @@
  * gracefully on SIGTERM/SIGINT (stop accepting, let in-flight requests finish and close their
  * connections, then close the database pool, Redis and the embedded database).
  */
-import type { Server, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { getConfig, ConfigError } from './config.ts';
 import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createApp } from './app.ts';
 import { launchSandbox } from './sandbox-launcher.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
+import { listenHttp } from './http-server.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
-
-function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, (error?: Error) => (error ? reject(error) : resolve(server)));
-  });
-}
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -26,7 +21,7 @@ async function main(): Promise<void> {
   const sandbox = config.whop.sandbox ? await launchSandbox(config, logger) : undefined;
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
   const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess, reportError });
-  const server = await listen(createApp(runtime.deps), config.port);
+  const server = await listenHttp(createApp(runtime.deps), config.port);
   server.keepAliveTimeout = 65_000;
   logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');
 

@@ -11,6 +11,8 @@ export interface LoadResult {
   rps: number;
   p99: number;
   p50: number;
+  p90: number;
+  max: number;
   total: number;
   ok: number;
   non2xx: number;
@@ -38,7 +40,7 @@ export async function load(options: autocannon.Options): Promise<LoadResult> {
   const cpu = process.cpuUsage(cpuBefore);
   const ok = result['2xx'];
   const cpuMicrosPerRequest = Math.round((cpu.user + cpu.system) / Math.max(1, result.requests.total));
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, total: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors, cpuMicrosPerRequest };
+  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, p90: result.latency.p90, max: result.latency.max, total: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors, cpuMicrosPerRequest };
 }
 
 /** A fresh database on the server of `adminUrl`, dropped by the returned function. */

@@ -35,6 +35,6 @@ export async function dashboardBench(logger: Logger, whop: { sandboxUrl: string;
   await close(baseline.server);
   logger.info({ base, measured }, 'dashboard load');
   process.stdout.write(`${line('dashboard', measured, base)}\n`);
-  process.stdout.write(`  baseline (bare Express page): ${Math.round(base.rps)} req/s p99 ${base.p99} ms, ${base.cpuMicrosPerRequest} µs CPU/request; chronos: ${measured.cpuMicrosPerRequest} µs CPU/request, ${measured.ok} ok, ${measured.non2xx} non-2xx, ${measured.errors} errors; Whop calls during the run: ${whopCalls}; RSS ${rssBefore} → ${rssMb()} MB\n`);
+  process.stdout.write(`  baseline (bare Express page): ${Math.round(base.rps)} req/s p99 ${base.p99} ms, ${base.cpuMicrosPerRequest} µs CPU/request; chronos: latency p50 ${measured.p50} / p90 ${measured.p90} / max ${measured.max} ms, ${measured.cpuMicrosPerRequest} µs CPU/request, ${measured.ok} ok, ${measured.non2xx} non-2xx, ${measured.errors} errors; Whop calls during the run: ${whopCalls}; RSS ${rssBefore} → ${rssMb()} MB\n`);
   if (measured.non2xx > 0 || whopCalls > 0) process.exitCode = 1;
 }

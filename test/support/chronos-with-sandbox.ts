@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { Env } from '../../src/config.ts';
 import { createApp } from '../../src/app.ts';
+import { listenHttp } from '../../src/http-server.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
@@ -77,9 +78,7 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
   );
   const { logger, lines } = capturingLogger('debug');
   const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url, services: options.services, backgroundJobs: options.backgroundJobs ?? false });
-  const server: Server = await new Promise((resolve) => {
-    const s = createApp(runtime.deps).listen(port, () => resolve(s));
-  });
+  const server: Server = await listenHttp(createApp(runtime.deps), port);
 
   const signIn = (whopUserId: string, browser = new TestBrowser()) => signInThroughSandbox({ appUrl, sandboxUrl: sandbox.url, whopUserId, browser });
 
