@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services, upgradeUrl, analytics: [requireFeature('analytics', (atLeast) => checkoutUrlAtLeast(config.whop.checkoutUrls, atLeast)), analyticsController(services).show] }));
   app.use('/api', apiRoutes({ services, upgradeUrl, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
-  app.use('/admin', adminRoutes(services));
+  app.use('/admin', adminRoutes({ ...services, logger }));
 
   app.use(notFound);
   app.use(sessionEndedHandler);

@@ -4,6 +4,7 @@
  * button that runs one now).
  */
 import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { takeFlash } from './flash.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
@@ -12,7 +13,7 @@ import { NotFoundError } from '../errors.ts';
 
 const EVENT_ID = /^[\w.:-]{1,255}$/;
 
-export function adminOperationsController(deps: { operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService }) {
+export function adminOperationsController(deps: { operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService; logger: Logger }) {
   const show: RequestHandler = async (req, res) => {
     const [events, problems, recent, revenue, lastRun] = await Promise.all([
       deps.operations.eventsLast24h(),
@@ -27,7 +28,7 @@ export function adminOperationsController(deps: { operations: OperationsOverview
   const replay: RequestHandler<{ id: string }> = async (req, res) => {
     const { id } = req.params;
     if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id))) throw new NotFoundError('No such event, or it is being processed right now.');
-    req.log.info({ eventId: id, adminUserId: req.currentUser?.user.id }, 'webhook event replay requested');
+    deps.logger.info({ eventId: id, adminUserId: req.currentUser?.user.id, reqId: req.id }, 'webhook event replay requested');
     req.session.flash = `Event ${id} is queued again.`;
     req.session.flashKind = 'ok';
     res.redirect(303, '/admin/webhooks');
@@ -35,7 +36,7 @@ export function adminOperationsController(deps: { operations: OperationsOverview
 
   const reconcile: RequestHandler = async (req, res) => {
     const run = await deps.reconciliation.run('admin');
-    req.log.info({ runId: run?.id, adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
+    deps.logger.info({ runId: run?.id, adminUserId: req.currentUser?.user.id, reqId: req.id }, 'reconciliation requested');
     if (!run) {
       req.session.flash = 'A reconciliation is already running; its results will show here when it finishes.';
       req.session.flashKind = 'warn';

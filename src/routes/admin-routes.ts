@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Logger } from 'pino';
 import { requireAdmin, requireAuth } from '../middleware/require-auth.ts';
 import { adminController } from '../controllers/admin-controller.ts';
 import type { TierOverviewService } from '../services/admin/tier-overview-service.ts';
@@ -8,7 +9,7 @@ import type { ReconciliationService } from '../services/reconciliation-service.t
 import { adminOperationsController } from '../controllers/admin-operations-controller.ts';
 
 /** Everything under /admin is for admins only. */
-export function adminRoutes(deps: { overview: TierOverviewService; operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService }): Router {
+export function adminRoutes(deps: { overview: TierOverviewService; operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService; logger: Logger }): Router {
   const router = Router();
   const admin = adminController(deps);
   const operations = adminOperationsController(deps);
