@@ -2,7 +2,7 @@
  * `npm run bench [-- webhook-ingest|dashboard] [--seconds N] [--connections N]`: load benchmarks
  * (10 connections by default, autocannon's own default) against the real
  * PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a fresh
- * database is made and dropped), each next to a bare Express baseline in the same process.
+ * database is made and dropped), each next to a bare Express baseline (run in a process of its own).
  * Prints one `bench <name>: <N> req/s p99 <M> ms ratio <N/baseline>` line per benchmark.
  */
 import { parseArgs } from 'node:util';
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url });
       await createMigrator(runtime.deps.sequelize, logger).up();
       const server = await listenHttp(createApp(runtime.deps), Number(new URL(appUrl).port));
+      server.keepAliveTimeout = 65_000;
       try {
         await dashboardBench(logger, { sandboxUrl: sandbox.url, calls }, { url: appUrl }, options);
       } finally {

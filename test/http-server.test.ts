@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import express from 'express';
+import request from 'supertest';
 import { IncomingMessage, ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer, listenHttp } from '../src/http-server.ts';
@@ -50,6 +51,23 @@ describe('the HTTP server (src/http-server.ts)', () => {
       }
     } finally {
       await closed(server);
+    }
+  });
+
+  it('keeps what the app added to its prototypes, makes its classes once, and leaves other servers of the app working', async () => {
+    const app = express();
+    (app.request as unknown as { greeting(): string }).greeting = () => 'hello';
+    app.get('/greet', (req, res) => res.send((req as unknown as { greeting(): string }).greeting()));
+    const first = createHttpServer(app);
+    const prototypes = [app.request, app.response];
+    createHttpServer(app);
+    expect([app.request, app.response]).to.deep.equal(prototypes);
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await (await fetch(`${urlOf(first)}/greet`)).text()).to.equal('hello');
+      expect((await request(app).get('/greet')).text).to.equal('hello');
+    } finally {
+      await closed(first);
     }
   });
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Sequelize } from 'sequelize';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
+import { listenHttp } from '../../src/http-server.ts';
 
 export interface LoadResult {
   rps: number;
@@ -25,6 +26,13 @@ export async function listen(app: Express): Promise<{ url: string; server: Serve
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  server.keepAliveTimeout = 65_000;
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Chronos's side: the app served as src/server.ts serves it (src/http-server.ts), on a free port. */
+export async function listenHttpOnFreePort(app: Express): Promise<{ url: string; server: Server }> {
+  const server = await listenHttp(app, 0, '127.0.0.1');
   server.keepAliveTimeout = 65_000;
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -1,38 +1,17 @@
 /**
  * `webhook-ingest`: signed, unique Whop events POSTed to the real receiver (verification +
  * durable insert into PostgreSQL) next to a bare Express baseline that accepts the same
- * requests, in the same process; then the time for the worker to drain them, and a check that
+ * requests (in a process of its own, bare-express.ts); then the time for the worker to drain them, and a check that
  * every accepted event was processed exactly once.
  */
-import express from 'express';
-import { randomBytes } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import type { Logger } from 'pino';
 import type { Config } from '../../src/config.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { createApp } from '../../src/app.ts';
-import { signWebhook } from '../../src/sandbox/webhooks/webhook-signer.ts';
-import { close, line, listen, load, type LoadResult } from './bench-support.ts';
-
-const CREATORS = 20;
-
-function signedRequest(secret: string, counter: { n: number }) {
-  return (request: { method?: string; headers?: Record<string, string>; body?: string }) => {
-    counter.n += 1;
-    const company = `biz_bench${counter.n % CREATORS}`;
-    const id = `msg_${randomBytes(9).toString('hex')}`;
-    const now = new Date().toISOString();
-    const body = JSON.stringify({
-      id: `evt_${id}`, type: 'membership.activated', api_version: 'v1', timestamp: now, company_id: company,
-      data: {
-        id: `mem_${id}`, status: 'active', company: { id: company, title: company }, product: { id: 'prod_bench', title: 'Bench' }, plan: { id: 'plan_bench' },
-        user: { id: `user_${id}`, username: `u${counter.n}`, name: null, email: null }, created_at: now, updated_at: now, renewal_period_end: null, cancel_at_period_end: false,
-      },
-    });
-    const headers = signWebhook({ id, timestamp: Math.floor(Date.now() / 1000), body, secret });
-    return { ...request, method: 'POST', body, headers: { ...request.headers, ...headers, 'content-type': 'application/json' } };
-  };
-}
+import { CREATORS, signedWebhookRequest } from './signed-webhook-request.ts';
+import { runBaseline } from './bare-express.ts';
+import { close, line, listenHttpOnFreePort, load } from './bench-support.ts';
 
 async function seedCreators(runtime: Runtime): Promise<void> {
   const { User, Creator } = runtime.deps.models;
@@ -46,19 +25,9 @@ export async function webhookIngestBench(runtime: Runtime, config: Readonly<Conf
   const secret = config.whop.webhookSecrets[0]!;
   await seedCreators(runtime);
 
-  const baselineApp = express();
-  baselineApp.post('/api/whop/webhook', express.raw({ type: () => true, limit: '1mb' }), (_req, res) => {
-    res.status(200).json({ received: true });
-  });
-  const baseline = await listen(baselineApp);
-  const chronos = await listen(createApp(runtime.deps));
-  const run = (url: string): Promise<LoadResult> =>
-    load({ url: `${url}/api/whop/webhook`, connections: options.connections, duration: options.seconds, requests: [{ setupRequest: signedRequest(secret, { n: 0 }) as never }] });
-
-  await run(baseline.url); // warm-up of the client and JIT
-  const base = await run(baseline.url);
-  const measured = await run(chronos.url);
-  await close(baseline.server);
+  const base = await runBaseline('webhook-ingest', options);
+  const chronos = await listenHttpOnFreePort(createApp(runtime.deps));
+  const measured = await load({ url: `${chronos.url}/api/whop/webhook`, connections: options.connections, duration: options.seconds, requests: [{ setupRequest: signedWebhookRequest(secret, { n: 0 }) as never }] });
   await close(chronos.server);
   logger.info({ base, measured }, 'webhook ingest load');
 
