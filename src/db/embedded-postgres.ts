@@ -5,6 +5,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { useBatchQueue } from './pglite-query-queue.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -54,6 +55,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const started = Date.now();
     const db = await PGlite.create(options.dataDir ?? 'memory://');
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections ?? 32 });
+    useBatchQueue(server, db);
     await server.start();
     const port = Number(server.getServerConn().split(':').pop());
     options.logger.info({ dataDir: options.dataDir ?? 'memory', port, ms: Date.now() - started }, 'embedded postgres started');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Sequelize } from 'sequelize';
+import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 
 describe('embedded postgres', () => {
@@ -57,6 +58,31 @@ describe('embedded postgres', () => {
       expect(rows).to.deep.equal([{ n: 20 }]);
     } finally {
       await sequelize.close();
+      await embedded.close();
+    }
+  });
+
+  it('keeps each connection\'s extended-protocol statements whole when many connections send them at once', async () => {
+    const embedded = await startEmbeddedPostgres({ logger, dataDir: join(mkdtempSync(join(tmpdir(), 'chronos-pg-')), 'pgdata') });
+    const clients = Array.from({ length: 8 }, () => new pg.Client({ connectionString: embedded.url }));
+    try {
+      await Promise.all(clients.map((client) => client.connect()));
+      await clients[0]!.query('CREATE TABLE marks (connection integer NOT NULL, n integer NOT NULL, tag text NOT NULL)');
+      // Each connection has statements of its own shape; an interleaved Bind would meet another's statement.
+      await Promise.all(
+        clients.map(async (client, c) => {
+          for (let i = 0; i < 25; i += 1) {
+            // Every other connection sends statements too large for one TCP read (split messages).
+            const tag = `c${c}-${i}${c % 2 ? '' : '-'.repeat(300_000)}`;
+            const inserted = await client.query({ text: `INSERT INTO marks (connection, n, tag) VALUES (${c}, $1::integer * ${c + 2}, $2) RETURNING n, length(tag) AS tag${c}`, values: [i, tag] });
+            expect(inserted.rows).to.deep.equal([{ n: i * (c + 2), [`tag${c}`]: tag.length }]);
+            const read = await client.query({ text: `SELECT count(*)::integer AS mine${c} FROM marks WHERE connection = $1`, values: [c] });
+            expect(read.rows).to.deep.equal([{ [`mine${c}`]: i + 1 }]);
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
       await embedded.close();
     }
   });
