@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(measureRequests(deps.metrics));
   app.get('/metrics', metricsEndpoint(deps.metrics, config.metricsToken));
   // Whop's deliveries come first: no page headers, static files, session or body parsers on their path.
-  app.use(WEBHOOK_PATH, webhookRoutes({ config, logger, sequelize: deps.sequelize }));
+  app.use(WEBHOOK_PATH, webhookRoutes({ config, logger, sequelize: deps.sequelize, reportError: deps.reportError }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));

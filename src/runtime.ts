@@ -82,7 +82,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     closers.push(() => services.mailTransport.close());
     let jobs: BackgroundJobs | undefined;
     if (options.backgroundJobs) {
-      jobs = startBackgroundJobs({ ...services, logger, reconcileIntervalMs: config.worker.reconcileIntervalMinutes * 60_000 });
+      jobs = startBackgroundJobs({ ...services, logger, reportError: options.reportError, reconcileIntervalMs: config.worker.reconcileIntervalMinutes * 60_000 });
       const running = jobs;
       closers.push(() => running.stop());
     }

@@ -2,15 +2,18 @@
  * The background worker process (`worker:` in the Procfile): the webhook inbox worker, the mail
  * outbox sender, the grace period check and the scheduled reconciliation. Any number of worker
  * processes may run; SIGTERM lets the current batch finish, then closes the pool and Redis.
+ * With SENTRY_DSN set, a job's unexpected failure is reported there as the web's are.
  */
 import { getConfig, ConfigError } from './config.ts';
 import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
+import { createErrorReporter } from './observability/error-reporter.ts';
 
 async function main(): Promise<void> {
   const config = getConfig();
   const logger = createLogger({ level: config.logLevel, name: 'chronos-worker' });
-  const runtime = await buildRuntime(config, logger, { migrate: false, backgroundJobs: true });
+  const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
+  const runtime = await buildRuntime(config, logger, { migrate: false, backgroundJobs: true, reportError });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,12 +1,16 @@
 /**
  * The background loops: the webhook inbox worker, the email outbox sender, the grace period
  * check and the scheduled reconciliation. Run by the `worker` process, and by the web process
- * in development. `stop()` lets the current iteration of each loop finish.
+ * in development. `stop()` lets the current iteration of each loop finish. A loop whose
+ * iteration fails logs it, reports it (Sentry, when configured) unless the database is simply
+ * away for a moment, and goes on after its pause.
  */
 import type { Logger } from 'pino';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { GracePeriodService } from '../services/billing/grace-period-service.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
+import { isDatabaseOutage } from '../db/database.ts';
+import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 
 export interface EmailSenderLike {
   sendDue(limit?: number): Promise<{ sent: number; failed: number; dead: number }>;
@@ -18,6 +22,8 @@ export interface BackgroundJobsDeps {
   grace: GracePeriodService;
   reconciliation: ReconciliationService;
   logger: Logger;
+  /** Where unexpected failures are reported besides the log (none by default). */
+  reportError?: ErrorReporter;
   reconcileIntervalMs: number;
   /** Parallel webhook loops (real PostgreSQL spreads them with SKIP LOCKED). */
   webhookConcurrency?: number;
@@ -31,6 +37,7 @@ export interface BackgroundJobs {
 export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   let stopping = false;
   const idleMs = deps.idlePollMs ?? 500;
+  const report = deps.reportError ?? noErrorReporting;
   const sleeps = new Set<() => void>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -50,6 +57,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
         busy = await work();
       } catch (error) {
         deps.logger.error({ job: name, err: error }, 'background job failed');
+        if (!isDatabaseOutage(error)) report(error, { job: name });
       }
       if (!busy && !stopping) await sleep(pauseMs);
     }

@@ -1,11 +1,12 @@
 /**
  * Error reporting to Sentry when SENTRY_DSN is set (the `@sentry/node` package is an optional
  * dependency, loaded only then); otherwise nothing is sent anywhere. Reports carry the request
- * id, method and route — never cookies, headers, bodies or query strings.
+ * id, method and route (or, from the worker, the background job's name) — never cookies,
+ * headers, bodies or query strings.
  */
 import type { Logger } from 'pino';
 
-export type ErrorReporter = (error: unknown, context: { requestId?: string; method?: string; route?: string }) => void;
+export type ErrorReporter = (error: unknown, context: { requestId?: string; method?: string; route?: string; job?: string }) => void;
 
 export const noErrorReporting: ErrorReporter = () => undefined;
 
@@ -26,7 +27,7 @@ export async function createErrorReporter(options: { dsn: string | undefined; en
     options.logger.info('errors are reported to Sentry');
     return (error, context) => {
       sentry.withScope((scope) => {
-        scope.setTags({ requestId: context.requestId ?? '', method: context.method ?? '', route: context.route ?? '' });
+        scope.setTags({ requestId: context.requestId ?? '', method: context.method ?? '', route: context.route ?? '', job: context.job ?? '' });
         sentry.captureException(error);
       });
     };

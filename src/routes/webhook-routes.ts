@@ -9,13 +9,14 @@ import type { Sequelize } from 'sequelize';
 import type { Config } from '../config.ts';
 import { webhookController } from '../controllers/webhook-controller.ts';
 import { bareStatusErrorHandler } from '../middleware/error-handlers.ts';
+import type { ErrorReporter } from '../observability/error-reporter.ts';
 import { createWebhookVerifier } from '../services/whop/webhook-verifier.ts';
 import { createWebhookInbox } from '../services/webhooks/webhook-inbox.ts';
 
 export const WEBHOOK_PATH = '/api/whop/webhook';
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
-export function webhookRoutes(deps: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize }): Router {
+export function webhookRoutes(deps: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; reportError?: ErrorReporter }): Router {
   const controller = webhookController({
     verifier: createWebhookVerifier({ secrets: deps.config.whop.webhookSecrets, acceptLegacy: deps.config.webhooks.acceptLegacy }),
     inbox: createWebhookInbox({ sequelize: deps.sequelize }),
@@ -25,6 +26,6 @@ export function webhookRoutes(deps: { config: Readonly<Config>; logger: Logger; 
   const router = Router();
   router.post('/', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), controller.receive);
   router.all('/', controller.methodNotAllowed);
-  router.use(bareStatusErrorHandler(deps.logger));
+  router.use(bareStatusErrorHandler(deps.logger, deps.reportError));
   return router;
 }

@@ -6,11 +6,11 @@ import request from 'supertest';
 import { pino } from 'pino';
 import { createErrorReporter } from '../../src/observability/error-reporter.ts';
 import express from 'express';
-import { jsonErrorHandler } from '../../src/middleware/error-handlers.ts';
+import { bareStatusErrorHandler, jsonErrorHandler } from '../../src/middleware/error-handlers.ts';
 import { NotFoundError, ServiceUnavailableError } from '../../src/errors.ts';
 
 describe('error reporting', () => {
-  it('sends an unexpected error to Sentry when SENTRY_DSN is set, with the request id and no request data', async () => {
+  it('sends an unexpected error to Sentry when SENTRY_DSN is set, with the request id (or the worker job) and no request data', async () => {
     const received: string[] = [];
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -26,11 +26,14 @@ describe('error reporting', () => {
     try {
       const report = await createErrorReporter({ dsn: `http://publickey@127.0.0.1:${port}/42`, environment: 'test', logger: pino({ level: 'silent' }) });
       report(new Error('boom-marker-5521'), { requestId: 'req-abc-123', method: 'GET', route: '/dashboard' });
+      report(new Error('job-marker-7730'), { job: 'reconciliation' });
       const sentry = await import('@sentry/node');
       await sentry.flush(5000);
       const all = received.join('\n');
       expect(all).to.contain('boom-marker-5521');
       expect(all).to.contain('req-abc-123');
+      expect(all).to.contain('job-marker-7730');
+      expect(all).to.match(/"job":"reconciliation"/);
       expect(all).not.to.match(/cookie|authorization/i);
       await sentry.close(2000);
     } finally {
@@ -67,5 +70,24 @@ describe('error reporting', () => {
     expect(failed.status).to.equal(500);
     expect(failed.text).not.to.contain('unexpected-marker');
     expect(reported).to.deep.equal(['unexpected-marker|req-77|/boom']);
+  });
+
+  it('is told of an unexpected error on the webhook route (a bare 500), not of a 503 that makes Whop retry', async () => {
+    const reported: string[] = [];
+    const app = express();
+    app.post('/hook/boom', () => {
+      throw new Error('hook-marker');
+    });
+    app.post('/hook/down', () => {
+      throw new ServiceUnavailableError('inbox unavailable');
+    });
+    app.use(bareStatusErrorHandler(pino({ level: 'silent' }), (error, context) => reported.push(`${(error as Error).message}|${context.route ?? ''}`)));
+    const down = await request(app).post('/hook/down');
+    expect(down.status).to.equal(503);
+    expect(reported).to.deep.equal([]);
+    const failed = await request(app).post('/hook/boom');
+    expect(failed.status).to.equal(500);
+    expect(failed.text).to.equal('');
+    expect(reported).to.deep.equal(['hook-marker|/hook/boom']);
   });
 });
