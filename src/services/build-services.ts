@@ -96,9 +96,9 @@ export function buildServices(
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
   const dashboard = createCreatorDashboardQuery({ sequelize: infra.sequelize });
-  const reconciliation = createReconciliationService({ models, whop, students, tiers, cache, chronosCompanyId: config.whop.companyId, logger });
-  const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
+  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, chronosCompanyId: config.whop.companyId, logger });
+  const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
   const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, appUrl: config.appUrl, logger };
   const processor = createEventProcessor({ memberships: createMembershipEventHandler(handlerDeps), payments: createPaymentEventHandler(handlerDeps) });
   const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });

@@ -7,6 +7,7 @@
  * the record it left `running` as failed.
  */
 import type { Logger } from 'pino';
+import type { Sequelize } from 'sequelize';
 import type { Models } from '../models/init-models.ts';
 import type { ReconciliationRun, ReconciliationTrigger } from '../models/reconciliation-run-model.ts';
 import type { Creator } from '../models/creator-model.ts';
@@ -14,6 +15,7 @@ import type { WhopApiClient } from './whop/whop-api-client.ts';
 import type { StudentService } from './students/student-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
 import type { CacheService } from './cache/cache-service.ts';
+import type { GracePeriodService } from './billing/grace-period-service.ts';
 
 export interface ReconciliationSummary {
   companies: number;
@@ -21,6 +23,8 @@ export interface ReconciliationSummary {
   studentsCreated: number;
   studentsChanged: number;
   planMemberships: number;
+  /** Creators whose plan turned past_due while its webhook was missed: their grace period started here. */
+  gracePeriodsStarted: number;
   tierChanges: { creatorId: number; from: string; to: string }[];
   errors: string[];
 }
@@ -31,10 +35,12 @@ export const RUNNING_TTL_MS = 2 * 60 * 1000;
 export const INTERRUPTED = 'interrupted: the process running it stopped before it finished';
 
 export function createReconciliationService(deps: {
-  models: Pick<Models, 'Creator' | 'User' | 'ReconciliationRun'>;
+  models: Pick<Models, 'Creator' | 'User' | 'ReconciliationRun' | 'PlanMembership'>;
+  sequelize: Sequelize;
   whop: WhopApiClient;
   students: StudentService;
   tiers: CreatorTierService;
+  grace: GracePeriodService;
   cache: CacheService;
   chronosCompanyId: string;
   logger: Logger;
@@ -79,14 +85,25 @@ export function createReconciliationService(deps: {
   }
 
   function emptySummary(): ReconciliationSummary {
-    return { companies: 0, memberships: 0, studentsCreated: 0, studentsChanged: 0, planMemberships: 0, tierChanges: [], errors: [] };
+    return { companies: 0, memberships: 0, studentsCreated: 0, studentsChanged: 0, planMemberships: 0, gracePeriodsStarted: 0, tierChanges: [], errors: [] };
   }
 
+  /**
+   * Stores the Chronos plan memberships as Whop has them now, then sets each creator's tier from
+   * them, by the webhook's rules: a plan that turned past_due (its webhook missed) starts the
+   * grace period first, so the tier is held rather than dropped.
+   */
   async function plans(summary: ReconciliationSummary): Promise<void> {
+    const turnedPastDue = new Set<string>();
     try {
       const memberships = await deps.whop.listMemberships({ companyId: deps.chronosCompanyId });
       summary.companies += 1;
-      for (const membership of memberships) if ((await deps.tiers.recordPlanMembership(membership)) === 'stored') summary.planMemberships += 1;
+      for (const membership of memberships) {
+        const before = await deps.models.PlanMembership.findByPk(membership.id, { attributes: ['status'] });
+        if ((await deps.tiers.recordPlanMembership(membership)) !== 'stored') continue;
+        summary.planMemberships += 1;
+        if (membership.status === 'past_due' && before?.status !== 'past_due') turnedPastDue.add(membership.userId);
+      }
     } catch (error) {
       summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
       return;
@@ -94,6 +111,7 @@ export function createReconciliationService(deps: {
     for (const creator of await deps.models.Creator.findAll({ order: [['id', 'ASC']] })) {
       const owner = await deps.models.User.findByPk(creator.ownerUserId);
       if (!owner) continue;
+      if (turnedPastDue.has(owner.whopUserId) && (await deps.sequelize.transaction((transaction) => deps.grace.start(creator, transaction)))) summary.gracePeriodsStarted += 1;
       const change = await deps.tiers.applyStoredPlan(creator, owner.whopUserId);
       if (change.before !== change.after) summary.tierChanges.push({ creatorId: creator.id, from: change.before, to: change.after });
     }

@@ -82,4 +82,34 @@ describe('grace period after a failed Chronos plan payment', () => {
     expect(await t.runtime.deps.services.grace.applyExpired()).to.equal(0);
     expect((await creator.reload()).tier).to.equal('pro');
   });
+
+  it('starts the grace period through reconciliation when the plan turned past_due and its webhook never arrived, once', async () => {
+    const { User, Creator, WebhookEvent } = t.runtime.deps.models;
+    const { reconciliation, grace } = t.runtime.deps.services;
+    const owner = await User.create({ whopUserId: 'user_creator_pro', username: 'creator_pro', name: 'Priya Pro', email: 'priya@example.test', avatarUrl: null, lastLoginAt: null });
+    const creator = await Creator.create({ whopCompanyId: 'biz_creator2', companyName: 'Creator Two', ownerUserId: owner.id, tierSourceMembershipId: null, tierUpdatedAt: null, gracePeriodEndsAt: null });
+    expect((await reconciliation.run('admin'))?.summary).to.deep.include({ gracePeriodsStarted: 0 });
+    expect((await creator.reload()).tier).to.equal('pro');
+
+    await t.control.setStatus('mem_seedcreatorpro', 'past_due');
+    // The webhook was delivered; drop it as if Whop had given up.
+    await WebhookEvent.destroy({ where: {} });
+    const run = await reconciliation.run('admin');
+    expect(run?.summary).to.deep.include({ gracePeriodsStarted: 1, tierChanges: [] });
+    await creator.reload();
+    expect(creator.tier, 'the tier is held, as the webhook would have held it').to.equal('pro');
+    expect(creator.billingStatus).to.equal('past_due');
+    expect(creator.gracePeriodEndsAt!.getTime() - Date.now()).to.be.within(3 * DAY - 60_000, 3 * DAY + 1000);
+    await t.drain();
+    const mails = ((await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string }[] }).data;
+    expect(mails.filter((m) => m.to === 'priya@example.test'), 'the grace period email').to.have.length(1);
+
+    expect((await reconciliation.run('admin'))?.summary, 'the next run starts nothing').to.deep.include({ gracePeriodsStarted: 0 });
+    await creator.update({ gracePeriodEndsAt: new Date(Date.now() - 1000) });
+    expect(await grace.applyExpired()).to.equal(1);
+    expect((await creator.reload()).tier).to.equal('free');
+    const after = await reconciliation.run('admin');
+    expect(after?.summary, 'a plan still past_due after its grace period does not start another').to.deep.include({ gracePeriodsStarted: 0 });
+    expect((await creator.reload()).toJSON()).to.deep.include({ tier: 'free', billingStatus: 'ok', gracePeriodEndsAt: null });
+  });
 });
