@@ -7,7 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import express from 'express';
 import { loadConfig } from '../src/config.ts';
 import { buildRuntime } from '../src/runtime.ts';
 import { createMigrator } from '../src/db/migrator.ts';
@@ -16,9 +15,9 @@ import { webhookIngestBench } from './bench/webhook-ingest-bench.ts';
 import { dashboardBench } from './bench/dashboard-bench.ts';
 import { startTestSandbox } from '../test/support/sandbox-fixture.ts';
 import { startCountingProxy } from '../test/support/counting-proxy.ts';
+import { freePort } from '../test/support/free-port.ts';
 import { createApp } from '../src/app.ts';
 import { listenHttp } from '../src/http-server.ts';
-import { listen, close } from './bench/bench-support.ts';
 
 const BENCHES = ['webhook-ingest', 'dashboard'] as const;
 
@@ -48,9 +47,7 @@ async function main(): Promise<void> {
       }
     } else {
       // The app needs its port before the sandbox (redirect URI), and the sandbox before the app's config.
-      const placeholder = await listen(express());
-      const appUrl = placeholder.url.replace('127.0.0.1', 'localhost');
-      await close(placeholder.server);
+      const appUrl = `http://localhost:${await freePort()}`;
       const sandbox = await startTestSandbox({ app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` } });
       const calls = await startCountingProxy(sandbox.url);
       const a = sandbox.options.app;
