@@ -35,11 +35,14 @@ export function adminOperationsController(deps: { operations: OperationsOverview
   };
 
   const reconcile: RequestHandler = async (req, res) => {
-    const run = await deps.reconciliation.run('admin');
-    deps.logger.info({ runId: run?.id, adminUserId: req.currentUser?.user.id, reqId: req.id }, 'reconciliation requested');
+    const run = await deps.reconciliation.runWaiting('admin');
+    deps.logger.info({ runId: typeof run === 'object' ? run?.id : undefined, continuing: run === 'continuing', adminUserId: req.currentUser?.user.id, reqId: req.id }, 'reconciliation requested');
     if (!run) {
       req.session.flash = 'A reconciliation is already running; its results will show here when it finishes.';
       req.session.flashKind = 'warn';
+    } else if (run === 'continuing') {
+      req.session.flash = 'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.';
+      req.session.flashKind = 'info';
     } else {
       const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
       req.session.flash = `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`;

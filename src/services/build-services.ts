@@ -46,6 +46,8 @@ export interface ServiceOverrides {
   tierCacheTtlMs?: number;
   webhookLeaseMs?: number;
   webhookBackoffMs?: (failures: number) => number;
+  /** How long "Reconcile now" waits for the run (default 10 s). */
+  reconcileWaitMs?: number;
 }
 
 /** The checkout URL of the lowest tier at or above `atLeast` that has one configured; null when none has. */
@@ -97,7 +99,7 @@ export function buildServices(
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
   const dashboard = createCreatorDashboardQuery({ sequelize: infra.sequelize });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
-  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, chronosCompanyId: config.whop.companyId, logger });
+  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
   const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, appUrl: config.appUrl, logger };
   const processor = createEventProcessor({ memberships: createMembershipEventHandler(handlerDeps), payments: createPaymentEventHandler(handlerDeps) });

@@ -33,6 +33,8 @@ const RUNNING_KEY = 'reconciliation-running';
 /** How long the flag outlives its last renewal; renewed every third of it while the run lasts. */
 export const RUNNING_TTL_MS = 2 * 60 * 1000;
 export const INTERRUPTED = 'interrupted: the process running it stopped before it finished';
+/** How long "Reconcile now" waits for the run before answering that it goes on in the background. */
+export const RECONCILE_WAIT_MS = 10_000;
 
 export function createReconciliationService(deps: {
   models: Pick<Models, 'Creator' | 'User' | 'ReconciliationRun' | 'PlanMembership'>;
@@ -44,6 +46,8 @@ export function createReconciliationService(deps: {
   cache: CacheService;
   chronosCompanyId: string;
   logger: Logger;
+  /** How long `runWaiting` waits by default (RECONCILE_WAIT_MS; tests shorten it). */
+  waitMs?: number;
 }) {
   /** Renews the running flag until the returned function is called. */
   function keepFlag(): () => void {
@@ -117,34 +121,56 @@ export function createReconciliationService(deps: {
     }
   }
 
+  /** Runs one reconciliation unless one is running already (anywhere); returns its record, or null when skipped. */
+  async function run(trigger: ReconciliationTrigger): Promise<ReconciliationRun | null> {
+    if (!(await deps.cache.setIfAbsent(RUNNING_KEY, Date.now(), RUNNING_TTL_MS))) return null;
+    const releaseFlag = keepFlag();
+    const summary = emptySummary();
+    let record: ReconciliationRun;
+    try {
+      await closeInterrupted();
+      record = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
+    } catch (error) {
+      releaseFlag();
+      await deps.cache.delete(RUNNING_KEY);
+      throw error;
+    }
+    try {
+      await students(summary);
+      await plans(summary);
+      await record.update({ status: summary.errors.length > 0 ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: summary.errors[0] ?? null });
+      deps.logger.info({ runId: record.id, trigger, ...summary, tierChanges: summary.tierChanges.length }, 'reconciliation finished');
+    } catch (error) {
+      await record.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
+      deps.logger.error({ runId: record.id, err: error }, 'reconciliation failed');
+    } finally {
+      releaseFlag();
+      await deps.cache.delete(RUNNING_KEY);
+    }
+    return record;
+  }
+
   return {
-    /** Runs one reconciliation unless one is running already (anywhere); returns its record, or null when skipped. */
-    async run(trigger: ReconciliationTrigger): Promise<ReconciliationRun | null> {
-      if (!(await deps.cache.setIfAbsent(RUNNING_KEY, Date.now(), RUNNING_TTL_MS))) return null;
-      const releaseFlag = keepFlag();
-      const summary = emptySummary();
-      let run: ReconciliationRun;
+    run,
+    /**
+     * Starts a run and waits for it at most `waitMs` (the admin's "Reconcile now": a request must
+     * not outlast the proxy's timeout): its record when it finished by then, `'continuing'` when
+     * it goes on in the background (its record shows on /admin/webhooks when done), null when
+     * another run was going.
+     */
+    async runWaiting(trigger: ReconciliationTrigger, waitMs = deps.waitMs ?? RECONCILE_WAIT_MS): Promise<ReconciliationRun | null | 'continuing'> {
+      const running = run(trigger);
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<'continuing'>((resolve) => {
+        timer = setTimeout(() => resolve('continuing'), waitMs);
+      });
       try {
-        await closeInterrupted();
-        run = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
-      } catch (error) {
-        releaseFlag();
-        await deps.cache.delete(RUNNING_KEY);
-        throw error;
-      }
-      try {
-        await students(summary);
-        await plans(summary);
-        await run.update({ status: summary.errors.length > 0 ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: summary.errors[0] ?? null });
-        deps.logger.info({ runId: run.id, trigger, ...summary, tierChanges: summary.tierChanges.length }, 'reconciliation finished');
-      } catch (error) {
-        await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
-        deps.logger.error({ runId: run.id, err: error }, 'reconciliation failed');
+        const outcome = await Promise.race([running, waited]);
+        if (outcome === 'continuing') running.catch((error: unknown) => deps.logger.error({ err: error, trigger }, 'reconciliation failed to start'));
+        return outcome;
       } finally {
-        releaseFlag();
-        await deps.cache.delete(RUNNING_KEY);
+        clearTimeout(timer);
       }
-      return run;
     },
 
     /** One company's members (at onboarding): imported now, recorded as a run; Whop errors propagate. */

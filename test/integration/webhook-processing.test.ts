@@ -12,7 +12,7 @@ describe('webhook processing (exactly once in effect)', () => {
   let secret: string;
 
   before(async () => {
-    t = await startChronosWithSandbox({ env: { REDIS_PREFIX: `${runRedisPrefix}webhooks:`, WEBHOOK_MAX_ATTEMPTS: '3' }, services: { webhookBackoffMs: () => 0 } });
+    t = await startChronosWithSandbox({ env: { REDIS_PREFIX: `${runRedisPrefix}webhooks:`, WEBHOOK_MAX_ATTEMPTS: '3' }, services: { webhookBackoffMs: () => 0, reconcileWaitMs: 2000 } });
     secret = t.config.whop.webhookSecrets[0]!;
   });
   beforeEach(async () => {
@@ -221,6 +221,27 @@ describe('webhook processing (exactly once in effect)', () => {
     expect(run?.summary).to.deep.include({ studentsChanged: 1 });
     const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: 'user_student1' } });
     expect(student?.status).to.equal('inactive');
+  });
+
+  it('answers "Reconcile now" with the results of a quick run, and says a slow one goes on in the background, where it finishes', async () => {
+    await creator();
+    const admin = await t.signIn('user_admin');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await admin.get(`${t.appUrl}/admin/webhooks`)).text)![1]!;
+    expect((await admin.post(`${t.appUrl}/admin/reconciliation`, { _csrf: csrf })).status).to.equal(303);
+    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.match(/Reconciliation succeeded: \d+ students added/);
+
+    const { ReconciliationRun } = t.runtime.deps.models;
+    t.whopCalls.delayMs = 1500; // a slow Whop: the run (two calls at least) outlasts the 2 s the request waits
+    try {
+      expect((await admin.post(`${t.appUrl}/admin/reconciliation`, { _csrf: csrf })).status).to.equal(303);
+      expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.contain('goes on in the background');
+      const latest = async () => ReconciliationRun.findOne({ order: [['id', 'DESC']] });
+      expect((await latest())?.status, 'still going when the admin got the answer').to.equal('running');
+      for (const deadline = Date.now() + 20_000; (await latest())?.status === 'running' && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await latest())?.status).to.equal('succeeded');
+    } finally {
+      t.whopCalls.delayMs = 0;
+    }
   });
 
   it('lets a reconciliation whose process died block the next only while its flag lives, then closes its record as interrupted', async () => {

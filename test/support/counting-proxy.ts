@@ -10,13 +10,17 @@ export interface CountingProxy {
   requests: string[];
   count(prefix?: string): number;
   reset(): void;
+  /** Holds each request this long before passing it on (a slow Whop); 0 by default. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const requests: string[] = [];
-  const server: Server = http.createServer((req, res) => {
+  const proxy = { delayMs: 0 };
+  const server: Server = http.createServer(async (req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    if (proxy.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, proxy.delayMs));
     const upstream = http.request(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -26,7 +30,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  return Object.assign(proxy, {
     url: `http://127.0.0.1:${port}`,
     requests,
     count: (prefix = '') => requests.filter((r) => r.split(' ')[1]?.startsWith(prefix)).length,
@@ -35,5 +39,5 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       server.closeAllConnections();
       server.close(() => resolve());
     }),
-  };
+  });
 }
