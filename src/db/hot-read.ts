@@ -8,18 +8,13 @@
  * plans it once per connection (planning the dashboard's statement cost it more than running
  * it), and the driver sends Bind/Execute/Sync in one write. Statement texts must be fixed
  * strings (values go in `values`, never in the text); each distinct text gets its own name.
- * Behind a pooler in transaction mode, which hands server sessions around, names collide: the
- * first such error turns naming off for that database, and statements run unnamed.
- *
- * The embedded database (PGlite) multiplexes every connection onto one session, where the
- * extended protocol's messages of concurrent connections interleave (one connection's Bind meets
- * another's statement: wrong rows, or errors). There, statements go as one simple-protocol
- * message each, with their values inlined as literals escaped by Sequelize. Which kind of
- * server it is, is asked once per Sequelize instance.
- *
+ * Where the connections do not each have a server session of their own (the embedded database
+ * serves all of them from one; a pooler in transaction mode hands them around), names collide:
+ * the first such error turns naming off for that database, and statements run unnamed. (The
+ * embedded server keeps each connection's Parse…Sync together: db/pglite-query-queue.ts.)
  * Errors come back as Sequelize's, so outages are told apart as usual.
  */
-import { ConnectionError, DatabaseError, QueryTypes, type Sequelize } from 'sequelize';
+import { ConnectionError, DatabaseError, type Sequelize } from 'sequelize';
 
 export interface HotStatement {
   /** The SQL, with `$1`, `$2`… for the values. */
@@ -28,7 +23,7 @@ export interface HotStatement {
 }
 
 interface PgConnection {
-  query(query: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(query: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 interface PooledConnections {
@@ -42,28 +37,6 @@ const names = new Map<string, string>();
 /** duplicate_prepared_statement, invalid_sql_statement_name: sessions are shared or swapped. */
 const SHARED_SESSION_CODES = new Set(['42P05', '26000']);
 const unnamedOnly = new WeakSet<Sequelize>();
-const multiplexed = new WeakMap<Sequelize, Promise<boolean>>();
-
-/** Whether this database is PGlite, whose one session serves every connection. */
-function isMultiplexed(sequelize: Sequelize): Promise<boolean> {
-  let answer = multiplexed.get(sequelize);
-  if (!answer) {
-    answer = sequelize.query<{ version: string }>('SELECT version() AS version', { type: QueryTypes.SELECT, plain: true }).then((row) => /\bPGlite\b/.test(row?.version ?? ''));
-    // A failed probe (an outage) is asked again next time.
-    answer.catch(() => multiplexed.delete(sequelize));
-    multiplexed.set(sequelize, answer);
-  }
-  return answer;
-}
-
-/** The statement with `$n` replaced by its value as an escaped SQL literal (texts are fixed code: no `$n` inside string literals). */
-export function inlineValues(sequelize: Sequelize, statement: HotStatement): string {
-  return statement.text.replace(/\$(\d+)/g, (_match, n: string) => {
-    const index = Number(n) - 1;
-    if (index < 0 || index >= statement.values.length) throw new RangeError(`no value for $${n}`);
-    return sequelize.escape(statement.values[index] as string | number | Date);
-  });
-}
 
 function nameOf(text: string): string | undefined {
   let name = names.get(text);
@@ -75,12 +48,10 @@ function nameOf(text: string): string | undefined {
 }
 
 export async function hotRead<T>(sequelize: Sequelize, statement: HotStatement): Promise<T[]> {
-  const simple = await isMultiplexed(sequelize).catch(() => false);
   const pool = sequelize.connectionManager as unknown as PooledConnections;
   const connection = await pool.getConnection({ type: 'read' });
   const run = async (name: string | undefined) => (await connection.query({ ...(name ? { name } : {}), text: statement.text, values: [...statement.values] })).rows as T[];
   try {
-    if (simple) return (await connection.query({ text: inlineValues(sequelize, statement) })).rows as T[];
     const name = unnamedOnly.has(sequelize) ? undefined : nameOf(statement.text);
     try {
       return await run(name);
