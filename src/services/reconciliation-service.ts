@@ -102,11 +102,12 @@ export function createReconciliationService(deps: {
     try {
       const memberships = await deps.whop.listMemberships({ companyId: deps.chronosCompanyId });
       summary.companies += 1;
+      const stored = await deps.models.PlanMembership.findAll({ where: { whopMembershipId: memberships.map((m) => m.id) }, attributes: ['whopMembershipId', 'status'] });
+      const statusBefore = new Map(stored.map((row) => [row.whopMembershipId, row.status]));
       for (const membership of memberships) {
-        const before = await deps.models.PlanMembership.findByPk(membership.id, { attributes: ['status'] });
         if ((await deps.tiers.recordPlanMembership(membership)) !== 'stored') continue;
         summary.planMemberships += 1;
-        if (membership.status === 'past_due' && before?.status !== 'past_due') turnedPastDue.add(membership.userId);
+        if (membership.status === 'past_due' && statusBefore.get(membership.id) !== 'past_due') turnedPastDue.add(membership.userId);
       }
     } catch (error) {
       summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
