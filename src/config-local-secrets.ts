@@ -13,6 +13,8 @@ export interface LocalSecrets {
   sandboxApiKey: string;
   sandboxClientSecret: string;
   sandboxWebhookSecret: string;
+  /** The embedded PostgreSQL's `postgres` role (db/embedded-postgres.ts): password authentication, never trust. */
+  databasePassword: string;
 }
 
 function generate(): LocalSecrets {
@@ -22,6 +24,7 @@ function generate(): LocalSecrets {
     sandboxApiKey: `apik_${randomBytes(24).toString('base64url')}`,
     sandboxClientSecret: `secret_${randomBytes(24).toString('base64url')}`,
     sandboxWebhookSecret: `ws_${randomBytes(24).toString('hex')}`,
+    databasePassword: randomBytes(24).toString('base64url'),
   };
 }
 
@@ -35,7 +38,7 @@ export function loadLocalSecrets(varDir: string): LocalSecrets {
   }
   const secrets = { ...generate(), ...stored };
   if (Object.keys(stored).length === Object.keys(secrets).length) return secrets;
-  mkdirSync(varDir, { recursive: true });
+  mkdirSync(varDir, { recursive: true, mode: 0o700 });
   const isNew = Object.keys(stored).length === 0;
   try {
     // `wx` on first creation: when two processes start at once, the second one reads the first one's file.

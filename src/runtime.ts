@@ -1,6 +1,6 @@
 /**
  * The composition root: builds the real dependencies from the configuration (database —
- * embedded when `DATABASE_URL` is unset —, Redis when configured, session store, models)
+ * an embedded PostgreSQL server when `DATABASE_URL` is unset —, Redis when configured, session store, models)
  * and knows how to close them again, in order.
  */
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { AppDeps } from './app.ts';
 import { createSequelize } from './db/database.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres.ts';
+import { loadLocalSecrets } from './config-local-secrets.ts';
 import { createMigrator } from './db/migrator.ts';
 import { createRedisClient, waitForRedis } from './db/redis-client.ts';
 import { initModels } from './models/init-models.ts';
@@ -30,8 +30,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Run pending migrations before returning (development and tests; production runs them in `release`). */
   migrate: boolean;
-  /** Embedded database folder; defaults to `<varDir>/pgdata`. `null` keeps it in memory. */
-  embeddedDataDir?: string | null;
+  /** Embedded database folder; defaults to `<varDir>/pgdata`. */
+  embeddedDataDir?: string;
   /** Use this database URL instead of the configured one (tests make their own database). */
   databaseUrl?: string;
   services?: ServiceOverrides;
@@ -55,8 +55,14 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
   try {
     let databaseUrl = options.databaseUrl ?? config.databaseUrl;
     if (!databaseUrl) {
-      const dataDir = options.embeddedDataDir === null ? undefined : (options.embeddedDataDir ?? join(config.varDir, 'pgdata'));
-      const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir, logger });
+      // Development only (production requires DATABASE_URL), and a development dependency: loaded only here.
+      const { startEmbeddedPostgres } = await import('./db/embedded-postgres.ts');
+      const embedded = await startEmbeddedPostgres({
+        dataDir: options.embeddedDataDir ?? join(config.varDir, 'pgdata'),
+        password: loadLocalSecrets(config.varDir).databasePassword,
+        database: 'chronos',
+        logger,
+      });
       closers.push(() => embedded.close());
       databaseUrl = embedded.url;
     }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Sequelize } from 'sequelize';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { loadLocalSecrets } from '../src/config-local-secrets.ts';
 import { bareChildEnv } from './support/test-env.ts';
 import { freePort } from './support/free-port.ts';
 import { startEntryPoint, waitForOk, type RunningProcess } from './support/child-process.ts';
@@ -15,7 +16,8 @@ async function stop(server: RunningProcess): Promise<number | null> {
 }
 
 async function withEmbedded<T>(varDir: string, work: (sequelize: Sequelize) => Promise<T>): Promise<T> {
-  const embedded = await startEmbeddedPostgres({ dataDir: join(varDir, 'pgdata'), logger: pino({ level: 'silent' }) });
+  // The server's own data folder and password, as the stopped server left them.
+  const embedded = await startEmbeddedPostgres({ dataDir: join(varDir, 'pgdata'), password: loadLocalSecrets(varDir).databasePassword, database: 'chronos', logger: pino({ level: 'silent' }) });
   const sequelize = new Sequelize(embedded.url, { logging: false });
   try {
     return await work(sequelize);

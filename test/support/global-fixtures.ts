@@ -1,6 +1,7 @@
-/** Mocha global fixtures: say which mode this run uses; at the end drop the run's database and Redis keys. */
+/** Mocha global fixtures: say which mode this run uses; at the end drop the run's database and Redis keys, and stop the embedded server. */
 import { Redis } from 'ioredis';
 import { dropTestDatabase, runRedisPrefix } from './test-runtime.ts';
+import { stopEmbeddedTestServer } from './test-database.ts';
 import { databaseMode, externalRedisUrl, storeMode } from './test-env.ts';
 
 export function mochaGlobalSetup(): void {
@@ -24,5 +25,6 @@ async function dropRunRedisKeys(url: string): Promise<void> {
 
 export async function mochaGlobalTeardown(): Promise<void> {
   await dropTestDatabase();
+  await stopEmbeddedTestServer();
   if (externalRedisUrl) await dropRunRedisKeys(externalRedisUrl);
 }
