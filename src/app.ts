@@ -6,7 +6,6 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Models } from './models/init-models.ts';
 import { requestLogger } from './middleware/request-logger.ts';
@@ -21,7 +20,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { WEBHOOK_PATH, webhookRoutes } from './routes/webhook-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { AUTH_PATH, authRoutes } from './routes/auth-routes.ts';
-import { dashboardReadAheads, dashboardRoutes } from './routes/dashboard-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
@@ -37,6 +36,7 @@ import type { Metrics } from './observability/metrics.ts';
 import type { ErrorReporter } from './observability/error-reporter.ts';
 import { measureRequests, metricsEndpoint } from './middleware/metrics-middleware.ts';
 import { httpsOnly } from './middleware/https-only.ts';
+import { PUBLIC_DIR, VIEWS_DIR } from './project-paths.ts';
 import './sessions/session-data.ts';
 
 export interface AppDeps {
@@ -50,9 +50,6 @@ export interface AppDeps {
   metrics: Metrics;
   reportError: ErrorReporter;
 }
-
-const VIEWS_DIR = fileURLToPath(new URL('../views/', import.meta.url));
-const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 
 export function createApp(deps: AppDeps): Express {
   const { config, logger } = deps;
@@ -85,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
   const { services } = deps;
-  app.use(loadCurrentUser({ ...services, readAheads: dashboardReadAheads(services) }));
+  app.use(loadCurrentUser(services));
   const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };
 
   app.use(AUTH_PATH, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));

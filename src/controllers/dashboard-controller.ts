@@ -6,7 +6,6 @@ import type { Request, RequestHandler } from 'express';
 import { signedIn } from '../middleware/require-auth.ts';
 import type { StudentService } from '../services/students/student-service.ts';
 import type { CreatorDashboardQuery, DashboardOptions } from '../services/creator-dashboard-query.ts';
-import { readAheadRow, type ReadAhead } from '../middleware/read-ahead.ts';
 import { planOf } from '../services/creator-overview.ts';
 import type { Creator } from '../models/creator-model.ts';
 import { studentAccess } from '../services/students/student-access.ts';
@@ -30,24 +29,13 @@ function dashboardOptions(req: Request): DashboardOptions {
   return { page: pageNumber(req.query.page), pageSize: STUDENTS_PAGE_SIZE };
 }
 
-const CREATOR_DASHBOARD = 'creator-dashboard';
-
-/** The creator dashboard's columns, read in the signed-in user's statement on `GET <path>`. */
-export function creatorDashboardReadAhead(path: string, dashboard: CreatorDashboardQuery): ReadAhead {
-  return {
-    name: CREATOR_DASHBOARD,
-    columnsFor: (req) => (req.method === 'GET' && req.path === path ? dashboard.readAheadColumns(dashboardOptions(req)) : undefined),
-  };
-}
-
 export function dashboardController(deps: { students: StudentService; dashboard: CreatorDashboardQuery; upgradeUrl: (tier: Creator['tier']) => string | null }) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
     const flash = takeFlashAndDraft(req);
     if (creator) {
       const options = dashboardOptions(req);
-      const readAhead = readAheadRow(req, CREATOR_DASHBOARD);
-      const { usage, students, videos, statusCounts } = readAhead ? deps.dashboard.fromReadAhead(readAhead, options) : await deps.dashboard.read(creator.id, options);
+      const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
       const plan = planOf(creator, usage, deps.upgradeUrl);
       res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page: options.page, videos, overLimit: statusCounts.over_limit ?? 0, ...flash });
       return;

@@ -2,14 +2,12 @@
  * Loads the signed-in user, their role and creator row from the database on each request (one
  * statement), so changes of role or tier apply at once. A creator's tier older than the plan
  * cache is refreshed in the background. A session whose user row is gone is treated as signed out.
- * A page's own data can be read in the same statement (read-ahead.ts).
  */
 import type { RequestHandler } from 'express';
 import type { User } from '../models/user-model.ts';
 import type { Role, RoleService } from '../services/role-service.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
-import { readAheadFor, type ReadAhead } from './read-ahead.ts';
 
 export interface CurrentUser {
   user: User;
@@ -27,18 +25,15 @@ declare global {
   }
 }
 
-export function loadCurrentUser(deps: { roles: RoleService; tiers: CreatorTierService; readAheads?: readonly ReadAhead[] }): RequestHandler {
-  const readAheads = deps.readAheads ?? [];
+export function loadCurrentUser(deps: { roles: RoleService; tiers: CreatorTierService }): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId === undefined) return next();
-    const readAhead = readAheadFor(readAheads, req);
-    const { context: current, row } = await deps.roles.contextWith(userId, readAhead?.columns);
+    const current = await deps.roles.contextOf(userId);
     if (!current || current.user.whopUserId !== req.session.whopUserId) {
       delete req.session.userId;
       return next();
     }
-    if (readAhead && row) req.readAhead = { name: readAhead.name, row };
     if (current.creator) deps.tiers.refreshIfStale(current.creator, current.user.whopUserId);
     req.currentUser = current;
     res.locals.currentUser = current.user;

@@ -1,13 +1,10 @@
 /**
  * Everything the creator dashboard shows, read in one statement: usage this month, the students
  * by status, one page of students and the latest videos. The dashboard is the page creators open
- * most; one round trip instead of seven, straight through the driver (hot-read.ts), keeps it
- * fast (see `npm run bench -- dashboard`). Its columns can also be read in the signed-in user's
- * statement (`readAheadColumns`, see middleware/read-ahead.ts).
+ * most; one round trip instead of seven, with bound parameters, keeps it fast (see
+ * `npm run bench -- dashboard`).
  */
-import type { Sequelize } from 'sequelize';
-import { hotRead } from '../db/hot-read.ts';
-import type { ReadAheadColumns } from '../middleware/read-ahead.ts';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import type { StudentStatus } from '../models/student-model.ts';
 import { monthOf, usageColumns, usageFromRow, type Usage } from './usage/usage-service.ts';
 
@@ -37,10 +34,10 @@ export interface CreatorDashboard {
 }
 
 /**
- * The dashboard's columns, for a row where `c.id` is the creator's id. Parameters: $2 the month,
- * $3 the page size, $4 the page's offset, $5 how many videos.
+ * The dashboard of creator $1 (`c.id`), in one row. Parameters: $1 the creator's id, $2 the
+ * month, $3 the page size, $4 the page's offset, $5 how many videos.
  */
-const DASHBOARD_COLUMNS = `
+const DASHBOARD_STATEMENT = `SELECT
     ${usageColumns('c.id', '$2::date')},
     (SELECT json_object_agg(status, n) FROM
       (SELECT status, count(*) AS n FROM students WHERE creator_id = c.id GROUP BY status) counts) AS "statusCounts",
@@ -51,10 +48,8 @@ const DASHBOARD_COLUMNS = `
     (SELECT coalesce(json_agg(latest ORDER BY latest."createdAt" DESC, latest.id DESC), '[]') FROM
       (SELECT id, title, size_bytes AS "sizeBytes", duration_seconds AS "durationSeconds", created_at AS "createdAt"
          FROM videos WHERE creator_id = c.id
-         ORDER BY created_at DESC, id DESC LIMIT $5::integer) latest) AS videos`;
-
-/** The dashboard of creator $1 on its own. */
-const DASHBOARD_STATEMENT = `SELECT ${DASHBOARD_COLUMNS}\n  FROM (SELECT $1::integer AS id) c`;
+         ORDER BY created_at DESC, id DESC LIMIT $5::integer) latest) AS videos
+  FROM (SELECT $1::integer AS id) c`;
 
 /** The dashboard's own columns (the usage columns are read by `usageFromRow`). */
 interface Row {
@@ -69,39 +64,33 @@ export interface DashboardOptions {
   videoLimit?: number;
 }
 
+/** The dashboard from its row. */
+function dashboardFrom(columns: Record<string, unknown>, options: DashboardOptions): CreatorDashboard {
+  const row = columns as unknown as Row;
+  const statusCounts = row.statusCounts ?? {};
+  const total = Object.entries(statusCounts).reduce((sum, [status, n]) => (status === 'archived' ? sum : sum + n), 0);
+  return {
+    usage: usageFromRow(columns),
+    statusCounts,
+    students: {
+      students: row.students.map(({ username, whopUserId, status, membershipStatus, joinedAt }) => ({ username, whopUserId, status, membershipStatus, joinedAt: new Date(joinedAt) })),
+      total,
+      pages: Math.max(1, Math.ceil(total / options.pageSize)),
+    },
+    videos: row.videos.map(({ title, sizeBytes, durationSeconds, createdAt }) => ({ title, sizeBytes: Number(sizeBytes), durationSeconds, createdAt: new Date(createdAt) })),
+  };
+}
+
 export function createCreatorDashboardQuery(deps: { sequelize: Sequelize; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
-  const values = (options: DashboardOptions) => [monthOf(now()), options.pageSize, (options.page - 1) * options.pageSize, options.videoLimit ?? 100];
-
-  /** The dashboard from a row holding its columns. */
-  function fromRow(columns: Record<string, unknown>, options: DashboardOptions): CreatorDashboard {
-    const row = columns as unknown as Row;
-    const statusCounts = row.statusCounts ?? {};
-    const total = Object.entries(statusCounts).reduce((sum, [status, n]) => (status === 'archived' ? sum : sum + n), 0);
-    return {
-      usage: usageFromRow(columns),
-      statusCounts,
-      students: {
-        students: row.students.map(({ username, whopUserId, status, membershipStatus, joinedAt }) => ({ username, whopUserId, status, membershipStatus, joinedAt: new Date(joinedAt) })),
-        total,
-        pages: Math.max(1, Math.ceil(total / options.pageSize)),
-      },
-      videos: row.videos.map(({ title, sizeBytes, durationSeconds, createdAt }) => ({ title, sizeBytes: Number(sizeBytes), durationSeconds, createdAt: new Date(createdAt) })),
-    };
-  }
 
   return {
     async read(creatorId: number, options: DashboardOptions): Promise<CreatorDashboard> {
-      const [row] = await hotRead<Record<string, unknown>>(deps.sequelize, { text: DASHBOARD_STATEMENT, values: [creatorId, ...values(options)] });
+      const bind = [creatorId, monthOf(now()), options.pageSize, (options.page - 1) * options.pageSize, options.videoLimit ?? 100];
+      const [row] = await deps.sequelize.query<Record<string, unknown>>(DASHBOARD_STATEMENT, { bind, type: QueryTypes.SELECT });
       if (!row) throw new Error('the dashboard query returned no row');
-      return fromRow(row, options);
+      return dashboardFrom(row, options);
     },
-    /** The dashboard's columns as a read-ahead of the signed-in user's statement (see middleware/read-ahead.ts). */
-    readAheadColumns(options: DashboardOptions): ReadAheadColumns {
-      return { columns: DASHBOARD_COLUMNS, values: values(options) };
-    },
-    /** The dashboard from the row a read-ahead gave. */
-    fromReadAhead: fromRow,
   };
 }
 

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
+import { pino } from 'pino';
+import { ConnectionError } from 'sequelize';
+import { createSequelize, isDatabaseOutage } from '../../src/db/database.ts';
 import { createCreatorDashboardQuery, type CreatorDashboardQuery } from '../../src/services/creator-dashboard-query.ts';
 import { monthOf } from '../../src/services/usage/usage-service.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { makeFactories } from '../support/factories.ts';
+import { freePort } from '../support/free-port.ts';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 
@@ -48,28 +52,34 @@ describe('creator dashboard query', () => {
     expect(second.students.students.map((s) => `${s.username}:${s.status}`)).to.deep.equal(['student4:inactive', 'student3:over_limit']);
   });
 
-  it("read ahead in the owner's user statement, gives the same dashboard as reading it on its own", async () => {
+  it('shows an empty page past the last one, with the same totals', async () => {
     const creator = await creatorWithData();
-    const { roles } = t.runtime.deps.services;
-    for (const options of [
-      { page: 1, pageSize: 3 },
-      { page: 2, pageSize: 3 },
-      { page: 1, pageSize: 20, videoLimit: 2 },
-    ]) {
-      const { context, row } = await roles.contextWith(creator.ownerUserId, dashboard.readAheadColumns(options));
-      expect(context?.creator?.id, 'the same statement read the user and their creator').to.equal(creator.id);
-      expect(context?.role).to.equal('creator');
-      expect(dashboard.fromReadAhead(row!, options), JSON.stringify(options)).to.deep.equal(await dashboard.read(creator.id, options));
-    }
+    const past = await dashboard.read(creator.id, { page: 50, pageSize: 3 });
+    expect(past.students.students).to.deep.equal([]);
+    expect(past.students.total).to.equal(5);
+    expect(past.videos.map((v) => v.title)).to.deep.equal(['Lesson 3', 'Lesson 2', 'Lesson 1']);
+    const fewer = await dashboard.read(creator.id, { page: 1, pageSize: 3, videoLimit: 2 });
+    expect(fewer.videos.map((v) => v.title)).to.deep.equal(['Lesson 3', 'Lesson 2']);
   });
 
-  it('read ahead for a user who owns no creator, still gives their context (the page reads nothing of it)', async () => {
-    await creatorWithData();
-    const user = await makeFactories(t.runtime.deps.models).user();
-    const { context, row } = await t.runtime.deps.services.roles.contextWith(user.id, dashboard.readAheadColumns({ page: 1, pageSize: 20 }));
-    expect(context?.user.id).to.equal(user.id);
-    expect(context?.creator).to.equal(null);
-    expect(context?.role).to.equal('member');
-    expect(row?.['usage.videos'], 'no creator, nothing counted').to.equal('0');
+  it('shows a creator with nothing yet as zeros and empty lists', async () => {
+    const creator = await makeFactories(t.runtime.deps.models).creator();
+    expect(await dashboard.read(creator.id, { page: 1, pageSize: 20 })).to.deep.equal({
+      usage: { videos: 0, storageBytes: 0, aiCredits: 0, students: 0 },
+      statusCounts: {},
+      students: { students: [], total: 0, pages: 1 },
+      videos: [],
+    });
+  });
+
+  it('reports an unreachable database as an outage (the page answers 503), not as a bug', async () => {
+    const nobody = createSequelize(`postgres://postgres@127.0.0.1:${await freePort()}/none`, pino({ level: 'silent' }));
+    try {
+      const error = await createCreatorDashboardQuery({ sequelize: nobody }).read(1, { page: 1, pageSize: 20 }).catch((failure: unknown) => failure);
+      expect(error).to.be.instanceOf(ConnectionError);
+      expect(isDatabaseOutage(error)).to.equal(true);
+    } finally {
+      await nobody.close();
+    }
   });
 });
