@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'var/**', 'coverage/**', 'public/**', 'scratch/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'var/**', 'coverage/**', 'public/**', 'scratch/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface LocalSecrets {
   sessionSecret: string;
@@ -38,6 +38,7 @@ export function loadLocalSecrets(varDir: string): LocalSecrets {
   }
   const secrets = { ...generate(), ...stored };
   if (Object.keys(stored).length === Object.keys(secrets).length) return secrets;
+  mkdirSync(dirname(varDir), { recursive: true });
   mkdirSync(varDir, { recursive: true, mode: 0o700 });
   const isNew = Object.keys(stored).length === 0;
   try {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { loadLocalSecrets } from './config-local-secrets.ts';
 import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
+import { runsCompiled } from './project-paths.ts';
 
 export type Tier = 'free' | 'basic' | 'pro' | 'enterprise';
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -266,10 +267,32 @@ function common(env: ParsedEnv) {
   };
 }
 
+/**
+ * The environment as the compiled build (`dist/`, `npm run build`) reads it: production only.
+ * An unset `NODE_ENV` means production, so a platform or Procfile that sets none never gets
+ * development settings; any other value is refused, as the development tools (tsx, the Whop
+ * sandbox, the embedded database) are not part of a production install.
+ */
+export function compiledBuildEnv(env: Env): Env {
+  const nodeEnv = env.NODE_ENV?.trim() || undefined;
+  if (nodeEnv === undefined) return { ...env, NODE_ENV: 'production' };
+  if (nodeEnv === 'production') return env;
+  throw new ConfigError([
+    `NODE_ENV=${nodeEnv}: the compiled build (dist/) runs in production only; leave NODE_ENV unset or set it to production, or run the sources (npm start, npm run worker, npm run migrate) for ${nodeEnv}`,
+  ]);
+}
+
 let processConfig: Readonly<Config> | undefined;
 
-/** The configuration of this process, parsed from `process.env` on first use. */
+/**
+ * The configuration of this process, parsed from `process.env` on first use. In the compiled
+ * build `NODE_ENV` is production (see `compiledBuildEnv`), and is set so in `process.env` too,
+ * for the libraries that read it themselves (Express's `env`).
+ */
 export function getConfig(): Readonly<Config> {
-  processConfig ??= loadConfig(process.env);
+  if (processConfig) return processConfig;
+  const env = runsCompiled ? compiledBuildEnv(process.env) : process.env;
+  processConfig = loadConfig(env);
+  if (runsCompiled) process.env.NODE_ENV = processConfig.nodeEnv;
   return processConfig;
 }

@@ -3,14 +3,14 @@
  * gracefully on SIGTERM/SIGINT (stop accepting, let in-flight requests finish and close their
  * connections, then close the database pool, Redis and the embedded database).
  */
-import type { ServerResponse } from 'node:http';
-import { getConfig, ConfigError } from './config.ts';
+import type { Server, ServerResponse } from 'node:http';
+import { getConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { buildRuntime } from './runtime.ts';
+import { buildRuntime, type Runtime } from './runtime.ts';
 import { createApp } from './app.ts';
-import { launchSandbox } from './sandbox-launcher.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
 import { listenHttp } from './http-server.ts';
+import { startFailureLines } from './observability/start-failure.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -18,10 +18,25 @@ async function main(): Promise<void> {
   const config = getConfig();
   const logger = createLogger({ level: config.logLevel });
   const started = Date.now();
-  const sandbox = config.whop.sandbox ? await launchSandbox(config, logger) : undefined;
+  // Development only (production refuses WHOP_SANDBOX): loaded on demand, so neither the sandbox
+  // nor its packages are ever part of a production process.
+  const sandbox = config.whop.sandbox ? await (await import('./sandbox-launcher.ts')).launchSandbox(config, logger) : undefined;
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
-  const runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess, reportError });
-  const server = await listenHttp(createApp(runtime.deps), config.port);
+  let runtime: Runtime;
+  let server: Server;
+  try {
+    runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess, reportError });
+  } catch (error) {
+    await sandbox?.close();
+    throw error;
+  }
+  try {
+    server = await listenHttp(createApp(runtime.deps), config.port);
+  } catch (error) {
+    await runtime.close();
+    await sandbox?.close();
+    throw error;
+  }
   server.keepAliveTimeout = 65_000;
   logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');
 
@@ -60,10 +75,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-  } else {
-    process.stderr.write(`chronos failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  }
+  for (const line of startFailureLines('chronos', error)) process.stderr.write(`${line}\n`);
   process.exit(1);
 });

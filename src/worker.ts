@@ -4,7 +4,8 @@
  * processes may run; SIGTERM lets the current batch finish, then closes the pool and Redis.
  * With SENTRY_DSN set, a job's unexpected failure is reported there as the web's are.
  */
-import { getConfig, ConfigError } from './config.ts';
+import { getConfig } from './config.ts';
+import { startFailureLines } from './observability/start-failure.ts';
 import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
@@ -12,8 +13,10 @@ import { createErrorReporter } from './observability/error-reporter.ts';
 async function main(): Promise<void> {
   const config = getConfig();
   const logger = createLogger({ level: config.logLevel, name: 'chronos-worker' });
+  const started = Date.now();
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
   const runtime = await buildRuntime(config, logger, { migrate: false, backgroundJobs: true, reportError });
+  logger.info({ ms: Date.now() - started }, 'worker running');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -27,7 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) for (const p of error.problems) process.stderr.write(`config error: ${p}\n`);
-  else process.stderr.write(`worker failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  for (const line of startFailureLines('worker', error)) process.stderr.write(`${line}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Env } from '../src/config.ts';
+import { ConfigError, compiledBuildEnv, loadConfig, type Env } from '../src/config.ts';
 
 const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);
@@ -153,6 +153,34 @@ describe('config', () => {
 
     it('refuses duplicate key ids', () => {
       expect(problemsOf({ ...completeProduction, WHOP_TOKEN_ENCRYPTION_KEY: `k1:${KEY_B},k1:${KEY_A}` })[0]).to.match(/key ids must be unique/);
+    });
+  });
+
+  describe('in the compiled build (dist/)', () => {
+    const { NODE_ENV: _unset, ...withoutNodeEnv } = completeProduction;
+
+    it('reads an unset or empty NODE_ENV as production, so a Procfile that forgets it still gets production settings', () => {
+      for (const env of [withoutNodeEnv, { ...withoutNodeEnv, NODE_ENV: '' }]) {
+        const config = loadConfig(compiledBuildEnv(env));
+        expect(config.isProduction).to.equal(true);
+        expect(config.whop.sandbox).to.equal(false);
+      }
+      expect(problemsOf(compiledBuildEnv({ VAR_DIR: tempVar() }))).to.include('DATABASE_URL is required in production');
+    });
+
+    it('keeps NODE_ENV=production and refuses development or test with one line saying why', () => {
+      expect(loadConfig(compiledBuildEnv(completeProduction)).isProduction).to.equal(true);
+      for (const nodeEnv of ['development', 'test']) {
+        let problems: string[] = [];
+        try {
+          compiledBuildEnv({ ...withoutNodeEnv, NODE_ENV: nodeEnv });
+        } catch (error) {
+          expect(error).to.be.instanceOf(ConfigError);
+          problems = (error as ConfigError).problems;
+        }
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.match(new RegExp(`^NODE_ENV=${nodeEnv}: the compiled build \\(dist/\\) runs in production only`));
+      }
     });
   });
 });

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Sequelize } from 'sequelize';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { loadLocalSecrets } from '../src/config-local-secrets.ts';
+import { runningServerPid } from '../src/db/embedded-postgres-files.ts';
 import { bareChildEnv } from './support/test-env.ts';
 import { freePort } from './support/free-port.ts';
 import { startEntryPoint, waitForOk, type RunningProcess } from './support/child-process.ts';
@@ -50,12 +52,36 @@ describe('the server process (src/server.ts)', function () {
 
     await withEmbedded(varDir, (db) => db.query("INSERT INTO users (whop_user_id, username) VALUES ('user_kept', 'kept')"));
 
+    // Killed outright (kill -9): its embedded server is left running; the next start takes over.
     const second = startEntryPoint('src/server.ts', env);
     await waitForOk(`${base}/readyz`, 40_000, second);
-    expect(await stop(second)).to.equal(0);
+    second.child.kill('SIGKILL');
+    await second.exited;
+    expect(runningServerPid(join(varDir, 'pgdata')), 'the killed process left its database server running').to.be.a('number');
+
+    const third = startEntryPoint('src/server.ts', env);
+    await waitForOk(`${base}/readyz`, 40_000, third);
+    expect(await stop(third)).to.equal(0);
+    expect(runningServerPid(join(varDir, 'pgdata')), 'SIGTERM stops the database server too').to.equal(undefined);
 
     const [users] = await withEmbedded(varDir, (db) => db.query('SELECT username FROM users'));
     expect(users).to.deep.equal([{ username: 'kept' }]);
+  });
+
+  it('says in one line that its port is taken, stops the embedded database it started, and exits 1', async () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, resolve));
+    try {
+      const server = startEntryPoint('src/server.ts', bareChildEnv({ PORT: String(port), VAR_DIR: varDir, WHOP_SANDBOX: 'off', LOG_LEVEL: 'warn' }));
+      expect(await server.exited).to.equal(1);
+      expect(server.output().trim()).to.equal(`chronos failed to start: port ${port} is already in use: stop the program that holds it, or set PORT to another port`);
+      expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
+      expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses to start in production with nothing set, naming each missing setting on its own line', async () => {

@@ -1,5 +1,6 @@
 /** `npm run migrate -- up|down|status`: applies, reverts (one step) or lists the migrations. */
-import { getConfig, ConfigError } from '../config.ts';
+import { getConfig } from '../config.ts';
+import { startFailureLines } from '../observability/start-failure.ts';
 import { createLogger } from '../logger.ts';
 import { buildRuntime } from '../runtime.ts';
 import { createMigrator } from '../db/migrator.ts';
@@ -35,8 +36,7 @@ async function main(command: string | undefined): Promise<number> {
 main(process.argv[2]).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError) for (const p of error.problems) process.stderr.write(`config error: ${p}\n`);
-    else process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
+    for (const line of startFailureLines('migrate', error)) process.stderr.write(`${line}\n`);
     process.exit(1);
   },
 );

@@ -83,7 +83,11 @@ export function writeServerFile(path: string, content: string, runAs: RunAs | un
   if (runAs) chownSync(path, runAs.uid, runAs.gid);
 }
 
-export type DataFolderState = { kind: 'new' } | { kind: 'cluster'; major: number };
+/** The line Chronos adds to a cluster's postgresql.conf when it creates it: its own settings come from `chronos.conf`. */
+export const CHRONOS_CONF_INCLUDE = "include_if_exists = 'chronos.conf'";
+
+/** `ours`: created by Chronos's embedded server (its postgresql.conf includes chronos.conf). */
+export type DataFolderState = { kind: 'new' } | { kind: 'cluster'; major: number; ours: boolean };
 
 /** Whether `dataDir` is missing or empty (to be initialised), or a PostgreSQL cluster of which version; anything else is refused, untouched. */
 export function dataFolderState(dataDir: string): DataFolderState {
@@ -96,7 +100,13 @@ export function dataFolderState(dataDir: string): DataFolderState {
   }
   const major = Number.parseInt(readFileSync(`${dataDir}/PG_VERSION`, 'utf8').trim(), 10);
   if (!Number.isInteger(major)) throw new EmbeddedDatabaseError(`${dataDir}/PG_VERSION does not name a PostgreSQL version: the folder is damaged; move it away, or set DATABASE_URL`);
-  return { kind: 'cluster', major };
+  let ours = false;
+  try {
+    ours = readFileSync(`${dataDir}/postgresql.conf`, 'utf8').includes(CHRONOS_CONF_INCLUDE);
+  } catch {
+    // no postgresql.conf: not a cluster this server made
+  }
+  return { kind: 'cluster', major, ours };
 }
 
 function isAlive(pid: number): boolean {

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { EmbeddedDatabaseError, findPostgresBinaries, postgresMajorVersion, type PostgresBinaries } from './postgres-binaries.ts';
-import { dataFolderState, lockDataFolder, makePrivateFolder, runningServerPid, serverUser, writeServerFile, type RunAs } from './embedded-postgres-files.ts';
+import { CHRONOS_CONF_INCLUDE, dataFolderState, lockDataFolder, makePrivateFolder, runningServerPid, serverUser, writeServerFile, type RunAs } from './embedded-postgres-files.ts';
 
 export { EmbeddedDatabaseError } from './postgres-binaries.ts';
 
@@ -128,7 +128,7 @@ async function initialise(binaries: PostgresBinaries, options: EmbeddedPostgresO
   } finally {
     rmSync(passwordFile, { force: true });
   }
-  writeServerFile(join(dataDir, 'postgresql.conf'), `${readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')}\ninclude_if_exists = 'chronos.conf'\n`, runAs);
+  writeServerFile(join(dataDir, 'postgresql.conf'), `${readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')}\n${CHRONOS_CONF_INCLUDE}\n`, runAs);
   logger.info({ dataDir, ms: Date.now() - started }, 'embedded postgres initialised');
 }
 
@@ -197,7 +197,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const state = dataFolderState(dataDir);
     if (state.kind === 'cluster' && state.major !== major) {
       throw new EmbeddedDatabaseError(
-        `${dataDir} holds PostgreSQL ${state.major} data (PGlite, used by earlier versions of Chronos, wrote 17), but the embedded server is PostgreSQL ${major}: nothing was changed; move the folder away (or delete var/ to start afresh), or set DATABASE_URL`,
+        `${dataDir} holds PostgreSQL ${state.major} data, but the embedded server is PostgreSQL ${major}: nothing was changed; move the folder away (or delete var/ to start afresh), or set DATABASE_URL`,
+      );
+    }
+    if (state.kind === 'cluster' && !state.ours) {
+      throw new EmbeddedDatabaseError(
+        `${dataDir} holds a database this server did not create (earlier versions of Chronos kept a PGlite database there, which a PostgreSQL server cannot read): nothing was changed; move the folder away (or delete var/ to start afresh), or set DATABASE_URL`,
       );
     }
     if (state.kind === 'new') await initialise(binaries, { ...options, dataDir }, runAs);

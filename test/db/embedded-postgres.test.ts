@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -143,7 +143,7 @@ describe('embedded postgres (a real PostgreSQL server from npm)', function () {
     expect(readdirSync(dataDir)).to.deep.equal(['notes.txt']);
   });
 
-  it('refuses the data folder of another PostgreSQL version (such as an earlier PGlite one), changing nothing', async () => {
+  it('refuses the data folder of another PostgreSQL version, changing nothing', async () => {
     const dataDir = newDataDir();
     mkdirSync(join(dataDir, 'base'), { recursive: true });
     writeFileSync(join(dataDir, 'PG_VERSION'), '17\n');
@@ -151,6 +151,17 @@ describe('embedded postgres (a real PostgreSQL server from npm)', function () {
     expect(error.message).to.contain('holds PostgreSQL 17 data').and.contain('PostgreSQL 18');
     expect(readdirSync(dataDir).sort()).to.deep.equal(['PG_VERSION', 'base']);
     expect(existsSync(join(dataDir, 'postmaster.pid'))).to.equal(false);
+  });
+
+  it('refuses a PostgreSQL data folder it did not create (an earlier Chronos\'s PGlite database), changing nothing', async () => {
+    const dataDir = newDataDir();
+    mkdirSync(join(dataDir, 'base'), { recursive: true });
+    writeFileSync(join(dataDir, 'PG_VERSION'), '18\n');
+    writeFileSync(join(dataDir, 'postgresql.conf'), 'shared_buffers = 128MB\n');
+    const error = await startError(dataDir);
+    expect(error.message).to.contain('holds a database this server did not create').and.contain('PGlite');
+    expect(readdirSync(dataDir).sort()).to.deep.equal(['PG_VERSION', 'base', 'postgresql.conf']);
+    expect(readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')).to.equal('shared_buffers = 128MB\n');
   });
 
   it('names the missing platform package and the way out when this machine has no binaries', async () => {
