@@ -1,54 +1,29 @@
-/** Shared pieces of the benchmarks: a database of their own, servers on free ports, autocannon runs, figures. */
-import autocannon from 'autocannon';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Shared pieces of the benchmarks: figures, a database of their own, Redis clean-up. */
 import { randomBytes } from 'node:crypto';
 import { Sequelize } from 'sequelize';
-import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import { listenHttp } from '../../src/http-server.ts';
 
+/** One autocannon run, as the load generator's process saw it. */
 export interface LoadResult {
   rps: number;
-  p99: number;
   p50: number;
   p90: number;
+  p99: number;
   max: number;
   total: number;
   ok: number;
   non2xx: number;
   errors: number;
-  /** CPU time of this process (app and load generator together) per completed request, in microseconds. */
-  cpuMicrosPerRequest: number;
+  /** CPU time of the load generator's process per request sent, in microseconds. */
+  loadCpuMicrosPerRequest: number;
 }
 
-export async function listen(app: Express): Promise<{ url: string; server: Server }> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  server.keepAliveTimeout = 65_000;
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-/** Chronos's side: the app served as src/server.ts serves it (src/http-server.ts), on a free port. */
-export async function listenHttpOnFreePort(app: Express): Promise<{ url: string; server: Server }> {
-  const server = await listenHttp(app, 0, '127.0.0.1');
-  server.keepAliveTimeout = 65_000;
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-export async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-export async function load(options: autocannon.Options): Promise<LoadResult> {
-  const cpuBefore = process.cpuUsage();
-  const result = await autocannon(options);
-  const cpu = process.cpuUsage(cpuBefore);
-  const ok = result['2xx'];
-  const cpuMicrosPerRequest = Math.round((cpu.user + cpu.system) / Math.max(1, result.requests.total));
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, p90: result.latency.p90, max: result.latency.max, total: result.requests.total, ok, non2xx: result.non2xx, errors: result.errors, cpuMicrosPerRequest };
+/** The environment Chronos's configuration is read from in a bench (the same for the bench's runtime and the Chronos process). */
+export interface BenchEnv extends Record<string, string> {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  /** Every Redis key of the run (Chronos's and the stack floor's) starts with it. */
+  REDIS_PREFIX: string;
 }
 
 /** A fresh database on the server of `adminUrl`, dropped by the returned function. */
@@ -67,14 +42,6 @@ export async function benchDatabase(adminUrl: string): Promise<{ url: string; dr
       await dropper.close();
     },
   };
-}
-
-export function line(name: string, measured: LoadResult, baseline: LoadResult): string {
-  return `bench ${name}: ${Math.round(measured.rps)} req/s p99 ${measured.p99} ms ratio ${(measured.rps / baseline.rps).toFixed(2)}`;
-}
-
-export function rssMb(): number {
-  return Math.round(process.memoryUsage().rss / 1024 / 1024);
 }
 
 /** Deletes the keys a benchmark wrote under its own prefix. */

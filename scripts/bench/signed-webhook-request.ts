@@ -1,12 +1,13 @@
-/** Signed, unique Whop `membership.activated` deliveries for autocannon's `setupRequest` (webhook-ingest bench and its baseline). */
+/** Signed, unique Whop `membership.activated` deliveries for autocannon's `setupRequest` (made in the load generator's process, for every side of the webhook-ingest bench). */
+import type autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { signWebhook } from '../../src/sandbox/webhooks/webhook-signer.ts';
 
 /** How many creators the events spread over (`biz_bench0` …). */
 export const CREATORS = 20;
 
-export function signedWebhookRequest(secret: string, counter: { n: number }) {
-  return (request: { method?: string; headers?: Record<string, string>; body?: string }) => {
+export function signedWebhookRequest(secret: string, counter: { n: number }): (request: autocannon.Request) => autocannon.Request {
+  return (request) => {
     counter.n += 1;
     const company = `biz_bench${counter.n % CREATORS}`;
     const id = `msg_${randomBytes(9).toString('hex')}`;

@@ -1,17 +1,25 @@
 /**
  * `webhook-ingest`: signed, unique Whop events POSTed to the real receiver (verification +
- * durable insert into PostgreSQL) next to a bare Express baseline that accepts the same
- * requests (in a process of its own, bare-express.ts); then the time for the worker to drain them, and a check that
- * every accepted event was processed exactly once.
+ * durable insert into PostgreSQL) next to the two baselines answering the same requests (bare
+ * Express; the stack floor's Redis read, row and template). Each server and each load generator
+ * runs in a process of its own; the deliveries are signed in the load generator's. Then, with
+ * Chronos stopped, the time for four worker loops in the bench process (as the worker process
+ * runs them) to drain every stored event, and a check that each accepted event was processed
+ * exactly once.
  */
+import { randomBytes } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import type { Logger } from 'pino';
-import type { Config } from '../../src/config.ts';
-import type { Runtime } from '../../src/runtime.ts';
-import { createApp } from '../../src/app.ts';
-import { CREATORS, signedWebhookRequest } from './signed-webhook-request.ts';
-import { runBaseline } from './bare-express.ts';
-import { close, line, listenHttpOnFreePort, load } from './bench-support.ts';
+import { loadConfig } from '../../src/config.ts';
+import { buildRuntime, type Runtime } from '../../src/runtime.ts';
+import { freePort } from '../../test/support/free-port.ts';
+import { deleteRedisKeys, type BenchEnv } from './bench-support.ts';
+import { CREATORS } from './signed-webhook-request.ts';
+import { startBareExpress } from './bare-express.ts';
+import { seedFloorRow, startStackFloor } from './stack-floor.ts';
+import { startChronos } from './chronos-server.ts';
+import type { LoadSpec } from './load-generator.ts';
+import { failOn, measureSide, printBench, problems, type RunOptions } from './measure-side.ts';
 
 async function seedCreators(runtime: Runtime): Promise<void> {
   const { User, Creator } = runtime.deps.models;
@@ -21,20 +29,8 @@ async function seedCreators(runtime: Runtime): Promise<void> {
   }
 }
 
-export async function webhookIngestBench(runtime: Runtime, config: Readonly<Config>, logger: Logger, options: { seconds: number; connections: number }): Promise<void> {
-  const secret = config.whop.webhookSecrets[0]!;
-  await seedCreators(runtime);
-
-  const base = await runBaseline('webhook-ingest', options);
-  const chronos = await listenHttpOnFreePort(createApp(runtime.deps));
-  const measured = await load({ url: `${chronos.url}/api/whop/webhook`, connections: options.connections, duration: options.seconds, requests: [{ setupRequest: signedWebhookRequest(secret, { n: 0 }) as never }] });
-  await close(chronos.server);
-  logger.info({ base, measured }, 'webhook ingest load');
-
-  const [{ accepted } = { accepted: 0 }] = await runtime.deps.sequelize.query<{ accepted: string }>('SELECT count(*) AS accepted FROM webhook_events', { type: QueryTypes.SELECT });
-  process.stdout.write(`${line('webhook-ingest', measured, base)}\n`);
-  process.stdout.write(`  baseline (bare Express): ${Math.round(base.rps)} req/s p99 ${base.p99} ms; chronos: ${measured.ok} accepted (2xx), ${measured.non2xx} non-2xx, ${measured.errors} errors; rows ${accepted}\n`);
-
+/** Four worker loops until nothing is left; the events per second. */
+async function drain(runtime: Runtime, rows: number): Promise<void> {
   const started = Date.now();
   const workers = Array.from({ length: 4 }, async () => {
     for (;;) {
@@ -45,15 +41,41 @@ export async function webhookIngestBench(runtime: Runtime, config: Readonly<Conf
   });
   await Promise.all(workers);
   const seconds = (Date.now() - started) / 1000;
-  const [check] = await runtime.deps.sequelize.query<{ done: string; once: string; students: string; rows: string }>(
-    `SELECT count(*) FILTER (WHERE status = 'processed') AS done, count(*) FILTER (WHERE status = 'processed' AND attempts = 1) AS once,
-            (SELECT count(*) FROM students) AS students, count(*) AS rows FROM webhook_events`,
-    { type: QueryTypes.SELECT },
-  );
-  const rows = Number(check?.rows ?? 0);
   process.stdout.write(`bench webhook-drain: ${rows} events in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} events/s (4 worker loops)\n`);
-  // Requests still in flight when a run's time is up were stored but their answers not counted: stored >= accepted.
-  const exact = Number(check?.done) === rows && Number(check?.once) === rows && Number(check?.students) === rows && rows >= measured.ok;
-  process.stdout.write(`  check: accepted ${measured.ok}, stored ${rows}, processed ${check?.done}, processed on first attempt ${check?.once}, students created ${check?.students}: ${exact ? 'every accepted event processed exactly once' : 'MISMATCH'}\n`);
-  if (!exact) process.exitCode = 1;
+}
+
+export async function webhookIngestBench(base: BenchEnv, logger: Logger, options: RunOptions): Promise<void> {
+  const env = { ...base, PORT: String(await freePort()), WHOP_API_KEY: 'bench' };
+  const runtime = await buildRuntime(loadConfig(env), logger, { migrate: true });
+  try {
+    await seedCreators(runtime);
+    const floorSettings = { name: 'webhook-ingest' as const, databaseUrl: base.DATABASE_URL, poolMax: runtime.deps.config.databasePoolMax, redisUrl: base.REDIS_URL, redisKey: `${base.REDIS_PREFIX}floor`, userId: await seedFloorRow(runtime.deps.models) };
+    const deliveries = (secret: string) => (url: string): LoadSpec => ({ kind: 'webhook', url: `${url}/api/whop/webhook`, secret });
+    // The baselines get the same signed requests; they do not check the signature.
+    const otherSecret = randomBytes(24).toString('base64');
+
+    const bare = await measureSide(() => startBareExpress('webhook-ingest'), deliveries(otherSecret), options);
+    const floor = await measureSide(() => startStackFloor(floorSettings), deliveries(otherSecret), options);
+    const chronos = await measureSide(() => startChronos(env), deliveries(runtime.deps.config.whop.webhookSecrets[0]!), options);
+    printBench('webhook-ingest', { bare, floor, chronos });
+    failOn(problems({ bare, floor, chronos }));
+
+    // Chronos has stopped (its last requests finished): every accepted event is stored by now.
+    const [{ stored } = { stored: '0' }] = await runtime.deps.sequelize.query<{ stored: string }>('SELECT count(*) AS stored FROM webhook_events', { type: QueryTypes.SELECT });
+    const rows = Number(stored);
+    await drain(runtime, rows);
+    const [check] = await runtime.deps.sequelize.query<{ done: string; once: string; students: string }>(
+      `SELECT count(*) FILTER (WHERE status = 'processed') AS done, count(*) FILTER (WHERE status = 'processed' AND attempts = 1) AS once,
+              (SELECT count(*) FROM students) AS students FROM webhook_events`,
+      { type: QueryTypes.SELECT },
+    );
+    // Requests still in flight when a run's time was up were stored but their answers not counted: stored >= accepted.
+    const accepted = chronos.warm.ok + chronos.measured.ok;
+    const exact = Number(check?.done) === rows && Number(check?.once) === rows && Number(check?.students) === rows && rows >= accepted;
+    process.stdout.write(`  check: accepted ${accepted} (warm-up ${chronos.warm.ok}, measured ${chronos.measured.ok}), stored ${rows}, processed ${check?.done}, processed on first attempt ${check?.once}, students created ${check?.students}: ${exact ? 'every accepted event processed exactly once' : 'MISMATCH'}\n`);
+    failOn(exact ? [] : ['webhook events were lost or processed more than once']);
+  } finally {
+    await deleteRedisKeys(runtime.deps.redis, base.REDIS_PREFIX);
+    await runtime.close();
+  }
 }

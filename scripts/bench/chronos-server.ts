@@ -1,0 +1,32 @@
+/**
+ * Chronos for the benchmarks, in a process that does nothing but serve: the runtime built from
+ * the bench's settings (no background jobs: the bench drains webhooks in its own process, as
+ * the worker process would), the app served exactly as src/server.ts serves it (`listenHttp`
+ * on the configured port, keep-alive timeout 65 s).
+ *
+ * As a child (`startChronos`): listens on `PORT` (all interfaces) and reports its URL on 127.0.0.1.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { buildRuntime } from '../../src/runtime.ts';
+import { createApp } from '../../src/app.ts';
+import { listenHttp } from '../../src/http-server.ts';
+import { childArgument, closeServer, serveForBench, startServer, type BenchServer } from './bench-children.ts';
+
+/** The environment Chronos reads its configuration from (it must set PORT). */
+export function startChronos(env: Record<string, string>): Promise<BenchServer> {
+  return startServer('Chronos', fileURLToPath(import.meta.url), env);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const config = loadConfig(childArgument<Record<string, string>>());
+  const logger = createLogger({ level: config.logLevel });
+  const runtime = await buildRuntime(config, logger, { migrate: false });
+  const server = await listenHttp(createApp(runtime.deps), config.port);
+  server.keepAliveTimeout = 65_000;
+  serveForBench(`http://127.0.0.1:${config.port}`, async () => {
+    await closeServer(server);
+    await runtime.close();
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * The load generator: autocannon's API in a process of its own, so it never takes CPU from the
+ * process it measures. What a request needs is made here too: a creator signed in through the
+ * sandbox (its session cookie sent with every request) or a signed, unique webhook per request
+ * (`setupRequest`). The server only serves.
+ *
+ * As a child (`startLoadGenerator`): sets up, says `ready`, then answers each `run` message
+ * with the run's figures, until the parent closes the channel.
+ */
+import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
+import { TestBrowser, formField } from '../../test/support/test-browser.ts';
+import { signInThroughSandbox } from '../../test/support/sandbox-sign-in.ts';
+import { childArgument, forkChild, tellParent, type BenchMessage } from './bench-children.ts';
+import type { LoadResult } from './bench-support.ts';
+import { signedWebhookRequest } from './signed-webhook-request.ts';
+
+/** A creator to sign in as before the runs, with the company they onboard and a text their dashboard must show. */
+export interface SignIn {
+  appUrl: string;
+  sandboxUrl: string;
+  whopUserId: string;
+  companyId: string;
+  expectText: string;
+}
+
+export type LoadSpec =
+  | { kind: 'page'; url: string; signIn?: SignIn }
+  | { kind: 'webhook'; url: string; secret: string };
+
+export interface LoadGenerator {
+  run(seconds: number): Promise<LoadResult>;
+  stop(): Promise<void>;
+}
+
+export async function startLoadGenerator(spec: LoadSpec, connections: number): Promise<LoadGenerator> {
+  const child = forkChild('load generator', fileURLToPath(import.meta.url), { spec, connections });
+  try {
+    await child.next('ready');
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return {
+    async run(seconds) {
+      child.send({ type: 'run', seconds });
+      return (await child.next<BenchMessage & { result: LoadResult }>('result')).result;
+    },
+    stop: () => child.stop(),
+  };
+}
+
+/** Signs the creator in as a person does, onboards their company, checks the dashboard; returns the session's cookie header. */
+async function signedInCookie(signIn: SignIn): Promise<string> {
+  const browser = new TestBrowser();
+  await signInThroughSandbox({ appUrl: signIn.appUrl, sandboxUrl: signIn.sandboxUrl, whopUserId: signIn.whopUserId, browser });
+  const page = await browser.get(`${signIn.appUrl}/dashboard`);
+  await browser.post(`${signIn.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId: signIn.companyId });
+  const check = await browser.get(`${signIn.appUrl}/dashboard`);
+  if (!check.text.includes(signIn.expectText)) throw new Error(`the dashboard did not show ${signIn.expectText}`);
+  return browser.cookieHeader(signIn.appUrl);
+}
+
+async function options(spec: LoadSpec, connections: number): Promise<autocannon.Options> {
+  if (spec.kind === 'webhook') return { url: spec.url, connections, requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }] };
+  return { url: spec.url, connections, headers: spec.signIn ? { cookie: await signedInCookie(spec.signIn) } : {} };
+}
+
+async function measure(base: autocannon.Options, seconds: number): Promise<LoadResult> {
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({ ...base, duration: seconds });
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    rps: result.requests.average, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,
+    total: result.requests.total, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors,
+    loadCpuMicrosPerRequest: Math.round((cpu.user + cpu.system) / Math.max(1, result.requests.total)),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { spec, connections } = childArgument<{ spec: LoadSpec; connections: number }>();
+  const base = await options(spec, connections);
+  process.on('message', (message: BenchMessage) => {
+    if (message.type !== 'run') return;
+    measure(base, Number(message.seconds)).then(
+      (result) => tellParent({ type: 'result', result }),
+      (error: unknown) => {
+        process.stderr.write(`load generator failed: ${(error as Error).stack ?? String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  tellParent({ type: 'ready' });
+}
