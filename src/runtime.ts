@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { AppDeps } from './app.ts';
 import { createSequelize } from './db/database.ts';
+import { createPreparedReads } from './db/prepared-reads.ts';
 import { loadLocalSecrets } from './config-local-secrets.ts';
 import { createMigrator } from './db/migrator.ts';
 import { createRedisClient, waitForRedis } from './db/redis-client.ts';
@@ -71,6 +72,8 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     await sequelize.authenticate();
     if (options.migrate) await createMigrator(sequelize, logger).up();
     const models = initModels(sequelize);
+    const reads = createPreparedReads(databaseUrl, { max: Math.max(2, Math.ceil(config.databasePoolMax / 4)) });
+    closers.push(() => reads.close());
 
     let redis: Redis | undefined;
     if (config.redisUrl) {
@@ -84,7 +87,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     const locks = createLockService(redis, config.redisPrefix);
     const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
     const metrics = createMetrics({ sequelize });
-    const services = buildServices({ config, logger, sequelize, models, redis, sessionStore, locks, metrics }, options.services);
+    const services = buildServices({ config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics }, options.services);
     closers.push(() => services.mailTransport.close());
     let jobs: BackgroundJobs | undefined;
     if (options.backgroundJobs) {

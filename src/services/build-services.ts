@@ -22,6 +22,7 @@ import { createTierOverviewService } from './admin/tier-overview-service.ts';
 import { createAnalyticsService } from './analytics/analytics-service.ts';
 import { nextTier, tierRank, TIERS } from './tiers/tier-table.ts';
 import type { Sequelize } from 'sequelize';
+import type { PreparedReads } from '../db/prepared-reads.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createReconciliationService } from './reconciliation-service.ts';
 import { createOperationsOverviewService } from './admin/operations-overview-service.ts';
@@ -66,7 +67,7 @@ export function upgradeUrlFor(checkoutUrls: Partial<Record<Tier, string>>, tier:
 }
 
 export function buildServices(
-  infra: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; models: Models; redis: Redis | undefined; sessionStore: TokenSafeSessionStore; locks: LockService; metrics?: Metrics },
+  infra: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; reads: PreparedReads; models: Models; redis: Redis | undefined; sessionStore: TokenSafeSessionStore; locks: LockService; metrics?: Metrics },
   overrides: ServiceOverrides = {},
 ) {
   const { config, logger, models } = infra;
@@ -82,7 +83,7 @@ export function buildServices(
     logger,
   );
   const users = createUserService(models);
-  const roles = createRoleService({ sequelize: infra.sequelize, models, adminWhopUserIds: config.adminWhopUserIds });
+  const roles = createRoleService({ reads: infra.reads, models, adminWhopUserIds: config.adminWhopUserIds });
   const signIn = createSignInService({ oidc, users, logger });
   const vault = new SessionTokenVault({
     cipher: new TokenCipher(config.whop.tokenEncryptionKeys),
@@ -97,7 +98,7 @@ export function buildServices(
   const students = createStudentService({ sequelize: infra.sequelize, models });
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
-  const dashboard = createCreatorDashboardQuery({ sequelize: infra.sequelize });
+  const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
   const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });

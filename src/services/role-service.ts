@@ -3,13 +3,13 @@
  * the user, their role — `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded
  * company), `student` (a student of some creator), or `member` (signed in, neither yet) — and
  * the creator row, which most pages of a creator need. Every page runs this, so all three come
- * from one statement with the user's id as a bound parameter.
+ * from one prepared statement (db/prepared-reads.ts) with the user's id as a bound parameter.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../models/init-models.ts';
 import type { User } from '../models/user-model.ts';
 import type { Creator } from '../models/creator-model.ts';
 import { buildFromColumns, selectColumns } from '../models/model-columns.ts';
+import { preparedStatement, type PreparedReads } from '../db/prepared-reads.ts';
 
 export type Role = 'admin' | 'creator' | 'student' | 'member';
 
@@ -19,13 +19,13 @@ export interface UserContext {
   creator: Creator | null;
 }
 
-export function createRoleService(deps: { sequelize: Sequelize; models: Pick<Models, 'User' | 'Creator'>; adminWhopUserIds: readonly string[] }) {
+export function createRoleService(deps: { reads: PreparedReads; models: Pick<Models, 'User' | 'Creator'>; adminWhopUserIds: readonly string[] }) {
   const admins = new Set(deps.adminWhopUserIds);
   const { User, Creator } = deps.models;
-  const contextStatement = `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
+  const contextStatement = preparedStatement('chronos_user_context', `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
       (c.id IS NULL AND EXISTS (SELECT 1 FROM students s WHERE s.whop_user_id = u.whop_user_id)) AS "isStudent"
     FROM users u LEFT JOIN creators c ON c.owner_user_id = u.id
-    WHERE u.id = $1`;
+    WHERE u.id = $1`);
 
   function contextFrom(row: Record<string, unknown> | undefined): UserContext | null {
     const user = row ? buildFromColumns(User, row, 'user') : null;
@@ -37,7 +37,7 @@ export function createRoleService(deps: { sequelize: Sequelize; models: Pick<Mod
 
   /** The user with this id, their role and creator row; null when the user is gone. */
   async function contextOf(userId: number): Promise<UserContext | null> {
-    const [row] = await deps.sequelize.query<Record<string, unknown>>(contextStatement, { bind: [userId], type: QueryTypes.SELECT });
+    const [row] = await deps.reads.read<Record<string, unknown>>(contextStatement, [userId]);
     return contextFrom(row);
   }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import { ConnectionError } from 'sequelize';
-import { createSequelize, isDatabaseOutage } from '../../src/db/database.ts';
+import { isDatabaseOutage } from '../../src/db/database.ts';
+import { createPreparedReads, type PreparedReads } from '../../src/db/prepared-reads.ts';
 import { createCreatorDashboardQuery, type CreatorDashboardQuery } from '../../src/services/creator-dashboard-query.ts';
 import { monthOf } from '../../src/services/usage/usage-service.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
@@ -14,12 +14,17 @@ const NOW = new Date('2026-11-15T12:00:00Z');
 describe('creator dashboard query', () => {
   let t: TestApp;
   let dashboard: CreatorDashboardQuery;
+  let reads: PreparedReads;
 
   before(async () => {
     t = await startTestApp();
-    dashboard = createCreatorDashboardQuery({ sequelize: t.runtime.deps.sequelize, now: () => NOW });
+    reads = createPreparedReads(t.config.databaseUrl!, { max: 2 });
+    dashboard = createCreatorDashboardQuery({ reads, now: () => NOW });
   });
-  after(() => t.close());
+  after(async () => {
+    await reads.close();
+    await t.close();
+  });
   beforeEach(() => cleanTables(t.runtime.deps.sequelize));
 
   async function creatorWithData() {
@@ -73,9 +78,9 @@ describe('creator dashboard query', () => {
   });
 
   it('reports an unreachable database as an outage (the page answers 503), not as a bug', async () => {
-    const nobody = createSequelize(`postgres://postgres@127.0.0.1:${await freePort()}/none`, pino({ level: 'silent' }));
+    const nobody = createPreparedReads(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { max: 1 });
     try {
-      const error = await createCreatorDashboardQuery({ sequelize: nobody }).read(1, { page: 1, pageSize: 20 }).catch((failure: unknown) => failure);
+      const error = await createCreatorDashboardQuery({ reads: nobody }).read(1, { page: 1, pageSize: 20 }).catch((failure: unknown) => failure);
       expect(error).to.be.instanceOf(ConnectionError);
       expect(isDatabaseOutage(error)).to.equal(true);
     } finally {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { pino } from 'pino';
 import { ConnectionError } from 'sequelize';
-import { createSequelize, isDatabaseOutage } from '../../src/db/database.ts';
+import { isDatabaseOutage } from '../../src/db/database.ts';
+import { createPreparedReads, type PreparedReads } from '../../src/db/prepared-reads.ts';
 import { createRoleService } from '../../src/services/role-service.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
@@ -10,16 +10,20 @@ import { freePort } from '../support/free-port.ts';
 
 describe('role service: who is signed in', () => {
   let t: TestApp;
+  let reads: PreparedReads;
 
   before(async () => {
     t = await startTestApp();
+    reads = createPreparedReads(t.config.databaseUrl!, { max: 2 });
   });
-  after(() => t.close());
+  after(async () => {
+    await reads.close();
+    await t.close();
+  });
   beforeEach(() => cleanTables(t.runtime.deps.sequelize));
 
   function roles(adminWhopUserIds: string[] = []) {
-    const { sequelize, models } = t.runtime.deps;
-    return createRoleService({ sequelize, models, adminWhopUserIds });
+    return createRoleService({ reads, models: t.runtime.deps.models, adminWhopUserIds });
   }
 
   it("reads a creator's user, role and company in one go", async () => {
@@ -56,9 +60,9 @@ describe('role service: who is signed in', () => {
   });
 
   it('reports an unreachable database as an outage (pages answer 503), not as a bug', async () => {
-    const nobody = createSequelize(`postgres://postgres@127.0.0.1:${await freePort()}/none`, pino({ level: 'silent' }));
+    const nobody = createPreparedReads(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { max: 1 });
     try {
-      const service = createRoleService({ sequelize: nobody, models: t.runtime.deps.models, adminWhopUserIds: [] });
+      const service = createRoleService({ reads: nobody, models: t.runtime.deps.models, adminWhopUserIds: [] });
       const error = await service.contextOf(1).catch((failure: unknown) => failure);
       expect(error).to.be.instanceOf(ConnectionError);
       expect(isDatabaseOutage(error)).to.equal(true);
