@@ -51,10 +51,14 @@ function serverSettings(port: number, throwaway: boolean): string {
     listen_addresses: "'127.0.0.1'",
     port: String(port),
     unix_socket_directories: "''",
-    max_connections: '200',
-    // Small and idle-friendly: the app's data is small, and a developer's laptop runs it beside everything else.
+    // npm start's pools need a few dozen; a test run's many apps need more.
+    max_connections: throwaway ? '200' : '50',
+    // Small and idle-friendly: the app's data is small, and a developer's laptop runs it beside
+    // everything else. No I/O worker processes (PostgreSQL 18's default), no logical replication.
     shared_buffers: "'16MB'",
     io_method: "'sync'",
+    max_logical_replication_workers: '0',
+    max_worker_processes: '4',
     huge_pages: 'off',
     log_checkpoints: 'off',
     log_min_messages: 'warning',
