@@ -9,6 +9,8 @@ import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
 import { runsCompiled } from './project-paths.ts';
 
 export type Tier = 'free' | 'basic' | 'pro' | 'enterprise';
+/** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
+export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
 export type NodeEnv = 'development' | 'test' | 'production';
 
 export interface Config {
@@ -32,8 +34,16 @@ export interface Config {
     oauthIssuer: string;
     apiKey: string;
     clientId: string;
+    /** Unused (and may be empty in production) when `oauthClientAuth` is `none`. */
     clientSecret: string;
+    /** Whop's app id (`app_…`), for the install link `https://whop.com/apps/<id>/install/`. */
+    appId: string;
     companyId: string;
+    /** Sent as `Api-Version-Date` on every REST call. */
+    apiVersionDate: string;
+    oauthClientAuth: OAuthClientAuth;
+    /** The JWS algorithm the id_token must be signed with. */
+    idTokenAlg: string;
     webhookSecrets: string[];
     tokenEncryptionKeys: EncryptionKey[];
     tierProducts: Record<string, Tier>;
@@ -78,6 +88,11 @@ export class ConfigError extends Error {
 
 const SANDBOX_CLIENT_ID = 'app_chronos_sandbox';
 const SANDBOX_COMPANY_ID = 'biz_chronos';
+/**
+ * The API version the installed `@whop/sdk` pins by default (its client's constructor);
+ * test/services/whop/whop-api-client.test.ts fails when an SDK upgrade changes it.
+ */
+export const SDK_API_VERSION_DATE = '2026-07-20';
 const SANDBOX_TIER_PRODUCTS = { prod_basic: 'basic', prod_pro: 'pro', prod_enterprise: 'enterprise' } as const;
 
 const tierSchema = z.enum(['free', 'basic', 'pro', 'enterprise']);
@@ -114,6 +129,10 @@ const envSchema = z.object({
   WHOP_CLIENT_ID: z.string().min(1).optional(),
   WHOP_CLIENT_SECRET: z.string().min(1).optional(),
   WHOP_COMPANY_ID: z.string().regex(/^biz_\w+$/, 'must be a Whop company id (biz_…)').optional(),
+  WHOP_APP_ID: z.string().regex(/^app_\w+$/, 'must be a Whop app id (app_…)').optional(),
+  WHOP_API_VERSION_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}(-\d+)?$/, 'must be a Whop API version date, e.g. 2026-07-20').optional(),
+  WHOP_OAUTH_CLIENT_AUTH: z.enum(['client_secret_post', 'client_secret_basic', 'none']).default('client_secret_post'),
+  WHOP_ID_TOKEN_ALG: z.enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']).default('ES256'),
   WHOP_WEBHOOK_SECRET: list.pipe(z.array(z.string().min(8)).min(1)).optional(),
   WHOP_TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
   WHOP_TIER_PRODUCTS: jsonRecord(tierSchema).optional(),
@@ -138,7 +157,7 @@ type ParsedEnv = z.infer<typeof envSchema>;
 
 const REQUIRED_IN_PRODUCTION = [
   'PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID',
-  'WHOP_CLIENT_SECRET', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY',
+  'WHOP_CLIENT_SECRET', 'WHOP_APP_ID', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY',
   'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM',
 ] as const satisfies readonly (keyof ParsedEnv)[];
 
@@ -147,8 +166,15 @@ function withoutEmpty(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
 }
 
+/** The production settings that are missing; a public client (`WHOP_OAUTH_CLIENT_AUTH=none`) has no secret. */
+function missingInProduction(env: Partial<Record<(typeof REQUIRED_IN_PRODUCTION)[number] | 'WHOP_OAUTH_CLIENT_AUTH', unknown>>): string[] {
+  return REQUIRED_IN_PRODUCTION
+    .filter((name) => env[name] === undefined && !(name === 'WHOP_CLIENT_SECRET' && env.WHOP_OAUTH_CLIENT_AUTH === 'none'))
+    .map((name) => `${name} is required in production`);
+}
+
 function productionProblems(env: ParsedEnv): string[] {
-  const problems = REQUIRED_IN_PRODUCTION.filter((name) => env[name] === undefined).map((name) => `${name} is required in production`);
+  const problems = missingInProduction(env);
   if (env.APP_URL && !env.APP_URL.startsWith('https://')) problems.push('APP_URL must be an https:// URL in production');
   if (env.WHOP_SANDBOX === true) problems.push('WHOP_SANDBOX must be off in production');
   return problems;
@@ -160,7 +186,7 @@ export function loadConfig(rawEnv: Env): Readonly<Config> {
   if (!result.success) {
     const malformed = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
     // In production, name the missing settings in the same report as the malformed ones.
-    const missing = cleanEnv.NODE_ENV === 'production' ? REQUIRED_IN_PRODUCTION.filter((name) => cleanEnv[name] === undefined).map((name) => `${name} is required in production`) : [];
+    const missing = cleanEnv.NODE_ENV === 'production' ? missingInProduction(cleanEnv) : [];
     throw new ConfigError([...malformed, ...missing]);
   }
   const env = result.data;
@@ -195,8 +221,10 @@ function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]):
       oauthIssuer: env.WHOP_OAUTH_ISSUER ?? 'https://api.whop.com',
       apiKey: required(env.WHOP_API_KEY),
       clientId: required(env.WHOP_CLIENT_ID),
-      clientSecret: required(env.WHOP_CLIENT_SECRET),
+      clientSecret: env.WHOP_OAUTH_CLIENT_AUTH === 'none' ? (env.WHOP_CLIENT_SECRET ?? '') : required(env.WHOP_CLIENT_SECRET),
+      appId: required(env.WHOP_APP_ID),
       companyId: required(env.WHOP_COMPANY_ID),
+      ...whopProtocol(env),
       webhookSecrets: required(env.WHOP_WEBHOOK_SECRET),
       tokenEncryptionKeys,
       tierProducts: required(env.WHOP_TIER_PRODUCTS),
@@ -213,6 +241,7 @@ function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[])
   const appUrl = (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const sandboxOrigin = `http://localhost:${env.SANDBOX_PORT}`;
   const local = loadLocalSecrets(env.VAR_DIR);
+  const clientId = env.WHOP_CLIENT_ID ?? SANDBOX_CLIENT_ID;
   return {
     ...common(env),
     port,
@@ -223,9 +252,12 @@ function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[])
       apiBase: env.WHOP_API_BASE ?? `${sandboxOrigin}/api/v1`,
       oauthIssuer: env.WHOP_OAUTH_ISSUER ?? sandboxOrigin,
       apiKey: env.WHOP_API_KEY ?? local.sandboxApiKey,
-      clientId: env.WHOP_CLIENT_ID ?? SANDBOX_CLIENT_ID,
+      clientId,
       clientSecret: env.WHOP_CLIENT_SECRET ?? local.sandboxClientSecret,
+      // On Whop the app id is the OAuth client id; the sandbox registers its app under it.
+      appId: env.WHOP_APP_ID ?? clientId,
       companyId: env.WHOP_COMPANY_ID ?? SANDBOX_COMPANY_ID,
+      ...whopProtocol(env),
       webhookSecrets: env.WHOP_WEBHOOK_SECRET ?? [local.sandboxWebhookSecret],
       tokenEncryptionKeys: tokenEncryptionKeys.length > 0 ? tokenEncryptionKeys : parseEncryptionKeys(local.tokenEncryptionKey),
       tierProducts: env.WHOP_TIER_PRODUCTS ?? { ...SANDBOX_TIER_PRODUCTS },
@@ -234,6 +266,14 @@ function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[])
     adminWhopUserIds: env.ADMIN_WHOP_USER_IDS ?? ['user_admin'],
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? 'Chronos <no-reply@chronos.localhost>',
+  };
+}
+
+function whopProtocol(env: ParsedEnv) {
+  return {
+    apiVersionDate: env.WHOP_API_VERSION_DATE ?? SDK_API_VERSION_DATE,
+    oauthClientAuth: env.WHOP_OAUTH_CLIENT_AUTH,
+    idTokenAlg: env.WHOP_ID_TOKEN_ALG,
   };
 }
 

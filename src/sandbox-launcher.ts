@@ -23,6 +23,8 @@ export function sandboxOptionsFrom(config: Readonly<Config>, logger: Logger): Sa
       webhookSecret,
       apiKey: config.whop.apiKey,
       companyId: config.whop.companyId,
+      // Registered as the app is configured, as on Whop's dashboard (public clients: PKCE only).
+      tokenEndpointAuthMethod: config.whop.oauthClientAuth,
     },
     dataDir: join(config.varDir, 'sandbox'),
     accessTokenTtlSeconds: config.sandboxAccessTokenTtlSeconds,

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, compiledBuildEnv, loadConfig, type Env } from '../src/config.ts';
+import { ConfigError, compiledBuildEnv, loadConfig, SDK_API_VERSION_DATE, type Env } from '../src/config.ts';
 
 const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);
@@ -21,6 +21,7 @@ const completeProduction: Env = {
   WHOP_API_KEY: 'apik_live',
   WHOP_CLIENT_ID: 'app_live',
   WHOP_CLIENT_SECRET: 'secret_live',
+  WHOP_APP_ID: 'app_live',
   WHOP_COMPANY_ID: 'biz_live',
   WHOP_WEBHOOK_SECRET: 'ws_live_secret_value',
   WHOP_TOKEN_ENCRYPTION_KEY: KEY_A,
@@ -77,6 +78,16 @@ describe('config', () => {
       expect(config.whop.sandbox).to.equal(false);
     });
 
+    it('defaults the Whop protocol settings: app id = the OAuth client id, the SDK’s API version, client_secret_post, ES256', () => {
+      const config = loadConfig({ VAR_DIR: tempVar() });
+      expect(config.whop.clientId).to.equal('app_chronos_sandbox');
+      expect(config.whop.appId).to.equal('app_chronos_sandbox');
+      expect(config.whop.apiVersionDate).to.equal(SDK_API_VERSION_DATE);
+      expect(config.whop.oauthClientAuth).to.equal('client_secret_post');
+      expect(config.whop.idTokenAlg).to.equal('ES256');
+      expect(loadConfig({ VAR_DIR: tempVar(), WHOP_CLIENT_ID: 'app_other' }).whop.appId).to.equal('app_other');
+    });
+
     it('is frozen', () => {
       const config = loadConfig({ VAR_DIR: tempVar() });
       expect(Object.isFrozen(config)).to.equal(true);
@@ -101,9 +112,36 @@ describe('config', () => {
       expect(config.whop.checkoutUrls).to.deep.equal({});
     });
 
+    it('takes the Whop protocol settings as given, with the same defaults as outside production', () => {
+      const defaults = loadConfig(completeProduction);
+      expect(defaults.whop.appId).to.equal('app_live');
+      expect(defaults.whop.apiVersionDate).to.equal(SDK_API_VERSION_DATE);
+      expect(defaults.whop.oauthClientAuth).to.equal('client_secret_post');
+      expect(defaults.whop.idTokenAlg).to.equal('ES256');
+      const given = loadConfig({ ...completeProduction, WHOP_API_VERSION_DATE: '2026-09-02-1', WHOP_OAUTH_CLIENT_AUTH: 'client_secret_basic', WHOP_ID_TOKEN_ALG: 'RS256' });
+      expect(given.whop.apiVersionDate).to.equal('2026-09-02-1');
+      expect(given.whop.oauthClientAuth).to.equal('client_secret_basic');
+      expect(given.whop.idTokenAlg).to.equal('RS256');
+    });
+
+    it('needs no client secret for a public client (WHOP_OAUTH_CLIENT_AUTH=none), and one otherwise', () => {
+      const { WHOP_CLIENT_SECRET: _secret, ...withoutSecret } = completeProduction;
+      expect(loadConfig({ ...withoutSecret, WHOP_OAUTH_CLIENT_AUTH: 'none' }).whop.oauthClientAuth).to.equal('none');
+      expect(problemsOf(withoutSecret)).to.deep.equal(['WHOP_CLIENT_SECRET is required in production']);
+      expect(problemsOf({ ...withoutSecret, WHOP_OAUTH_CLIENT_AUTH: 'client_secret_basic' })).to.deep.equal(['WHOP_CLIENT_SECRET is required in production']);
+    });
+
+    it('refuses malformed Whop protocol settings, naming each', () => {
+      const problems = problemsOf({ ...completeProduction, WHOP_APP_ID: 'chronos', WHOP_API_VERSION_DATE: 'latest', WHOP_OAUTH_CLIENT_AUTH: 'private_key_jwt', WHOP_ID_TOKEN_ALG: 'HS256' });
+      for (const name of ['WHOP_APP_ID', 'WHOP_API_VERSION_DATE', 'WHOP_OAUTH_CLIENT_AUTH', 'WHOP_ID_TOKEN_ALG']) {
+        expect(problems.some((p) => p.startsWith(name)), name).to.equal(true);
+      }
+      expect(problems).to.have.length(4);
+    });
+
     it('names every missing setting at once', () => {
       const problems = problemsOf({ NODE_ENV: 'production' });
-      for (const name of ['PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID', 'WHOP_CLIENT_SECRET', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY', 'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM']) {
+      for (const name of ['PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID', 'WHOP_CLIENT_SECRET', 'WHOP_APP_ID', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY', 'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM']) {
         expect(problems, name).to.include(`${name} is required in production`);
       }
     });

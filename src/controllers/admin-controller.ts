@@ -66,11 +66,12 @@ function tierChart(overview: TierOverview) {
 export function adminController(deps: { overview: TierOverviewService }) {
   const tiers: RequestHandler = async (req, res) => {
     const query = parseCreatorListQuery(req.query);
-    const overview = await deps.overview.overview(query);
+    const [overview, finances] = await Promise.all([deps.overview.overview(query), deps.overview.finances()]);
     const { creators } = overview;
     res.render('pages/admin-tiers', {
       title: 'Tier overview',
       overview,
+      finances,
       monthName: monthName(overview.month),
       chart: tierChart(overview),
       columns: sortableColumns(creators),

@@ -4,6 +4,10 @@ import type { User } from './user-model.ts';
 
 export const BILLING_STATUSES = ['ok', 'past_due'] as const;
 export type BillingStatus = (typeof BILLING_STATUSES)[number];
+/** Whether Whop lets the app read the company (403 = the app is not installed there). */
+export type CreatorConnection = 'connected' | 'disconnected';
+/** Whether the owner is still an admin of the company on Whop. */
+export type OwnerAccess = 'admin' | 'revoked';
 
 export class Creator extends Model<InferAttributes<Creator>, InferCreationAttributes<Creator>> {
   declare id: CreationOptional<number>;
@@ -17,6 +21,13 @@ export class Creator extends Model<InferAttributes<Creator>, InferCreationAttrib
   declare tierCancelAtPeriodEnd: CreationOptional<boolean>;
   declare billingStatus: CreationOptional<BillingStatus>;
   declare gracePeriodEndsAt: Date | null;
+  declare connection: CreationOptional<CreatorConnection>;
+  declare disconnectedAt: CreationOptional<Date | null>;
+  declare ownerAccess: CreationOptional<OwnerAccess>;
+  declare ownerAccessCheckedAt: CreationOptional<Date | null>;
+  declare ownerRevokedAt: CreationOptional<Date | null>;
+  declare previousOwnerUserId: CreationOptional<number | null>;
+  declare ownerChangedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -33,6 +44,13 @@ export class Creator extends Model<InferAttributes<Creator>, InferCreationAttrib
         tierCancelAtPeriodEnd: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         billingStatus: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'ok' },
         gracePeriodEndsAt: { type: DataTypes.DATE, allowNull: true },
+        connection: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'connected' },
+        disconnectedAt: { type: DataTypes.DATE, allowNull: true },
+        ownerAccess: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'admin' },
+        ownerAccessCheckedAt: { type: DataTypes.DATE, allowNull: true },
+        ownerRevokedAt: { type: DataTypes.DATE, allowNull: true },
+        previousOwnerUserId: { type: DataTypes.INTEGER, allowNull: true },
+        ownerChangedAt: { type: DataTypes.DATE, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -1,6 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const EMAIL_TEMPLATES = ['welcome', 'expiration', 'receipt', 'payment_failed', 'grace_period'] as const;
+export const EMAIL_TEMPLATES = ['welcome', 'expiration', 'receipt', 'payment_failed', 'grace_period', 'trial_ending'] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'dead'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];

@@ -10,6 +10,8 @@ import { WebhookEvent } from './webhook-event-model.ts';
 import { EmailOutbox } from './email-outbox-model.ts';
 import { PlanMembership } from './plan-membership-model.ts';
 import { ReconciliationRun } from './reconciliation-run-model.ts';
+import { Refund } from './refund-model.ts';
+import { Dispute, DisputeAlert } from './dispute-model.ts';
 
 export interface Models {
   User: typeof User;
@@ -22,6 +24,9 @@ export interface Models {
   EmailOutbox: typeof EmailOutbox;
   PlanMembership: typeof PlanMembership;
   ReconciliationRun: typeof ReconciliationRun;
+  Refund: typeof Refund;
+  Dispute: typeof Dispute;
+  DisputeAlert: typeof DisputeAlert;
 }
 
 export function initModels(sequelize: Sequelize): Models {
@@ -36,6 +41,9 @@ export function initModels(sequelize: Sequelize): Models {
     EmailOutbox: EmailOutbox.initModel(sequelize),
     PlanMembership: PlanMembership.initModel(sequelize),
     ReconciliationRun: ReconciliationRun.initModel(sequelize),
+    Refund: Refund.initModel(sequelize),
+    Dispute: Dispute.initModel(sequelize),
+    DisputeAlert: DisputeAlert.initModel(sequelize),
   };
   const cascade = { onDelete: 'CASCADE' } as const;
   User.hasMany(Creator, { foreignKey: 'ownerUserId', as: 'creators' });

@@ -1,10 +1,16 @@
 import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { Creator } from './creator-model.ts';
 
-export const PAYMENT_STATUSES = ['created', 'pending', 'succeeded', 'failed', 'refunded'] as const;
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'isk', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+
+export const PAYMENT_STATUSES = ['created', 'pending', 'authorized', 'succeeded', 'failed', 'canceled', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-/** A Whop payment. Money is an integer count of the currency's minor unit, never a float. */
+/**
+ * A Whop payment. `amount` is exact decimal text in major units (NUMERIC, any currency Whop
+ * sends, crypto included), `refundedAmount` what refunds took back; `amountMinor` is the
+ * conventional 2- or 0-place rounded figure older pages read. Money is never a float.
+ */
 export class Payment extends Model<InferAttributes<Payment>, InferCreationAttributes<Payment>> {
   declare id: CreationOptional<number>;
   declare whopPaymentId: string;
@@ -14,6 +20,12 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
   declare whopMembershipId: string | null;
   declare whopProductId: string | null;
   declare amountMinor: number;
+  /** Exact decimal text in major units ("49.99", "0.00012"). Derived from `amountMinor` when not given. */
+  declare amount: CreationOptional<string>;
+  declare amountDecimals: CreationOptional<number>;
+  declare refundedAmount: CreationOptional<string>;
+  declare whopPlanId: CreationOptional<string | null>;
+  declare whopStatus: CreationOptional<string | null>;
   declare currency: string;
   declare status: PaymentStatus;
   declare failureMessage: string | null;
@@ -32,6 +44,11 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
         whopMembershipId: { type: DataTypes.TEXT, allowNull: true },
         whopProductId: { type: DataTypes.TEXT, allowNull: true },
         amountMinor: { type: DataTypes.BIGINT, allowNull: false, get(this: Model) { return Number(this.getDataValue('amountMinor')); } },
+        amount: { type: DataTypes.DECIMAL, allowNull: false },
+        amountDecimals: { type: DataTypes.SMALLINT, allowNull: false },
+        refundedAmount: { type: DataTypes.DECIMAL, allowNull: false, defaultValue: '0' },
+        whopPlanId: { type: DataTypes.TEXT, allowNull: true },
+        whopStatus: { type: DataTypes.TEXT, allowNull: true },
         currency: { type: DataTypes.TEXT, allowNull: false },
         status: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [PAYMENT_STATUSES] } },
         failureMessage: { type: DataTypes.TEXT, allowNull: true },
@@ -40,7 +57,22 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'payments', underscored: true },
+      {
+        sequelize,
+        tableName: 'payments',
+        underscored: true,
+        hooks: {
+          /** A row made from minor units alone (tests, older callers) gets its exact amount from them. */
+          beforeValidate(payment: Payment) {
+            if (payment.amountDecimals === undefined || payment.amountDecimals === null) payment.amountDecimals = ZERO_DECIMAL.has(String(payment.currency).toLowerCase()) ? 0 : 2;
+            if ((payment.amount === undefined || payment.amount === null) && Number.isSafeInteger(payment.amountMinor)) {
+              const digits = payment.amountDecimals;
+              const text = Math.abs(payment.amountMinor).toString().padStart(digits + 1, '0');
+              payment.amount = `${payment.amountMinor < 0 ? '-' : ''}${digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`}`;
+            }
+          },
+        },
+      },
     );
   }
 }

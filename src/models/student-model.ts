@@ -14,6 +14,9 @@ export class Student extends Model<InferAttributes<Student>, InferCreationAttrib
   declare status: StudentStatus;
   declare membershipStatus: string | null;
   declare membershipUpdatedAt: Date | null;
+  declare whopMemberId: CreationOptional<string | null>;
+  /** A `past_due` membership keeps access until then. */
+  declare graceEndsAt: CreationOptional<Date | null>;
   declare joinedAt: CreationOptional<Date>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -29,6 +32,8 @@ export class Student extends Model<InferAttributes<Student>, InferCreationAttrib
         status: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [STUDENT_STATUSES] } },
         membershipStatus: { type: DataTypes.TEXT, allowNull: true },
         membershipUpdatedAt: { type: DataTypes.DATE, allowNull: true },
+        whopMemberId: { type: DataTypes.TEXT, allowNull: true },
+        graceEndsAt: { type: DataTypes.DATE, allowNull: true },
         joinedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -2,7 +2,8 @@
  * The Whop sandbox's composition root: a separate Express app (dev and tests only,
  * never production) serving the OIDC provider (`/.well-known/*`, `/oauth/*`), Whop's
  * v1 REST API (`/api/v1`), the control API (`/sandbox/api`), the checkout pages
- * (`/sandbox/checkout`), the control UI (`/sandbox`) and its static files
+ * (`/sandbox/checkout`), the app install page (`/sandbox/apps/<app id>/install`), the
+ * control UI (`/sandbox`) and its static files
  * (`/sandbox/static`). It does not listen.
  */
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ import { jsonErrorHandler, jsonNotFound } from './api/api-error-handler.ts';
 import { createCheckoutRouter } from './checkout/checkout-router.ts';
 import { createControlApiRouter } from './control/control-api-router.ts';
 import { createControlUiRouter } from './control/control-ui-router.ts';
+import { createInstallRouter } from './install/install-router.ts';
+import { createSandboxSession } from './install/sandbox-session.ts';
 import { createOidcProvider } from './oidc/oidc-provider.ts';
 import type { OidcProvider } from './oidc/oidc-provider.ts';
 import type { SandboxOptions } from './sandbox-contracts.ts';
@@ -67,13 +70,20 @@ function securityHeaders(options: SandboxOptions): express.RequestHandler {
 
 export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const core = await createSandboxCore(options);
+  const session = createSandboxSession();
   let oidc: OidcProvider;
   try {
-    oidc = await createOidcProvider({ options, users: core.state });
+    oidc = await createOidcProvider({
+      options,
+      users: core.state,
+      authMethod: () => core.settings.tokenEndpointAuthMethod,
+      onSignedIn: (res, userId) => session.signIn(res, userId),
+    });
   } catch (error) {
     await core.close();
     throw error;
   }
+  core.onUserDeleted.add((userId) => oidc.revokeAllForUser(userId));
   const logger = options.logger.child({ component: 'sandbox-http' });
 
   const app = express();
@@ -97,12 +107,15 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       companyId: options.app.companyId,
       tokens: oidc,
       rateLimitPerMinute: options.apiRateLimitPerMinute,
+      forcedRateLimit: core.rateLimit,
+      installations: core.installations,
       logger,
     }),
   );
   app.use('/sandbox/static', express.static(PUBLIC_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
   app.use('/sandbox/api', createControlApiRouter(core));
   app.use('/sandbox/checkout', createCheckoutRouter(core));
+  app.use('/sandbox/apps', createInstallRouter(core, session));
   app.use('/sandbox', createControlUiRouter(core));
   app.get('/', (_req, res) => res.redirect(302, '/sandbox'));
   app.use(jsonNotFound());

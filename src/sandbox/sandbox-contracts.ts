@@ -18,8 +18,13 @@ export interface SandboxAppRegistration {
   webhookSecret: string;
   /** Bearer API key of the app (sees every company that installed the app). */
   apiKey: string;
-  /** Chronos's own company, `biz_chronos` in the seed. */
+  /** Chronos's own company, `biz_chronos` in the seed. It is the app's: always reachable, never installed. */
   companyId: string;
+  /**
+   * How the token and revocation endpoints authenticate the client (default
+   * `client_secret_post`; `none`: a public client, PKCE only). Changeable at run time.
+   */
+  tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic' | 'none' | undefined;
 }
 
 export interface SandboxOptions {

@@ -47,8 +47,9 @@ export class ConflictError extends SandboxError {
   }
 }
 
+/** Whop's documented 429 body: `{"error":{"type":"rate_limit_exceeded","message":"Try again in N seconds."}}`. */
 export class RateLimitedError extends SandboxError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`Rate limit exceeded. Retry in ${retryAfterSeconds} s.`, 429, 'rate_limit_error', 'rate_limited');
+    super(`Try again in ${retryAfterSeconds} seconds.`, 429, 'rate_limit_exceeded', 'rate_limit_exceeded');
   }
 }

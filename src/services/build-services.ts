@@ -30,6 +30,9 @@ import { createGracePeriodService } from './billing/grace-period-service.ts';
 import { createEventProcessor } from './webhooks/event-processor.ts';
 import { createMembershipEventHandler } from './webhooks/membership-event-handler.ts';
 import { createPaymentEventHandler } from './webhooks/payment-event-handler.ts';
+import { createRefundEventHandler } from './webhooks/refund-event-handler.ts';
+import { createDisputeEventHandler } from './webhooks/dispute-event-handler.ts';
+import { createInvoiceEventHandler } from './webhooks/invoice-event-handler.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createEmailSender } from './email/email-sender.ts';
@@ -43,6 +46,10 @@ export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
   tokenRefreshMarginMs?: number;
   oidcDiscoveryRetryMs?: number;
+  /** Chronos's clock as sign-in checks Whop's id_token against it (tests move it). */
+  oidcClock?: () => number;
+  /** Waits between retries of Whop REST calls (tests record the delays instead of waiting). */
+  whopSleep?: (ms: number) => Promise<void>;
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
   webhookLeaseMs?: number;
@@ -79,6 +86,9 @@ export function buildServices(
       redirectUri: `${config.appUrl}/api/whop/auth/callback`,
       allowInsecureLoopback: !config.isProduction,
       discoveryRetryMs: overrides.oidcDiscoveryRetryMs,
+      idTokenAlg: config.whop.idTokenAlg,
+      clientAuth: config.whop.oauthClientAuth,
+      now: overrides.oidcClock,
     },
     logger,
   );
@@ -94,16 +104,29 @@ export function buildServices(
     refreshMarginMs: overrides.tokenRefreshMarginMs,
   });
   const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
-  const whop = new WhopApiClient({ baseUrl: config.whop.apiBase, apiKey: config.whop.apiKey, onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }) }, logger);
-  const students = createStudentService({ sequelize: infra.sequelize, models });
+  const whop = new WhopApiClient({
+    baseUrl: config.whop.apiBase,
+    apiKey: config.whop.apiKey,
+    apiVersionDate: config.whop.apiVersionDate,
+    appId: config.whop.appId,
+    sleep: overrides.whopSleep,
+    onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }),
+  }, logger);
+  const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays });
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
-  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
+  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
   const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
-  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, appUrl: config.appUrl, logger };
-  const processor = createEventProcessor({ memberships: createMembershipEventHandler(handlerDeps), payments: createPaymentEventHandler(handlerDeps) });
+  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger };
+  const processor = createEventProcessor({
+    memberships: createMembershipEventHandler(handlerDeps),
+    payments: createPaymentEventHandler(handlerDeps),
+    refunds: createRefundEventHandler(handlerDeps),
+    disputes: createDisputeEventHandler(handlerDeps),
+    invoices: createInvoiceEventHandler(handlerDeps),
+  });
   const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
   const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });

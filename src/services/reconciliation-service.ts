@@ -73,6 +73,8 @@ export function createReconciliationService(deps: {
     summary.memberships += memberships.length;
     for (const membership of memberships) {
       const result = await deps.students.applyMembership(creator.id, membership);
+      // `user: null` matching no stored student: nothing to apply, settled with the reason logged.
+      if (result.change === 'unmatched') deps.logger.info({ creatorId: creator.id, membershipId: membership.id }, 'membership without a user matches no student: skipped');
       if (result.change === 'created') summary.studentsCreated += 1;
       else if (result.change === 'updated' && result.previousStatus !== result.status) summary.studentsChanged += 1;
     }
@@ -105,6 +107,11 @@ export function createReconciliationService(deps: {
       const stored = await deps.models.PlanMembership.findAll({ where: { whopMembershipId: memberships.map((m) => m.id) }, attributes: ['whopMembershipId', 'status'] });
       const statusBefore = new Map(stored.map((row) => [row.whopMembershipId, row.status]));
       for (const membership of memberships) {
+        // `user: null` (deleted account, unclaimed): no creator to hold it against; settled, not an error.
+        if (!membership.userId) {
+          deps.logger.info({ membershipId: membership.id }, 'plan membership without a user skipped: deleted account or unclaimed');
+          continue;
+        }
         if ((await deps.tiers.recordPlanMembership(membership)) !== 'stored') continue;
         summary.planMemberships += 1;
         if (membership.status === 'past_due' && statusBefore.get(membership.id) !== 'past_due') turnedPastDue.add(membership.userId);

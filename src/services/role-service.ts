@@ -1,7 +1,7 @@
 /**
  * Who is signed in, read from the database on each request (never frozen into the session):
  * the user, their role — `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded
- * company), `student` (a student of some creator), or `member` (signed in, neither yet) — and
+ * company and is still its admin on Whop), `student` (a student of some creator), or `member` (signed in, neither yet) — and
  * the creator row, which most pages of a creator need. Every page runs this, so all three come
  * from one prepared statement (db/prepared-reads.ts) with the user's id as a bound parameter.
  */
@@ -24,7 +24,7 @@ export function createRoleService(deps: { reads: PreparedReads; models: Pick<Mod
   const { User, Creator } = deps.models;
   const contextStatement = preparedStatement('chronos_user_context', `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
       (c.id IS NULL AND EXISTS (SELECT 1 FROM students s WHERE s.whop_user_id = u.whop_user_id)) AS "isStudent"
-    FROM users u LEFT JOIN creators c ON c.owner_user_id = u.id
+    FROM users u LEFT JOIN creators c ON c.owner_user_id = u.id AND c.owner_access = 'admin'
     WHERE u.id = $1`);
 
   function contextFrom(row: Record<string, unknown> | undefined): UserContext | null {

@@ -37,6 +37,8 @@ export function formatDateTime(value: Date | string | null | undefined): string 
 
 /** Integer minor units of a currency, formatted (4999 usd → $49.99; 500 jpy → ¥500). */
 export function formatMoney(amountMinor: number, currency: string): string {
+  // Whop's own codes (whop_usd, usdt) are no ISO 4217 codes: shown as the figure and the code.
+  if (!/^[A-Za-z]{3}$/.test(currency)) return `${(amountMinor / 100).toFixed(2)} ${currency.toUpperCase()}`;
   const formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
   const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
   return formatter.format(amountMinor / 10 ** digits);

@@ -46,7 +46,7 @@ describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
     await createMembership.getByLabel(/^Product\b/).selectOption('prod_course1');
     await createMembership.getByLabel(/^Status\b/).selectOption('active');
     await journey.click(createMembership.getByRole('button', { name: 'Create membership' }), 'sandbox-membership-created');
-    expect(await page.getByRole('status').innerText()).to.match(/^Created mem_\w+ \(active\)\. Fired membership\.activated\.$/);
+    expect(await page.getByRole('status').innerText()).to.match(/^Created mem_\w+ \(active\)\. Fired membership\.activated, membership\.updated\.$/);
     const membershipRow = page.locator('tbody tr', { hasText: userId });
     expect(await membershipRow.innerText()).to.contain('prod_course1').and.to.contain('active');
 

@@ -1,4 +1,10 @@
 import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SDK_API_VERSION_DATE, type Env } from '../../src/config.ts';
+import type { ServiceOverrides } from '../../src/services/build-services.ts';
+import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
+import type { TestSandboxOverrides } from '../support/sandbox-fixture.ts';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { TestBrowser, formField } from '../support/test-browser.ts';
 import { sessionIdOf, storedSession } from '../support/session-inspection.ts';
@@ -156,6 +162,12 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
     expect(page.text).to.contain('Whop could not complete the sign-in');
   });
 
+  it('sends Api-Version-Date on Chronos’s Whop REST calls: the installed SDK’s date by default', async () => {
+    t.whopCalls.reset();
+    await t.runtime.deps.services.whop.getCompany(t.config.whop.companyId);
+    expect(t.whopCalls.headers.map((h) => h['api-version-date'])).to.deep.equal([SDK_API_VERSION_DATE]);
+  });
+
   it('logs the sign-in with the user id and never the code', async () => {
     const browser = new TestBrowser();
     const { handle } = await reachConsent(t, browser);
@@ -239,4 +251,188 @@ describe('sign-in when the database fails', () => {
       await t.close();
     }
   });
+});
+
+/**
+ * Chronos whose issuer is reached through a proxy that can edit Whop's answers on their way
+ * back (a man in the middle, or a bug at the provider): the sandbox serves with the proxy's
+ * origin as its issuer, so discovery, tokens, JWKS and userinfo all pass through it.
+ */
+async function chronosBehindEditingProxy(options: { env?: Env; services?: ServiceOverrides; sandbox?: TestSandboxOverrides } = {}) {
+  const proxy = await startCountingProxy('http://127.0.0.1:9');
+  const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: proxy.url, ...options.env }, services: options.services, sandbox: options.sandbox });
+  const { createSandbox } = await import('../../src/sandbox/sandbox-app.ts');
+  const issuer = await createSandbox({ ...t.sandbox.options, origin: proxy.url });
+  const server = http.createServer(issuer.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    t,
+    proxy,
+    /** Runs the consent flow through the proxy and returns the app's answer to the callback. */
+    async callback(browser: TestBrowser, whopUserId: string) {
+      const start = await browser.get(`${t.appUrl}/api/whop/auth/login`);
+      expect(start.location).to.contain(`${proxy.url}/oauth/authorize`);
+      const consent = await browser.get(start.location!);
+      const decision = await browser.post(`${proxy.url}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: whopUserId });
+      return browser.get(decision.location!);
+    },
+    async close() {
+      await t.close();
+      await issuer.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
+    },
+  };
+}
+
+type Jws = { header: Record<string, unknown>; payload: Record<string, unknown>; signature: string };
+
+/** Edits the id_token of a token endpoint answer, keeping Whop's signature (or editing it too). */
+function editIdToken(edit: (jws: Jws) => void) {
+  return (body: string): string => {
+    const answer = JSON.parse(body) as { id_token?: string };
+    if (!answer.id_token) return body;
+    const [header, payload, signature] = answer.id_token.split('.') as [string, string, string];
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const jws: Jws = { header: decode(header), payload: decode(payload), signature };
+    edit(jws);
+    const encode = (part: Record<string, unknown>) => Buffer.from(JSON.stringify(part)).toString('base64url');
+    answer.id_token = `${encode(jws.header)}.${encode(jws.payload)}.${jws.signature}`;
+    return JSON.stringify(answer);
+  };
+}
+
+function onRequest(routes: Record<string, (body: string) => string>) {
+  return (request: string, body: string) => {
+    const route = Object.keys(routes).find((r) => request.startsWith(r));
+    return route ? routes[route]!(body) : body;
+  };
+}
+
+function setUserInfoSub(sub: string) {
+  return (body: string) => JSON.stringify({ ...(JSON.parse(body) as object), sub });
+}
+
+describe('Sign in with Whop: the id_token and userinfo are checked, not trusted', () => {
+  let m: Awaited<ReturnType<typeof chronosBehindEditingProxy>>;
+  before(async () => (m = await chronosBehindEditingProxy()));
+  after(() => m.close());
+  afterEach(() => (m.proxy.rewrite = undefined));
+
+  async function expectRefused(browser: TestBrowser, page: { status: number; text: string }, message: string) {
+    expect(page.status).to.equal(400);
+    expect(page.text).to.contain(message);
+    expect(page.text).not.to.match(/at .*\.ts:\d+/);
+    expect((await browser.get(`${m.t.appUrl}/api/me`)).status).to.equal(401);
+  }
+
+  it('signs a user in when Whop’s answers arrive untouched (through the same proxy)', async () => {
+    const browser = new TestBrowser();
+    const page = await m.callback(browser, 'user_student1');
+    expect(page.status).to.equal(302);
+    expect(JSON.parse((await browser.get(`${m.t.appUrl}/api/me`)).text).user.id).to.equal('user_student1');
+  });
+
+  it('refuses an id_token whose subject was edited after Whop signed it, even when userinfo agrees', async () => {
+    m.proxy.rewrite = onRequest({
+      'POST /oauth/token': editIdToken((jws) => (jws.payload.sub = 'user_admin')),
+      'GET /oauth/userinfo': setUserInfoSub('user_admin'),
+    });
+    const adminBefore = await m.t.runtime.deps.models.User.findOne({ where: { whopUserId: 'user_admin' } });
+    const browser = new TestBrowser();
+    await expectRefused(browser, await m.callback(browser, 'user_student1'), 'could not be verified');
+    const adminAfter = await m.t.runtime.deps.models.User.findOne({ where: { whopUserId: 'user_admin' } });
+    expect(adminAfter?.lastLoginAt?.getTime()).to.equal(adminBefore?.lastLoginAt?.getTime());
+  });
+
+  it('refuses an id_token with a broken signature', async () => {
+    m.proxy.rewrite = onRequest({
+      'POST /oauth/token': editIdToken((jws) => {
+        const bytes = Buffer.from(jws.signature, 'base64url');
+        bytes[10] = bytes[10]! ^ 0xff;
+        jws.signature = bytes.toString('base64url');
+      }),
+    });
+    const browser = new TestBrowser();
+    await expectRefused(browser, await m.callback(browser, 'user_student1'), 'could not be verified');
+  });
+
+  it('refuses an id_token whose header names another algorithm (unsigned "none")', async () => {
+    m.proxy.rewrite = onRequest({
+      'POST /oauth/token': editIdToken((jws) => {
+        jws.header.alg = 'none';
+        jws.signature = '';
+      }),
+    });
+    const browser = new TestBrowser();
+    await expectRefused(browser, await m.callback(browser, 'user_student1'), 'could not be verified');
+  });
+
+  it('refuses the sign-in with a message when userinfo names another user than the id_token', async () => {
+    m.proxy.rewrite = onRequest({ 'GET /oauth/userinfo': setUserInfoSub('user_student2') });
+    const browser = new TestBrowser();
+    await expectRefused(browser, await m.callback(browser, 'user_student1'), 'Whop’s answers about who you are do not agree');
+  });
+});
+
+describe('Sign in with Whop: the id_token algorithm is pinned and its issue time checked', () => {
+  it('refuses Whop’s ES256 id_token when WHOP_ID_TOKEN_ALG pins another algorithm', async () => {
+    const m = await chronosBehindEditingProxy({ env: { WHOP_ID_TOKEN_ALG: 'RS256' } });
+    try {
+      const browser = new TestBrowser();
+      const page = await m.callback(browser, 'user_student1');
+      expect(page.status).to.equal(400);
+      expect(page.text).to.contain('could not be verified');
+      expect((await browser.get(`${m.t.appUrl}/api/me`)).status).to.equal(401);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('refuses an id_token issued in the future beyond the clock skew, and accepts one within it', async () => {
+    let offsetMs = 0;
+    const m = await chronosBehindEditingProxy({ services: { oidcClock: () => Date.now() + offsetMs } });
+    try {
+      // Chronos's clock is 5 minutes behind Whop's: the id_token seems issued 5 minutes from now.
+      offsetMs = -5 * 60_000;
+      const behind = new TestBrowser();
+      const refused = await m.callback(behind, 'user_student1');
+      expect(refused.status).to.equal(400);
+      expect(refused.text).to.contain('could not be verified');
+      expect((await behind.get(`${m.t.appUrl}/api/me`)).status).to.equal(401);
+      // 20 seconds behind is ordinary clock skew.
+      offsetMs = -20_000;
+      const close = new TestBrowser();
+      expect((await m.callback(close, 'user_student1')).status).to.equal(302);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+describe('Sign in with Whop: client authentication at the token endpoint (WHOP_OAUTH_CLIENT_AUTH)', () => {
+  /** The token requests the issuer received, with whether they carried HTTP Basic credentials. */
+  function tokenRequests(proxy: CountingProxy) {
+    return proxy.requests.flatMap((r, i) => (r === 'POST /oauth/token' ? [{ basic: /^Basic /i.test(proxy.headers[i]?.authorization ?? '') }] : []));
+  }
+
+  for (const [method, basic] of [['client_secret_post', false], ['client_secret_basic', true], ['none', false]] as const) {
+    it(`signs in with ${method}${method === 'client_secret_post' ? ' (the default)' : ''}`, async () => {
+      // The sandbox's app is registered for the same method, as Whop's app settings must match.
+      const m = await chronosBehindEditingProxy({
+        env: method === 'client_secret_post' ? {} : { WHOP_OAUTH_CLIENT_AUTH: method },
+        sandbox: { app: { tokenEndpointAuthMethod: method } },
+      });
+      try {
+        const browser = new TestBrowser();
+        expect((await m.callback(browser, 'user_student1')).status).to.equal(302);
+        expect(JSON.parse((await browser.get(`${m.t.appUrl}/api/me`)).text).user.id).to.equal('user_student1');
+        expect(tokenRequests(m.proxy)).to.deep.equal([{ basic }]);
+      } finally {
+        await m.close();
+      }
+    });
+  }
 });

@@ -312,7 +312,8 @@ describe('webhook receiver POST /api/whop/webhook', () => {
         expect(rest).to.have.length(0);
         expect(second!.type).to.equal('membership.activated');
         expect(row!.id).to.match(/^v5_[0-9a-f]{32}$/);
-        expect(row).to.include({ type: 'membership.went_valid', company_id: 'biz_creator1', status: 'pending' });
+        // The row carries the canonical name; the payload keeps the action as sent.
+        expect(row).to.include({ type: 'membership.activated', company_id: 'biz_creator1', status: 'pending' });
         expect(row!.payload).to.deep.equal({
           id: row!.id,
           type: 'membership.went_valid',

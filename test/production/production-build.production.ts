@@ -100,6 +100,7 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
       WHOP_API_KEY: 'apik_production_check',
       WHOP_CLIENT_ID: 'app_production_check',
       WHOP_CLIENT_SECRET: 'secret_production_check',
+      WHOP_APP_ID: 'app_production_check',
       WHOP_COMPANY_ID: 'biz_production_check',
       WHOP_WEBHOOK_SECRET: `ws_${randomBytes(24).toString('hex')}`,
       WHOP_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),

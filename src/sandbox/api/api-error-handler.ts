@@ -1,7 +1,7 @@
 /** The JSON error surface of `/api/v1` and `/sandbox/api`: `{error: {type, code, message}}`. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { NotFoundError, SandboxError, ValidationError } from '../sandbox-errors.ts';
+import { NotFoundError, RateLimitedError, SandboxError, ValidationError } from '../sandbox-errors.ts';
 
 interface HttpLikeError {
   status?: number;
@@ -33,7 +33,9 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
         return;
       }
     }
-    const body: Record<string, unknown> = { type: known.type, code: known.code, message: known.message };
+    // Whop's documented 429 body has a type and a message only.
+    const body: Record<string, unknown> =
+      known instanceof RateLimitedError ? { type: known.type, message: known.message } : { type: known.type, code: known.code, message: known.message };
     if (known instanceof ValidationError && known.details !== undefined) body.details = known.details;
     res.status(known.status).json({ error: body });
   };

@@ -1,5 +1,12 @@
-/** Per-credential fixed-window rate limit of `/api/v1`: over the limit → 429 with `Retry-After`. */
+/**
+ * Rate limits of `/api/v1`, answered as Whop documents them: 429 with
+ * `{"error":{"type":"rate_limit_exceeded","message":"Try again in N seconds."}}` and no
+ * `Retry-After` (Whop documents no rate-limit headers). Two sources: calls forced from the
+ * control surfaces (the next N calls, whoever makes them), then a per-credential fixed
+ * one-minute window.
+ */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ForcedRateLimit } from '../sandbox-core.ts';
 import { RateLimitedError } from '../sandbox-errors.ts';
 import { credentialOf } from './api-credential.ts';
 
@@ -10,9 +17,14 @@ interface Window {
   count: number;
 }
 
-export function limitApiRate(limitPerMinute: number, now: () => number = Date.now): RequestHandler {
+export function limitApiRate(limitPerMinute: number, forced: ForcedRateLimit, now: () => number = Date.now): RequestHandler {
   const windows = new Map<string, Window>();
   return (_req: Request, res: Response, next: NextFunction) => {
+    if (forced.remaining > 0) {
+      forced.remaining -= 1;
+      next(new RateLimitedError(forced.retryInSeconds));
+      return;
+    }
     const key = credentialOf(res).rateLimitKey;
     const at = now();
     let window = windows.get(key);
@@ -23,13 +35,7 @@ export function limitApiRate(limitPerMinute: number, now: () => number = Date.no
     }
     window.count += 1;
     const resetSeconds = Math.max(1, Math.ceil((window.startedAt + WINDOW_MS - at) / 1000));
-    res.set({
-      'X-RateLimit-Limit': String(limitPerMinute),
-      'X-RateLimit-Remaining': String(Math.max(0, limitPerMinute - window.count)),
-      'X-RateLimit-Reset': String(resetSeconds),
-    });
     if (window.count > limitPerMinute) {
-      res.set('Retry-After', String(resetSeconds));
       next(new RateLimitedError(resetSeconds));
       return;
     }

@@ -3,11 +3,14 @@ import express from 'express';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccessTokenResolver } from '../sandbox-contracts.ts';
+import type { ForcedRateLimit } from '../sandbox-core.ts';
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
+import type { InstallationService } from '../services/installation-service.ts';
 import { authenticateApi } from './api-credential.ts';
 import { jsonErrorHandler, jsonNotFound } from './api-error-handler.ts';
 import { limitApiRate } from './api-rate-limiter.ts';
 import { createCatalogController } from './catalog-controller.ts';
+import { createCompanyScope } from './company-scope.ts';
 import { createMembershipsController } from './memberships-controller.ts';
 import { createPaymentsController } from './payments-controller.ts';
 import { createUsersController } from './users-controller.ts';
@@ -18,22 +21,26 @@ export interface ApiRouterDeps {
   companyId: string;
   tokens: AccessTokenResolver;
   rateLimitPerMinute: number;
+  /** 429s forced from the control surfaces, answered before the per-minute limit. */
+  forcedRateLimit: ForcedRateLimit;
+  installations: InstallationService;
   logger: Logger;
 }
 
 export function createApiRouter(deps: ApiRouterDeps): Router {
   const router = express.Router();
-  const users = createUsersController(deps.ctx);
-  const memberships = createMembershipsController(deps.ctx);
-  const catalog = createCatalogController(deps.ctx, deps.companyId);
-  const payments = createPaymentsController(deps.ctx);
+  const scope = createCompanyScope(deps.installations);
+  const users = createUsersController(deps.ctx, scope);
+  const memberships = createMembershipsController(deps.ctx, scope);
+  const catalog = createCatalogController(deps.ctx, deps.companyId, scope);
+  const payments = createPaymentsController(deps.ctx, scope);
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
   router.use(authenticateApi({ apiKey: deps.apiKey, tokens: deps.tokens }));
-  router.use(limitApiRate(deps.rateLimitPerMinute));
+  router.use(limitApiRate(deps.rateLimitPerMinute, deps.forcedRateLimit));
   router.use(express.json({ limit: '100kb' }));
 
   router.get('/users/:id', users.retrieve);

@@ -6,6 +6,7 @@ import { serializeCompany, serializePlan, serializeProduct } from '../serializer
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
 import { createProduct } from '../services/catalog-service.ts';
 import { credentialOf } from './api-credential.ts';
+import type { CompanyScope } from './company-scope.ts';
 import { paginate } from './cursor-pagination.ts';
 import { ListQuery } from './list-query.ts';
 import { parseBody } from '../parse-body.ts';
@@ -19,11 +20,12 @@ const createProductSchema = z.object({
   visibility: z.enum(['visible', 'hidden', 'archived', 'quick_link']).optional(),
 });
 
-export function createCatalogController(ctx: SerializerContext, defaultCompanyId: string) {
+export function createCatalogController(ctx: SerializerContext, defaultCompanyId: string, scope: CompanyScope) {
   return {
     listProducts(req: Request, res: Response): void {
       const query = new ListQuery(req);
       const companyId = query.string('account_id') ?? query.string('company_id');
+      if (companyId) scope.assert(res, companyId);
       const visibilities = query.array('visibilities');
       const rows = ctx.state
         .listProducts()
@@ -40,8 +42,10 @@ export function createCatalogController(ctx: SerializerContext, defaultCompanyId
     createProduct(req: Request, res: Response): void {
       if (credentialOf(res).kind !== 'app') throw new ForbiddenError('Creating products needs the API key.');
       const body = parseBody(createProductSchema, req.body);
+      const companyId = body.account_id ?? body.company_id ?? defaultCompanyId;
+      scope.assert(res, companyId);
       const product = createProduct(ctx.state, {
-        companyId: body.account_id ?? body.company_id ?? defaultCompanyId,
+        companyId,
         title: body.title,
         description: body.description,
         headline: body.headline,
@@ -53,6 +57,7 @@ export function createCatalogController(ctx: SerializerContext, defaultCompanyId
     listPlans(req: Request, res: Response): void {
       const query = new ListQuery(req);
       const companyId = query.string('account_id') ?? query.string('company_id');
+      if (companyId) scope.assert(res, companyId);
       const productIds = query.array('product_ids');
       const rows = ctx.state
         .listPlans()
@@ -66,14 +71,35 @@ export function createCatalogController(ctx: SerializerContext, defaultCompanyId
       res.json(serializePlan(ctx, plan));
     },
 
+    /**
+     * Without `parent_company_id`: the companies the caller can manage. A user access token
+     * (Whop: `company:basic:read`) gets the companies the user administers; the API key gets
+     * its own company and those that installed the app. The sandbox has no connected
+     * accounts, so with `parent_company_id` the list is empty.
+     */
     listCompanies(req: Request, res: Response): void {
       const query = new ListQuery(req);
-      res.json(paginate(ctx.state.listCompanies(), query, (c) => serializeCompany(ctx, c)));
+      const credential = credentialOf(res);
+      const parent = query.string('parent_company_id');
+      const createdAfter = query.string('created_after');
+      const createdBefore = query.string('created_before');
+      const rows = parent
+        ? []
+        : ctx.state
+            .listCompanies()
+            .filter(
+              (c) =>
+                (credential.kind === 'app' ? scope.allows(res, c.id) : c.admin_user_ids.includes(credential.userId)) &&
+                (!createdAfter || c.created_at > createdAfter) &&
+                (!createdBefore || c.created_at < createdBefore),
+            );
+      res.json(paginate(rows, query, (c) => serializeCompany(ctx, c)));
     },
 
     retrieveCompany(req: Request<{ id: string }>, res: Response): void {
       const company = ctx.state.getCompany(req.params.id);
       if (!company) throw new NotFoundError(`Company ${req.params.id} was not found.`);
+      scope.assert(res, company.id);
       res.json(serializeCompany(ctx, company));
     },
   };

@@ -5,10 +5,11 @@ import type { SerializerContext } from '../serializers/catalog-serializer.ts';
 import { serializeMembership } from '../serializers/membership-serializer.ts';
 import { MEMBERSHIP_STATUSES } from '../state/sandbox-records.ts';
 import { credentialOf } from './api-credential.ts';
+import type { CompanyScope } from './company-scope.ts';
 import { paginate } from './cursor-pagination.ts';
 import { ListQuery } from './list-query.ts';
 
-export function createMembershipsController(ctx: SerializerContext) {
+export function createMembershipsController(ctx: SerializerContext, scope: CompanyScope) {
   return {
     list(req: Request, res: Response): void {
       const query = new ListQuery(req);
@@ -17,6 +18,7 @@ export function createMembershipsController(ctx: SerializerContext) {
       if (credential.kind === 'app' && !companyId) {
         throw new ValidationError('company_id is required when listing memberships with an API key.');
       }
+      if (companyId) scope.assert(res, companyId);
       const userIds = query.array('user_ids');
       const productIds = query.array('product_ids');
       const planIds = query.array('plan_ids');
@@ -44,6 +46,7 @@ export function createMembershipsController(ctx: SerializerContext) {
       if (credential.kind === 'user' && membership.user_id !== credential.userId) {
         throw new ForbiddenError('This membership belongs to another user.');
       }
+      scope.assert(res, membership.company_id);
       res.json(serializeMembership(ctx, membership));
     },
   };

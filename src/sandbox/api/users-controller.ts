@@ -6,6 +6,7 @@ import { serializeUser } from '../serializers/user-serializer.ts';
 import { checkAccess } from '../services/access-service.ts';
 import type { UserRecord } from '../state/sandbox-records.ts';
 import { credentialOf } from './api-credential.ts';
+import type { CompanyScope } from './company-scope.ts';
 
 function resolveUser(ctx: SerializerContext, res: Response, idOrName: string): UserRecord {
   const credential = credentialOf(res);
@@ -20,7 +21,7 @@ function resolveUser(ctx: SerializerContext, res: Response, idOrName: string): U
   return user;
 }
 
-export function createUsersController(ctx: SerializerContext) {
+export function createUsersController(ctx: SerializerContext, scope: CompanyScope) {
   return {
     retrieve(req: Request<{ id: string }>, res: Response): void {
       const user = resolveUser(ctx, res, req.params.id);
@@ -34,7 +35,10 @@ export function createUsersController(ctx: SerializerContext) {
       if (credential.kind === 'user' && credential.userId !== user.id) {
         throw new ForbiddenError("A user access token can only check the user's own access.");
       }
-      res.json(checkAccess(ctx.state, user.id, req.params.resourceId));
+      const resourceId = req.params.resourceId;
+      const companyId = resourceId.startsWith('prod_') ? ctx.state.getProduct(resourceId)?.company_id : resourceId.startsWith('biz_') && ctx.state.getCompany(resourceId) ? resourceId : undefined;
+      if (companyId) scope.assert(res, companyId);
+      res.json(checkAccess(ctx.state, user.id, resourceId));
     },
   };
 }

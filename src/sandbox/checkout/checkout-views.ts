@@ -76,7 +76,7 @@ export function paymentResultView(payment: PaymentRecord, membership: Membership
     payment: {
       id: payment.id,
       substatus: payment.substatus,
-      amount: formatMoney(payment.amount_cents, payment.currency),
+      amount: `${payment.amount} ${payment.currency.toUpperCase()}`,
       failureMessage: payment.failure_message,
     },
     membership: membership ? { id: membership.id, status: membership.status } : null,

@@ -19,6 +19,17 @@ export interface CliValues {
   id?: string | undefined;
   timestamp?: string | undefined;
   json?: boolean | undefined;
+  refund?: string | undefined;
+  dispute?: string | undefined;
+  reason?: string | undefined;
+  'alert-type'?: string | undefined;
+  'version-date'?: string | undefined;
+  names?: string | undefined;
+  scheme?: string | undefined;
+  enabled?: string | undefined;
+  calls?: string | undefined;
+  seconds?: string | undefined;
+  'auth-method'?: string | undefined;
 }
 
 export interface CommandContext {
@@ -33,6 +44,7 @@ interface EventRef {
   id: string;
   type: string;
   webhook_id: string;
+  webhook: string | null;
   delivery_status: string;
 }
 interface MembershipJson {
@@ -62,14 +74,18 @@ export async function triggerCommand(ctx: CommandContext): Promise<void> {
       company: values.company,
       membership_id: values.membership,
       payment_id: values.payment,
+      refund_id: values.refund,
+      dispute_id: values.dispute,
       status: values.status,
       amount: values.amount,
       currency: values.currency,
+      reason: values.reason,
+      alert_type: values['alert-type'],
     },
   );
   if (values.json) return printJson(ctx, result);
   for (const event of result.events) {
-    ctx.write(`fired ${event.type}  event ${event.id}  webhook-id ${event.webhook_id}  (${event.delivery_status})\n`);
+    ctx.write(`fired ${event.type}  event ${event.id}  webhook-id ${event.webhook_id}  (${event.delivery_status}${event.webhook ? ` via ${event.webhook}` : ''})\n`);
   }
   if (result.events.length === 0) ctx.write('no event fired\n');
   if (result.membership) ctx.write(`membership ${result.membership.id} is ${result.membership.status}\n`);
@@ -139,13 +155,100 @@ export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
 }
 
 export async function appCommand(ctx: CommandContext): Promise<void> {
-  const result = await ctx.client.get<Record<string, unknown>>('/app');
+  const method = ctx.values['auth-method'];
+  const result = method
+    ? await ctx.client.post<Record<string, unknown>>('/app', { token_endpoint_auth_method: method })
+    : await ctx.client.get<Record<string, unknown>>('/app');
   if (ctx.values.json) return printJson(ctx, result);
   const width = Math.max(...Object.keys(result).map((k) => k.length));
-  for (const [key, value] of Object.entries(result)) ctx.write(`${key.padEnd(width)}  ${String(value)}\n`);
+  for (const [key, value] of Object.entries(result)) ctx.write(`${key.padEnd(width)}  ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\n`);
 }
 
 export async function resetCommand(ctx: CommandContext): Promise<void> {
   await ctx.client.post('/reset', {});
   ctx.write('The sandbox is back to its seed.\n');
+}
+
+interface WebhookJson {
+  id: string;
+  kind: string;
+  resource_id: string | null;
+  url: string;
+  api_version: string;
+  api_version_date: string | null;
+  payload_shape: string;
+  event_names: string;
+  enabled: boolean;
+}
+
+function printWebhooks(ctx: CommandContext, result: { data: WebhookJson[] }): void {
+  if (ctx.values.json) return printJson(ctx, result);
+  ctx.write(
+    formatTable(
+      ['webhook', 'kind', 'company', 'scheme', 'api_version_date', 'shape', 'names', 'enabled'],
+      result.data.map((w) => [w.id, w.kind, w.resource_id, w.api_version, w.api_version_date ?? 'unpinned', w.payload_shape, w.event_names, w.enabled ? 'yes' : 'no']),
+    ),
+  );
+}
+
+export async function webhooksCommand(ctx: CommandContext): Promise<void> {
+  printWebhooks(ctx, await ctx.client.get<{ data: WebhookJson[] }>('/webhooks'));
+}
+
+/** `webhook [--id hook_…] [--version-date <date>|latest|unpinned] [--names dotted|underscore] [--scheme v1|v5] [--enabled true|false]` */
+export async function webhookCommand(ctx: CommandContext): Promise<void> {
+  const { values } = ctx;
+  const body: Record<string, unknown> = {};
+  if (values['version-date'] !== undefined) body.api_version_date = values['version-date'];
+  if (values.names !== undefined) body.event_names = values.names;
+  if (values.scheme !== undefined) body.api_version = values.scheme;
+  if (values.enabled !== undefined) body.enabled = values.enabled;
+  if (Object.keys(body).length === 0) throw new CliError('webhook needs --version-date, --names, --scheme or --enabled (see --help).', 2);
+  printWebhooks(ctx, await ctx.client.post<{ data: WebhookJson[] }>(`/webhooks/${encodeURIComponent(values.id ?? 'all')}`, body));
+}
+
+interface InstallationJson {
+  company_id: string;
+  title: string;
+  installed: boolean;
+  installed_by: string | null;
+}
+
+function printInstallations(ctx: CommandContext, result: { data: InstallationJson[] }): void {
+  if (ctx.values.json) return printJson(ctx, result);
+  ctx.write(formatTable(['company', 'title', 'app installed', 'by'], result.data.map((i) => [i.company_id, i.title, i.installed ? 'yes' : 'no', i.installed_by])));
+}
+
+export async function installationsCommand(ctx: CommandContext): Promise<void> {
+  printInstallations(ctx, await ctx.client.get<{ data: InstallationJson[] }>('/installations'));
+}
+
+export async function installCommand(ctx: CommandContext): Promise<void> {
+  const { company, user } = ctx.values;
+  if (!company || !user) throw new CliError('install needs --company <biz_…> and --user <an admin of it>.', 2);
+  printInstallations(ctx, await ctx.client.post<{ data: InstallationJson[] }>('/installations', { company_id: company, user_id: user }));
+}
+
+export async function uninstallCommand(ctx: CommandContext): Promise<void> {
+  const { company } = ctx.values;
+  if (!company) throw new CliError('uninstall needs --company <biz_…>.', 2);
+  printInstallations(ctx, await ctx.client.post<{ data: InstallationJson[] }>(`/installations/${encodeURIComponent(company)}/uninstall`, {}));
+}
+
+export async function rateLimitCommand(ctx: CommandContext): Promise<void> {
+  const { calls, seconds } = ctx.values;
+  if (calls === undefined) throw new CliError('rate-limit needs --calls <n> (0 stops forcing 429s).', 2);
+  const result = await ctx.client.post<{ forced_calls_remaining: number; retry_in_seconds: number }>('/rate_limit', {
+    calls,
+    ...(seconds === undefined ? {} : { retry_in_seconds: seconds }),
+  });
+  if (ctx.values.json) return printJson(ctx, result);
+  ctx.write(`The next ${result.forced_calls_remaining} calls of /api/v1 answer 429 ("Try again in ${result.retry_in_seconds} seconds.").\n`);
+}
+
+export async function deleteUserCommand(ctx: CommandContext): Promise<void> {
+  const { user } = ctx.values;
+  if (!user) throw new CliError('delete-user needs --user <id>.', 2);
+  await ctx.client.post(`/users/${encodeURIComponent(user)}/delete`, {});
+  ctx.write(`Deleted ${user}; its memberships and payments now show user: null.\n`);
 }

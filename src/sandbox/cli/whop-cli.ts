@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import { CLI_USAGE } from './cli-help.ts';
 import {
   appCommand,
+  deleteUserCommand,
   deliveriesCommand,
+  installCommand,
+  installationsCommand,
+  rateLimitCommand,
+  uninstallCommand,
+  webhookCommand,
+  webhooksCommand,
   membershipsCommand,
   resetCommand,
   signCommand,
@@ -33,6 +40,13 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   deliveries: deliveriesCommand,
   app: appCommand,
   reset: resetCommand,
+  webhooks: webhooksCommand,
+  webhook: webhookCommand,
+  installations: installationsCommand,
+  install: installCommand,
+  uninstall: uninstallCommand,
+  'rate-limit': rateLimitCommand,
+  'delete-user': deleteUserCommand,
 };
 
 const OPTIONS = {
@@ -50,6 +64,17 @@ const OPTIONS = {
   secret: { type: 'string' },
   id: { type: 'string' },
   timestamp: { type: 'string' },
+  refund: { type: 'string' },
+  dispute: { type: 'string' },
+  reason: { type: 'string' },
+  'alert-type': { type: 'string' },
+  'version-date': { type: 'string' },
+  names: { type: 'string' },
+  scheme: { type: 'string' },
+  enabled: { type: 'string' },
+  calls: { type: 'string' },
+  seconds: { type: 'string' },
+  'auth-method': { type: 'string' },
 } as const;
 
 export async function runWhopCli(argv: string[], ctx: WhopCliContext): Promise<number> {

@@ -15,7 +15,12 @@ import { serializePayment } from '../serializers/payment-serializer.ts';
 import { createUser } from '../services/user-service.ts';
 import { isValidStatus } from '../state/sandbox-records.ts';
 import type { MembershipRecord, PaymentRecord } from '../state/sandbox-records.ts';
+import { applyWebhookSettings } from './webhook-settings.ts';
 import {
+  appSettingsSchema,
+  installSchema,
+  rateLimitSchema,
+  webhookSettingsSchema,
   cancelAtPeriodEndSchema,
   createMembershipSchema,
   createUserSchema,
@@ -24,7 +29,8 @@ import {
   membershipStatusSchema,
   paymentSchema,
 } from './control-schemas.ts';
-import { appRegistrationView, companyView, deliveryView, eventRefs, productView, userView } from './control-views.ts';
+import { appRegistrationView, companyView, deliveryView, eventRefs, installationsView, productView, userView, webhookView } from './control-views.ts';
+import type { TokenEndpointAuthMethod } from '../sandbox-core.ts';
 
 class UnsupportedMediaTypeError extends SandboxError {
   constructor() {
@@ -48,6 +54,42 @@ export function createControlApiRouter(core: SandboxCore): Router {
   router.get('/app', (_req, res) => {
     res.json(appRegistrationView(core));
   });
+  router.post('/app', (req, res) => {
+    const body = parseBody(appSettingsSchema, req.body);
+    core.settings.tokenEndpointAuthMethod = body.token_endpoint_auth_method as TokenEndpointAuthMethod;
+    res.json(appRegistrationView(core));
+  });
+
+  router.get('/installations', (_req, res) => {
+    res.json({ data: installationsView(core) });
+  });
+  router.post('/installations', (req, res) => {
+    const body = parseBody(installSchema, req.body);
+    core.installations.install(body.company_id, body.user_id);
+    res.status(201).json({ data: installationsView(core) });
+  });
+  router.post('/installations/:companyId/uninstall', (req: Request<{ companyId: string }>, res) => {
+    core.installations.uninstall(req.params.companyId);
+    res.json({ data: installationsView(core) });
+  });
+
+  router.get('/webhooks', (_req, res) => {
+    res.json({ data: state.listWebhooks().map((w) => webhookView(core, w)) });
+  });
+  router.post('/webhooks/:id', (req: Request<{ id: string }>, res) => {
+    const updated = applyWebhookSettings(core, req.params.id, parseBody(webhookSettingsSchema, req.body));
+    res.json({ data: updated.map((w) => webhookView(core, w)) });
+  });
+
+  router.get('/rate_limit', (_req, res) => {
+    res.json({ forced_calls_remaining: core.rateLimit.remaining, retry_in_seconds: core.rateLimit.retryInSeconds });
+  });
+  router.post('/rate_limit', (req, res) => {
+    const body = parseBody(rateLimitSchema, req.body);
+    core.rateLimit.remaining = body.calls;
+    core.rateLimit.retryInSeconds = body.retry_in_seconds;
+    res.json({ forced_calls_remaining: core.rateLimit.remaining, retry_in_seconds: core.rateLimit.retryInSeconds });
+  });
 
   router.get('/users', (_req, res) => {
     res.json({ data: state.listUsers().map((u) => userView(core, u)) });
@@ -55,6 +97,12 @@ export function createControlApiRouter(core: SandboxCore): Router {
   router.post('/users', (req, res) => {
     const user = createUser(state, parseBody(createUserSchema, req.body));
     res.status(201).json({ user: userView(core, user) });
+  });
+
+  router.post('/users/:id/delete', (req: Request<{ id: string }>, res) => {
+    if (!state.deleteUser(req.params.id)) throw new NotFoundError(`User ${req.params.id} was not found.`);
+    for (const listener of core.onUserDeleted) listener(req.params.id);
+    res.json({ deleted: req.params.id });
   });
 
   router.get('/companies', (_req, res) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Response } from 'express';
+import { displayDecimals } from '../serializers/money.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../views/control/', import.meta.url));
 
@@ -13,6 +14,7 @@ export type ControlPage =
   | 'memberships'
   | 'payments'
   | 'events'
+  | 'webhooks'
   | 'deliveries'
   | 'delivery'
   | 'mailbox'
@@ -25,6 +27,7 @@ export const NAV: ReadonlyArray<{ page: ControlPage; href: string; label: string
   { page: 'memberships', href: '/sandbox/memberships', label: 'Memberships' },
   { page: 'payments', href: '/sandbox/payments', label: 'Payments' },
   { page: 'events', href: '/sandbox/events', label: 'Fire event' },
+  { page: 'webhooks', href: '/sandbox/webhooks', label: 'Webhooks' },
   { page: 'deliveries', href: '/sandbox/deliveries', label: 'Deliveries' },
   { page: 'mailbox', href: '/sandbox/mailbox', label: 'Mailbox' },
 ];
@@ -36,7 +39,7 @@ const helpers = {
     return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
   },
   money(amount: number | null | undefined, currency: string): string {
-    return amount === null || amount === undefined ? '—' : `${amount.toFixed(2)} ${currency.toUpperCase()}`;
+    return amount === null || amount === undefined ? '—' : `${amount.toFixed(displayDecimals(currency))} ${currency.toUpperCase()}`;
   },
 };
 

@@ -9,7 +9,12 @@ import type { SandboxCore } from '../sandbox-core.ts';
 import { NotFoundError, SandboxError } from '../sandbox-errors.ts';
 import { createUser } from '../services/user-service.ts';
 import type { WebhookDelivery } from '../webhooks/webhook-delivery-log.ts';
+import type { TokenEndpointAuthMethod } from '../sandbox-core.ts';
+import { applyWebhookSettings } from './webhook-settings.ts';
 import {
+  appSettingsSchema,
+  rateLimitSchema,
+  webhookSettingsSchema,
   cancelAtPeriodEndSchema,
   createMembershipSchema,
   createUserSchema,
@@ -91,6 +96,38 @@ export function registerControlUiActions(router: Router, core: SandboxCore): voi
     const delivery = core.deliveries.resend(req.params.id);
     if (!delivery) throw new NotFoundError(`Delivery ${req.params.id} was not found.`);
     return delivery.status === 'not_sent' ? `Deliveries are turned off; ${delivery.id} was not sent.` : `Resending ${delivery.id} (${delivery.type}).`;
+  }));
+
+  router.post('/users/:id/delete', action('/sandbox/users', (req) => {
+    if (!core.state.deleteUser(req.params.id)) throw new NotFoundError(`User ${req.params.id} was not found.`);
+    for (const listener of core.onUserDeleted) listener(req.params.id);
+    return `Deleted ${req.params.id}. Its memberships and payments now show user: null.`;
+  }));
+
+  router.post('/companies/:id/uninstall', action('/sandbox/companies', (req) => {
+    const company = core.installations.uninstall(req.params.id);
+    return `The app is uninstalled from ${company.title} (${company.id}).`;
+  }));
+
+  router.post('/webhooks/:id', action('/sandbox/webhooks', (req) => {
+    // A blank date field means unpinned (blank fields are otherwise "not given").
+    const body = { ...(req.body as Record<string, unknown>) };
+    if (typeof body.api_version_date === 'string' && body.api_version_date.trim() === '') body.api_version_date = 'unpinned';
+    const [webhook] = applyWebhookSettings(core, req.params.id, form(webhookSettingsSchema, { body } as Request));
+    return webhook ? `${webhook.id}: ${webhook.api_version}, ${webhook.api_version_date ? `pinned to ${webhook.api_version_date}` : 'unpinned'}, ${webhook.event_names} names${webhook.enabled ? '' : ', disabled'}.` : 'Saved.';
+  }));
+
+  router.post('/rate_limit', action('/sandbox', (req) => {
+    const body = form(rateLimitSchema, req);
+    core.rateLimit.remaining = body.calls;
+    core.rateLimit.retryInSeconds = body.retry_in_seconds;
+    return `The next ${body.calls} calls of /api/v1 answer 429 ("Try again in ${body.retry_in_seconds} seconds.").`;
+  }));
+
+  router.post('/app', action('/sandbox', (req) => {
+    const body = form(appSettingsSchema, req);
+    core.settings.tokenEndpointAuthMethod = body.token_endpoint_auth_method as TokenEndpointAuthMethod;
+    return `The token endpoint now takes ${body.token_endpoint_auth_method}.`;
   }));
 
   router.post('/reset', action('/sandbox', () => {

@@ -9,9 +9,12 @@ import { SandboxError } from '../sandbox-errors.ts';
 import { serializeMembership } from '../serializers/membership-serializer.ts';
 import { serializePayment } from '../serializers/payment-serializer.ts';
 import { MEMBERSHIP_STATUSES } from '../state/sandbox-records.ts';
+import { WHOP_CURRENCIES } from '../serializers/money.ts';
+import { DISPUTE_STATUSES, REFUND_STATUSES } from '../services/billing-service.ts';
+import { LATEST_API_VERSION_DATE, NATIVE_PAYLOAD_SINCE } from '../webhooks/payload-version.ts';
 import { KNOWN_EVENT_TYPES } from '../webhooks/webhook-event.ts';
 import { registerControlUiActions } from './control-ui-actions.ts';
-import { appRegistrationView, companyView, deliveryView, userView } from './control-views.ts';
+import { appRegistrationView, companyView, deliveryView, userView, webhookView } from './control-views.ts';
 import { renderControlPage } from './control-page-renderer.ts';
 import type { ControlPage } from './control-page-renderer.ts';
 import { createCsrfProtection, CsrfRejectedError } from './csrf-protection.ts';
@@ -55,7 +58,17 @@ export function createControlUiRouter(core: SandboxCore): Router {
     },
   })));
   router.get('/users', page('users', () => ({ title: 'Users', rows: state.listUsers().map((u) => userView(core, u)) })));
-  router.get('/companies', page('companies', () => ({ title: 'Companies', companies: state.listCompanies().map((c) => companyView(core, c.id)) })));
+  router.get('/companies', page('companies', () => ({
+    title: 'Companies',
+    companies: state.listCompanies().map((c) => companyView(core, c.id)),
+    installUrl: appRegistrationView(core).install_url,
+  })));
+  router.get('/webhooks', page('webhooks', () => ({
+    title: 'Webhooks',
+    rows: state.listWebhooks().map((w) => webhookView(core, w)),
+    nativeSince: NATIVE_PAYLOAD_SINCE,
+    latestDate: LATEST_API_VERSION_DATE,
+  })));
   router.get('/memberships', page('memberships', (req) => {
     const company = typeof req.query.company === 'string' ? req.query.company : '';
     const rows = state
@@ -70,7 +83,14 @@ export function createControlUiRouter(core: SandboxCore): Router {
     rows: state.listPayments().reverse().map((p) => serializePayment(core.ctx, p)),
     ...choices(),
   })));
-  router.get('/events', page('events', () => ({ title: 'Fire an event', eventTypes: KNOWN_EVENT_TYPES, ...choices() })));
+  router.get('/events', page('events', () => ({
+    title: 'Fire an event',
+    eventTypes: KNOWN_EVENT_TYPES,
+    refundStatuses: REFUND_STATUSES,
+    disputeStatuses: DISPUTE_STATUSES,
+    currencies: WHOP_CURRENCIES,
+    ...choices(),
+  })));
   router.get('/deliveries', page('deliveries', () => ({
     title: 'Webhook deliveries',
     rows: core.deliveries.log.list().map(deliveryView),

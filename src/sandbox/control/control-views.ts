@@ -4,12 +4,16 @@
  */
 import type { SandboxCore } from '../sandbox-core.ts';
 import { serializeCompany, serializePlan, serializeProduct } from '../serializers/catalog-serializer.ts';
-import type { UserRecord } from '../state/sandbox-records.ts';
+import type { UserRecord, WebhookRecord } from '../state/sandbox-records.ts';
+import { payloadShape } from '../webhooks/payload-version.ts';
 import type { WebhookDelivery } from '../webhooks/webhook-delivery-log.ts';
 
 export function appRegistrationView(core: SandboxCore) {
   const { app, origin } = core.options;
   return {
+    /** Whop: the app id is the OAuth client id (`app_…`); the install link is /sandbox/apps/<app_id>/install. */
+    app_id: app.clientId,
+    install_url: `${origin}/sandbox/apps/${encodeURIComponent(app.clientId)}/install`,
     client_id: app.clientId,
     client_secret: app.clientSecret,
     redirect_uri: app.redirectUri,
@@ -20,7 +24,36 @@ export function appRegistrationView(core: SandboxCore) {
     issuer: origin,
     api_base: `${origin}/api/v1`,
     deliver_webhooks: core.options.deliverWebhooks,
+    token_endpoint_auth_method: core.settings.tokenEndpointAuthMethod,
+    installed_company_ids: core.state.listInstallations().map((i) => i.company_id),
+    webhooks: core.state.listWebhooks().map((w) => webhookView(core, w)),
+    rate_limit: { forced_calls_remaining: core.rateLimit.remaining, retry_in_seconds: core.rateLimit.retryInSeconds, per_minute: core.options.apiRateLimitPerMinute },
   };
+}
+
+export function webhookView(core: SandboxCore, webhook: WebhookRecord) {
+  return {
+    id: webhook.id,
+    kind: webhook.kind,
+    resource_id: webhook.resource_id,
+    url: webhook.url ?? core.options.app.webhookUrl,
+    api_version: webhook.api_version,
+    api_version_date: webhook.api_version_date,
+    /** What the version means for `data`: `legacy` (nested, `company_id`) or `native` (flat, `account_id`). */
+    payload_shape: webhook.api_version === 'v5' ? 'v5' : payloadShape(webhook.api_version_date),
+    event_names: webhook.event_names,
+    enabled: webhook.enabled,
+  };
+}
+
+export function installationsView(core: SandboxCore) {
+  return core.installations.list().map((row) => ({
+    company_id: row.company.id,
+    title: row.company.title,
+    installed: row.installed,
+    installed_by: row.installed_by,
+    installed_at: row.installed_at,
+  }));
 }
 
 export function userView(core: SandboxCore, user: UserRecord) {
@@ -39,6 +72,8 @@ export function companyView(core: SandboxCore, companyId: string) {
   return {
     ...serializeCompany(core.ctx, company),
     admin_user_ids: [...company.admin_user_ids],
+    /** null for the app's own company (always reachable). */
+    app_installed: company.id === core.options.app.companyId ? null : core.state.isInstalled(company.id),
     products: core.state
       .listProducts()
       .filter((p) => p.company_id === company.id)
@@ -47,7 +82,7 @@ export function companyView(core: SandboxCore, companyId: string) {
 }
 
 export function eventRefs(deliveries: WebhookDelivery[]) {
-  return deliveries.map((d) => ({ id: d.eventId, type: d.type, webhook_id: d.id, delivery_status: d.status }));
+  return deliveries.map((d) => ({ id: d.eventId, type: d.type, event_type: d.eventType, webhook_id: d.id, webhook: d.webhookId, delivery_status: d.status }));
 }
 
 export function deliveryView(delivery: WebhookDelivery) {
@@ -55,9 +90,14 @@ export function deliveryView(delivery: WebhookDelivery) {
     id: delivery.id,
     event_id: delivery.eventId,
     type: delivery.type,
+    event_type: delivery.eventType,
     company_id: delivery.companyId,
+    webhook: delivery.webhookId,
+    scheme: delivery.scheme,
+    api_version_date: delivery.apiVersionDate,
     url: delivery.url,
     status: delivery.status,
+    skip_reason: delivery.skipReason,
     created_at: delivery.createdAt,
     updated_at: delivery.updatedAt,
     next_attempt_at: delivery.nextAttemptAt,

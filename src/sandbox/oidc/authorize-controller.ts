@@ -20,6 +20,8 @@ export interface AuthorizeController {
 export function createAuthorizeController(deps: {
   authorization: AuthorizationService;
   users: UserDirectory;
+  /** Called when a user approves on the consent page (before the redirect to the app). */
+  onSignedIn?: ((res: Response, userId: string) => void) | undefined;
 }): AuthorizeController {
   const { authorization, users } = deps;
 
@@ -59,7 +61,9 @@ export function createAuthorizeController(deps: {
         throw new AuthorizationPageError('Invalid answer', 'The sign-in form was incomplete. Start again from the app.');
       }
       const { handle, decision, user_id: userId } = parsed.data;
-      await respond(res, authorization.decide(handle, decision, userId));
+      const outcome = authorization.decide(handle, decision, userId);
+      if (outcome.kind === 'redirect' && decision === 'approve' && userId && deps.users.getUser(userId)) deps.onSignedIn?.(res, userId);
+      await respond(res, outcome);
     },
   };
 }

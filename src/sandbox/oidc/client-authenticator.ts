@@ -1,6 +1,10 @@
 /**
- * Client authentication at the token and revocation endpoints: `client_secret_basic`
- * (RFC 6749 §2.3.1, form-urlencoded components) or `client_secret_post`, exactly one of them.
+ * Client authentication at the token and revocation endpoints, as the registered app's
+ * `token_endpoint_auth_method` says (RFC 7591 names): `client_secret_post` (the default:
+ * `client_id` and `client_secret` in the body), `client_secret_basic` (RFC 6749 §2.3.1,
+ * form-urlencoded components in a Basic header), or `none` (a public client: `client_id` in
+ * the body, no secret anywhere; PKCE, which the sandbox always requires, protects the code).
+ * A request that uses another method than the configured one is refused with `invalid_client`.
  */
 import type { SandboxAppRegistration } from '../sandbox-contracts.ts';
 import { InvalidClientError, OAuthError } from './oidc-errors.ts';
@@ -12,11 +16,32 @@ export interface ClientCredentialsInput {
   body: Record<string, unknown>;
 }
 
+export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none';
+
 /** Returns the authenticated client id or throws `InvalidClientError` / `OAuthError`. */
-export function authenticateClient(input: ClientCredentialsInput, app: SandboxAppRegistration): string {
+export function authenticateClient(
+  input: ClientCredentialsInput,
+  app: SandboxAppRegistration,
+  method: ClientAuthMethod = 'client_secret_post',
+): string {
   const basic = parseBasicCredentials(input.authorization);
   const bodyId = input.body.client_id;
   const bodySecret = input.body.client_secret;
+
+  if (method === 'none') {
+    if (basic || bodySecret !== undefined) {
+      throw new InvalidClientError('this client is public (token_endpoint_auth_method none): send client_id alone, no secret', Boolean(basic));
+    }
+    if (typeof bodyId !== 'string') throw new InvalidClientError('client_id is required', false);
+    if (!safeEqual(bodyId, app.clientId)) throw new InvalidClientError('client authentication failed', false);
+    return app.clientId;
+  }
+  if (basic && basic !== 'malformed' && method === 'client_secret_post' && bodySecret === undefined) {
+    throw new InvalidClientError('this client authenticates with client_secret_post: send client_id and client_secret in the body', true);
+  }
+  if (!basic && method === 'client_secret_basic') {
+    throw new InvalidClientError('this client authenticates with client_secret_basic: send an Authorization: Basic header', false);
+  }
 
   if (basic) {
     if (bodySecret !== undefined) {

@@ -5,7 +5,8 @@ import { SIGNING_ALG } from './oidc-signing-key.ts';
 import { SUPPORTED_CLAIMS, SUPPORTED_SCOPES } from './scope-claims.ts';
 
 export function discoveryDocument(issuer: string): Record<string, unknown> {
-  const authMethods = ['client_secret_post', 'client_secret_basic'];
+  // Supported by the server; the registered app uses one of them (its token_endpoint_auth_method).
+  const authMethods = ['client_secret_post', 'client_secret_basic', 'none'];
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,

@@ -2,7 +2,8 @@
  * The sandbox's OpenID Connect provider: composes the key, stores, services and
  * controllers, and hands the sandbox app a router plus the access-token resolver.
  */
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
+import type { ClientAuthMethod } from './client-authenticator.ts';
 import type { AccessTokenInfo, AccessTokenResolver, SandboxOptions, UserDirectory } from '../sandbox-contracts.ts';
 import { createAuthorizeController } from './authorize-controller.ts';
 import { AuthorizationCodeStore } from './authorization-code-store.ts';
@@ -31,6 +32,10 @@ export interface OidcProviderDeps {
   users: UserDirectory;
   /** Time source for every expiry (codes, tokens, pending requests); tests move it. */
   clock?: Clock;
+  /** The app's current `token_endpoint_auth_method`; default: the registration's, else `client_secret_post`. */
+  authMethod?: () => ClientAuthMethod;
+  /** Told who approved a sign-in on the consent page (the sandbox remembers its signed-in user). */
+  onSignedIn?: (res: Response, userId: string) => void;
 }
 
 export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcProvider> {
@@ -58,8 +63,12 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcPr
 
   const router = createOidcRouter({
     discovery: createDiscoveryController({ issuer, publicJwk: key.publicJwk }),
-    authorize: createAuthorizeController({ authorization, users }),
-    token: createTokenController({ tokens: tokenService, app: options.app }),
+    authorize: createAuthorizeController({ authorization, users, onSignedIn: deps.onSignedIn }),
+    token: createTokenController({
+      tokens: tokenService,
+      app: options.app,
+      authMethod: deps.authMethod ?? (() => options.app.tokenEndpointAuthMethod ?? 'client_secret_post'),
+    }),
     userinfo: createUserinfoController({ tokens: tokenService, users }),
   }, logger);
 

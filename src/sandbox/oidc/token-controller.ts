@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { SandboxAppRegistration } from '../sandbox-contracts.ts';
 import { authenticateClient } from './client-authenticator.ts';
+import type { ClientAuthMethod } from './client-authenticator.ts';
 import { OAuthError } from './oidc-errors.ts';
 import {
   authorizationCodeGrantSchema,
@@ -19,11 +20,16 @@ export interface TokenController {
   revoke(req: Request, res: Response): Promise<void>;
 }
 
-export function createTokenController(deps: { tokens: TokenService; app: SandboxAppRegistration }): TokenController {
+export function createTokenController(deps: {
+  tokens: TokenService;
+  app: SandboxAppRegistration;
+  /** The app's current `token_endpoint_auth_method` (it can change while the sandbox runs). */
+  authMethod: () => ClientAuthMethod;
+}): TokenController {
   const { tokens, app } = deps;
 
   function authenticate(req: Request, body: Record<string, unknown>): string {
-    return authenticateClient({ authorization: req.get('authorization'), body }, app);
+    return authenticateClient({ authorization: req.get('authorization'), body }, app, deps.authMethod());
   }
 
   async function grant(clientId: string, body: Record<string, unknown>): Promise<TokenResponse> {

@@ -1,5 +1,6 @@
 /** Companies, products and plans in the JSON shapes of Whop's v1 API. */
 import type { Company, Plan, Product } from '@whop/sdk/resources/shared';
+import { isValidStatus } from '../state/sandbox-records.ts';
 import type { CompanyRecord, PlanRecord, ProductRecord } from '../state/sandbox-records.ts';
 import type { SandboxState } from '../state/sandbox-state.ts';
 import { centsToDecimal } from './money.ts';
@@ -19,7 +20,7 @@ function memberCount(ctx: SerializerContext, filter: (productId: string) => bool
   const users = new Set(
     ctx.state
       .listMemberships()
-      .filter((m) => filter(m.product_id) && ['active', 'trialing', 'canceling'].includes(m.status))
+      .filter((m) => filter(m.product_id) && isValidStatus(m.status))
       .map((m) => m.user_id),
   );
   return users.size;

@@ -1,16 +1,19 @@
-/** Payments in the JSON shape of Whop's v1 API (`GET /payments/{id}`, webhook `data`). */
+/**
+ * Payments in the legacy nested JSON shape of Whop's v1 API (`GET /payments/{id}`, the
+ * `data` of unpinned webhooks): amounts are JSON numbers in the currency's major unit.
+ */
 import type { Payment } from '@whop/sdk/resources/shared';
 import type { PaymentRecord } from '../state/sandbox-records.ts';
 import type { SerializerContext } from './catalog-serializer.ts';
-import { centsToDecimal } from './money.ts';
+import { amountToNumber } from './money.ts';
 import { serializeUserRef } from './user-serializer.ts';
 
 export function serializePayment(ctx: SerializerContext, payment: PaymentRecord): Payment {
   const company = ctx.state.getCompany(payment.company_id);
   const product = ctx.state.getProduct(payment.product_id);
   const membership = payment.membership_id ? ctx.state.getMembership(payment.membership_id) : undefined;
-  const amount = centsToDecimal(payment.amount_cents);
-  const paid = payment.substatus === 'succeeded';
+  const amount = amountToNumber(payment.amount);
+  const paid = payment.status === 'paid';
   const failed = payment.substatus === 'failed';
   // Stored currencies are Whop currencies; the SDK types the field as a union.
   const currency = payment.currency as Payment['currency'];
@@ -51,22 +54,37 @@ export function serializePayment(ctx: SerializerContext, payment: PaymentRecord)
     auto_refunded: false,
     billing_address: null,
     checkout_configuration_id: null,
-    dispute_alerted_at: null,
-    disputes: [],
+    dispute_alerted_at: payment.dispute_alerted_at,
+    disputes: ctx.state.disputesOfPayment(payment.id).map((d) => ({
+      id: d.id,
+      amount: amountToNumber(d.amount),
+      currency: d.currency as Payment['currency'],
+      editable: !['won', 'lost', 'closed'].includes(d.status),
+      needs_response_by: d.needs_response_by,
+      notes: null,
+      reason: d.reason,
+      status: d.status,
+    })),
     financing_installments_count: null,
     financing_transactions: [],
     metadata: {},
     promo_code: null,
-    refundable: paid,
-    refunded_amount: null,
-    refunded_at: null,
-    refunds: [],
+    refundable: paid && payment.substatus !== 'refunded',
+    refunded_amount: payment.refunded_amount === null ? null : amountToNumber(payment.refunded_amount),
+    refunded_at: payment.refunded_at,
+    refunds: ctx.state.refundsOfPayment(payment.id).map((r) => ({
+      id: r.id,
+      amount: amountToNumber(r.amount),
+      created_at: r.created_at,
+      currency: r.currency as Payment['currency'],
+      status: r.status,
+    })),
     resolutions: [],
     retryable: failed,
     risk_score: null,
     risk_signals: null,
     shipping_address: null,
     three_ds_verified: false,
-    voidable: false,
+    voidable: payment.status === 'pending',
   };
 }

@@ -1,11 +1,11 @@
 /**
  * Membership rules: creating memberships and changing their status, with the webhook
- * events Whop sends. A status that becomes valid (active, trialing, canceling) fires
- * `membership.activated`, one that becomes invalid fires `membership.deactivated`, and a
- * change of `cancel_at_period_end` fires `membership.cancel_at_period_end_changed`.
+ * events Whop sends. A status that becomes valid (active, trialing, canceling, completed)
+ * fires `membership.activated`, one that becomes invalid fires `membership.deactivated`, and
+ * a change of `cancel_at_period_end` fires `membership.cancel_at_period_end_changed`. Every
+ * change (activation included) is also delivered as `membership.updated` (Whop's docs), last.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../sandbox-errors.ts';
-import { serializeMembership } from '../serializers/membership-serializer.ts';
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
 import { newId } from '../state/id-generator.ts';
 import { isValidStatus } from '../state/sandbox-records.ts';
@@ -58,9 +58,10 @@ export class MembershipService {
     if (existing && isValidStatus(existing.status)) {
       throw new ConflictError(`${user.id} already has a valid membership (${existing.id}) of ${input.productId}; change its status instead.`);
     }
-    const status = input.status ?? 'active';
+    const status = input.status ?? (plan.plan_type === 'one_time' ? 'completed' : 'active');
     const now = new Date().toISOString();
-    const period = renewalPeriod(plan.billing_period);
+    // A one-time purchase (`completed`) has no renewal period.
+    const period = status === 'completed' ? { start: null, end: null } : renewalPeriod(plan.billing_period);
     const membership = this.state.insertMembership({
       id: newId('mem'),
       user_id: user.id,
@@ -79,7 +80,10 @@ export class MembershipService {
       updated_at: now,
       joined_at: now,
     });
-    if (isValidStatus(status)) this.publish('membership.activated', membership);
+    if (isValidStatus(status)) {
+      this.publish('membership.activated', membership);
+      this.publish('membership.updated', membership);
+    }
     return membership;
   }
 
@@ -104,7 +108,10 @@ export class MembershipService {
     } else {
       patch.cancel_at_period_end = false;
     }
-    if (isValidStatus(status) && !isValidStatus(before.status)) {
+    if (status === 'completed') {
+      patch.renewal_period_start = null;
+      patch.renewal_period_end = null;
+    } else if (isValidStatus(status) && !isValidStatus(before.status)) {
       const plan = this.state.getPlan(before.plan_id);
       const period = renewalPeriod(plan?.billing_period ?? null);
       patch.renewal_period_start = period.start;
@@ -113,13 +120,14 @@ export class MembershipService {
     const after = this.state.updateMembership(id, patch);
     const crossed = isValidStatus(after.status) !== isValidStatus(before.status);
     const natural = crossed ? (isValidStatus(after.status) ? 'membership.activated' : 'membership.deactivated') : undefined;
-    if (forceEvent) this.publish(forceEvent, after);
-    else if (natural) this.publish(natural, after);
+    if (forceEvent && forceEvent !== 'membership.updated') this.publish(forceEvent, after, before);
+    else if (natural && !forceEvent) this.publish(natural, after, before);
     // The flag also drops when a membership ends; only a toggle on a live membership is an event.
     const toggled = after.cancel_at_period_end !== before.cancel_at_period_end && isValidStatus(after.status);
-    if (toggled && forceEvent !== 'membership.cancel_at_period_end_changed') {
-      this.publish('membership.cancel_at_period_end_changed', after);
+    if (toggled && forceEvent !== 'membership.cancel_at_period_end_changed' && forceEvent !== 'membership.updated') {
+      this.publish('membership.cancel_at_period_end_changed', after, before);
     }
+    this.publish('membership.updated', after, before);
     return after;
   }
 
@@ -130,7 +138,7 @@ export class MembershipService {
       throw new ConflictError(`Membership ${id} is ${before.status}; only a valid membership can be set to cancel at period end.`);
     }
     if (before.cancel_at_period_end === cancelAtPeriodEnd) {
-      if (forceEvent) this.publish('membership.cancel_at_period_end_changed', before);
+      if (forceEvent) this.publish('membership.cancel_at_period_end_changed', before, before);
       return before;
     }
     return this.setStatus(id, cancelAtPeriodEnd ? 'canceling' : 'active');
@@ -140,15 +148,18 @@ export class MembershipService {
   renew(id: string): MembershipRecord {
     const before = this.get(id);
     const plan = this.state.getPlan(before.plan_id);
+    if (plan?.plan_type === 'one_time' || before.status === 'completed') return before;
     const period = renewalPeriod(plan?.billing_period ?? null);
-    return this.state.updateMembership(id, {
+    const after = this.state.updateMembership(id, {
       renewal_period_start: period.start,
       renewal_period_end: period.end,
       updated_at: nextTimestamp(before.updated_at),
     });
+    if (isValidStatus(after.status)) this.publish('membership.updated', after, before);
+    return after;
   }
 
-  publish(type: string, membership: MembershipRecord): void {
-    this.events.publish(type, membership.company_id, serializeMembership(this.ctx, membership));
+  publish(type: string, membership: MembershipRecord, before?: MembershipRecord): void {
+    this.events.publish(type, membership.company_id, { kind: 'membership', record: membership, before });
   }
 }

@@ -7,12 +7,17 @@
 import type { UserDirectory } from '../sandbox-contracts.ts';
 import type {
   CompanyRecord,
+  DisputeRecord,
+  InstallationRecord,
+  InvoiceRecord,
   MembershipRecord,
   PaymentRecord,
   PlanRecord,
   ProductRecord,
+  RefundRecord,
   SandboxData,
   UserRecord,
+  WebhookRecord,
 } from './sandbox-records.ts';
 
 type ChangeListener = () => void;
@@ -28,6 +33,11 @@ export class SandboxState implements UserDirectory {
   private plans = new Map<string, PlanRecord>();
   private memberships = new Map<string, MembershipRecord>();
   private payments = new Map<string, PaymentRecord>();
+  private installations = new Map<string, InstallationRecord>();
+  private webhooks = new Map<string, WebhookRecord>();
+  private refunds = new Map<string, RefundRecord>();
+  private disputes = new Map<string, DisputeRecord>();
+  private invoices = new Map<string, InvoiceRecord>();
   private readonly listeners = new Set<ChangeListener>();
 
   constructor(data: SandboxData) {
@@ -48,6 +58,11 @@ export class SandboxState implements UserDirectory {
       plans: [...this.plans.values()],
       memberships: [...this.memberships.values()],
       payments: [...this.payments.values()],
+      installations: [...this.installations.values()],
+      webhooks: [...this.webhooks.values()],
+      refunds: [...this.refunds.values()],
+      disputes: [...this.disputes.values()],
+      invoices: [...this.invoices.values()],
     });
   }
 
@@ -71,6 +86,15 @@ export class SandboxState implements UserDirectory {
     this.users.set(user.id, user);
     this.changed();
     return user;
+  }
+  /** Deletes the account; its memberships and payments stay and show `user: null`. */
+  deleteUser(id: string): boolean {
+    const deleted = this.users.delete(id);
+    if (deleted) {
+      for (const company of this.companies.values()) company.admin_user_ids = company.admin_user_ids.filter((u) => u !== id);
+      this.changed();
+    }
+    return deleted;
   }
 
   // ---- companies
@@ -159,6 +183,74 @@ export class SandboxState implements UserDirectory {
     return next;
   }
 
+  // ---- app installations
+  isInstalled(companyId: string): boolean {
+    return this.installations.has(companyId);
+  }
+  listInstallations(): InstallationRecord[] {
+    return [...this.installations.values()];
+  }
+  install(record: InstallationRecord): void {
+    this.installations.set(record.company_id, record);
+    this.changed();
+  }
+  uninstall(companyId: string): boolean {
+    const removed = this.installations.delete(companyId);
+    if (removed) this.changed();
+    return removed;
+  }
+
+  // ---- webhooks
+  getWebhook(id: string): WebhookRecord | undefined {
+    return this.webhooks.get(id);
+  }
+  listWebhooks(): WebhookRecord[] {
+    return [...this.webhooks.values()];
+  }
+  updateWebhook(id: string, patch: Partial<Omit<WebhookRecord, 'id'>>): WebhookRecord {
+    const current = this.webhooks.get(id);
+    if (!current) throw new Error(`unknown webhook ${id}`);
+    const next = { ...current, ...patch };
+    this.webhooks.set(id, next);
+    this.changed();
+    return next;
+  }
+
+  // ---- refunds, disputes, invoices
+  getRefund(id: string): RefundRecord | undefined {
+    return this.refunds.get(id);
+  }
+  refundsOfPayment(paymentId: string): RefundRecord[] {
+    return [...this.refunds.values()].filter((r) => r.payment_id === paymentId);
+  }
+  saveRefund(refund: RefundRecord): RefundRecord {
+    this.refunds.set(refund.id, refund);
+    this.changed();
+    return refund;
+  }
+  getDispute(id: string): DisputeRecord | undefined {
+    return this.disputes.get(id);
+  }
+  disputesOfPayment(paymentId: string): DisputeRecord[] {
+    return [...this.disputes.values()].filter((d) => d.payment_id === paymentId);
+  }
+  saveDispute(dispute: DisputeRecord): DisputeRecord {
+    this.disputes.set(dispute.id, dispute);
+    this.changed();
+    return dispute;
+  }
+  getInvoice(id: string): InvoiceRecord | undefined {
+    return this.invoices.get(id);
+  }
+  invoicesOfMembership(membershipId: string): InvoiceRecord[] {
+    return [...this.invoices.values()].filter((i) => i.membership_id === membershipId);
+  }
+  saveInvoice(invoice: InvoiceRecord): InvoiceRecord {
+    this.invoices.set(invoice.id, invoice);
+    this.changed();
+    return invoice;
+  }
+
   private load(data: SandboxData): void {
     this.users = byId(data.users);
     this.companies = byId(data.companies);
@@ -166,6 +258,11 @@ export class SandboxState implements UserDirectory {
     this.plans = byId(data.plans);
     this.memberships = byId(data.memberships);
     this.payments = byId(data.payments);
+    this.installations = new Map(data.installations.map((i) => [i.company_id, structuredClone(i)]));
+    this.webhooks = byId(data.webhooks);
+    this.refunds = byId(data.refunds);
+    this.disputes = byId(data.disputes);
+    this.invoices = byId(data.invoices);
   }
 
   private changed(): void {

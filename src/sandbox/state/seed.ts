@@ -2,7 +2,28 @@
  * The sandbox's seed (SPEC §8). Ids are fixed: the app's docs and tests name them.
  * Renewal periods are placed around `now` so seeded memberships look current.
  */
-import type { CompanyRecord, MembershipRecord, PlanRecord, ProductRecord, SandboxData, UserRecord } from './sandbox-records.ts';
+import type { CompanyRecord, MembershipRecord, PlanRecord, ProductRecord, SandboxData, UserRecord, WebhookRecord } from './sandbox-records.ts';
+
+/** The companies that installed the registered app at seed time (the one place that says so). */
+export const APP_INSTALLED_COMPANY_IDS: readonly string[] = ['biz_creator1', 'biz_creator2'];
+
+/** Ids of the two seeded webhooks. */
+export const SEED_COMPANY_WEBHOOK_ID = 'hook_company';
+export const SEED_APP_WEBHOOK_ID = 'hook_app';
+
+/**
+ * The seeded webhooks, both POSTing to the registered app's webhook URL with its secret:
+ * a company webhook of the app's own company (Chronos's plan memberships) and an app
+ * webhook (the events of every company that installed the app). Both unpinned: v1 with
+ * Whop's legacy nested payload shape, dotted names.
+ */
+export function seedWebhooks(ownCompanyId: string): WebhookRecord[] {
+  const base = { url: null, api_version: 'v1', api_version_date: null, event_names: 'dotted', enabled: true, created_at: SEEDED_AT } as const;
+  return [
+    { ...base, id: SEED_COMPANY_WEBHOOK_ID, kind: 'company', resource_id: ownCompanyId },
+    { ...base, id: SEED_APP_WEBHOOK_ID, kind: 'app', resource_id: null },
+  ];
+}
 
 const SEEDED_AT = '2025-01-06T09:00:00.000Z';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -71,7 +92,7 @@ function activeMembership(id: string, userId: string, plan: PlanRecord, now: Dat
   };
 }
 
-export function createSeedData(now: Date = new Date()): SandboxData {
+export function createSeedData(now: Date = new Date(), ownCompanyId = 'biz_chronos'): SandboxData {
   const users = [
     user('user_admin', 'admin', 'Ada Admin', 'admin@chronos.test'),
     user('user_creator_free', 'creator_free', 'Fran Free', 'creator.free@example.test'),
@@ -114,5 +135,10 @@ export function createSeedData(now: Date = new Date()): SandboxData {
     plans,
     memberships,
     payments: [],
+    installations: APP_INSTALLED_COMPANY_IDS.map((id) => ({ company_id: id, installed_by: null, installed_at: SEEDED_AT })),
+    webhooks: seedWebhooks(ownCompanyId),
+    refunds: [],
+    disputes: [],
+    invoices: [],
   };
 }

@@ -1,22 +1,30 @@
 /**
- * Delivers webhook events to the app's URL: signed per Standard Webhooks, sent off the
- * request path, retried on non-2xx or timeout after each of `retryDelaysMs`, every
- * attempt written to the delivery log. `close()` cancels pending retries and aborts
- * requests in flight.
+ * Delivers events to the registered webhooks: a `company` webhook takes its own company's
+ * events, an `app` webhook the events of every company that installed the app. Each
+ * delivery is rendered in its webhook's version, signed (Standard Webhooks, or the legacy v5
+ * `X-Whop-Signature`), sent off the request path, retried on non-2xx or timeout after each
+ * of `retryDelaysMs`, every attempt written to the delivery log. An event no webhook takes
+ * is logged as `skipped`. `close()` cancels pending retries and aborts requests in flight.
  */
 import type { Logger } from 'pino';
 import { newId } from '../state/id-generator.ts';
+import type { WebhookRecord } from '../state/sandbox-records.ts';
+import type { SandboxState } from '../state/sandbox-state.ts';
 import type { WebhookDelivery } from './webhook-delivery-log.ts';
 import { WebhookDeliveryLog } from './webhook-delivery-log.ts';
-import { buildEnvelope } from './webhook-event.ts';
-import type { EventPublisher, WebhookEnvelope } from './webhook-event.ts';
+import type { EventPublisher, EventSubject, SandboxEvent } from './webhook-event.ts';
+import type { RenderResult } from './webhook-renderer.ts';
+import { signV5Webhook } from './v5-signer.ts';
 import { signWebhook } from './webhook-signer.ts';
 
 const SNIPPET_CHARS = 500;
 
 export interface WebhookDeliveryOptions {
+  /** The registered app's webhook URL (webhooks with no URL of their own POST here). */
   url: string;
   secret: string;
+  state: SandboxState;
+  render(webhook: WebhookRecord, event: SandboxEvent): RenderResult;
   retryDelaysMs: readonly number[];
   /** false: events are logged as `not_sent` and never POSTed. */
   enabled: boolean;
@@ -34,27 +42,69 @@ export class WebhookDeliveryService implements EventPublisher {
 
   constructor(private readonly options: WebhookDeliveryOptions) {}
 
-  publish(type: string, companyId: string | null, data: unknown): WebhookDelivery {
-    return this.enqueue(buildEnvelope(type, companyId, data));
+  publish(type: string, companyId: string | null, subject: EventSubject): WebhookDelivery[] {
+    const event: SandboxEvent = { id: newId('evt'), type, companyId, timestamp: new Date().toISOString(), subject };
+    const targets = this.targetsOf(companyId);
+    if (targets.length === 0) {
+      const reason = companyId ? `no webhook takes events of ${companyId}: the app is not installed on it` : 'no webhook is enabled';
+      return [this.skip(event, null, reason)];
+    }
+    return targets.map((webhook) => {
+      const result = this.options.render(webhook, event);
+      if ('skipped' in result) return this.skip(event, webhook, result.skipped);
+      const now = event.timestamp;
+      const delivery: WebhookDelivery = {
+        id: newId('msg'),
+        eventId: event.id,
+        type: result.rendered.type,
+        eventType: type,
+        companyId,
+        webhookId: webhook.id,
+        scheme: result.rendered.scheme,
+        apiVersionDate: webhook.api_version === 'v5' ? null : webhook.api_version_date,
+        skipReason: null,
+        url: webhook.url ?? this.options.url,
+        body: result.rendered.body,
+        status: this.options.enabled ? 'pending' : 'not_sent',
+        createdAt: now,
+        updatedAt: now,
+        nextAttemptAt: null,
+        attempts: [],
+      };
+      this.log.add(delivery);
+      this.start(delivery);
+      return delivery;
+    });
   }
 
-  enqueue(envelope: WebhookEnvelope): WebhookDelivery {
-    const now = new Date().toISOString();
+  /** The enabled webhooks that take an event of this company. */
+  private targetsOf(companyId: string | null): WebhookRecord[] {
+    const state = this.options.state;
+    return state
+      .listWebhooks()
+      .filter((w) => w.enabled && (w.kind === 'company' ? w.resource_id === companyId : companyId === null || state.isInstalled(companyId)));
+  }
+
+  private skip(event: SandboxEvent, webhook: WebhookRecord | null, reason: string): WebhookDelivery {
     const delivery: WebhookDelivery = {
       id: newId('msg'),
-      eventId: envelope.id,
-      type: envelope.type,
-      companyId: envelope.company_id,
-      url: this.options.url,
-      body: JSON.stringify(envelope),
-      status: this.options.enabled ? 'pending' : 'not_sent',
-      createdAt: now,
-      updatedAt: now,
+      eventId: event.id,
+      type: event.type,
+      eventType: event.type,
+      companyId: event.companyId,
+      webhookId: webhook?.id ?? null,
+      scheme: webhook?.api_version === 'v5' ? 'v5' : 'standard',
+      apiVersionDate: webhook?.api_version_date ?? null,
+      skipReason: reason,
+      url: webhook ? (webhook.url ?? this.options.url) : '',
+      body: '',
+      status: 'skipped',
+      createdAt: event.timestamp,
+      updatedAt: event.timestamp,
       nextAttemptAt: null,
       attempts: [],
     };
     this.log.add(delivery);
-    this.start(delivery);
     return delivery;
   }
 
@@ -62,6 +112,7 @@ export class WebhookDeliveryService implements EventPublisher {
   resend(id: string): WebhookDelivery | undefined {
     const delivery = this.log.get(id);
     if (!delivery) return undefined;
+    if (delivery.status === 'skipped') return delivery;
     this.start(delivery);
     return delivery;
   }
@@ -97,12 +148,11 @@ export class WebhookDeliveryService implements EventPublisher {
   private async attempt(delivery: WebhookDelivery, run: number, retryIndex: number): Promise<void> {
     if (this.closed || this.runs.get(delivery.id) !== run) return;
     const started = performance.now();
-    const headers = signWebhook({
-      id: delivery.id,
-      timestamp: Math.floor(Date.now() / 1000),
-      body: delivery.body,
-      secret: this.options.secret,
-    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers =
+      delivery.scheme === 'v5'
+        ? signV5Webhook({ timestamp, body: delivery.body, secret: this.options.secret })
+        : signWebhook({ id: delivery.id, timestamp, body: delivery.body, secret: this.options.secret });
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timeoutMs = this.options.timeoutMs ?? 10_000;

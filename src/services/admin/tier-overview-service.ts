@@ -2,11 +2,13 @@
  * The numbers behind the admin tier overview, read with aggregate SQL (a fixed number of
  * queries, whatever the number of creators): creators and students per tier, usage totals,
  * the creators nearest their limits, and one sorted page of the creators table. Limits come
- * from the tier table; "this month" is the current calendar month in UTC.
+ * from the tier table; "this month" is the current calendar month in UTC. Besides (`finances`):
+ * revenue per currency net of refunds, and the open disputes.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { TIER_TABLE, TIERS, tierDefinition, type Tier, type TierLimits } from '../tiers/tier-table.ts';
 import { monthOf } from '../usage/usage-service.ts';
+import { createFinancesQuery } from './finances-query.ts';
 import { CREATORS_PER_PAGE, DEFAULT_CREATOR_SORT, defaultDirection, orderByClause, type CreatorListQuery } from './creator-list-query.ts';
 
 export type LimitName = 'videos' | 'storage' | 'ai_credits' | 'students';
@@ -79,7 +81,6 @@ export interface TierOverview {
 }
 
 export const NEAREST_LIMITS_SHOWN = 10;
-
 /** One row per creator with its usage; the other queries read from it. */
 const CREATOR_USAGE = `creator_usage AS (
   SELECT c.id, c.whop_company_id, c.company_name, c.tier, c.created_at, u.username AS owner_username,
@@ -248,6 +249,7 @@ export function createTierOverviewService(deps: { sequelize: Sequelize; now?: ()
   }
 
   return {
+    finances: createFinancesQuery({ sequelize, now }),
     /** Everything the overview page shows; `query` picks the page and order of the creators table. */
     async overview(query: Partial<CreatorListQuery> = {}): Promise<TierOverview> {
       const month = monthOf(now());
@@ -273,5 +275,7 @@ function totalsOf(tiers: readonly TierSummary[]): UsageTotals {
     overLimitStudents: sum((t) => t.overLimitStudents),
   };
 }
+
+export { REVENUE_DAYS, OPEN_DISPUTES_SHOWN, type Finances, type CurrencyRevenue, type OpenDispute } from './finances-query.ts';
 
 export type TierOverviewService = ReturnType<typeof createTierOverviewService>;

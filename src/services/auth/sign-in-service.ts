@@ -10,6 +10,7 @@ import { SignInError } from '../../errors-auth.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
 import type { WhopOidcClient } from '../whop/whop-oidc-client.ts';
 import { bundleFromTokenResponse, type TokenBundle } from '../whop/token-bundle.ts';
+import { WhopIdentityError } from '../whop/whop-errors.ts';
 import type { UserService } from '../user-service.ts';
 import type { User } from '../../models/user-model.ts';
 
@@ -65,7 +66,7 @@ export function createSignInService(deps: { oidc: WhopOidcClient; users: UserSer
         tokens = await deps.oidc.exchangeCode(callbackUrl, { state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
       } catch (error) {
         if (error instanceof ServiceUnavailableError) throw error;
-        const reason = (error as { error?: unknown; code?: unknown }).error ?? (error as { code?: unknown }).code ?? (error as Error).name;
+        const reason = error instanceof WhopIdentityError ? error.reason : (error as { error?: unknown; code?: unknown }).error ?? (error as { code?: unknown }).code ?? (error as Error).name;
         deps.logger.warn({ reason: String(reason) }, 'whop code exchange refused');
         if (reason === 'invalid_grant') throw new SignInError('This sign-in was already used or has expired. Please sign in again.');
         if ((error as Error).name === 'TypeError' || reason === 'OAUTH_TIMEOUT') throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
@@ -73,7 +74,14 @@ export function createSignInService(deps: { oidc: WhopOidcClient; users: UserSer
       }
       const claims = tokens.claims();
       if (!claims) throw new SignInError('Whop did not identify you. Please try again.');
-      const identity = await deps.oidc.userInfo(tokens.access_token, claims.sub);
+      let identity;
+      try {
+        identity = await deps.oidc.userInfo(tokens.access_token, claims.sub);
+      } catch (error) {
+        if (!(error instanceof WhopIdentityError)) throw error;
+        deps.logger.warn({ reason: error.reason }, 'whop userinfo refused');
+        throw new SignInError('Whop’s answers about who you are do not agree, so you are not signed in. Please try again.');
+      }
       const user = await deps.users.recordSignIn(identity, new Date(now()));
       return { user, bundle: bundleFromTokenResponse(tokens, now()) };
     },

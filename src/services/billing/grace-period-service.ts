@@ -1,13 +1,16 @@
 /**
  * A failed payment of a creator's Chronos plan starts a grace period (GRACE_PERIOD_DAYS): the
  * tier stays, the dashboard shows the date, the owner gets an email. A successful payment ends
- * it; otherwise a scheduled check applies whatever the plan memberships say when it ends.
+ * it (so do Whop's `invoice.past_due` / `invoice.paid`); otherwise a scheduled check applies
+ * whatever the plan memberships say when it ends. A student's `past_due` membership keeps access
+ * for the same number of days (see membership-access.ts); the same check ends it.
  */
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Models } from '../../models/init-models.ts';
 import type { CreatorTierService } from '../tiers/creator-tier-service.ts';
+import type { StudentService } from '../students/student-service.ts';
 import { tierDefinition } from '../tiers/tier-table.ts';
 import { enqueueEmail, isMailableAddress } from '../email/email-outbox.ts';
 
@@ -15,6 +18,8 @@ export function createGracePeriodService(deps: {
   sequelize: Sequelize;
   models: Pick<Models, 'Creator' | 'User' | 'EmailOutbox'>;
   tiers: CreatorTierService;
+  /** Students whose membership went `past_due` keep access for the same grace period. */
+  students?: Pick<StudentService, 'expireGracePeriods'>;
   gracePeriodDays: number;
   appUrl: string;
   logger: Logger;
@@ -46,8 +51,13 @@ export function createGracePeriodService(deps: {
       await creator.update({ billingStatus: 'ok', gracePeriodEndsAt: null }, { transaction });
     },
 
-    /** Ends every grace period that has run out and applies the tier the plan now grants. */
+    /**
+     * Ends every grace period that has run out: creators get the tier their plan now grants, and
+     * students whose membership is still `past_due` lose access. Returns the creators handled.
+     */
     async applyExpired(): Promise<number> {
+      const students = await deps.students?.expireGracePeriods();
+      if (students) deps.logger.info({ students }, 'student grace periods ended');
       const due = await deps.models.Creator.findAll({ where: { gracePeriodEndsAt: { [Op.lte]: new Date(now()) } }, attributes: ['id'] });
       for (const { id } of due) {
         await deps.sequelize.transaction(async (transaction) => {

@@ -35,8 +35,13 @@ const amountMinor = z
   .transform((v) => BigInt(v));
 const currency = z
   .string()
-  .regex(/^[A-Za-z]{3}$/, 'expected a three-letter ISO 4217 code')
+  .regex(/^(?:[A-Za-z]{3}|usdt|whop_usd)$/i, 'expected a three-letter ISO 4217 code or one of Whop\'s own (usdt, whop_usd)')
   .transform((v) => v.toUpperCase());
+/** Exact decimal text in major units ("49.99", "0.00012"): how amounts in any currency Whop sends are mailed. */
+const decimalAmount = z.string().regex(/^\d{1,30}(\.\d{1,30})?$/, 'expected a decimal amount such as 49.99');
+/** An amount as minor units (ISO currencies) or as exact decimal text (any currency); one of them. */
+const money = { amountMinor: amountMinor.optional(), amount: decimalAmount.optional() };
+const hasAmount = (p: { amountMinor?: unknown; amount?: unknown }) => p.amountMinor !== undefined || p.amount !== undefined;
 const instant = z
   .union([z.date(), z.string().min(1)], { error: 'expected an ISO 8601 date' })
   .pipe(z.coerce.date({ error: 'expected an ISO 8601 date' }));
@@ -44,14 +49,31 @@ const instant = z
 const schemas = {
   welcome: z.object({ creatorName: name, studentName: optionalText(200) }),
   expiration: z.object({ creatorName: name, membershipStatus: z.string().trim().min(1).max(50) }),
-  receipt: z.object({ amountMinor, currency, productTitle: optionalText(200), paymentId: z.string().trim().min(1).max(100), paidAt: instant }),
-  payment_failed: z.object({ amountMinor, currency, productTitle: optionalText(200), failureMessage: optionalText(500) }),
+  receipt: z.object({ ...money, currency, productTitle: optionalText(200), paymentId: z.string().trim().min(1).max(100), paidAt: instant }).refine(hasAmount, { message: 'expected amountMinor (integer minor units) or amount (decimal text)', path: ['amountMinor'], when: () => true }),
+  payment_failed: z.object({ ...money, currency, productTitle: optionalText(200), failureMessage: optionalText(500) }).refine(hasAmount, { message: 'expected amountMinor (integer minor units) or amount (decimal text)', path: ['amountMinor'], when: () => true }),
   grace_period: z.object({ graceEndsAt: instant, tierName: z.string().trim().min(1).max(50) }),
+  trial_ending: z.object({ productName: name, trialEndsAt: instant.nullish().transform((v) => v ?? undefined) }),
 } satisfies Record<EmailTemplate, z.ZodType>;
 
 type Payloads = { [T in EmailTemplate]: z.output<(typeof schemas)[T]> };
 
 const label = (value: string) => value.replace(/_/g, ' ');
+
+/**
+ * An amount for a mail: ISO currencies through Intl (from minor units, or from the exact decimal
+ * text), anything else Whop sends (usdt, whop_usd, btc) as the exact decimal and its code.
+ */
+function mailedAmount(p: { amountMinor?: bigint | undefined; amount?: string | undefined; currency: string }): string {
+  try {
+    if (p.amountMinor !== undefined) return formatMoney(p.amountMinor, p.currency);
+    if (/^[A-Z]{3}$/.test(p.currency) && !['BTC', 'ETH', 'APE', 'XAU'].includes(p.currency)) {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: p.currency, maximumFractionDigits: 20 }).format(p.amount as `${number}`);
+    }
+  } catch {
+    // Not a currency Intl knows: fall through to the plain form.
+  }
+  return `${p.amount ?? String(p.amountMinor)} ${p.currency}`;
+}
 const capitalised = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
 
 const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
@@ -71,7 +93,7 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
     actionLabel: 'Open your dashboard',
   }),
   receipt: (p) => {
-    const amount = formatMoney(p.amountMinor, p.currency);
+    const amount = mailedAmount(p);
     const details: [string, string][] = [['Amount', amount]];
     if (p.productTitle) details.push(['Product', p.productTitle]);
     details.push(['Payment ID', p.paymentId], ['Date', formatDateTime(p.paidAt)]);
@@ -84,12 +106,13 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
     };
   },
   payment_failed: (p) => {
-    const amount = formatMoney(p.amountMinor, p.currency);
+    const amount = mailedAmount(p);
     const paragraphs = [`Your payment of ${amount}${p.productTitle ? ` for ${p.productTitle}` : ''} did not go through.`];
     if (p.failureMessage) paragraphs.push(`Reason given: ${p.failureMessage}`);
     paragraphs.push('Update your payment method on Whop to keep your access.');
     return { subject: `Your payment of ${amount} failed`, heading: 'Your payment failed', paragraphs, actionLabel: 'Open your dashboard' };
   },
+  trial_ending: (p) => trialEnding(p),
   grace_period: (p) => {
     const tier = capitalised(p.tierName);
     const until = formatDate(p.graceEndsAt);
@@ -104,6 +127,19 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
     };
   },
 };
+
+function trialEnding(p: Payloads['trial_ending']): EmailContent {
+  const when = p.trialEndsAt ? ` on ${formatDate(p.trialEndsAt)}` : ' soon';
+  return {
+    subject: `Your free trial of ${p.productName} ends${when}`,
+    heading: 'Your trial is ending',
+    paragraphs: [
+      `Your free trial of ${p.productName} ends${when} (UTC).`,
+      'If you keep your membership, Whop charges it then and your access goes on; to stop, cancel it on Whop before that date.',
+    ],
+    actionLabel: 'Open your dashboard',
+  };
+}
 
 function parsePayload<T extends EmailTemplate>(template: T, payload: unknown): Payloads[T] {
   const schema: z.ZodType = schemas[template];

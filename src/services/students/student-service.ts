@@ -8,29 +8,42 @@ import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
 import type { StudentStatus } from '../../models/student-model.ts';
 import type { Creator } from '../../models/creator-model.ts';
-import { isValidMembershipStatus, type WhopMembership } from '../whop/whop-membership.ts';
+import type { WhopMembership } from '../whop/whop-membership.ts';
+import { accessOf } from '../whop/membership-access.ts';
 import { tierDefinition } from '../tiers/tier-table.ts';
 
-export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale';
+/** `unmatched`: the membership has no user (`user: null`) and matches no stored student. */
+export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale' | 'unmatched';
 
 export interface AppliedMembership {
-  studentId: number;
-  status: StudentStatus;
+  studentId: number | null;
+  status: StudentStatus | null;
   change: MembershipChange;
   /** Status before the change (undefined for a new student). */
   previousStatus: StudentStatus | undefined;
+  /** The student's Whop user (the stored one when the membership names none). */
+  userId: string | null;
 }
+
+export type ArchiveOutcome = 'archived' | 'stale' | 'kept' | 'none';
 
 interface StoredStudent {
   id: number;
+  whop_user_id: string;
   status: StudentStatus;
   whop_membership_id: string | null;
   membership_status: string | null;
   membership_updated_at: Date | null;
+  grace_ends_at: Date | null;
 }
 
-export function createStudentService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Student'> }) {
+const STORED = 'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function createStudentService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Student'>; gracePeriodDays?: number; now?: () => number }) {
   const { Creator, Student } = deps.models;
+  const now = deps.now ?? Date.now;
+  const graceMs = (deps.gracePeriodDays ?? 3) * DAY_MS;
 
   async function lockCreator(creatorId: number, transaction: Transaction): Promise<Creator> {
     const creator = await Creator.findByPk(creatorId, { transaction, lock: transaction.LOCK.UPDATE });
@@ -45,43 +58,61 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
     return row?.n ?? 0;
   }
 
+  /**
+   * The stored student this membership is about: by Whop user; for a membership without a user
+   * (`user: null`: deleted account, unclaimed), by the membership id, then the Whop member id.
+   */
+  async function stored(creatorId: number, m: WhopMembership, transaction: Transaction): Promise<StoredStudent | undefined> {
+    const by = async (where: string, replacements: Record<string, unknown>) =>
+      (await deps.sequelize.query<StoredStudent>(`SELECT ${STORED} FROM students WHERE creator_id = :creatorId AND ${where} ORDER BY id LIMIT 1 FOR UPDATE`, {
+        replacements: { creatorId, ...replacements }, type: QueryTypes.SELECT, transaction,
+      }))[0];
+    if (m.userId) return by('whop_user_id = :userId', { userId: m.userId });
+    return (await by('whop_membership_id = :membershipId', { membershipId: m.id })) ?? (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined);
+  }
+
+  const isStale = (existing: StoredStudent | undefined, m: WhopMembership) =>
+    Boolean(existing?.membership_updated_at && new Date(existing.membership_updated_at).getTime() > m.updatedAt.getTime());
+
+  /** Another membership of this creator keeps the student in: one that is not theirs ending changes nothing. */
+  const keptByAnother = (existing: StoredStudent | undefined, m: WhopMembership) =>
+    Boolean(existing && existing.whop_membership_id !== m.id && existing.status === 'active' && accessOf(existing.membership_status ?? '') !== 'none');
+
   async function applyToLockedCreator(creator: { id: number; tier: Creator['tier'] }, membership: WhopMembership, transaction: Transaction): Promise<AppliedMembership> {
     const creatorId = creator.id;
-    const [existing] = await deps.sequelize.query<StoredStudent>(
-      'SELECT id, status, whop_membership_id, membership_status, membership_updated_at FROM students WHERE creator_id = :creatorId AND whop_user_id = :userId',
-      { replacements: { creatorId, userId: membership.userId }, type: QueryTypes.SELECT, transaction },
-    );
-    if (existing?.membership_updated_at && new Date(existing.membership_updated_at).getTime() > membership.updatedAt.getTime()) {
-      return { studentId: existing.id, status: existing.status, change: 'stale', previousStatus: existing.status };
-    }
-    // Another membership of this student keeps them in: a different one ending changes nothing.
-    if (existing && !membership.valid && existing.whop_membership_id !== membership.id && existing.status === 'active' && isValidMembershipStatus(existing.membership_status ?? '')) {
-      return { studentId: existing.id, status: existing.status, change: 'unchanged', previousStatus: existing.status };
-    }
+    const existing = await stored(creatorId, membership, transaction);
+    const userId = membership.userId ?? existing?.whop_user_id ?? null;
+    if (!existing && !userId) return { studentId: null, status: null, change: 'unmatched', previousStatus: undefined, userId: null };
+    if (isStale(existing, membership)) return { studentId: existing!.id, status: existing!.status, change: 'stale', previousStatus: existing!.status, userId };
+    const access = accessOf(membership.status);
+    if (access !== 'grants' && keptByAnother(existing, membership)) return { studentId: existing!.id, status: existing!.status, change: 'unchanged', previousStatus: existing!.status, userId };
+    // past_due: access is kept for the grace period, counted from when the membership first went past_due.
+    const graceEndsAt = access !== 'grace' ? null : existing?.membership_status === 'past_due' && existing.grace_ends_at ? new Date(existing.grace_ends_at) : new Date(now() + graceMs);
     let status: StudentStatus = 'inactive';
-    if (membership.valid) {
+    if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now())) {
       const limit = tierDefinition(creator.tier).limits.students;
       status = existing?.status === 'active' || limit === null || (await activeCount(creatorId, transaction)) < limit ? 'active' : 'over_limit';
     }
     const fields = {
-      creatorId, userId: membership.userId, username: membership.username, membershipId: membership.id, productId: membership.productId,
-      status, membershipStatus: membership.status, membershipUpdatedAt: membership.updatedAt, joinedAt: membership.createdAt ?? new Date(),
+      creatorId, userId, username: membership.username, membershipId: membership.id, productId: membership.productId || null, memberId: membership.memberId ?? null,
+      status, membershipStatus: membership.status, membershipUpdatedAt: membership.updatedAt, joinedAt: membership.createdAt ?? new Date(now()), graceEndsAt,
     };
     if (!existing) {
       const [created] = await deps.sequelize.query<{ id: number }>(
-        `INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, status, membership_status, membership_updated_at, joined_at)
-         VALUES (:creatorId, :userId, :username, :membershipId, :productId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt) RETURNING id`,
+        `INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at)
+         VALUES (:creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt) RETURNING id`,
         { replacements: fields, type: QueryTypes.SELECT, transaction },
       );
-      return { studentId: created!.id, status, change: 'created', previousStatus: undefined };
+      return { studentId: created!.id, status, change: 'created', previousStatus: undefined, userId };
     }
     await deps.sequelize.query(
-      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = :productId, status = :status,
-              membership_status = :membershipStatus, membership_updated_at = :membershipUpdatedAt, updated_at = now()
+      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
+              whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
+              membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt, updated_at = now()
         WHERE id = :id`,
       { replacements: { ...fields, id: existing.id }, transaction },
     );
-    return { studentId: existing.id, status, change: 'updated', previousStatus: existing.status };
+    return { studentId: existing.id, status, change: 'updated', previousStatus: existing.status, userId };
   }
 
   function inTransaction<T>(outer: Transaction | undefined, work: (t: Transaction) => Promise<T>): Promise<T> {
@@ -128,12 +159,36 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
       });
     },
 
-    /** A removed membership: the student is kept for the record, without access. */
-    archive(creatorId: number, whopUserId: string, outer?: Transaction): Promise<number> {
+    /**
+     * A deleted membership (`membership.deleted`): the student is kept for the record, without
+     * access, by the same rules as a deactivation: a deletion older than what is stored changes
+     * nothing (`stale`), nor does one of a membership that is not the one giving them access
+     * while that one still does (`kept`).
+     */
+    archiveMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<{ outcome: ArchiveOutcome; userId: string | null }> {
       return inTransaction(outer, async (transaction) => {
-        const [count] = await Student.update({ status: 'archived' }, { where: { creatorId, whopUserId }, transaction });
-        return count;
+        const existing = await stored(creatorId, membership, transaction);
+        if (!existing) return { outcome: 'none' as const, userId: membership.userId };
+        const userId = existing.whop_user_id;
+        if (isStale(existing, membership)) return { outcome: 'stale' as const, userId };
+        if (keptByAnother(existing, membership)) return { outcome: 'kept' as const, userId };
+        await deps.sequelize.query(
+          `UPDATE students SET status = 'archived', whop_membership_id = :membershipId, membership_status = :membershipStatus, membership_updated_at = :updatedAt,
+                  grace_ends_at = NULL, updated_at = now() WHERE id = :id`,
+          { replacements: { id: existing.id, membershipId: membership.id, membershipStatus: membership.status, updatedAt: membership.updatedAt }, transaction },
+        );
+        return { outcome: 'archived' as const, userId };
       });
+    },
+
+    /** Students whose `past_due` grace period has run out lose access. Returns how many. */
+    async expireGracePeriods(): Promise<number> {
+      const rows = await deps.sequelize.query(
+        `UPDATE students SET status = 'inactive', updated_at = now()
+          WHERE grace_ends_at <= :now AND membership_status = 'past_due' AND status IN ('active', 'over_limit') RETURNING id`,
+        { replacements: { now: new Date(now()) }, type: QueryTypes.SELECT },
+      );
+      return rows.length;
     },
 
     /** The creators whose student this Whop user is (for the student dashboard). */

@@ -1,23 +1,32 @@
-/** Routes a stored event to its handler by type; unknown types are ignored (stored, 200, nothing done). */
+/** Routes a stored event to its handler by kind; unknown types are ignored (stored, 200, nothing done). */
 import type { Transaction } from 'sequelize';
-import { kindOf } from './event-types.ts';
+import { canonicalType, kindOf, type HandledEnvelope, type HandledKind } from './event-types.ts';
 import { ignored, type EventResult } from './event-results.ts';
-import type { createMembershipEventHandler } from './membership-event-handler.ts';
-import type { createPaymentEventHandler } from './payment-event-handler.ts';
 
-export interface StoredEnvelope {
-  type: string;
-  company_id?: string | null;
-  data: unknown;
+export type StoredEnvelope = HandledEnvelope;
+
+export interface EventHandler {
+  handle(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult>;
 }
 
-export function createEventProcessor(handlers: { memberships: ReturnType<typeof createMembershipEventHandler>; payments: ReturnType<typeof createPaymentEventHandler> }) {
+export type EventHandlers = Record<'memberships' | 'payments', EventHandler> & Partial<Record<'refunds' | 'disputes' | 'invoices', EventHandler>>;
+
+const HANDLER_OF: Record<HandledKind, keyof EventHandlers> = {
+  membership: 'memberships',
+  payment: 'payments',
+  refund: 'refunds',
+  dispute: 'disputes',
+  dispute_alert: 'disputes',
+  invoice: 'invoices',
+};
+
+export function createEventProcessor(handlers: EventHandlers) {
   return {
     async process(envelope: StoredEnvelope, transaction: Transaction): Promise<EventResult> {
       const kind = kindOf(envelope.type);
-      if (kind === 'membership' || kind === 'membership_deleted') return handlers.memberships.handle(envelope, transaction);
-      if (kind === 'payment') return handlers.payments.handle(envelope, transaction);
-      return ignored(`Chronos does not handle ${envelope.type}`);
+      const handler = kind ? handlers[HANDLER_OF[kind]] : undefined;
+      if (!handler) return ignored(`Chronos does not handle ${envelope.type}`);
+      return handler.handle({ ...envelope, type: canonicalType(envelope.type) }, transaction);
     },
   };
 }

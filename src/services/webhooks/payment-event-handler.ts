@@ -1,22 +1,28 @@
 /**
- * Records a payment event (unique Whop payment id, amount in minor units) and acts on it: a
- * Chronos plan payment that failed starts the creator's grace period, one that succeeded ends
- * it; students' payments get a receipt or a failure notice. A payment never moves back from
- * succeeded/failed to created/pending.
+ * Records a payment event (unique Whop payment id; the exact amount in any currency) and acts on
+ * it: a Chronos plan payment that failed starts the creator's grace period, one that succeeded
+ * ends it; students' payments get a receipt or a failure notice. `payment.authorized` and
+ * `payment.canceled` are recorded. A payment never moves back from a final status (succeeded,
+ * failed, canceled) to created/pending/authorized; refunds already recorded count at once.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { ZodError } from 'zod';
 import type { Models } from '../../models/init-models.ts';
 import type { Creator } from '../../models/creator-model.ts';
-import { parseWhopPayment, type WhopPayment } from '../whop/whop-payment.ts';
+import { roundedMinorUnits, toPayment, type Payment } from '../whop/whop-shapes/index.ts';
 import type { CreatorTierService } from '../tiers/creator-tier-service.ts';
 import type { GracePeriodService } from '../billing/grace-period-service.ts';
 import { enqueueEmail, isMailableAddress } from '../email/email-outbox.ts';
-import { canonicalType } from './event-types.ts';
+import { InvalidEmailError } from '../email/email-templates.ts';
+import { canonicalType, envelopeCompany, isLegacy, type HandledEnvelope } from './event-types.ts';
 import { PermanentEventError, processed, skipped, type EventResult } from './event-results.ts';
+import { readData } from './shape-errors.ts';
 
-type PaymentStatus = 'created' | 'pending' | 'succeeded' | 'failed';
-const STATUS_OF_TYPE: Record<string, PaymentStatus> = { 'payment.created': 'created', 'payment.pending': 'pending', 'payment.succeeded': 'succeeded', 'payment.failed': 'failed' };
+type PaymentStatus = 'created' | 'pending' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
+const STATUS_OF_TYPE: Record<string, PaymentStatus> = {
+  'payment.created': 'created', 'payment.pending': 'pending', 'payment.authorized': 'authorized',
+  'payment.succeeded': 'succeeded', 'payment.failed': 'failed', 'payment.canceled': 'canceled',
+};
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'isk', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 export interface PaymentHandlerDeps {
   sequelize: Sequelize;
@@ -27,33 +33,36 @@ export interface PaymentHandlerDeps {
   appUrl: string;
 }
 
-function paymentOf(data: unknown): WhopPayment {
-  try {
-    return parseWhopPayment(data);
-  } catch (error) {
-    if (error instanceof ZodError) throw new PermanentEventError(`data is not a payment: ${error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    // Anything else parsing refuses (an amount too large to hold) cannot succeed on a retry either.
-    throw new PermanentEventError(`payment cannot be recorded: ${(error as Error).message}`);
-  }
+/** The conventional (2 or 0 places) rounded minor units older pages read; the exact amount is `amount`. */
+function legacyMinorUnits(p: Payment): number {
+  const units = roundedMinorUnits(p.amount, ZERO_DECIMAL.has(p.currency) ? 0 : 2);
+  if (units > BigInt(Number.MAX_SAFE_INTEGER)) throw new PermanentEventError(`payment ${p.id} cannot be recorded: amount too large`);
+  return Number(units);
 }
 
 export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
   /** Upserts the payment row; false when a final status is already stored and this one is earlier. */
-  async function record(p: WhopPayment, status: PaymentStatus, creatorId: number | null, transaction: Transaction): Promise<boolean> {
+  async function record(p: Payment, status: PaymentStatus, creatorId: number | null, transaction: Transaction): Promise<boolean> {
     const rows = await deps.sequelize.query(
-      `INSERT INTO payments (whop_payment_id, creator_id, whop_company_id, whop_user_id, whop_membership_id, whop_product_id, amount_minor, currency, status, failure_message, paid_at, whop_updated_at)
-       VALUES (:id, :creatorId, :companyId, :userId, :membershipId, :productId, :amountMinor, :currency, :status, :failureMessage, :paidAt, :updatedAt)
+      `INSERT INTO payments (whop_payment_id, creator_id, whop_company_id, whop_user_id, whop_membership_id, whop_product_id, whop_plan_id, amount_minor, amount, amount_decimals,
+                             refunded_amount, currency, status, whop_status, failure_message, paid_at, whop_updated_at)
+       VALUES (:id, :creatorId, :companyId, :userId, :membershipId, :productId, :planId, :amountMinor, CAST(:amount AS numeric), :decimals,
+               greatest(CAST(:refunded AS numeric), (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.whop_payment_id = :id AND r.status = 'succeeded')),
+               :currency, :status, :whopStatus, :failureMessage, :paidAt, :updatedAt)
        ON CONFLICT (whop_payment_id) DO UPDATE SET
-         status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency, failure_message = EXCLUDED.failure_message,
+         status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor, amount = EXCLUDED.amount, amount_decimals = EXCLUDED.amount_decimals,
+         currency = EXCLUDED.currency, whop_status = coalesce(EXCLUDED.whop_status, payments.whop_status), failure_message = EXCLUDED.failure_message,
+         refunded_amount = greatest(payments.refunded_amount, EXCLUDED.refunded_amount),
+         whop_plan_id = coalesce(EXCLUDED.whop_plan_id, payments.whop_plan_id), whop_user_id = coalesce(EXCLUDED.whop_user_id, payments.whop_user_id),
          paid_at = coalesce(EXCLUDED.paid_at, payments.paid_at), whop_updated_at = EXCLUDED.whop_updated_at,
          creator_id = coalesce(payments.creator_id, EXCLUDED.creator_id), updated_at = now()
-       WHERE payments.status NOT IN ('succeeded', 'failed', 'refunded') OR EXCLUDED.status IN ('succeeded', 'failed')
+       WHERE payments.status NOT IN ('succeeded', 'failed', 'canceled', 'refunded') OR EXCLUDED.status IN ('succeeded', 'failed', 'canceled')
        RETURNING whop_payment_id`,
       {
         replacements: {
-          id: p.id, creatorId, companyId: p.companyId, userId: p.userId, membershipId: p.membershipId, productId: p.productId,
-          amountMinor: p.amountMinor, currency: p.currency, status, failureMessage: p.failureMessage,
-          paidAt: status === 'succeeded' ? (p.paidAt ?? new Date()) : p.paidAt, updatedAt: p.updatedAt,
+          id: p.id, creatorId, companyId: p.companyId, userId: p.userId, membershipId: p.membershipId, productId: p.productId, planId: p.planId,
+          amountMinor: legacyMinorUnits(p), amount: p.amount, decimals: p.decimals, refunded: p.refundedAmount ?? '0', currency: p.currency, status,
+          whopStatus: p.whopStatus, failureMessage: p.failureMessage, paidAt: status === 'succeeded' ? (p.paidAt ?? new Date()) : p.paidAt, updatedAt: p.updatedAt,
         },
         type: QueryTypes.SELECT,
         transaction,
@@ -62,9 +71,9 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
     return rows.length > 0;
   }
 
-  const money = (p: WhopPayment) => ({ amountMinor: p.amountMinor, currency: p.currency, ...(p.productTitle ? { productTitle: p.productTitle } : {}) });
+  const money = (p: Payment) => ({ amount: p.amount, currency: p.currency, ...(p.productTitle ? { productTitle: p.productTitle } : {}) });
 
-  async function notify(p: WhopPayment, status: PaymentStatus, to: string | null | undefined, transaction: Transaction): Promise<void> {
+  async function notify(p: Payment, status: PaymentStatus, to: string | null | undefined, transaction: Transaction): Promise<void> {
     if (!isMailableAddress(to)) return;
     if (status === 'succeeded') {
       await enqueueEmail(deps.models, { dedupeKey: `receipt:${p.id}`, template: 'receipt', to, payload: { ...money(p), paymentId: p.id, paidAt: (p.paidAt ?? new Date()).toISOString() } }, { transaction, appUrl: deps.appUrl });
@@ -73,8 +82,9 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
     }
   }
 
-  async function planPayment(p: WhopPayment, status: PaymentStatus, creator: Creator | null, transaction: Transaction): Promise<string> {
-    if (!creator || !p.userId) return 'no creator runs on this plan yet';
+  async function planPayment(p: Payment, status: PaymentStatus, creator: Creator | null, transaction: Transaction): Promise<string> {
+    if (!p.userId) return 'the payment names no user (deleted account): recorded, no creator to act on';
+    if (!creator) return 'no creator runs on this plan yet';
     if (status === 'failed') return (await deps.grace.start(creator, transaction)) ? `creator ${creator.id}: grace period started` : `creator ${creator.id}: grace period already running`;
     if (status === 'succeeded') {
       await deps.grace.end(creator, transaction);
@@ -85,18 +95,21 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
   }
 
   return {
-    async handle(envelope: { type: string; company_id?: string | null; data: unknown }, transaction: Transaction): Promise<EventResult> {
-      const p = paymentOf(envelope.data);
+    async handle(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult> {
+      const p = readData('payment', () => toPayment(envelope.data, { companyId: envelopeCompany(envelope), legacy: isLegacy(envelope) }));
       const status = STATUS_OF_TYPE[canonicalType(envelope.type)] ?? 'created';
-      const companyId = envelope.company_id ?? p.companyId;
+      const companyId = envelopeCompany(envelope) ?? p.companyId;
       const isPlan = companyId === deps.chronosCompanyId;
       const creator = isPlan
         ? p.userId ? await deps.tiers.creatorOwnedBy(p.userId, transaction) : null
         : companyId ? await deps.models.Creator.findOne({ where: { whopCompanyId: companyId }, transaction }) : null;
-      if (!(await record(p, status, creator?.id ?? null, transaction))) return skipped(`payment ${p.id}: already ${status === 'created' || status === 'pending' ? 'final' : 'recorded'}`);
-      await notify(p, status, p.userEmail, transaction);
+      if (!(await record({ ...p, companyId }, status, creator?.id ?? null, transaction))) return skipped(`payment ${p.id}: already ${['created', 'pending', 'authorized'].includes(status) ? 'final' : 'recorded'}`);
+      await notify(p, status, p.userEmail, transaction).catch((error: unknown) => {
+        // A mail that cannot be written (a currency no mail can show) never holds the payment back.
+        if (!(error instanceof InvalidEmailError)) throw error;
+      });
       const detail = isPlan ? await planPayment(p, status, creator, transaction) : creator ? `creator ${creator.id}` : `no creator has onboarded ${companyId ?? 'this company'}`;
-      return processed(`payment ${p.id} ${status} (${p.amountMinor} ${p.currency}): ${detail}`);
+      return processed(`payment ${p.id} ${status} (${p.amount} ${p.currency}): ${detail}`);
     },
   };
 }

@@ -1,22 +1,35 @@
 /**
  * Chronos's Whop REST module, over the official `@whop/sdk` (typed resources, cursor
- * pagination, timeouts, and retries with backoff on 429/5xx that honour `Retry-After`).
- * Every call is logged (operation, duration, outcome; never a credential) and reported to
- * `onCall` (the metrics), and failures become typed errors.
+ * pagination, timeouts). Every request carries `Api-Version-Date` (`WHOP_API_VERSION_DATE`).
+ * Retries are ours, not the SDK's (see whop-retry-policy.ts: Whop's 429 without `Retry-After`),
+ * per HTTP request, so a 429 on page 3 of a list does not start the list again, and with an
+ * injected sleeper so tests never wait. Every call is logged (operation, duration, outcome;
+ * never a credential) and reported to `onCall` (the metrics), and failures become typed errors.
  */
 import Whop, { APIError, APIConnectionError } from '@whop/sdk';
 import type { Logger } from 'pino';
-import { WhopApiError, WhopAuthError, WhopMembershipError } from './whop-errors.ts';
+import { WhopApiError, WhopAuthError, WhopMembershipError, WhopRateLimitError } from './whop-errors.ts';
 import { parseWhopMembership, VALID_MEMBERSHIP_STATUSES, type WhopMembership } from './whop-membership.ts';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, whopRetryHintMs, type WhopRetryPolicy } from './whop-retry-policy.ts';
 
 export interface WhopApiSettings {
   baseUrl: string;
   apiKey: string;
+  /** Sent as `Api-Version-Date` on every request. */
+  apiVersionDate: string;
+  /** Sent as `X-Whop-App-Id`, as the SDK does when it knows the app. */
+  appId?: string;
   timeoutMs?: number;
-  maxRetries?: number;
+  /** Items per list page (default 100). */
+  pageSize?: number;
+  retry?: Partial<WhopRetryPolicy>;
+  /** Waits between attempts; tests record the delays instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
   /** Told of every call's outcome (metrics). */
   onCall?: (operation: string, outcome: 'ok' | 'error') => void;
 }
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export type AccessLevel = 'admin' | 'customer' | 'no_access';
 
@@ -34,16 +47,19 @@ function hasMore(pageInfo: object): boolean {
   return typeof info.has_next_page === 'boolean' ? info.has_next_page : Boolean(info.end_cursor);
 }
 
+type Retrying = <R>(request: () => PromiseLike<R>) => Promise<R>;
+
 /**
- * Every item of a cursor list. Follows `page_info.has_next_page` rather than the SDK's
- * auto-pagination, which stops only on a missing `end_cursor` and so asks once more for an
- * empty page after the last one.
+ * Every item of a cursor list, each page's request retried on its own. Follows
+ * `page_info.has_next_page` rather than the SDK's auto-pagination, which stops only on a
+ * missing `end_cursor` and so asks once more for an empty page after the last one.
  */
-async function collectPages<T>(first: PromiseLike<CursorPageLike<T>>): Promise<T[]> {
-  let page = await first;
+async function collectPages<T>(first: () => PromiseLike<CursorPageLike<T>>, retrying: Retrying): Promise<T[]> {
+  let page = await retrying(first);
   const items = [...page.data];
   while (page.data.length > 0 && hasMore(page.page_info)) {
-    page = await page.getNextPage();
+    const current = page;
+    page = await retrying(() => current.getNextPage());
     items.push(...page.data);
   }
   return items;
@@ -51,16 +67,52 @@ async function collectPages<T>(first: PromiseLike<CursorPageLike<T>>): Promise<T
 
 export class WhopApiClient {
   private readonly sdk: Whop;
+  private readonly retryPolicy: WhopRetryPolicy;
 
   constructor(private readonly settings: WhopApiSettings, private readonly logger: Logger) {
     this.sdk = WhopApiClient.sdkFor(settings, settings.apiKey);
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
   }
 
   private static sdkFor(settings: WhopApiSettings, credential: string): Whop {
-    return new Whop({ apiKey: credential, baseURL: settings.baseUrl, timeout: settings.timeoutMs ?? 10_000, maxRetries: settings.maxRetries ?? 2, logLevel: 'off' });
+    return new Whop({
+      apiKey: credential,
+      baseURL: settings.baseUrl,
+      version: settings.apiVersionDate,
+      appID: settings.appId ?? null,
+      timeout: settings.timeoutMs ?? 10_000,
+      maxRetries: 0,
+      logLevel: 'off',
+    });
   }
 
-  private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  /** One HTTP request, tried again after Whop's delay (or a backoff) while the policy allows. */
+  private async retrying<R>(operation: string, request: () => PromiseLike<R>): Promise<R> {
+    const sleep = this.settings.sleep ?? realSleep;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        const waitMs = retryDelayMs(error, attempt, this.retryPolicy);
+        if (waitMs === undefined) throw error;
+        const status = error instanceof APIError ? error.status : undefined;
+        this.logger.info({ whop: operation, status, attempt, waitMs }, 'whop api call retried');
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  /** A single-request operation, retried. */
+  private call<T>(operation: string, request: () => PromiseLike<T>): Promise<T> {
+    return this.observe(operation, () => this.retrying(operation, request));
+  }
+
+  /** Every page of a list operation, each page retried on its own. */
+  private list<T>(operation: string, first: () => PromiseLike<CursorPageLike<T>>): Promise<T[]> {
+    return this.observe(operation, () => collectPages(first, (request) => this.retrying(operation, request)));
+  }
+
+  private async observe<T>(operation: string, work: () => Promise<T>): Promise<T> {
     const started = Date.now();
     try {
       const result = await work();
@@ -90,12 +142,22 @@ export class WhopApiClient {
     return answer.access_level;
   }
 
+  /**
+   * The companies the signed-in user can manage (`GET /companies` without `parent_company_id`,
+   * with the user's own access token; Whop's `company:basic:read`), every page.
+   */
+  async listUserCompanies(userAccessToken: string): Promise<{ id: string; title: string }[]> {
+    const sdk = WhopApiClient.sdkFor(this.settings, userAccessToken);
+    const companies = await this.list('companies.list', () => sdk.companies.list({ first: this.settings.pageSize ?? PAGE_SIZE }));
+    return companies.map((c) => ({ id: c.id, title: c.title || c.id }));
+  }
+
   getCompany(id: string) {
     return this.call('companies.retrieve', () => this.sdk.companies.retrieve(id));
   }
 
   listProducts(companyId: string) {
-    return this.call('products.list', () => collectPages(this.sdk.products.list({ account_id: companyId, first: PAGE_SIZE })));
+    return this.list('products.list', () => this.sdk.products.list({ account_id: companyId, first: this.settings.pageSize ?? PAGE_SIZE }));
   }
 
   getProduct(id: string) {
@@ -107,17 +169,15 @@ export class WhopApiClient {
   }
 
   /** Every membership matching the filter, across all pages. */
-  listMemberships(filter: { companyId: string; userIds?: string[]; productIds?: string[]; validOnly?: boolean }): Promise<WhopMembership[]> {
-    return this.call('memberships.list', async () => {
-      const raw = await collectPages(this.sdk.memberships.list({
-        company_id: filter.companyId,
-        first: PAGE_SIZE,
-        ...(filter.userIds ? { user_ids: filter.userIds } : {}),
-        ...(filter.productIds ? { product_ids: filter.productIds } : {}),
-        ...(filter.validOnly ? { statuses: [...VALID_MEMBERSHIP_STATUSES] } : {}),
-      }));
-      return raw.map(parseWhopMembership);
-    });
+  async listMemberships(filter: { companyId: string; userIds?: string[]; productIds?: string[]; validOnly?: boolean }): Promise<WhopMembership[]> {
+    const raw = await this.list('memberships.list', () => this.sdk.memberships.list({
+      company_id: filter.companyId,
+      first: this.settings.pageSize ?? PAGE_SIZE,
+      ...(filter.userIds ? { user_ids: filter.userIds } : {}),
+      ...(filter.productIds ? { product_ids: filter.productIds } : {}),
+      ...(filter.validOnly ? { statuses: [...VALID_MEMBERSHIP_STATUSES] } : {}),
+    }));
+    return raw.map(parseWhopMembership);
   }
 
   async getMembership(id: string): Promise<WhopMembership> {
@@ -135,6 +195,10 @@ export class WhopApiClient {
 
 function translate(error: unknown, operation: string): WhopApiError {
   if (error instanceof WhopApiError) return error;
+  if (error instanceof APIError && error.status === 429) {
+    const hintMs = whopRetryHintMs(error.headers, error.error);
+    return new WhopRateLimitError(`Whop is rate limiting ${operation}`, operation, hintMs === undefined ? undefined : Math.ceil(hintMs / 1000));
+  }
   if (error instanceof APIError && (error.status === 401 || error.status === 403)) return new WhopAuthError(`Whop refused ${operation} (${error.status})`, error.status, operation);
   if (error instanceof APIError && error.status === 404 && operation.startsWith('memberships')) return new WhopMembershipError(`Whop has no such membership`, 404, operation);
   if (error instanceof APIConnectionError) return new WhopApiError(`Whop is not reachable (${operation})`, undefined, operation);

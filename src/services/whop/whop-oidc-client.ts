@@ -2,10 +2,16 @@
  * Sign in with Whop through openid-client (discovery, code + PKCE, id token validation,
  * userinfo, refresh, revocation) against `WHOP_OAUTH_ISSUER`. Discovery is lazy: when the
  * issuer is unreachable the app still runs, and the next sign-in tries again.
+ *
+ * The id_token is not trusted for coming over TLS: its signature is verified against the
+ * issuer's JWKS (openid-client's non-repudiation checks), its algorithm is pinned
+ * (`WHOP_ID_TOKEN_ALG`), and an `iat` in the future beyond the clock skew is refused.
  */
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
+import type { OAuthClientAuth } from '../../config.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
+import { WhopIdentityError } from './whop-errors.ts';
 
 export interface WhopOidcSettings {
   issuer: string;
@@ -16,6 +22,14 @@ export interface WhopOidcSettings {
   allowInsecureLoopback: boolean;
   /** Minimum pause between two failed discovery attempts. */
   discoveryRetryMs?: number;
+  /** The JWS algorithm the id_token must be signed with (Whop: ES256). */
+  idTokenAlg: string;
+  /** Client authentication at the token and revocation endpoints. */
+  clientAuth: OAuthClientAuth;
+  /** Tolerated difference between our clock and Whop's, in seconds (default 60). */
+  clockSkewSeconds?: number;
+  /** Epoch milliseconds; injected by tests. */
+  now?: () => number;
 }
 
 export const WHOP_SCOPE = 'openid profile email';
@@ -26,6 +40,19 @@ export interface WhopIdentity {
   name: string | null;
   email: string | null;
   picture: string | null;
+}
+
+const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+function clientAuthentication(method: OAuthClientAuth, secret: string): oidc.ClientAuth {
+  switch (method) {
+    case 'client_secret_basic':
+      return oidc.ClientSecretBasic(secret);
+    case 'none':
+      return oidc.None();
+    default:
+      return oidc.ClientSecretPost(secret);
+  }
 }
 
 function isLoopback(url: URL): boolean {
@@ -48,9 +75,13 @@ export class WhopOidcClient {
     if (!this.discovered) {
       const retryMs = this.settings.discoveryRetryMs ?? 5_000;
       if (Date.now() - this.lastFailureAt < retryMs) throw this.unavailable();
+      const metadata: Partial<oidc.ClientMetadata> = {
+        id_token_signed_response_alg: this.settings.idTokenAlg,
+        [oidc.clockTolerance]: this.skewSeconds(),
+      };
       this.discovered = oidc
-        .discovery(new URL(this.settings.issuer), this.settings.clientId, undefined, oidc.ClientSecretPost(this.settings.clientSecret), {
-          execute: this.insecureAllowed() ? [oidc.allowInsecureRequests] : [],
+        .discovery(new URL(this.settings.issuer), this.settings.clientId, metadata, clientAuthentication(this.settings.clientAuth, this.settings.clientSecret), {
+          execute: [...(this.insecureAllowed() ? [oidc.allowInsecureRequests] : []), oidc.enableNonRepudiationChecks],
           timeout: 5,
         })
         .catch((error: unknown) => {
@@ -61,6 +92,10 @@ export class WhopOidcClient {
         });
     }
     return this.discovered;
+  }
+
+  private skewSeconds(): number {
+    return this.settings.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   }
 
   private unavailable(): ServiceUnavailableError {
@@ -78,18 +113,29 @@ export class WhopOidcClient {
     });
   }
 
-  /** Exchanges the code (checking state, PKCE, and the id token's issuer, audience, nonce, expiry, signature). */
+  /**
+   * Exchanges the code, checking state, PKCE, and the id token's signature (issuer's JWKS),
+   * algorithm, issuer, audience, nonce, expiry and issue time.
+   */
   async exchangeCode(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }) {
-    return oidc.authorizationCodeGrant(await this.configuration(), callbackUrl, {
+    const tokens = await oidc.authorizationCodeGrant(await this.configuration(), callbackUrl, {
       expectedState: expected.state,
       expectedNonce: expected.nonce,
       pkceCodeVerifier: expected.codeVerifier,
       idTokenExpected: true,
     });
+    const issuedAt = tokens.claims()?.iat;
+    const nowSeconds = Math.floor((this.settings.now ?? Date.now)() / 1000);
+    if (typeof issuedAt !== 'number' || issuedAt > nowSeconds + this.skewSeconds()) {
+      throw new WhopIdentityError('id_token_issued_in_future', `id_token iat ${String(issuedAt)} is after now (${nowSeconds}) plus the clock skew`);
+    }
+    return tokens;
   }
 
+  /** Whop's userinfo for the access token; a WhopIdentityError when it names another subject. */
   async userInfo(accessToken: string, expectedSubject: string): Promise<WhopIdentity> {
-    const info = await oidc.fetchUserInfo(await this.configuration(), accessToken, expectedSubject);
+    const info = await oidc.fetchUserInfo(await this.configuration(), accessToken, oidc.skipSubjectCheck);
+    if (info.sub !== expectedSubject) throw new WhopIdentityError('userinfo_subject_mismatch', 'userinfo names another subject than the id_token');
     const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
     return {
       sub: info.sub,

@@ -206,8 +206,8 @@ describe('sandbox checkout pages', () => {
       expect(membership?.company.id).to.equal('biz_chronos');
       expect(res.text).to.include(`<code>${membership?.id}</code> <span class="sandbox-badge sandbox-badge-active">active</span>`);
 
-      const webhooks = await verifiedWebhooks(3);
-      expect(webhooks.map((w) => w.type)).to.have.members(['payment.created', 'membership.activated', 'payment.succeeded']);
+      const webhooks = await verifiedWebhooks(4);
+      expect(webhooks.map((w) => w.type)).to.have.members(['payment.created', 'membership.activated', 'membership.updated', 'payment.succeeded']);
       const activated = webhooks.find((w) => w.type === 'membership.activated');
       expect(activated?.company_id).to.equal('biz_chronos');
       expect(activated?.data.id).to.equal(membership?.id);

@@ -64,7 +64,7 @@ describe('sandbox control API', () => {
     expect(memberships.body.data.length).to.equal(2);
   });
 
-  it('creates a user and a membership, which fires membership.activated', async () => {
+  it('creates a user and a membership, which fires membership.activated (and, as Whop does, membership.updated)', async () => {
     const user = await control.post('/sandbox/api/users').send({ username: 'newbie', name: 'New Bie' });
     expect(user.status).to.equal(201);
     expect(user.body.user.id).to.match(/^user_/);
@@ -73,9 +73,11 @@ describe('sandbox control API', () => {
     expect(created.status).to.equal(201);
     expect(created.body.membership.status).to.equal('active');
     expect(created.body.membership.company.id).to.equal('biz_creator1');
-    expect(created.body.events.map((e: { type: string }) => e.type)).to.deep.equal(['membership.activated']);
+    expect(created.body.events.map((e: { type: string }) => e.type)).to.deep.equal(['membership.activated', 'membership.updated']);
 
-    const [event] = await envelopes(1);
+    const [event, updated] = await envelopes(2);
+    expect(updated?.type).to.equal('membership.updated');
+    expect(updated?.data.id).to.equal(created.body.membership.id);
     expect(event?.type).to.equal('membership.activated');
     expect(event?.company_id).to.equal('biz_creator1');
     expect(event?.data.id).to.equal(created.body.membership.id);
@@ -93,7 +95,10 @@ describe('sandbox control API', () => {
     const same = await control.post('/sandbox/api/memberships/mem_seedstudent1/status').send({ status: 'active' });
     expect(same.body.events).to.deep.equal([]);
 
-    const [deactivated, activated] = await envelopes(2);
+    const [deactivated, updatedOff, activated, updatedOn] = await envelopes(4);
+    expect([updatedOff?.type, updatedOn?.type]).to.deep.equal(['membership.updated', 'membership.updated']);
+    expect((updatedOff as unknown as { previous_attributes: Record<string, unknown> }).previous_attributes).to.include({ status: 'active' });
+    expect((updatedOn as unknown as { previous_attributes: Record<string, unknown> }).previous_attributes).to.include({ status: 'canceled' });
     expect(deactivated?.type).to.equal('membership.deactivated');
     expect(deactivated?.data.status).to.equal('canceled');
     expect(activated?.type).to.equal('membership.activated');
@@ -106,7 +111,8 @@ describe('sandbox control API', () => {
     expect(res.status).to.equal(200);
     expect(res.body.membership.status).to.equal('canceling');
     expect(res.body.membership.cancel_at_period_end).to.equal(true);
-    const [event] = await envelopes(1);
+    const [event, updated] = await envelopes(2);
+    expect(updated?.type).to.equal('membership.updated');
     expect(event?.type).to.equal('membership.cancel_at_period_end_changed');
     expect(event?.company_id).to.equal('biz_chronos');
     expect(event?.data.cancel_at_period_end).to.equal(true);
@@ -118,9 +124,9 @@ describe('sandbox control API', () => {
     expect(res.body.payment.substatus).to.equal('succeeded');
     expect(res.body.payment.total).to.equal(19.99);
     expect(res.body.membership.status).to.equal('active');
-    const events = await envelopes(3);
-    expect(events.map((e) => e.type)).to.deep.equal(['payment.created', 'membership.activated', 'payment.succeeded']);
-    const succeeded = events[2]!;
+    const events = await envelopes(4);
+    expect(events.map((e) => e.type)).to.deep.equal(['payment.created', 'membership.activated', 'membership.updated', 'payment.succeeded']);
+    const succeeded = events[3]!;
     expect(succeeded.company_id).to.equal('biz_chronos');
     expect(succeeded.data.status).to.equal('paid');
     expect((succeeded.data.user as { id: string }).id).to.equal('user_creator_free');
@@ -133,20 +139,20 @@ describe('sandbox control API', () => {
     expect(res.body.payment.substatus).to.equal('failed');
     expect(res.body.payment.total).to.equal(49);
     expect(res.body.membership.status).to.equal('past_due');
-    const events = await envelopes(3);
-    expect(events.map((e) => e.type)).to.deep.equal(['payment.created', 'membership.deactivated', 'payment.failed']);
-    expect(events[2]?.data.failure_message).to.equal('Your card was declined. (sandbox)');
+    const events = await envelopes(4);
+    expect(events.map((e) => e.type)).to.deep.equal(['payment.created', 'membership.deactivated', 'membership.updated', 'payment.failed']);
+    expect(events[3]?.data.failure_message).to.equal('Your card was declined. (sandbox)');
   });
 
   it('fires any event by hand, including types it does not model', async () => {
     const res = await control.post('/sandbox/api/events').send({ type: 'membership.trial_ending_soon', user: 'user_student2', product: 'prod_course1' });
     expect(res.status).to.equal(201);
-    const custom = await control.post('/sandbox/api/events').send({ type: 'refund.created', company: 'biz_creator1', data: { id: 'rfnd_1' } });
+    const custom = await control.post('/sandbox/api/events').send({ type: 'resolution_center_case.created', company: 'biz_creator1', data: { id: 'rcc_1' } });
     expect(custom.status).to.equal(201);
-    const [trial, refund] = await envelopes(2);
+    const [trial, other] = await envelopes(2);
     expect(trial?.type).to.equal('membership.trial_ending_soon');
     expect(trial?.data.id).to.equal('mem_seedstudent2');
-    expect([refund?.type, refund?.company_id, refund?.data]).to.deep.equal(['refund.created', 'biz_creator1', { id: 'rfnd_1' }]);
+    expect([other?.type, other?.company_id, other?.data]).to.deep.equal(['resolution_center_case.created', 'biz_creator1', { id: 'rcc_1' }]);
   });
 
   it('keeps the dev mailbox: POST a mail, GET it back', async () => {

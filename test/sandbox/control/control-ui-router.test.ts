@@ -60,7 +60,7 @@ describe('sandbox control UI', () => {
     expect(sandbox.sandbox.state.getMembership('mem_seedstudent1')?.status).to.equal('expired');
 
     const page = await request(sandbox.url).get(res.headers.location ?? '');
-    expect(page.text).to.match(/mem_seedstudent1 is expired\. Fired membership\.deactivated\./);
+    expect(page.text).to.match(/mem_seedstudent1 is expired\. Fired membership\.deactivated, membership\.updated\./);
   });
 
   it('refuses a post without the token, with a forged token, or marked cross-site', async () => {

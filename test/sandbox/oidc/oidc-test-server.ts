@@ -51,7 +51,7 @@ export interface OidcTestServer {
 }
 
 export async function startOidcTestServer(
-  settings: { accessTokenTtlSeconds?: number; dataDir?: string } = {},
+  settings: { accessTokenTtlSeconds?: number; dataDir?: string; tokenEndpointAuthMethod?: SandboxAppRegistration['tokenEndpointAuthMethod'] } = {},
 ): Promise<OidcTestServer> {
   const host = express();
   const server = host.listen(0, '127.0.0.1');
@@ -60,7 +60,7 @@ export async function startOidcTestServer(
 
   const users = createTestUserDirectory();
   const clock = createTestClock();
-  const app = buildAppRegistration();
+  const app = buildAppRegistration(settings.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod } : {});
   const provider = await createOidcProvider({
     options: {
       origin,

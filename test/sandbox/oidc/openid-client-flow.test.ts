@@ -52,7 +52,7 @@ describe('sandbox OIDC provider with openid-client', () => {
     expect(metadata.issuer).to.equal(server.origin);
     expect(metadata.code_challenge_methods_supported).to.deep.equal(['S256']);
     expect(metadata.id_token_signing_alg_values_supported).to.deep.equal(['ES256']);
-    expect(metadata.token_endpoint_auth_methods_supported).to.deep.equal(['client_secret_post', 'client_secret_basic']);
+    expect(metadata.token_endpoint_auth_methods_supported).to.deep.equal(['client_secret_post', 'client_secret_basic', 'none']);
     expect(metadata.scopes_supported).to.deep.equal(['openid', 'profile', 'email']);
   });
 
@@ -115,7 +115,9 @@ describe('sandbox OIDC provider with openid-client', () => {
     expect(String((failure as Error).cause)).to.match(/"nonce" claim/);
   });
 
-  it('authenticates with client_secret_basic (form-urlencoded credentials) and revokes', async () => {
+  it('authenticates with client_secret_basic (form-urlencoded credentials) and revokes, when the app is set to it', async () => {
+    await server.close();
+    server = await startOidcTestServer({ tokenEndpointAuthMethod: 'client_secret_basic' });
     const config = await discover(client.ClientSecretBasic(server.app.clientSecret));
     const tokens = await signIn(config);
     expect(server.provider.resolveAccessToken(tokens.access_token)?.userId).to.equal('user_alice');

@@ -114,25 +114,86 @@ describe('sandbox OIDC token endpoint', () => {
       expectOAuthError(response, 401, 'invalid_client');
     });
 
-    it('rejects a wrong secret sent with client_secret_basic, with a Basic challenge', async () => {
-      const { code, pkce } = await obtainCode(server);
-      const response = await request(server.origin)
-        .post('/oauth/token')
-        .set('Authorization', basicCredentials(server.app.clientId, 'wrong'))
-        .type('form')
-        .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: server.app.redirectUri });
-      expectOAuthError(response, 401, 'invalid_client');
-      expect(response.headers['www-authenticate']).to.match(/^Basic realm=/);
-    });
-
-    it('accepts client_secret_basic with form-urlencoded components', async () => {
+    it('refuses client_secret_basic when the app is set to client_secret_post (the default)', async () => {
       const { code, pkce } = await obtainCode(server);
       const response = await request(server.origin)
         .post('/oauth/token')
         .set('Authorization', basicCredentials(server.app.clientId, server.app.clientSecret))
         .type('form')
         .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: server.app.redirectUri });
-      expect(response.status, JSON.stringify(response.body)).to.equal(200);
+      expectOAuthError(response, 401, 'invalid_client');
+    });
+
+    describe('with the app set to client_secret_basic', () => {
+      let basic: OidcTestServer;
+      beforeEach(async () => {
+        basic = await startOidcTestServer({ tokenEndpointAuthMethod: 'client_secret_basic' });
+      });
+      afterEach(() => basic.close());
+
+      it('rejects a wrong secret sent with client_secret_basic, with a Basic challenge', async () => {
+        const { code, pkce } = await obtainCode(basic);
+        const response = await request(basic.origin)
+          .post('/oauth/token')
+          .set('Authorization', basicCredentials(basic.app.clientId, 'wrong'))
+          .type('form')
+          .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: basic.app.redirectUri });
+        expectOAuthError(response, 401, 'invalid_client');
+        expect(response.headers['www-authenticate']).to.match(/^Basic realm=/);
+      });
+
+      it('accepts client_secret_basic with form-urlencoded components', async () => {
+        const { code, pkce } = await obtainCode(basic);
+        const response = await request(basic.origin)
+          .post('/oauth/token')
+          .set('Authorization', basicCredentials(basic.app.clientId, basic.app.clientSecret))
+          .type('form')
+          .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: basic.app.redirectUri });
+        expect(response.status, JSON.stringify(response.body)).to.equal(200);
+      });
+
+      it('refuses the secret in the body (client_secret_post)', async () => {
+        const { code, pkce } = await obtainCode(basic);
+        const response = await postToken(basic, { grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: basic.app.redirectUri });
+        expectOAuthError(response, 401, 'invalid_client');
+      });
+    });
+
+    describe('with the app set to none (a public client: PKCE only)', () => {
+      let pub: OidcTestServer;
+      beforeEach(async () => {
+        pub = await startOidcTestServer({ tokenEndpointAuthMethod: 'none' });
+      });
+      afterEach(() => pub.close());
+
+      it('exchanges a code with client_id and the PKCE verifier alone', async () => {
+        const { code, pkce } = await obtainCode(pub);
+        const response = await request(pub.origin)
+          .post('/oauth/token')
+          .type('form')
+          .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: pub.app.redirectUri, client_id: pub.app.clientId });
+        expect(response.status, JSON.stringify(response.body)).to.equal(200);
+        expect(response.body.access_token).to.be.a('string');
+      });
+
+      it('still checks the PKCE verifier', async () => {
+        const { code } = await obtainCode(pub);
+        const response = await request(pub.origin)
+          .post('/oauth/token')
+          .type('form')
+          .send({ grant_type: 'authorization_code', code, code_verifier: createPkcePair().verifier, redirect_uri: pub.app.redirectUri, client_id: pub.app.clientId });
+        expectOAuthError(response, 400, 'invalid_grant');
+      });
+
+      it('refuses a client secret, in the body or a Basic header, and an unknown client_id', async () => {
+        const { code, pkce } = await obtainCode(pub);
+        const base = { grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: pub.app.redirectUri };
+        expectOAuthError(await postToken(pub, base), 401, 'invalid_client');
+        const basicHeader = await request(pub.origin).post('/oauth/token').set('Authorization', basicCredentials(pub.app.clientId, pub.app.clientSecret)).type('form').send(base);
+        expectOAuthError(basicHeader, 401, 'invalid_client');
+        const stranger = await request(pub.origin).post('/oauth/token').type('form').send({ ...base, client_id: 'app_someone_else' });
+        expectOAuthError(stranger, 401, 'invalid_client');
+      });
     });
 
     it('rejects a request without client credentials', async () => {

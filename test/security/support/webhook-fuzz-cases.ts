@@ -9,6 +9,9 @@ import { createHmac } from 'node:crypto';
 import type { RawRequest } from './raw-http.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import { membershipData, paymentData } from '../../support/webhook-deliveries.ts';
+import { flatMembership } from '../../fixtures/whop/memberships.ts';
+import { flatPayment } from '../../fixtures/whop/payments.ts';
+import { flatRefund, nestedDispute, nestedDisputeAlert, nestedInvoice, nestedRefund } from '../../fixtures/whop/billing.ts';
 
 export const WEBHOOK_PATH = '/api/whop/webhook';
 export const BODY_LIMIT = 1024 * 1024;
@@ -30,8 +33,14 @@ export interface FuzzCase {
 
 type Headers = [string, string | Buffer][];
 
-const HANDLED = ['membership.activated', 'membership.deactivated', 'membership.cancel_at_period_end_changed', 'membership.went_valid', 'membership.went_invalid', 'membership.deleted', 'payment.succeeded', 'payment.failed', 'payment.created', 'payment.pending'];
-const UNKNOWN = ['refund.created', 'dispute.opened', 'app.installed', 'membership.activated.extra', 'x_y.z_1'];
+const HANDLED = [
+  'membership.activated', 'membership.deactivated', 'membership.updated', 'membership.cancel_at_period_end_changed', 'membership.trial_ending_soon', 'membership.went_valid', 'membership.went_invalid', 'membership.deleted',
+  'membership_went_valid', 'membership_went_invalid', 'payment_succeeded', 'payment_failed',
+  'payment.succeeded', 'payment.failed', 'payment.created', 'payment.pending', 'payment.authorized', 'payment.canceled',
+  'refund.created', 'refund.updated', 'dispute.created', 'dispute.updated', 'dispute_alert.created', 'invoice.past_due', 'invoice.paid',
+];
+/** Validly signed names Chronos does not handle: stored and ignored (200), never refused. */
+const UNKNOWN = ['dispute.opened', 'app.installed', 'membership.activated.extra', 'x_y.z_1', 'Membership.Activated', 'membership', 'x.', 'app_installation.created', 'membership_experience_claimed', '__proto__'];
 const COMPANIES = ['biz_creator1', 'biz_creator2', 'biz_chronos', 'biz_nobody', null];
 const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=zz', 'application/octet-stream', ';;;', 'application/json; charset=utf-16', 'image/png', '*/*', 'application/json, text/html'];
 
@@ -91,9 +100,20 @@ export class WebhookFuzzer {
     const r = this.random;
     const user = r.pick(['user_student1', 'user_student2', 'user_creator_free', `user_fz${r.string(5)}`, 'user_' + 'u'.repeat(r.int(100, 3000))]);
     const product = r.pick(['prod_course1', 'prod_course2', 'prod_basic', 'prod_pro', 'prod_enterprise', 'prod_unknown']);
+    const biz = company ?? 'biz_creator1';
+    const flat = r.bool(0.5);
+    const total = r.pick(['49.99', '0', '1e9', '99999999999999999999.99', '-5', '12.345', '0.00000001']);
+    const currency = r.pick(['usd', 'jpy', 'usdt', 'whop_usd', 'btc', 'eth', 'US', '']);
+    const status = r.pick(['active', 'trialing', 'canceling', 'past_due', 'expired', 'completed', 'drafted', '']);
+    const payment = r.pick(['pay_fz1', 'pay_fz2', `pay_${r.string(6)}`]);
+    // Both generations: the nested (unpinned) shape and the flat (native, pinned) one.
     const base: Record<string, unknown> = type.startsWith('payment')
-      ? paymentData({ user, company: company ?? 'biz_creator1', product, total: r.pick(['49.99', '0', '1e9', '99999999999999999999.99', '-5', '12.345']) })
-      : { ...membershipData({ user, company: company ?? 'biz_creator1', product, status: r.pick(['active', 'trialing', 'canceling', 'past_due', 'expired', 'completed', 'drafted', '']) }) };
+      ? flat ? flatPayment({ user: r.bool(0.1) ? null : user, company: biz, product, total, currency }) : paymentData({ user, company: biz, product, total, currency })
+      : type.startsWith('refund') ? flat ? flatRefund({ payment, amount: total, currency }) : nestedRefund({ payment, amount: total, currency })
+        : type.startsWith('dispute_alert') ? nestedDisputeAlert({ payment, amount: total, currency })
+          : type.startsWith('dispute') ? nestedDispute({ company: biz, payment, amount: total, currency })
+            : type.startsWith('invoice') ? nestedInvoice({ user: r.bool(0.2) ? null : user, plan: 'plan_prod_pro', status: 'past_due' })
+              : flat ? flatMembership({ user: r.bool(0.1) ? null : user, company: biz, product, status }) : { ...membershipData({ user, company: biz, product, status }), ...(r.bool(0.1) ? { user: null } : {}) };
     const shape = r.int(0, 3);
     if (shape === 0) return base;
     if (shape === 1) {
@@ -108,7 +128,14 @@ export class WebhookFuzzer {
     const r = this.random;
     const type = r.bool(0.8) ? r.pick(HANDLED) : r.pick(UNKNOWN);
     const company = r.pick(COMPANIES);
-    const env: Record<string, unknown> = { id: `evt_${r.string(10)}`, type, api_version: r.pick(['v1', 'v2', null]), timestamp: r.pick([new Date().toISOString(), 0, 'whenever', null]), company_id: company, data: this.data(type, company) };
+    const env: Record<string, unknown> = { id: `evt_${r.string(10)}`, type, api_version: r.pick(['v1', 'v2', null]), timestamp: r.pick([new Date().toISOString(), 0, 'whenever', null, 1_700_000_000]), company_id: company, data: this.data(type, company) };
+    // The newer envelope: account_id instead of company_id, a pinned api_version_date, previous_attributes.
+    if (r.bool(0.4)) {
+      delete env.company_id;
+      env.account_id = company;
+      env.api_version_date = r.pick(['2026-11-17', '2026-07-20', null]);
+      if (r.bool(0.3)) env.previous_attributes = { status: r.pick(['trialing', 'active', 5, null]) };
+    }
     if (r.bool(0.1)) delete env.company_id;
     if (r.bool(0.1)) env.extra = this.hostileValue();
     return env;
@@ -205,10 +232,11 @@ export class WebhookFuzzer {
       ['UTF-16 JSON', () => Buffer.from(json, 'utf16le')],
       ['non-object JSON', () => Buffer.from(r.pick(['[]', '[{}]', '0', '"membership.activated"', 'null', 'true', '1e999', `[${json}]`]))],
       ['no type', () => Buffer.from(JSON.stringify({ ...env, type: undefined }))],
-      ['bad type', () => Buffer.from(JSON.stringify({ ...env, type: r.pick(['Membership.Activated', 'membership', 'membership activated', '', 5, null, ['membership.activated'], 'a.' + 'b'.repeat(100), '.x', 'x.']) }))],
+      ['bad type', () => Buffer.from(JSON.stringify({ ...env, type: r.pick(['membership activated', '', 5, null, ['membership.activated'], 'a.' + 'b'.repeat(100), '.x', 'x\ny']) }))],
       ['bad data', () => Buffer.from(JSON.stringify({ ...env, data: r.pick([null, [], 'x', 5, [env.data], true]) }))],
       ['no data', () => Buffer.from(JSON.stringify({ ...env, data: undefined }))],
-      ['bad envelope field', () => Buffer.from(JSON.stringify({ ...env, [r.pick(['id', 'api_version', 'company_id'])]: r.pick([5, {}, [], true]) }))],
+      ['bad envelope field', () => Buffer.from(JSON.stringify({ ...env, [r.pick(['id', 'api_version', 'company_id', 'account_id', 'api_version_date'])]: r.pick([5, {}, [], true]) }))],
+      ['bad previous_attributes', () => Buffer.from(JSON.stringify({ ...env, previous_attributes: r.pick([5, 'status', [], true]) }))],
       ['bad timestamp field', () => Buffer.from(JSON.stringify({ ...env, timestamp: r.pick([{}, [], true]) }))],
       ['NUL in a string', () => Buffer.from(json.replace('"type":"', '"type":"').replace(/"data":\{/, '"data":{"note":"a\\u0000b",'))],
       ['NUL in a key', () => Buffer.from(json.replace(/"data":\{/, '"data":{"k\\u0000":1,'))],

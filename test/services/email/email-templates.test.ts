@@ -12,6 +12,7 @@ const examples: Record<EmailTemplate, Record<string, unknown>> = {
   receipt: { amountMinor: 4999, currency: 'usd', productTitle: 'Course One', paymentId: 'pay_123', paidAt: '2027-03-03T14:05:00.000Z' },
   payment_failed: { amountMinor: 4999, currency: 'usd', productTitle: 'Course One', failureMessage: 'Your card was declined.' },
   grace_period: { graceEndsAt: '2027-03-10T00:00:00.000Z', tierName: 'pro' },
+  trial_ending: { productName: "Ada Lovelace's course", trialEndsAt: '2027-03-10T00:00:00.000Z' },
 };
 
 describe('email templates', () => {

@@ -41,9 +41,9 @@ describe('resolveTier (Chronos plan memberships → tier)', () => {
     expect(result.membership).to.equal(pro);
   });
 
-  it('counts active, trialing and canceling as valid, and nothing else', () => {
-    for (const status of ['active', 'trialing', 'canceling']) expect(resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier, status).to.equal('pro');
-    for (const status of ['canceled', 'expired', 'past_due', 'completed', 'unresolved', 'drafted']) {
+  it('counts active, trialing, canceling and completed (a one-time purchase) as valid, and nothing else (past_due: the grace period holds the tier)', () => {
+    for (const status of ['active', 'trialing', 'canceling', 'completed']) expect(resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier, status).to.equal('pro');
+    for (const status of ['canceled', 'expired', 'past_due', 'unresolved', 'drafted']) {
       expect(resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier, status).to.equal('free');
     }
   });

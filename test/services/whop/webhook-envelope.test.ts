@@ -43,7 +43,7 @@ describe('webhook envelope', () => {
     }
   });
 
-  it('refuses JSON that is not an event envelope (type dotted lower-case, data an object)', () => {
+  it('refuses JSON that is not an event envelope (type a name of at most 100 characters, data an object)', () => {
     const notEnvelopes = [
       [], 'membership.activated', 42, null,
       { data: {} },
@@ -51,13 +51,47 @@ describe('webhook envelope', () => {
       { type: 'membership.activated', data: [] },
       { type: 'membership.activated', data: null },
       { type: 'membership.activated', data: 'mem_1' },
-      { type: 'Membership.Activated', data: {} },
-      { type: 'membership', data: {} },
       { type: 'membership activated', data: {} },
+      { type: '', data: {} },
+      { type: 7, data: {} },
       { type: `a.${'b'.repeat(100)}`, data: {} },
       { type: 'membership.activated', company_id: 7, data: {} },
+      { type: 'membership.activated', account_id: ['biz_1'], data: {} },
+      { type: 'membership.updated', previous_attributes: 'status', data: {} },
     ];
     for (const value of notEnvelopes) expect(refusal(STANDARD, body(value)).reason, JSON.stringify(value)).to.equal('invalid_payload');
+  });
+
+  it('accepts every name Whop may send, stored under its canonical dotted name; unknown names are stored as they are', () => {
+    const cases: [string, string][] = [
+      ['payment_succeeded', 'payment.succeeded'],
+      ['membership_went_valid', 'membership.activated'],
+      ['membership_went_invalid', 'membership.deactivated'],
+      ['membership_metadata_updated', 'membership.updated'],
+      ['membership_cancel_at_period_end_changed', 'membership.cancel_at_period_end_changed'],
+      ['dispute_alert_created', 'dispute_alert.created'],
+      ['refund_updated', 'refund.updated'],
+      ['membership.went_valid', 'membership.activated'],
+      ['Membership.Activated', 'membership.activated'],
+      ['membership', 'membership'],
+      ['app_installation.created', 'app_installation.created'],
+      ['__proto__', '__proto__'],
+    ];
+    for (const [sent, stored] of cases) {
+      const event = toInboxEvent(STANDARD, body({ type: sent, data: {} }));
+      expect(event.type, sent).to.equal(stored);
+      expect(event.payload.type, 'the payload keeps the name as sent').to.equal(sent);
+    }
+  });
+
+  it('reads the newer envelope: account_id as the company, api_version_date and previous_attributes kept', () => {
+    // Docs (https://docs.whop.com/api-reference/memberships/membership-updated): account_id, api_version_date, previous_attributes.
+    const envelope = { id: 'msg_1', api_version: 'v1', api_version_date: '2026-11-17', type: 'membership.updated', timestamp: '2026-11-20T10:00:00.000Z', account_id: 'biz_creator1', previous_attributes: { status: 'trialing' }, data: { id: 'mem_1' } };
+    const event = toInboxEvent(STANDARD, body(envelope));
+    expect(event.companyId).to.equal('biz_creator1');
+    expect(event.payload).to.deep.include({ api_version_date: '2026-11-17', previous_attributes: { status: 'trialing' }, company_id: 'biz_creator1' });
+    expect(toInboxEvent(STANDARD, body({ type: 'payment.succeeded', data: { account: { id: 'biz_a', title: 'A' } } })).companyId).to.equal('biz_a');
+    expect(toInboxEvent(STANDARD, body({ type: 'payment.succeeded', data: { account_id: 'biz_b' } })).companyId).to.equal('biz_b');
   });
 
   it('refuses JSON PostgreSQL could never store (\\u0000, lone surrogates) or absurdly deep, rather than fail the insert forever', () => {
@@ -80,10 +114,15 @@ describe('webhook envelope', () => {
       expect(legacyInboxId(raw)).to.equal(id);
       expect(toInboxEvent(LEGACY, raw)).to.deep.equal({
         id,
-        type: 'membership.went_valid',
+        type: 'membership.activated',
         companyId: 'biz_creator1',
         payload: { id, type: 'membership.went_valid', api_version: 'v5', timestamp: '2026-03-15T12:00:00.000Z', company_id: 'biz_creator1', data: v5.data },
       });
+    });
+
+    it('takes the company from the body (app webhooks: `company`) or the data', () => {
+      expect(toInboxEvent(LEGACY, body({ action: 'payment.succeeded', api_version: 'v5', company: 'biz_x', data: { id: 'pay_1' } })).companyId).to.equal('biz_x');
+      expect(toInboxEvent(LEGACY, body({ action: 'membership.went_valid', data: { id: 'mem_1', product_id: 'prod_1' } })).companyId).to.equal(null);
     });
 
     it('gives the same body the same id (a repeat is a duplicate) and another body another', () => {
@@ -92,7 +131,7 @@ describe('webhook envelope', () => {
     });
 
     it('refuses a legacy body that is not {action, data}, e.g. a v1 envelope', () => {
-      for (const value of [{ type: 'membership.activated', data: {} }, { action: 'went valid', data: {} }, { action: 'membership.went_valid' }]) {
+      for (const value of [{ type: 'membership.activated', data: {} }, { action: 'went valid', data: {} }, { action: 'membership.went_valid' }, { action: 'payment.succeeded', company: 5, data: {} }]) {
         expect(refusal(LEGACY, body(value)).reason, JSON.stringify(value)).to.equal('invalid_payload');
       }
     });
