@@ -2,14 +2,14 @@
  * `GET /dashboard`: the creator's dashboard (plan, usage, students, videos), the student's
  * (the creators whose courses they can access, and why not), or onboarding for everyone else.
  */
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { signedIn } from '../middleware/require-auth.ts';
 import type { StudentService } from '../services/students/student-service.ts';
 import type { CreatorDashboardQuery, DashboardOptions } from '../services/creator-dashboard-query.ts';
 import { planOf } from '../services/creator-overview.ts';
 import type { Creator } from '../models/creator-model.ts';
 import { studentAccess } from '../services/students/student-access.ts';
-import { takeFlash } from './flash.ts';
+import { takeFlash, type Flash } from './flash.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 
@@ -29,7 +29,15 @@ function dashboardOptions(req: Request): DashboardOptions {
   return { page: pageNumber(req.query.page), pageSize: STUDENTS_PAGE_SIZE };
 }
 
-export function dashboardController(deps: { students: StudentService; dashboard: CreatorDashboardQuery; upgradeUrl: (tier: Creator['tier']) => string | null }) {
+export function dashboardController(deps: {
+  students: StudentService;
+  dashboard: CreatorDashboardQuery;
+  upgradeUrl: (tier: Creator['tier']) => string | null;
+  /** Where a disconnected creator reinstalls Chronos on their company. */
+  installUrl: string;
+  /** Renders onboarding for a user who is neither creator nor student. */
+  onboarding: (req: Request, res: Response, flash: Flash) => Promise<void>;
+}) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
     const flash = takeFlashAndDraft(req);
@@ -37,7 +45,7 @@ export function dashboardController(deps: { students: StudentService; dashboard:
       const options = dashboardOptions(req);
       const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
       const plan = planOf(creator, usage, deps.upgradeUrl);
-      res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page: options.page, videos, overLimit: statusCounts.over_limit ?? 0, ...flash });
+      res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page: options.page, videos, overLimit: statusCounts.over_limit ?? 0, installUrl: deps.installUrl, ...flash });
       return;
     }
     const memberships = await deps.students.memberships(user.whopUserId);
@@ -45,7 +53,7 @@ export function dashboardController(deps: { students: StudentService; dashboard:
       res.render('pages/student-dashboard', { title: 'Your courses', user, role, courses: memberships.map(studentAccess), ...flash });
       return;
     }
-    res.render('pages/onboarding', { title: 'Set up Chronos', user, role, companyId: '', ...flash });
+    await deps.onboarding(req, res, flash);
   };
   return { show };
 }

@@ -9,11 +9,20 @@ import type { Creator } from '../models/creator-model.ts';
 
 export function dashboardRoutes(deps: { services: Services; upgradeUrl: (tier: Creator['tier']) => string | null; analytics: RequestHandler[] }): Router {
   const router = Router();
-  const dashboard = dashboardController({ students: deps.services.students, dashboard: deps.services.dashboard, upgradeUrl: deps.upgradeUrl });
-  const onboarding = onboardingController(deps.services.onboarding);
+  const onboarding = onboardingController({ onboarding: deps.services.onboarding, access: deps.services.creatorAccess, vault: deps.services.vault });
+  const dashboard = dashboardController({
+    students: deps.services.students,
+    dashboard: deps.services.dashboard,
+    upgradeUrl: deps.upgradeUrl,
+    installUrl: deps.services.installUrl,
+    onboarding: (req, res, flash) => onboarding.showPicker(req, res, flash),
+  });
   const usage = usageController(deps.services.usage);
   router.get('/dashboard', requireAuth, dashboard.show);
+  router.get('/onboarding', requireAuth, onboarding.show);
   router.post('/onboarding', requireAuth, onboarding.submit);
+  router.get('/onboarding/install', requireAuth, onboarding.installStep);
+  router.post('/dashboard/connection', requireAuth, requireCreator, onboarding.checkConnection);
   router.post('/dashboard/videos', requireAuth, requireCreator, usage.addVideoForm);
   router.get('/analytics', requireAuth, requireCreator, ...deps.analytics);
   return router;

@@ -18,6 +18,8 @@ import { createCreatorTierService } from './tiers/creator-tier-service.ts';
 import { createUsageService } from './usage/usage-service.ts';
 import { createCreatorDashboardQuery } from './creator-dashboard-query.ts';
 import { createOnboardingService } from './onboarding-service.ts';
+import { createCreatorAccessService } from './creator-access-service.ts';
+import { whopInstallUrl } from './whop/install-link.ts';
 import { createTierOverviewService } from './admin/tier-overview-service.ts';
 import { createAnalyticsService } from './analytics/analytics-service.ts';
 import { nextTier, tierRank, TIERS } from './tiers/tier-table.ts';
@@ -94,7 +96,6 @@ export function buildServices(
   );
   const users = createUserService(models);
   const roles = createRoleService({ reads: infra.reads, models, adminWhopUserIds: config.adminWhopUserIds });
-  const signIn = createSignInService({ oidc, users, logger });
   const vault = new SessionTokenVault({
     cipher: new TokenCipher(config.whop.tokenEncryptionKeys),
     oidc,
@@ -112,13 +113,16 @@ export function buildServices(
     sleep: overrides.whopSleep,
     onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }),
   }, logger);
+  const creatorAccess = createCreatorAccessService({ models, whop, logger });
+  const installUrl = whopInstallUrl({ isProduction: config.isProduction, oauthIssuer: config.whop.oauthIssuer, appId: config.whop.appId });
+  const signIn = createSignInService({ oidc, users, creatorAccess, logger });
   const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays });
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
-  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
-  const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, chronosCompanyId: config.whop.companyId, logger });
+  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
+  const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, access: creatorAccess, chronosCompanyId: config.whop.companyId, installUrl, logger });
   const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger };
   const processor = createEventProcessor({
     memberships: createMembershipEventHandler(handlerDeps),
@@ -133,7 +137,7 @@ export function buildServices(
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
-  return { operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
+  return { creatorAccess, installUrl, operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -16,6 +16,9 @@ import type { StudentService } from './students/student-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
 import type { CacheService } from './cache/cache-service.ts';
 import type { GracePeriodService } from './billing/grace-period-service.ts';
+import { isNotInstalled, type CreatorAccessService } from './creator-access-service.ts';
+import { WhopRateLimitError } from './whop/whop-errors.ts';
+import type { WhopMembership } from './whop/whop-membership.ts';
 
 export interface ReconciliationSummary {
   companies: number;
@@ -27,7 +30,15 @@ export interface ReconciliationSummary {
   gracePeriodsStarted: number;
   tierChanges: { creatorId: number; from: string; to: string }[];
   errors: string[];
+  /** Companies whose memberships were not (all) read, so nothing of theirs was changed; the next run reads them first. */
+  unreconciled: { companyId: string; reason: string }[];
+  /** Companies skipped on purpose: the app is not installed there (Whop answers 403); not a failure. */
+  skipped: { companyId: string; reason: string }[];
 }
+
+export const RATE_LIMITED = 'rate limited by Whop (429 after retries): nothing of it was changed';
+export const NOT_ATTEMPTED = 'not attempted: Whop was rate limiting this run';
+export const NOT_INSTALLED = 'Chronos is not installed on it (Whop answers 403): disconnected';
 
 const RUNNING_KEY = 'reconciliation-running';
 /** How long the flag outlives its last renewal; renewed every third of it while the run lasts. */
@@ -44,6 +55,8 @@ export function createReconciliationService(deps: {
   tiers: CreatorTierService;
   grace: GracePeriodService;
   cache: CacheService;
+  /** Connection and owner-rights checks; without it those are not re-checked. */
+  access?: CreatorAccessService;
   chronosCompanyId: string;
   logger: Logger;
   /** How long `runWaiting` waits by default (RECONCILE_WAIT_MS; tests shorten it). */
@@ -67,8 +80,12 @@ export function createReconciliationService(deps: {
     if (count > 0) deps.logger.warn({ count }, 'reconciliation runs left running by a stopped process marked failed');
   }
 
+  /** Every page of the company's memberships is read before anything is applied: a 429 on page 3 changes nothing. */
   async function companyStudents(creator: Creator, summary: ReconciliationSummary): Promise<void> {
-    const memberships = await deps.whop.listMemberships({ companyId: creator.whopCompanyId });
+    await applyStudents(creator, await deps.whop.listMemberships({ companyId: creator.whopCompanyId }), summary);
+  }
+
+  async function applyStudents(creator: Creator, memberships: WhopMembership[], summary: ReconciliationSummary): Promise<void> {
     summary.companies += 1;
     summary.memberships += memberships.length;
     for (const membership of memberships) {
@@ -80,18 +97,53 @@ export function createReconciliationService(deps: {
     }
   }
 
-  async function students(summary: ReconciliationSummary): Promise<void> {
-    for (const creator of await deps.models.Creator.findAll({ order: [['id', 'ASC']] })) {
-      try {
-        await companyStudents(creator, summary);
-      } catch (error) {
+  /** The companies the last finished run could not reconcile: this run reads them first. */
+  async function leftOver(): Promise<Set<string>> {
+    const last = await deps.models.ReconciliationRun.findOne({ where: { status: ['succeeded', 'failed'], trigger: ['schedule', 'admin'] }, order: [['startedAt', 'DESC'], ['id', 'DESC']] });
+    const rows = (last?.summary as Partial<ReconciliationSummary> | undefined)?.unreconciled;
+    return new Set(Array.isArray(rows) ? rows.map((r) => r.companyId) : []);
+  }
+
+  /**
+   * One company: read every page, re-check the owner's rights, then apply. A 403 marks it
+   * disconnected and skips it; a successful read reconnects it. Returns false when Whop is rate limiting.
+   */
+  async function reconcileCompany(creator: Creator, summary: ReconciliationSummary): Promise<boolean> {
+    const skip = () => summary.skipped.push({ companyId: creator.whopCompanyId, reason: NOT_INSTALLED });
+    try {
+      const memberships = await deps.whop.listMemberships({ companyId: creator.whopCompanyId });
+      // Also marks the company connected again, or disconnected on a 403.
+      if ((await deps.access?.recheckOwner(creator)) === 'disconnected') skip();
+      else await applyStudents(creator, memberships, summary);
+    } catch (error) {
+      if (isNotInstalled(error)) {
+        await deps.access?.markDisconnected(creator);
+        skip();
+      } else if (error instanceof WhopRateLimitError) {
+        summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: RATE_LIMITED });
+        return false;
+      } else {
         summary.errors.push(`${creator.whopCompanyId}: ${(error as Error).message}`);
+        summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: (error as Error).message.slice(0, 200) });
       }
     }
+    return true;
+  }
+
+  /** Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run. */
+  async function students(summary: ReconciliationSummary): Promise<boolean> {
+    const first = await leftOver();
+    const creators = (await deps.models.Creator.findAll({ order: [['id', 'ASC']] })).sort((a, b) => Number(first.has(b.whopCompanyId)) - Number(first.has(a.whopCompanyId)));
+    for (const [index, creator] of creators.entries()) {
+      if (await reconcileCompany(creator, summary)) continue;
+      for (const rest of creators.slice(index + 1)) summary.unreconciled.push({ companyId: rest.whopCompanyId, reason: NOT_ATTEMPTED });
+      return false;
+    }
+    return true;
   }
 
   function emptySummary(): ReconciliationSummary {
-    return { companies: 0, memberships: 0, studentsCreated: 0, studentsChanged: 0, planMemberships: 0, gracePeriodsStarted: 0, tierChanges: [], errors: [] };
+    return { companies: 0, memberships: 0, studentsCreated: 0, studentsChanged: 0, planMemberships: 0, gracePeriodsStarted: 0, tierChanges: [], errors: [], unreconciled: [], skipped: [] };
   }
 
   /**
@@ -117,7 +169,9 @@ export function createReconciliationService(deps: {
         if (membership.status === 'past_due' && statusBefore.get(membership.id) !== 'past_due') turnedPastDue.add(membership.userId);
       }
     } catch (error) {
-      summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
+      // Nothing of the plans was applied yet: no tier changes this run.
+      if (error instanceof WhopRateLimitError) summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: RATE_LIMITED });
+      else summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
       return;
     }
     for (const creator of await deps.models.Creator.findAll({ order: [['id', 'ASC']] })) {
@@ -144,9 +198,10 @@ export function createReconciliationService(deps: {
       throw error;
     }
     try {
-      await students(summary);
-      await plans(summary);
-      await record.update({ status: summary.errors.length > 0 ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: summary.errors[0] ?? null });
+      if (await students(summary)) await plans(summary);
+      else summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: NOT_ATTEMPTED });
+      const notDone = summary.unreconciled.length > 0 ? `not reconciled: ${summary.unreconciled.map((u) => `${u.companyId} (${u.reason})`).join('; ')}` : null;
+      await record.update({ status: summary.errors.length > 0 || notDone ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: (summary.errors[0] ?? notDone)?.slice(0, 1000) ?? null });
       deps.logger.info({ runId: record.id, trigger, ...summary, tierChanges: summary.tierChanges.length }, 'reconciliation finished');
     } catch (error) {
       await record.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });

@@ -13,7 +13,7 @@ describe('journey 1: a creator on the free tier', () => {
     journey = undefined;
   });
 
-  it('signs in through the consent page, connects their company, fills the video limit, finds analytics locked, and signs out', async () => {
+  it('signs in through the consent page, picks their company, installs Chronos on it, checks again, fills the video limit, finds analytics locked, and signs out', async () => {
     const { chronos, browser } = e2e();
     const { appUrl, sandboxUrl } = chronos;
     await resetSandbox(sandboxUrl);
@@ -34,9 +34,28 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Set up Chronos');
     expect(await page.getByRole('banner').innerText()).to.contain('Fran Free');
 
-    // Connect biz_creator1: its two seeded members are imported as students.
-    await page.getByLabel('Whop company id').fill('biz_creator1');
-    await journey.click(page.getByRole('button', { name: 'Connect my company' }), 'dashboard-connected');
+    // Pick biz_creator1 from the companies Whop lists: Chronos is not installed there yet.
+    const choices = page.getByRole('group', { name: 'Your Whop companies' });
+    expect(await choices.getByRole('radio').count()).to.equal(1);
+    await choices.getByRole('radio', { name: /Creator One Academy/ }).check();
+    await journey.click(page.getByRole('button', { name: 'Connect this company' }), 'install-step');
+    expect(new URL(page.url()).pathname).to.equal('/onboarding/install');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Install Chronos on Creator One Academy');
+    const installLink = page.getByRole('link', { name: 'Install Chronos on Whop' });
+    expect(await installLink.getAttribute('href')).to.equal(`${sandboxUrl}/sandbox/apps/app_chronos_sandbox/install`);
+
+    // Whop's install page opens in its own tab: install on Creator One Academy there.
+    const [whopTab] = await Promise.all([journey.context.waitForEvent('page'), installLink.click()]);
+    await whopTab.waitForLoadState();
+    expect(await whopTab.getByRole('heading', { level: 1 }).innerText()).to.contain('Install');
+    await whopTab.getByRole('radio', { name: /Creator One Academy/ }).check();
+    await Promise.all([whopTab.waitForNavigation(), whopTab.getByRole('button', { name: 'Install' }).click()]);
+    expect(await whopTab.getByRole('status').innerText()).to.contain('Installed on Creator One Academy');
+    await whopTab.close();
+
+    // Back on the install step (nothing brought the creator back by itself): Check again connects it,
+    // and its two seeded members are imported as students.
+    await journey.click(page.getByRole('button', { name: 'Check again' }), 'dashboard-connected');
     expect(page.url()).to.equal(`${appUrl}/dashboard`);
     expect(await page.getByRole('alert').innerText()).to.match(/We imported 2 students from Whop\./);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Creator One Academy');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { e2e } from './support/suite-hooks.ts';
 import type { Journey } from './support/journey.ts';
-import { creatorOnDashboard, studentCount } from './support/whop-sign-in.ts';
+import { creatorOnDashboard, installOnWhop, studentCount } from './support/whop-sign-in.ts';
 import { resetSandbox } from './support/sandbox-control.ts';
 
 describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
@@ -17,6 +17,10 @@ describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
     await resetSandbox(chronos.sandboxUrl);
     journey = await creatorOnDashboard(browser, 'j4-sandbox', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
+    // The reset sandbox has the app installed on biz_creator2 only (its seed): app webhooks reach
+    // biz_creator1 once its admin installs Chronos there again, on Whop's install page.
+    await installOnWhop(journey, chronos.sandboxUrl, 'biz_creator1', 'app-installed');
+    await journey.open(`${chronos.appUrl}/dashboard`, 'dashboard');
     const activeStudents = page.locator('.usage', { hasText: 'Active students' }).locator('.usage-value');
     const before = await studentCount(journey);
     const activeBefore = Number((await activeStudents.innerText()).split(' / ')[0]);

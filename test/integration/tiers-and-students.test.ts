@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { formField, type TestBrowser } from '../support/test-browser.ts';
+import type { TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
+import { onboardCreator } from '../support/onboarding.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The seeded admin of the company installs the app there (as on Whop), then picks it on onboarding. */
 async function onboard(t: ChronosWithSandbox, browser: TestBrowser, companyId: string): Promise<void> {
-  const page = await browser.get(`${t.appUrl}/dashboard`);
-  const answer = await browser.post(`${t.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId });
-  if (answer.status !== 303) throw new Error(`onboarding failed: ${answer.status} ${answer.text.slice(0, 300)}`);
+  await onboardCreator(t, browser, companyId, companyId === 'biz_creator1' ? 'user_creator_free' : 'user_creator_pro');
 }
 
 async function me(t: ChronosWithSandbox, browser: TestBrowser) {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
+import { ensureInstalled } from '../support/onboarding.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 import { INTERRUPTED, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
@@ -21,8 +22,9 @@ describe('webhook processing (exactly once in effect)', () => {
   });
   after(() => t.close());
 
-  /** A creator for biz_creator1 run by user_creator_free, on `tier`. */
+  /** A creator for biz_creator1 run by user_creator_free, on `tier` (the app installed there, as onboarding requires). */
   async function creator(tier: 'free' | 'basic' | 'pro' = 'free') {
+    await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
     const { User, Creator } = t.runtime.deps.models;
     const owner = await User.create({ whopUserId: 'user_creator_free', username: 'creator_free', name: 'Fran Free', email: 'fran@example.test', avatarUrl: null, lastLoginAt: null });
     return Creator.create({ whopCompanyId: 'biz_creator1', companyName: 'Creator One', ownerUserId: owner.id, tier, tierSourceMembershipId: null, tierUpdatedAt: new Date(), gracePeriodEndsAt: null });

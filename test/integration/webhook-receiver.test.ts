@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.ts';
 import { createSequelize } from '../../src/db/database.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
+import { ensureInstalled } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 
 const URL_PATH = '/api/whop/webhook';
@@ -369,7 +370,11 @@ describe('webhook receiver POST /api/whop/webhook', () => {
 
 describe('webhook receiver with the Whop sandbox (signed deliveries end to end)', () => {
   let t: ChronosWithSandbox;
-  before(async () => (t = await startChronosWithSandbox()));
+  before(async () => {
+    t = await startChronosWithSandbox();
+    // App webhooks carry only the events of companies that installed the app.
+    await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
+  });
   after(() => t.close());
   beforeEach(() => cleanTables(t.runtime.deps.sequelize));
 

@@ -37,6 +37,26 @@ export class SandboxControl {
     return { membershipId: answer.payment.membership?.id };
   }
 
+  /** An admin of the company installs the app on it (Whop: the install link, approved). */
+  async install(companyId: string, userId: string): Promise<void> {
+    await this.call('POST', '/installations', { company_id: companyId, user_id: userId });
+  }
+
+  /** The company uninstalls the app: Whop answers 403 to the app's calls about it. */
+  async uninstall(companyId: string): Promise<void> {
+    await this.call('POST', `/installations/${companyId}/uninstall`, {});
+  }
+
+  async installedCompanies(): Promise<string[]> {
+    const { data } = await this.call<{ data: { company_id: string; installed: boolean }[] }>('GET', '/installations');
+    return data.filter((row) => row.installed).map((row) => row.company_id);
+  }
+
+  /** The next `calls` API calls (anyone's) answer Whop's 429 without Retry-After; 0 ends it. */
+  async rateLimit(calls: number, retryInSeconds = 1): Promise<void> {
+    await this.call('POST', '/rate_limit', { calls, retry_in_seconds: retryInSeconds });
+  }
+
   async memberships(): Promise<{ id: string; status: string; user: { id: string }; product: { id: string } }[]> {
     return (await this.call<{ data: { id: string; status: string; user: { id: string }; product: { id: string } }[] }>('GET', '/memberships')).data;
   }

@@ -5,7 +5,7 @@
 import type { CompanyRecord, MembershipRecord, PlanRecord, ProductRecord, SandboxData, UserRecord, WebhookRecord } from './sandbox-records.ts';
 
 /** The companies that installed the registered app at seed time (the one place that says so). */
-export const APP_INSTALLED_COMPANY_IDS: readonly string[] = ['biz_creator1', 'biz_creator2'];
+export const APP_INSTALLED_COMPANY_IDS: readonly string[] = ['biz_creator2'];
 
 /** Ids of the two seeded webhooks. */
 export const SEED_COMPANY_WEBHOOK_ID = 'hook_company';

@@ -12,6 +12,7 @@ import type { WhopOidcClient } from '../whop/whop-oidc-client.ts';
 import { bundleFromTokenResponse, type TokenBundle } from '../whop/token-bundle.ts';
 import { WhopIdentityError } from '../whop/whop-errors.ts';
 import type { UserService } from '../user-service.ts';
+import type { CreatorAccessService } from '../creator-access-service.ts';
 import type { User } from '../../models/user-model.ts';
 
 export const PENDING_LOGIN_TTL_MS = 10 * 60 * 1000;
@@ -31,7 +32,14 @@ const PROVIDER_MESSAGES: Record<string, string> = {
   server_error: 'Whop could not complete the sign-in. Please try again.',
 };
 
-export function createSignInService(deps: { oidc: WhopOidcClient; users: UserService; logger: Logger; now?: () => number }) {
+export function createSignInService(deps: {
+  oidc: WhopOidcClient;
+  users: UserService;
+  /** Re-checks that a creator's owner still administers their company on Whop (best effort). */
+  creatorAccess?: Pick<CreatorAccessService, 'recheckAtSignIn'>;
+  logger: Logger;
+  now?: () => number;
+}) {
   const now = deps.now ?? Date.now;
   return {
     async start(returnTo: string | undefined): Promise<SignInStart> {
@@ -83,6 +91,8 @@ export function createSignInService(deps: { oidc: WhopOidcClient; users: UserSer
         throw new SignInError('Whop’s answers about who you are do not agree, so you are not signed in. Please try again.');
       }
       const user = await deps.users.recordSignIn(identity, new Date(now()));
+      // Rights change on Whop: an owner who is no longer an admin loses the creator here (never fails the sign-in).
+      await deps.creatorAccess?.recheckAtSignIn(user);
       return { user, bundle: bundleFromTokenResponse(tokens, now()) };
     },
   };

@@ -21,6 +21,18 @@ export async function signInWithWhop(journey: Journey, urls: { appUrl: string; s
   expect(new URL(journey.page.url()).origin, 'back in the app').to.equal(urls.appUrl);
 }
 
+/**
+ * On the sandbox's install page (Whop's `https://whop.com/apps/<app id>/install/`), as the user who
+ * approved the sign-in in this browser: installs the app on `companyId` (a no-op when it already is).
+ */
+export async function installOnWhop(journey: Journey, sandboxUrl: string, companyId: string, step: string): Promise<void> {
+  const { page } = journey;
+  await journey.open(`${sandboxUrl}/sandbox/apps/app_chronos_sandbox/install`, `${step}-page`);
+  await page.locator(`input[name="company_id"][value="${companyId}"]`).check();
+  await journey.click(page.getByRole('button', { name: 'Install' }), step);
+  expect(await page.getByRole('status').innerText()).to.contain('Installed on');
+}
+
 /** The students count in the creator dashboard's heading, "Students (N)". */
 export async function studentCount(journey: Journey): Promise<number> {
   const heading = await journey.page.locator('#students h2').innerText();
@@ -31,7 +43,8 @@ export async function studentCount(journey: Journey): Promise<number> {
 
 /**
  * A creator's own journey that ends on their dashboard: signs in, and connects the company if
- * the app shows onboarding (whether or not an earlier journey already did does not matter).
+ * the app shows onboarding (installing Chronos on it in Whop's tab when asked to; whether or not
+ * an earlier journey already did does not matter).
  */
 export async function creatorOnDashboard(browser: Browser, name: string, urls: { appUrl: string; sandboxUrl: string }, whopUserId: string, companyId: string): Promise<Journey> {
   const journey = await Journey.start(browser, name);
@@ -39,8 +52,17 @@ export async function creatorOnDashboard(browser: Browser, name: string, urls: {
   const { page } = journey;
   expect(new URL(page.url()).pathname).to.equal('/dashboard');
   if ((await page.getByRole('heading', { name: 'Set up Chronos' }).count()) > 0) {
-    await page.getByLabel('Whop company id').fill(companyId);
-    await journey.click(page.getByRole('button', { name: 'Connect my company' }), 'onboarded');
+    await page.locator(`input[name="companyId"][value="${companyId}"]`).check();
+    await journey.click(page.getByRole('button', { name: 'Connect this company' }), 'company-picked');
+    if (new URL(page.url()).pathname === '/onboarding/install') {
+      // Not installed yet: the creator installs Chronos in Whop's tab, then checks again.
+      const [whopTab] = await Promise.all([journey.context.waitForEvent('page'), page.getByRole('link', { name: 'Install Chronos on Whop' }).click()]);
+      await whopTab.waitForLoadState();
+      await whopTab.locator(`input[name="company_id"][value="${companyId}"]`).check();
+      await Promise.all([whopTab.waitForNavigation(), whopTab.getByRole('button', { name: 'Install' }).click()]);
+      await whopTab.close();
+      await journey.click(page.getByRole('button', { name: 'Check again' }), 'onboarded');
+    }
   }
   expect(await page.locator('.page-head .eyebrow').textContent(), 'the creator dashboard of the company').to.equal(companyId);
   return journey;

@@ -4,6 +4,7 @@
  */
 import { TestBrowser, formField } from '../../support/test-browser.ts';
 import { signInThroughSandbox } from '../../support/sandbox-sign-in.ts';
+import { SandboxControl } from '../../support/sandbox-control.ts';
 
 export interface TimedAnswer {
   /** The HTTP status, or `timeout` when no answer came within the deadline, `error` when the connection failed. */
@@ -63,6 +64,9 @@ export function signIn(appUrl: string, sandboxUrl: string, whopUserId: string, b
 /** Signs the seeded `user_creator_free` in and makes them the creator of their company `biz_creator1`. */
 export async function signInCreator(appUrl: string, sandboxUrl: string): Promise<TestBrowser> {
   const browser = await signIn(appUrl, sandboxUrl, 'user_creator_free');
+  // As on Whop, the company's admin installs the app on it first (the sandbox's control API).
+  const control = new SandboxControl(sandboxUrl);
+  if (!(await control.installedCompanies()).includes('biz_creator1')) await control.install('biz_creator1', 'user_creator_free');
   await onboard(browser, appUrl, 'biz_creator1');
   return browser;
 }

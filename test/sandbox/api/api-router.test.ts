@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { obtainUserAccessToken } from '../support/user-token.ts';
 
 function assertErrorShape(body: unknown, type: string, code: string): void {
@@ -20,6 +21,7 @@ describe('sandbox REST API: credentials, refusals and errors', () => {
     sandbox = await startTestSandbox();
     api = request(sandbox.url);
     apiKey = sandbox.options.app.apiKey;
+    await installOnCreatorOne(sandbox);
   });
   after(() => sandbox.close());
 

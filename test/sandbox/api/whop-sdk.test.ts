@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import Whop from '@whop/sdk';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 
 describe('sandbox REST API through the official @whop/sdk', () => {
   let sandbox: TestSandbox;
@@ -10,6 +11,7 @@ describe('sandbox REST API through the official @whop/sdk', () => {
 
   before(async () => {
     sandbox = await startTestSandbox();
+    await installOnCreatorOne(sandbox);
     whop = new Whop({ apiKey: sandbox.options.app.apiKey, baseURL: `${sandbox.url}/api/v1`, maxRetries: 0 });
     // Three students of creator 2, so a company has several pages of memberships.
     for (const username of ['sdk_reader_a', 'sdk_reader_b', 'sdk_reader_c']) {

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runWhopCli } from '../../../src/sandbox/cli/whop-cli.ts';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
 
@@ -33,6 +34,7 @@ describe('whop CLI', () => {
   before(async () => {
     listener = await startWebhookListener();
     sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    await installOnCreatorOne(sandbox);
   });
   after(async () => {
     await sandbox.close();

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
 
@@ -20,6 +21,7 @@ describe('sandbox control API', () => {
   beforeEach(async () => {
     listener = await startWebhookListener();
     sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    await installOnCreatorOne(sandbox);
     control = request(sandbox.url);
   });
   afterEach(async () => {

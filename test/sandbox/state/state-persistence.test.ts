@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 
 describe('sandbox state persistence', () => {
   let dataDir: string;
@@ -33,13 +34,16 @@ describe('sandbox state persistence', () => {
 
   it('keeps installations, webhook versions and exact amounts, and upgrades a file written before them', async () => {
     const first = await startTestSandbox({ dataDir });
-    await request(first.url).post('/sandbox/api/installations/biz_creator1/uninstall').send({});
+    // Both directions away from the seed (installed on biz_creator2 only), so the file must hold them.
+    await installOnCreatorOne(first);
+    await request(first.url).post('/sandbox/api/installations/biz_creator2/uninstall').send({}).expect(200);
     await request(first.url).post('/sandbox/api/webhooks/hook_app').send({ api_version_date: '2026-11-17' });
     await request(first.url).post('/sandbox/api/payments').send({ user: 'user_student2', product: 'prod_course2', amount: '0.00012345', currency: 'btc' });
     await first.close();
     const second = await startTestSandbox({ dataDir });
     try {
-      expect(second.sandbox.state.isInstalled('biz_creator1')).to.equal(false);
+      expect(second.sandbox.state.isInstalled('biz_creator1')).to.equal(true);
+      expect(second.sandbox.state.isInstalled('biz_creator2')).to.equal(false);
       expect(second.sandbox.state.getWebhook('hook_app')?.api_version_date).to.equal('2026-11-17');
       expect(second.sandbox.state.listPayments().map((p) => p.amount)).to.deep.equal(['0.00012345']);
     } finally {
@@ -54,7 +58,7 @@ describe('sandbox state persistence', () => {
     await writeFile(file, JSON.stringify({ version: 1, data: old }));
     const third = await startTestSandbox({ dataDir });
     try {
-      expect(third.sandbox.state.listInstallations().map((i) => i.company_id)).to.have.members(['biz_creator1', 'biz_creator2']);
+      expect(third.sandbox.state.listInstallations().map((i) => i.company_id)).to.have.members(['biz_creator2']);
       expect(third.sandbox.state.listWebhooks().map((w) => w.id)).to.deep.equal(['hook_company', 'hook_app']);
       expect(third.sandbox.state.listPayments().map((p) => p.amount)).to.deep.equal(['29.99']);
     } finally {

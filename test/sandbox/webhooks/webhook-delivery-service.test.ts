@@ -6,6 +6,7 @@ import { WebhookDeliveryService } from '../../../src/sandbox/webhooks/webhook-de
 import { renderWebhook } from '../../../src/sandbox/webhooks/webhook-renderer.ts';
 import { SandboxState } from '../../../src/sandbox/state/sandbox-state.ts';
 import { createSeedData } from '../../../src/sandbox/state/seed.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { eventually, startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
 
@@ -29,6 +30,7 @@ describe('sandbox webhook delivery', () => {
   it('delivers a v1 envelope that the standardwebhooks library verifies; a tampered body fails', async () => {
     listener = await startWebhookListener();
     sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    await installOnCreatorOne(sandbox);
     const secret = sandbox.options.app.webhookSecret;
     expect(secret).to.match(/^ws_/);
 
@@ -109,6 +111,7 @@ describe('sandbox webhook delivery', () => {
     listener = await startWebhookListener();
     const unreachable = 'http://127.0.0.1:9/api/whop/webhook';
     sandbox = await startTestSandbox({ app: { webhookUrl: unreachable }, webhookRetryDelaysMs: [] });
+    await installOnCreatorOne(sandbox);
     await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'past_due' });
     const delivery = await eventually(() => sandbox.sandbox.core.deliveries.log.list().find((d) => d.status === 'failed'));
     expect(delivery.attempts.length).to.equal(1);
@@ -119,6 +122,7 @@ describe('sandbox webhook delivery', () => {
   it('only records events when deliveries are turned off', async () => {
     listener = await startWebhookListener();
     sandbox = await startTestSandbox({ app: { webhookUrl: listener.url }, deliverWebhooks: false });
+    await installOnCreatorOne(sandbox);
     await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'expired' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(listener.received.length).to.equal(0);
@@ -129,6 +133,7 @@ describe('sandbox webhook delivery', () => {
   it('answers the API before a slow endpoint answers the webhook', async () => {
     listener = await startWebhookListener([], 400);
     sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    await installOnCreatorOne(sandbox);
     const started = performance.now();
     const res = await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'expired' });
     expect(res.status).to.equal(200);

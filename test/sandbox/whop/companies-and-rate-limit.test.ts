@@ -3,6 +3,7 @@ import request from 'supertest';
 import Whop from '@whop/sdk';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { obtainUserAccessToken } from '../support/user-token.ts';
 import { api, cli, control, openForm } from './helpers.ts';
 
@@ -48,6 +49,7 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
     });
 
     it('lists, for the API key, its own company and those that installed the app', async () => {
+      await installOnCreatorOne(sandbox);
       const all = await api(sandbox, '/companies');
       expect((all.body.data as Array<{ id: string }>).map((c) => c.id).sort()).to.deep.equal(['biz_chronos', 'biz_creator1', 'biz_creator2']);
       await control(sandbox, 'POST', '/installations/biz_creator1/uninstall', {});

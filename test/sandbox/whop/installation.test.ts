@@ -4,6 +4,7 @@ import Whop from '@whop/sdk';
 import { APP_INSTALLED_COMPANY_IDS } from '../../../src/sandbox/state/seed.ts';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { obtainUserAccessToken } from '../support/user-token.ts';
 import { startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
@@ -30,14 +31,15 @@ describe('sandbox: the app is installed per company', () => {
   }
 
   it('seeds the installations in one constant and shows the app id and install link', async () => {
-    expect(APP_INSTALLED_COMPANY_IDS).to.have.members(['biz_creator1', 'biz_creator2']);
+    expect(APP_INSTALLED_COMPANY_IDS).to.have.members(['biz_creator2']);
     const app = await control(sandbox, 'GET', '/app');
     expect(app.body.app_id).to.equal(sandbox.options.app.clientId);
     expect(app.body.install_url).to.equal(`${sandbox.url}/sandbox/apps/${sandbox.options.app.clientId}/install`);
-    expect(app.body.installed_company_ids).to.have.members(['biz_creator1', 'biz_creator2']);
+    expect(app.body.installed_company_ids).to.have.members(['biz_creator2']);
   });
 
   it('answers API-key calls about an uninstalled company with 403 in Whop\'s error shape; user tokens and the own company are unaffected', async () => {
+    await installOnCreatorOne(sandbox);
     expect((await api(sandbox, '/memberships?company_id=biz_creator1')).status).to.equal(200);
     const uninstalled = await control(sandbox, 'POST', '/installations/biz_creator1/uninstall', {});
     expect(uninstalled.status).to.equal(200);
@@ -151,6 +153,7 @@ describe('sandbox: the app is installed per company', () => {
   });
 
   it('uninstalls from the control UI button and the CLI, and installs from the CLI', async () => {
+    await installOnCreatorOne(sandbox);
     const form = await openForm(sandbox, '/sandbox/companies');
     expect(form.text).to.include('Uninstall app from Creator One Academy');
     const res = await request(sandbox.url).post('/sandbox/companies/biz_creator1/uninstall').set('Cookie', form.cookie).type('form').send({ _csrf: form.token });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { startTestSandbox } from '../../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import { installOnCreatorOne } from '../support/installations.ts';
 import { eventually, startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
 import { api, cli, control, openForm } from './helpers.ts';
@@ -134,6 +135,7 @@ describe('sandbox: the events a course business meets', () => {
   });
 
   it('sends trial-ending notices and membership.updated by hand', async () => {
+    await installOnCreatorOne(sandbox);
     const trial = await fire({ type: 'membership.trial_ending_soon', membership_id: 'mem_seedstudent1' });
     expect(((await envelopeOf(trial, 'membership.trial_ending_soon')).data as Json).id).to.equal('mem_seedstudent1');
     const updated = await fire({ type: 'membership.updated', membership_id: 'mem_seedstudent1', status: 'trialing' });
