@@ -1,10 +1,11 @@
-/** Mocha global fixtures: say which mode this run uses; at the end drop the run's database and Redis keys, and stop the embedded server. */
+/** Mocha global fixtures (main process): share the run's id with the parallel workers, say which mode this run uses; at the end drop the run's databases and Redis keys, and stop the embedded server. */
 import { Redis } from 'ioredis';
-import { dropTestDatabase, runRedisPrefix } from './test-runtime.ts';
-import { stopEmbeddedTestServer } from './test-database.ts';
-import { databaseMode, externalRedisUrl, storeMode } from './test-env.ts';
+import { dropTestDatabase } from './test-runtime.ts';
+import { dropRunDatabases, stopEmbeddedTestServer } from './test-database.ts';
+import { databaseMode, externalRedisUrl, shareTestRunId, storeMode, testRunId } from './test-env.ts';
 
 export function mochaGlobalSetup(): void {
+  shareTestRunId();
   process.stdout.write(`  test mode: database=${databaseMode}, sessions=${storeMode}\n`);
 }
 
@@ -14,7 +15,7 @@ async function dropRunRedisKeys(url: string): Promise<void> {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${runRedisPrefix}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `chronos-test-${testRunId}-*`, 'COUNT', 500);
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
@@ -26,5 +27,6 @@ async function dropRunRedisKeys(url: string): Promise<void> {
 export async function mochaGlobalTeardown(): Promise<void> {
   await dropTestDatabase();
   await stopEmbeddedTestServer();
+  await dropRunDatabases();
   if (externalRedisUrl) await dropRunRedisKeys(externalRedisUrl);
 }

@@ -2,17 +2,20 @@
  * A database of this test run's own, on a real PostgreSQL server: with `DATABASE_URL` set, on
  * that server; otherwise on a throw-away embedded PostgreSQL server (the same program
  * `npm start` embeds), started once per run in a temporary folder and stopped by the global
- * teardown. Either way the database is `chronos_test_<random>`, dropped afterwards;
+ * teardown. Either way the database is `chronos_test_<run>_<random>`, dropped afterwards;
  * `scratchDatabase()` makes further empty ones (migration tests).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sequelize } from 'sequelize';
+import { QueryTypes, Sequelize } from 'sequelize';
 import { pino } from 'pino';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
-import { externalDatabaseUrl } from './test-env.ts';
+import { externalDatabaseUrl, testRunId } from './test-env.ts';
+
+/** Every database this run makes is named so (the teardown drops what parallel workers left). */
+const testDatabasePrefix = `chronos_test_${testRunId}_`;
 
 export interface TestDatabase {
   url: string;
@@ -32,6 +35,9 @@ function embeddedServerUrl(): Promise<string> {
       logger: pino({ level: 'silent' }),
       throwaway: true,
     });
+    // A parallel worker ends without the global teardown: its server is stopped by the embedded
+    // database's own exit handler (registered by the start, so it runs first), then its folder goes.
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
     return { server, folder };
   })();
   return embeddedServer.then(({ server }) => server.url);
@@ -44,6 +50,18 @@ export async function stopEmbeddedTestServer(): Promise<void> {
   embeddedServer = undefined;
   await server.close();
   rmSync(folder, { recursive: true, force: true });
+}
+
+/** Drops every database of this run left on a `DATABASE_URL` server (workers' included; global teardown). */
+export async function dropRunDatabases(): Promise<void> {
+  if (!externalDatabaseUrl) return;
+  const admin = new Sequelize(externalDatabaseUrl, { logging: false });
+  try {
+    const rows = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', { bind: [testDatabasePrefix], type: QueryTypes.SELECT });
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await admin.close();
+  }
 }
 
 function withDatabaseName(url: string, name: string): string {
@@ -59,7 +77,7 @@ export function testServerUrl(): Promise<string> {
 
 export async function scratchDatabase(): Promise<TestDatabase> {
   const serverUrl = await testServerUrl();
-  const name = `chronos_test_${randomBytes(6).toString('hex')}`;
+  const name = `${testDatabasePrefix}${randomBytes(6).toString('hex')}`;
   const admin = new Sequelize(serverUrl, { logging: false });
   try {
     await admin.query(`CREATE DATABASE ${name}`);

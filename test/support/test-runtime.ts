@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { Express } from 'express';
 import { loadConfig, type Config, type Env } from '../../src/config.ts';
@@ -15,7 +14,7 @@ import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import { createApp } from '../../src/app.ts';
 import { createMigrator } from '../../src/db/migrator.ts';
 import { scratchDatabase, type TestDatabase } from './test-database.ts';
-import { externalRedisUrl } from './test-env.ts';
+import { externalRedisUrl, testRunId } from './test-env.ts';
 
 let runDatabase: Promise<TestDatabase> | undefined;
 
@@ -39,7 +38,8 @@ export async function dropTestDatabase(): Promise<void> {
   runDatabase = undefined;
 }
 
-export const runRedisPrefix = `chronos-test-${randomBytes(4).toString('hex')}:`;
+/** This process's Redis keys: the run's id (the teardown removes `chronos-test-<run>-*`) and the process, so parallel workers never share a key. */
+export const runRedisPrefix = `chronos-test-${testRunId}-${process.pid}:`;
 
 export function testConfig(overrides: Env = {}, databaseUrl?: string): Readonly<Config> {
   return loadConfig({
