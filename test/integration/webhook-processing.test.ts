@@ -134,14 +134,27 @@ describe('webhook processing (exactly once in effect)', () => {
     expect(rows[0]?.paidAt).to.be.instanceOf(Date);
     expect((await mailbox()).filter((m) => /receipt/i.test(m.subject) || m.subject.includes('29.99'))).to.have.length(1);
     const revenue = await t.runtime.deps.services.operations.revenue30d();
-    expect(revenue).to.deep.equal([{ tier: 'basic', currency: 'usd', planMinor: 0, studentMinor: 2999 }]);
+    expect(revenue).to.deep.equal([{ tier: 'basic', currency: 'usd', plan: '0.00', students: '29.99' }]);
+  });
+
+  it('sums revenue per currency exactly: a tiny btc sale is not rounded away, nor added to usd', async () => {
+    await creator('basic');
+    for (const [total, currency] of [['0.00012345', 'btc'], ['29.99', 'usd']] as const) {
+      await deliver(t.appUrl, secret, delivery(envelope('payment.succeeded', 'biz_creator1', paymentData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1', total, currency }))));
+    }
+    await t.drain();
+    const revenue = await t.runtime.deps.services.operations.revenue30d();
+    expect(revenue.map(({ currency, students }) => ({ currency, students }))).to.deep.equal([
+      { currency: 'btc', students: '0.00012345' },
+      { currency: 'usd', students: '29.99' },
+    ]);
   });
 
   it('counts Chronos plan payments as plan revenue of their tier', async () => {
     await creator('pro');
     await deliver(t.appUrl, secret, delivery(envelope('payment.succeeded', CHRONOS, paymentData({ user: 'user_creator_free', company: CHRONOS, product: 'prod_pro', total: '49.00' }))));
     await t.drain();
-    expect(await t.runtime.deps.services.operations.revenue30d()).to.deep.equal([{ tier: 'pro', currency: 'usd', planMinor: 4900, studentMinor: 0 }]);
+    expect(await t.runtime.deps.services.operations.revenue30d()).to.deep.equal([{ tier: 'pro', currency: 'usd', plan: '49.00', students: '0.00' }]);
   });
 
   it('retries a failing event with backoff, then processes it once the cause is gone', async () => {

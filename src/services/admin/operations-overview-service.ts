@@ -29,10 +29,10 @@ export interface RecentEvent {
 export interface RevenueRow {
   tier: Tier;
   currency: string;
-  /** Chronos plan payments whose product maps to this tier. */
-  planMinor: number;
-  /** Creators' student payments, by the creator's current tier. */
-  studentMinor: number;
+  /** Chronos plan payments whose product maps to this tier, net of refunds: an exact decimal in the currency's unit. */
+  plan: string;
+  /** Creators' student payments, by the creator's current tier, net of refunds (exact decimal). */
+  students: string;
 }
 
 export function createOperationsOverviewService(deps: { sequelize: Sequelize; models: Pick<Models, 'ReconciliationRun'>; chronosCompanyId: string; tierProducts: Readonly<Record<string, Tier>> }) {
@@ -67,14 +67,15 @@ export function createOperationsOverviewService(deps: { sequelize: Sequelize; mo
 
     async revenue30d(): Promise<RevenueRow[]> {
       const productTiers = Object.entries(deps.tierProducts);
-      const rows = await sequelize.query<{ tier: Tier; currency: string; plan_minor: string; student_minor: string }>(
+      // NUMERIC sums of the exact amounts Whop sent, net of refunds, at the places the currency's payments carry: a tiny crypto amount never rounds away.
+      const rows = await sequelize.query<{ tier: Tier; currency: string; plan: string; students: string }>(
         `WITH product_tiers(product_id, tier) AS (SELECT * FROM (VALUES ${productTiers.length ? productTiers.map((_, i) => `(:p${i}, :t${i})`).join(', ') : "(NULL::text, NULL::text)"}) AS v(product_id, tier))
-         SELECT tier, currency, sum(plan_minor) AS plan_minor, sum(student_minor) AS student_minor FROM (
-           SELECT pt.tier, p.currency, p.amount_minor AS plan_minor, 0 AS student_minor
+         SELECT tier, currency, round(sum(plan_net), max(places))::text AS plan, round(sum(student_net), max(places))::text AS students FROM (
+           SELECT pt.tier, p.currency, p.amount - p.refunded_amount AS plan_net, 0::numeric AS student_net, p.amount_decimals AS places
              FROM payments p JOIN product_tiers pt ON pt.product_id = p.whop_product_id
             WHERE p.status = 'succeeded' AND p.paid_at > now() - interval '30 days' AND p.whop_company_id = :chronos
            UNION ALL
-           SELECT c.tier, p.currency, 0, p.amount_minor
+           SELECT c.tier, p.currency, 0::numeric, p.amount - p.refunded_amount, p.amount_decimals
              FROM payments p JOIN creators c ON c.id = p.creator_id
             WHERE p.status = 'succeeded' AND p.paid_at > now() - interval '30 days' AND p.whop_company_id <> :chronos
          ) AS paid GROUP BY tier, currency`,
@@ -84,7 +85,7 @@ export function createOperationsOverviewService(deps: { sequelize: Sequelize; mo
         },
       );
       return rows
-        .map((r) => ({ tier: r.tier, currency: r.currency, planMinor: Number(r.plan_minor), studentMinor: Number(r.student_minor) }))
+        .map((r) => ({ tier: r.tier, currency: r.currency, plan: r.plan, students: r.students }))
         .sort((a, b) => TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) || a.currency.localeCompare(b.currency));
     },
 
