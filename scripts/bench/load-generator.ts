@@ -54,8 +54,17 @@ export async function startLoadGenerator(spec: LoadSpec, connections: number): P
 async function signedInCookie(signIn: SignIn): Promise<string> {
   const browser = new TestBrowser();
   await signInThroughSandbox({ appUrl: signIn.appUrl, sandboxUrl: signIn.sandboxUrl, whopUserId: signIn.whopUserId, browser });
+  // As on Whop, Chronos reaches a company only once its admin has installed the app there.
+  const installed = await fetch(`${signIn.sandboxUrl}/sandbox/api/installations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ company_id: signIn.companyId, user_id: signIn.whopUserId }),
+  });
+  if (installed.status !== 201 && installed.status !== 409) throw new Error(`the sandbox did not install the app on ${signIn.companyId}: ${installed.status}`);
   const page = await browser.get(`${signIn.appUrl}/dashboard`);
   await browser.post(`${signIn.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId: signIn.companyId });
+  const me = await browser.get(`${signIn.appUrl}/api/me`);
+  if (me.status !== 200 || (JSON.parse(me.text) as { role?: string }).role !== 'creator') throw new Error(`${signIn.whopUserId} did not become the creator of ${signIn.companyId}`);
   const check = await browser.get(`${signIn.appUrl}/dashboard`);
   if (!check.text.includes(signIn.expectText)) throw new Error(`the dashboard did not show ${signIn.expectText}`);
   return browser.cookieHeader(signIn.appUrl);
