@@ -82,16 +82,6 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
   });
   after(() => t.close());
 
-  async function sandbox<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${t.sandbox.url}/sandbox/api${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    expect(response.ok, `${method} ${path}: ${response.status} ${text}`).to.equal(true);
-    return JSON.parse(text) as T;
-  }
 
   interface DeliveryRow {
     id: string;
@@ -105,7 +95,7 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
   async function deliveredAndProcessed(): Promise<DeliveryRow[]> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const rows = (await sandbox<{ data: DeliveryRow[] }>('GET', '/deliveries')).data;
+      const rows = (await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data;
       if (rows.every((d) => FINAL.has(d.status))) {
         await t.drain();
         return rows;
@@ -118,9 +108,9 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
   for (const version of VERSIONS) {
     it(`processes the story delivered ${version.name}`, async () => {
       await onboardCreator(t, await t.signIn(OWNER), COMPANY, OWNER);
-      await sandbox('POST', '/webhooks/hook_app', version.settings);
+      await t.control.request('POST', '/webhooks/hook_app', version.settings);
       await deliveredAndProcessed();
-      const seen = new Set((await sandbox<{ data: DeliveryRow[] }>('GET', '/deliveries')).data.map((d) => d.id));
+      const seen = new Set((await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data.map((d) => d.id));
       const { Student, Payment, WebhookEvent, Creator } = t.runtime.deps.models;
       const creator = (await Creator.findOne({ where: { whopCompanyId: COMPANY } }))!;
 
@@ -132,10 +122,10 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
       const hasAccessAfterActivation = activated?.status === 'active';
 
       // 2. A payment in USDT with an exact amount (six decimals).
-      const { payment } = await sandbox<{ payment: { id: string } }>('POST', '/payments', { membership_id: membership, outcome: 'succeeded', currency: 'usdt', amount: '12.345678' });
+      const { payment } = await t.control.request<{ payment: { id: string } }>('POST', '/payments', { membership_id: membership, outcome: 'succeeded', currency: 'usdt', amount: '12.345678' });
       await deliveredAndProcessed();
       // 3. A partial refund.
-      await sandbox('POST', '/events', { type: 'refund.created', payment_id: payment.id, amount: '2.000001' });
+      await t.control.request('POST', '/events', { type: 'refund.created', payment_id: payment.id, amount: '2.000001' });
       await deliveredAndProcessed();
       // 4. The membership canceled.
       await t.control.setStatus(membership, 'canceled');

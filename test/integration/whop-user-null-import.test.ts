@@ -26,21 +26,12 @@ describe('memberships without a user (user: null) in onboarding imports and reco
   });
   after(() => t.close());
 
-  async function sandbox<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${t.sandbox.url}/sandbox/api${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`).to.equal(true);
-    return (await response.json()) as T;
-  }
 
   /** A member of `product` whose Whop account is then deleted: the sandbox serves the membership with `user: null`. */
   async function userlessMembership(username: string, product = PRODUCT): Promise<string> {
     const user = await t.control.createUser(username);
     const membership = await t.control.createMembership(user, product);
-    await sandbox('POST', `/users/${user}/delete`, {});
+    await t.control.request('POST', `/users/${user}/delete`, {});
     return membership;
   }
 
@@ -57,7 +48,7 @@ describe('memberships without a user (user: null) in onboarding imports and reco
     await t.control.createMembership(bob, PRODUCT);
     const orphan = await userlessMembership('nulltest_gone');
     // The sandbox really serves it without a user, as Whop does for a deleted account.
-    const served = (await sandbox<{ data: { id: string; user: unknown }[] }>('GET', `/memberships?company=${COMPANY}`)).data.find((m) => m.id === orphan);
+    const served = (await t.control.request<{ data: { id: string; user: unknown }[] }>('GET', `/memberships?company=${COMPANY}`)).data.find((m) => m.id === orphan);
     expect(served?.user, 'the sandbox serves user: null').to.equal(null);
 
     // (a) the import the onboarding page runs.
@@ -94,7 +85,7 @@ describe('memberships without a user (user: null) in onboarding imports and reco
     // canceled, Carol joins, and two more memberships lose their user: one of the creator's course and
     // one of a Chronos plan.
     await t.control.setStatus(aliceMembership, 'canceled');
-    await sandbox('POST', `/users/${alice}/delete`, {});
+    await t.control.request('POST', `/users/${alice}/delete`, {});
     await t.control.setStatus(bobMembership, 'canceled');
     const carol = await t.control.createUser('nulltest_carol');
     await t.control.createMembership(carol, PRODUCT);

@@ -2,7 +2,8 @@
 export class SandboxControl {
   constructor(private readonly sandboxUrl: string) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** Any control API call; a non-2xx answer throws with its status and body. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.sandboxUrl}/sandbox/api${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -15,49 +16,49 @@ export class SandboxControl {
 
   /** Back to the seed: forgets created users, memberships, payments, deliveries and mail. */
   async reset(): Promise<void> {
-    await this.call('POST', '/reset', {});
+    await this.request('POST', '/reset', {});
   }
 
   async createUser(username: string): Promise<string> {
-    const { user } = await this.call<{ user: { id: string } }>('POST', '/users', { username, email: `${username}@example.test`, name: username });
+    const { user } = await this.request<{ user: { id: string } }>('POST', '/users', { username, email: `${username}@example.test`, name: username });
     return user.id;
   }
 
   async createMembership(user: string, product: string, status?: string): Promise<string> {
-    const { membership } = await this.call<{ membership: { id: string } }>('POST', '/memberships', { user, product, ...(status ? { status } : {}) });
+    const { membership } = await this.request<{ membership: { id: string } }>('POST', '/memberships', { user, product, ...(status ? { status } : {}) });
     return membership.id;
   }
 
   async setStatus(membershipId: string, status: string): Promise<void> {
-    await this.call('POST', `/memberships/${membershipId}/status`, { status });
+    await this.request('POST', `/memberships/${membershipId}/status`, { status });
   }
 
   async pay(user: string, product: string, outcome: 'succeeded' | 'failed' = 'succeeded'): Promise<{ membershipId: string | undefined }> {
-    const answer = await this.call<{ payment: { membership?: { id: string } | null } }>('POST', '/payments', { user, product, outcome });
+    const answer = await this.request<{ payment: { membership?: { id: string } | null } }>('POST', '/payments', { user, product, outcome });
     return { membershipId: answer.payment.membership?.id };
   }
 
   /** An admin of the company installs the app on it (Whop: the install link, approved). */
   async install(companyId: string, userId: string): Promise<void> {
-    await this.call('POST', '/installations', { company_id: companyId, user_id: userId });
+    await this.request('POST', '/installations', { company_id: companyId, user_id: userId });
   }
 
   /** The company uninstalls the app: Whop answers 403 to the app's calls about it. */
   async uninstall(companyId: string): Promise<void> {
-    await this.call('POST', `/installations/${companyId}/uninstall`, {});
+    await this.request('POST', `/installations/${companyId}/uninstall`, {});
   }
 
   async installedCompanies(): Promise<string[]> {
-    const { data } = await this.call<{ data: { company_id: string; installed: boolean }[] }>('GET', '/installations');
+    const { data } = await this.request<{ data: { company_id: string; installed: boolean }[] }>('GET', '/installations');
     return data.filter((row) => row.installed).map((row) => row.company_id);
   }
 
   /** The next `calls` API calls (anyone's) answer Whop's 429 without Retry-After; 0 ends it. */
   async rateLimit(calls: number, retryInSeconds = 1): Promise<void> {
-    await this.call('POST', '/rate_limit', { calls, retry_in_seconds: retryInSeconds });
+    await this.request('POST', '/rate_limit', { calls, retry_in_seconds: retryInSeconds });
   }
 
   async memberships(): Promise<{ id: string; status: string; user: { id: string }; product: { id: string } }[]> {
-    return (await this.call<{ data: { id: string; status: string; user: { id: string }; product: { id: string } }[] }>('GET', '/memberships')).data;
+    return (await this.request<{ data: { id: string; status: string; user: { id: string }; product: { id: string } }[] }>('GET', '/memberships')).data;
   }
 }
