@@ -23,6 +23,8 @@ export interface Config {
   sessionSecrets: string[];
   sessionMaxAgeDays: number;
   databaseUrl: string | undefined;
+  /** The embedded PostgreSQL's password (development: kept in var/secrets.json); undefined in production, which requires DATABASE_URL. */
+  embeddedDatabasePassword: string | undefined;
   /** Connections per process in the database pool. */
   databasePoolMax: number;
   redisUrl: string | undefined;
@@ -212,6 +214,7 @@ function required<T>(value: T | undefined): T {
 function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): Config {
   return {
     ...common(env),
+    embeddedDatabasePassword: undefined,
     port: required(env.PORT),
     appUrl: required(env.APP_URL).replace(/\/$/, ''),
     sessionSecrets: required(env.SESSION_SECRET),
@@ -244,6 +247,7 @@ function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[])
   const clientId = env.WHOP_CLIENT_ID ?? SANDBOX_CLIENT_ID;
   return {
     ...common(env),
+    embeddedDatabasePassword: local.databasePassword,
     port,
     appUrl,
     sessionSecrets: env.SESSION_SECRET ?? [local.sessionSecret],

@@ -10,7 +10,6 @@ import type { Config } from './config.ts';
 import type { AppDeps } from './app.ts';
 import { createSequelize } from './db/database.ts';
 import { createPreparedReads } from './db/prepared-reads.ts';
-import { loadLocalSecrets } from './config-local-secrets.ts';
 import { createMigrator } from './db/migrator.ts';
 import { createRedisClient, waitForRedis } from './db/redis-client.ts';
 import { initModels } from './models/init-models.ts';
@@ -57,10 +56,11 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     let databaseUrl = options.databaseUrl ?? config.databaseUrl;
     if (!databaseUrl) {
       // Development only (production requires DATABASE_URL), and a development dependency: loaded only here.
+      if (config.embeddedDatabasePassword === undefined) throw new Error('no DATABASE_URL, and no embedded database outside development');
       const { startEmbeddedPostgres } = await import('./db/embedded-postgres.ts');
       const embedded = await startEmbeddedPostgres({
         dataDir: options.embeddedDataDir ?? join(config.varDir, 'pgdata'),
-        password: loadLocalSecrets(config.varDir).databasePassword,
+        password: config.embeddedDatabasePassword,
         database: 'chronos',
         logger,
       });
