@@ -12,7 +12,7 @@ import { requestLogger } from './middleware/request-logger.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonErrorHandler, notFound, pageErrorHandler } from './middleware/error-handlers.ts';
 import { createSessionMiddleware } from './sessions/session-middleware.ts';
-import { enforceAbsoluteLifetime } from './sessions/session-lifecycle.ts';
+import { enforceAbsoluteLifetime, refreshSessionExpiry } from './sessions/session-lifecycle.ts';
 import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
 import { createReadinessService } from './services/readiness-service.ts';
@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
+  app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
   const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };

@@ -1,8 +1,9 @@
 /**
  * Promise forms of express-session's callback methods (Express 5 cannot catch errors thrown
- * inside their callbacks), and the absolute session lifetime check.
+ * inside their callbacks), the absolute session lifetime check and the idle expiry's refresh.
  */
 import type { Request, RequestHandler } from 'express';
+import type { TokenSafeSessionStore } from './token-safe-session-store.ts';
 
 export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())));
@@ -25,5 +26,18 @@ export function enforceAbsoluteLifetime(now: () => number = Date.now): RequestHa
       req.session.flash = 'Your session has ended. Please sign in again.';
     }
     next();
+  };
+}
+
+/**
+ * Rolls a signed-in session's idle expiry forward in the store (the cookie rolls on every
+ * response through express-session's `rolling`). The store skips sessions refreshed in the last
+ * minute. A failed refresh does not fail the page: the next request tries again.
+ */
+export function refreshSessionExpiry(store: TokenSafeSessionStore): RequestHandler {
+  return (req, _res, next) => {
+    if (req.session?.userId === undefined) return next();
+    req.session.touch();
+    store.refreshExpiry(req.sessionID, req.session).then(() => next(), () => next());
   };
 }

@@ -3,7 +3,11 @@
  * Every write of a session happens under that session's lock and keeps whichever token
  * bundle is newer (by `whopTokensGen`): a request that loaded the session before a token
  * refresh cannot roll the new refresh token back. Ended sessions are never written again.
- * Expiry refreshes (`touch`) of a busy session reach the inner store at most once a minute.
+ * Expiry refreshes of a busy session reach the inner store at most once a minute.
+ *
+ * It has no `touch` method on purpose: for a store with one, express-session holds back the last
+ * byte of every unchanged response until the touch is done, so each page leaves in two writes.
+ * `refreshSessionExpiry` (session-lifecycle.ts) refreshes the expiry before the page instead.
  */
 import session, { type SessionData, type Store } from 'express-session';
 import type { LockService } from '../services/locks/lock-service.ts';
@@ -51,9 +55,13 @@ export class TokenSafeSessionStore extends session.Store {
     this.locks.withLock(sessionLockKey(sid), () => this.writeHoldingLock(sid, sess)).then(() => callback?.(), (error: unknown) => callback?.(error));
   }
 
-  override touch(sid: string, sess: SessionData, callback?: Callback): void {
-    if (this.inner.touch && this.touches.due(sid)) this.inner.touch(sid, sess, () => callback?.());
-    else callback?.();
+  /** Refreshes the stored expiry of `sid` from `sess.cookie`, unless it was refreshed (or saved) in the last minute. */
+  refreshExpiry(sid: string, sess: Pick<SessionData, 'cookie'>): Promise<void> {
+    const { inner } = this;
+    if (!inner.touch || !this.touches.due(sid)) return Promise.resolve();
+    // A store's touch reads only the cookie's expiry (express-session hands it the request's session).
+    const stored = sess as SessionData;
+    return new Promise((resolve, reject) => inner.touch!(sid, stored, (error?: unknown) => (error ? reject(error) : resolve())));
   }
 
   override destroy(sid: string, callback?: Callback): void {

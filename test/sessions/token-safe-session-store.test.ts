@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import express from 'express';
+import request from 'supertest';
 import { pino } from 'pino';
 import type { SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
@@ -9,7 +11,9 @@ import { createEndedSessionRegistry } from '../../src/sessions/ended-session-reg
 import { createLockService } from '../../src/services/build-services.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 import { TouchThrottle } from '../../src/sessions/touch-throttle.ts';
-import { runRedisPrefix } from '../support/test-runtime.ts';
+import { createSessionMiddleware, SESSION_IDLE_MS } from '../../src/sessions/session-middleware.ts';
+import { refreshSessionExpiry } from '../../src/sessions/session-lifecycle.ts';
+import { runRedisPrefix, testConfig } from '../support/test-runtime.ts';
 import { externalRedisUrl, storeMode } from '../support/test-env.ts';
 
 function session(fields: Partial<SessionData>): SessionData {
@@ -51,7 +55,7 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
       const entry = (inner as unknown as { entries: Map<string, { expiresAt: number }> }).entries.get('sid-touch');
       return Math.round(((entry?.expiresAt ?? 0) - Date.now()) / 1000);
     };
-    const touch = (sess: SessionData) => new Promise<void>((resolve) => throttled.touch('sid-touch', sess, () => resolve()));
+    const touch = (sess: SessionData) => throttled.refreshExpiry('sid-touch', sess);
     try {
       await set(throttled, 'sid-touch', { ...expiresIn(100), userId: 1 } as SessionData);
       await touch(expiresIn(600));
@@ -61,6 +65,38 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
       expect(await storedTtlSeconds(), 'a minute later the expiry is refreshed').to.be.within(598, 600);
       await touch(expiresIn(1200));
       expect(await storedTtlSeconds(), 'and not again within the minute').to.be.within(598, 600);
+    } finally {
+      if (inner instanceof MemorySessionStore) inner.close();
+    }
+  });
+
+  it("rolls a signed-in visitor's idle expiry forward before the page, at most once a minute", async () => {
+    let clock = Date.now();
+    const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
+    const throttled = new TokenSafeSessionStore(inner, createLockService(redis, runRedisPrefix), createEndedSessionRegistry(redis, runRedisPrefix), new TouchThrottle(60_000, 100, () => clock));
+    const app = express();
+    app.use(createSessionMiddleware(testConfig(), throttled));
+    app.use(refreshSessionExpiry(throttled));
+    app.post('/sign-in', (req, res) => {
+      req.session.userId = 7;
+      res.json({ sid: req.sessionID });
+    });
+    app.get('/page', (_req, res) => res.send('page'));
+    const storedTtlSeconds = async (sid: string): Promise<number> => {
+      if (redis) return Math.round((await redis.pttl(`${runRedisPrefix}sess:${sid}`)) / 1000);
+      const entry = (inner as unknown as { entries: Map<string, { expiresAt: number }> }).entries.get(sid);
+      return Math.round(((entry?.expiresAt ?? 0) - Date.now()) / 1000);
+    };
+    try {
+      const agent = request.agent(app);
+      const { sid } = (await agent.post('/sign-in')).body as { sid: string };
+      // The stored copy as if the visitor had been idle for all but 100 seconds of the limit.
+      await new Promise<void>((resolve, reject) => inner.set(sid, { cookie: { originalMaxAge: SESSION_IDLE_MS, expires: new Date(Date.now() + 100_000) }, userId: 7 } as unknown as SessionData, (e) => (e ? reject(e) : resolve())));
+      await agent.get('/page');
+      expect(await storedTtlSeconds(sid), 'within a minute of the sign-in the store is not asked again').to.be.within(98, 100);
+      clock += 60_000;
+      expect((await agent.get('/page')).text).to.equal('page');
+      expect(await storedTtlSeconds(sid), 'a minute later the idle limit starts again').to.be.greaterThan(SESSION_IDLE_MS / 1000 - 60);
     } finally {
       if (inner instanceof MemorySessionStore) inner.close();
     }

@@ -77,15 +77,17 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
    * together. The commit does not wait for the disk (`synchronous_commit = off`, this transaction
    * only): were the database to crash before flushing, effects and status would be lost together
    * and the event, durably stored at receipt and still claimed, would simply be processed again.
-   * One event per transaction also means one creator row lock at a time: no deadlocks.
+   * The setting is made by the status change itself (`set_config(…, true)` is `SET LOCAL`; it
+   * counts at commit), which saves a round trip per event. One event per transaction also means
+   * one creator row lock at a time: no deadlocks.
    */
   async function applyOne(item: Claim): Promise<'processed' | 'lost'> {
     return deps.sequelize.transaction(async (transaction) => {
-      await deps.sequelize.query('SET LOCAL synchronous_commit TO off', { transaction });
       const result = await deps.processor.process({ ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id }, transaction);
       // Still ours? The update locks the row; if another worker re-claimed it, nothing of this attempt commits.
       const updated = await deps.sequelize.query(
         `UPDATE webhook_events SET status = :status, outcome = :outcome, processed_at = now(), locked_until = NULL, claim_token = NULL, last_error = NULL
+           FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush
           WHERE id = :id AND claim_token = :token AND status = 'processing' RETURNING id`,
         { replacements: { id: item.id, token: item.claim_token, status: result.status, outcome: result.outcome.slice(0, 500) }, type: QueryTypes.SELECT, transaction },
       );
