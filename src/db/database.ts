@@ -27,19 +27,21 @@ export async function pingDatabase(sequelize: Sequelize, timeoutMs = 2_000): Pro
 }
 
 /** SQLSTATE classes of a server that is away: 08 connection exception, 57P shutting down, crashed or starting up. */
-const AWAY_CODE = /^(08|57P)/;
-/** What the driver says when the server goes away in the middle of a query. */
-const AWAY_MESSAGE = /Connection terminated|not queryable|ECONNREFUSED|ECONNRESET/;
+const AWAY_SQLSTATE = /^(08|57P)/;
+/** A SQLSTATE: every error the server itself reports carries one. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /**
  * True when `error` says the database cannot be reached right now (refused, restarting, shut
  * down under a query, no pooled connection in time): an outage to wait out, not a bug. Wrong
- * credentials are not an outage.
+ * credentials are not an outage. Told by class and code only: Sequelize's connection errors; a
+ * server error of an "away" SQLSTATE class; or a query failure the server did not report (no
+ * SQLSTATE: the driver lost the connection, e.g. ECONNRESET or the socket closing under it).
  */
 export function isDatabaseOutage(error: unknown): boolean {
   if (error instanceof AccessDeniedError) return false;
   if (error instanceof ConnectionError) return true;
   if (!(error instanceof DatabaseError)) return false;
-  const cause = error.original as { code?: unknown; message?: unknown };
-  return (typeof cause.code === 'string' && AWAY_CODE.test(cause.code)) || (typeof cause.message === 'string' && AWAY_MESSAGE.test(cause.message));
+  const { code } = error.original as { code?: unknown };
+  return typeof code !== 'string' || !SQLSTATE.test(code) || AWAY_SQLSTATE.test(code);
 }

@@ -8,6 +8,8 @@ import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } fro
 import { LimitExceededError } from '../errors-limits.ts';
 import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 import { isDatabaseOutage } from '../db/database.ts';
+import { PATHS } from '../http/route-paths.ts';
+import { SessionStoreUnavailableError } from '../sessions/session-store-errors.ts';
 
 interface Described {
   status: number;
@@ -16,14 +18,9 @@ interface Described {
   details?: unknown;
 }
 
-/**
- * Redis unreachable (ioredis fails at once: no offline queue), closed, or not answering (the
- * client's command timeout): the session store is out, which is an outage to wait out (503),
- * not a bug (500) and not a sign-out.
- */
+/** The session store is out: an outage to wait out (503), not a bug (500) and not a sign-out. */
 function isSessionStoreOutage(error: unknown): boolean {
-  const message = (error as Error | undefined)?.message ?? '';
-  return /enableOfflineQueue options is false|Connection is closed|ECONNREFUSED|MaxRetriesPerRequestError|Command timed out/.test(message) || (error as Error | undefined)?.name === 'MaxRetriesPerRequestError';
+  return error instanceof SessionStoreUnavailableError;
 }
 
 /** Maps any thrown value to what may be shown. Body-parser errors carry `status`/`type`. */
@@ -64,7 +61,7 @@ export function bareStatusErrorHandler(logger: Logger, report: ErrorReporter = n
 }
 
 /** The sign-in routes live under /api but are browser pages: their errors get the HTML handler. */
-const BROWSER_ROUTES_UNDER_API = '/api/whop/auth/';
+const BROWSER_ROUTES_UNDER_API = `${PATHS.auth}/`;
 
 export function jsonErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
   return (error, req, res, next) => {

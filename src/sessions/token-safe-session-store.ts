@@ -3,7 +3,8 @@
  * Every write of a session happens under that session's lock and keeps whichever token
  * bundle is newer (by `whopTokensGen`): a request that loaded the session before a token
  * refresh cannot roll the new refresh token back. Ended sessions are never written again.
- * Expiry refreshes of a busy session reach the inner store at most once a minute.
+ * Expiry refreshes of a busy session reach the inner store at most once a minute. A store that
+ * cannot be reached fails with SessionStoreUnavailableError (session-store-errors.ts).
  *
  * It has no `touch` method on purpose: for a store with one, express-session holds back the last
  * byte of every unchanged response until the touch is done, so each page leaves in two writes.
@@ -13,6 +14,7 @@ import session, { type SessionData, type Store } from 'express-session';
 import type { LockService } from '../services/locks/lock-service.ts';
 import type { EndedSessionRegistry } from './ended-session-registry.ts';
 import { TouchThrottle } from './touch-throttle.ts';
+import { asSessionStoreError } from './session-store-errors.ts';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
@@ -48,11 +50,11 @@ export class TokenSafeSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
-    this.inner.get(sid, callback);
+    this.inner.get(sid, (error, value) => (error ? callback(asSessionStoreError(error)) : callback(undefined, value)));
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
-    this.locks.withLock(sessionLockKey(sid), () => this.writeHoldingLock(sid, sess)).then(() => callback?.(), (error: unknown) => callback?.(error));
+    this.locks.withLock(sessionLockKey(sid), () => this.writeHoldingLock(sid, sess)).then(() => callback?.(), (error: unknown) => callback?.(asSessionStoreError(error)));
   }
 
   /** Refreshes the stored expiry of `sid` from `sess.cookie`, unless it was refreshed (or saved) in the last minute. */
@@ -69,6 +71,6 @@ export class TokenSafeSessionStore extends session.Store {
     this.ended
       .add(sid)
       .then(() => new Promise<void>((resolve, reject) => this.inner.destroy(sid, (error) => (error ? reject(error) : resolve()))))
-      .then(() => callback?.(), (error: unknown) => callback?.(error));
+      .then(() => callback?.(), (error: unknown) => callback?.(asSessionStoreError(error)));
   }
 }
