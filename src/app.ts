@@ -17,9 +17,10 @@ import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
 import { createReadinessService } from './services/readiness-service.ts';
 import { healthRoutes } from './routes/health-routes.ts';
-import { WEBHOOK_PATH, webhookRoutes } from './routes/webhook-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
+import { PATHS } from './http/route-paths.ts';
 import { pageRoutes } from './routes/page-routes.ts';
-import { AUTH_PATH, authRoutes } from './routes/auth-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
@@ -28,10 +29,7 @@ import { csrfProtection } from './middleware/csrf-protection.ts';
 import { authRateLimiter, apiRateLimiter } from './middleware/rate-limiters.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
 import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
-import { checkoutUrlAtLeast, upgradeUrlFor, type Services } from './services/build-services.ts';
-import { requireFeature } from './middleware/require-creator.ts';
-import { analyticsController } from './controllers/analytics-controller.ts';
-import type { Tier } from './config.ts';
+import type { Services } from './services/build-services.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { ErrorReporter } from './observability/error-reporter.ts';
 import { measureRequests, metricsEndpoint } from './middleware/metrics-middleware.ts';
@@ -66,13 +64,14 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', VIEWS_DIR);
   app.locals.appName = 'Chronos';
   Object.assign(app.locals, viewHelpers);
+  app.locals.paths = PATHS;
 
   if (config.isProduction) app.use(httpsOnly(config.appUrl));
   app.use(requestLogger(logger));
   app.use(measureRequests(deps.metrics));
   app.get('/metrics', metricsEndpoint(deps.metrics, config.metricsToken));
   // Whop's deliveries come first: no page headers, static files, session or body parsers on their path.
-  app.use(WEBHOOK_PATH, webhookRoutes({ config, logger, sequelize: deps.sequelize, reportError: deps.reportError }));
+  app.use(PATHS.webhook, webhookRoutes({ verifier: deps.services.webhookVerifier, inbox: deps.services.webhookInbox, logger, reportError: deps.reportError }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));
@@ -86,12 +85,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(loadCurrentUser(services));
   const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };
 
-  app.use(AUTH_PATH, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
+  app.use(PATHS.auth, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
   app.use(csrfProtection);
-  const upgradeUrl = (tier: Tier) => upgradeUrlFor(config.whop.checkoutUrls, tier);
   app.use(pageRoutes());
-  app.use(dashboardRoutes({ services, upgradeUrl, analytics: [requireFeature('analytics', (atLeast) => checkoutUrlAtLeast(config.whop.checkoutUrls, atLeast)), analyticsController(services).show] }));
-  app.use('/api', apiRoutes({ services, upgradeUrl, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
+  app.use(dashboardRoutes({ services }));
+  app.use('/api', apiRoutes({ services, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 
   app.use(notFound);

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { loadLocalSecrets } from './config-local-secrets.ts';
 import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
 import { runsCompiled } from './project-paths.ts';
+import { TIERS, type Tier } from './services/tiers/tier-table.ts';
 
-export type Tier = 'free' | 'basic' | 'pro' | 'enterprise';
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -97,7 +97,7 @@ const SANDBOX_COMPANY_ID = 'biz_chronos';
 export const SDK_API_VERSION_DATE = '2026-07-20';
 const SANDBOX_TIER_PRODUCTS = { prod_basic: 'basic', prod_pro: 'pro', prod_enterprise: 'enterprise' } as const;
 
-const tierSchema = z.enum(['free', 'basic', 'pro', 'enterprise']);
+const tierSchema = z.enum(TIERS);
 const flag = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();

@@ -1,8 +1,6 @@
 /** A tier limit refused a new resource. Carries what the creator needs to act on it. */
 import { AppError } from './errors.ts';
-import type { Tier } from './config.ts';
-
-export type LimitName = 'videos' | 'storage' | 'ai_credits' | 'students';
+import type { LimitName, Tier } from './services/tiers/tier-table.ts';
 
 const LIMIT_WORDS: Record<LimitName, string> = {
   videos: 'video limit',

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { PATHS } from './http/route-paths.ts';
 import type { SandboxOptions } from './sandbox/sandbox-contracts.ts';
 import { startSandbox, type RunningSandbox } from './sandbox/sandbox-server.ts';
 
@@ -18,8 +19,8 @@ export function sandboxOptionsFrom(config: Readonly<Config>, logger: Logger): Sa
     app: {
       clientId: config.whop.clientId,
       clientSecret: config.whop.clientSecret,
-      redirectUri: `${config.appUrl}/api/whop/auth/callback`,
-      webhookUrl: `${config.appUrl}/api/whop/webhook`,
+      redirectUri: `${config.appUrl}${PATHS.callback}`,
+      webhookUrl: `${config.appUrl}${PATHS.webhook}`,
       webhookSecret,
       apiKey: config.whop.apiKey,
       companyId: config.whop.companyId,

@@ -16,6 +16,7 @@ import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import { destroySession, regenerateSession, saveSession } from '../sessions/session-lifecycle.ts';
 import { sessionCookieName } from '../sessions/session-middleware.ts';
 import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
+import { PATHS } from '../http/route-paths.ts';
 
 export interface AuthControllerDeps {
   config: Readonly<Config>;
@@ -27,7 +28,7 @@ export interface AuthControllerDeps {
 }
 
 function renderLogin(res: Response, status: number, message: string): void {
-  res.status(status).render('pages/login', { title: 'Sign in', loginHref: '/api/whop/auth/login', message });
+  res.status(status).render('pages/login', { title: 'Sign in', loginHref: PATHS.login, message });
 }
 
 export function authController(deps: AuthControllerDeps) {

@@ -6,8 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { signedIn } from '../middleware/require-auth.ts';
 import type { StudentService } from '../services/students/student-service.ts';
 import type { CreatorDashboardQuery, DashboardOptions } from '../services/creator-dashboard-query.ts';
-import { planOf } from '../services/creator-overview.ts';
-import type { Creator } from '../models/creator-model.ts';
+import type { PlansService } from '../services/tiers/plans-service.ts';
 import { studentAccess } from '../services/students/student-access.ts';
 import { takeFlash, type Flash } from './flash.ts';
 
@@ -32,7 +31,7 @@ function dashboardOptions(req: Request): DashboardOptions {
 export function dashboardController(deps: {
   students: StudentService;
   dashboard: CreatorDashboardQuery;
-  upgradeUrl: (tier: Creator['tier']) => string | null;
+  plans: PlansService;
   /** Where a disconnected creator reinstalls Chronos on their company. */
   installUrl: string;
   /** Renders onboarding for a user who is neither creator nor student. */
@@ -44,7 +43,7 @@ export function dashboardController(deps: {
     if (creator) {
       const options = dashboardOptions(req);
       const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
-      const plan = planOf(creator, usage, deps.upgradeUrl);
+      const plan = deps.plans.planOf(creator.tier, usage);
       res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page: options.page, videos, overLimit: statusCounts.over_limit ?? 0, installUrl: deps.installUrl, ...flash });
       return;
     }

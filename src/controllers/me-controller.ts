@@ -7,19 +7,16 @@ import type { SessionTokenVault } from '../services/auth/session-token-vault.ts'
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import type { UserService } from '../services/user-service.ts';
 import type { UsageService } from '../services/usage/usage-service.ts';
-import { creatorPlan } from '../services/creator-overview.ts';
-import type { Creator } from '../models/creator-model.ts';
-
-type UpgradeUrl = (tier: Creator['tier']) => string | null;
+import type { PlansService } from '../services/tiers/plans-service.ts';
 
 export function publicUser(user: User) {
   return { id: user.whopUserId, username: user.username, name: user.name, email: user.email, avatarUrl: user.avatarUrl };
 }
 
-export function meController(deps: { vault: SessionTokenVault; oidc: WhopOidcClient; users: UserService; usage: UsageService; upgradeUrl: UpgradeUrl }) {
+export function meController(deps: { vault: SessionTokenVault; oidc: WhopOidcClient; users: UserService; usage: UsageService; plans: PlansService }) {
   const me: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
-    const plan = creator ? await creatorPlan(creator, deps.usage, deps.upgradeUrl) : undefined;
+    const plan = creator ? deps.plans.planOf(creator.tier, await deps.usage.usage(creator.id)) : undefined;
     res.set('Cache-Control', 'no-store').json({
       user: publicUser(user),
       role,

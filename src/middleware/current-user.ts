@@ -4,23 +4,14 @@
  * cache is refreshed in the background. A session whose user row is gone is treated as signed out.
  */
 import type { RequestHandler } from 'express';
-import type { User } from '../models/user-model.ts';
-import type { Role, RoleService } from '../services/role-service.ts';
-import type { Creator } from '../models/creator-model.ts';
+import type { RoleService, UserContext } from '../services/role-service.ts';
 import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
-
-export interface CurrentUser {
-  user: User;
-  role: Role;
-  /** The company this user runs on Chronos, if any. */
-  creator: Creator | null;
-}
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's types are extended through this namespace
   namespace Express {
     interface Request {
-      currentUser?: CurrentUser;
+      currentUser?: UserContext;
     }
   }
 }

@@ -1,7 +1,7 @@
 /** Route guards: pages send strangers to the login page, JSON routes answer 401; admins only where admins belong. */
 import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
-import type { CurrentUser } from './current-user.ts';
+import type { UserContext } from '../services/role-service.ts';
 
 export function wantsJson(req: Request): boolean {
   return req.originalUrl.startsWith('/api/');
@@ -20,7 +20,7 @@ export const requireAdmin: RequestHandler = (req, _res, next) => {
 };
 
 /** The signed-in user of a request that passed `requireAuth`. */
-export function signedIn(req: Request): CurrentUser {
+export function signedIn(req: Request): UserContext {
   if (!req.currentUser) throw new UnauthenticatedError();
   return req.currentUser;
 }

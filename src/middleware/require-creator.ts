@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Creator } from '../models/creator-model.ts';
 import { ForbiddenError } from '../errors.ts';
 import { FEATURE_DESCRIPTIONS, hasFeature, tierDefinition, tierUnlocking, type Feature } from '../services/tiers/tier-table.ts';
+import type { PlansService } from '../services/tiers/plans-service.ts';
 import { signedIn, wantsJson } from './require-auth.ts';
 
 export const requireCreator: RequestHandler = (req, _res, next) => {
@@ -21,13 +22,13 @@ export function creatorOf(req: Request): Creator {
  * A feature of a higher tier: pages get a 403 page that says what the feature is, which tier
  * unlocks it and where to upgrade; JSON gets 403 `feature_locked`.
  */
-export function requireFeature(feature: Feature, checkoutUrl: (atLeast: Creator['tier']) => string | null): RequestHandler {
+export function requireFeature(feature: Feature, plans: Pick<PlansService, 'checkoutForFeature'>): RequestHandler {
   return (req, res, next) => {
     const creator = creatorOf(req);
     if (hasFeature(creator.tier, feature)) return next();
     const unlockedBy = tierUnlocking(feature);
     const info = FEATURE_DESCRIPTIONS[feature];
-    const url = checkoutUrl(unlockedBy);
+    const url = plans.checkoutForFeature(feature);
     if (wantsJson(req)) {
       res.status(403).json({ error: 'feature_locked', feature, tier: creator.tier, requiredTier: unlockedBy, upgradeUrl: url });
       return;

@@ -4,12 +4,11 @@ import { usageController } from '../controllers/usage-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
 import { requireCreator } from '../middleware/require-creator.ts';
 import type { Services } from '../services/build-services.ts';
-import type { Creator } from '../models/creator-model.ts';
 
-export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandler; upgradeUrl: (tier: Creator['tier']) => string | null }): Router {
+export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandler }): Router {
   const router = Router();
   const { services } = deps;
-  const me = meController({ ...services, upgradeUrl: deps.upgradeUrl });
+  const me = meController(services);
   const usage = usageController(services.usage);
   const signedInApi = [requireAuth, deps.rateLimiter];
   // Mounted at /api (app.ts).

@@ -2,10 +2,9 @@ import { Router, type RequestHandler } from 'express';
 import { authController, type AuthControllerDeps } from '../controllers/auth-controller.ts';
 import { csrfProtection } from '../middleware/csrf-protection.ts';
 
-export const AUTH_PATH = '/api/whop/auth';
 
 export function authRoutes(deps: AuthControllerDeps & { rateLimiter: RequestHandler }): Router {
-  // Mounted at AUTH_PATH (app.ts): other requests never enter it.
+  // Mounted at PATHS.auth (app.ts): other requests never enter it.
   const router = Router();
   const controller = authController(deps);
   router.use(deps.rateLimiter);

@@ -1,19 +1,19 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { dashboardController } from '../controllers/dashboard-controller.ts';
 import { onboardingController } from '../controllers/onboarding-controller.ts';
 import { usageController } from '../controllers/usage-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
-import { requireCreator } from '../middleware/require-creator.ts';
+import { requireCreator, requireFeature } from '../middleware/require-creator.ts';
+import { analyticsController } from '../controllers/analytics-controller.ts';
 import type { Services } from '../services/build-services.ts';
-import type { Creator } from '../models/creator-model.ts';
 
-export function dashboardRoutes(deps: { services: Services; upgradeUrl: (tier: Creator['tier']) => string | null; analytics: RequestHandler[] }): Router {
+export function dashboardRoutes(deps: { services: Services }): Router {
   const router = Router();
   const onboarding = onboardingController({ onboarding: deps.services.onboarding, access: deps.services.creatorAccess, vault: deps.services.vault });
   const dashboard = dashboardController({
     students: deps.services.students,
     dashboard: deps.services.dashboard,
-    upgradeUrl: deps.upgradeUrl,
+    plans: deps.services.plans,
     installUrl: deps.services.installUrl,
     onboarding: (req, res, flash) => onboarding.showPicker(req, res, flash),
   });
@@ -24,6 +24,6 @@ export function dashboardRoutes(deps: { services: Services; upgradeUrl: (tier: C
   router.get('/onboarding/install', requireAuth, onboarding.installStep);
   router.post('/dashboard/connection', requireAuth, requireCreator, onboarding.checkConnection);
   router.post('/dashboard/videos', requireAuth, requireCreator, usage.addVideoForm);
-  router.get('/analytics', requireAuth, requireCreator, ...deps.analytics);
+  router.get('/analytics', requireAuth, requireCreator, requireFeature('analytics', deps.services.plans), analyticsController(deps.services).show);
   return router;
 }

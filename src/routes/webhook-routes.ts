@@ -5,24 +5,17 @@
  */
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
-import type { Sequelize } from 'sequelize';
-import type { Config } from '../config.ts';
 import { webhookController } from '../controllers/webhook-controller.ts';
 import { bareStatusErrorHandler } from '../middleware/error-handlers.ts';
 import type { ErrorReporter } from '../observability/error-reporter.ts';
-import { createWebhookVerifier } from '../services/whop/webhook-verifier.ts';
-import { createWebhookInbox } from '../services/webhooks/webhook-inbox.ts';
+import type { WebhookVerifier } from '../services/whop/webhook-verifier.ts';
+import type { WebhookInbox } from '../services/webhooks/webhook-inbox.ts';
 
-export const WEBHOOK_PATH = '/api/whop/webhook';
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
-export function webhookRoutes(deps: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; reportError?: ErrorReporter }): Router {
-  const controller = webhookController({
-    verifier: createWebhookVerifier({ secrets: deps.config.whop.webhookSecrets, acceptLegacy: deps.config.webhooks.acceptLegacy }),
-    inbox: createWebhookInbox({ sequelize: deps.sequelize }),
-    logger: deps.logger,
-  });
-  // Mounted at WEBHOOK_PATH (app.ts): other requests never enter it.
+export function webhookRoutes(deps: { verifier: WebhookVerifier; inbox: WebhookInbox; logger: Logger; reportError?: ErrorReporter }): Router {
+  const controller = webhookController(deps);
+  // Mounted at PATHS.webhook (app.ts): other requests never enter it.
   const router = Router();
   router.post('/', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), controller.receive);
   router.all('/', controller.methodNotAllowed);

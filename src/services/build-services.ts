@@ -15,6 +15,7 @@ import { createMemoryCache, createRedisCache } from './cache/cache-service.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
+import { createPlansService } from './tiers/plans-service.ts';
 import { createUsageService } from './usage/usage-service.ts';
 import { createCreatorDashboardQuery } from './creator-dashboard-query.ts';
 import { createOnboardingService } from './onboarding-service.ts';
@@ -22,7 +23,6 @@ import { createCreatorAccessService } from './creator-access-service.ts';
 import { whopInstallUrl } from './whop/install-link.ts';
 import { createTierOverviewService } from './admin/tier-overview-service.ts';
 import { createAnalyticsService } from './analytics/analytics-service.ts';
-import { nextTier, tierRank, TIERS } from './tiers/tier-table.ts';
 import type { Sequelize } from 'sequelize';
 import type { PreparedReads } from '../db/prepared-reads.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -38,7 +38,9 @@ import { createInvoiceEventHandler } from './webhooks/invoice-event-handler.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createEmailSender } from './email/email-sender.ts';
-import type { Tier } from '../config.ts';
+import { PATHS } from '../http/route-paths.ts';
+import { createWebhookVerifier } from './whop/webhook-verifier.ts';
+import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 
 export function createLockService(redis: Redis | undefined, prefix: string): LockService {
   return redis ? createRedisLockService(redis, prefix) : createInProcessLockService();
@@ -55,24 +57,11 @@ export interface ServiceOverrides {
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
   webhookLeaseMs?: number;
+  /** The clock webhook signatures' timestamps are checked against (ms). */
+  webhookClock?: () => number;
   webhookBackoffMs?: (failures: number) => number;
   /** How long "Reconcile now" waits for the run (default 10 s). */
   reconcileWaitMs?: number;
-}
-
-/** The checkout URL of the lowest tier at or above `atLeast` that has one configured; null when none has. */
-export function checkoutUrlAtLeast(checkoutUrls: Partial<Record<Tier, string>>, atLeast: Tier): string | null {
-  for (const candidate of TIERS.filter((t) => tierRank(t) >= tierRank(atLeast))) {
-    const url = checkoutUrls[candidate];
-    if (url) return url;
-  }
-  return null;
-}
-
-/** Where a creator on `tier` goes to upgrade: the next tier up (or higher) with a checkout; null at the top. */
-export function upgradeUrlFor(checkoutUrls: Partial<Record<Tier, string>>, tier: Tier): string | null {
-  const next = nextTier(tier);
-  return next ? checkoutUrlAtLeast(checkoutUrls, next) : null;
 }
 
 export function buildServices(
@@ -85,7 +74,7 @@ export function buildServices(
       issuer: config.whop.oauthIssuer,
       clientId: config.whop.clientId,
       clientSecret: config.whop.clientSecret,
-      redirectUri: `${config.appUrl}/api/whop/auth/callback`,
+      redirectUri: `${config.appUrl}${PATHS.callback}`,
       allowInsecureLoopback: !config.isProduction,
       discoveryRetryMs: overrides.oidcDiscoveryRetryMs,
       idTokenAlg: config.whop.idTokenAlg,
@@ -118,7 +107,8 @@ export function buildServices(
   const signIn = createSignInService({ oidc, users, creatorAccess, logger });
   const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays });
   const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
-  const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
+  const plans = createPlansService(config.whop.checkoutUrls);
+  const usage = createUsageService({ sequelize: infra.sequelize, models, plans });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
   const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
@@ -131,13 +121,15 @@ export function buildServices(
     disputes: createDisputeEventHandler(handlerDeps),
     invoices: createInvoiceEventHandler(handlerDeps),
   });
+  const webhookVerifier = createWebhookVerifier({ secrets: config.whop.webhookSecrets, acceptLegacy: config.webhooks.acceptLegacy, now: overrides.webhookClock });
+  const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize });
   const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
   const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
-  return { creatorAccess, installUrl, operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
+  return { creatorAccess, installUrl, operations, plans, webhookVerifier, webhookInbox, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }
 
 export type Services = ReturnType<typeof buildServices>;

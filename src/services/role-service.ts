@@ -13,9 +13,11 @@ import { preparedStatement, type PreparedReads } from '../db/prepared-reads.ts';
 
 export type Role = 'admin' | 'creator' | 'student' | 'member';
 
+/** Who is signed in (`req.currentUser`, loaded on each request by middleware/current-user.ts). */
 export interface UserContext {
   user: User;
   role: Role;
+  /** The company this user runs on Chronos, if any. */
   creator: Creator | null;
 }
 

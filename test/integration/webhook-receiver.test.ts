@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-runtime.ts';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { ensureInstalled } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
+import { createWebhookInbox } from '../../src/services/webhooks/webhook-inbox.ts';
 
 const URL_PATH = '/api/whop/webhook';
 const SECRET = 'ws_receiver_test_current_secret';
@@ -264,7 +265,7 @@ describe('webhook receiver POST /api/whop/webhook', () => {
 
     it('answers 503 when the database is unavailable, stores nothing, logs no secret, and stores the retry once when it is back', async () => {
       const dead = createSequelize('postgres://postgres@127.0.0.1:1/none', pino({ level: 'silent' }));
-      const down = createApp({ ...t.runtime.deps, sequelize: dead });
+      const down = createApp({ ...t.runtime.deps, services: { ...t.runtime.deps.services, webhookInbox: createWebhookInbox({ sequelize: dead }) } });
       const body = JSON.stringify(envelope({ data: { id: 'mem_503', note: 'body-marker-503' } }));
       const headers = signed(body);
       const logStart = t.logLines.length;

@@ -74,10 +74,15 @@ describe('webhook receiver under hostile input (seeded fuzz)', function () {
   this.timeout(180_000);
   let t: ChronosWithSandbox;
   let random: SeededRandom;
+  /** The receiver's clock and the fuzzer's: the moment every delivery is signed and checked. */
+  let signingTimeMs = 0;
 
   before(async () => {
-    // Failed events retry at once, so a drain ends with every event in an end state.
-    t = (await startSecurityCast({ services: { webhookBackoffMs: () => 0 } })).t;
+    // Failed events retry at once, so a drain ends with every event in an end state. Signatures
+    // are checked against a clock that stands still: a case stamped 330 s off stays 330 s off
+    // however long the run takes.
+    signingTimeMs = Date.now();
+    t = (await startSecurityCast({ services: { webhookBackoffMs: () => 0, webhookClock: () => signingTimeMs } })).t;
   });
   after(() => t?.close());
   beforeEach(async () => {
@@ -89,7 +94,7 @@ describe('webhook receiver under hostile input (seeded fuzz)', function () {
 
   it(`answers ${CASES} malformed, forged and hostile deliveries with a 4xx (never a 5xx), stores exactly the correctly signed valid envelopes, keeps answering /healthz, and the worker takes what it stored to an end state`, async () => {
     random = new SeededRandom(RECEPTION_SEED);
-    const fuzzer = new WebhookFuzzer(random, t.config.whop.webhookSecrets[0]!, () => Math.floor(Date.now() / 1000));
+    const fuzzer = new WebhookFuzzer(random, t.config.whop.webhookSecrets[0]!, () => Math.floor(signingTimeMs / 1000));
     const cases: FuzzCase[] = [];
     for (let i = 0; i < CASES; i += 1) {
       const roll = random.next();
@@ -123,7 +128,7 @@ describe('webhook receiver under hostile input (seeded fuzz)', function () {
 
   it('takes every stored event with hostile data to processed, ignored, skipped or dead, and the worker never throws', async () => {
     random = new SeededRandom(PROCESSING_SEED);
-    const fuzzer = new WebhookFuzzer(random, t.config.whop.webhookSecrets[0]!, () => Math.floor(Date.now() / 1000));
+    const fuzzer = new WebhookFuzzer(random, t.config.whop.webhookSecrets[0]!, () => Math.floor(signingTimeMs / 1000));
     const cases: FuzzCase[] = Array.from({ length: 400 }, (_, i) => (i % 5 === 4 ? fuzzer.signedHostile() : fuzzer.valid()));
     const failures: string[] = [];
     const acceptedIds = await deliverAll(t, PROCESSING_SEED, cases, failures);

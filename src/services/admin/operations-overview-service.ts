@@ -5,8 +5,7 @@
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
-import type { Tier } from '../../config.ts';
-import { TIERS } from '../tiers/tier-table.ts';
+import { TIERS, type Tier } from '../tiers/tier-table.ts';
 
 export interface ProblemEvent {
   id: string;

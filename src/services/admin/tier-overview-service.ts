@@ -6,12 +6,11 @@
  * revenue per currency net of refunds, and the open disputes.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { TIER_TABLE, TIERS, tierDefinition, type Tier, type TierLimits } from '../tiers/tier-table.ts';
+import { TIER_TABLE, TIERS, tierDefinition, type LimitName, type Tier, type TierLimits } from '../tiers/tier-table.ts';
 import { monthOf } from '../usage/usage-service.ts';
 import { createFinancesQuery } from './finances-query.ts';
 import { CREATORS_PER_PAGE, DEFAULT_CREATOR_SORT, defaultDirection, orderByClause, type CreatorListQuery } from './creator-list-query.ts';
 
-export type LimitName = 'videos' | 'storage' | 'ai_credits' | 'students';
 
 export interface TierSummary {
   tier: Tier;
@@ -145,8 +144,8 @@ function limitsValues(): { sql: string; replacements: Record<string, string | nu
   if (limited.length === 0) return null;
   const replacements: Record<string, string | number | null> = {};
   const rows = limited.map((tier, i) => {
-    const { videos, storageBytes, aiCreditsPerMonth, students } = tierDefinition(tier).limits;
-    Object.assign(replacements, { [`tier${i}`]: tier, [`videos${i}`]: videos, [`storage${i}`]: storageBytes, [`credits${i}`]: aiCreditsPerMonth, [`students${i}`]: students });
+    const { videos, storageBytes, aiCredits, students } = tierDefinition(tier).limits;
+    Object.assign(replacements, { [`tier${i}`]: tier, [`videos${i}`]: videos, [`storage${i}`]: storageBytes, [`credits${i}`]: aiCredits, [`students${i}`]: students });
     return `(CAST(:tier${i} AS text), CAST(:videos${i} AS numeric), CAST(:storage${i} AS numeric), CAST(:credits${i} AS numeric), CAST(:students${i} AS numeric))`;
   });
   return { sql: `VALUES ${rows.join(', ')}`, replacements };

@@ -3,9 +3,8 @@
  * memberships of Chronos's own company whose product (or plan) is in WHOP_TIER_PRODUCTS.
  * An id that is not in the map never grants a paid tier; no valid membership means free.
  */
-import type { Tier } from '../../config.ts';
 import type { WhopMembership } from '../whop/whop-membership.ts';
-import { tierRank } from './tier-table.ts';
+import { tierRank, type Tier } from './tier-table.ts';
 
 export interface ResolvedTier {
   tier: Tier;

@@ -1,11 +1,13 @@
 /**
- * The tier table of SPEC §2: the one place that holds each tier's limits and features.
- * `null` means unlimited. Storage is in bytes, 1 GB = 1024³ bytes.
+ * The tier table of SPEC §2: the one place that defines the tiers, their limits and their
+ * features; the types (`Tier`, `Feature`, `LimitName`) and the config's tier setting derive
+ * from it. `null` means unlimited. Storage is in bytes, 1 GB = 1024³ bytes. (The creators
+ * table's CHECK constraint lists the tiers too: a migration is a record of the schema when it
+ * ran and never imports code that changes later.)
  */
-import type { Tier } from '../../config.ts';
-
-export type { Tier };
-export const TIERS = ['free', 'basic', 'pro', 'enterprise'] as const satisfies readonly Tier[];
+/** Lowest first. */
+export const TIERS = ['free', 'basic', 'pro', 'enterprise'] as const;
+export type Tier = (typeof TIERS)[number];
 
 export const FEATURES = ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access', 'priority_support'] as const;
 export type Feature = (typeof FEATURES)[number];
@@ -13,9 +15,14 @@ export type Feature = (typeof FEATURES)[number];
 export interface TierLimits {
   videos: number | null;
   storageBytes: number | null;
-  aiCreditsPerMonth: number | null;
+  /** AI credits per calendar month (UTC). */
+  aiCredits: number | null;
   students: number | null;
 }
+
+/** The limits as refusals and the admin overview name them. */
+export const LIMIT_NAMES = ['videos', 'storage', 'ai_credits', 'students'] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface TierDefinition {
   name: string;
@@ -26,14 +33,14 @@ export interface TierDefinition {
 const GB = 1024 ** 3;
 
 export const TIER_TABLE: Readonly<Record<Tier, TierDefinition>> = Object.freeze({
-  free: { name: 'Free', limits: { videos: 5, storageBytes: 1 * GB, aiCreditsPerMonth: 100, students: 10 }, features: ['upload', 'ai_chat'] },
-  basic: { name: 'Basic', limits: { videos: 50, storageBytes: 10 * GB, aiCreditsPerMonth: 1_000, students: 100 }, features: ['upload', 'ai_chat', 'analytics', 'course_builder'] },
+  free: { name: 'Free', limits: { videos: 5, storageBytes: 1 * GB, aiCredits: 100, students: 10 }, features: ['upload', 'ai_chat'] },
+  basic: { name: 'Basic', limits: { videos: 50, storageBytes: 10 * GB, aiCredits: 1_000, students: 100 }, features: ['upload', 'ai_chat', 'analytics', 'course_builder'] },
   pro: {
     name: 'Pro',
-    limits: { videos: 500, storageBytes: 100 * GB, aiCreditsPerMonth: 10_000, students: 1_000 },
+    limits: { videos: 500, storageBytes: 100 * GB, aiCredits: 10_000, students: 1_000 },
     features: ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access'],
   },
-  enterprise: { name: 'Enterprise', limits: { videos: null, storageBytes: null, aiCreditsPerMonth: null, students: null }, features: [...FEATURES] },
+  enterprise: { name: 'Enterprise', limits: { videos: null, storageBytes: null, aiCredits: null, students: null }, features: [...FEATURES] },
 });
 
 export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, { title: string; description: string }>> = {

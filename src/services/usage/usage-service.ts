@@ -6,9 +6,9 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
 import type { Video } from '../../models/video-model.ts';
-import type { Tier } from '../../config.ts';
 import { LimitExceededError } from '../../errors-limits.ts';
-import { TIER_TABLE, tierDefinition } from '../tiers/tier-table.ts';
+import { TIER_TABLE, tierDefinition, type Tier } from '../tiers/tier-table.ts';
+import type { PlansService } from '../tiers/plans-service.ts';
 
 export interface Usage {
   videos: number;
@@ -46,7 +46,7 @@ export function usageFromRow(row: Record<string, unknown> | undefined): Usage {
   return { videos: number('videos'), storageBytes: number('storage'), students: number('students'), aiCredits: number('credits') };
 }
 
-export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video'>; upgradeUrl: (tier: Tier) => string | null; now?: () => Date }) {
+export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video'>; plans: Pick<PlansService, 'upgradeUrl'>; now?: () => Date }) {
   const { sequelize, models } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -70,10 +70,10 @@ export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Mo
           { replacements: { id: creatorId }, type: QueryTypes.SELECT, transaction },
         );
         if (limits.videos !== null && Number(totals?.count ?? 0) + 1 > limits.videos) {
-          throw new LimitExceededError('videos', creator.tier, deps.upgradeUrl(creator.tier), limits.videos);
+          throw new LimitExceededError('videos', creator.tier, deps.plans.upgradeUrl(creator.tier), limits.videos);
         }
         if (limits.storageBytes !== null && Number(totals?.bytes ?? 0) + input.sizeBytes > limits.storageBytes) {
-          throw new LimitExceededError('storage', creator.tier, deps.upgradeUrl(creator.tier), limits.storageBytes);
+          throw new LimitExceededError('storage', creator.tier, deps.plans.upgradeUrl(creator.tier), limits.storageBytes);
         }
         return models.Video.create({ creatorId, ...input }, { transaction });
       });
@@ -81,8 +81,8 @@ export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Mo
 
     /** Spends AI credits of the current UTC month in one statement; refuses what would pass the limit. */
     async spendAiCredits(creatorId: number, tier: Tier, amount: number): Promise<{ used: number; limit: number | null; remaining: number | null }> {
-      const limit = TIER_TABLE[tier].limits.aiCreditsPerMonth;
-      const refuse = () => new LimitExceededError('ai_credits', tier, deps.upgradeUrl(tier), limit ?? 0);
+      const limit = TIER_TABLE[tier].limits.aiCredits;
+      const refuse = () => new LimitExceededError('ai_credits', tier, deps.plans.upgradeUrl(tier), limit ?? 0);
       if (limit !== null && amount > limit) throw refuse();
       const rows = await sequelize.query<{ used: number }>(
         `INSERT INTO usage_metrics (creator_id, month, ai_credits_used) VALUES (:creatorId, :month, :amount)

@@ -108,7 +108,7 @@ describe('tier overview service', () => {
       const { nearestLimits } = await service.overview();
       expect(nearestLimits.map((n) => [n.creatorId, n.limit, n.used, n.max])).to.deep.equal([
         [ids.acme, 'students', 10, TIER_TABLE.free.limits.students],
-        [ids.delta, 'ai_credits', 950, TIER_TABLE.basic.limits.aiCreditsPerMonth],
+        [ids.delta, 'ai_credits', 950, TIER_TABLE.basic.limits.aiCredits],
         [ids.bravo, 'storage', 900 * MB, TIER_TABLE.free.limits.storageBytes],
         [ids.echo, 'videos', 1, TIER_TABLE.basic.limits.videos],
         [ids.foxtrot, 'students', 2, TIER_TABLE.pro.limits.students],
