@@ -1,5 +1,9 @@
-/** The structured logger. Redacts anything that may carry a credential, whatever the log line. */
-import { pino, type Logger } from 'pino';
+/**
+ * The structured logger. Redacts anything that may carry a credential, whatever the log line;
+ * a line written while serving a request carries the request's id (`reqId`).
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { requestLogFields } from './observability/request-context.ts';
 
 export const REDACTED_PATHS = [
   'req.headers.cookie',
@@ -21,12 +25,14 @@ export const REDACTED_PATHS = [
   '*.apiKey',
 ];
 
-export function createLogger(options: { level: string; name?: string }): Logger {
+/** Writes to standard output, or to `destination` (tests read the lines). */
+export function createLogger(options: { level: string; name?: string }, destination?: DestinationStream): Logger {
   return pino({
     name: options.name ?? 'chronos',
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+    mixin: requestLogFields,
+  }, destination);
 }
 
 const SENSITIVE_QUERY_KEYS = /^(code|state|token|access_token|refresh_token|id_token|nonce|code_verifier|client_secret|_csrf)$/i;

@@ -10,7 +10,7 @@ import { buildRuntime, type Runtime } from './runtime.ts';
 import { createApp } from './app.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
 import { listenHttp } from './http-server.ts';
-import { startFailureLines } from './observability/start-failure.ts';
+import { runEntryPoint } from './observability/run-entry-point.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -74,7 +74,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  for (const line of startFailureLines('chronos', error)) process.stderr.write(`${line}\n`);
-  process.exit(1);
-});
+runEntryPoint('chronos', main);

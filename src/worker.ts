@@ -5,7 +5,7 @@
  * With SENTRY_DSN set, a job's unexpected failure is reported there as the web's are.
  */
 import { getConfig } from './config.ts';
-import { startFailureLines } from './observability/start-failure.ts';
+import { runEntryPoint } from './observability/run-entry-point.ts';
 import { createLogger } from './logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
@@ -29,7 +29,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  for (const line of startFailureLines('worker', error)) process.stderr.write(`${line}\n`);
-  process.exit(1);
-});
+runEntryPoint('worker', main);

@@ -1,6 +1,6 @@
 /** `npm run migrate -- up|down|status`: applies, reverts (one step) or lists the migrations. */
 import { getConfig } from '../config.ts';
-import { startFailureLines } from '../observability/start-failure.ts';
+import { runEntryPoint } from '../observability/run-entry-point.ts';
 import { createLogger } from '../logger.ts';
 import { buildRuntime } from '../runtime.ts';
 import { createMigrator } from '../db/migrator.ts';
@@ -33,10 +33,4 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
-main(process.argv[2]).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    for (const line of startFailureLines('migrate', error)) process.stderr.write(`${line}\n`);
-    process.exit(1);
-  },
-);
+runEntryPoint('migrate', () => main(process.argv[2]));

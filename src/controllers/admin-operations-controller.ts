@@ -28,7 +28,7 @@ export function adminOperationsController(deps: { operations: OperationsOverview
   const replay: RequestHandler<{ id: string }> = async (req, res) => {
     const { id } = req.params;
     if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id))) throw new NotFoundError('No such event, or it is being processed right now.');
-    deps.logger.info({ eventId: id, adminUserId: req.currentUser?.user.id, reqId: req.id }, 'webhook event replay requested');
+    deps.logger.info({ eventId: id, adminUserId: req.currentUser?.user.id }, 'webhook event replay requested');
     req.session.flash = `Event ${id} is queued again.`;
     req.session.flashKind = 'ok';
     res.redirect(303, '/admin/webhooks');
@@ -36,7 +36,7 @@ export function adminOperationsController(deps: { operations: OperationsOverview
 
   const reconcile: RequestHandler = async (req, res) => {
     const run = await deps.reconciliation.runWaiting('admin');
-    deps.logger.info({ runId: typeof run === 'object' ? run?.id : undefined, continuing: run === 'continuing', adminUserId: req.currentUser?.user.id, reqId: req.id }, 'reconciliation requested');
+    deps.logger.info({ runId: typeof run === 'object' ? run?.id : undefined, continuing: run === 'continuing', adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
     if (!run) {
       req.session.flash = 'A reconciliation is already running; its results will show here when it finishes.';
       req.session.flashKind = 'warn';

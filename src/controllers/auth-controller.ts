@@ -62,7 +62,7 @@ export function authController(deps: AuthControllerDeps) {
       req.session.csrfToken = randomBytes(32).toString('base64url');
       deps.vault.seal(req, bundle);
       await saveSession(req);
-      deps.logger.info({ userId: user.id, whopUserId: user.whopUserId, reqId: req.id }, 'signed in');
+      deps.logger.info({ userId: user.id, whopUserId: user.whopUserId }, 'signed in');
       await deps.tiers.refreshAtSignIn(user).catch((error: unknown) => deps.logger.warn({ err: { message: (error as Error).message } }, 'tier refresh at sign-in failed'));
       res.redirect(302, pending.returnTo ?? '/dashboard');
     } catch (error) {
@@ -84,7 +84,7 @@ export function authController(deps: AuthControllerDeps) {
     const userId = req.session.userId;
     await destroySession(req);
     res.clearCookie(sessionCookieName(deps.config), { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.isProduction });
-    deps.logger.info({ userId, reqId: req.id }, 'signed out');
+    deps.logger.info({ userId }, 'signed out');
     res.redirect(302, '/');
   };
 

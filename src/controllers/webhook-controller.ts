@@ -5,7 +5,7 @@
  * `WebhookRejectedError` (4xx) for the route's bare-status error handler. Neither the body nor
  * the headers are ever logged.
  */
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../errors.ts';
 import type { WebhookVerifier } from '../services/whop/webhook-verifier.ts';
@@ -23,13 +23,11 @@ function errorSummary(error: unknown): { type: string; message: string; code?: u
 }
 
 export function webhookController(deps: { verifier: WebhookVerifier; inbox: WebhookInbox; logger: Logger }) {
-  const logFor = (req: Request): Logger => (req as Request & { log?: Logger }).log ?? deps.logger;
-
   const receive: RequestHandler = async (req, res) => {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const delivery = deps.verifier.verify(req.headers, body);
     const event = toInboxEvent(delivery, body);
-    const log = logFor(req).child({ webhookId: event.id, eventType: event.type, scheme: delivery.scheme });
+    const log = deps.logger.child({ webhookId: event.id, eventType: event.type, scheme: delivery.scheme });
     let outcome: InboxOutcome;
     try {
       outcome = await deps.inbox.store(event);

@@ -40,10 +40,10 @@ function describe(error: unknown): Described {
 
 function logError(logger: Logger, req: Request, error: unknown, described: Described, report: ErrorReporter = noErrorReporting): void {
   if (described.status >= 500 && described.status !== 503) {
-    logger.error({ err: error, reqId: req.id }, 'request failed');
+    logger.error({ err: error }, 'request failed');
     report(error, { requestId: String(req.id), method: req.method, route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched' });
-  } else if (described.status >= 500) logger.warn({ err: { message: (error as Error).message }, reqId: req.id }, 'service unavailable');
-  else logger.debug({ reqId: req.id, code: described.code }, 'request refused');
+  } else if (described.status >= 500) logger.warn({ err: { message: (error as Error).message } }, 'service unavailable');
+  else logger.debug({ code: described.code }, 'request refused');
 }
 
 function setRetryAfter(res: Parameters<ErrorRequestHandler>[2], error: unknown): void {

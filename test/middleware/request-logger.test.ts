@@ -71,6 +71,25 @@ describe('the request logger', () => {
     expect(levelOf('/broken')).to.equal(LEVELS.error);
   });
 
+  it('gives every line written while serving a request, however deep in async work, that request\'s id, and none to other lines', async () => {
+    const { logger, lines } = capturingLogger('info');
+    const app = express();
+    app.use(requestLogger(logger));
+    app.get('/work', async (_req, res) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.resolve().then(() => logger.info({ step: 'deep' }, 'working'));
+      res.send('done');
+    });
+    const [first, second] = await Promise.all([request(app).get('/work'), request(app).get('/work')]);
+    logger.info('between requests');
+    const working = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string }).filter((line) => line.msg === 'working');
+    expect(working.map((line) => line.reqId).sort()).to.deep.equal([first.headers['x-request-id'], second.headers['x-request-id']].sort());
+    expect(first.headers['x-request-id']).not.to.equal(second.headers['x-request-id']);
+    const outside = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string }).find((line) => line.msg === 'between requests');
+    expect(outside).to.have.property('msg');
+    expect(outside).not.to.have.property('reqId');
+  });
+
   it('keeps a sane x-request-id and replaces any other', async () => {
     const { app } = loggedApp();
     expect((await request(app).get('/ok').set('x-request-id', 'abc-123-def-456')).headers['x-request-id']).to.equal('abc-123-def-456');

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Express } from 'express';
 import { loadConfig, type Config, type Env } from '../../src/config.ts';
-import { REDACTED_PATHS } from '../../src/logger.ts';
+import { createLogger } from '../../src/logger.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import { createApp } from '../../src/app.ts';
 import { createMigrator } from '../../src/db/migrator.ts';
@@ -62,7 +62,7 @@ export function capturingLogger(level = 'info'): { logger: Logger; lines: string
       done();
     },
   });
-  return { logger: pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink), lines };
+  return { logger: createLogger({ level }, sink), lines };
 }
 
 export interface TestApp {
