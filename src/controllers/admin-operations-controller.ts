@@ -5,7 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { takeFlash } from './flash.ts';
+import { setFlash, takeFlash } from '../sessions/flash.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
@@ -29,8 +29,7 @@ export function adminOperationsController(deps: { operations: OperationsOverview
     const { id } = req.params;
     if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id))) throw new NotFoundError('No such event, or it is being processed right now.');
     deps.logger.info({ eventId: id, adminUserId: req.currentUser?.user.id }, 'webhook event replay requested');
-    req.session.flash = `Event ${id} is queued again.`;
-    req.session.flashKind = 'ok';
+    setFlash(req, `Event ${id} is queued again.`, 'ok');
     res.redirect(303, '/admin/webhooks');
   };
 
@@ -38,15 +37,12 @@ export function adminOperationsController(deps: { operations: OperationsOverview
     const run = await deps.reconciliation.runWaiting('admin');
     deps.logger.info({ runId: typeof run === 'object' ? run?.id : undefined, continuing: run === 'continuing', adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
     if (!run) {
-      req.session.flash = 'A reconciliation is already running; its results will show here when it finishes.';
-      req.session.flashKind = 'warn';
+      setFlash(req, 'A reconciliation is already running; its results will show here when it finishes.', 'warn');
     } else if (run === 'continuing') {
-      req.session.flash = 'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.';
-      req.session.flashKind = 'info';
+      setFlash(req, 'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.', 'info');
     } else {
       const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
-      req.session.flash = `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`;
-      req.session.flashKind = run.status === 'succeeded' ? 'ok' : 'error';
+      setFlash(req, `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`, run.status === 'succeeded' ? 'ok' : 'error');
     }
     res.redirect(303, '/admin/webhooks#reconciliation');
   };

@@ -8,7 +8,7 @@ import type { StudentService } from '../services/students/student-service.ts';
 import type { CreatorDashboardQuery, DashboardOptions } from '../services/creator-dashboard-query.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { studentAccess } from '../services/students/student-access.ts';
-import { takeFlash, type Flash } from './flash.ts';
+import { takeFlash, type Flash } from '../sessions/flash.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 

@@ -12,7 +12,7 @@ import { signedIn } from '../middleware/require-auth.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { AppError } from '../errors.ts';
 import { WhopApiError } from '../services/whop/whop-errors.ts';
-import { takeFlash, type Flash } from './flash.ts';
+import { setFlash, takeFlash, type Flash } from '../sessions/flash.ts';
 
 function welcome(outcome: Extract<OnboardingOutcome, { kind: 'onboarded' | 'took_over' }>): string {
   const { creator, imported } = outcome;
@@ -58,8 +58,7 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
         res.redirect(303, `/onboarding/install?${query.toString()}`);
         return;
       }
-      req.session.flash = welcome(outcome);
-      req.session.flashKind = 'ok';
+      setFlash(req, welcome(outcome), 'ok');
       res.redirect(303, '/dashboard');
     } catch (error) {
       if (!(error instanceof AppError) || (error.status >= 500 && error.code !== 'service_unavailable')) throw error;
@@ -92,18 +91,15 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
     try {
       const answer = await deps.access.probe(creator.whopCompanyId, creator);
       if (answer === 'not_installed') {
-        req.session.flash = `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install it, then check again.`;
-        req.session.flashKind = 'error';
+        setFlash(req, `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install it, then check again.`, 'error');
       } else {
         const imported = await deps.onboarding.importMembers(creator);
-        req.session.flash = `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ${imported.active + imported.overLimit} students are up to date.`;
-        req.session.flashKind = 'ok';
+        setFlash(req, `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ${imported.active + imported.overLimit} students are up to date.`, 'ok');
       }
     } catch (error) {
       const unavailable = error instanceof AppError && error.code === 'service_unavailable';
       if (!unavailable && !(error instanceof WhopApiError)) throw error;
-      req.session.flash = unavailable ? (error as AppError).message : 'Whop is not reachable right now. Please try again in a moment.';
-      req.session.flashKind = 'error';
+      setFlash(req, unavailable ? (error as AppError).message : 'Whop is not reachable right now. Please try again in a moment.', 'error');
     }
     res.redirect(303, '/dashboard');
   };

@@ -6,6 +6,7 @@ import { LimitExceededError } from '../errors-limits.ts';
 import { ValidationError } from '../errors.ts';
 import { aiCreditsSchema, newVideoSchema, parseBody } from './request-schemas.ts';
 import type { Video } from '../models/video-model.ts';
+import { setFlash } from '../sessions/flash.ts';
 
 export function videoJson(video: Video) {
   return { id: video.id, title: video.title, sizeBytes: video.sizeBytes, durationSeconds: video.durationSeconds, createdAt: video.createdAt };
@@ -23,15 +24,13 @@ export function usageController(usage: UsageService) {
     try {
       const input = parseBody(newVideoSchema, req.body);
       const video = await usage.addVideo(creatorOf(req).id, input);
-      req.session.flash = `Added “${video.title}”.`;
+      setFlash(req, `Added “${video.title}”.`);
       res.redirect(303, '/dashboard#videos');
     } catch (error) {
       if (!(error instanceof ValidationError || error instanceof LimitExceededError)) throw error;
       const body = (req.body ?? {}) as Record<string, unknown>;
       const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : '');
-      req.session.flash = error.message;
-      req.session.flashKind = 'error';
-      if (error instanceof LimitExceededError && error.upgradeUrl) req.session.flashLink = { href: error.upgradeUrl, label: 'Upgrade your plan' };
+      setFlash(req, error.message, 'error', error instanceof LimitExceededError && error.upgradeUrl ? { href: error.upgradeUrl, label: 'Upgrade your plan' } : undefined);
       req.session.videoDraft = { title: text(body.title), sizeBytes: text(body.sizeBytes), durationSeconds: text(body.durationSeconds) };
       res.redirect(303, '/dashboard#videos');
     }

@@ -6,11 +6,12 @@ import type { ErrorRequestHandler } from 'express';
 import { SessionEndedError } from '../errors-auth.ts';
 import { regenerateSession, saveSession } from '../sessions/session-lifecycle.ts';
 import { wantsJson } from './require-auth.ts';
+import { setFlash } from '../sessions/flash.ts';
 
 export const sessionEndedHandler: ErrorRequestHandler = async (error, req, res, next) => {
   if (!(error instanceof SessionEndedError) || res.headersSent) return next(error);
   await regenerateSession(req);
-  req.session.flash = error.message;
+  setFlash(req, error.message, 'error');
   await saveSession(req);
   if (wantsJson(req)) {
     res.status(401).json({ error: 'unauthenticated', message: error.message });

@@ -4,6 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { TokenSafeSessionStore } from './token-safe-session-store.ts';
+import { setFlash } from './flash.ts';
 
 export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())));
@@ -23,7 +24,7 @@ export function enforceAbsoluteLifetime(now: () => number = Date.now): RequestHa
     const limit = req.session?.absoluteExpiresAt;
     if (limit !== undefined && now() > limit) {
       await regenerateSession(req);
-      req.session.flash = 'Your session has ended. Please sign in again.';
+      setFlash(req, 'Your session has ended. Please sign in again.', 'error');
     }
     next();
   };
