@@ -76,6 +76,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     oidc = await createOidcProvider({
       options,
       users: core.state,
+      clock: options.now,
       authMethod: () => core.settings.tokenEndpointAuthMethod,
       onSignedIn: (res, userId) => session.signIn(res, userId),
     });

@@ -41,6 +41,11 @@ export interface SandboxOptions {
   apiRateLimitPerMinute: number;
   /** Whether webhook deliveries are sent at all (tests may turn them off). */
   deliverWebhooks: boolean;
+  /**
+   * Current time in epoch milliseconds (default `Date.now`). It drives every OIDC expiry
+   * (codes, pending consent requests, access and refresh tokens); tests move it instead of sleeping.
+   */
+  now?: (() => number) | undefined;
   logger: Logger;
 }
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
 import { installOnCreatorOne } from '../support/installations.ts';
+import { createTestClock } from '../support/test-clock.ts';
 import { obtainUserAccessToken } from '../support/user-token.ts';
 
 function assertErrorShape(body: unknown, type: string, code: string): void {
@@ -129,14 +130,14 @@ describe('sandbox REST API: credentials, refusals and errors', () => {
     });
   });
 
-  it('refuses an expired user access token with 401', async function () {
-    this.timeout(10_000);
-    const shortLived = await startTestSandbox({ accessTokenTtlSeconds: 1 });
+  it('refuses an expired user access token with 401', async () => {
+    const clock = createTestClock();
+    const shortLived = await startTestSandbox({ accessTokenTtlSeconds: 1, now: clock.now });
     try {
       const token = await obtainUserAccessToken(shortLived, 'user_student1');
       const fresh = await request(shortLived.url).get('/api/v1/users/me').set('Authorization', `Bearer ${token}`);
       expect(fresh.status).to.equal(200);
-      await new Promise((resolve) => setTimeout(resolve, 1300));
+      clock.advance(1300);
       const expired = await request(shortLived.url).get('/api/v1/users/me').set('Authorization', `Bearer ${token}`);
       expect(expired.status).to.equal(401);
       assertErrorShape(expired.body, 'authentication_error', 'unauthorized');

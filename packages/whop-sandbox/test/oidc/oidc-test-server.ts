@@ -9,23 +9,9 @@ import { pino } from 'pino';
 import { createOidcProvider } from '../../src/oidc/oidc-provider.ts';
 import type { OidcProvider } from '../../src/oidc/oidc-provider.ts';
 import type { SandboxAppRegistration } from '../../src/sandbox-contracts.ts';
+import { createTestClock, type TestClock } from '../support/test-clock.ts';
 import { createTestUserDirectory } from './oidc-test-users.ts';
 import type { TestUserDirectory } from './oidc-test-users.ts';
-
-export interface TestClock {
-  now(): number;
-  advance(ms: number): void;
-}
-
-export function createTestClock(start = Date.now()): TestClock {
-  let current = start;
-  return {
-    now: () => current,
-    advance: (ms) => {
-      current += ms;
-    },
-  };
-}
 
 export function buildAppRegistration(overrides: Partial<SandboxAppRegistration> = {}): SandboxAppRegistration {
   return {
