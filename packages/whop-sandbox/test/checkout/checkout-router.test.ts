@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
-import { startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
+import { verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener, type SandboxWithListener } from '../support/sandbox-with-listener.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../src/views/checkout/', import.meta.url));
 
@@ -169,15 +170,13 @@ describe('sandbox checkout pages', () => {
   describe('with a webhook endpoint', () => {
     let listener: WebhookListener;
     let sandbox: TestSandbox;
+    let running: SandboxWithListener;
 
     beforeEach(async () => {
-      listener = await startWebhookListener();
-      sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+      running = await startSandboxWithListener();
+      ({ sandbox, listener } = running);
     });
-    afterEach(async () => {
-      await sandbox.close();
-      await listener.close();
-    });
+    afterEach(() => running.close());
 
     /** The webhooks that arrived, verified by `standardwebhooks` keyed with base64(UTF-8 bytes of the ws_ secret); any order. */
     async function verifiedWebhooks(count: number): Promise<Envelope[]> {

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runWhopCli } from '../../src/cli/whop-cli.ts';
-import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
-import { installOnCreatorOne } from '../support/installations.ts';
-import { startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
+import { verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener, type SandboxWithListener } from '../support/sandbox-with-listener.ts';
 
 interface CliRun {
   code: number;
@@ -30,16 +29,13 @@ async function cli(argv: string[], sandboxUrl: string, webhookSecret = 'ws_cli_d
 describe('whop CLI', () => {
   let listener: WebhookListener;
   let sandbox: TestSandbox;
+  let running: SandboxWithListener;
 
   before(async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
-    await installOnCreatorOne(sandbox);
+    running = await startSandboxWithListener({ installOnCreatorOne: true });
+    ({ sandbox, listener } = running);
   });
-  after(async () => {
-    await sandbox.close();
-    await listener.close();
-  });
+  after(() => running.close());
 
   it('trigger membership.activated fires a signed event that reaches the app', async () => {
     sandbox.sandbox.core.memberships.setStatus('mem_seedstudent1', 'expired');

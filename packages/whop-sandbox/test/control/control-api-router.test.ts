@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
-import { installOnCreatorOne } from '../support/installations.ts';
-import { startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
+import { verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener, type SandboxWithListener } from '../support/sandbox-with-listener.ts';
 
 interface Envelope {
   id: string;
@@ -17,17 +16,14 @@ describe('sandbox control API', () => {
   let listener: WebhookListener;
   let sandbox: TestSandbox;
   let control: ReturnType<typeof request>;
+  let running: SandboxWithListener;
 
   beforeEach(async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
-    await installOnCreatorOne(sandbox);
+    running = await startSandboxWithListener({ installOnCreatorOne: true });
+    ({ sandbox, listener } = running);
     control = request(sandbox.url);
   });
-  afterEach(async () => {
-    await sandbox.close();
-    await listener.close();
-  });
+  afterEach(() => running.close());
 
   /** The verified envelopes, in publishing order (webhooks may arrive in any order, as on Whop). */
   async function envelopes(count: number): Promise<Envelope[]> {

@@ -9,6 +9,7 @@ import { createSeedData } from '../../src/state/seed.ts';
 import { installOnCreatorOne } from '../support/installations.ts';
 import { eventually, startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener } from '../support/sandbox-with-listener.ts';
 
 async function controlPost(sandbox: TestSandbox, path: string, body: unknown): Promise<Response> {
   return fetch(`${sandbox.url}/sandbox/api${path}`, {
@@ -28,9 +29,7 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('delivers a v1 envelope that the standardwebhooks library verifies; a tampered body fails', async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
-    await installOnCreatorOne(sandbox);
+    ({ sandbox, listener } = await startSandboxWithListener({ installOnCreatorOne: true }));
     const secret = sandbox.options.app.webhookSecret;
     expect(secret).to.match(/^ws_/);
 
@@ -66,8 +65,7 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('retries a failed attempt and logs both attempts with the same webhook-id', async () => {
-    listener = await startWebhookListener([500]);
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url }, webhookRetryDelaysMs: [30, 30] });
+    ({ sandbox, listener } = await startSandboxWithListener({ statuses: [500], overrides: { webhookRetryDelaysMs: [30, 30] } }));
 
     const res = await controlPost(sandbox, '/events', { type: 'resolution_center_case.created', company: 'biz_chronos', data: { id: 'rcc_1' } });
     const { events } = (await res.json()) as { events: Array<{ webhook_id: string; type: string }> };
@@ -92,8 +90,7 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('gives up after the last retry and can resend by hand', async () => {
-    listener = await startWebhookListener([503, 503]);
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url }, webhookRetryDelaysMs: [20] });
+    ({ sandbox, listener } = await startSandboxWithListener({ statuses: [503, 503], overrides: { webhookRetryDelaysMs: [20] } }));
     const res = await controlPost(sandbox, '/events', { type: 'resolution_center_case.created', company: 'biz_chronos', data: { id: 'rcc_2' } });
     expect(res.status).to.equal(201);
     const { events } = (await res.json()) as { events: Array<{ webhook_id: string }> };
@@ -120,9 +117,7 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('only records events when deliveries are turned off', async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url }, deliverWebhooks: false });
-    await installOnCreatorOne(sandbox);
+    ({ sandbox, listener } = await startSandboxWithListener({ overrides: { deliverWebhooks: false }, installOnCreatorOne: true }));
     await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'expired' });
     // Recorded as not sent when published, never scheduled: nothing can arrive later.
     const logged = sandbox.sandbox.core.deliveries.log.list();
@@ -131,9 +126,7 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('answers the API before a slow endpoint answers the webhook', async () => {
-    listener = await startWebhookListener([], 400);
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
-    await installOnCreatorOne(sandbox);
+    ({ sandbox, listener } = await startSandboxWithListener({ answerDelayMs: 400, installOnCreatorOne: true }));
     const started = performance.now();
     const res = await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'expired' });
     expect(res.status).to.equal(200);

@@ -2,26 +2,24 @@ import { expect } from 'chai';
 import request from 'supertest';
 import Whop from '@whop/sdk';
 import { APP_INSTALLED_COMPANY_IDS } from '../../src/state/seed.ts';
-import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
 import { installOnCreatorOne } from '../support/installations.ts';
 import { obtainUserAccessToken } from '../support/user-token.ts';
-import { eventually, startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
+import { eventually, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener, type SandboxWithListener } from '../support/sandbox-with-listener.ts';
 import { api, cli, control, cookiesOf, openForm } from './helpers.ts';
 
 describe('sandbox: the app is installed per company', () => {
   let listener: WebhookListener;
   let sandbox: TestSandbox;
+  let running: SandboxWithListener;
 
   beforeEach(async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    running = await startSandboxWithListener();
+    ({ sandbox, listener } = running);
   });
-  afterEach(async () => {
-    await sandbox.close();
-    await listener.close();
-  });
+  afterEach(() => running.close());
 
   function expectNotInstalled(res: { status: number; body: Record<string, unknown> }) {
     expect(res.status).to.equal(403);

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
-import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
-import { eventually, startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
+import { eventually, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { ReceivedWebhook, WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener, type SandboxWithListener } from '../support/sandbox-with-listener.ts';
 import { cli, control, openForm } from './helpers.ts';
 
 type Json = Record<string, unknown>;
@@ -12,15 +12,13 @@ type Json = Record<string, unknown>;
 describe('sandbox: each webhook has a payload version', () => {
   let listener: WebhookListener;
   let sandbox: TestSandbox;
+  let running: SandboxWithListener;
 
   beforeEach(async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    running = await startSandboxWithListener();
+    ({ sandbox, listener } = running);
   });
-  afterEach(async () => {
-    await sandbox.close();
-    await listener.close();
-  });
+  afterEach(() => running.close());
 
   /** Fires, then returns the verified v1 envelopes of that call's deliveries, by type. */
   async function fire(body: Json): Promise<Map<string, Json>> {

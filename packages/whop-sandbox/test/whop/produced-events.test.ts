@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { startTestSandbox } from '../support/sandbox-fixture.ts';
 import type { TestSandbox } from '../support/sandbox-fixture.ts';
 import { installOnCreatorOne } from '../support/installations.ts';
-import { eventually, startWebhookListener, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
+import { eventually, verifyWithStandardWebhooks } from '../support/webhook-listener.ts';
 import type { WebhookListener } from '../support/webhook-listener.ts';
+import { startSandboxWithListener, type SandboxWithListener } from '../support/sandbox-with-listener.ts';
 import { api, cli, control, openForm } from './helpers.ts';
 
 type Json = Record<string, unknown>;
@@ -17,15 +17,13 @@ interface Fired {
 describe('sandbox: the events a course business meets', () => {
   let listener: WebhookListener;
   let sandbox: TestSandbox;
+  let running: SandboxWithListener;
 
   beforeEach(async () => {
-    listener = await startWebhookListener();
-    sandbox = await startTestSandbox({ app: { webhookUrl: listener.url } });
+    running = await startSandboxWithListener();
+    ({ sandbox, listener } = running);
   });
-  afterEach(async () => {
-    await sandbox.close();
-    await listener.close();
-  });
+  afterEach(() => running.close());
 
   async function fire(body: Json): Promise<Fired> {
     const res = await control<Fired>(sandbox, 'POST', '/events', body);
