@@ -12,6 +12,16 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox is a development-only package: the product reaches it through one door.
+    files: ['src/**/*.ts'],
+    ignores: ['src/sandbox-launcher.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['@chronos/whop-sandbox', '@chronos/whop-sandbox/*'], message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).' }],
+      }],
+    },
+  },
+  {
     files: ['src/config.ts', 'test/support/test-env.ts', 'scripts/**', 'test/e2e/**'],
     rules: { 'no-restricted-properties': 'off' },
   },

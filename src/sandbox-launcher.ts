@@ -1,14 +1,15 @@
 /**
- * Starts the Whop sandbox from Chronos's configuration (development only): the same client
- * id, secrets and company as the app, the app's callback and webhook URLs registered, and
- * its state and signing key kept under `var/sandbox`.
+ * Chronos's one door to the Whop sandbox (`@chronos/whop-sandbox`, a development-only workspace
+ * package): starts it from Chronos's configuration (the same client id, secrets and company as
+ * the app, the app's callback and webhook URLs registered, its state and signing key kept under
+ * `var/sandbox`) and runs its CLI against it. Loaded only on demand, in development; `npm run
+ * lint` keeps every other product module from importing the package.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { PATHS } from './http/route-paths.ts';
-import type { SandboxOptions } from './sandbox/sandbox-contracts.ts';
-import { startSandbox, type RunningSandbox } from './sandbox/sandbox-server.ts';
+import { runWhopCli, startSandbox, type RunningSandbox, type SandboxOptions } from '@chronos/whop-sandbox';
 
 export function sandboxOptionsFrom(config: Readonly<Config>, logger: Logger): SandboxOptions {
   if (config.isProduction) throw new Error('the Whop sandbox never runs in production');
@@ -38,4 +39,15 @@ export function sandboxOptionsFrom(config: Readonly<Config>, logger: Logger): Sa
 
 export function launchSandbox(config: Readonly<Config>, logger: Logger): Promise<RunningSandbox> {
   return startSandbox(sandboxOptionsFrom(config, logger), config.sandboxPort, 'localhost');
+}
+
+/** `npm run whop`: the sandbox's CLI, pointed at the sandbox of this configuration. */
+export function runSandboxCli(config: Readonly<Config>, argv: string[]): Promise<number> {
+  if (config.isProduction) throw new Error('the Whop sandbox never runs in production');
+  return runWhopCli(argv, {
+    sandboxUrl: config.sandboxOrigin,
+    webhookSecret: config.whop.webhookSecrets[0] ?? '',
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
 }

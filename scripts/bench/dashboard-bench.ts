@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { buildRuntime } from '../../src/runtime.ts';
-import { startTestSandbox } from '../../test/support/sandbox-fixture.ts';
+import { startTestSandbox } from '@chronos/whop-sandbox/testing';
 import { startCountingProxy } from '../../test/support/counting-proxy.ts';
 import { freePort } from '../../test/support/free-port.ts';
 import { deleteRedisKeys, type BenchEnv } from './bench-support.ts';

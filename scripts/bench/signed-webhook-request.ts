@@ -1,7 +1,7 @@
 /** Signed, unique Whop `membership.activated` deliveries for autocannon's `setupRequest` (made in the load generator's process, for every side of the webhook-ingest bench). */
 import type autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { signWebhook } from '../../src/sandbox/webhooks/webhook-signer.ts';
+import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 
 /** How many creators the events spread over (`biz_bench0` …). */
 export const CREATORS = 20;

@@ -1,15 +1,10 @@
 /** `npm run whop -- <command>`: the sandbox CLI, pointed at the sandbox of this configuration. */
 import { getConfig, ConfigError } from '../config.ts';
-import { runWhopCli } from '../sandbox/cli/whop-cli.ts';
+import { runSandboxCli } from '../sandbox-launcher.ts';
 
 async function main(): Promise<number> {
   const config = getConfig();
-  return runWhopCli(process.argv.slice(2), {
-    sandboxUrl: config.sandboxOrigin,
-    webhookSecret: config.whop.webhookSecrets[0] ?? '',
-    stdout: process.stdout,
-    stderr: process.stderr,
-  });
+  return runSandboxCli(config, process.argv.slice(2));
 }
 
 main().then(

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey } from './support/journey.ts';
 import { approveAs, studentCount } from './support/whop-sign-in.ts';
-import { resetSandbox } from './support/sandbox-control.ts';
+import { SandboxControl } from '../support/sandbox-control.ts';
 
 const FREE_VIDEO_LIMIT = 5;
 
@@ -16,7 +16,7 @@ describe('journey 1: a creator on the free tier', () => {
   it('signs in through the consent page, picks their company, installs Chronos on it, checks again, fills the video limit, finds analytics locked, and signs out', async () => {
     const { chronos, browser } = e2e();
     const { appUrl, sandboxUrl } = chronos;
-    await resetSandbox(sandboxUrl);
+    await new SandboxControl(sandboxUrl).reset();
     journey = await Journey.start(browser, 'j1-creator');
     const { page } = journey;
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey } from './support/journey.ts';
 import { creatorOnDashboard, signInWithWhop } from './support/whop-sign-in.ts';
-import { resetSandbox } from './support/sandbox-control.ts';
+import { SandboxControl } from '../support/sandbox-control.ts';
 
 describe('journey 2: a student of an onboarded creator', () => {
   const journeys: Journey[] = [];
@@ -12,7 +12,7 @@ describe('journey 2: a student of an onboarded creator', () => {
 
   it('signs in and sees on their dashboard that they have access to the course', async () => {
     const { chronos, browser } = e2e();
-    await resetSandbox(chronos.sandboxUrl);
+    await new SandboxControl(chronos.sandboxUrl).reset();
 
     // The creator of biz_creator1 has joined Chronos (in their own browser; done here if not yet).
     const creator = await creatorOnDashboard(browser, 'j2-setup-creator', chronos, 'user_creator_free', 'biz_creator1');

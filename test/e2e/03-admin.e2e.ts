@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey } from './support/journey.ts';
 import { signInWithWhop } from './support/whop-sign-in.ts';
-import { deliverSignedWebhook, resetSandbox, sandboxWebhookSecret } from './support/sandbox-control.ts';
+import { SandboxControl } from '../support/sandbox-control.ts';
+import { deliver, delivery, envelope } from '../support/webhook-deliveries.ts';
 
 describe('journey 3: the admin', () => {
   let journey: Journey | undefined;
@@ -13,7 +14,8 @@ describe('journey 3: the admin', () => {
 
   it('opens the tier overview and its chart, watches a malformed event go dead, replays it and sees it queued again', async () => {
     const { chronos, browser } = e2e();
-    await resetSandbox(chronos.sandboxUrl);
+    const control = new SandboxControl(chronos.sandboxUrl);
+    await control.reset();
     journey = await Journey.start(browser, 'j3-admin');
     const { page } = journey;
     await signInWithWhop(journey, chronos, 'user_admin');
@@ -31,22 +33,19 @@ describe('journey 3: the admin', () => {
     expect(tierRows).to.deep.equal(['free', 'basic', 'pro', 'enterprise']);
 
     // Whop (here: a correctly signed delivery) sends an event whose data is not a membership.
-    const secret = await sandboxWebhookSecret(chronos.sandboxUrl);
-    const delivery = await deliverSignedWebhook(chronos.appUrl, secret, {
-      type: 'membership.activated',
-      company_id: 'biz_creator1',
-      data: { id: 'not_a_membership', note: 'this object is not a membership' },
-    });
-    expect(delivery.status, 'the signed delivery is stored and acknowledged').to.equal(200);
+    const secret = await control.webhookSecret();
+    const sent = delivery(envelope('membership.activated', 'biz_creator1', { id: 'not_a_membership', note: 'this object is not a membership' }));
+    const status = await deliver(chronos.appUrl, secret, sent);
+    expect(status, 'the signed delivery is stored and acknowledged').to.equal(200);
 
     // The webhook page; the worker (inside the web process) marks the event dead.
     await journey.click(page.getByRole('link', { name: 'open webhooks and revenue' }), 'webhooks');
     expect(page.url()).to.equal(`${chronos.appUrl}/admin/webhooks`);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Webhooks and revenue');
-    const row = page.locator('#problems tbody tr', { hasText: delivery.id });
+    const row = page.locator('#problems tbody tr', { hasText: sent.webhookId });
     await journey.reloadUntil('webhooks-event-dead', async () => (await row.count()) === 1 && (await row.locator('.status').innerText()) === 'dead', {
       timeoutMs: 20_000,
-      what: `event ${delivery.id} shown as dead`,
+      what: `event ${sent.webhookId} shown as dead`,
     });
     expect(await row.innerText()).to.contain('membership.activated').and.to.contain('data is not a membership');
     expect(await page.locator('.stat-dead .stat-value').innerText()).to.not.equal('0');
@@ -54,6 +53,6 @@ describe('journey 3: the admin', () => {
     // Replay it.
     await journey.click(row.getByRole('button', { name: 'Replay' }), 'webhooks-replayed');
     expect(page.url()).to.equal(`${chronos.appUrl}/admin/webhooks`);
-    expect(await page.getByRole('alert').innerText()).to.equal(`Event ${delivery.id} is queued again.`);
+    expect(await page.getByRole('alert').innerText()).to.equal(`Event ${sent.webhookId} is queued again.`);
   });
 });

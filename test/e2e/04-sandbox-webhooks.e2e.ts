@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { e2e } from './support/suite-hooks.ts';
 import type { Journey } from './support/journey.ts';
 import { creatorOnDashboard, installOnWhop, studentCount } from './support/whop-sign-in.ts';
-import { resetSandbox } from './support/sandbox-control.ts';
+import { SandboxControl } from '../support/sandbox-control.ts';
 
 describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
   let journey: Journey | undefined;
@@ -14,7 +14,7 @@ describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
 
   it('creates a user and an active prod_course1 membership in the sandbox UI, and the creator dashboard counts the new student', async () => {
     const { chronos, browser } = e2e();
-    await resetSandbox(chronos.sandboxUrl);
+    await new SandboxControl(chronos.sandboxUrl).reset();
     journey = await creatorOnDashboard(browser, 'j4-sandbox', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     // The reset sandbox has the app installed on biz_creator2 only (its seed): app webhooks reach

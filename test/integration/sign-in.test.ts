@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SDK_API_VERSION_DATE, type Env } from '../../src/config.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
-import type { TestSandboxOverrides } from '../support/sandbox-fixture.ts';
+import type { TestSandboxOverrides } from '@chronos/whop-sandbox/testing';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { TestBrowser, formField } from '../support/test-browser.ts';
 import { sessionIdOf, storedSession } from '../support/session-inspection.ts';
@@ -182,7 +182,7 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
 describe('Sign in with Whop when the provider is down', () => {
   it('still starts, answers the login route with a 503 page, and works once Whop is reachable', async () => {
     const http = await import('node:http');
-    const { createSandbox } = await import('../../src/sandbox/sandbox-app.ts');
+    const { createSandbox } = await import('@chronos/whop-sandbox');
     // The issuer's address is held by this test all along: first it drops every connection
     // (Whop down), then it serves a sandbox (Whop back) — no port can be taken in between.
     let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = (req) => req.socket.destroy();
@@ -261,7 +261,7 @@ describe('sign-in when the database fails', () => {
 async function chronosBehindEditingProxy(options: { env?: Env; services?: ServiceOverrides; sandbox?: TestSandboxOverrides } = {}) {
   const proxy = await startCountingProxy('http://127.0.0.1:9');
   const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: proxy.url, ...options.env }, services: options.services, sandbox: options.sandbox });
-  const { createSandbox } = await import('../../src/sandbox/sandbox-app.ts');
+  const { createSandbox } = await import('@chronos/whop-sandbox');
   const issuer = await createSandbox({ ...t.sandbox.options, origin: proxy.url });
   const server = http.createServer(issuer.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,9 +27,13 @@ const REDIS_URL = externalRedisUrl ?? 'redis://127.0.0.1:6379';
 const APP_URL = 'https://chronos.example.test';
 const TRACER = pathToFileURL(fileURLToPath(new URL('./support/module-trace.mjs', import.meta.url))).href;
 
-/** Modules that a production process must never load: the sandbox, the embedded database, tsx, and sources. */
+/**
+ * Modules that a production process must never load: the sandbox (its workspace package, reached
+ * through its folder or its link), the embedded database, tsx, and sources.
+ */
 const DEVELOPMENT_ONLY = [
-  /^dist\/src\/sandbox\//,
+  /^packages\/whop-sandbox\//,
+  /(^|\/)node_modules\/@chronos\/whop-sandbox\//,
   /^dist\/src\/sandbox-launcher\.js$/,
   /^dist\/src\/bin\/(sandbox|whop)\.js$/,
   /^dist\/src\/db\/embedded-postgres\.js$/,
@@ -144,6 +148,9 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
     expect(devOnly.filter((path) => existsSync(join(dir, path))), 'development packages left installed').to.deep.equal([]);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     for (const name of ['tsx', 'jose', 'standardwebhooks', 'embedded-postgres']) expect(manifest.dependencies, name).not.to.have.property(name);
+    // The sandbox is a development-only workspace package: nothing of it is compiled into the build.
+    expect(readdirSync(join(dir, 'dist')).sort()).to.deep.equal(['migrations', 'src']);
+    expect(readdirSync(join(dir, 'dist', 'src'))).not.to.include('sandbox');
   });
 
   it('release applies every migration from the compiled .js files, recorded under the names the .ts sources use', async function () {

@@ -13,7 +13,7 @@ import type { TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { openTokens, rawSessionValues, sessionIdOf, storedSession } from '../support/session-inspection.ts';
 import { delivery, envelope, membershipData } from '../support/webhook-deliveries.ts';
-import { signWebhook } from '../../src/sandbox/webhooks/webhook-signer.ts';
+import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 import { csrfOf, insertDeadEvent, onboard } from './support/security-fixture.ts';
 import { sign } from './support/webhook-fuzz-cases.ts';
 

@@ -9,7 +9,7 @@ import { createApp } from '../../src/app.ts';
 import { listenHttp } from '../../src/http-server.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
-import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
+import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from '@chronos/whop-sandbox/testing';
 import { capturingLogger, runRedisPrefix, testConfig, testDatabase } from './test-runtime.ts';
 import { freePort } from './free-port.ts';
 import { TestBrowser } from './test-browser.ts';

@@ -1,4 +1,7 @@
-/** Drives the Whop sandbox's control API over HTTP, as a person at its control UI would. */
+/**
+ * Drives the Whop sandbox's control API over HTTP, as a person at its control UI would (or a
+ * developer from outside the browser: reset it to its seed, read the registered app).
+ */
 export class SandboxControl {
   constructor(private readonly sandboxUrl: string) {}
 
@@ -17,6 +20,14 @@ export class SandboxControl {
   /** Back to the seed: forgets created users, memberships, payments, deliveries and mail. */
   async reset(): Promise<void> {
     await this.request('POST', '/reset', {});
+  }
+
+  /** The registered app's `ws_…` webhook secret (`GET /sandbox/api/app`, as Whop's dashboard shows it). */
+  async webhookSecret(): Promise<string> {
+    const app = await this.request<{ webhook_secret?: string; webhookSecret?: string }>('GET', '/app');
+    const secret = app.webhook_secret ?? app.webhookSecret;
+    if (!secret) throw new Error(`GET /sandbox/api/app has no webhook secret: ${JSON.stringify(Object.keys(app))}`);
+    return secret;
   }
 
   async createUser(username: string): Promise<string> {

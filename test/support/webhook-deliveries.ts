@@ -3,7 +3,7 @@
  * send exactly the deliveries they need (duplicates, out of order, malformed data).
  */
 import { randomBytes } from 'node:crypto';
-import { signWebhook } from '../../src/sandbox/webhooks/webhook-signer.ts';
+import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 
 let sequence = 0;
 const uid = () => `${Date.now().toString(36)}${(sequence += 1)}${randomBytes(3).toString('hex')}`;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startEntryPoint, waitForOk, type RunningProcess } from '../../support/child-process.ts';
 import { freePort } from '../../support/free-port.ts';
 import { bareChildEnv } from '../../support/test-env.ts';
-import type { TestSandbox } from '../../support/sandbox-fixture.ts';
+import type { TestSandbox } from '@chronos/whop-sandbox/testing';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;

@@ -3,7 +3,7 @@
  * each, and a steady stream of them whose every answer is recorded, so a test can check that
  * each 2xx was stored and resend the refused ones as Whop's retries would.
  */
-import { signWebhook } from '../../../src/sandbox/webhooks/webhook-signer.ts';
+import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 import { delivery, envelope, paymentData, type Delivery } from '../../support/webhook-deliveries.ts';
 
 /** The answer to one delivery: an HTTP status, or no answer at all. */

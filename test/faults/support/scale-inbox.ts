@@ -6,7 +6,7 @@
  * each event was really finished, and by which process. A rolled-back attempt leaves no row.
  */
 import pg from 'pg';
-import { signWebhook } from '../../../src/sandbox/webhooks/webhook-signer.ts';
+import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 import { delivery, envelope, paymentData, type Delivery } from '../../support/webhook-deliveries.ts';
 
 export interface DeliveryResult {

@@ -4,7 +4,7 @@
  * server; and then keep the connection open afterwards, as a client with a connection pool does.
  */
 import { connect, type Socket } from 'node:net';
-import { signWebhook } from '../../../src/sandbox/webhooks/webhook-signer.ts';
+import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 import type { Delivery } from '../../support/webhook-deliveries.ts';
 
 export interface SlowDelivery {

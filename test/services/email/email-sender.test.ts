@@ -9,7 +9,7 @@ import { capturingLogger, startTestApp, type TestApp } from '../../support/test-
 import { cleanTables } from '../../support/table-cleaner.ts';
 import { freePort } from '../../support/free-port.ts';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.ts';
-import { startTestSandbox } from '../../support/sandbox-fixture.ts';
+import { startTestSandbox } from '@chronos/whop-sandbox/testing';
 import { APP_URL, MAIL_FROM, manualClock, onlyRow, outboxRows, receiptMail } from './email-test-helpers.ts';
 
 const silent = pino({ level: 'silent' });

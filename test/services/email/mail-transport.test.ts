@@ -4,7 +4,7 @@ import { createMailTransport, MailDeliveryError, redactDeliveryError } from '../
 import { capturingLogger } from '../../support/test-runtime.ts';
 import { freePort } from '../../support/free-port.ts';
 import { startSmtpSink } from '../../support/smtp-sink.ts';
-import { startTestSandbox, type TestSandbox } from '../../support/sandbox-fixture.ts';
+import { startTestSandbox, type TestSandbox } from '@chronos/whop-sandbox/testing';
 import { MAIL_FROM, rejectionOf } from './email-test-helpers.ts';
 
 const silent = pino({ level: 'silent' });

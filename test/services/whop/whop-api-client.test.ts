@@ -5,7 +5,7 @@ import { SDK_API_VERSION_DATE } from '../../../src/config.ts';
 import { WhopApiClient, type WhopApiSettings } from '../../../src/services/whop/whop-api-client.ts';
 import { WhopApiError, WhopRateLimitError } from '../../../src/services/whop/whop-errors.ts';
 import { startCountingProxy, type CannedAnswer, type CountingProxy } from '../../support/counting-proxy.ts';
-import { startTestSandbox, TEST_APP, type TestSandbox } from '../../support/sandbox-fixture.ts';
+import { startTestSandbox, TEST_APP, type TestSandbox } from '@chronos/whop-sandbox/testing';
 import { testConfig } from '../../support/test-runtime.ts';
 
 /** Whop's documented 429 (docs.whop.com/developer/troubleshooting): no Retry-After, the delay in the message. */

@@ -1,0 +1,45 @@
+/**
+ * A fresh sandbox whose app webhook posts to a fresh local listener: the setup most sandbox
+ * tests share. `close()` stops the sandbox first (cancelling its retries), then the listener.
+ */
+import { installOnCreatorOne } from './installations.ts';
+import { startTestSandbox, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
+import { startWebhookListener, type WebhookListener } from './webhook-listener.ts';
+
+export interface SandboxWithListener {
+  sandbox: TestSandbox;
+  listener: WebhookListener;
+  close(): Promise<void>;
+}
+
+export interface SandboxWithListenerSetup {
+  /** Statuses the listener answers with, in order (then 200). */
+  statuses?: number[];
+  /** How long the listener takes to answer each delivery (a slow endpoint). */
+  answerDelayMs?: number;
+  /** Sandbox options; the app's webhook URL is the listener's unless given here. */
+  overrides?: TestSandboxOverrides;
+  /** Installs the app on biz_creator1 first, so its events are delivered. */
+  installOnCreatorOne?: boolean;
+}
+
+export async function startSandboxWithListener(setup: SandboxWithListenerSetup = {}): Promise<SandboxWithListener> {
+  const listener = await startWebhookListener(setup.statuses, setup.answerDelayMs);
+  const { app, ...rest } = setup.overrides ?? {};
+  let sandbox: TestSandbox;
+  try {
+    sandbox = await startTestSandbox({ ...rest, app: { webhookUrl: listener.url, ...app } });
+    if (setup.installOnCreatorOne) await installOnCreatorOne(sandbox);
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
+  return {
+    sandbox,
+    listener,
+    async close() {
+      await sandbox.close();
+      await listener.close();
+    },
+  };
+}
