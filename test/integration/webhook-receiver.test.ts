@@ -29,7 +29,9 @@ interface Row {
 
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(sequence += 1)}`;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** The receiver's clock in these tests: it stands still, so a delivery stamped 301 s off stays 301 s off however slow the run. */
+const SIGNING_TIME_MS = Date.now();
+const nowSeconds = () => Math.floor(SIGNING_TIME_MS / 1000);
 
 function envelope(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -76,7 +78,7 @@ function expectRefused(response: Response, status: number): void {
 }
 
 async function withApp<T>(env: Record<string, string>, use: (app: TestApp) => Promise<T>): Promise<T> {
-  const app = await startTestApp(env);
+  const app = await startTestApp(env, { webhookClock: () => SIGNING_TIME_MS });
   try {
     return await use(app);
   } finally {
@@ -91,7 +93,7 @@ describe('webhook receiver POST /api/whop/webhook', () => {
 
   before(async () => {
     // Two secrets (a rotation in progress) and rate limits far below what the tests send.
-    t = await startTestApp({ WHOP_WEBHOOK_SECRET: `${SECRET},${OLD_SECRET}`, AUTH_RATE_LIMIT_PER_MINUTE: '2', API_RATE_LIMIT_PER_MINUTE: '2' });
+    t = await startTestApp({ WHOP_WEBHOOK_SECRET: `${SECRET},${OLD_SECRET}`, AUTH_RATE_LIMIT_PER_MINUTE: '2', API_RATE_LIMIT_PER_MINUTE: '2' }, { webhookClock: () => SIGNING_TIME_MS });
   });
   after(() => t.close());
   beforeEach(() => cleanTables(t.runtime.deps.sequelize));

@@ -15,6 +15,7 @@ import { createApp } from '../../src/app.ts';
 import { createMigrator } from '../../src/db/migrator.ts';
 import { scratchDatabase, type TestDatabase } from './test-database.ts';
 import { externalRedisUrl, testRunId } from './test-env.ts';
+import type { ServiceOverrides } from '../../src/services/build-services.ts';
 
 let runDatabase: Promise<TestDatabase> | undefined;
 
@@ -73,10 +74,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Env = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Env = {}, services: ServiceOverrides = {}): Promise<TestApp> {
   const db = await testDatabase();
   const config = testConfig(overrides, db.url);
   const { logger, lines } = capturingLogger();
-  const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url });
+  const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url, services });
   return { app: createApp(runtime.deps), runtime, config, logLines: lines, close: () => runtime.close() };
 }
