@@ -1,26 +1,54 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The sandbox is a development-only package: the product reaches it through one door. */
+const SANDBOX = { group: ['@chronos/whop-sandbox', '@chronos/whop-sandbox/*'], message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).' };
+
+/** An import of a layer's folder (relative, from anywhere under src/). */
+const layer = (name, why) => ({ group: [`**/${name}/*`, `**/${name}/**`], message: why });
+
+const RULES = [
+  // The pure product rules (tiers, limits, features) depend on nothing of the app.
+  { files: ['src/domain/**/*.ts'], forbidden: ['db', 'models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs', 'observability', 'http'].map((name) => layer(name, 'src/domain holds pure definitions: it imports nothing of the app.')) },
+  { files: ['src/db/**/*.ts'], forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'The database layer is below everything that uses it.')) },
+  { files: ['src/models/**/*.ts'], forbidden: ['services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'Models import no services, sessions or HTTP layers.')) },
+  // build-services.ts is the composition root: it may wire what it likes.
+  { files: ['src/services/**/*.ts'], ignores: ['src/services/build-services.ts'], forbidden: ['middleware', 'controllers', 'routes', 'sessions', 'views', 'jobs'].map((name) => layer(name, 'Services never import middleware, controllers, routes, sessions or views: they get plain values, not req/res.')) },
+  { files: ['src/sessions/**/*.ts'], forbidden: ['middleware', 'controllers', 'routes'].map((name) => layer(name, 'Sessions sit below the HTTP layers.')) },
+  { files: ['src/middleware/**/*.ts'], forbidden: ['controllers', 'routes'].map((name) => layer(name, 'Middleware sits below controllers and routes.')) },
+  { files: ['src/controllers/**/*.ts'], forbidden: [layer('routes', 'Controllers are wired by routes, never the other way.')] },
+];
+
+function layerRules() {
+  const everywhere = { files: ['src/**/*.ts'], ignores: ['src/sandbox-launcher.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX] }] } };
+  return [everywhere, ...RULES.map(({ files, ignores, forbidden }) => ({ files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX, ...forbidden] }] } }))];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'var/**', 'coverage/**', 'public/**', 'scratch/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Rules that read the types: a promise nobody awaits or handles, a promise where a callback
+    // must return nothing, a switch that misses a case of a union.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/config.ts.' }],
     },
   },
-  {
-    // The sandbox is a development-only package: the product reaches it through one door.
-    files: ['src/**/*.ts'],
-    ignores: ['src/sandbox-launcher.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['@chronos/whop-sandbox', '@chronos/whop-sandbox/*'], message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).' }],
-      }],
-    },
-  },
+  // The layers point down (docs/ARCHITECTURE.md). Each block names what its files may not
+  // import; ESLint keeps only the last matching block's no-restricted-imports, so each repeats
+  // the sandbox's door.
+  ...layerRules(),
   {
     files: ['src/config.ts', 'test/support/test-env.ts', 'scripts/**', 'test/e2e/**'],
     rules: { 'no-restricted-properties': 'off' },

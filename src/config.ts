@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { loadLocalSecrets } from './config-local-secrets.ts';
 import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
 import { runsCompiled } from './project-paths.ts';
-import { TIERS, type Tier } from './services/tiers/tier-table.ts';
+import { TIERS, type Tier } from './domain/tier-table.ts';
 
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';

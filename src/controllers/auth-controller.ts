@@ -11,7 +11,7 @@ import { SignInError } from '../errors-auth.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { safeReturnTo } from '../services/return-to.ts';
 import type { SignInService } from '../services/auth/sign-in-service.ts';
-import type { SessionTokenVault } from '../services/auth/session-token-vault.ts';
+import type { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import { destroySession, regenerateSession, saveSession } from '../sessions/session-lifecycle.ts';
 import { sessionCookieName } from '../sessions/session-middleware.ts';

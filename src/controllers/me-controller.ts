@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { signedIn } from '../middleware/require-auth.ts';
 import { csrfTokenFor } from '../middleware/csrf-protection.ts';
 import type { User } from '../models/user-model.ts';
-import type { SessionTokenVault } from '../services/auth/session-token-vault.ts';
+import type { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import type { UserService } from '../services/user-service.ts';
 import type { UsageService } from '../services/usage/usage-service.ts';

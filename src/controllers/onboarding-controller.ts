@@ -7,7 +7,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { OnboardingOutcome, OnboardingService } from '../services/onboarding-service.ts';
 import type { CreatorAccessService } from '../services/creator-access-service.ts';
-import type { SessionTokenVault } from '../services/auth/session-token-vault.ts';
+import type { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import { signedIn } from '../middleware/require-auth.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { AppError } from '../errors.ts';

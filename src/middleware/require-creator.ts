@@ -2,7 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Creator } from '../models/creator-model.ts';
 import { ForbiddenError } from '../errors.ts';
-import { FEATURE_DESCRIPTIONS, hasFeature, tierDefinition, tierUnlocking, type Feature } from '../services/tiers/tier-table.ts';
+import { FEATURE_DESCRIPTIONS, hasFeature, tierDefinition, tierUnlocking, type Feature } from '../domain/tier-table.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { signedIn, wantsJson } from './require-auth.ts';
 

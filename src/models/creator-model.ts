@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import type { Tier } from '../services/tiers/tier-table.ts';
+import type { Tier } from '../domain/tier-table.ts';
 import type { User } from './user-model.ts';
 
 export const BILLING_STATUSES = ['ok', 'past_due'] as const;

@@ -10,7 +10,7 @@ import { WhopOidcClient } from './whop/whop-oidc-client.ts';
 import { createUserService } from './user-service.ts';
 import { createRoleService } from './role-service.ts';
 import { createSignInService } from './auth/sign-in-service.ts';
-import { SessionTokenVault } from './auth/session-token-vault.ts';
+import { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import { createMemoryCache, createRedisCache } from './cache/cache-service.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';

@@ -1,13 +1,6 @@
 /** What a Chronos session holds. Tokens are only ever here as an encrypted envelope. */
 import 'express-session';
-
-export interface PendingLogin {
-  nonce: string;
-  codeVerifier: string;
-  returnTo: string | undefined;
-  /** Epoch ms after which this sign-in attempt is refused. */
-  expiresAt: number;
-}
+import type { PendingLogin } from '../services/auth/sign-in-service.ts';
 
 declare module 'express-session' {
   interface SessionData {

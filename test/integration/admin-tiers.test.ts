@@ -5,7 +5,7 @@ import { cleanTables } from '../support/table-cleaner.ts';
 import { overviewFixtures, type OverviewFixtures } from '../services/admin/overview-fixtures.ts';
 import { CREATOR_SORTS, CREATORS_PER_PAGE, type CreatorSort } from '../../src/services/admin/creator-list-query.ts';
 import { monthOf } from '../../src/services/usage/usage-service.ts';
-import { TIERS, TIER_TABLE, tierRank, type Tier } from '../../src/services/tiers/tier-table.ts';
+import { TIERS, TIER_TABLE, tierRank, type Tier } from '../../src/domain/tier-table.ts';
 
 const MB = 1024 ** 2;
 

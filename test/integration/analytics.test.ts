@@ -4,7 +4,7 @@ import { TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { overviewFixtures, type OverviewFixtures } from '../services/admin/overview-fixtures.ts';
 import { monthOf } from '../../src/services/usage/usage-service.ts';
-import type { Tier } from '../../src/services/tiers/tier-table.ts';
+import type { Tier } from '../../src/domain/tier-table.ts';
 
 const MB = 1024 ** 2;
 const DAY = 24 * 60 * 60 * 1000;

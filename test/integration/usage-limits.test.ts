@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { formField, type TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import type { Tier } from '../../src/services/tiers/tier-table.ts';
+import type { Tier } from '../../src/domain/tier-table.ts';
 
 const GB = 1024 ** 3;
 

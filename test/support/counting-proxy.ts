@@ -37,7 +37,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const headers: IncomingHttpHeaders[] = [];
   const canned: { match: string | RegExp; answer: CannedAnswer }[] = [];
   const proxy: { delayMs: number; target: string; rewrite: CountingProxy['rewrite'] } = { delayMs: 0, target, rewrite: undefined };
-  const server: Server = http.createServer(async (req, res) => {
+  const respond = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const request = `${req.method} ${req.url}`;
     requests.push(request);
     headers.push(req.headers);
@@ -67,6 +67,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     });
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
+  };
+  const server: Server = http.createServer((req, res) => {
+    respond(req, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

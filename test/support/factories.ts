@@ -1,6 +1,6 @@
 /** Row factories: each call makes a new, valid row with unique ids unless told otherwise. */
 import type { Models } from '../../src/models/init-models.ts';
-import type { Tier } from '../../src/services/tiers/tier-table.ts';
+import type { Tier } from '../../src/domain/tier-table.ts';
 
 let sequence = 0;
 const next = () => (sequence += 1);

@@ -2,7 +2,7 @@
  * How the admin's creators table may be sorted and paged. Only the columns listed here can
  * be sorted; each maps to a fixed ORDER BY expression, so nothing a user sends reaches SQL.
  */
-import { TIERS } from '../tiers/tier-table.ts';
+import { TIERS } from '../../domain/tier-table.ts';
 
 export const CREATOR_SORTS = ['company', 'owner', 'tier', 'videos', 'storage', 'ai_credits', 'students', 'over_limit', 'created'] as const;
 export type CreatorSort = (typeof CREATOR_SORTS)[number];

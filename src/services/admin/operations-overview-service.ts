@@ -5,7 +5,7 @@
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
-import { TIERS, type Tier } from '../tiers/tier-table.ts';
+import { TIERS, type Tier } from '../../domain/tier-table.ts';
 
 export interface ProblemEvent {
   id: string;

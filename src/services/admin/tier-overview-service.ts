@@ -6,7 +6,7 @@
  * revenue per currency net of refunds, and the open disputes.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { TIER_TABLE, TIERS, tierDefinition, type LimitName, type Tier, type TierLimits } from '../tiers/tier-table.ts';
+import { TIER_TABLE, TIERS, tierDefinition, type LimitName, type Tier, type TierLimits } from '../../domain/tier-table.ts';
 import { monthOf } from '../usage/usage-service.ts';
 import { createFinancesQuery } from './finances-query.ts';
 import { CREATORS_PER_PAGE, DEFAULT_CREATOR_SORT, defaultDirection, orderByClause, type CreatorListQuery } from './creator-list-query.ts';

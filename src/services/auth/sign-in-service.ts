@@ -5,7 +5,6 @@
  */
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import type { PendingLogin } from '../../sessions/session-data.ts';
 import { SignInError } from '../../errors-auth.ts';
 import { ServiceUnavailableError } from '../../errors.ts';
 import type { WhopOidcClient } from '../whop/whop-oidc-client.ts';
@@ -14,6 +13,15 @@ import { WhopIdentityError } from '../whop/whop-errors.ts';
 import type { UserService } from '../user-service.ts';
 import type { CreatorAccessService } from '../creator-access-service.ts';
 import type { User } from '../../models/user-model.ts';
+
+/** A sign-in under way, kept in the session between the redirect to Whop and the callback. */
+export interface PendingLogin {
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string | undefined;
+  /** Epoch ms after which this sign-in attempt is refused. */
+  expiresAt: number;
+}
 
 export const PENDING_LOGIN_TTL_MS = 10 * 60 * 1000;
 const MAX_PENDING_LOGINS = 5;

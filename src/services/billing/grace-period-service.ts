@@ -11,7 +11,7 @@ import type { Creator } from '../../models/creator-model.ts';
 import type { Models } from '../../models/init-models.ts';
 import type { CreatorTierService } from '../tiers/creator-tier-service.ts';
 import type { StudentService } from '../students/student-service.ts';
-import { tierDefinition } from '../tiers/tier-table.ts';
+import { tierDefinition } from '../../domain/tier-table.ts';
 import { enqueueEmail, isMailableAddress } from '../email/email-outbox.ts';
 
 export function createGracePeriodService(deps: {

@@ -10,7 +10,7 @@ import type { StudentStatus } from '../../models/student-model.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { WhopMembership } from '../whop/whop-membership.ts';
 import { accessOf } from '../whop/membership-access.ts';
-import { tierDefinition } from '../tiers/tier-table.ts';
+import { tierDefinition } from '../../domain/tier-table.ts';
 
 /** `unmatched`: the membership has no user (`user: null`) and matches no stored student. */
 export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale' | 'unmatched';

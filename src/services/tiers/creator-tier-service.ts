@@ -16,7 +16,7 @@ import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { isValidMembershipStatus, type WhopMembership } from '../whop/whop-membership.ts';
 import type { StudentService } from '../students/student-service.ts';
 import { resolveTier } from './tier-resolver.ts';
-import { tierRank } from './tier-table.ts';
+import { tierRank } from '../../domain/tier-table.ts';
 
 export const TIER_CACHE_TTL_MS = 5 * 60 * 1000;
 

@@ -5,7 +5,7 @@
  * The checkouts are the configured Whop checkout URLs per tier; a tier may have none.
  */
 import type { Usage } from '../usage/usage-service.ts';
-import { nextTier, tierDefinition, tierRank, tierUnlocking, TIERS, type Feature, type Tier, type TierLimits } from './tier-table.ts';
+import { nextTier, tierDefinition, tierRank, tierUnlocking, TIERS, type Feature, type Tier, type TierLimits } from '../../domain/tier-table.ts';
 
 export interface CreatorPlan {
   tier: Tier;

@@ -4,7 +4,7 @@
  * An id that is not in the map never grants a paid tier; no valid membership means free.
  */
 import type { WhopMembership } from '../whop/whop-membership.ts';
-import { tierRank, type Tier } from './tier-table.ts';
+import { tierRank, type Tier } from '../../domain/tier-table.ts';
 
 export interface ResolvedTier {
   tier: Tier;

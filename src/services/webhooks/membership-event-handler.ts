@@ -12,7 +12,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Models } from '../../models/init-models.ts';
-import type { Tier } from '../tiers/tier-table.ts';
+import type { Tier } from '../../domain/tier-table.ts';
 import { toMembership } from '../whop/whop-shapes/index.ts';
 import type { WhopMembership } from '../whop/whop-membership.ts';
 import type { StudentService } from '../students/student-service.ts';

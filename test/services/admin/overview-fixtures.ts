@@ -7,7 +7,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../../../src/models/init-models.ts';
 import type { Creator } from '../../../src/models/creator-model.ts';
 import type { StudentStatus } from '../../../src/models/student-model.ts';
-import type { Tier } from '../../../src/services/tiers/tier-table.ts';
+import type { Tier } from '../../../src/domain/tier-table.ts';
 
 let sequence = 0;
 const next = () => (sequence += 1);

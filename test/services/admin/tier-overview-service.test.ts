@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
 import { createTierOverviewService, NEAREST_LIMITS_SHOWN, type TierOverviewService } from '../../../src/services/admin/tier-overview-service.ts';
 import { CREATORS_PER_PAGE } from '../../../src/services/admin/creator-list-query.ts';
-import { TIER_TABLE } from '../../../src/services/tiers/tier-table.ts';
+import { TIER_TABLE } from '../../../src/domain/tier-table.ts';
 import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
 import { cleanTables } from '../../support/table-cleaner.ts';
 import { overviewFixtures, type OverviewFixtures } from './overview-fixtures.ts';

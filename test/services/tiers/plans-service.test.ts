@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createPlansService } from '../../../src/services/tiers/plans-service.ts';
-import { TIER_TABLE } from '../../../src/services/tiers/tier-table.ts';
+import { TIER_TABLE } from '../../../src/domain/tier-table.ts';
 
 const URLS = { basic: 'https://whop.com/checkout/basic', enterprise: 'https://whop.com/checkout/enterprise' };
 const USAGE = { videos: 3, storageBytes: 1024, aiCredits: 7, students: 2 };

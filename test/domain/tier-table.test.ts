@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FEATURES, TIER_TABLE, TIERS, hasFeature, nextTier, tierUnlocking } from '../../../src/services/tiers/tier-table.ts';
+import { FEATURES, TIER_TABLE, TIERS, hasFeature, nextTier, tierUnlocking } from '../../src/domain/tier-table.ts';
 
 const GB = 1024 ** 3;
 

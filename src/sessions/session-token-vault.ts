@@ -7,13 +7,13 @@
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import type { Logger } from 'pino';
-import { SessionEndedError } from '../../errors-auth.ts';
-import { ServiceUnavailableError } from '../../errors.ts';
-import type { LockService } from '../locks/lock-service.ts';
-import { TokenDecryptionError, type TokenCipher } from '../whop/token-cipher.ts';
-import { bundleFromTokenResponse, type TokenBundle } from '../whop/token-bundle.ts';
-import type { WhopOidcClient } from '../whop/whop-oidc-client.ts';
-import { sessionLockKey, type TokenSafeSessionStore } from '../../sessions/token-safe-session-store.ts';
+import { SessionEndedError } from '../errors-auth.ts';
+import { ServiceUnavailableError } from '../errors.ts';
+import type { LockService } from '../services/locks/lock-service.ts';
+import { TokenDecryptionError, type TokenCipher } from '../services/whop/token-cipher.ts';
+import { bundleFromTokenResponse, type TokenBundle } from '../services/whop/token-bundle.ts';
+import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
+import { sessionLockKey, type TokenSafeSessionStore } from './token-safe-session-store.ts';
 
 export interface SessionTokenVaultDeps {
   cipher: TokenCipher;
