@@ -2,7 +2,7 @@
  * Builds the Chronos Express app from its dependencies. It does not listen: `server.ts` does,
  * and tests build it with their own dependencies.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
@@ -15,7 +15,6 @@ import { createSessionMiddleware } from './sessions/session-middleware.ts';
 import { enforceAbsoluteLifetime, refreshSessionExpiry } from './sessions/session-lifecycle.ts';
 import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
-import { createReadinessService } from './services/readiness-service.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 import { PATHS } from './http/route-paths.ts';
@@ -26,7 +25,6 @@ import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
-import { authRateLimiter, apiRateLimiter } from './middleware/rate-limiters.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
 import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import type { Services } from './services/build-services.ts';
@@ -45,6 +43,8 @@ export interface AppDeps {
   sessionStore: TokenSafeSessionStore;
   redis: Redis | undefined;
   services: Services;
+  /** Per-IP limit on the sign-in routes, per-user limit on the JSON API (built at the composition root). */
+  rateLimiters: { auth: RequestHandler; api: RequestHandler };
   metrics: Metrics;
   reportError: ErrorReporter;
 }
@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(PATHS.webhook, webhookRoutes({ verifier: deps.services.webhookVerifier, inbox: deps.services.webhookInbox, logger, reportError: deps.reportError }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
-  app.use(healthRoutes(createReadinessService({ sequelize: deps.sequelize, redis: deps.redis })));
+  app.use(healthRoutes(deps.services.readiness));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
@@ -83,13 +83,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
-  const limiter = { redis: deps.redis, redisPrefix: config.redisPrefix, logger };
 
-  app.use(PATHS.auth, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }) }));
+  app.use(PATHS.auth, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: deps.rateLimiters.auth }));
   app.use(csrfProtection);
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));
-  app.use('/api', apiRoutes({ services, rateLimiter: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) }));
+  app.use('/api', apiRoutes({ services, rateLimiter: deps.rateLimiters.api }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 
   app.use(notFound);

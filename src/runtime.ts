@@ -21,6 +21,7 @@ import { buildServices, createLockService, type ServiceOverrides } from './servi
 import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { noErrorReporting, type ErrorReporter } from './observability/error-reporter.ts';
+import { apiRateLimiter, authRateLimiter } from './middleware/rate-limiters.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -96,7 +97,9 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
       closers.push(() => running.stop());
     }
 
-    return { deps: { config, logger, sequelize, models, sessionStore, redis, services, metrics, reportError: options.reportError ?? noErrorReporting }, close };
+    const limiter = { redis, redisPrefix: config.redisPrefix, logger };
+    const rateLimiters = { auth: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }), api: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) };
+    return { deps: { config, logger, sequelize, models, sessionStore, redis, services, rateLimiters, metrics, reportError: options.reportError ?? noErrorReporting }, close };
   } catch (error) {
     await close();
     throw error;

@@ -41,6 +41,7 @@ import { createEmailSender } from './email/email-sender.ts';
 import { PATHS } from '../http/route-paths.ts';
 import { createWebhookVerifier } from './whop/webhook-verifier.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
+import { createReadinessService } from './readiness-service.ts';
 
 export function createLockService(redis: Redis | undefined, prefix: string): LockService {
   return redis ? createRedisLockService(redis, prefix) : createInProcessLockService();
@@ -129,7 +130,7 @@ export function buildServices(
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
-  return { creatorAccess, installUrl, operations, plans, webhookVerifier, webhookInbox, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
+  return { readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }), creatorAccess, installUrl, operations, plans, webhookVerifier, webhookInbox, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }
 
 export type Services = ReturnType<typeof buildServices>;

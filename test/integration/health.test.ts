@@ -5,6 +5,7 @@ import { createApp } from '../../src/app.ts';
 import { createSequelize } from '../../src/db/database.ts';
 import { createRedisClient } from '../../src/db/redis-client.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
+import { createReadinessService } from '../../src/services/readiness-service.ts';
 
 describe('health endpoints', () => {
   let t: TestApp;
@@ -27,7 +28,8 @@ describe('health endpoints', () => {
   it('GET /readyz answers 503 naming the database when it does not answer, without crashing', async () => {
     const logger = pino({ level: 'silent' });
     const deadDatabase = createSequelize('postgres://postgres@127.0.0.1:1/none', logger);
-    const app = createApp({ ...t.runtime.deps, sequelize: deadDatabase });
+    const readiness = createReadinessService({ sequelize: deadDatabase, redis: t.runtime.deps.redis });
+    const app = createApp({ ...t.runtime.deps, services: { ...t.runtime.deps.services, readiness } });
     const response = await request(app).get('/readyz');
     await deadDatabase.close();
     expect(response.status).to.equal(503);
@@ -39,7 +41,8 @@ describe('health endpoints', () => {
   it('GET /readyz answers 503 naming Redis when it is configured and does not answer', async () => {
     const logger = pino({ level: 'silent' });
     const deadRedis = createRedisClient('redis://127.0.0.1:1', logger);
-    const app = createApp({ ...t.runtime.deps, redis: deadRedis });
+    const readiness = createReadinessService({ sequelize: t.runtime.deps.sequelize, redis: deadRedis });
+    const app = createApp({ ...t.runtime.deps, services: { ...t.runtime.deps.services, readiness } });
     const response = await request(app).get('/readyz');
     deadRedis.disconnect();
     expect(response.status).to.equal(503);
