@@ -34,6 +34,7 @@ import { measureRequests, metricsEndpoint } from './middleware/metrics-middlewar
 import { httpsOnly } from './middleware/https-only.ts';
 import { PUBLIC_DIR, VIEWS_DIR } from './project-paths.ts';
 import './sessions/session-data.ts';
+import { noStore } from './middleware/no-store.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(PATHS.webhook, webhookRoutes({ verifier: deps.services.webhookVerifier, inbox: deps.services.webhookInbox, logger, reportError: deps.reportError }));
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
+  app.use(noStore);
   app.use(healthRoutes(deps.services.readiness));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
