@@ -54,6 +54,8 @@ export interface ServiceOverrides {
   whopSleep?: (ms: number) => Promise<void>;
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
+  /** The clock of the work queues and the locks (tests move it); the real time by default. */
+  now?: () => Date;
   webhookLeaseMs?: number;
   webhookBackoffMs?: (failures: number) => number;
   /** How long "Reconcile now" waits for the run (default 10 s). */
@@ -131,9 +133,9 @@ export function buildServices(
     disputes: createDisputeEventHandler(handlerDeps),
     invoices: createInvoiceEventHandler(handlerDeps),
   });
-  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
+  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, now: overrides.now, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
-  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });
+  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger, now: overrides.now });
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
