@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Models } from '../models/init-models.ts';
 import type { TokenSafeSessionStore } from '../sessions/token-safe-session-store.ts';
-import { createInProcessLockService, createRedisLockService, type LockService } from './locks/lock-service.ts';
+import type { LockService } from '../infra/locks/lock-service.ts';
 import { TokenCipher } from './whop/token-cipher.ts';
 import { WhopOidcClient } from './whop/whop-oidc-client.ts';
 import { createUserService } from './user-service.ts';
@@ -39,10 +39,6 @@ import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createEmailSender } from './email/email-sender.ts';
 import type { Tier } from '../config.ts';
-
-export function createLockService(redis: Redis | undefined, prefix: string): LockService {
-  return redis ? createRedisLockService(redis, prefix) : createInProcessLockService();
-}
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -123,7 +119,7 @@ export function buildServices(
   const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
-  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
+  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, locks: infra.locks, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, access: creatorAccess, chronosCompanyId: config.whop.companyId, installUrl, logger });
   const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger };
   const processor = createEventProcessor({
