@@ -22,7 +22,6 @@
  * If a third queue is ever needed, wrap graphile-worker or pg-boss instead of growing this one.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { isDatabaseOutage } from '../../db/database.ts';
 import { claimSql, failSql, handBackSql, replaySql, settleSql, type QueueTable } from './work-queue-sql.ts';
 
 export type { QueueTable } from './work-queue-sql.ts';
@@ -136,8 +135,9 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
     },
 
     /**
-     * Claims a batch and hands each row to `handle`, one at a time. When the database goes away,
-     * the batch stops, its unsettled claims are kept for hand-back, and the outage is thrown.
+     * Claims a batch and hands each row to `handle`, one at a time. A handler records its own
+     * failures; when it throws (the database went away), the batch stops, its unsettled claims
+     * are kept for hand-back at the next claim, and the error is thrown.
      */
     async runBatch<Row, Outcome extends string>(counts: Record<Outcome, number>, options: BatchOptions<Row, Outcome>): Promise<Record<Outcome, number>> {
       const claims = await claim<Row>(options.limit);
@@ -151,8 +151,7 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
         try {
           counts[await options.handle(item)] += 1;
         } catch (error) {
-          if (!isDatabaseOutage(error)) throw error;
-          // Neither the row's outcome nor its failure could be recorded: stop here.
+          // Neither the row's outcome nor its failure could be recorded (the database went away): stop here.
           for (const left of claims.slice(options.handBackInFlight ? index : index + 1)) unsettled.set(left.id, left.claimToken);
           throw error;
         }
