@@ -17,7 +17,9 @@ import { createSessionStore } from './sessions/session-store-factory.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import { createEndedSessionRegistry } from './sessions/ended-session-registry.ts';
-import { buildServices, createLockService, type ServiceOverrides } from './services/build-services.ts';
+import { buildServices, type ServiceOverrides } from './services/build-services.ts';
+import { createLockService } from './infra/locks/lock-service-factory.ts';
+import { realLockClock } from './infra/locks/lock-service.ts';
 import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { noErrorReporting, type ErrorReporter } from './observability/error-reporter.ts';
@@ -85,7 +87,8 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     }
     const innerStore = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
     if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
-    const locks = createLockService(redis, config.redisPrefix);
+    const now = options.services?.now;
+    const locks = createLockService(redis, config.redisPrefix, now ? { ...realLockClock, now: () => now().getTime() } : realLockClock);
     const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
     const metrics = createMetrics({ sequelize });
     const services = buildServices({ config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics }, options.services);

@@ -6,6 +6,7 @@
  * away for a moment, and goes on after its pause.
  */
 import type { Logger } from 'pino';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { GracePeriodService } from '../services/billing/grace-period-service.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
@@ -28,7 +29,11 @@ export interface BackgroundJobsDeps {
   /** Parallel webhook loops (real PostgreSQL spreads them with SKIP LOCKED). */
   webhookConcurrency?: number;
   idlePollMs?: number;
+  /** A loop's pause, ended early when `signal` aborts (at stop); tests pass one that lets no time pass. */
+  pause?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+const realPause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
@@ -38,17 +43,9 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   let stopping = false;
   const idleMs = deps.idlePollMs ?? 500;
   const report = deps.reportError ?? noErrorReporting;
-  const sleeps = new Set<() => void>();
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        sleeps.delete(done);
-        resolve();
-      }
-      sleeps.add(done);
-    });
+  const stopped = new AbortController();
+  const pause = deps.pause ?? realPause;
+  const sleep = (ms: number) => pause(ms, stopped.signal);
 
   async function loop(name: string, work: () => Promise<boolean>, pauseMs: number): Promise<void> {
     while (!stopping) {
@@ -86,7 +83,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   return {
     async stop() {
       stopping = true;
-      for (const wake of [...sleeps]) wake();
+      stopped.abort();
       await Promise.all(loops);
       deps.logger.info('background jobs stopped');
     },

@@ -17,6 +17,7 @@ export class EmailOutbox extends Model<InferAttributes<EmailOutbox>, InferCreati
   declare attempts: CreationOptional<number>;
   declare nextAttemptAt: CreationOptional<Date>;
   declare lockedUntil: Date | null;
+  declare claimToken: CreationOptional<string | null>;
   declare lastError: string | null;
   declare sentAt: Date | null;
   declare createdAt: CreationOptional<Date>;
@@ -34,6 +35,7 @@ export class EmailOutbox extends Model<InferAttributes<EmailOutbox>, InferCreati
         attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         nextAttemptAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         lockedUntil: { type: DataTypes.DATE, allowNull: true },
+        claimToken: { type: DataTypes.UUID, allowNull: true },
         lastError: { type: DataTypes.TEXT, allowNull: true },
         sentAt: { type: DataTypes.DATE, allowNull: true },
         createdAt: DataTypes.DATE,

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Models } from '../models/init-models.ts';
 import type { TokenSafeSessionStore } from '../sessions/token-safe-session-store.ts';
-import { createInProcessLockService, createRedisLockService, type LockService } from './locks/lock-service.ts';
+import type { LockService } from '../infra/locks/lock-service.ts';
 import { TokenCipher } from './whop/token-cipher.ts';
 import { WhopOidcClient } from './whop/whop-oidc-client.ts';
 import { createUserService } from './user-service.ts';
@@ -43,10 +43,6 @@ import { createWebhookVerifier } from './whop/webhook-verifier.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { createReadinessService } from './readiness-service.ts';
 
-export function createLockService(redis: Redis | undefined, prefix: string): LockService {
-  return redis ? createRedisLockService(redis, prefix) : createInProcessLockService();
-}
-
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
   tokenRefreshMarginMs?: number;
@@ -57,6 +53,8 @@ export interface ServiceOverrides {
   whopSleep?: (ms: number) => Promise<void>;
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
+  /** The clock of the work queues and the locks (tests move it); the real time by default. */
+  now?: () => Date;
   webhookLeaseMs?: number;
   /** The clock webhook signatures' timestamps are checked against (ms). */
   webhookClock?: () => number;
@@ -112,7 +110,7 @@ export function buildServices(
   const usage = createUsageService({ sequelize: infra.sequelize, models, plans });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
   const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
-  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
+  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, locks: infra.locks, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, access: creatorAccess, chronosCompanyId: config.whop.companyId, installUrl, logger });
   const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger };
   const processor = createEventProcessor({
@@ -124,9 +122,9 @@ export function buildServices(
   });
   const webhookVerifier = createWebhookVerifier({ secrets: config.whop.webhookSecrets, acceptLegacy: config.webhooks.acceptLegacy, now: overrides.webhookClock });
   const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize });
-  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
+  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, now: overrides.now, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
-  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });
+  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger, now: overrides.now });
   const overview = createTierOverviewService({ sequelize: infra.sequelize });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });

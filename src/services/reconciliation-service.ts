@@ -2,9 +2,10 @@
  * Heals what webhooks missed (Whop retries only for a while): re-reads the memberships of every
  * onboarded company and of Chronos's own company from Whop's API (every page), applies them
  * with the same rules as webhooks (older changes never win), and records what changed. One run
- * at a time across all processes: a flag in the cache, renewed while the run lasts, so a run
- * whose process died blocks the next one for at most `RUNNING_TTL_MS`, and the next run marks
- * the record it left `running` as failed.
+ * at a time across all processes: the run holds a lock (src/infra/locks/) whose lease is renewed
+ * while it lasts, so a run whose process died blocks the next one for at most `RUNNING_TTL_MS`,
+ * and the next run marks the record it left `running` as failed. Only the lock's owner releases
+ * it: a run whose lease lapsed cannot free the next run's lock.
  */
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
@@ -14,7 +15,7 @@ import type { Creator } from '../models/creator-model.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
 import type { StudentService } from './students/student-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
-import type { CacheService } from './cache/cache-service.ts';
+import { keepRenewing, type LockService } from '../infra/locks/lock-service.ts';
 import type { GracePeriodService } from './billing/grace-period-service.ts';
 import { isNotInstalled, type CreatorAccessService } from './creator-access-service.ts';
 import { WhopRateLimitError } from './whop/whop-errors.ts';
@@ -40,8 +41,9 @@ export const RATE_LIMITED = 'rate limited by Whop (429 after retries): nothing o
 export const NOT_ATTEMPTED = 'not attempted: Whop was rate limiting this run';
 export const NOT_INSTALLED = 'Chronos is not installed on it (Whop answers 403): disconnected';
 
-const RUNNING_KEY = 'reconciliation-running';
-/** How long the flag outlives its last renewal; renewed every third of it while the run lasts. */
+/** The lock one run at a time holds. */
+export const RECONCILIATION_LOCK = 'reconciliation';
+/** How long the lock outlives its last renewal; renewed every third of it while the run lasts. */
 export const RUNNING_TTL_MS = 2 * 60 * 1000;
 export const INTERRUPTED = 'interrupted: the process running it stopped before it finished';
 /** How long "Reconcile now" waits for the run before answering that it goes on in the background. */
@@ -54,7 +56,7 @@ export function createReconciliationService(deps: {
   students: StudentService;
   tiers: CreatorTierService;
   grace: GracePeriodService;
-  cache: CacheService;
+  locks: LockService;
   /** Connection and owner-rights checks; without it those are not re-checked. */
   access?: CreatorAccessService;
   chronosCompanyId: string;
@@ -62,16 +64,7 @@ export function createReconciliationService(deps: {
   /** How long `runWaiting` waits by default (RECONCILE_WAIT_MS; tests shorten it). */
   waitMs?: number;
 }) {
-  /** Renews the running flag until the returned function is called. */
-  function keepFlag(): () => void {
-    const timer = setInterval(() => {
-      deps.cache.set(RUNNING_KEY, Date.now(), RUNNING_TTL_MS).catch((error: unknown) => deps.logger.warn({ err: { message: (error as Error).message } }, 'reconciliation flag not renewed'));
-    }, RUNNING_TTL_MS / 3);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
-  /** Holding the flag, no other scheduled or admin run is alive: any such record still `running` was interrupted. */
+  /** Holding the lock, no other scheduled or admin run is alive: any such record still `running` was interrupted. */
   async function closeInterrupted(): Promise<void> {
     const [count] = await deps.models.ReconciliationRun.update(
       { status: 'failed', finishedAt: new Date(), error: INTERRUPTED },
@@ -174,8 +167,10 @@ export function createReconciliationService(deps: {
       else summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
       return;
     }
-    for (const creator of await deps.models.Creator.findAll({ order: [['id', 'ASC']] })) {
-      const owner = await deps.models.User.findByPk(creator.ownerUserId);
+    const creators = await deps.models.Creator.findAll({ order: [['id', 'ASC']] });
+    const owners = new Map((await deps.models.User.findAll({ where: { id: creators.map((c) => c.ownerUserId) } })).map((user) => [user.id, user]));
+    for (const creator of creators) {
+      const owner = owners.get(creator.ownerUserId);
       if (!owner) continue;
       if (turnedPastDue.has(owner.whopUserId) && (await deps.sequelize.transaction((transaction) => deps.grace.start(creator, transaction)))) summary.gracePeriodsStarted += 1;
       const change = await deps.tiers.applyStoredPlan(creator, owner.whopUserId);
@@ -185,18 +180,26 @@ export function createReconciliationService(deps: {
 
   /** Runs one reconciliation unless one is running already (anywhere); returns its record, or null when skipped. */
   async function run(trigger: ReconciliationTrigger): Promise<ReconciliationRun | null> {
-    if (!(await deps.cache.setIfAbsent(RUNNING_KEY, Date.now(), RUNNING_TTL_MS))) return null;
-    const releaseFlag = keepFlag();
-    const summary = emptySummary();
-    let record: ReconciliationRun;
+    const lease = await deps.locks.acquire(RECONCILIATION_LOCK, { ttlMs: RUNNING_TTL_MS, waitMs: 0 });
+    if (!lease) return null;
+    const stopRenewing = keepRenewing(lease, RUNNING_TTL_MS / 3, (error) =>
+      deps.logger.warn({ err: error }, error ? 'reconciliation lock not renewed' : 'reconciliation lock lapsed: another run may start'),
+    );
     try {
       await closeInterrupted();
-      record = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
-    } catch (error) {
-      releaseFlag();
-      await deps.cache.delete(RUNNING_KEY);
-      throw error;
+      const record = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
+      await reconcile(record, trigger);
+      return record;
+    } finally {
+      stopRenewing();
+      // Frees the lock only if it is still this run's: after a lapse it may be the next run's.
+      if (!(await lease.release().catch(() => false))) deps.logger.warn('reconciliation lock not released: it lapsed (and is left to its new holder), or the lock store is away');
     }
+  }
+
+  /** The run itself, its outcome recorded on `record`. */
+  async function reconcile(record: ReconciliationRun, trigger: ReconciliationTrigger): Promise<void> {
+    const summary = emptySummary();
     try {
       if (await students(summary)) await plans(summary);
       else summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: NOT_ATTEMPTED });
@@ -206,11 +209,7 @@ export function createReconciliationService(deps: {
     } catch (error) {
       await record.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
       deps.logger.error({ runId: record.id, err: error }, 'reconciliation failed');
-    } finally {
-      releaseFlag();
-      await deps.cache.delete(RUNNING_KEY);
     }
-    return record;
   }
 
   return {

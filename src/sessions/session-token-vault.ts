@@ -9,7 +9,7 @@ import type { SessionData } from 'express-session';
 import type { Logger } from 'pino';
 import { SessionEndedError } from '../errors-auth.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import type { LockService } from '../services/locks/lock-service.ts';
+import type { LockService } from '../infra/locks/lock-service.ts';
 import { TokenDecryptionError, type TokenCipher } from '../services/whop/token-cipher.ts';
 import { bundleFromTokenResponse, type TokenBundle } from '../services/whop/token-bundle.ts';
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';

@@ -11,7 +11,7 @@
  * `refreshSessionExpiry` (session-lifecycle.ts) refreshes the expiry before the page instead.
  */
 import session, { type SessionData, type Store } from 'express-session';
-import type { LockService } from '../services/locks/lock-service.ts';
+import type { LockService } from '../infra/locks/lock-service.ts';
 import type { EndedSessionRegistry } from './ended-session-registry.ts';
 import { TouchThrottle } from './touch-throttle.ts';
 import { asSessionStoreError } from './session-store-errors.ts';

@@ -7,7 +7,7 @@ import { createApp } from '../../src/app.ts';
 import { createRedisClient } from '../../src/db/redis-client.ts';
 import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-store.ts';
 import { createEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
-import { createInProcessLockService } from '../../src/services/locks/lock-service.ts';
+import { createInProcessLockService } from '../../src/infra/locks/in-process-lock.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
 
 describe('when the session store (Redis) does not answer', () => {

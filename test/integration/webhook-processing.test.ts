@@ -3,7 +3,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { ensureInstalled } from '../support/onboarding.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
-import { INTERRUPTED, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
+import { INTERRUPTED, RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
 import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
 
 const CHRONOS = 'biz_chronos';
@@ -259,22 +259,24 @@ describe('webhook processing (exactly once in effect)', () => {
     }
   });
 
-  it('lets a reconciliation whose process died block the next only while its flag lives, then closes its record as interrupted', async () => {
+  it('lets a reconciliation whose process died block the next only while its lock lives, then closes its record as interrupted', async () => {
     await creator();
     const { ReconciliationRun } = t.runtime.deps.models;
-    const { cache, reconciliation } = t.runtime.deps.services;
+    const { locks, reconciliation } = t.runtime.deps.services;
     // A scheduled run whose process was killed: its record stays 'running'; an onboarding import runs meanwhile.
     const orphan = await ReconciliationRun.create({ trigger: 'schedule', finishedAt: null, error: null });
     const importing = await ReconciliationRun.create({ trigger: 'onboarding', finishedAt: null, error: null });
-    await cache.set('reconciliation-running', Date.now(), RUNNING_TTL_MS);
-    expect(await reconciliation.run('admin'), 'while the flag lives, no second run starts').to.equal(null);
+    const orphanLock = (await locks.acquire(RECONCILIATION_LOCK, { ttlMs: RUNNING_TTL_MS, waitMs: 0 }))!;
+    expect(await reconciliation.run('admin'), 'while the lock lives, no second run starts').to.equal(null);
     expect((await orphan.reload()).status).to.equal('running');
-    await cache.delete('reconciliation-running'); // what its expiry does, RUNNING_TTL_MS after the last renewal
+    await orphanLock.release(); // frees it as its lapse would, RUNNING_TTL_MS after the last renewal (lapses: test/services/reconciliation-service.test.ts)
     const run = await reconciliation.run('admin');
     expect(run?.status).to.equal('succeeded');
     expect((await orphan.reload()).toJSON()).to.deep.include({ status: 'failed', error: INTERRUPTED });
     expect((await importing.reload()).status, 'an onboarding import is not flagged, so it is left alone').to.equal('running');
-    expect(await cache.get('reconciliation-running'), 'the flag is gone once the run ends').to.equal(undefined);
+    const free = await locks.acquire(RECONCILIATION_LOCK, { waitMs: 0 });
+    expect(free, 'the lock is free once the run ends').to.not.equal(null);
+    await free!.release();
   });
 
   it('processes the sandbox’s own signed deliveries end to end', async () => {

@@ -8,7 +8,7 @@ import { createRedisClient, waitForRedis } from '../../src/db/redis-client.ts';
 import { createSessionStore } from '../../src/sessions/session-store-factory.ts';
 import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-store.ts';
 import { createEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
-import { createLockService } from '../../src/services/build-services.ts';
+import { createLockService } from '../../src/infra/locks/lock-service-factory.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 import { TouchThrottle } from '../../src/sessions/touch-throttle.ts';
 import { createSessionMiddleware, SESSION_IDLE_MS } from '../../src/sessions/session-middleware.ts';

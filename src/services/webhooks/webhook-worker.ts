@@ -1,16 +1,17 @@
 /**
- * Processes the webhook inbox. Claims due events with `FOR UPDATE SKIP LOCKED` (any number of
- * processes may run this), each claim with a lease and a token; applies each event's effects and
+ * Processes the webhook inbox, a handler of the Postgres work queue (src/infra/work-queue/):
+ * claims due events (any number of processes may run this), applies each event's effects and
  * its status change in one transaction that commits only if the claim is still its own, so an
- * event is applied once even if a lease lapses. Failures retry with exponential backoff and jitter, then go
- * `dead` with the error kept; a claim whose process died is picked up after its lease. When the
- * database goes away mid-batch, the batch stops and its unsettled claims are handed back (not
- * counted as attempts) as soon as the database answers again, instead of waiting out their lease.
+ * event is applied once even if a lease lapses. Failures retry with backoff, then go `dead` with
+ * the error kept. When the database goes away mid-batch, the batch stops and its unsettled
+ * claims are handed back (not counted as attempts) as soon as the database answers again.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { EventProcessor, StoredEnvelope } from './event-processor.ts';
 import { PermanentEventError } from './event-results.ts';
+import { createWorkQueue, type Claim, type QueueTable } from '../../infra/work-queue/work-queue.ts';
+import { exponentialBackoff } from '../../infra/work-queue/backoff.ts';
 import { isDatabaseOutage } from '../../db/database.ts';
 
 export interface WebhookWorkerDeps {
@@ -23,75 +24,53 @@ export interface WebhookWorkerDeps {
   backoffMs?: (failures: number) => number;
   /** Told of each event's outcome (metrics). */
   onResult?: (type: string, status: 'processed' | 'skipped' | 'ignored' | 'retry' | 'dead') => void;
+  now?: () => Date;
 }
 
-export function defaultBackoffMs(failures: number): number {
-  const base = Math.min(5_000 * 2 ** (failures - 1), 60 * 60 * 1000);
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
+/** 5 s, 10 s, 20 s, … capped at an hour, with jitter. */
+export const defaultBackoffMs = exponentialBackoff({ baseMs: 5_000, capMs: 60 * 60 * 1000 });
 
-interface Claim {
-  id: string;
-  claim_token: string;
-  attempts: number;
+const WEBHOOK_EVENTS: QueueTable = {
+  name: 'webhook_events',
+  claimedStatus: 'processing',
+  settledAt: 'processed_at',
+  returning: 'type, company_id, payload',
+  order: 'next_attempt_at, received_at',
+};
+
+interface EventRow {
   type: string;
   company_id: string | null;
   payload: StoredEnvelope;
 }
 
+type Outcome = 'processed' | 'failed' | 'dead' | 'lost';
+
 /** The claim was taken over (its lease lapsed) before this attempt could commit: roll back, apply nothing. */
 class LostClaimError extends Error {}
 
 export function createWebhookWorker(deps: WebhookWorkerDeps) {
-  const leaseMs = deps.leaseMs ?? 60_000;
-  const backoffMs = deps.backoffMs ?? defaultBackoffMs;
-  /** Claims a batch could not settle because the database went away: event id → claim token. */
-  const unsettled = new Map<string, string>();
-
-  /** Gives unsettled claims back to the inbox (due now, the attempt not counted), if they are still ours. */
-  async function handBack(): Promise<void> {
-    for (const [id, token] of unsettled) {
-      await deps.sequelize.query(
-        `UPDATE webhook_events SET status = 'pending', attempts = greatest(attempts - 1, 0), locked_until = NULL, claim_token = NULL, next_attempt_at = now()
-          WHERE id = :id AND claim_token = :token AND status = 'processing'`,
-        { replacements: { id, token } },
-      );
-      unsettled.delete(id);
-    }
-  }
-
-  async function claim(limit: number): Promise<Claim[]> {
-    return deps.sequelize.query<Claim>(
-      `UPDATE webhook_events SET status = 'processing', claim_token = gen_random_uuid(), attempts = attempts + 1,
-              locked_until = now() + make_interval(secs => :leaseSeconds)
-        WHERE id IN (SELECT id FROM webhook_events
-                      WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'processing' AND locked_until < now())
-                      ORDER BY next_attempt_at, received_at LIMIT :limit FOR UPDATE SKIP LOCKED)
-        RETURNING id, claim_token, attempts, type, company_id, payload`,
-      { replacements: { limit, leaseSeconds: leaseMs / 1000 }, type: QueryTypes.SELECT },
-    );
-  }
+  const queue = createWorkQueue(WEBHOOK_EVENTS, {
+    sequelize: deps.sequelize,
+    maxAttempts: deps.maxAttempts,
+    leaseMs: deps.leaseMs ?? 60_000,
+    backoffMs: deps.backoffMs ?? defaultBackoffMs,
+    now: deps.now,
+  });
 
   /**
    * Applies one claimed event in its own transaction: its effects and its status change commit
-   * together. The commit does not wait for the disk (`synchronous_commit = off`, this transaction
-   * only): were the database to crash before flushing, effects and status would be lost together
-   * and the event, durably stored at receipt and still claimed, would simply be processed again.
-   * The setting is made by the status change itself (`set_config(…, true)` is `SET LOCAL`; it
-   * counts at commit), which saves a round trip per event. One event per transaction also means
-   * one creator row lock at a time: no deadlocks.
+   * together. The commit does not wait for the disk: were the database to crash before flushing,
+   * effects and status would be lost together and the event, durably stored at receipt and still
+   * claimed, would simply be processed again. One event per transaction also means one creator
+   * row lock at a time: no deadlocks.
    */
-  async function applyOne(item: Claim): Promise<'processed' | 'lost'> {
+  async function applyOne(item: Claim<EventRow>): Promise<'processed' | 'lost'> {
     return deps.sequelize.transaction(async (transaction) => {
       const result = await deps.processor.process({ ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id }, transaction);
       // Still ours? The update locks the row; if another worker re-claimed it, nothing of this attempt commits.
-      const updated = await deps.sequelize.query(
-        `UPDATE webhook_events SET status = :status, outcome = :outcome, processed_at = now(), locked_until = NULL, claim_token = NULL, last_error = NULL
-           FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush
-          WHERE id = :id AND claim_token = :token AND status = 'processing' RETURNING id`,
-        { replacements: { id: item.id, token: item.claim_token, status: result.status, outcome: result.outcome.slice(0, 500) }, type: QueryTypes.SELECT, transaction },
-      );
-      if (updated.length === 0) throw new LostClaimError();
+      const settled = await queue.settle(item, { status: result.status, columns: { outcome: result.outcome.slice(0, 500) }, transaction, commitWithoutFlush: true });
+      if (!settled) throw new LostClaimError();
       deps.onResult?.(item.type, result.status);
       return 'processed' as const;
     }).catch((error: unknown) => {
@@ -100,52 +79,29 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     });
   }
 
-  async function fail(item: Claim, error: unknown): Promise<'retry' | 'dead'> {
-    const permanent = error instanceof PermanentEventError;
-    const dead = permanent || item.attempts >= deps.maxAttempts;
-    const message = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 1000);
-    await deps.sequelize.query(
-      `UPDATE webhook_events SET status = :status, last_error = :message, locked_until = NULL, claim_token = NULL,
-              next_attempt_at = now() + make_interval(secs => :delaySeconds)
-        WHERE id = :id AND claim_token = :token`,
-      { replacements: { id: item.id, token: item.claim_token, status: dead ? 'dead' : 'pending', message, delaySeconds: dead ? 0 : backoffMs(item.attempts) / 1000 } },
-    );
-    deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead, err: { message: (error as Error).message } }, 'webhook event failed');
-    deps.onResult?.(item.type, dead ? 'dead' : 'retry');
-    return dead ? 'dead' : 'retry';
+  async function handle(item: Claim<EventRow>): Promise<Outcome> {
+    try {
+      return await applyOne(item);
+    } catch (error) {
+      // The database is away: neither the event nor its failure can be recorded; the queue keeps the claim for hand-back.
+      if (isDatabaseOutage(error)) throw error;
+      const message = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 1000);
+      const { outcome } = await queue.fail(item, message, error instanceof PermanentEventError);
+      deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead: outcome === 'dead', err: { message: (error as Error).message } }, 'webhook event failed');
+      deps.onResult?.(item.type, outcome);
+      return outcome === 'dead' ? 'dead' : 'failed';
+    }
   }
 
   return {
     /** Claims and processes one batch; returns what happened. */
-    async runOnce(limit = 25): Promise<{ processed: number; failed: number; dead: number; lost: number }> {
-      const counts = { processed: 0, failed: 0, dead: 0, lost: 0 };
-      await handBack();
-      const claims = await claim(limit);
-      for (const [index, item] of claims.entries()) {
-        try {
-          try {
-            counts[await applyOne(item)] += 1;
-          } catch (error) {
-            if (isDatabaseOutage(error)) throw error;
-            counts[(await fail(item, error)) === 'dead' ? 'dead' : 'failed'] += 1;
-          }
-        } catch (outage) {
-          // The database is away: neither the event nor its failure could be recorded. Stop here.
-          for (const left of claims.slice(index)) unsettled.set(left.id, left.claim_token);
-          throw outage;
-        }
-      }
-      return counts;
+    async runOnce(limit = 25): Promise<Record<Outcome, number>> {
+      return queue.runBatch<EventRow, Outcome>({ processed: 0, failed: 0, dead: 0, lost: 0 }, { limit, handle, handBackInFlight: true });
     },
 
     /** An admin's replay: the event goes back to pending with a fresh set of attempts. */
-    async replay(id: string): Promise<boolean> {
-      const rows = await deps.sequelize.query(
-        `UPDATE webhook_events SET status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = NULL, claim_token = NULL, outcome = 'replay requested'
-          WHERE id = :id AND status <> 'processing' RETURNING id`,
-        { replacements: { id }, type: QueryTypes.SELECT },
-      );
-      return rows.length > 0;
+    replay(id: string): Promise<boolean> {
+      return queue.replay(id, { outcome: 'replay requested' });
     },
   };
 }

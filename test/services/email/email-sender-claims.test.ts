@@ -105,7 +105,7 @@ describe('email sender: claims', () => {
     await enqueueMany(1);
     const takeover = new Date(clock.now().getTime() + 10 * MINUTE);
     const stealClaim = async () => {
-      await sequelize.query(`UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1::timestamptz`, { bind: [takeover.toISOString()] });
+      await sequelize.query(`UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1::timestamptz, claim_token = gen_random_uuid()`, { bind: [takeover.toISOString()] });
     };
 
     expect(await senderOn(sequelize, { transport: transportDuring(stealClaim) }).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });

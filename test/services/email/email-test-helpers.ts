@@ -55,12 +55,4 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject, but it resolved');
 }
 
-/** A clock the test moves by hand; starts a second ahead so rows queued just now are due. */
-export function manualClock(): { now: () => Date; advance(ms: number): void; set(date: Date): void } {
-  let current = new Date(Date.now() + 1000);
-  return {
-    now: () => new Date(current.getTime()),
-    advance: (ms) => void (current = new Date(current.getTime() + ms)),
-    set: (date) => void (current = new Date(date.getTime())),
-  };
-}
+export { manualClock } from '../../support/manual-clock.ts';
