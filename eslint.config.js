@@ -10,6 +10,7 @@ const layer = (name, why) => ({ group: [`**/${name}/*`, `**/${name}/**`], messag
 const RULES = [
   // The pure product rules (tiers, limits, features) depend on nothing of the app.
   { files: ['src/domain/**/*.ts'], forbidden: ['db', 'models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs', 'observability', 'http'].map((name) => layer(name, 'src/domain holds pure definitions: it imports nothing of the app.')) },
+  { files: ['src/infra/**/*.ts'], forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'Infrastructure (locks, the work queue) knows nothing of what uses it.')) },
   { files: ['src/db/**/*.ts'], forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'The database layer is below everything that uses it.')) },
   { files: ['src/models/**/*.ts'], forbidden: ['services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'Models import no services, sessions or HTTP layers.')) },
   // build-services.ts is the composition root: it may wire what it likes.
