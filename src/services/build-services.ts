@@ -58,6 +58,8 @@ export interface ServiceOverrides {
   webhookBackoffMs?: (failures: number) => number;
   /** How long "Reconcile now" waits for the run (default 10 s). */
   reconcileWaitMs?: number;
+  /** Chronos's clock for the business rules and the sessions' Whop tokens (tests move it; Date.now by default). */
+  now?: () => number;
 }
 
 /** The checkout URL of the lowest tier at or above `atLeast` that has one configured; null when none has. */
@@ -80,6 +82,7 @@ export function buildServices(
   overrides: ServiceOverrides = {},
 ) {
   const { config, logger, models } = infra;
+  const now = overrides.now ?? Date.now;
   const oidc = new WhopOidcClient(
     {
       issuer: config.whop.oauthIssuer,
@@ -103,6 +106,7 @@ export function buildServices(
     store: infra.sessionStore,
     logger,
     refreshMarginMs: overrides.tokenRefreshMarginMs,
+    now,
   });
   const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
   const whop = new WhopApiClient({
@@ -113,17 +117,17 @@ export function buildServices(
     sleep: overrides.whopSleep,
     onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }),
   }, logger);
-  const creatorAccess = createCreatorAccessService({ models, whop, logger });
+  const creatorAccess = createCreatorAccessService({ models, whop, logger, now: () => new Date(now()) });
   const installUrl = whopInstallUrl({ isProduction: config.isProduction, oauthIssuer: config.whop.oauthIssuer, appId: config.whop.appId });
-  const signIn = createSignInService({ oidc, users, creatorAccess, logger });
-  const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays });
-  const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
-  const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier) });
-  const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
-  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
+  const signIn = createSignInService({ oidc, users, creatorAccess, logger, now });
+  const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays, now });
+  const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs, now });
+  const usage = createUsageService({ sequelize: infra.sequelize, models, upgradeUrl: (tier) => upgradeUrlFor(config.whop.checkoutUrls, tier), now: () => new Date(now()) });
+  const dashboard = createCreatorDashboardQuery({ reads: infra.reads, now: () => new Date(now()) });
+  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger, now });
   const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, cache, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, access: creatorAccess, chronosCompanyId: config.whop.companyId, installUrl, logger });
-  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger };
+  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger, now };
   const processor = createEventProcessor({
     memberships: createMembershipEventHandler(handlerDeps),
     payments: createPaymentEventHandler(handlerDeps),
@@ -134,8 +138,8 @@ export function buildServices(
   const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
   const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger });
-  const overview = createTierOverviewService({ sequelize: infra.sequelize });
-  const analytics = createAnalyticsService({ sequelize: infra.sequelize });
+  const overview = createTierOverviewService({ sequelize: infra.sequelize, now: () => new Date(now()) });
+  const analytics = createAnalyticsService({ sequelize: infra.sequelize, now: () => new Date(now()) });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
   return { creatorAccess, installUrl, operations, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }

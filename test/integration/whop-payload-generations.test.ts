@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { onboardCreator } from '../support/onboarding.ts';
+import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 
@@ -107,7 +107,7 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
 
   for (const version of VERSIONS) {
     it(`processes the story delivered ${version.name}`, async () => {
-      await onboardCreator(t, await t.signIn(OWNER), COMPANY, OWNER);
+      await onboard(t, await t.signIn(OWNER), COMPANY, OWNER);
       await t.control.request('POST', '/webhooks/hook_app', version.settings);
       await deliveredAndProcessed();
       const seen = new Set((await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data.map((d) => d.id));
