@@ -11,6 +11,11 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
+export interface UntilOptions extends WaitOptions {
+  /** A check that throws counts as "not yet" (a service in an outage) instead of failing the wait. */
+  retryErrors?: boolean;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -27,9 +32,10 @@ export async function eventually<T>(probe: () => T | undefined | false | Promise
   }
 }
 
-/** Polls `check` until it is true (a check that throws counts as not yet); returns the milliseconds it took, or throws after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, options: WaitOptions = {}): Promise<number> {
+/** Polls `check` until it is true; returns the milliseconds it took, or throws after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, options: UntilOptions = {}): Promise<number> {
   const started = Date.now();
-  await eventually(async () => (await Promise.resolve().then(check).catch(() => false)) || undefined, options);
+  const probe = options.retryErrors ? () => Promise.resolve().then(check).catch(() => false) : check;
+  await eventually(probe, options);
   return Date.now() - started;
 }
