@@ -16,19 +16,12 @@ import { createRefundEventHandler } from '../../src/services/webhooks/refund-eve
 import { createDisputeEventHandler } from '../../src/services/webhooks/dispute-event-handler.ts';
 import { createInvoiceEventHandler } from '../../src/services/webhooks/invoice-event-handler.ts';
 import { upgradeUrlFor } from '../../src/services/build-services.ts';
+import type { TestClock } from './test-clock.ts';
+import { logRecords } from './log-records.ts';
 
 export const DAY_MS = 86_400_000;
 
-export interface TestClock {
-  now(): number;
-  set(ms: number): void;
-  advance(ms: number): void;
-}
-
-export function testClock(start: number): TestClock {
-  let current = start;
-  return { now: () => current, set: (ms) => void (current = ms), advance: (ms) => void (current += ms) };
-}
+export { testClock } from './test-clock.ts';
 
 export function ruleServices(t: TestApp, clock: TestClock) {
   const { config, sequelize, models, services } = t.runtime.deps;
@@ -46,7 +39,7 @@ export function ruleServices(t: TestApp, clock: TestClock) {
     usage,
     logLines,
     /** The structured log records written so far. */
-    logRecords: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    logRecords: () => logRecords(logLines),
     handlers: {
       memberships: createMembershipEventHandler(handlerDeps),
       payments: createPaymentEventHandler(handlerDeps),

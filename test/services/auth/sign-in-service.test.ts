@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { testClock } from '../../support/rule-services.ts';
+import { testClock } from '../../support/test-clock.ts';
 import { createSignInService, PENDING_LOGIN_TTL_MS } from '../../../src/services/auth/sign-in-service.ts';
 import { SignInError } from '../../../src/errors-auth.ts';
 import type { PendingLogin } from '../../../src/sessions/session-data.ts';

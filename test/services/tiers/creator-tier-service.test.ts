@@ -110,6 +110,16 @@ describe('creator tier service (database level)', () => {
       expect(s.logRecords().filter((r) => 'from' in r && 'to' in r).at(-1)).to.include({ creatorId: creator.id, from: 'pro', to: 'free' });
     });
 
+    it('holds nothing from the moment the grace period ends', async () => {
+      const { owner, creator } = await creatorWithOwner('pro');
+      await t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
+      const endsAt = (await reload(creator.id)).gracePeriodEndsAt!.getTime();
+      clock.set(endsAt - 1);
+      expect((await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).deferred).to.equal(true);
+      clock.set(endsAt);
+      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({ before: 'pro', after: 'free', deferred: false });
+    });
+
     it('does not hold a rise: an upgrade applies at once during a grace period', async () => {
       const { owner, creator } = await creatorWithOwner('basic');
       await t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));

@@ -57,6 +57,12 @@ describe('invoice event handler: effects on the database', () => {
     expect(await reload()).to.include({ billingStatus: 'ok', gracePeriodEndsAt: null });
   });
 
+  it('skips a change older than the stored one, whichever it is', async () => {
+    await handle(invoice('invoice.past_due', T0 + 2000));
+    expect((await handle(invoice('invoice.paid', T0 + 1000))).status).to.equal('skipped');
+    expect(await reload()).to.include({ billingStatus: 'past_due' });
+  });
+
   it('matches an invoice without a user by its email address', async () => {
     await handle(invoice('invoice.past_due', T0, { user: null, email: 'owner@example.test' }));
     expect((await reload()).billingStatus).to.equal('past_due');
