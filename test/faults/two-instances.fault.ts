@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { formField } from '../support/test-browser.ts';
-import type { ChronosProcess } from './support/chronos-process.ts';
+import type { ChronosProcess } from '../support/chronos-process.ts';
 import { startScaleDeployment, type ScaleDeployment } from './support/scale-deployment.ts';
 import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, waitingToClaim, withInboxHeld, type DeliveryResult } from './support/scale-inbox.ts';
 import { signInThroughSandbox } from '../support/sandbox-sign-in.ts';
