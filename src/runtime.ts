@@ -88,7 +88,7 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     const innerStore = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
     if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
     const now = options.services?.now;
-    const locks = createLockService(redis, config.redisPrefix, now ? { ...realLockClock, now: () => now().getTime() } : realLockClock);
+    const locks = createLockService(redis, config.redisPrefix, now ? { ...realLockClock, now } : realLockClock);
     const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
     const metrics = createMetrics({ sequelize });
     const services = buildServices({ config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics }, options.services);

@@ -53,14 +53,14 @@ export interface ServiceOverrides {
   whopSleep?: (ms: number) => Promise<void>;
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
-  /** The clock of the work queues and the locks (tests move it); the real time by default. */
-  now?: () => Date;
   webhookLeaseMs?: number;
   /** The clock webhook signatures' timestamps are checked against (ms). */
   webhookClock?: () => number;
   webhookBackoffMs?: (failures: number) => number;
   /** How long "Reconcile now" waits for the run (default 10 s). */
   reconcileWaitMs?: number;
+  /** Chronos's clock (ms) for the business rules, the work queues, the locks and the sessions' Whop tokens (tests move it; Date.now by default). */
+  now?: () => number;
 }
 
 export function buildServices(
@@ -68,6 +68,7 @@ export function buildServices(
   overrides: ServiceOverrides = {},
 ) {
   const { config, logger, models } = infra;
+  const now = overrides.now ?? Date.now;
   const oidc = new WhopOidcClient(
     {
       issuer: config.whop.oauthIssuer,
@@ -91,6 +92,7 @@ export function buildServices(
     store: infra.sessionStore,
     logger,
     refreshMarginMs: overrides.tokenRefreshMarginMs,
+    now,
   });
   const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
   const whop = new WhopApiClient({
@@ -101,18 +103,18 @@ export function buildServices(
     sleep: overrides.whopSleep,
     onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }),
   }, logger);
-  const creatorAccess = createCreatorAccessService({ models, whop, logger });
+  const creatorAccess = createCreatorAccessService({ models, whop, logger, now: () => new Date(now()) });
   const installUrl = whopInstallUrl({ isProduction: config.isProduction, oauthIssuer: config.whop.oauthIssuer, appId: config.whop.appId });
-  const signIn = createSignInService({ oidc, users, creatorAccess, logger });
-  const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays });
-  const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs });
+  const signIn = createSignInService({ oidc, users, creatorAccess, logger, now });
+  const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays, now });
+  const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs, now });
   const plans = createPlansService(config.whop.checkoutUrls);
-  const usage = createUsageService({ sequelize: infra.sequelize, models, plans });
-  const dashboard = createCreatorDashboardQuery({ reads: infra.reads });
-  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger });
+  const usage = createUsageService({ sequelize: infra.sequelize, models, plans, now: () => new Date(now()) });
+  const dashboard = createCreatorDashboardQuery({ reads: infra.reads, now: () => new Date(now()) });
+  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger, now });
   const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, locks: infra.locks, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
   const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, access: creatorAccess, chronosCompanyId: config.whop.companyId, installUrl, logger });
-  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger };
+  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger, now };
   const processor = createEventProcessor({
     memberships: createMembershipEventHandler(handlerDeps),
     payments: createPaymentEventHandler(handlerDeps),
@@ -122,11 +124,11 @@ export function buildServices(
   });
   const webhookVerifier = createWebhookVerifier({ secrets: config.whop.webhookSecrets, acceptLegacy: config.webhooks.acceptLegacy, now: overrides.webhookClock });
   const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize });
-  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, now: overrides.now, onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
+  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, now: () => new Date(now()), onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
   const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
-  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger, now: overrides.now });
-  const overview = createTierOverviewService({ sequelize: infra.sequelize });
-  const analytics = createAnalyticsService({ sequelize: infra.sequelize });
+  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger, now: () => new Date(now()) });
+  const overview = createTierOverviewService({ sequelize: infra.sequelize, now: () => new Date(now()) });
+  const analytics = createAnalyticsService({ sequelize: infra.sequelize, now: () => new Date(now()) });
   const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
   return { readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }), creatorAccess, installUrl, operations, plans, webhookVerifier, webhookInbox, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
 }

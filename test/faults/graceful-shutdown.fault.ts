@@ -8,7 +8,8 @@
 import { expect } from 'chai';
 import { startScaleDeployment, type ScaleDeployment } from './support/scale-deployment.ts';
 import { startSlowDelivery } from './support/shutdown-slow-delivery.ts';
-import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, waitUntil, type DeliveryResult } from './support/scale-inbox.ts';
+import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, type DeliveryResult } from './support/scale-inbox.ts';
+import { until } from '../support/wait.ts';
 
 const DRAIN_TIMEOUT_MS = 45_000;
 /** src/server.ts: after this long, a stopping web process closes the connections still open. */
@@ -46,7 +47,7 @@ describe('graceful shutdown with SIGTERM', function () {
     const firstResults = await deliverAll(warmup, { secret, concurrency: 50, target: () => web.url });
     expect(firstResults.filter((r) => r.status !== 200), 'the first part of the burst is accepted').to.deep.equal([]);
     const webFinishes = async () => (await finishesByProcess(t.db, allIds))['web-1'] ?? 0;
-    await waitUntil(async () => (await webFinishes()) > 0, DRAIN_TIMEOUT_MS, "the web process's own worker processes the burst");
+    await until(async () => (await webFinishes()) > 0, { what: "the web process's own worker processes the burst", timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
 
     // The rest of the burst, with SIGTERM once 50 more have been accepted.
     let acceptedSoFar = 0;
@@ -86,7 +87,7 @@ describe('graceful shutdown with SIGTERM', function () {
     // The next process finishes what the stopped one left, each event once.
     const worker = await t.startWorker('worker-after-web');
     const acceptedList = [...acceptedIds];
-    await waitUntil(allFinished(acceptedList), DRAIN_TIMEOUT_MS, 'the restarted worker finishes the accepted events');
+    await until(allFinished(acceptedList), { what: 'the restarted worker finishes the accepted events', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
     expect(await inboxGroups(t.db, acceptedList)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: acceptedList.length }]);
     const shares = { 'web-1': 0, 'worker-after-web': 0, ...(await finishesByProcess(t.db, allIds)) };
     expect(shares, 'the restarted worker finished exactly what the web process left').to.deep.equal({ 'web-1': doneByWeb, 'worker-after-web': acceptedIds.size - doneByWeb });
@@ -104,7 +105,7 @@ describe('graceful shutdown with SIGTERM', function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const signalledAt = Date.now();
       const stopping = web.stop('SIGTERM');
-      await waitUntil(async () => web.output().includes('shutting down'), 5_000, 'the web process begins to shut down');
+      await until(async () => web.output().includes('shutting down'), { what: 'the web process begins to shut down', timeoutMs: 5_000, intervalMs: 50 });
 
       const [refused] = await deliverAll([late!], { secret, concurrency: 1, target: () => web.url });
       expect(refused!.status, 'a new connection is refused').to.equal(undefined);
@@ -131,7 +132,7 @@ describe('graceful shutdown with SIGTERM', function () {
     expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'pending', attempts: 0, finishes: 0, events: 600 }]);
 
     const starting = t.startWorker('worker-1');
-    await waitUntil(async () => ((await finishesByProcess(t.db, ids))['worker-1'] ?? 0) >= 50, DRAIN_TIMEOUT_MS, 'the first worker is draining');
+    await until(async () => ((await finishesByProcess(t.db, ids))['worker-1'] ?? 0) >= 50, { what: 'the first worker is draining', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
     const first = await starting;
     expect(await first.stop('SIGTERM'), `the worker exits 0 on SIGTERM:\n${first.output().slice(-2000)}`).to.equal(0);
 
@@ -141,7 +142,7 @@ describe('graceful shutdown with SIGTERM', function () {
     expect(await countIn(ids, "status = 'processed'")).to.equal(doneByFirst);
 
     const second = await t.startWorker('worker-2');
-    await waitUntil(allFinished(ids), DRAIN_TIMEOUT_MS, 'the restarted worker finishes the backlog');
+    await until(allFinished(ids), { what: 'the restarted worker finishes the backlog', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
     expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: 600 }]);
     expect(await finishesByProcess(t.db, ids)).to.deep.equal({ 'worker-1': doneByFirst, 'worker-2': 600 - doneByFirst });
     expect(await paymentRowsOf(t.db, events)).to.equal(600);

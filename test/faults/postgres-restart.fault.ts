@@ -7,8 +7,9 @@
  */
 import { expect } from 'chai';
 import { startOutageDeployment, type OutageDeployment } from './support/outage-deployment.ts';
-import { readiness, signInCreator, timedGet, waitUntil } from './support/outage-http.ts';
+import { readiness, signInCreator, timedGet } from './support/outage-http.ts';
 import { isAccepted, send, startWebhookStream, type SentDelivery } from './support/outage-webhooks.ts';
+import { until } from '../support/wait.ts';
 
 /** How long Chronos may take to notice the outage, or its end, on /readyz. */
 const DETECT_WITHIN_MS = 5_000;
@@ -45,14 +46,14 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
   const creator = await signInCreator(t.appUrl, t.sandbox.url);
   const stream = startWebhookStream(t.appUrl, t.webhookSecret, 'biz_creator1');
   try {
-    await waitUntil('deliveries accepted before the outage', async () => stream.sent().filter((s) => isAccepted(s.status)).length >= 20, 10_000);
+    await until(async () => stream.sent().filter((s) => isAccepted(s.status)).length >= 20, { what: 'deliveries accepted before the outage', timeoutMs: 10_000, intervalMs: 100, retryErrors: true });
 
     await t.postgres.stop(mode);
     const down = { from: Date.now(), to: 0 };
-    const detectMs = await waitUntil('readyz names the database', async () => {
+    const detectMs = await until(async () => {
       const r = await readiness(t.appUrl);
       return r.status === 503 && r.body.failing?.join() === 'database' && r.body.checks?.redis === 'ok';
-    }, DETECT_WITHIN_MS);
+    }, { what: 'readyz names the database', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
     const page = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
     expect(page.status, page.text.slice(0, 300)).to.equal(503);
     expect(page.headers.get('retry-after')).to.equal('5');
@@ -66,8 +67,8 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
 
     down.to = Date.now();
     await t.postgres.start();
-    const recoverMs = await waitUntil('readyz ok again', async () => (await readiness(t.appUrl)).status === 200, DETECT_WITHIN_MS);
-    await waitUntil('deliveries accepted after the outage', async () => stream.sent().filter((s) => s.sentAt > down.to && isAccepted(s.status)).length >= 10, 10_000);
+    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, { what: 'readyz ok again', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
+    await until(async () => stream.sent().filter((s) => s.sentAt > down.to && isAccepted(s.status)).length >= 10, { what: 'deliveries accepted after the outage', timeoutMs: 10_000, intervalMs: 100, retryErrors: true });
     const sent = await stream.stop();
 
     // Every answer was a 200 or a 503 with Retry-After (no 500, no hang); each delivery made while the database was down was refused.
@@ -88,8 +89,8 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
     expect(await count(t, 'SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[])', [ids])).to.equal(sent.length);
 
     // Each delivery ends processed and its payment is applied once: one row, not changed again by a second application, one receipt.
-    const processMs = await waitUntil('every delivery processed', async () =>
-      (await count(t, `SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'processed'`, [ids])) === sent.length, PROCESSED_WITHIN_MS[mode], 250);
+    const processMs = await until(async () =>
+      (await count(t, `SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'processed'`, [ids])) === sent.length, { what: 'every delivery processed', timeoutMs: PROCESSED_WITHIN_MS[mode], intervalMs: 250, retryErrors: true });
     const paymentIds = sent.map((s) => s.paymentId);
     expect(await count(t, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[])', [paymentIds])).to.equal(sent.length);
     expect(await count(t, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[]) AND updated_at <> created_at', [paymentIds])).to.equal(0);

@@ -8,9 +8,10 @@ import { expect } from 'chai';
 import { COMMAND_TIMEOUT_MS } from '../../src/db/redis-client.ts';
 import type { TestBrowser } from '../support/test-browser.ts';
 import { startOutageDeployment, type OutageDeployment } from './support/outage-deployment.ts';
-import { readiness, signIn, signInCreator, timedGet, waitUntil, type TimedAnswer } from './support/outage-http.ts';
+import { readiness, signIn, signInCreator, timedGet, type TimedAnswer } from './support/outage-http.ts';
 import { paymentDelivery, send } from './support/outage-webhooks.ts';
 import { pauseRedis, redisPid, type PausedRedis } from './support/outage-redis.ts';
+import { until } from '../support/wait.ts';
 
 /** How long Chronos may take to notice an outage, or its end, on /readyz. */
 const DETECT_WITHIN_MS = 5_000;
@@ -62,10 +63,10 @@ describe('Redis stopped for real, then started again (its data gone)', function 
     expect((await timedGet(`${t.appUrl}/dashboard`, { browser: creator })).status).to.equal(200);
 
     await t.redis.stop();
-    const detectMs = await waitUntil('readyz names redis', async () => {
+    const detectMs = await until(async () => {
       const r = await readiness(t.appUrl);
       return r.status === 503 && r.body.failing?.join() === 'redis' && r.body.checks?.database === 'ok';
-    }, DETECT_WITHIN_MS);
+    }, { what: 'readyz names redis', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
 
     const page = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
     expectOutagePage(page);
@@ -82,11 +83,11 @@ describe('Redis stopped for real, then started again (its data gone)', function 
     expect(answers).to.deep.equal([200, 200, 200, 200, 200]);
     const ids = deliveries.map((p) => p.delivery.webhookId);
     expect(await eventStatuses(t, ids)).to.have.length(5);
-    const processMs = await waitUntil('webhooks processed during the outage', async () => (await eventStatuses(t, ids)).every((s) => s === 'processed'), 15_000);
+    const processMs = await until(async () => (await eventStatuses(t, ids)).every((s) => s === 'processed'), { what: 'webhooks processed during the outage', timeoutMs: 15_000, intervalMs: 100, retryErrors: true });
     expect(t.web.running(), 'the web process is still running').to.equal(true);
 
     await t.redis.start();
-    const recoverMs = await waitUntil('readyz ok again', async () => (await readiness(t.appUrl)).status === 200, DETECT_WITHIN_MS);
+    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, { what: 'readyz ok again', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
 
     // The store was wiped: the old cookie names no session, so the creator is asked to sign in again.
     const stale = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
@@ -136,7 +137,7 @@ describe('Redis paused (frozen with its data), then resumed', function () {
     expect(await send(t.appUrl, t.webhookSecret, webhook.delivery)).to.equal(200);
 
     paused.resume();
-    const recoverMs = await waitUntil('readyz ok again', async () => (await readiness(t.appUrl)).status === 200, DETECT_WITHIN_MS);
+    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, { what: 'readyz ok again', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
     const dashboard = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
     expect(dashboard.status).to.equal(200);
     expect(dashboard.text).to.contain('Fran Free');

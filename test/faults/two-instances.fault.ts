@@ -6,10 +6,11 @@
  */
 import { expect } from 'chai';
 import { formField } from '../support/test-browser.ts';
-import type { ChronosProcess } from './support/chronos-process.ts';
+import type { ChronosProcess } from '../support/chronos-process.ts';
 import { startScaleDeployment, type ScaleDeployment } from './support/scale-deployment.ts';
-import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, waitingToClaim, waitUntil, withInboxHeld, type DeliveryResult } from './support/scale-inbox.ts';
+import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, waitingToClaim, withInboxHeld, type DeliveryResult } from './support/scale-inbox.ts';
 import { signInThroughSandbox } from '../support/sandbox-sign-in.ts';
+import { until } from '../support/wait.ts';
 
 const DRAIN_TIMEOUT_MS = 45_000;
 
@@ -101,7 +102,7 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
     expect(storedPerEvent.size, 'every event was stored by one of its deliveries').to.equal(100);
     expect([...storedPerEvent.values()].every((n) => n === 1), 'and only by one').to.equal(true);
 
-    await waitUntil(processedOrFinal(ids), DRAIN_TIMEOUT_MS, 'the worker processes the 100 events');
+    await until(processedOrFinal(ids), { what: 'the worker processes the 100 events', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
     // A Whop retry arriving after processing changes nothing.
     const late = await deliverAll(events.slice(0, 20), { secret, concurrency: 10, target: (i) => (i % 2 === 0 ? b.url : a.url) });
     expect(late.map((r) => r.body)).to.deep.equal(Array(20).fill('{"received":true,"duplicate":true}'));
@@ -123,11 +124,11 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
     // Both workers start while the inbox is held, and wait on it: released, they start on the backlog together.
     const workers = await withInboxHeld(t.postgres.url, async () => {
       const started = await Promise.all([t.startWorker('worker-1'), t.startWorker('worker-2')]);
-      await waitUntil(async () => (await waitingToClaim(t.db)).join() === 'worker-1,worker-2', 15_000, 'both workers wait to claim from the inbox');
+      await until(async () => (await waitingToClaim(t.db)).join() === 'worker-1,worker-2', { what: 'both workers wait to claim from the inbox', timeoutMs: 15_000, intervalMs: 50 });
       return started;
     });
 
-    await waitUntil(processedOrFinal(ids), DRAIN_TIMEOUT_MS, 'the two workers drain the backlog');
+    await until(processedOrFinal(ids), { what: 'the two workers drain the backlog', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
     expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: 500 }]);
     expect(await paymentRowsOf(t.db, events)).to.equal(500);
     expect(await receiptsOf(t.db, events)).to.equal(500);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { formField, type TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import { onboardCreator, pickCompany, setCompanyAdmins } from '../support/onboarding.ts';
+import { onboard, pickCompany, setCompanyAdmins } from '../support/onboarding.ts';
 
 describe('a creator’s standing with Whop after onboarding', () => {
   let t: ChronosWithSandbox;
@@ -25,8 +25,8 @@ describe('a creator’s standing with Whop after onboarding', () => {
     let creator: TestBrowser;
     beforeEach(async () => {
       creator = await t.signIn('user_creator_free');
-      await onboardCreator(t, creator, 'biz_creator1', 'user_creator_free');
-      await onboardCreator(t, await t.signIn('user_creator_pro'), 'biz_creator2', 'user_creator_pro');
+      await onboard(t, creator, 'biz_creator1', 'user_creator_free');
+      await onboard(t, await t.signIn('user_creator_pro'), 'biz_creator2', 'user_creator_pro');
     });
 
     it('marks the company disconnected: reconciliation skips it without failing, the dashboard says how to reconnect, the admin page lists it', async () => {
@@ -93,7 +93,7 @@ describe('a creator’s standing with Whop after onboarding', () => {
     let newAdminId: string;
     beforeEach(async () => {
       formerAdmin = await t.signIn('user_creator_free');
-      await onboardCreator(t, formerAdmin, 'biz_creator1', 'user_creator_free');
+      await onboard(t, formerAdmin, 'biz_creator1', 'user_creator_free');
       expect((await addVideo(formerAdmin, 'Kept lesson')).status).to.equal(303);
       newAdminId = await t.control.createUser('new_admin');
     });

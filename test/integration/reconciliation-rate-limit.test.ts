@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import { onboardCreator } from '../support/onboarding.ts';
+import { onboard } from '../support/onboarding.ts';
 
 /**
  * A 429 storm in the middle of a reconciliation (the sandbox answers Whop's 429, without
@@ -25,9 +25,9 @@ describe('reconciliation during a 429 storm', () => {
 
   it('changes nothing of a company whose pages could not all be read, reports it, and the next run completes it first', async () => {
     // biz_creator2 is onboarded first (reconciled first), biz_creator1 has two pages of members.
-    await onboardCreator(t, await t.signIn('user_creator_pro'), 'biz_creator2', 'user_creator_pro');
+    await onboard(t, await t.signIn('user_creator_pro'), 'biz_creator2', 'user_creator_pro');
     for (let i = 0; i < 105; i += 1) await t.control.createMembership(await t.control.createUser(`storm_${i}`), 'prod_course1');
-    await onboardCreator(t, await t.signIn('user_creator_free'), 'biz_creator1', 'user_creator_free');
+    await onboard(t, await t.signIn('user_creator_free'), 'biz_creator1', 'user_creator_free');
     const { Creator, Student } = t.runtime.deps.models;
     const creator1 = (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))!;
     const creator2 = (await Creator.findOne({ where: { whopCompanyId: 'biz_creator2' } }))!;

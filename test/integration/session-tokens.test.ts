@@ -4,8 +4,9 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { TestBrowser, formField } from '../support/test-browser.ts';
 import { openTokens, rawSessionValues, sessionIdOf, storedSession, writeStoredSession } from '../support/session-inspection.ts';
 import { storeMode } from '../support/test-env.ts';
+import { movableClock } from '../support/test-clock.ts';
+import { logRecords } from '../support/log-records.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function sessionOf(t: ChronosWithSandbox, browser: TestBrowser): Promise<{ sid: string; session: SessionData }> {
   const sid = sessionIdOf(browser, t.appUrl)!;
@@ -155,7 +156,11 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
 
   describe('refresh', () => {
     let t: ChronosWithSandbox;
-    before(async () => (t = await startChronosWithSandbox({ sandbox: { accessTokenTtlSeconds: 2 }, services: { tokenRefreshMarginMs: 500 } })));
+    // Whop's access tokens last 2 s; Chronos's clock is moved past that instead of waiting.
+    const clock = movableClock();
+    const pastExpiry = () => clock.advance(2_100);
+    const refreshesOf = (userId: number) => logRecords(t.logLines).filter((r) => r.msg === 'whop tokens refreshed' && r.userId === userId).length;
+    before(async () => (t = await startChronosWithSandbox({ sandbox: { accessTokenTtlSeconds: 2 }, services: { tokenRefreshMarginMs: 500, now: clock.now } })));
     after(() => t.close());
 
     it('uses the access token while it is fresh and refreshes it once it has expired', async () => {
@@ -165,7 +170,7 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
       expect(JSON.parse(first.text).profile.sub).to.equal('user_student1');
       const before = (await sessionOf(t, browser)).session;
       expect(before.whopTokensGen).to.equal(1);
-      await sleep(2_100);
+      pastExpiry();
       const second = await browser.get(`${t.appUrl}/api/me/whop`);
       expect(second.status).to.equal(200);
       const after = (await sessionOf(t, browser)).session;
@@ -175,15 +180,17 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
 
     it('shares one refresh among 10 concurrent requests of one session, and all of them succeed', async () => {
       const browser = await t.signIn('user_student2');
-      const refreshesBefore = t.logLines.filter((l) => l.includes('whop tokens refreshed')).length;
-      await sleep(2_100);
+      const { session: signedIn } = await sessionOf(t, browser);
+      const userId = signedIn.userId!;
+      const refreshesBefore = refreshesOf(userId);
+      pastExpiry();
       const responses = await Promise.all(Array.from({ length: 10 }, () => browser.get(`${t.appUrl}/api/me/whop`)));
       expect(responses.map((r) => r.status)).to.deep.equal(Array(10).fill(200));
-      expect(t.logLines.filter((l) => l.includes('whop tokens refreshed')).length - refreshesBefore).to.equal(1);
+      expect(refreshesOf(userId) - refreshesBefore).to.equal(1);
       const { session } = await sessionOf(t, browser);
       expect(session.whopTokensGen).to.equal(2);
       // The stored refresh token is the live one: Whop revokes the whole family if a rotated one is reused.
-      await sleep(2_100);
+      pastExpiry();
       expect((await browser.get(`${t.appUrl}/api/me/whop`)).status).to.equal(200);
     });
 
@@ -197,7 +204,7 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ token: refreshToken!, client_id: app.clientId, client_secret: app.clientSecret }),
       });
-      await sleep(2_100);
+      pastExpiry();
       const page = await browser.get(`${t.appUrl}/api/me/whop`);
       expect(page.status).to.equal(401);
       const dashboard = await browser.get(`${t.appUrl}/dashboard`);

@@ -10,6 +10,7 @@ import { TestBrowser, formField } from '../support/test-browser.ts';
 import { sessionIdOf, storedSession } from '../support/session-inspection.ts';
 import { storeMode } from '../support/test-env.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
+import { logRecords } from '../support/log-records.ts';
 
 /** Starts a sign-in and stops at Whop's consent page; returns the page's decision handle. */
 async function reachConsent(t: ChronosWithSandbox, browser: TestBrowser, returnTo?: string) {
@@ -174,7 +175,7 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
     const callbackUrl = new URL(await approve(t, browser, handle, 'user_student2'));
     await browser.get(callbackUrl);
     const code = callbackUrl.searchParams.get('code')!;
-    expect(t.logLines.some((l) => l.includes('"msg":"signed in"') && l.includes('user_student2'))).to.equal(true);
+    expect(logRecords(t.logLines).some((r) => r.msg === 'signed in' && r.whopUserId === 'user_student2' && typeof r.userId === 'number')).to.equal(true);
     expect(t.logLines.filter((l) => l.includes(code))).to.deep.equal([]);
   });
 });

@@ -3,14 +3,10 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import type { TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
-import { onboardCreator } from '../support/onboarding.ts';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The seeded admin of the company installs the app there (as on Whop), then picks it on onboarding. */
-async function onboard(t: ChronosWithSandbox, browser: TestBrowser, companyId: string): Promise<void> {
-  await onboardCreator(t, browser, companyId, companyId === 'biz_creator1' ? 'user_creator_free' : 'user_creator_pro');
-}
+import { onboard } from '../support/onboarding.ts';
+import { movableClock } from '../support/test-clock.ts';
+import { until } from '../support/wait.ts';
+import { TIER_CACHE_TTL_MS } from '../../src/services/tiers/creator-tier-service.ts';
 
 async function me(t: ChronosWithSandbox, browser: TestBrowser) {
   return JSON.parse((await browser.get(`${t.appUrl}/api/me`)).text);
@@ -133,17 +129,20 @@ describe('tiers follow the Chronos plan on Whop', () => {
 
 describe('the plan cache expires for an active creator', () => {
   it('refreshes the tier in the background once per cache period, without slowing the page', async () => {
-    const t = await startChronosWithSandbox({ services: { tierCacheTtlMs: 400 }, env: { REDIS_PREFIX: `${runRedisPrefix}tier-ttl:` } });
+    // The cache period passes on Chronos's clock, moved instead of waited for.
+    const clock = movableClock();
+    const t = await startChronosWithSandbox({ services: { now: clock.now }, env: { REDIS_PREFIX: `${runRedisPrefix}tier-ttl:` } });
     try {
       await t.control.reset();
       await cleanTables(t.runtime.deps.sequelize);
       const creator = await t.signIn('user_creator_free');
       await onboard(t, creator, 'biz_creator1');
       await t.control.pay('user_creator_free', 'prod_pro');
-      await sleep(450);
+      clock.advance(TIER_CACHE_TTL_MS + 50);
       t.whopCalls.reset();
       await Promise.all(Array.from({ length: 5 }, () => creator.get(`${t.appUrl}/dashboard`)));
-      await sleep(200);
+      const { Creator } = t.runtime.deps.models;
+      await until(async () => (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))?.tier === 'pro', { what: 'the background refresh' });
       expect(t.whopCalls.count('/api/v1/memberships')).to.equal(1);
       expect((await me(t, creator)).tier).to.equal('pro');
     } finally {

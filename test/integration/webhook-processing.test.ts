@@ -5,6 +5,7 @@ import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 import { INTERRUPTED, RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
 import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
+import { until } from '../support/wait.ts';
 
 const CHRONOS = 'biz_chronos';
 
@@ -252,7 +253,7 @@ describe('webhook processing (exactly once in effect)', () => {
       expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.contain('goes on in the background');
       const latest = async () => ReconciliationRun.findOne({ order: [['id', 'DESC']] });
       expect((await latest())?.status, 'still going when the admin got the answer').to.equal('running');
-      for (const deadline = Date.now() + 20_000; (await latest())?.status === 'running' && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(async () => (await latest())?.status !== 'running', { what: 'the background reconciliation to end', timeoutMs: 20_000, intervalMs: 50 });
       expect((await latest())?.status).to.equal('succeeded');
     } finally {
       t.whopCalls.delayMs = 0;
@@ -283,7 +284,7 @@ describe('webhook processing (exactly once in effect)', () => {
     await creator();
     const user = await t.control.createUser('fresh_student');
     await t.control.createMembership(user, 'prod_course1');
-    for (let i = 0; i < 50 && (await t.runtime.deps.models.WebhookEvent.count()) === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    await until(async () => (await t.runtime.deps.models.WebhookEvent.count()) > 0, { what: 'the sandbox delivering the membership', timeoutMs: 2_500, intervalMs: 50 });
     await t.drain();
     const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: user } });
     expect(student?.status).to.equal('active');

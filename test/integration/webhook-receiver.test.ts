@@ -12,6 +12,8 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { ensureInstalled } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { createWebhookInbox } from '../../src/services/webhooks/webhook-inbox.ts';
+import { eventually } from '../support/wait.ts';
+import { logRecords } from '../support/log-records.ts';
 
 const URL_PATH = '/api/whop/webhook';
 const SECRET = 'ws_receiver_test_current_secret';
@@ -280,7 +282,10 @@ describe('webhook receiver POST /api/whop/webhook', () => {
       }
       await expectNothingStored();
       const log = t.logLines.slice(logStart).join('');
-      expect(log).to.include('the inbox insert failed').and.include(headers['webhook-id']);
+      const failure = logRecords(t.logLines.slice(logStart)).find((r) => r.webhookId === headers['webhook-id'] && r.level === 50);
+      expect(failure, 'an error record of this delivery').to.not.equal(undefined);
+      expect(failure!.msg).to.include('the inbox insert failed');
+      expect(failure!.cause).to.include({ type: 'SequelizeConnectionRefusedError' });
       for (const secretThing of ['body-marker-503', headers['webhook-signature']!.slice(3), SECRET, OLD_SECRET]) expect(log).not.to.include(secretThing);
 
       // Whop retries the same delivery (same id, fresh signature) once the database answers again.
@@ -391,16 +396,6 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
     return (await response.json()) as T;
   }
 
-  async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await read();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   interface Delivery {
     status: string;
     body: string;
@@ -408,11 +403,11 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
   }
 
   async function storedAndDelivered(webhookId: string): Promise<{ row: Row; delivery: Delivery }> {
-    const row = await eventually(async () => (await rows(t.runtime.deps.sequelize)).find((r) => r.id === webhookId), `inbox row ${webhookId}`);
+    const row = await eventually(async () => (await rows(t.runtime.deps.sequelize)).find((r) => r.id === webhookId), { what: `inbox row ${webhookId}`, timeoutMs: 10_000, intervalMs: 50 });
     const delivery = await eventually(async () => {
       const d = await sandbox<Delivery>('GET', `/deliveries/${webhookId}`);
       return d.status === 'delivered' ? d : undefined;
-    }, `delivery ${webhookId} to be marked delivered`);
+    }, { what: `delivery ${webhookId} to be marked delivered`, timeoutMs: 10_000, intervalMs: 50 });
     return { row, delivery };
   }
 
@@ -453,7 +448,7 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
     await eventually(async () => {
       const d = await sandbox<Delivery>('GET', `/deliveries/${created!.id}`);
       return d.attempts.length === 2 && d.status === 'delivered' ? d : undefined;
-    }, 'the resend to be delivered');
+    }, { what: 'the resend to be delivered', timeoutMs: 10_000, intervalMs: 50 });
     expect((await rows(t.runtime.deps.sequelize)).filter((r) => r.id === created!.id)).to.have.length(1);
   });
 });

@@ -8,9 +8,10 @@
  */
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { onboardCreator } from '../support/onboarding.ts';
+import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
+import { eventually } from '../support/wait.ts';
 
 const COMPANY = 'biz_creator2';
 const PRODUCT = 'prod_course2';
@@ -93,21 +94,21 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
 
   /** Waits until the sandbox has finished every delivery (they never wait on the request that caused them), then runs the worker. */
   async function deliveredAndProcessed(): Promise<DeliveryRow[]> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const rows = (await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data;
-      if (rows.every((d) => FINAL.has(d.status))) {
-        await t.drain();
-        return rows;
-      }
-      if (Date.now() > deadline) throw new Error(`deliveries still going: ${rows.filter((d) => !FINAL.has(d.status)).map((d) => `${d.id} ${d.status}`).join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    let last: DeliveryRow[] = [];
+    const rows = await eventually(async () => {
+      last = (await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data;
+      return last.every((d) => FINAL.has(d.status)) && last;
+    }, { what: 'the sandbox finishing its deliveries', timeoutMs: 15_000, intervalMs: 25 }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; still going: ${last.filter((d) => !FINAL.has(d.status)).map((d) => `${d.id} ${d.status}`).join(', ')}`);
+    });
+    await t.drain();
+    return rows;
   }
+
 
   for (const version of VERSIONS) {
     it(`processes the story delivered ${version.name}`, async () => {
-      await onboardCreator(t, await t.signIn(OWNER), COMPANY, OWNER);
+      await onboard(t, await t.signIn(OWNER), COMPANY, OWNER);
       await t.control.request('POST', '/webhooks/hook_app', version.settings);
       await deliveredAndProcessed();
       const seen = new Set((await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data.map((d) => d.id));

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { onboardCreator } from '../support/onboarding.ts';
+import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 
@@ -52,7 +52,7 @@ describe('memberships without a user (user: null) in onboarding imports and reco
     expect(served?.user, 'the sandbox serves user: null').to.equal(null);
 
     // (a) the import the onboarding page runs.
-    await onboardCreator(t, await t.signIn(OWNER), COMPANY, OWNER);
+    await onboard(t, await t.signIn(OWNER), COMPANY, OWNER);
     const { Creator, ReconciliationRun, Student } = t.runtime.deps.models;
     const creator = await Creator.findOne({ where: { whopCompanyId: COMPANY } });
     expect(creator, 'onboarded').to.not.equal(null);
@@ -78,7 +78,7 @@ describe('memberships without a user (user: null) in onboarding imports and reco
     const bob = await t.control.createUser('nulltest_bob');
     const aliceMembership = await t.control.createMembership(alice, PRODUCT);
     const bobMembership = await t.control.createMembership(bob, PRODUCT);
-    await onboardCreator(t, await t.signIn(OWNER), COMPANY, OWNER);
+    await onboard(t, await t.signIn(OWNER), COMPANY, OWNER);
     expect((await student({ whopUserId: alice }))?.status).to.equal('active');
 
     // Meanwhile on Whop (webhooks missed): Alice's account is deleted and her membership ends, Bob's is

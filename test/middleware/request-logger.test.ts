@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { requestLogger } from '../../src/middleware/request-logger.ts';
 import { listenHttp } from '../../src/http-server.ts';
 import { capturingLogger } from '../support/test-runtime.ts';
+import { eventually, until } from '../support/wait.ts';
 
 interface Line {
   level: number;
@@ -26,19 +27,10 @@ function loggedApp(level = 'info') {
   app.get('/missing', (_req, res) => res.status(404).send('no'));
   app.get('/outage', (_req, res) => res.status(503).send('later'));
   app.get('/broken', (_req, res) => res.status(500).send('sorry'));
-  app.get('/slow', () => undefined);
+  let slowArrived = false;
+  app.get('/slow', () => void (slowArrived = true));
   const parsed = () => lines.map((line) => JSON.parse(line) as Line);
-  return { app, parsed };
-}
-
-async function eventually<T>(probe: () => T | undefined, ms = 2000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  return { app, parsed, slowArrived: () => slowArrived };
 }
 
 describe('the request logger', () => {
@@ -111,13 +103,13 @@ describe('the request logger', () => {
   });
 
   it('logs a request whose client went away before the answer as aborted', async () => {
-    const { app, parsed } = loggedApp();
+    const { app, parsed, slowArrived } = loggedApp();
     const server: Server = await listenHttp(app, 0, '127.0.0.1');
     try {
       const client = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/slow' });
       client.on('error', () => undefined);
       client.end();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await until(slowArrived, { what: 'the request reaching its route' });
       client.destroy();
       const [line] = await eventually(() => (parsed().length > 0 ? parsed() : undefined));
       expect(line!.msg).to.equal('request aborted');

@@ -7,13 +7,13 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { appRequest, eventStatus, insertDeadEvent, startSecurityCast, stateSnapshot, type Role, type SecurityCast } from './support/security-fixture.ts';
+import { until } from '../support/wait.ts';
 
 const A_VIDEO = 'A-only-video-7f3a';
 const B_VIDEO = 'B-only-video-91c2';
 const B_PUPIL = 'idorpupil';
 const B_EVENT = 'evt_idor_creator2_dead';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('access control between creators, students, members, admins and strangers', function () {
   this.timeout(90_000);
@@ -32,7 +32,7 @@ describe('access control between creators, students, members, admins and strange
     // Creator B gets a student of their own through a real sandbox webhook, and each creator a video.
     const pupil = await t.control.createUser(B_PUPIL);
     await t.control.createMembership(pupil, 'prod_course2');
-    for (let i = 0; i < 50 && (await snapshot()).webhook_events === 0; i += 1) await sleep(100);
+    await until(async () => (await snapshot()).webhook_events !== 0, { what: 'the sandbox delivering the membership', intervalMs: 100 });
     await t.drain();
     expect(await t.runtime.deps.models.Student.count({ where: { creatorId: creatorIds.b, whopUserId: pupil } })).to.equal(1);
     for (const [role, title] of [['creator', A_VIDEO], ['creatorPro', B_VIDEO]] as const) {

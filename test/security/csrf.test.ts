@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { TestBrowser, formField } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import { csrfOf, eventStatus, insertDeadEvent, onboard, stateSnapshot } from './support/security-fixture.ts';
+import { csrfOf, eventStatus, insertDeadEvent, stateSnapshot } from './support/security-fixture.ts';
+import { onboard } from '../support/onboarding.ts';
 
 const DEAD_EVENT = 'evt_csrf_dead_event';
 

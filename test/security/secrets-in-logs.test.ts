@@ -14,10 +14,12 @@ import { cleanTables } from '../support/table-cleaner.ts';
 import { openTokens, rawSessionValues, sessionIdOf, storedSession } from '../support/session-inspection.ts';
 import { delivery, envelope, membershipData } from '../support/webhook-deliveries.ts';
 import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
-import { csrfOf, insertDeadEvent, onboard } from './support/security-fixture.ts';
+import { csrfOf, insertDeadEvent } from './support/security-fixture.ts';
+import { onboard } from '../support/onboarding.ts';
+import { movableClock } from '../support/test-clock.ts';
+import { until } from '../support/wait.ts';
 import { sign } from './support/webhook-fuzz-cases.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Secrets by kind; each value is checked verbatim (and, where it is binary, in its usual encodings). */
 class SecretBag {
@@ -66,10 +68,11 @@ async function collectSession(t: ChronosWithSandbox, browser: TestBrowser, bag: 
 describe('secrets in logs and in the session store', function () {
   this.timeout(90_000);
   let t: ChronosWithSandbox;
+  const clock = movableClock();
 
   before(async () => {
-    // Access tokens live 2 s, so the flow includes real refreshes.
-    t = await startChronosWithSandbox({ sandbox: { accessTokenTtlSeconds: 2 }, services: { tokenRefreshMarginMs: 500 } });
+    // Access tokens live 2 s, so the flow includes real refreshes (Chronos's clock is moved past them).
+    t = await startChronosWithSandbox({ sandbox: { accessTokenTtlSeconds: 2 }, services: { tokenRefreshMarginMs: 500, now: clock.now } });
     await cleanTables(t.runtime.deps.sequelize);
     await t.control.reset();
   });
@@ -109,10 +112,12 @@ describe('secrets in logs and in the session store', function () {
     const membership = await t.control.createMembership(member, 'prod_course1');
     await t.control.setStatus(membership, 'canceled');
     await t.control.pay('user_student2', 'prod_course1');
-    await sleep(500);
+    type Deliveries = { data: { id: string; body: string; attempts: { at: string }[] }[] };
+    const sandboxDeliveries = async () => (await (await fetch(`${t.sandbox.url}/sandbox/api/deliveries`)).json()) as Deliveries;
+    await until(async () => (await sandboxDeliveries()).data.filter((d) => d.attempts.length > 0).length >= 3, { what: 'the sandbox delivering its webhooks' });
     await t.drain();
     // The sandbox signs at send time: every signature it can have sent for each attempt.
-    const deliveries = (await (await fetch(`${t.sandbox.url}/sandbox/api/deliveries`)).json()) as { data: { id: string; body: string; attempts: { at: string }[] }[] };
+    const deliveries = await sandboxDeliveries();
     expect(deliveries.data.length, 'sandbox deliveries').to.be.at.least(3);
     for (const d of deliveries.data) {
       for (const attempt of d.attempts) {
@@ -143,7 +148,7 @@ describe('secrets in logs and in the session store', function () {
     const studentTokens = openTokens(t.runtime, (await storedSession(t.runtime, sessionIdOf(student, t.appUrl)!))!);
     const app = t.sandbox.options.app;
     await fetch(`${t.sandbox.url}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: studentTokens.refreshToken!, client_id: app.clientId, client_secret: app.clientSecret }) });
-    await sleep(2_100);
+    clock.advance(2_100);
     expect((await creator.get(`${t.appUrl}/api/me/whop`)).status).to.equal(200);
     await collectSession(t, creator, bag);
     expect((await student.get(`${t.appUrl}/api/me/whop`)).status).to.equal(401);

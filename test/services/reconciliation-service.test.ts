@@ -5,12 +5,12 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import { manualClock } from '../support/manual-clock.ts';
+import { testClock } from '../support/test-clock.ts';
 import { RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
 
 describe('reconciliation service: its lock', () => {
   let t: ChronosWithSandbox;
-  const clock = manualClock();
+  const clock = testClock(Date.now() + 1000);
   /** Whop's retry waits: each holds the run until the test lets it go on. */
   let whopWaiting: () => void = () => undefined;
   let goOn: () => void = () => undefined;

@@ -19,11 +19,24 @@ export async function pickCompany(t: Pick<ChronosWithSandbox, 'appUrl'>, browser
   return browser.post(`${t.appUrl}/onboarding`, { _csrf: csrf, companyId, ...extra });
 }
 
-/** The signed-in admin of `companyId` installs the app there (if needed) and becomes its creator. */
-export async function onboardCreator(t: Pick<ChronosWithSandbox, 'appUrl' | 'control'>, browser: TestBrowser, companyId: string, adminUserId: string): Promise<void> {
-  await ensureInstalled(t, companyId, adminUserId);
+/** Who administers the sandbox's seeded creator companies. */
+export const SEEDED_COMPANY_ADMINS: Readonly<Record<string, string>> = { biz_creator1: 'user_creator_free', biz_creator2: 'user_creator_pro' };
+
+/**
+ * The signed-in admin of `companyId` becomes its creator: with the sandbox's control API at
+ * hand, the admin (the seeded one unless named) installs the app there first, as on Whop;
+ * then the company is picked on the onboarding page, and Chronos must answer with the dashboard.
+ * Without a control API (a Chronos process of its own), the app is taken as installed.
+ */
+export async function onboard(
+  t: Pick<ChronosWithSandbox, 'appUrl'> & Partial<Pick<ChronosWithSandbox, 'control'>>,
+  browser: TestBrowser,
+  companyId: string,
+  adminUserId: string | undefined = SEEDED_COMPANY_ADMINS[companyId],
+): Promise<void> {
+  if (t.control && adminUserId) await ensureInstalled({ control: t.control }, companyId, adminUserId);
   const answer = await pickCompany(t, browser, companyId);
-  if (answer.status !== 303) throw new Error(`onboarding failed: ${answer.status} ${answer.text.slice(0, 500)}`);
+  if (answer.status !== 303 || answer.location !== `${t.appUrl}/dashboard`) throw new Error(`onboarding ${companyId} → ${answer.status} ${answer.location}\n${answer.text.slice(0, 500)}`);
 }
 
 /** Who administers a company on Whop (the sandbox has no control call for it; its state is changed directly). */

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { startChronos, type RunningChronos } from './chronos-process.ts';
+import { startChronos, type RunningChronos } from '../../support/chronos-process.ts';
 import { SCREENSHOT_DIR, screenshotsTaken } from './journey.ts';
 
 /** Debian's Chromium; the suite never downloads a browser. */

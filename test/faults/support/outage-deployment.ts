@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startPrivatePostgres, startPrivateRedis, type PrivateService } from '../../support/private-services.ts';
 import { startTestSandbox, type TestSandbox } from '@chronos/whop-sandbox/testing';
 import { freePort } from '../../support/free-port.ts';
-import { startWeb, type ChronosProcess, type Deployment } from './chronos-process.ts';
+import { startWeb, type ChronosProcess, type Deployment } from '../../support/chronos-process.ts';
 
 export interface OutageDeployment {
   appUrl: string;

@@ -2,9 +2,10 @@
  * HTTP for outage tests: every request has a deadline (a hung answer is a finding, not a hung
  * test run), and sign-in goes through the sandbox's consent page as a browser would.
  */
-import { TestBrowser, formField } from '../../support/test-browser.ts';
+import { TestBrowser } from '../../support/test-browser.ts';
 import { signInThroughSandbox } from '../../support/sandbox-sign-in.ts';
 import { SandboxControl } from '../../support/sandbox-control.ts';
+import { onboard } from '../../support/onboarding.ts';
 
 export interface TimedAnswer {
   /** The HTTP status, or `timeout` when no answer came within the deadline, `error` when the connection failed. */
@@ -46,16 +47,6 @@ export async function readiness(appUrl: string): Promise<Readiness> {
   return { status: answer.status, body };
 }
 
-/** Polls `check` every `intervalMs` until it is true; returns the milliseconds it took, or throws after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** Signs `whopUserId` in through the sandbox's consent page; returns the browser holding the session cookie. */
 export function signIn(appUrl: string, sandboxUrl: string, whopUserId: string, browser = new TestBrowser()): Promise<TestBrowser> {
   return signInThroughSandbox({ appUrl, sandboxUrl, whopUserId, browser });
@@ -67,15 +58,6 @@ export async function signInCreator(appUrl: string, sandboxUrl: string): Promise
   // As on Whop, the company's admin installs the app on it first (the sandbox's control API).
   const control = new SandboxControl(sandboxUrl);
   if (!(await control.installedCompanies()).includes('biz_creator1')) await control.install('biz_creator1', 'user_creator_free');
-  await onboard(browser, appUrl, 'biz_creator1');
+  await onboard({ appUrl }, browser, 'biz_creator1');
   return browser;
-}
-
-/** Makes the signed-in user the creator of `companyId` (the onboarding form, with its CSRF token). */
-export async function onboard(browser: TestBrowser, appUrl: string, companyId: string): Promise<void> {
-  const page = await browser.get(`${appUrl}/dashboard`);
-  const csrf = formField(page.text, '_csrf');
-  if (page.status !== 200 || !csrf) throw new Error(`no onboarding form: ${page.status}\n${page.text.slice(0, 500)}`);
-  const answer = await browser.post(`${appUrl}/onboarding`, { _csrf: csrf, companyId });
-  if (answer.status !== 303) throw new Error(`onboarding failed: ${answer.status}\n${answer.text.slice(0, 500)}`);
 }

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { freePort } from '../../support/free-port.ts';
 import { startPrivatePostgres, startPrivateRedis, type PrivateService } from '../../support/private-services.ts';
 import { startTestSandbox, type TestSandbox } from '@chronos/whop-sandbox/testing';
-import { startWeb, startWorker, type ChronosProcess, type Deployment } from './chronos-process.ts';
+import { startWeb, startWorker, type ChronosProcess, type Deployment } from '../../support/chronos-process.ts';
 
 export interface ScaleDeployment {
   deployment: Deployment;

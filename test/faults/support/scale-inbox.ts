@@ -147,12 +147,3 @@ export async function waitingToClaim(db: pg.Pool): Promise<string[]> {
   );
   return rows.map((r) => r.application_name);
 }
-
-/** Polls `check` every 50 ms until it returns true; throws naming `what` after `timeoutMs`. */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -5,8 +5,8 @@
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox, type ChronosWithSandboxOptions } from '../../support/chronos-with-sandbox.ts';
-import { ensureInstalled } from '../../support/onboarding.ts';
-import { TestBrowser, formField } from '../../support/test-browser.ts';
+import { onboard } from '../../support/onboarding.ts';
+import { TestBrowser } from '../../support/test-browser.ts';
 import { cleanTables } from '../../support/table-cleaner.ts';
 
 export type Role = 'admin' | 'creator' | 'creatorPro' | 'student' | 'member' | 'stranger';
@@ -41,16 +41,6 @@ export async function csrfOf(t: ChronosWithSandbox, browser: TestBrowser): Promi
   const response = await browser.get(`${t.appUrl}/api/me`);
   if (response.status !== 200) throw new Error(`GET /api/me → ${response.status}`);
   return (JSON.parse(response.text) as { csrfToken: string }).csrfToken;
-}
-
-export async function onboard(t: ChronosWithSandbox, browser: TestBrowser, companyId: string): Promise<void> {
-  // As on Whop, the company's seeded admin installs the app on it first (control API).
-  await ensureInstalled(t, companyId, companyId === 'biz_creator1' ? 'user_creator_free' : 'user_creator_pro');
-  const page = await browser.get(`${t.appUrl}/dashboard`);
-  const csrf = formField(page.text, '_csrf');
-  if (!csrf) throw new Error(`no onboarding form:\n${page.text.slice(0, 400)}`);
-  const answer = await browser.post(`${t.appUrl}/onboarding`, { _csrf: csrf, companyId });
-  if (answer.status !== 303 || answer.location !== `${t.appUrl}/dashboard`) throw new Error(`onboarding ${companyId} → ${answer.status} ${answer.location}\n${answer.text.slice(0, 400)}`);
 }
 
 /** Starts the app and signs the cast in; tables and the sandbox start from the seed. */
