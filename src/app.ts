@@ -6,7 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { Models } from './models/init-models.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -32,7 +32,7 @@ import type { Metrics } from './observability/metrics.ts';
 import type { ErrorReporter } from './observability/error-reporter.ts';
 import { measureRequests, metricsEndpoint } from './middleware/metrics-middleware.ts';
 import { httpsOnly } from './middleware/https-only.ts';
-import { PUBLIC_DIR, VIEWS_DIR } from './project-paths.ts';
+import { PUBLIC_DIR, VIEWS_DIR } from './config/project-paths.ts';
 import './sessions/session-data.ts';
 import { noStore } from './middleware/no-store.ts';
 

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { AppDeps } from './app.ts';
 import { createSequelize } from './db/database.ts';
 import { createPreparedReads } from './db/prepared-reads.ts';

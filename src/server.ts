@@ -4,12 +4,12 @@
  * connections, then close the database pool, Redis and the embedded database).
  */
 import type { Server, ServerResponse } from 'node:http';
-import { getConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { getConfig } from './config/config.ts';
+import { createLogger } from './observability/logger.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { createApp } from './app.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
-import { listenHttp } from './http-server.ts';
+import { listenHttp } from './http/http-server.ts';
 import { runEntryPoint } from './observability/run-entry-point.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;

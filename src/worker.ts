@@ -4,9 +4,9 @@
  * processes may run; SIGTERM lets the current batch finish, then closes the pool and Redis.
  * With SENTRY_DSN set, a job's unexpected failure is reported there as the web's are.
  */
-import { getConfig } from './config.ts';
+import { getConfig } from './config/config.ts';
 import { runEntryPoint } from './observability/run-entry-point.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from './observability/logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
 

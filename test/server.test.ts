@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Sequelize } from 'sequelize';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { loadLocalSecrets } from '../src/config-local-secrets.ts';
+import { loadLocalSecrets } from '../src/config/local-secrets.ts';
 import { runningServerPid } from '../src/db/embedded-postgres-files.ts';
 import { bareChildEnv } from './support/test-env.ts';
 import { freePort } from './support/free-port.ts';

@@ -7,11 +7,11 @@
  * As a child (`startChronos`): listens on `PORT` (all interfaces) and reports its URL on 127.0.0.1.
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { buildRuntime } from '../../src/runtime.ts';
 import { createApp } from '../../src/app.ts';
-import { listenHttp } from '../../src/http-server.ts';
+import { listenHttp } from '../../src/http/http-server.ts';
 import { childArgument, closeServer, serveForBench, startServer, type BenchServer } from './bench-children.ts';
 
 /** The environment Chronos reads its configuration from (it must set PORT). */

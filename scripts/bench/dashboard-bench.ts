@@ -6,7 +6,7 @@
  * counting proxy (in the bench process, idle during the runs): the runs must make zero Whop calls.
  */
 import type { Logger } from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime } from '../../src/runtime.ts';
 import { startTestSandbox } from '@chronos/whop-sandbox/testing';
 import { startCountingProxy } from '../../test/support/counting-proxy.ts';

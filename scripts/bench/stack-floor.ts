@@ -3,7 +3,7 @@
  * that reads one Redis key (ioredis, its defaults), one row by primary key from the bench
  * database (the pg driver's pool, a plain parameterised query: what Sequelize's `query` sends,
  * without Sequelize's own work) and renders a small EJS template (compiled once and cached, without line tracking, as Chronos's templates
- * are outside development). It is served like Chronos (`listenHttp` from src/http-server.ts,
+ * are outside development). It is served like Chronos (`listenHttp` from src/http/http-server.ts,
  * keep-alive timeout 65 s), in a process of its own that does nothing else.
  *
  * For the webhook-ingest bench the same three steps answer the signed deliveries (after reading
@@ -17,7 +17,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { listenHttp } from '../../src/http-server.ts';
+import { listenHttp } from '../../src/http/http-server.ts';
 import type { Models } from '../../src/models/init-models.ts';
 import { childArgument, closeServer, serveForBench, startServer, type BenchServer } from './bench-children.ts';
 import type { BenchName } from './bare-express.ts';

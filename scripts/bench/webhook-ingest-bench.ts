@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import type { Logger } from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import { freePort } from '../../test/support/free-port.ts';
 import { deleteRedisKeys, type BenchEnv } from './bench-support.ts';

@@ -1,7 +1,7 @@
 /** `npm run migrate -- up|down|status`: applies, reverts (one step) or lists the migrations. */
-import { getConfig } from '../config.ts';
+import { getConfig } from '../config/config.ts';
 import { runEntryPoint } from '../observability/run-entry-point.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger } from '../observability/logger.ts';
 import { buildRuntime } from '../runtime.ts';
 import { createMigrator } from '../db/migrator.ts';
 

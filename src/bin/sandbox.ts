@@ -1,6 +1,6 @@
 /** `npm run sandbox`: the Whop sandbox alone, configured like the app. */
-import { getConfig, ConfigError } from '../config.ts';
-import { createLogger } from '../logger.ts';
+import { getConfig, ConfigError } from '../config/config.ts';
+import { createLogger } from '../observability/logger.ts';
 import { launchSandbox } from '../sandbox-launcher.ts';
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 /** `npm run whop -- <command>`: the sandbox CLI, pointed at the sandbox of this configuration. */
-import { getConfig, ConfigError } from '../config.ts';
+import { getConfig, ConfigError } from '../config/config.ts';
 import { runSandboxCli } from '../sandbox-launcher.ts';
 
 async function main(): Promise<number> {

@@ -9,7 +9,7 @@ import { setFlash, takeFlash } from '../sessions/flash.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../domain/app-errors.ts';
 
 const EVENT_ID = /^[\w.:-]{1,255}$/;
 

@@ -6,9 +6,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.ts';
-import { SignInError } from '../errors-auth.ts';
-import { ServiceUnavailableError } from '../errors.ts';
+import type { Config } from '../config/config.ts';
+import { SignInError } from '../services/auth/auth-errors.ts';
+import { ServiceUnavailableError } from '../domain/app-errors.ts';
 import { safeReturnTo } from '../services/return-to.ts';
 import type { SignInService } from '../services/auth/sign-in-service.ts';
 import type { SessionTokenVault } from '../sessions/session-token-vault.ts';

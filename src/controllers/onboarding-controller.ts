@@ -10,7 +10,7 @@ import type { CreatorAccessService } from '../services/creator-access-service.ts
 import type { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import { signedIn } from '../middleware/require-auth.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../domain/app-errors.ts';
 import { WhopApiError } from '../services/whop/whop-errors.ts';
 import { setFlash, takeFlash, type Flash } from '../sessions/flash.ts';
 

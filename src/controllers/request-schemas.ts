@@ -1,6 +1,6 @@
 /** What the JSON API and the forms accept, with clear messages; anything else is a 400 with details. */
 import { z } from 'zod';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../domain/app-errors.ts';
 
 export const MAX_VIDEO_BYTES = 50 * 1024 ** 3;
 export const MAX_VIDEO_SECONDS = 24 * 60 * 60;

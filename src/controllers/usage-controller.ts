@@ -2,8 +2,8 @@
 import type { RequestHandler } from 'express';
 import type { UsageService } from '../services/usage/usage-service.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { LimitExceededError } from '../errors-limits.ts';
-import { ValidationError } from '../errors.ts';
+import { LimitExceededError } from '../domain/limit-errors.ts';
+import { ValidationError } from '../domain/app-errors.ts';
 import { aiCreditsSchema, newVideoSchema, parseBody } from './request-schemas.ts';
 import type { Video } from '../models/video-model.ts';
 import { setFlash } from '../sessions/flash.ts';

@@ -7,7 +7,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError } from '../domain/app-errors.ts';
 import type { WebhookVerifier } from '../services/whop/webhook-verifier.ts';
 import { toInboxEvent } from '../services/whop/webhook-envelope.ts';
 import type { InboxOutcome, WebhookInbox } from '../services/webhooks/webhook-inbox.ts';

@@ -4,8 +4,8 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors.ts';
-import { LimitExceededError } from '../errors-limits.ts';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../domain/app-errors.ts';
+import { LimitExceededError } from '../domain/limit-errors.ts';
 import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 import { isDatabaseOutage } from '../db/database.ts';
 import { PATHS } from '../http/route-paths.ts';

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Level, Logger } from 'pino';
-import { redactUrl } from '../logger.ts';
+import { redactUrl } from '../observability/logger.ts';
 import { runInRequest } from '../observability/request-context.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;

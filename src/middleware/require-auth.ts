@@ -1,6 +1,6 @@
 /** Route guards: pages send strangers to the login page, JSON routes answer 401; admins only where admins belong. */
 import type { Request, RequestHandler } from 'express';
-import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import { ForbiddenError, UnauthenticatedError } from '../domain/app-errors.ts';
 import type { UserContext } from '../services/role-service.ts';
 
 export function wantsJson(req: Request): boolean {

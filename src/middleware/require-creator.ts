@@ -1,7 +1,7 @@
 /** Guards for creators' routes: the signed-in user must run a company; features follow the tier. */
 import type { Request, RequestHandler } from 'express';
 import type { Creator } from '../models/creator-model.ts';
-import { ForbiddenError } from '../errors.ts';
+import { ForbiddenError } from '../domain/app-errors.ts';
 import { FEATURE_DESCRIPTIONS, hasFeature, tierDefinition, tierUnlocking, type Feature } from '../domain/tier-table.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { signedIn, wantsJson } from './require-auth.ts';

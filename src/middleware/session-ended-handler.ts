@@ -3,7 +3,7 @@
  * ended here: a fresh session carries the reason to the login page; JSON callers get 401.
  */
 import type { ErrorRequestHandler } from 'express';
-import { SessionEndedError } from '../errors-auth.ts';
+import { SessionEndedError } from '../services/auth/auth-errors.ts';
 import { regenerateSession, saveSession } from '../sessions/session-lifecycle.ts';
 import { wantsJson } from './require-auth.ts';
 import { setFlash } from '../sessions/flash.ts';

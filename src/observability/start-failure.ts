@@ -2,7 +2,7 @@
  * What an entry point prints when it cannot start: one line per problem a person can act on
  * (a setting, the embedded database, a port in use), the stack only for the unexpected.
  */
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config/config.ts';
 import { EmbeddedDatabaseError } from '../db/postgres-binaries.ts';
 
 /** The lines to print, each without its newline; `role` names the process ("chronos", "worker"). */

@@ -1,7 +1,7 @@
 /** Wires the services from the infrastructure: the one place that knows who uses what. */
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { Models } from '../models/init-models.ts';
 import type { TokenSafeSessionStore } from '../sessions/token-safe-session-store.ts';
 import type { LockService } from '../infra/locks/lock-service.ts';

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Models } from '../models/init-models.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { User } from '../models/user-model.ts';
-import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../domain/app-errors.ts';
 import { WhopApiError, WhopRateLimitError } from './whop/whop-errors.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
 import type { ReconciliationService } from './reconciliation-service.ts';

@@ -1,7 +1,7 @@
 /** express-session with the cookie of SPEC §5: httpOnly, SameSite=Lax, Secure and `__Host-` in production, rolling idle limit. */
 import session, { type Store } from 'express-session';
 import type { RequestHandler } from 'express';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 
 export const SESSION_IDLE_DAYS = 30;
 export const SESSION_IDLE_MS = SESSION_IDLE_DAYS * 24 * 60 * 60 * 1000;

@@ -7,8 +7,8 @@
 import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import type { Logger } from 'pino';
-import { SessionEndedError } from '../errors-auth.ts';
-import { ServiceUnavailableError } from '../errors.ts';
+import { SessionEndedError } from '../services/auth/auth-errors.ts';
+import { ServiceUnavailableError } from '../domain/app-errors.ts';
 import type { LockService } from '../infra/locks/lock-service.ts';
 import { TokenDecryptionError, type TokenCipher } from '../services/whop/token-cipher.ts';
 import { bundleFromTokenResponse, type TokenBundle } from '../services/whop/token-bundle.ts';

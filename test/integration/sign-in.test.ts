@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SDK_API_VERSION_DATE, type Env } from '../../src/config.ts';
+import { SDK_API_VERSION_DATE, type Env } from '../../src/config/config.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
 import type { TestSandboxOverrides } from '@chronos/whop-sandbox/testing';

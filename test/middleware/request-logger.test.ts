@@ -4,7 +4,7 @@ import request from 'supertest';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestLogger } from '../../src/middleware/request-logger.ts';
-import { listenHttp } from '../../src/http-server.ts';
+import { listenHttp } from '../../src/http/http-server.ts';
 import { capturingLogger } from '../support/test-runtime.ts';
 import { eventually, until } from '../support/wait.ts';
 

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { createErrorReporter } from '../../src/observability/error-reporter.ts';
 import express from 'express';
 import { bareStatusErrorHandler, jsonErrorHandler } from '../../src/middleware/error-handlers.ts';
-import { NotFoundError, ServiceUnavailableError } from '../../src/errors.ts';
+import { NotFoundError, ServiceUnavailableError } from '../../src/domain/app-errors.ts';
 
 describe('error reporting', () => {
   it('sends an unexpected error to Sentry when SENTRY_DSN is set, with the request id (or the worker job) and no request data', async () => {

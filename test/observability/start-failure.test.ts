@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../src/config.ts';
+import { ConfigError } from '../../src/config/config.ts';
 import { EmbeddedDatabaseError } from '../../src/db/postgres-binaries.ts';
 import { startFailureLines } from '../../src/observability/start-failure.ts';
 

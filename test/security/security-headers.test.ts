@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { createApp } from '../../src/app.ts';
 import { securityHeaders } from '../../src/middleware/security-headers.ts';
 import { appRequest, startSecurityCast, type AppResponse, type Role, type SecurityCast } from './support/security-fixture.ts';

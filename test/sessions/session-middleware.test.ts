@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { createSessionMiddleware } from '../../src/sessions/session-middleware.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 

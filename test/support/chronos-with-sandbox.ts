@@ -4,9 +4,9 @@
  * integration tests that cross both (sign-in, onboarding, webhooks).
  */
 import type { Server } from 'node:http';
-import type { Env } from '../../src/config.ts';
+import type { Env } from '../../src/config/config.ts';
 import { createApp } from '../../src/app.ts';
-import { listenHttp } from '../../src/http-server.ts';
+import { listenHttp } from '../../src/http/http-server.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startTestSandbox, TEST_APP, type TestSandbox, type TestSandboxOverrides } from '@chronos/whop-sandbox/testing';
@@ -16,7 +16,7 @@ import { TestBrowser } from './test-browser.ts';
 import { signInThroughSandbox } from './sandbox-sign-in.ts';
 import { SandboxControl } from './sandbox-control.ts';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
-import type { Config } from '../../src/config.ts';
+import type { Config } from '../../src/config/config.ts';
 
 export interface ChronosWithSandbox {
   appUrl: string;

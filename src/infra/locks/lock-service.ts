@@ -6,7 +6,7 @@
  * one session refreshes its rotating Whop tokens once at a time, and one reconciliation runs.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ServiceUnavailableError } from '../../errors.ts';
+import { ServiceUnavailableError } from '../../domain/app-errors.ts';
 
 export interface LockOptions {
   /** How long the lock is held at most unless renewed (its holder may have died). */

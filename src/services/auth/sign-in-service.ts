@@ -5,8 +5,8 @@
  */
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import { SignInError } from '../../errors-auth.ts';
-import { ServiceUnavailableError } from '../../errors.ts';
+import { SignInError } from './auth-errors.ts';
+import { ServiceUnavailableError } from '../../domain/app-errors.ts';
 import type { WhopOidcClient } from '../whop/whop-oidc-client.ts';
 import { bundleFromTokenResponse, type TokenBundle } from '../whop/token-bundle.ts';
 import { WhopIdentityError } from '../whop/whop-errors.ts';

@@ -4,7 +4,7 @@
  * and HTML (every value escaped, see `email-layout.ts`), each with a link to the dashboard.
  */
 import { z } from 'zod';
-import { ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../domain/app-errors.ts';
 import { EMAIL_TEMPLATES, type EmailTemplate } from '../../models/email-outbox-model.ts';
 import { formatDate, formatDateTime, formatMoney, singleLine } from './email-format.ts';
 import { renderHtml, renderText, type EmailContent } from './email-layout.ts';

@@ -8,7 +8,7 @@
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
-import type { Config } from '../../config.ts';
+import type { Config } from '../../config/config.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Models } from '../../models/init-models.ts';
 import type { CacheService } from '../cache/cache-service.ts';

@@ -6,7 +6,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
 import type { Video } from '../../models/video-model.ts';
-import { LimitExceededError } from '../../errors-limits.ts';
+import { LimitExceededError } from '../../domain/limit-errors.ts';
 import { TIER_TABLE, tierDefinition, type Tier } from '../../domain/tier-table.ts';
 import type { PlansService } from '../tiers/plans-service.ts';
 

@@ -5,7 +5,7 @@
  * Envelope: `v1.<kid>.<iv>.<tag>.<ciphertext>` (base64url parts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { EncryptionKey } from '../../config-keys.ts';
+import type { EncryptionKey } from '../../config/config-keys.ts';
 
 const VERSION = 'v1';
 

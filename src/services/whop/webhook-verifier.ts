@@ -10,7 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../domain/app-errors.ts';
 
 export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
 

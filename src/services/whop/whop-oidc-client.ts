@@ -9,8 +9,8 @@
  */
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import type { OAuthClientAuth } from '../../config.ts';
-import { ServiceUnavailableError } from '../../errors.ts';
+import type { OAuthClientAuth } from '../../config/config.ts';
+import { ServiceUnavailableError } from '../../domain/app-errors.ts';
 import { WhopIdentityError } from './whop-errors.ts';
 
 export interface WhopOidcSettings {

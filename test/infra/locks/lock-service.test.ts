@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { realLockClock, type LockClock, type LockService } from '../../../src/infra/locks/lock-service.ts';
 import { createInProcessLockService } from '../../../src/infra/locks/in-process-lock.ts';
 import { createRedisLockService } from '../../../src/infra/locks/redis-lock.ts';
-import { ServiceUnavailableError } from '../../../src/errors.ts';
+import { ServiceUnavailableError } from '../../../src/domain/app-errors.ts';
 import { createRedisClient, waitForRedis } from '../../../src/db/redis-client.ts';
 import { runRedisPrefix } from '../../support/test-runtime.ts';
 import { externalRedisUrl } from '../../support/test-env.ts';

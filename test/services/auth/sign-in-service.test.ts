@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
 import { testClock } from '../../support/test-clock.ts';
 import { createSignInService, PENDING_LOGIN_TTL_MS } from '../../../src/services/auth/sign-in-service.ts';
-import { SignInError } from '../../../src/errors-auth.ts';
+import { SignInError } from '../../../src/services/auth/auth-errors.ts';
 import type { PendingLogin } from '../../../src/services/auth/sign-in-service.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ValidationError } from '../../../src/errors.ts';
+import { ValidationError } from '../../../src/domain/app-errors.ts';
 import { EMAIL_TEMPLATES, InvalidEmailError, renderEmail, type EmailTemplate } from '../../../src/services/email/email-templates.ts';
 import { formatMoney } from '../../../src/services/email/email-format.ts';
 

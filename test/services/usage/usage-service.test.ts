@@ -10,7 +10,7 @@ import { cleanTables } from '../../support/table-cleaner.ts';
 import { makeFactories } from '../../support/factories.ts';
 import { ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
 import { TIER_TABLE } from '../../../src/domain/tier-table.ts';
-import { LimitExceededError } from '../../../src/errors-limits.ts';
+import { LimitExceededError } from '../../../src/domain/limit-errors.ts';
 
 const T0 = Date.parse('2026-12-15T12:00:00Z');
 const FREE = TIER_TABLE.free.limits;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseEncryptionKeys } from '../../../src/config-keys.ts';
+import { parseEncryptionKeys } from '../../../src/config/config-keys.ts';
 import { TokenCipher, TokenDecryptionError } from '../../../src/services/whop/token-cipher.ts';
 
 const OLD = parseEncryptionKeys(`old:${'1'.repeat(64)}`);

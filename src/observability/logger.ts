@@ -3,7 +3,7 @@
  * a line written while serving a request carries the request's id (`reqId`).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { requestLogFields } from './observability/request-context.ts';
+import { requestLogFields } from './request-context.ts';
 
 export const REDACTED_PATHS = [
   'req.headers.cookie',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, compiledBuildEnv, loadConfig, SDK_API_VERSION_DATE, type Env } from '../src/config.ts';
+import { ConfigError, compiledBuildEnv, loadConfig, SDK_API_VERSION_DATE, type Env } from '../../src/config/config.ts';
 
 const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);

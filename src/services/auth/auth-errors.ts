@@ -1,5 +1,5 @@
 /** Errors of the sign-in flow and of signed-in sessions. */
-import { AppError, UnauthenticatedError } from './errors.ts';
+import { AppError, UnauthenticatedError } from '../../domain/app-errors.ts';
 
 /** The session can no longer act for its user (tokens revoked, expired, or tampered): sign in again. */
 export class SessionEndedError extends UnauthenticatedError {

@@ -1,6 +1,6 @@
 /** A tier limit refused a new resource. Carries what the creator needs to act on it. */
-import { AppError } from './errors.ts';
-import type { LimitName, Tier } from './domain/tier-table.ts';
+import { AppError } from './app-errors.ts';
+import type { LimitName, Tier } from './tier-table.ts';
 
 const LIMIT_WORDS: Record<LimitName, string> = {
   videos: 'video limit',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpServer, listenHttp } from '../src/http-server.ts';
+import { createHttpServer, listenHttp } from '../../src/http/http-server.ts';
 
 function urlOf(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -13,7 +13,7 @@ async function closed(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-describe('the HTTP server (src/http-server.ts)', () => {
+describe('the HTTP server (src/http/http-server.ts)', () => {
   it('listens on the given host and port and serves the app', async () => {
     const app = express();
     app.get('/hello', (req, res) => res.json({ path: req.path, query: req.query, accepts: req.accepts('json') }));

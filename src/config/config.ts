@@ -4,10 +4,10 @@
  * settings that are missing or malformed (every problem named at once) and freezes the result.
  */
 import { z } from 'zod';
-import { loadLocalSecrets } from './config-local-secrets.ts';
+import { loadLocalSecrets } from './local-secrets.ts';
 import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
 import { runsCompiled } from './project-paths.ts';
-import { TIERS, type Tier } from './domain/tier-table.ts';
+import { TIERS, type Tier } from '../domain/tier-table.ts';
 
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
