@@ -1,7 +1,8 @@
 /** `npm run sandbox`: the Whop sandbox alone, configured like the app. */
-import { getConfig, ConfigError } from '../config/config.ts';
+import { getConfig } from '../config/config.ts';
 import { createLogger } from '../observability/logger.ts';
 import { launchSandbox } from '../sandbox-launcher.ts';
+import { runEntryPoint } from '../observability/run-entry-point.ts';
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -16,8 +17,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) for (const p of error.problems) process.stderr.write(`config error: ${p}\n`);
-  else process.stderr.write(`sandbox failed to start: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+runEntryPoint('sandbox', main);

@@ -8,6 +8,7 @@ import { loadLocalSecrets } from './local-secrets.ts';
 import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
 import { runsCompiled } from './project-paths.ts';
 import { TIERS, type Tier } from '../domain/tier-table.ts';
+import { errorMessage } from '../domain/app-errors.ts';
 
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
@@ -199,7 +200,7 @@ export function loadConfig(rawEnv: Env): Readonly<Config> {
     try {
       tokenEncryptionKeys = parseEncryptionKeys(env.WHOP_TOKEN_ENCRYPTION_KEY);
     } catch (error) {
-      problems.push(`WHOP_TOKEN_ENCRYPTION_KEY: ${(error as Error).message}`);
+      problems.push(`WHOP_TOKEN_ENCRYPTION_KEY: ${errorMessage(error)}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

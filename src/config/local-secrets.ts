@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { errorMessage } from '../domain/app-errors.ts';
 
 export interface LocalSecrets {
   sessionSecret: string;
@@ -34,7 +35,7 @@ export function loadLocalSecrets(varDir: string): LocalSecrets {
   try {
     stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
   const secrets = { ...generate(), ...stored };
   if (Object.keys(stored).length === Object.keys(secrets).length) return secrets;

@@ -34,15 +34,21 @@ export function adminOperationsController(deps: { operations: OperationsOverview
   };
 
   const reconcile: RequestHandler = async (req, res) => {
-    const run = await deps.reconciliation.runWaiting('admin');
-    deps.logger.info({ runId: typeof run === 'object' ? run?.id : undefined, continuing: run === 'continuing', adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
-    if (!run) {
-      setFlash(req, 'A reconciliation is already running; its results will show here when it finishes.', 'warn');
-    } else if (run === 'continuing') {
-      setFlash(req, 'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.', 'info');
-    } else {
-      const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
-      setFlash(req, `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`, run.status === 'succeeded' ? 'ok' : 'error');
+    const waited = await deps.reconciliation.runWaiting('admin');
+    deps.logger.info({ runId: waited.state === 'finished' ? waited.run.id : undefined, state: waited.state, adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
+    switch (waited.state) {
+      case 'busy':
+        setFlash(req, 'A reconciliation is already running; its results will show here when it finishes.', 'warn');
+        break;
+      case 'continuing':
+        setFlash(req, 'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.', 'info');
+        break;
+      case 'finished': {
+        const { run } = waited;
+        const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
+        setFlash(req, `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`, run.status === 'succeeded' ? 'ok' : 'error');
+        break;
+      }
     }
     res.redirect(303, '/admin/webhooks#reconciliation');
   };

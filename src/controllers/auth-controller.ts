@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { SignInError } from '../services/auth/auth-errors.ts';
-import { ServiceUnavailableError } from '../domain/app-errors.ts';
+import { ServiceUnavailableError, errorMessage } from '../domain/app-errors.ts';
 import { safeReturnTo } from '../services/return-to.ts';
 import type { SignInService } from '../services/auth/sign-in-service.ts';
 import type { SessionTokenVault } from '../sessions/session-token-vault.ts';
@@ -63,7 +63,7 @@ export function authController(deps: AuthControllerDeps) {
       deps.vault.seal(req, bundle);
       await saveSession(req);
       deps.logger.info({ userId: user.id, whopUserId: user.whopUserId }, 'signed in');
-      await deps.tiers.refreshAtSignIn(user).catch((error: unknown) => deps.logger.warn({ err: { message: (error as Error).message } }, 'tier refresh at sign-in failed'));
+      await deps.tiers.refreshAtSignIn(user).catch((error: unknown) => deps.logger.warn({ err: { message: errorMessage(error) } }, 'tier refresh at sign-in failed'));
       res.redirect(302, pending.returnTo ?? '/dashboard');
     } catch (error) {
       if (error instanceof SignInError) return renderLogin(res, error.status, error.message);
@@ -78,7 +78,7 @@ export function authController(deps: AuthControllerDeps) {
         const { refreshToken } = deps.vault.open(req);
         if (refreshToken) await deps.oidc.revoke(refreshToken);
       } catch (error) {
-        deps.logger.warn({ userId: req.session.userId, err: { message: (error as Error).message } }, 'could not revoke whop token at sign-out');
+        deps.logger.warn({ userId: req.session.userId, err: { message: errorMessage(error) } }, 'could not revoke whop token at sign-out');
       }
     }
     const userId = req.session.userId;

@@ -9,6 +9,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { EmbeddedDatabaseError } from './postgres-binaries.ts';
+import { errorMessage } from '../domain/app-errors.ts';
 
 const run = promisify(execFile);
 
@@ -38,7 +39,7 @@ export async function serverUser(logger: Logger): Promise<RunAs | undefined> {
       await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
       return await idsOf('postgres');
     } catch (error) {
-      throw new EmbeddedDatabaseError(`running as root, and the OS user "postgres" (PostgreSQL refuses root) could not be created: ${(error as Error).message.split('\n')[0]}; create it, run as another user, or set DATABASE_URL`, { cause: error });
+      throw new EmbeddedDatabaseError(`running as root, and the OS user "postgres" (PostgreSQL refuses root) could not be created: ${errorMessage(error).split('\n')[0]}; create it, run as another user, or set DATABASE_URL`, { cause: error });
     }
   }
 }

@@ -18,6 +18,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { EmbeddedDatabaseError, findPostgresBinaries, postgresMajorVersion, type PostgresBinaries } from './postgres-binaries.ts';
 import { CHRONOS_CONF_INCLUDE, dataFolderState, lockDataFolder, makePrivateFolder, runningServerPid, serverUser, writeServerFile, type RunAs } from './embedded-postgres-files.ts';
+import { errorMessage } from '../domain/app-errors.ts';
 
 export { EmbeddedDatabaseError } from './postgres-binaries.ts';
 
@@ -128,7 +129,7 @@ async function initialise(binaries: PostgresBinaries, options: EmbeddedPostgresO
     );
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true }); // only what initdb itself began: the folder was new or empty
-    throw new EmbeddedDatabaseError(`the embedded PostgreSQL could not create its data folder ${dataDir}: ${firstError((error as Error).message)}`, { cause: error });
+    throw new EmbeddedDatabaseError(`the embedded PostgreSQL could not create its data folder ${dataDir}: ${firstError(errorMessage(error))}`, { cause: error });
   } finally {
     rmSync(passwordFile, { force: true });
   }

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { errorMessage } from '../domain/app-errors.ts';
 
 const run = promisify(execFile);
 
@@ -73,7 +74,7 @@ export async function postgresMajorVersion(binaries: PostgresBinaries): Promise<
   try {
     output = (await run(binaries.postgres, ['--version'])).stdout;
   } catch (error) {
-    const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+    const detail = ((error as { stderr?: string }).stderr ?? errorMessage(error)).trim().split('\n')[0];
     throw new EmbeddedDatabaseError(
       `the embedded PostgreSQL cannot run on this machine (${detail}); if its install script was skipped, run \`npm rebuild ${platformPackageName()}\`, or ${NO_EMBEDDED}`,
       { cause: error },

@@ -45,3 +45,9 @@ export class ServiceUnavailableError extends AppError {
     super(message, 503, 'service_unavailable');
   }
 }
+
+/** The message of whatever was thrown: an Error's message, a string itself, anything else as a string. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : String(error);
+}

@@ -4,7 +4,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../domain/app-errors.ts';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError, errorMessage } from '../domain/app-errors.ts';
 import { LimitExceededError } from '../domain/limit-errors.ts';
 import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 import { isDatabaseOutage } from '../db/database.ts';
@@ -42,7 +42,7 @@ function logError(logger: Logger, req: Request, error: unknown, described: Descr
   if (described.status >= 500 && described.status !== 503) {
     logger.error({ err: error }, 'request failed');
     report(error, { requestId: String(req.id), method: req.method, route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched' });
-  } else if (described.status >= 500) logger.warn({ err: { message: (error as Error).message } }, 'service unavailable');
+  } else if (described.status >= 500) logger.warn({ err: { message: errorMessage(error) } }, 'service unavailable');
   else logger.debug({ code: described.code }, 'request refused');
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
 import type { Request, RequestHandler, Response } from 'express';
+import { errorMessage } from '../domain/app-errors.ts';
 
 interface LimiterSettings {
   limitPerMinute: number;
@@ -21,7 +22,7 @@ interface LimiterSettings {
  * by /readyz, not a new failure each time.
  */
 function limiterLogger(logger: Logger): LimiterLogger {
-  const log = (error: unknown, message?: string) => logger.warn({ err: { message: (error as Error | undefined)?.message ?? String(error) } }, message ?? 'rate limiter');
+  const log = (error: unknown, message?: string) => logger.warn({ err: { message: errorMessage(error) } }, message ?? 'rate limiter');
   return { error: log, warn: log };
 }
 

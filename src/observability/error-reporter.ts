@@ -5,6 +5,7 @@
  * headers, bodies or query strings.
  */
 import type { Logger } from 'pino';
+import { errorMessage } from '../domain/app-errors.ts';
 
 export type ErrorReporter = (error: unknown, context: { requestId?: string; method?: string; route?: string; job?: string }) => void;
 
@@ -32,7 +33,7 @@ export async function createErrorReporter(options: { dsn: string | undefined; en
       });
     };
   } catch (error) {
-    options.logger.warn({ err: { message: (error as Error).message } }, 'SENTRY_DSN is set but @sentry/node could not be loaded; errors are only logged');
+    options.logger.warn({ err: { message: errorMessage(error) } }, 'SENTRY_DSN is set but @sentry/node could not be loaded; errors are only logged');
     return noErrorReporting;
   }
 }

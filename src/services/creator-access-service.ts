@@ -15,6 +15,7 @@ import type { Creator } from '../models/creator-model.ts';
 import type { User } from '../models/user-model.ts';
 import { WhopApiError } from './whop/whop-errors.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
+import { errorMessage } from '../domain/app-errors.ts';
 
 /** Whop's answer for a company the app cannot read: the app is not installed there (or not approved). */
 export function isNotInstalled(error: unknown): boolean {
@@ -126,7 +127,7 @@ export function createCreatorAccessService(deps: {
       const creator = await Creator.findOne({ where: { ownerUserId: user.id } });
       if (!creator) return;
       await recheckOwner(creator).catch((error: unknown) => {
-        deps.logger.warn({ creatorId: creator.id, err: { message: (error as Error).message } }, 'owner rights not re-checked at sign-in');
+        deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'owner rights not re-checked at sign-in');
       });
     },
 

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Models } from '../models/init-models.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { User } from '../models/user-model.ts';
-import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../domain/app-errors.ts';
+import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError, errorMessage } from '../domain/app-errors.ts';
 import { WhopApiError, WhopRateLimitError } from './whop/whop-errors.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
 import type { ReconciliationService } from './reconciliation-service.ts';
@@ -87,7 +87,7 @@ export function createOnboardingService(deps: {
 
   async function setUpTier(creator: Creator, whopUserId: string): Promise<void> {
     await deps.tiers.recompute(creator, whopUserId, { fresh: true }).catch((error: unknown) => {
-      deps.logger.warn({ creatorId: creator.id, err: { message: (error as Error).message } }, 'tier not read at onboarding; stays free until the next check');
+      deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'tier not read at onboarding; stays free until the next check');
     });
   }
 

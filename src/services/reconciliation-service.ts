@@ -20,6 +20,7 @@ import type { GracePeriodService } from './billing/grace-period-service.ts';
 import { isNotInstalled, type CreatorAccessService } from './creator-access-service.ts';
 import { WhopRateLimitError } from './whop/whop-errors.ts';
 import type { WhopMembership } from './whop/whop-membership.ts';
+import { errorMessage } from '../domain/app-errors.ts';
 
 export interface ReconciliationSummary {
   companies: number;
@@ -48,6 +49,9 @@ export const RUNNING_TTL_MS = 2 * 60 * 1000;
 export const INTERRUPTED = 'interrupted: the process running it stopped before it finished';
 /** How long "Reconcile now" waits for the run before answering that it goes on in the background. */
 export const RECONCILE_WAIT_MS = 10_000;
+
+/** What `runWaiting` saw: another run held the lock, the run is still going on, or it finished. */
+export type WaitedRun = { state: 'busy' } | { state: 'continuing' } | { state: 'finished'; run: ReconciliationRun };
 
 export function createReconciliationService(deps: {
   models: Pick<Models, 'Creator' | 'User' | 'ReconciliationRun' | 'PlanMembership'>;
@@ -116,8 +120,8 @@ export function createReconciliationService(deps: {
         summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: RATE_LIMITED });
         return false;
       } else {
-        summary.errors.push(`${creator.whopCompanyId}: ${(error as Error).message}`);
-        summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: (error as Error).message.slice(0, 200) });
+        summary.errors.push(`${creator.whopCompanyId}: ${errorMessage(error)}`);
+        summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: errorMessage(error).slice(0, 200) });
       }
     }
     return true;
@@ -164,7 +168,7 @@ export function createReconciliationService(deps: {
     } catch (error) {
       // Nothing of the plans was applied yet: no tier changes this run.
       if (error instanceof WhopRateLimitError) summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: RATE_LIMITED });
-      else summary.errors.push(`${deps.chronosCompanyId}: ${(error as Error).message}`);
+      else summary.errors.push(`${deps.chronosCompanyId}: ${errorMessage(error)}`);
       return;
     }
     const creators = await deps.models.Creator.findAll({ order: [['id', 'ASC']] });
@@ -207,7 +211,7 @@ export function createReconciliationService(deps: {
       await record.update({ status: summary.errors.length > 0 || notDone ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: (summary.errors[0] ?? notDone)?.slice(0, 1000) ?? null });
       deps.logger.info({ runId: record.id, trigger, ...summary, tierChanges: summary.tierChanges.length }, 'reconciliation finished');
     } catch (error) {
-      await record.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
+      await record.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: errorMessage(error).slice(0, 1000) });
       deps.logger.error({ runId: record.id, err: error }, 'reconciliation failed');
     }
   }
@@ -216,11 +220,11 @@ export function createReconciliationService(deps: {
     run,
     /**
      * Starts a run and waits for it at most `waitMs` (the admin's "Reconcile now": a request must
-     * not outlast the proxy's timeout): its record when it finished by then, `'continuing'` when
-     * it goes on in the background (its record shows on /admin/webhooks when done), null when
-     * another run was going.
+     * not outlast the proxy's timeout): `finished` with its record, `continuing` when it goes on
+     * in the background (its record shows on /admin/webhooks when done), `busy` when another run
+     * was going.
      */
-    async runWaiting(trigger: ReconciliationTrigger, waitMs = deps.waitMs ?? RECONCILE_WAIT_MS): Promise<ReconciliationRun | null | 'continuing'> {
+    async runWaiting(trigger: ReconciliationTrigger, waitMs = deps.waitMs ?? RECONCILE_WAIT_MS): Promise<WaitedRun> {
       const running = run(trigger);
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<'continuing'>((resolve) => {
@@ -228,8 +232,11 @@ export function createReconciliationService(deps: {
       });
       try {
         const outcome = await Promise.race([running, waited]);
-        if (outcome === 'continuing') running.catch((error: unknown) => deps.logger.error({ err: error, trigger }, 'reconciliation failed to start'));
-        return outcome;
+        if (outcome === 'continuing') {
+          running.catch((error: unknown) => deps.logger.error({ err: error, trigger }, 'reconciliation failed to start'));
+          return { state: 'continuing' };
+        }
+        return outcome ? { state: 'finished', run: outcome } : { state: 'busy' };
       } finally {
         clearTimeout(timer);
       }
@@ -244,7 +251,7 @@ export function createReconciliationService(deps: {
         await run.update({ status: 'succeeded', finishedAt: new Date(), summary: { ...summary } });
         return summary;
       } catch (error) {
-        await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: (error as Error).message.slice(0, 1000) });
+        await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: errorMessage(error).slice(0, 1000) });
         throw error;
       }
     },

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import type { SessionData } from 'express-session';
 import type { Logger } from 'pino';
 import { SessionEndedError } from '../services/auth/auth-errors.ts';
-import { ServiceUnavailableError } from '../domain/app-errors.ts';
+import { ServiceUnavailableError, errorMessage } from '../domain/app-errors.ts';
 import type { LockService } from '../infra/locks/lock-service.ts';
 import { TokenDecryptionError, type TokenCipher } from '../services/whop/token-cipher.ts';
 import { bundleFromTokenResponse, type TokenBundle } from '../services/whop/token-bundle.ts';
@@ -90,7 +90,7 @@ export class SessionTokenVault {
     } catch (error) {
       const oauthError = (error as { error?: unknown }).error;
       if (typeof oauthError !== 'string') {
-        this.deps.logger.warn({ userId: req.session.userId, err: { message: (error as Error).message } }, 'whop token refresh failed');
+        this.deps.logger.warn({ userId: req.session.userId, err: { message: errorMessage(error) } }, 'whop token refresh failed');
         throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
       }
       this.deps.logger.info({ userId: req.session.userId, reason: oauthError }, 'whop token refresh refused; ending session');

@@ -23,6 +23,7 @@ import { renderEmail, type EmailTemplate } from './email-templates.ts';
 import { redactDeliveryError, type MailTransport } from './mail-transport.ts';
 import { createWorkQueue, type Claim, type QueueTable } from '../../infra/work-queue/work-queue.ts';
 import { exponentialBackoff } from '../../infra/work-queue/backoff.ts';
+import { errorMessage } from '../../domain/app-errors.ts';
 
 export interface EmailSenderDeps {
   sequelize: Sequelize;
@@ -106,7 +107,7 @@ export function createEmailSender(deps: EmailSenderDeps): EmailSender {
       rendered = renderEmail(row.template, row.payload, { appUrl: deps.appUrl });
     } catch (error) {
       // A payload that does not render never will: no point retrying it.
-      return markFailed(row, redactDeliveryError(`cannot render: ${(error as Error).message}`), log, true);
+      return markFailed(row, redactDeliveryError(`cannot render: ${errorMessage(error)}`), log, true);
     }
     try {
       await transport.send({ from: deps.mailFrom, to: row.toAddress, ...rendered });

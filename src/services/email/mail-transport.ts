@@ -5,6 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { errorMessage } from '../../domain/app-errors.ts';
 
 export interface MailMessage {
   from: string;
@@ -90,7 +91,7 @@ function createDevMailboxTransport(devMailboxUrl: string, logger: Logger): MailT
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code;
-        throw new MailDeliveryError(redactDeliveryError(`dev mailbox unreachable: ${cause ?? (error as Error).message}`));
+        throw new MailDeliveryError(redactDeliveryError(`dev mailbox unreachable: ${cause ?? errorMessage(error)}`));
       }
       const answer = await response.text().catch(() => '');
       if (!response.ok) throw new MailDeliveryError(redactDeliveryError(`dev mailbox answered ${response.status}: ${answer.slice(0, 200)}`));

@@ -17,6 +17,7 @@ import { isValidMembershipStatus, type WhopMembership } from '../whop/whop-membe
 import type { StudentService } from '../students/student-service.ts';
 import { resolveTier } from './tier-resolver.ts';
 import { tierRank } from '../../domain/tier-table.ts';
+import { errorMessage } from '../../domain/app-errors.ts';
 
 export const TIER_CACHE_TTL_MS = 5 * 60 * 1000;
 
@@ -126,7 +127,7 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
       const creator = await Creator.findOne({ where: { ownerUserId: user.id } });
       if (!creator) return;
       await recompute(creator, user.whopUserId, { fresh: true }).catch((error: unknown) => {
-        deps.logger.warn({ creatorId: creator.id, err: { message: (error as Error).message } }, 'tier not refreshed at sign-in');
+        deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'tier not refreshed at sign-in');
       });
     },
 
@@ -137,7 +138,7 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
       void (async () => {
         if (!(await deps.cache.setIfAbsent(`tier-refresh:${creator.id}`, 1, ttlMs))) return;
         await recompute(creator, whopUserId, { fresh: true });
-      })().catch((error: unknown) => deps.logger.warn({ creatorId: creator.id, err: { message: (error as Error).message } }, 'background tier refresh failed'));
+      })().catch((error: unknown) => deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'background tier refresh failed'));
     },
   };
 }

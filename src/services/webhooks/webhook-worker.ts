@@ -13,6 +13,7 @@ import { PermanentEventError } from './event-results.ts';
 import { createWorkQueue, type Claim, type QueueTable } from '../../infra/work-queue/work-queue.ts';
 import { exponentialBackoff } from '../../infra/work-queue/backoff.ts';
 import { isDatabaseOutage } from '../../db/database.ts';
+import { errorMessage } from '../../domain/app-errors.ts';
 
 export interface WebhookWorkerDeps {
   sequelize: Sequelize;
@@ -85,9 +86,9 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     } catch (error) {
       // The database is away: neither the event nor its failure can be recorded; the queue keeps the claim for hand-back.
       if (isDatabaseOutage(error)) throw error;
-      const message = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 1000);
+      const message = `${(error as Error).name}: ${errorMessage(error)}`.slice(0, 1000);
       const { outcome } = await queue.fail(item, message, error instanceof PermanentEventError);
-      deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead: outcome === 'dead', err: { message: (error as Error).message } }, 'webhook event failed');
+      deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead: outcome === 'dead', err: { message: errorMessage(error) } }, 'webhook event failed');
       deps.onResult?.(item.type, outcome);
       return outcome === 'dead' ? 'dead' : 'failed';
     }

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { WhopApiError, WhopAuthError, WhopMembershipError, WhopRateLimitError } from './whop-errors.ts';
 import { parseWhopMembership, VALID_MEMBERSHIP_STATUSES, type WhopMembership } from './whop-membership.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, whopRetryHintMs, type WhopRetryPolicy } from './whop-retry-policy.ts';
+import { errorMessage } from '../../domain/app-errors.ts';
 
 export interface WhopApiSettings {
   baseUrl: string;
@@ -203,5 +204,5 @@ function translate(error: unknown, operation: string): WhopApiError {
   if (error instanceof APIError && error.status === 404 && operation.startsWith('memberships')) return new WhopMembershipError(`Whop has no such membership`, 404, operation);
   if (error instanceof APIConnectionError) return new WhopApiError(`Whop is not reachable (${operation})`, undefined, operation);
   if (error instanceof APIError) return new WhopApiError(`Whop answered ${error.status ?? 'an error'} to ${operation}`, error.status, operation);
-  return new WhopApiError(`${operation} failed: ${(error as Error).message}`, undefined, operation);
+  return new WhopApiError(`${operation} failed: ${errorMessage(error)}`, undefined, operation);
 }

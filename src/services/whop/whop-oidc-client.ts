@@ -10,7 +10,7 @@
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { OAuthClientAuth } from '../../config/config.ts';
-import { ServiceUnavailableError } from '../../domain/app-errors.ts';
+import { ServiceUnavailableError, errorMessage } from '../../domain/app-errors.ts';
 import { WhopIdentityError } from './whop-errors.ts';
 
 export interface WhopOidcSettings {
@@ -87,7 +87,7 @@ export class WhopOidcClient {
         .catch((error: unknown) => {
           this.discovered = undefined;
           this.lastFailureAt = Date.now();
-          this.logger.warn({ err: { message: (error as Error).message }, issuer: this.settings.issuer }, 'whop oidc discovery failed');
+          this.logger.warn({ err: { message: errorMessage(error) }, issuer: this.settings.issuer }, 'whop oidc discovery failed');
           throw this.unavailable();
         });
     }
