@@ -2,27 +2,91 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** The sandbox is a development-only package: the product reaches it through one door. */
-const SANDBOX = { group: ['@chronos/whop-sandbox', '@chronos/whop-sandbox/*'], message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).' };
+const SANDBOX = {
+  group: ['@chronos/whop-sandbox', '@chronos/whop-sandbox/*'],
+  message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).',
+};
 
 /** An import of a layer's folder (relative, from anywhere under src/). */
 const layer = (name, why) => ({ group: [`**/${name}/*`, `**/${name}/**`], message: why });
 
 const RULES = [
   // The pure product rules (tiers, limits, features) depend on nothing of the app.
-  { files: ['src/domain/**/*.ts'], forbidden: ['db', 'models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs', 'observability', 'http'].map((name) => layer(name, 'src/domain holds pure definitions: it imports nothing of the app.')) },
-  { files: ['src/infra/**/*.ts'], forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'Infrastructure (locks, the work queue) knows nothing of what uses it.')) },
-  { files: ['src/db/**/*.ts'], forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'The database layer is below everything that uses it.')) },
-  { files: ['src/models/**/*.ts'], forbidden: ['services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) => layer(name, 'Models import no services, sessions or HTTP layers.')) },
+  {
+    files: ['src/domain/**/*.ts'],
+    forbidden: [
+      'db',
+      'models',
+      'services',
+      'sessions',
+      'middleware',
+      'controllers',
+      'routes',
+      'views',
+      'jobs',
+      'observability',
+      'http',
+    ].map((name) => layer(name, 'src/domain holds pure definitions: it imports nothing of the app.')),
+  },
+  {
+    files: ['src/infra/**/*.ts'],
+    forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
+      layer(name, 'Infrastructure (locks, the work queue) knows nothing of what uses it.'),
+    ),
+  },
+  {
+    files: ['src/db/**/*.ts'],
+    forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
+      layer(name, 'The database layer is below everything that uses it.'),
+    ),
+  },
+  {
+    files: ['src/models/**/*.ts'],
+    forbidden: ['services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
+      layer(name, 'Models import no services, sessions or HTTP layers.'),
+    ),
+  },
   // build-services.ts is the composition root: it may wire what it likes.
-  { files: ['src/services/**/*.ts'], ignores: ['src/services/build-services.ts'], forbidden: ['middleware', 'controllers', 'routes', 'sessions', 'views', 'jobs'].map((name) => layer(name, 'Services never import middleware, controllers, routes, sessions or views: they get plain values, not req/res.')) },
-  { files: ['src/sessions/**/*.ts'], forbidden: ['middleware', 'controllers', 'routes'].map((name) => layer(name, 'Sessions sit below the HTTP layers.')) },
-  { files: ['src/middleware/**/*.ts'], forbidden: ['controllers', 'routes'].map((name) => layer(name, 'Middleware sits below controllers and routes.')) },
-  { files: ['src/controllers/**/*.ts'], forbidden: [layer('routes', 'Controllers are wired by routes, never the other way.')] },
+  {
+    files: ['src/services/**/*.ts'],
+    ignores: ['src/services/build-services.ts'],
+    forbidden: ['middleware', 'controllers', 'routes', 'sessions', 'views', 'jobs'].map((name) =>
+      layer(
+        name,
+        'Services never import middleware, controllers, routes, sessions or views: they get plain values, not req/res.',
+      ),
+    ),
+  },
+  {
+    files: ['src/sessions/**/*.ts'],
+    forbidden: ['middleware', 'controllers', 'routes'].map((name) =>
+      layer(name, 'Sessions sit below the HTTP layers.'),
+    ),
+  },
+  {
+    files: ['src/middleware/**/*.ts'],
+    forbidden: ['controllers', 'routes'].map((name) => layer(name, 'Middleware sits below controllers and routes.')),
+  },
+  {
+    files: ['src/controllers/**/*.ts'],
+    forbidden: [layer('routes', 'Controllers are wired by routes, never the other way.')],
+  },
 ];
 
 function layerRules() {
-  const everywhere = { files: ['src/**/*.ts'], ignores: ['src/sandbox-launcher.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX] }] } };
-  return [everywhere, ...RULES.map(({ files, ignores, forbidden }) => ({ files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX, ...forbidden] }] } }))];
+  const everywhere = {
+    files: ['src/**/*.ts'],
+    ignores: ['src/sandbox-launcher.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX] }] },
+  };
+  return [
+    everywhere,
+    ...RULES.map(({ files, ignores, forbidden }) => ({
+      files,
+      ...(ignores ? { ignores } : {}),
+      rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX, ...forbidden] }] },
+    })),
+  ];
 }
 
 export default tseslint.config(
@@ -43,7 +107,10 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through src/config/config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through src/config/config.ts.' },
+      ],
     },
   },
   // The layers point down (docs/ARCHITECTURE.md). Each block names what its files may not

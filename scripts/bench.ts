@@ -28,18 +28,34 @@ function positive(name: string, value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  });
   const selected = positionals.length > 0 ? positionals : [...BENCHES];
   const unknown = selected.filter((name) => !(BENCHES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHES.join(', ')}`);
   const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const logger = pino({ level: process.env.LOG_LEVEL || 'silent' });
-  const options = { seconds: positive('seconds', values.seconds), connections: positive('connections', values.connections) };
+  const options = {
+    seconds: positive('seconds', values.seconds),
+    connections: positive('connections', values.connections),
+  };
 
   for (const name of selected) {
     const db = await benchDatabase(adminUrl);
-    const base: BenchEnv = { NODE_ENV: 'test', LOG_LEVEL: 'silent', VAR_DIR: 'var/bench', DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379', REDIS_PREFIX: `chronos-bench-${Date.now()}:`, WHOP_SANDBOX: 'off' };
-    process.stdout.write(`${name}: ${options.seconds} s measured after a warm-up as long, ${options.connections} connections; every server and every load generator in a process of its own\n`);
+    const base: BenchEnv = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      VAR_DIR: 'var/bench',
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `chronos-bench-${Date.now()}:`,
+      WHOP_SANDBOX: 'off',
+    };
+    process.stdout.write(
+      `${name}: ${options.seconds} s measured after a warm-up as long, ${options.connections} connections; every server and every load generator in a process of its own\n`,
+    );
     try {
       if (name === 'webhook-ingest') await webhookIngestBench(base, logger, options);
       else await dashboardBench(base, logger, options);

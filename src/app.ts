@@ -72,7 +72,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(measureRequests(deps.metrics));
   app.get('/metrics', metricsEndpoint(deps.metrics, config.metricsToken));
   // Whop's deliveries come first: no page headers, static files, session or body parsers on their path.
-  app.use(PATHS.webhook, webhookRoutes({ verifier: deps.services.webhookVerifier, inbox: deps.services.webhookInbox, logger, reportError: deps.reportError }));
+  app.use(
+    PATHS.webhook,
+    webhookRoutes({
+      verifier: deps.services.webhookVerifier,
+      inbox: deps.services.webhookInbox,
+      logger,
+      reportError: deps.reportError,
+    }),
+  );
   app.use(securityHeaders({ isProduction: config.isProduction }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(noStore);
@@ -86,7 +94,18 @@ export function createApp(deps: AppDeps): Express {
   const { services } = deps;
   app.use(loadCurrentUser(services));
 
-  app.use(PATHS.auth, authRoutes({ config, logger, signIn: services.signIn, vault: services.vault, oidc: services.oidc, tiers: services.tiers, rateLimiter: deps.rateLimiters.auth }));
+  app.use(
+    PATHS.auth,
+    authRoutes({
+      config,
+      logger,
+      signIn: services.signIn,
+      vault: services.vault,
+      oidc: services.oidc,
+      tiers: services.tiers,
+      rateLimiter: deps.rateLimiters.auth,
+    }),
+  );
   app.use(csrfProtection);
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));

@@ -44,7 +44,11 @@ export interface RuntimeOptions {
   reportError?: ErrorReporter;
 }
 
-export async function buildRuntime(config: Readonly<Config>, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+export async function buildRuntime(
+  config: Readonly<Config>,
+  logger: Logger,
+  options: RuntimeOptions,
+): Promise<Runtime> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) {
@@ -59,7 +63,8 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
     let databaseUrl = options.databaseUrl ?? config.databaseUrl;
     if (!databaseUrl) {
       // Development only (production requires DATABASE_URL), and a development dependency: loaded only here.
-      if (config.embeddedDatabasePassword === undefined) throw new Error('no DATABASE_URL, and no embedded database outside development');
+      if (config.embeddedDatabasePassword === undefined)
+        throw new Error('no DATABASE_URL, and no embedded database outside development');
       const { startEmbeddedPostgres } = await import('./db/embedded-postgres.ts');
       const embedded = await startEmbeddedPostgres({
         dataDir: options.embeddedDataDir ?? join(config.varDir, 'pgdata'),
@@ -85,24 +90,57 @@ export async function buildRuntime(config: Readonly<Config>, logger: Logger, opt
       await waitForRedis(client);
       redis = client;
     }
-    const innerStore = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60 });
+    const innerStore = createSessionStore({
+      redis,
+      redisPrefix: config.redisPrefix,
+      ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60,
+    });
     if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
     const now = options.services?.now;
     const locks = createLockService(redis, config.redisPrefix, now ? { ...realLockClock, now } : realLockClock);
-    const sessionStore = new TokenSafeSessionStore(innerStore, locks, createEndedSessionRegistry(redis, config.redisPrefix));
+    const sessionStore = new TokenSafeSessionStore(
+      innerStore,
+      locks,
+      createEndedSessionRegistry(redis, config.redisPrefix),
+    );
     const metrics = createMetrics({ sequelize });
-    const services = buildServices({ config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics }, options.services);
+    const services = buildServices(
+      { config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics },
+      options.services,
+    );
     closers.push(() => services.mailTransport.close());
     let jobs: BackgroundJobs | undefined;
     if (options.backgroundJobs) {
-      jobs = startBackgroundJobs({ ...services, logger, reportError: options.reportError, reconcileIntervalMs: config.worker.reconcileIntervalMinutes * 60_000 });
+      jobs = startBackgroundJobs({
+        ...services,
+        logger,
+        reportError: options.reportError,
+        reconcileIntervalMs: config.worker.reconcileIntervalMinutes * 60_000,
+      });
       const running = jobs;
       closers.push(() => running.stop());
     }
 
     const limiter = { redis, redisPrefix: config.redisPrefix, logger };
-    const rateLimiters = { auth: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }), api: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }) };
-    return { deps: { config, logger, sequelize, models, sessionStore, redis, services, rateLimiters, metrics, reportError: options.reportError ?? noErrorReporting }, close };
+    const rateLimiters = {
+      auth: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }),
+      api: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }),
+    };
+    return {
+      deps: {
+        config,
+        logger,
+        sequelize,
+        models,
+        sessionStore,
+        redis,
+        services,
+        rateLimiters,
+        metrics,
+        reportError: options.reportError ?? noErrorReporting,
+      },
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

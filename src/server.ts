@@ -20,12 +20,18 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Development only (production refuses WHOP_SANDBOX): loaded on demand, so neither the sandbox
   // nor its packages are ever part of a production process.
-  const sandbox = config.whop.sandbox ? await (await import('./sandbox-launcher.ts')).launchSandbox(config, logger) : undefined;
+  const sandbox = config.whop.sandbox
+    ? await (await import('./sandbox-launcher.ts')).launchSandbox(config, logger)
+    : undefined;
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
   let runtime: Runtime;
   let server: Server;
   try {
-    runtime = await buildRuntime(config, logger, { migrate: !config.isProduction, backgroundJobs: config.worker.inWebProcess, reportError });
+    runtime = await buildRuntime(config, logger, {
+      migrate: !config.isProduction,
+      backgroundJobs: config.worker.inWebProcess,
+      reportError,
+    });
   } catch (error) {
     await sandbox?.close();
     throw error;
@@ -38,7 +44,10 @@ async function main(): Promise<void> {
     throw error;
   }
   server.keepAliveTimeout = 65_000;
-  logger.info({ url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' }, 'chronos listening');
+  logger.info(
+    { url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' },
+    'chronos listening',
+  );
 
   let stopping = false;
   // Once stopping, every answer not yet started closes its connection: a client that keeps a

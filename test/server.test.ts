@@ -19,7 +19,12 @@ async function stop(server: RunningProcess): Promise<number | null> {
 
 async function withEmbedded<T>(varDir: string, work: (sequelize: Sequelize) => Promise<T>): Promise<T> {
   // The server's own data folder and password, as the stopped server left them.
-  const embedded = await startEmbeddedPostgres({ dataDir: join(varDir, 'pgdata'), password: loadLocalSecrets(varDir).databasePassword, database: 'chronos', logger: pino({ level: 'silent' }) });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: join(varDir, 'pgdata'),
+    password: loadLocalSecrets(varDir).databasePassword,
+    database: 'chronos',
+    logger: pino({ level: 'silent' }),
+  });
   const sequelize = new Sequelize(embedded.url, { logging: false });
   try {
     return await work(sequelize);
@@ -34,12 +39,18 @@ describe('the server process (src/server.ts)', function () {
 
   it('starts on the embedded defaults with no settings (with the sandbox beside it), serves its pages, stops on SIGTERM, and keeps its data across a restart', async () => {
     const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
-    const env = bareChildEnv({ PORT: String(await freePort()), SANDBOX_PORT: String(await freePort()), VAR_DIR: varDir, LOG_LEVEL: 'warn' });
+    const env = bareChildEnv({
+      PORT: String(await freePort()),
+      SANDBOX_PORT: String(await freePort()),
+      VAR_DIR: varDir,
+      LOG_LEVEL: 'warn',
+    });
     const base = `http://127.0.0.1:${env.PORT}`;
 
     const first = startEntryPoint('src/server.ts', env);
     await waitForOk(`${base}/healthz`, 40_000, first);
-    for (const path of ['/', '/login', '/healthz', '/readyz']) expect((await fetch(`${base}${path}`)).status, path).to.equal(200);
+    for (const path of ['/', '/login', '/healthz', '/readyz'])
+      expect((await fetch(`${base}${path}`)).status, path).to.equal(200);
     const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
     expect((await fetch(`${sandboxUrl}/sandbox`)).status).to.equal(200);
     const login = await fetch(`${base}/api/whop/auth/login`, { redirect: 'manual' });
@@ -50,14 +61,18 @@ describe('the server process (src/server.ts)', function () {
     expect(cli.output()).to.contain('user_creator_free');
     expect(await stop(first)).to.equal(0);
 
-    await withEmbedded(varDir, (db) => db.query("INSERT INTO users (whop_user_id, username) VALUES ('user_kept', 'kept')"));
+    await withEmbedded(varDir, (db) =>
+      db.query("INSERT INTO users (whop_user_id, username) VALUES ('user_kept', 'kept')"),
+    );
 
     // Killed outright (kill -9): its embedded server is left running; the next start takes over.
     const second = startEntryPoint('src/server.ts', env);
     await waitForOk(`${base}/readyz`, 40_000, second);
     second.child.kill('SIGKILL');
     await second.exited;
-    expect(runningServerPid(join(varDir, 'pgdata')), 'the killed process left its database server running').to.be.a('number');
+    expect(runningServerPid(join(varDir, 'pgdata')), 'the killed process left its database server running').to.be.a(
+      'number',
+    );
 
     const third = startEntryPoint('src/server.ts', env);
     await waitForOk(`${base}/readyz`, 40_000, third);
@@ -74,9 +89,14 @@ describe('the server process (src/server.ts)', function () {
     const port = await freePort();
     await new Promise<void>((resolve) => taken.listen(port, resolve));
     try {
-      const server = startEntryPoint('src/server.ts', bareChildEnv({ PORT: String(port), VAR_DIR: varDir, WHOP_SANDBOX: 'off', LOG_LEVEL: 'warn' }));
+      const server = startEntryPoint(
+        'src/server.ts',
+        bareChildEnv({ PORT: String(port), VAR_DIR: varDir, WHOP_SANDBOX: 'off', LOG_LEVEL: 'warn' }),
+      );
       expect(await server.exited).to.equal(1);
-      expect(server.output().trim()).to.equal(`chronos failed to start: port ${port} is already in use: stop the program that holds it, or set PORT to another port`);
+      expect(server.output().trim()).to.equal(
+        `chronos failed to start: port ${port} is already in use: stop the program that holds it, or set PORT to another port`,
+      );
       expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
       expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
     } finally {

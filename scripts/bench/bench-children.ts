@@ -23,7 +23,11 @@ export interface BenchChild {
 }
 
 export function forkChild(name: string, script: string, argument: unknown): BenchChild {
-  const child: ChildProcess = fork(script, [JSON.stringify(argument)], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(script, [JSON.stringify(argument)], {
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const inbox: BenchMessage[] = [];
   const waiters: { type: string; resolve(message: BenchMessage): void; reject(error: Error): void }[] = [];
   let exitError: Error | undefined;
@@ -53,7 +57,9 @@ export function forkChild(name: string, script: string, argument: unknown): Benc
       const index = inbox.findIndex((m) => m.type === type);
       if (index >= 0) return Promise.resolve(inbox.splice(index, 1)[0] as T);
       if (exitError) return Promise.reject(exitError);
-      return new Promise<T>((resolve, reject) => waiters.push({ type, resolve: resolve as (m: BenchMessage) => void, reject }));
+      return new Promise<T>((resolve, reject) =>
+        waiters.push({ type, resolve: resolve as (m: BenchMessage) => void, reject }),
+      );
     },
     async stop() {
       if (child.connected) child.disconnect();
@@ -90,7 +96,11 @@ export function serveForBench(url: string, close: () => Promise<void>): void {
   process.on('message', (message: BenchMessage) => {
     if (message.type === 'usage') {
       const cpu = process.cpuUsage();
-      tellParent({ type: 'usage', cpuMicros: cpu.user + cpu.system, rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024) });
+      tellParent({
+        type: 'usage',
+        cpuMicros: cpu.user + cpu.system,
+        rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+      });
     }
   });
   process.on('disconnect', () => void stop());

@@ -25,8 +25,7 @@ export interface SignIn {
 }
 
 export type LoadSpec =
-  | { kind: 'page'; url: string; signIn?: SignIn }
-  | { kind: 'webhook'; url: string; secret: string };
+  { kind: 'page'; url: string; signIn?: SignIn } | { kind: 'webhook'; url: string; secret: string };
 
 export interface LoadGenerator {
   run(seconds: number): Promise<LoadResult>;
@@ -53,25 +52,36 @@ export async function startLoadGenerator(spec: LoadSpec, connections: number): P
 /** Signs the creator in as a person does, onboards their company, checks the dashboard; returns the session's cookie header. */
 async function signedInCookie(signIn: SignIn): Promise<string> {
   const browser = new TestBrowser();
-  await signInThroughSandbox({ appUrl: signIn.appUrl, sandboxUrl: signIn.sandboxUrl, whopUserId: signIn.whopUserId, browser });
+  await signInThroughSandbox({
+    appUrl: signIn.appUrl,
+    sandboxUrl: signIn.sandboxUrl,
+    whopUserId: signIn.whopUserId,
+    browser,
+  });
   // As on Whop, Chronos reaches a company only once its admin has installed the app there.
   const installed = await fetch(`${signIn.sandboxUrl}/sandbox/api/installations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ company_id: signIn.companyId, user_id: signIn.whopUserId }),
   });
-  if (installed.status !== 201 && installed.status !== 409) throw new Error(`the sandbox did not install the app on ${signIn.companyId}: ${installed.status}`);
+  if (installed.status !== 201 && installed.status !== 409)
+    throw new Error(`the sandbox did not install the app on ${signIn.companyId}: ${installed.status}`);
   const page = await browser.get(`${signIn.appUrl}/dashboard`);
-  await browser.post(`${signIn.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId: signIn.companyId });
+  await browser.post(`${signIn.appUrl}/onboarding`, {
+    _csrf: formField(page.text, '_csrf')!,
+    companyId: signIn.companyId,
+  });
   const me = await browser.get(`${signIn.appUrl}/api/me`);
-  if (me.status !== 200 || (JSON.parse(me.text) as { role?: string }).role !== 'creator') throw new Error(`${signIn.whopUserId} did not become the creator of ${signIn.companyId}`);
+  if (me.status !== 200 || (JSON.parse(me.text) as { role?: string }).role !== 'creator')
+    throw new Error(`${signIn.whopUserId} did not become the creator of ${signIn.companyId}`);
   const check = await browser.get(`${signIn.appUrl}/dashboard`);
   if (!check.text.includes(signIn.expectText)) throw new Error(`the dashboard did not show ${signIn.expectText}`);
   return browser.cookieHeader(signIn.appUrl);
 }
 
 async function options(spec: LoadSpec, connections: number): Promise<autocannon.Options> {
-  if (spec.kind === 'webhook') return { url: spec.url, connections, requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }] };
+  if (spec.kind === 'webhook')
+    return { url: spec.url, connections, requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }] };
   return { url: spec.url, connections, headers: spec.signIn ? { cookie: await signedInCookie(spec.signIn) } : {} };
 }
 
@@ -80,8 +90,15 @@ async function measure(base: autocannon.Options, seconds: number): Promise<LoadR
   const result = await autocannon({ ...base, duration: seconds });
   const cpu = process.cpuUsage(cpuBefore);
   return {
-    rps: result.requests.average, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,
-    total: result.requests.total, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    total: result.requests.total,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
     loadCpuMicrosPerRequest: Math.round((cpu.user + cpu.system) / Math.max(1, result.requests.total)),
   };
 }

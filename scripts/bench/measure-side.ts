@@ -21,7 +21,12 @@ export interface SideResult {
   rssMb: { before: number; after: number };
 }
 
-export async function measureSide(start: () => Promise<BenchServer>, spec: (serverUrl: string) => LoadSpec, options: RunOptions, beforeRuns?: () => void): Promise<SideResult> {
+export async function measureSide(
+  start: () => Promise<BenchServer>,
+  spec: (serverUrl: string) => LoadSpec,
+  options: RunOptions,
+  beforeRuns?: () => void,
+): Promise<SideResult> {
   const server = await start();
   try {
     const load = await startLoadGenerator(spec(server.url), options.connections);
@@ -59,7 +64,10 @@ export function problems(sides: BenchSides): string[] {
   return Object.entries(sides).flatMap(([label, side]) =>
     [side.warm, side.measured]
       .filter((run) => run.non2xx > 0 || run.errors > 0)
-      .map((run) => `${labels[label as keyof BenchSides]}: ${run.non2xx} non-2xx answers and ${run.errors} errors in a run of ${run.total} requests`),
+      .map(
+        (run) =>
+          `${labels[label as keyof BenchSides]}: ${run.non2xx} non-2xx answers and ${run.errors} errors in a run of ${run.total} requests`,
+      ),
   );
 }
 
@@ -71,7 +79,9 @@ export interface BenchSides {
 
 /** The baselines' lines, the bench line, then Chronos's own figures. */
 export function printBench(name: string, sides: BenchSides): void {
-  process.stdout.write(`${sideLine('bare Express', sides.bare)}\n${sideLine('stack floor', sides.floor)}\n${benchLine(name, sides.chronos, sides.bare, sides.floor)}\n${sideLine('chronos', sides.chronos)}\n`);
+  process.stdout.write(
+    `${sideLine('bare Express', sides.bare)}\n${sideLine('stack floor', sides.floor)}\n${benchLine(name, sides.chronos, sides.bare, sides.floor)}\n${sideLine('chronos', sides.chronos)}\n`,
+  );
 }
 
 /** Names each problem on stderr and makes the bench fail. */

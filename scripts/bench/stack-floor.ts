@@ -37,7 +37,14 @@ const USER_BY_ID = 'SELECT id, whop_user_id, username, name, email, last_login_a
 
 /** The row the floor reads. */
 export async function seedFloorRow(models: Models): Promise<number> {
-  const user = await models.User.create({ whopUserId: 'user_benchfloor', username: 'floor', name: 'Stack Floor', email: null, avatarUrl: null, lastLoginAt: new Date() });
+  const user = await models.User.create({
+    whopUserId: 'user_benchfloor',
+    username: 'floor',
+    name: 'Stack Floor',
+    email: null,
+    avatarUrl: null,
+    lastLoginAt: new Date(),
+  });
   return user.id;
 }
 
@@ -49,7 +56,9 @@ function floorApp(settings: FloorSettings, pool: pg.Pool, redis: Redis): Express
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.engine('ejs', (path, data, callback) => ejs.renderFile(path, data, { cache: true, compileDebug: false }, callback));
+  app.engine('ejs', (path, data, callback) =>
+    ejs.renderFile(path, data, { cache: true, compileDebug: false }, callback),
+  );
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.set('view cache', true);
@@ -70,7 +79,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.poolMax });
   const redis = new Redis(settings.redisUrl);
   const expires = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
-  await redis.set(settings.redisKey, JSON.stringify({ cookie: { originalMaxAge: 2_592_000_000, expires, httpOnly: true, path: '/', sameSite: 'lax' }, userId: settings.userId, csrfSecret: 'x'.repeat(24) }), 'EX', 3600);
+  await redis.set(
+    settings.redisKey,
+    JSON.stringify({
+      cookie: { originalMaxAge: 2_592_000_000, expires, httpOnly: true, path: '/', sameSite: 'lax' },
+      userId: settings.userId,
+      csrfSecret: 'x'.repeat(24),
+    }),
+    'EX',
+    3600,
+  );
   const server = await listenHttp(floorApp(settings, pool, redis), 0, '127.0.0.1');
   server.keepAliveTimeout = 65_000;
   serveForBench(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, async () => {

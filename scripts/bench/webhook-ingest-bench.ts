@@ -24,8 +24,23 @@ import { failOn, measureSide, printBench, problems, type RunOptions } from './me
 async function seedCreators(runtime: Runtime): Promise<void> {
   const { User, Creator } = runtime.deps.models;
   for (let i = 0; i < CREATORS; i += 1) {
-    const owner = await User.create({ whopUserId: `user_benchowner${i}`, username: `owner${i}`, name: null, email: null, avatarUrl: null, lastLoginAt: null });
-    await Creator.create({ whopCompanyId: `biz_bench${i}`, companyName: `Bench ${i}`, ownerUserId: owner.id, tier: 'enterprise', tierSourceMembershipId: null, tierUpdatedAt: new Date(), gracePeriodEndsAt: null });
+    const owner = await User.create({
+      whopUserId: `user_benchowner${i}`,
+      username: `owner${i}`,
+      name: null,
+      email: null,
+      avatarUrl: null,
+      lastLoginAt: null,
+    });
+    await Creator.create({
+      whopCompanyId: `biz_bench${i}`,
+      companyName: `Bench ${i}`,
+      ownerUserId: owner.id,
+      tier: 'enterprise',
+      tierSourceMembershipId: null,
+      tierUpdatedAt: new Date(),
+      gracePeriodEndsAt: null,
+    });
   }
 }
 
@@ -41,7 +56,9 @@ async function drain(runtime: Runtime, rows: number): Promise<void> {
   });
   await Promise.all(workers);
   const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(`bench webhook-drain: ${rows} events in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} events/s (4 worker loops)\n`);
+  process.stdout.write(
+    `bench webhook-drain: ${rows} events in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} events/s (4 worker loops)\n`,
+  );
 }
 
 export async function webhookIngestBench(base: BenchEnv, logger: Logger, options: RunOptions): Promise<void> {
@@ -49,19 +66,35 @@ export async function webhookIngestBench(base: BenchEnv, logger: Logger, options
   const runtime = await buildRuntime(loadConfig(env), logger, { migrate: true });
   try {
     await seedCreators(runtime);
-    const floorSettings = { name: 'webhook-ingest' as const, databaseUrl: base.DATABASE_URL, poolMax: runtime.deps.config.databasePoolMax, redisUrl: base.REDIS_URL, redisKey: `${base.REDIS_PREFIX}floor`, userId: await seedFloorRow(runtime.deps.models) };
-    const deliveries = (secret: string) => (url: string): LoadSpec => ({ kind: 'webhook', url: `${url}/api/whop/webhook`, secret });
+    const floorSettings = {
+      name: 'webhook-ingest' as const,
+      databaseUrl: base.DATABASE_URL,
+      poolMax: runtime.deps.config.databasePoolMax,
+      redisUrl: base.REDIS_URL,
+      redisKey: `${base.REDIS_PREFIX}floor`,
+      userId: await seedFloorRow(runtime.deps.models),
+    };
+    const deliveries =
+      (secret: string) =>
+      (url: string): LoadSpec => ({ kind: 'webhook', url: `${url}/api/whop/webhook`, secret });
     // The baselines get the same signed requests; they do not check the signature.
     const otherSecret = randomBytes(24).toString('base64');
 
     const bare = await measureSide(() => startBareExpress('webhook-ingest'), deliveries(otherSecret), options);
     const floor = await measureSide(() => startStackFloor(floorSettings), deliveries(otherSecret), options);
-    const chronos = await measureSide(() => startChronos(env), deliveries(runtime.deps.config.whop.webhookSecrets[0]!), options);
+    const chronos = await measureSide(
+      () => startChronos(env),
+      deliveries(runtime.deps.config.whop.webhookSecrets[0]!),
+      options,
+    );
     printBench('webhook-ingest', { bare, floor, chronos });
     failOn(problems({ bare, floor, chronos }));
 
     // Chronos has stopped (its last requests finished): every accepted event is stored by now.
-    const [{ stored } = { stored: '0' }] = await runtime.deps.sequelize.query<{ stored: string }>('SELECT count(*) AS stored FROM webhook_events', { type: QueryTypes.SELECT });
+    const [{ stored } = { stored: '0' }] = await runtime.deps.sequelize.query<{ stored: string }>(
+      'SELECT count(*) AS stored FROM webhook_events',
+      { type: QueryTypes.SELECT },
+    );
     const rows = Number(stored);
     await drain(runtime, rows);
     const [check] = await runtime.deps.sequelize.query<{ done: string; once: string; students: string }>(
@@ -71,8 +104,14 @@ export async function webhookIngestBench(base: BenchEnv, logger: Logger, options
     );
     // Requests still in flight when a run's time was up were stored but their answers not counted: stored >= accepted.
     const accepted = chronos.warm.ok + chronos.measured.ok;
-    const exact = Number(check?.done) === rows && Number(check?.once) === rows && Number(check?.students) === rows && rows >= accepted;
-    process.stdout.write(`  check: accepted ${accepted} (warm-up ${chronos.warm.ok}, measured ${chronos.measured.ok}), stored ${rows}, processed ${check?.done}, processed on first attempt ${check?.once}, students created ${check?.students}: ${exact ? 'every accepted event processed exactly once' : 'MISMATCH'}\n`);
+    const exact =
+      Number(check?.done) === rows &&
+      Number(check?.once) === rows &&
+      Number(check?.students) === rows &&
+      rows >= accepted;
+    process.stdout.write(
+      `  check: accepted ${accepted} (warm-up ${chronos.warm.ok}, measured ${chronos.measured.ok}), stored ${rows}, processed ${check?.done}, processed on first attempt ${check?.once}, students created ${check?.students}: ${exact ? 'every accepted event processed exactly once' : 'MISMATCH'}\n`,
+    );
     failOn(exact ? [] : ['webhook events were lost or processed more than once']);
   } finally {
     await deleteRedisKeys(runtime.deps.redis, base.REDIS_PREFIX);

@@ -22,7 +22,9 @@ async function main(command: string | undefined): Promise<number> {
       process.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'nothing to apply\n');
     } else if (command === 'down') {
       const reverted = await migrator.down();
-      process.stdout.write(reverted.length ? reverted.map((m) => `reverted ${m.name}\n`).join('') : 'nothing to revert\n');
+      process.stdout.write(
+        reverted.length ? reverted.map((m) => `reverted ${m.name}\n`).join('') : 'nothing to revert\n',
+      );
     } else {
       for (const m of await migrator.executed()) process.stdout.write(`up      ${m.name}\n`);
       for (const m of await migrator.pending()) process.stdout.write(`pending ${m.name}\n`);

@@ -99,19 +99,29 @@ export const SDK_API_VERSION_DATE = '2026-07-20';
 const SANDBOX_TIER_PRODUCTS = { prod_basic: 'basic', prod_pro: 'pro', prod_enterprise: 'enterprise' } as const;
 
 const tierSchema = z.enum(TIERS);
-const flag = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const jsonRecord = <T extends z.ZodType>(value: T) =>
-  z.string().transform((raw, ctx) => {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-      return z.NEVER;
-    }
-  }).pipe(z.record(z.string(), value));
+  z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), value));
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -121,21 +131,41 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SESSION_SECRET: list.pipe(z.array(z.string().min(32, 'each secret needs at least 32 characters')).min(1)).optional(),
   SESSION_MAX_AGE_DAYS: positiveInt.default(90),
-  DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .url()
+    .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL')
+    .optional(),
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
-  REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and . : _ - only').default('chronos:'),
-  REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'letters, digits and . : _ - only')
+    .default('chronos:'),
+  REDIS_URL: z
+    .url()
+    .refine((u) => /^rediss?:/.test(u), 'must be a redis:// or rediss:// URL')
+    .optional(),
   WHOP_SANDBOX: flag.optional(),
   WHOP_API_BASE: z.url().optional(),
   WHOP_OAUTH_ISSUER: z.url().optional(),
   WHOP_API_KEY: z.string().min(1).optional(),
   WHOP_CLIENT_ID: z.string().min(1).optional(),
   WHOP_CLIENT_SECRET: z.string().min(1).optional(),
-  WHOP_COMPANY_ID: z.string().regex(/^biz_\w+$/, 'must be a Whop company id (biz_…)').optional(),
-  WHOP_APP_ID: z.string().regex(/^app_\w+$/, 'must be a Whop app id (app_…)').optional(),
-  WHOP_API_VERSION_DATE: z.string().regex(/^\d{4}-\d{2}-\d{2}(-\d+)?$/, 'must be a Whop API version date, e.g. 2026-07-20').optional(),
+  WHOP_COMPANY_ID: z
+    .string()
+    .regex(/^biz_\w+$/, 'must be a Whop company id (biz_…)')
+    .optional(),
+  WHOP_APP_ID: z
+    .string()
+    .regex(/^app_\w+$/, 'must be a Whop app id (app_…)')
+    .optional(),
+  WHOP_API_VERSION_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(-\d+)?$/, 'must be a Whop API version date, e.g. 2026-07-20')
+    .optional(),
   WHOP_OAUTH_CLIENT_AUTH: z.enum(['client_secret_post', 'client_secret_basic', 'none']).default('client_secret_post'),
-  WHOP_ID_TOKEN_ALG: z.enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']).default('ES256'),
+  WHOP_ID_TOKEN_ALG: z
+    .enum(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'])
+    .default('ES256'),
   WHOP_WEBHOOK_SECRET: list.pipe(z.array(z.string().min(8)).min(1)).optional(),
   WHOP_TOKEN_ENCRYPTION_KEY: z.string().min(1).optional(),
   WHOP_TIER_PRODUCTS: jsonRecord(tierSchema).optional(),
@@ -159,9 +189,22 @@ const envSchema = z.object({
 type ParsedEnv = z.infer<typeof envSchema>;
 
 const REQUIRED_IN_PRODUCTION = [
-  'PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID',
-  'WHOP_CLIENT_SECRET', 'WHOP_APP_ID', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY',
-  'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM',
+  'PORT',
+  'APP_URL',
+  'SESSION_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'WHOP_API_KEY',
+  'WHOP_CLIENT_ID',
+  'WHOP_CLIENT_SECRET',
+  'WHOP_APP_ID',
+  'WHOP_COMPANY_ID',
+  'WHOP_WEBHOOK_SECRET',
+  'WHOP_TOKEN_ENCRYPTION_KEY',
+  'WHOP_TIER_PRODUCTS',
+  'ADMIN_WHOP_USER_IDS',
+  'SMTP_URL',
+  'MAIL_FROM',
 ] as const satisfies readonly (keyof ParsedEnv)[];
 
 /** Empty strings count as unset, as most platforms cannot tell the two apart. */
@@ -170,15 +213,18 @@ function withoutEmpty(env: Env): Env {
 }
 
 /** The production settings that are missing; a public client (`WHOP_OAUTH_CLIENT_AUTH=none`) has no secret. */
-function missingInProduction(env: Partial<Record<(typeof REQUIRED_IN_PRODUCTION)[number] | 'WHOP_OAUTH_CLIENT_AUTH', unknown>>): string[] {
-  return REQUIRED_IN_PRODUCTION
-    .filter((name) => env[name] === undefined && !(name === 'WHOP_CLIENT_SECRET' && env.WHOP_OAUTH_CLIENT_AUTH === 'none'))
-    .map((name) => `${name} is required in production`);
+function missingInProduction(
+  env: Partial<Record<(typeof REQUIRED_IN_PRODUCTION)[number] | 'WHOP_OAUTH_CLIENT_AUTH', unknown>>,
+): string[] {
+  return REQUIRED_IN_PRODUCTION.filter(
+    (name) => env[name] === undefined && !(name === 'WHOP_CLIENT_SECRET' && env.WHOP_OAUTH_CLIENT_AUTH === 'none'),
+  ).map((name) => `${name} is required in production`);
 }
 
 function productionProblems(env: ParsedEnv): string[] {
   const problems = missingInProduction(env);
-  if (env.APP_URL && !env.APP_URL.startsWith('https://')) problems.push('APP_URL must be an https:// URL in production');
+  if (env.APP_URL && !env.APP_URL.startsWith('https://'))
+    problems.push('APP_URL must be an https:// URL in production');
   if (env.WHOP_SANDBOX === true) problems.push('WHOP_SANDBOX must be off in production');
   return problems;
 }
@@ -204,7 +250,9 @@ export function loadConfig(rawEnv: Env): Readonly<Config> {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(isProduction ? productionConfig(env, tokenEncryptionKeys) : developmentConfig(env, tokenEncryptionKeys));
+  return Object.freeze(
+    isProduction ? productionConfig(env, tokenEncryptionKeys) : developmentConfig(env, tokenEncryptionKeys),
+  );
 }
 
 function required<T>(value: T | undefined): T {
@@ -225,7 +273,8 @@ function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]):
       oauthIssuer: env.WHOP_OAUTH_ISSUER ?? 'https://api.whop.com',
       apiKey: required(env.WHOP_API_KEY),
       clientId: required(env.WHOP_CLIENT_ID),
-      clientSecret: env.WHOP_OAUTH_CLIENT_AUTH === 'none' ? (env.WHOP_CLIENT_SECRET ?? '') : required(env.WHOP_CLIENT_SECRET),
+      clientSecret:
+        env.WHOP_OAUTH_CLIENT_AUTH === 'none' ? (env.WHOP_CLIENT_SECRET ?? '') : required(env.WHOP_CLIENT_SECRET),
       appId: required(env.WHOP_APP_ID),
       companyId: required(env.WHOP_COMPANY_ID),
       ...whopProtocol(env),
@@ -264,7 +313,8 @@ function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[])
       companyId: env.WHOP_COMPANY_ID ?? SANDBOX_COMPANY_ID,
       ...whopProtocol(env),
       webhookSecrets: env.WHOP_WEBHOOK_SECRET ?? [local.sandboxWebhookSecret],
-      tokenEncryptionKeys: tokenEncryptionKeys.length > 0 ? tokenEncryptionKeys : parseEncryptionKeys(local.tokenEncryptionKey),
+      tokenEncryptionKeys:
+        tokenEncryptionKeys.length > 0 ? tokenEncryptionKeys : parseEncryptionKeys(local.tokenEncryptionKey),
       tierProducts: env.WHOP_TIER_PRODUCTS ?? { ...SANDBOX_TIER_PRODUCTS },
       checkoutUrls: env.WHOP_CHECKOUT_URLS ?? sandboxCheckoutUrls(sandboxOrigin),
     },
@@ -284,7 +334,8 @@ function whopProtocol(env: ParsedEnv) {
 
 function sandboxCheckoutUrls(sandboxOrigin: string): Partial<Record<Tier, string>> {
   const urls: Partial<Record<Tier, string>> = {};
-  for (const [productId, tier] of Object.entries(SANDBOX_TIER_PRODUCTS)) urls[tier] = `${sandboxOrigin}/sandbox/checkout/${productId}`;
+  for (const [productId, tier] of Object.entries(SANDBOX_TIER_PRODUCTS))
+    urls[tier] = `${sandboxOrigin}/sandbox/checkout/${productId}`;
   return urls;
 }
 
@@ -305,7 +356,10 @@ function common(env: ParsedEnv) {
     smtpUrl: env.SMTP_URL,
     rateLimits: { authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE, apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE },
     webhooks: { acceptLegacy: env.WHOP_LEGACY_WEBHOOKS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },
-    worker: { inWebProcess: env.WORKER_IN_WEB ?? env.NODE_ENV !== 'production', reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES },
+    worker: {
+      inWebProcess: env.WORKER_IN_WEB ?? env.NODE_ENV !== 'production',
+      reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
+    },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
     metricsToken: env.METRICS_TOKEN,
     sentryDsn: env.SENTRY_DSN,

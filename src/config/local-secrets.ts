@@ -35,7 +35,8 @@ export function loadLocalSecrets(varDir: string): LocalSecrets {
   try {
     stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
   const secrets = { ...generate(), ...stored };
   if (Object.keys(stored).length === Object.keys(secrets).length) return secrets;

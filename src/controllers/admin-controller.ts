@@ -5,7 +5,12 @@
  */
 import type { RequestHandler } from 'express';
 import type { TierOverviewService, TierOverview } from '../services/admin/tier-overview-service.ts';
-import { defaultDirection, parseCreatorListQuery, type CreatorSort, type SortDirection } from '../services/admin/creator-list-query.ts';
+import {
+  defaultDirection,
+  parseCreatorListQuery,
+  type CreatorSort,
+  type SortDirection,
+} from '../services/admin/creator-list-query.ts';
 import { barChart } from '../views/svg-chart.ts';
 
 export interface SortableColumn {
@@ -53,7 +58,11 @@ export function sortableColumns(current: { sort: CreatorSort; dir: SortDirection
 }
 
 function monthName(month: string): string {
-  return new Date(`${month}T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return new Date(`${month}T00:00:00Z`).toLocaleDateString('en-GB', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 function tierChart(overview: TierOverview) {

@@ -13,7 +13,12 @@ import { NotFoundError } from '../domain/app-errors.ts';
 
 const EVENT_ID = /^[\w.:-]{1,255}$/;
 
-export function adminOperationsController(deps: { operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService; logger: Logger }) {
+export function adminOperationsController(deps: {
+  operations: OperationsOverviewService;
+  webhooks: WebhookWorker;
+  reconciliation: ReconciliationService;
+  logger: Logger;
+}) {
   const show: RequestHandler = async (req, res) => {
     const [events, problems, recent, revenue, lastRun] = await Promise.all([
       deps.operations.eventsLast24h(),
@@ -22,12 +27,21 @@ export function adminOperationsController(deps: { operations: OperationsOverview
       deps.operations.revenue30d(),
       deps.operations.lastReconciliation(),
     ]);
-    res.render('pages/admin-webhooks', { title: 'Webhooks and revenue', events, problems, recent, revenue, lastRun, ...takeFlash(req) });
+    res.render('pages/admin-webhooks', {
+      title: 'Webhooks and revenue',
+      events,
+      problems,
+      recent,
+      revenue,
+      lastRun,
+      ...takeFlash(req),
+    });
   };
 
   const replay: RequestHandler<{ id: string }> = async (req, res) => {
     const { id } = req.params;
-    if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id))) throw new NotFoundError('No such event, or it is being processed right now.');
+    if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id)))
+      throw new NotFoundError('No such event, or it is being processed right now.');
     deps.logger.info({ eventId: id, adminUserId: req.currentUser?.user.id }, 'webhook event replay requested');
     setFlash(req, `Event ${id} is queued again.`, 'ok');
     res.redirect(303, '/admin/webhooks');
@@ -35,18 +49,33 @@ export function adminOperationsController(deps: { operations: OperationsOverview
 
   const reconcile: RequestHandler = async (req, res) => {
     const waited = await deps.reconciliation.runWaiting('admin');
-    deps.logger.info({ runId: waited.state === 'finished' ? waited.run.id : undefined, state: waited.state, adminUserId: req.currentUser?.user.id }, 'reconciliation requested');
+    deps.logger.info(
+      {
+        runId: waited.state === 'finished' ? waited.run.id : undefined,
+        state: waited.state,
+        adminUserId: req.currentUser?.user.id,
+      },
+      'reconciliation requested',
+    );
     switch (waited.state) {
       case 'busy':
         setFlash(req, 'A reconciliation is already running; its results will show here when it finishes.', 'warn');
         break;
       case 'continuing':
-        setFlash(req, 'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.', 'info');
+        setFlash(
+          req,
+          'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.',
+          'info',
+        );
         break;
       case 'finished': {
         const { run } = waited;
         const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
-        setFlash(req, `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`, run.status === 'succeeded' ? 'ok' : 'error');
+        setFlash(
+          req,
+          `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`,
+          run.status === 'succeeded' ? 'ok' : 'error',
+        );
         break;
       }
     }

@@ -63,7 +63,11 @@ export function authController(deps: AuthControllerDeps) {
       deps.vault.seal(req, bundle);
       await saveSession(req);
       deps.logger.info({ userId: user.id, whopUserId: user.whopUserId }, 'signed in');
-      await deps.tiers.refreshAtSignIn(user).catch((error: unknown) => deps.logger.warn({ err: { message: errorMessage(error) } }, 'tier refresh at sign-in failed'));
+      await deps.tiers
+        .refreshAtSignIn(user)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: { message: errorMessage(error) } }, 'tier refresh at sign-in failed'),
+        );
       res.redirect(302, pending.returnTo ?? '/dashboard');
     } catch (error) {
       if (error instanceof SignInError) return renderLogin(res, error.status, error.message);
@@ -78,12 +82,20 @@ export function authController(deps: AuthControllerDeps) {
         const { refreshToken } = deps.vault.open(req);
         if (refreshToken) await deps.oidc.revoke(refreshToken);
       } catch (error) {
-        deps.logger.warn({ userId: req.session.userId, err: { message: errorMessage(error) } }, 'could not revoke whop token at sign-out');
+        deps.logger.warn(
+          { userId: req.session.userId, err: { message: errorMessage(error) } },
+          'could not revoke whop token at sign-out',
+        );
       }
     }
     const userId = req.session.userId;
     await destroySession(req);
-    res.clearCookie(sessionCookieName(deps.config), { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.isProduction });
+    res.clearCookie(sessionCookieName(deps.config), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.config.isProduction,
+    });
     deps.logger.info({ userId }, 'signed out');
     res.redirect(302, '/');
   };

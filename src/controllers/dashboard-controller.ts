@@ -44,12 +44,30 @@ export function dashboardController(deps: {
       const options = dashboardOptions(req);
       const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
       const plan = deps.plans.planOf(creator.tier, usage);
-      res.render('pages/creator-dashboard', { title: 'Dashboard', user, role, creator, plan, students, page: options.page, videos, overLimit: statusCounts.over_limit ?? 0, installUrl: deps.installUrl, ...flash });
+      res.render('pages/creator-dashboard', {
+        title: 'Dashboard',
+        user,
+        role,
+        creator,
+        plan,
+        students,
+        page: options.page,
+        videos,
+        overLimit: statusCounts.over_limit ?? 0,
+        installUrl: deps.installUrl,
+        ...flash,
+      });
       return;
     }
     const memberships = await deps.students.memberships(user.whopUserId);
     if (memberships.length > 0) {
-      res.render('pages/student-dashboard', { title: 'Your courses', user, role, courses: memberships.map(studentAccess), ...flash });
+      res.render('pages/student-dashboard', {
+        title: 'Your courses',
+        user,
+        role,
+        courses: memberships.map(studentAccess),
+        ...flash,
+      });
       return;
     }
     await deps.onboarding(req, res, flash);

@@ -10,10 +10,22 @@ import type { UsageService } from '../services/usage/usage-service.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 
 export function publicUser(user: User) {
-  return { id: user.whopUserId, username: user.username, name: user.name, email: user.email, avatarUrl: user.avatarUrl };
+  return {
+    id: user.whopUserId,
+    username: user.username,
+    name: user.name,
+    email: user.email,
+    avatarUrl: user.avatarUrl,
+  };
 }
 
-export function meController(deps: { vault: SessionTokenVault; oidc: WhopOidcClient; users: UserService; usage: UsageService; plans: PlansService }) {
+export function meController(deps: {
+  vault: SessionTokenVault;
+  oidc: WhopOidcClient;
+  users: UserService;
+  usage: UsageService;
+  plans: PlansService;
+}) {
   const me: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
     const plan = creator ? deps.plans.planOf(creator.tier, await deps.usage.usage(creator.id)) : undefined;

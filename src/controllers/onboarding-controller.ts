@@ -19,15 +19,27 @@ function welcome(outcome: Extract<OnboardingOutcome, { kind: 'onboarded' | 'took
   const name = creator.companyName ?? creator.whopCompanyId;
   const overLimit = imported.overLimit > 0 ? ` ${imported.overLimit} are waiting for room in your plan.` : '';
   const students = `We imported ${imported.active + imported.overLimit} students from Whop.${overLimit}`;
-  if (outcome.kind === 'took_over') return `You now run ${name} on Chronos: its former owner is no longer an admin on Whop. Its videos, courses and students are kept. ${students}`;
+  if (outcome.kind === 'took_over')
+    return `You now run ${name} on Chronos: its former owner is no longer an admin on Whop. Its videos, courses and students are kept. ${students}`;
   return `Welcome, ${name}! ${students}`;
 }
 
-export function onboardingController(deps: { onboarding: OnboardingService; access: CreatorAccessService; vault: SessionTokenVault }) {
+export function onboardingController(deps: {
+  onboarding: OnboardingService;
+  access: CreatorAccessService;
+  vault: SessionTokenVault;
+}) {
   /** The picker: the user's companies (Whop asked with their token), or why they could not be listed. */
-  async function showPicker(req: Request, res: Response, extra: Partial<Flash> & { status?: number; selected?: string } = {}): Promise<void> {
+  async function showPicker(
+    req: Request,
+    res: Response,
+    extra: Partial<Flash> & { status?: number; selected?: string } = {},
+  ): Promise<void> {
     const { user, role } = signedIn(req);
-    const flash = { ...takeFlash(req), ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)) };
+    const flash = {
+      ...takeFlash(req),
+      ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
+    };
     const lost = await deps.onboarding.lostCreator(user);
     let companies: Awaited<ReturnType<OnboardingService['choices']>> = [];
     let listProblem: string | null = null;
@@ -37,7 +49,16 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
       if (!(error instanceof AppError) || error.status < 500 || error.code !== 'service_unavailable') throw error;
       listProblem = error.message;
     }
-    res.status(extra.status ?? 200).render('pages/onboarding', { title: 'Set up Chronos', user, role, companies, listProblem, lost, selected: extra.selected ?? '', ...flash });
+    res.status(extra.status ?? 200).render('pages/onboarding', {
+      title: 'Set up Chronos',
+      user,
+      role,
+      companies,
+      listProblem,
+      lost,
+      selected: extra.selected ?? '',
+      ...flash,
+    });
   }
 
   const show: RequestHandler = async (req, res) => {
@@ -54,7 +75,10 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
     try {
       const outcome = await deps.onboarding.onboard(user, body?.companyId, await deps.vault.accessToken(req));
       if (outcome.kind === 'install') {
-        const query = new URLSearchParams({ company: outcome.company.id, ...(body?.check === 'again' ? { checked: '1' } : {}) });
+        const query = new URLSearchParams({
+          company: outcome.company.id,
+          ...(body?.check === 'again' ? { checked: '1' } : {}),
+        });
         res.redirect(303, `/onboarding/install?${query.toString()}`);
         return;
       }
@@ -62,7 +86,12 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
       res.redirect(303, '/dashboard');
     } catch (error) {
       if (!(error instanceof AppError) || (error.status >= 500 && error.code !== 'service_unavailable')) throw error;
-      await showPicker(req, res, { status: error.status, message: error.message, messageKind: 'error', selected: typeof body?.companyId === 'string' ? body.companyId : '' });
+      await showPicker(req, res, {
+        status: error.status,
+        message: error.message,
+        messageKind: 'error',
+        selected: typeof body?.companyId === 'string' ? body.companyId : '',
+      });
     }
   };
 
@@ -77,12 +106,21 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
       return;
     }
     const companyId = typeof req.query.company === 'string' ? req.query.company : '';
-    const company = (await deps.onboarding.listCompanies(await deps.vault.accessToken(req))).find((c) => c.id === companyId);
+    const company = (await deps.onboarding.listCompanies(await deps.vault.accessToken(req))).find(
+      (c) => c.id === companyId,
+    );
     if (!company) {
       res.redirect(303, '/onboarding');
       return;
     }
-    res.render('pages/onboarding-install', { title: `Install Chronos on ${company.title}`, user, role, company, installUrl: deps.onboarding.installUrl, checked: req.query.checked === '1' });
+    res.render('pages/onboarding-install', {
+      title: `Install Chronos on ${company.title}`,
+      user,
+      role,
+      company,
+      installUrl: deps.onboarding.installUrl,
+      checked: req.query.checked === '1',
+    });
   };
 
   /** A disconnected creator's "Check again": reconnected (and its members re-read) when Whop lets the app in again. */
@@ -91,15 +129,27 @@ export function onboardingController(deps: { onboarding: OnboardingService; acce
     try {
       const answer = await deps.access.probe(creator.whopCompanyId, creator);
       if (answer === 'not_installed') {
-        setFlash(req, `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install it, then check again.`, 'error');
+        setFlash(
+          req,
+          `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install it, then check again.`,
+          'error',
+        );
       } else {
         const imported = await deps.onboarding.importMembers(creator);
-        setFlash(req, `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ${imported.active + imported.overLimit} students are up to date.`, 'ok');
+        setFlash(
+          req,
+          `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ${imported.active + imported.overLimit} students are up to date.`,
+          'ok',
+        );
       }
     } catch (error) {
       const unavailable = error instanceof AppError && error.code === 'service_unavailable';
       if (!unavailable && !(error instanceof WhopApiError)) throw error;
-      setFlash(req, unavailable ? (error as AppError).message : 'Whop is not reachable right now. Please try again in a moment.', 'error');
+      setFlash(
+        req,
+        unavailable ? (error as AppError).message : 'Whop is not reachable right now. Please try again in a moment.',
+        'error',
+      );
     }
     res.redirect(303, '/dashboard');
   };

@@ -31,13 +31,20 @@ export const newVideoSchema = z.object({
 });
 
 export const aiCreditsSchema = z.object({
-  amount: z.number({ error: 'amount must be a number' }).int('amount must be a whole number').min(1, 'amount must be at least 1').max(1000, 'amount must be at most 1000'),
+  amount: z
+    .number({ error: 'amount must be a number' })
+    .int('amount must be a whole number')
+    .min(1, 'amount must be at least 1')
+    .max(1000, 'amount must be at most 1000'),
 });
 
 /** The body, parsed; a ValidationError listing each problem by field otherwise. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
+  const details = result.error.issues.map((issue) => ({
+    field: issue.path.join('.') || '(body)',
+    message: issue.message,
+  }));
   throw new ValidationError(details.map((d) => d.message).join('; '), details);
 }

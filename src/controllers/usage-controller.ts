@@ -9,7 +9,13 @@ import type { Video } from '../models/video-model.ts';
 import { setFlash } from '../sessions/flash.ts';
 
 export function videoJson(video: Video) {
-  return { id: video.id, title: video.title, sizeBytes: video.sizeBytes, durationSeconds: video.durationSeconds, createdAt: video.createdAt };
+  return {
+    id: video.id,
+    title: video.title,
+    sizeBytes: video.sizeBytes,
+    durationSeconds: video.durationSeconds,
+    createdAt: video.createdAt,
+  };
 }
 
 export function usageController(usage: UsageService) {
@@ -30,8 +36,19 @@ export function usageController(usage: UsageService) {
       if (!(error instanceof ValidationError || error instanceof LimitExceededError)) throw error;
       const body = (req.body ?? {}) as Record<string, unknown>;
       const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : '');
-      setFlash(req, error.message, 'error', error instanceof LimitExceededError && error.upgradeUrl ? { href: error.upgradeUrl, label: 'Upgrade your plan' } : undefined);
-      req.session.videoDraft = { title: text(body.title), sizeBytes: text(body.sizeBytes), durationSeconds: text(body.durationSeconds) };
+      setFlash(
+        req,
+        error.message,
+        'error',
+        error instanceof LimitExceededError && error.upgradeUrl
+          ? { href: error.upgradeUrl, label: 'Upgrade your plan' }
+          : undefined,
+      );
+      req.session.videoDraft = {
+        title: text(body.title),
+        sizeBytes: text(body.sizeBytes),
+        durationSeconds: text(body.durationSeconds),
+      };
       res.redirect(303, '/dashboard#videos');
     }
   };

@@ -32,7 +32,10 @@ export function webhookController(deps: { verifier: WebhookVerifier; inbox: Webh
     try {
       outcome = await deps.inbox.store(event);
     } catch (error) {
-      log.error({ cause: errorSummary(error) }, 'webhook not stored: the inbox insert failed; answering 503 so Whop retries');
+      log.error(
+        { cause: errorSummary(error) },
+        'webhook not stored: the inbox insert failed; answering 503 so Whop retries',
+      );
       throw new ServiceUnavailableError('The webhook could not be stored.', RETRY_AFTER_SECONDS);
     }
     log.info({ outcome }, outcome === 'stored' ? 'webhook stored' : 'webhook duplicate ignored');

@@ -4,7 +4,19 @@
  * lets one Chronos process at a time own a data folder.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -33,13 +45,26 @@ export async function serverUser(logger: Logger): Promise<RunAs | undefined> {
   try {
     return await idsOf('postgres');
   } catch {
-    logger.warn('running as root: creating the system user "postgres" for the embedded PostgreSQL, which refuses to run as root');
+    logger.warn(
+      'running as root: creating the system user "postgres" for the embedded PostgreSQL, which refuses to run as root',
+    );
     try {
       await run('groupadd', ['--system', 'postgres']).catch(() => undefined);
-      await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+      await run('useradd', [
+        '--system',
+        '--gid',
+        'postgres',
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        'postgres',
+      ]);
       return await idsOf('postgres');
     } catch (error) {
-      throw new EmbeddedDatabaseError(`running as root, and the OS user "postgres" (PostgreSQL refuses root) could not be created: ${errorMessage(error).split('\n')[0]}; create it, run as another user, or set DATABASE_URL`, { cause: error });
+      throw new EmbeddedDatabaseError(
+        `running as root, and the OS user "postgres" (PostgreSQL refuses root) could not be created: ${errorMessage(error).split('\n')[0]}; create it, run as another user, or set DATABASE_URL`,
+        { cause: error },
+      );
     }
   }
 }
@@ -93,14 +118,20 @@ export type DataFolderState = { kind: 'new' } | { kind: 'cluster'; major: number
 /** Whether `dataDir` is missing or empty (to be initialised), or a PostgreSQL cluster of which version; anything else is refused, untouched. */
 export function dataFolderState(dataDir: string): DataFolderState {
   if (!existsSync(dataDir)) return { kind: 'new' };
-  if (!statSync(dataDir).isDirectory()) throw new EmbeddedDatabaseError(`${dataDir} is a file, not a database folder: move it away, or set DATABASE_URL`);
+  if (!statSync(dataDir).isDirectory())
+    throw new EmbeddedDatabaseError(`${dataDir} is a file, not a database folder: move it away, or set DATABASE_URL`);
   const entries = readdirSync(dataDir);
   if (entries.length === 0) return { kind: 'new' };
   if (!entries.includes('PG_VERSION')) {
-    throw new EmbeddedDatabaseError(`${dataDir} is not a PostgreSQL data folder (no PG_VERSION file): nothing was changed; move it away (or delete it to start afresh), or set DATABASE_URL`);
+    throw new EmbeddedDatabaseError(
+      `${dataDir} is not a PostgreSQL data folder (no PG_VERSION file): nothing was changed; move it away (or delete it to start afresh), or set DATABASE_URL`,
+    );
   }
   const major = Number.parseInt(readFileSync(`${dataDir}/PG_VERSION`, 'utf8').trim(), 10);
-  if (!Number.isInteger(major)) throw new EmbeddedDatabaseError(`${dataDir}/PG_VERSION does not name a PostgreSQL version: the folder is damaged; move it away, or set DATABASE_URL`);
+  if (!Number.isInteger(major))
+    throw new EmbeddedDatabaseError(
+      `${dataDir}/PG_VERSION does not name a PostgreSQL version: the folder is damaged; move it away, or set DATABASE_URL`,
+    );
   let ours = false;
   try {
     ours = readFileSync(`${dataDir}/postgresql.conf`, 'utf8').includes(CHRONOS_CONF_INCLUDE);
@@ -179,9 +210,13 @@ export function lockDataFolder(dataDir: string): () => void {
         // it has taken a new one meanwhile
       }
       rmSync(aside, { force: true });
-      throw new EmbeddedDatabaseError(`the embedded database in ${dataDir} is being started by process ${moved}: stop that process, or set DATABASE_URL`);
+      throw new EmbeddedDatabaseError(
+        `the embedded database in ${dataDir} is being started by process ${moved}: stop that process, or set DATABASE_URL`,
+      );
     }
     rmSync(aside, { force: true });
   }
-  throw new EmbeddedDatabaseError(`could not take the lock ${lockFile}: another process keeps taking it; stop the other Chronos processes and start again`);
+  throw new EmbeddedDatabaseError(
+    `could not take the lock ${lockFile}: another process keeps taking it; stop the other Chronos processes and start again`,
+  );
 }

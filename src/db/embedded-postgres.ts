@@ -16,8 +16,22 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { EmbeddedDatabaseError, findPostgresBinaries, postgresMajorVersion, type PostgresBinaries } from './postgres-binaries.ts';
-import { CHRONOS_CONF_INCLUDE, dataFolderState, lockDataFolder, makePrivateFolder, runningServerPid, serverUser, writeServerFile, type RunAs } from './embedded-postgres-files.ts';
+import {
+  EmbeddedDatabaseError,
+  findPostgresBinaries,
+  postgresMajorVersion,
+  type PostgresBinaries,
+} from './postgres-binaries.ts';
+import {
+  CHRONOS_CONF_INCLUDE,
+  dataFolderState,
+  lockDataFolder,
+  makePrivateFolder,
+  runningServerPid,
+  serverUser,
+  writeServerFile,
+  type RunAs,
+} from './embedded-postgres-files.ts';
 import { errorMessage } from '../domain/app-errors.ts';
 
 export { EmbeddedDatabaseError } from './postgres-binaries.ts';
@@ -65,7 +79,9 @@ function serverSettings(port: number, throwaway: boolean): string {
     log_min_messages: 'warning',
   };
   if (throwaway) Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
-  return `${Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n')}\n`;
+  return `${Object.entries(settings)
+    .map(([name, value]) => `${name} = ${value}`)
+    .join('\n')}\n`;
 }
 
 /** Only what the programs need (they find each other beside themselves): no setting or secret of Chronos's reaches the server. */
@@ -74,14 +90,26 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs one of PostgreSQL's programs as the server's user; resolves with its output, rejects with it. */
-function runProgram(program: string, args: string[], runAs: RunAs | undefined, options: { detached?: boolean } = {}): Promise<string> {
+function runProgram(
+  program: string,
+  args: string[],
+  runAs: RunAs | undefined,
+  options: { detached?: boolean } = {},
+): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(program, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false, ...(runAs ?? {}) });
+    const child = spawn(program, args, {
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached ?? false,
+      ...(runAs ?? {}),
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolvePromise(output) : reject(new Error(output.trim() || `${program} exited with ${code}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolvePromise(output) : reject(new Error(output.trim() || `${program} exited with ${code}`)),
+    );
   });
 }
 
@@ -91,14 +119,19 @@ function freeLoopbackPort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** The line of a program's output that says what went wrong (`initdb: error: …`), or its first. */
 function firstError(output: string): string {
-  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /\b(error|FATAL|PANIC):/i.test(line)) ?? lines[0] ?? 'no output';
 }
 
@@ -110,11 +143,18 @@ function whyNotStarted(logFile: string): string {
   } catch {
     return 'no log was written';
   }
-  const lines = log.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = log
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /\b(FATAL|PANIC):/.test(line)) ?? lines.at(-1) ?? 'the log is empty';
 }
 
-async function initialise(binaries: PostgresBinaries, options: EmbeddedPostgresOptions, runAs: RunAs | undefined): Promise<void> {
+async function initialise(
+  binaries: PostgresBinaries,
+  options: EmbeddedPostgresOptions,
+  runAs: RunAs | undefined,
+): Promise<void> {
   const { dataDir, logger } = options;
   const started = Date.now();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -124,30 +164,57 @@ async function initialise(binaries: PostgresBinaries, options: EmbeddedPostgresO
   try {
     await runProgram(
       binaries.initdb,
-      ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', '--no-instructions', ...(options.throwaway ? ['--no-sync'] : [])],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth=scram-sha-256',
+        `--pwfile=${passwordFile}`,
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-instructions',
+        ...(options.throwaway ? ['--no-sync'] : []),
+      ],
       runAs,
     );
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true }); // only what initdb itself began: the folder was new or empty
-    throw new EmbeddedDatabaseError(`the embedded PostgreSQL could not create its data folder ${dataDir}: ${firstError(errorMessage(error))}`, { cause: error });
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL could not create its data folder ${dataDir}: ${firstError(errorMessage(error))}`,
+      { cause: error },
+    );
   } finally {
     rmSync(passwordFile, { force: true });
   }
-  writeServerFile(join(dataDir, 'postgresql.conf'), `${readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')}\n${CHRONOS_CONF_INCLUDE}\n`, runAs);
+  writeServerFile(
+    join(dataDir, 'postgresql.conf'),
+    `${readFileSync(join(dataDir, 'postgresql.conf'), 'utf8')}\n${CHRONOS_CONF_INCLUDE}\n`,
+    runAs,
+  );
   logger.info({ dataDir, ms: Date.now() - started }, 'embedded postgres initialised');
 }
 
 /** A fast shutdown (connections ended, a clean checkpoint); a server already gone counts as stopped. */
 async function stopServer(binaries: PostgresBinaries, dataDir: string, runAs: RunAs | undefined): Promise<void> {
   try {
-    await runProgram(binaries.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', String(START_TIMEOUT_SECONDS), '-s'], runAs);
+    await runProgram(
+      binaries.pg_ctl,
+      ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', String(START_TIMEOUT_SECONDS), '-s'],
+      runAs,
+    );
   } catch (error) {
     if (runningServerPid(dataDir) !== undefined) throw error;
   }
 }
 
 /** Starts the server on a free port, retrying with another when the chosen one was taken meanwhile. */
-async function startServer(binaries: PostgresBinaries, options: EmbeddedPostgresOptions, runAs: RunAs | undefined): Promise<number> {
+async function startServer(
+  binaries: PostgresBinaries,
+  options: EmbeddedPostgresOptions,
+  runAs: RunAs | undefined,
+): Promise<number> {
   const { dataDir } = options;
   const logFile = `${dataDir}.log`;
   for (let attempt = 1; ; attempt += 1) {
@@ -155,12 +222,20 @@ async function startServer(binaries: PostgresBinaries, options: EmbeddedPostgres
     writeServerFile(join(dataDir, 'chronos.conf'), serverSettings(port, options.throwaway ?? false), runAs);
     writeServerFile(logFile, '', runAs);
     try {
-      await runProgram(binaries.pg_ctl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', String(START_TIMEOUT_SECONDS), '-s'], runAs, { detached: true });
+      await runProgram(
+        binaries.pg_ctl,
+        ['start', '-D', dataDir, '-l', logFile, '-w', '-t', String(START_TIMEOUT_SECONDS), '-s'],
+        runAs,
+        { detached: true },
+      );
       return port;
     } catch (error) {
       const reason = whyNotStarted(logFile);
       if (/address already in use/i.test(reason) && attempt < PORT_ATTEMPTS) continue;
-      throw new EmbeddedDatabaseError(`the embedded PostgreSQL in ${dataDir} did not start: ${reason} (full log: ${logFile})`, { cause: error });
+      throw new EmbeddedDatabaseError(
+        `the embedded PostgreSQL in ${dataDir} did not start: ${reason} (full log: ${logFile})`,
+        { cause: error },
+      );
     }
   }
 }
@@ -196,7 +271,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const releaseLock = lockDataFolder(dataDir);
   let running = false;
   const stopAtExit = () => {
-    if (running) spawnSync(binaries.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-s'], { env: childEnv(), stdio: 'ignore', ...(runAs ?? {}) });
+    if (running)
+      spawnSync(binaries.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-s'], {
+        env: childEnv(),
+        stdio: 'ignore',
+        ...(runAs ?? {}),
+      });
   };
   try {
     const state = dataFolderState(dataDir);
@@ -222,7 +302,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const port = await startServer(binaries, { ...options, dataDir }, runAs);
     running = true;
     process.once('exit', stopAtExit);
-    const urlFor = (database: string) => `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    const urlFor = (database: string) =>
+      `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
     await ensureDatabase(urlFor('postgres'), options.database, dataDir);
     logger.info({ dataDir, port, ms: Date.now() - started }, 'embedded postgres started');
     let closing: Promise<void> | undefined;

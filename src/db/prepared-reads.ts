@@ -30,18 +30,26 @@ const names = new Map<string, string>();
 /** A statement to prepare; the same name twice with different texts is a bug, refused at once. */
 export function preparedStatement(name: string, text: string): PreparedStatement {
   const known = names.get(name);
-  if (known !== undefined && known !== text) throw new Error(`prepared statement ${name} is defined twice with different texts`);
+  if (known !== undefined && known !== text)
+    throw new Error(`prepared statement ${name} is defined twice with different texts`);
   names.set(name, text);
   return { name, text };
 }
 
 function asSequelizeError(error: unknown, statement: PreparedStatement): Error {
-  if (error instanceof pg.DatabaseError) return new DatabaseError(Object.assign(error, { sql: statement.text, parameters: {} }));
+  if (error instanceof pg.DatabaseError)
+    return new DatabaseError(Object.assign(error, { sql: statement.text, parameters: {} }));
   return new ConnectionError(error as Error);
 }
 
 export function createPreparedReads(url: string, options: { max: number }): PreparedReads {
-  const pool = new pg.Pool({ connectionString: url, max: options.max, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000, statement_timeout: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 30_000,
+  });
   // An idle connection that the server drops (a restart) must not crash the process: the next read reconnects.
   pool.on('error', () => undefined);
   return {

@@ -11,7 +11,10 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, readonly details: unknown = undefined) {
+  constructor(
+    message: string,
+    readonly details: unknown = undefined,
+  ) {
     super(message, 400, 'invalid_request');
   }
 }
@@ -41,7 +44,10 @@ export class ConflictError extends AppError {
 }
 
 export class ServiceUnavailableError extends AppError {
-  constructor(message: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message, 503, 'service_unavailable');
   }
 }

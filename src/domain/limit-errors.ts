@@ -16,6 +16,10 @@ export class LimitExceededError extends AppError {
     readonly upgradeUrl: string | null,
     readonly limitValue: number,
   ) {
-    super(`This would go past your ${LIMIT_WORDS[limit]} on the ${tier} tier (${limitValue.toLocaleString('en-US')}${limit === 'storage' ? ' bytes' : ''}). Upgrade to add more.`, 403, 'limit_exceeded');
+    super(
+      `This would go past your ${LIMIT_WORDS[limit]} on the ${tier} tier (${limitValue.toLocaleString('en-US')}${limit === 'storage' ? ' bytes' : ''}). Upgrade to add more.`,
+      403,
+      'limit_exceeded',
+    );
   }
 }

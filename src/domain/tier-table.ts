@@ -9,7 +9,16 @@
 export const TIERS = ['free', 'basic', 'pro', 'enterprise'] as const;
 export type Tier = (typeof TIERS)[number];
 
-export const FEATURES = ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access', 'priority_support'] as const;
+export const FEATURES = [
+  'upload',
+  'ai_chat',
+  'analytics',
+  'course_builder',
+  'bulk_upload',
+  'custom_branding',
+  'api_access',
+  'priority_support',
+] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export interface TierLimits {
@@ -33,14 +42,26 @@ export interface TierDefinition {
 const GB = 1024 ** 3;
 
 export const TIER_TABLE: Readonly<Record<Tier, TierDefinition>> = Object.freeze({
-  free: { name: 'Free', limits: { videos: 5, storageBytes: 1 * GB, aiCredits: 100, students: 10 }, features: ['upload', 'ai_chat'] },
-  basic: { name: 'Basic', limits: { videos: 50, storageBytes: 10 * GB, aiCredits: 1_000, students: 100 }, features: ['upload', 'ai_chat', 'analytics', 'course_builder'] },
+  free: {
+    name: 'Free',
+    limits: { videos: 5, storageBytes: 1 * GB, aiCredits: 100, students: 10 },
+    features: ['upload', 'ai_chat'],
+  },
+  basic: {
+    name: 'Basic',
+    limits: { videos: 50, storageBytes: 10 * GB, aiCredits: 1_000, students: 100 },
+    features: ['upload', 'ai_chat', 'analytics', 'course_builder'],
+  },
   pro: {
     name: 'Pro',
     limits: { videos: 500, storageBytes: 100 * GB, aiCredits: 10_000, students: 1_000 },
     features: ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access'],
   },
-  enterprise: { name: 'Enterprise', limits: { videos: null, storageBytes: null, aiCredits: null, students: null }, features: [...FEATURES] },
+  enterprise: {
+    name: 'Enterprise',
+    limits: { videos: null, storageBytes: null, aiCredits: null, students: null },
+    features: [...FEATURES],
+  },
 });
 
 export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, { title: string; description: string }>> = {

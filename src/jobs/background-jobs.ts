@@ -62,21 +62,33 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
 
   const loops = [
     ...Array.from({ length: deps.webhookConcurrency ?? 2 }, (_, i) =>
-      loop(`webhooks-${i}`, async () => {
-        const r = await deps.webhooks.runOnce(25);
-        return r.processed + r.failed + r.dead + r.lost > 0;
-      }, idleMs),
+      loop(
+        `webhooks-${i}`,
+        async () => {
+          const r = await deps.webhooks.runOnce(25);
+          return r.processed + r.failed + r.dead + r.lost > 0;
+        },
+        idleMs,
+      ),
     ),
-    loop('emails', async () => {
-      const r = await deps.emails.sendDue(20);
-      return r.sent + r.failed + r.dead > 0;
-    }, idleMs * 2),
+    loop(
+      'emails',
+      async () => {
+        const r = await deps.emails.sendDue(20);
+        return r.sent + r.failed + r.dead > 0;
+      },
+      idleMs * 2,
+    ),
     loop('grace-periods', async () => (await deps.grace.applyExpired(), false), 60_000),
-    loop('reconciliation', async () => {
-      await sleep(deps.reconcileIntervalMs);
-      if (!stopping) await deps.reconciliation.run('schedule');
-      return true;
-    }, 0),
+    loop(
+      'reconciliation',
+      async () => {
+        await sleep(deps.reconcileIntervalMs);
+        if (!stopping) await deps.reconciliation.run('schedule');
+        return true;
+      },
+      0,
+    ),
   ];
   deps.logger.info({ reconcileEveryMinutes: deps.reconcileIntervalMs / 60_000 }, 'background jobs started');
 

@@ -33,7 +33,9 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   const body = req.body as Record<string, unknown> | undefined;
   const given = req.get('x-csrf-token') ?? body?._csrf;
   if (!sameToken(given, req.session?.csrfToken)) {
-    throw new ForbiddenError('This form has expired or was sent from another site. Please reload the page and try again.');
+    throw new ForbiddenError(
+      'This form has expired or was sent from another site. Please reload the page and try again.',
+    );
   }
   res.locals.csrfToken = req.session.csrfToken;
   next();

@@ -4,7 +4,13 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, ServiceUnavailableError, ValidationError, errorMessage } from '../domain/app-errors.ts';
+import {
+  AppError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+  errorMessage,
+} from '../domain/app-errors.ts';
 import { LimitExceededError } from '../domain/limit-errors.ts';
 import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 import { isDatabaseOutage } from '../db/database.ts';
@@ -26,28 +32,54 @@ function isSessionStoreOutage(error: unknown): boolean {
 /** Maps any thrown value to what may be shown. Body-parser errors carry `status`/`type`. */
 function describe(error: unknown): Described {
   // First: a refused database connection also says ECONNREFUSED, and it is not a sign-in problem.
-  if (isDatabaseOutage(error)) return { status: 503, code: 'service_unavailable', message: 'Chronos is unavailable for a moment. Please try again shortly.' };
-  if (isSessionStoreOutage(error)) return { status: 503, code: 'service_unavailable', message: 'Sign-in is unavailable for a moment. Please try again shortly.' };
-  if (error instanceof ValidationError) return { status: 400, code: error.code, message: error.message, details: error.details };
+  if (isDatabaseOutage(error))
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      message: 'Chronos is unavailable for a moment. Please try again shortly.',
+    };
+  if (isSessionStoreOutage(error))
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      message: 'Sign-in is unavailable for a moment. Please try again shortly.',
+    };
+  if (error instanceof ValidationError)
+    return { status: 400, code: error.code, message: error.message, details: error.details };
   if (error instanceof AppError) return { status: error.status, code: error.code, message: error.message };
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const tooLarge = status === 413;
-    return { status, code: tooLarge ? 'payload_too_large' : 'invalid_request', message: tooLarge ? 'The request is too large.' : 'The request could not be read.' };
+    return {
+      status,
+      code: tooLarge ? 'payload_too_large' : 'invalid_request',
+      message: tooLarge ? 'The request is too large.' : 'The request could not be read.',
+    };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
 }
 
-function logError(logger: Logger, req: Request, error: unknown, described: Described, report: ErrorReporter = noErrorReporting): void {
+function logError(
+  logger: Logger,
+  req: Request,
+  error: unknown,
+  described: Described,
+  report: ErrorReporter = noErrorReporting,
+): void {
   if (described.status >= 500 && described.status !== 503) {
     logger.error({ err: error }, 'request failed');
-    report(error, { requestId: String(req.id), method: req.method, route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched' });
+    report(error, {
+      requestId: String(req.id),
+      method: req.method,
+      route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched',
+    });
   } else if (described.status >= 500) logger.warn({ err: { message: errorMessage(error) } }, 'service unavailable');
   else logger.debug({ code: described.code }, 'request refused');
 }
 
 function setRetryAfter(res: Parameters<ErrorRequestHandler>[2], error: unknown): void {
-  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (error instanceof ServiceUnavailableError && error.retryAfterSeconds)
+    res.setHeader('Retry-After', String(error.retryAfterSeconds));
   else if (isDatabaseOutage(error) || isSessionStoreOutage(error)) res.setHeader('Retry-After', '5');
 }
 
@@ -71,7 +103,8 @@ export function jsonErrorHandler(logger: Logger, report: ErrorReporter = noError
     setRetryAfter(res, error);
     const body: Record<string, unknown> = { error: described.code, message: described.message };
     if (described.details !== undefined) body.details = described.details;
-    if (error instanceof LimitExceededError) Object.assign(body, { limit: error.limit, tier: error.tier, upgradeUrl: error.upgradeUrl });
+    if (error instanceof LimitExceededError)
+      Object.assign(body, { limit: error.limit, tier: error.tier, upgradeUrl: error.upgradeUrl });
     res.status(described.status).json(body);
   };
 }
@@ -87,7 +120,12 @@ export function pageErrorHandler(logger: Logger, report: ErrorReporter = noError
     const described = describe(error);
     logError(logger, req, error, described, report);
     setRetryAfter(res, error);
-    res.status(described.status).render('pages/error', { title: titleFor(described.status), status: described.status, message: described.message, requestId: req.id });
+    res.status(described.status).render('pages/error', {
+      title: titleFor(described.status),
+      status: described.status,
+      message: described.message,
+      requestId: req.id,
+    });
   };
 }
 

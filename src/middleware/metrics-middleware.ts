@@ -33,6 +33,9 @@ export function metricsEndpoint(metrics: Metrics, token: string | undefined): Re
       res.status(401).set('WWW-Authenticate', 'Bearer').end();
       return;
     }
-    res.set('Content-Type', metrics.registry.contentType).set('Cache-Control', 'no-store').send(await metrics.registry.metrics());
+    res
+      .set('Content-Type', metrics.registry.contentType)
+      .set('Cache-Control', 'no-store')
+      .send(await metrics.registry.metrics());
   };
 }

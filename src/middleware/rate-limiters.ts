@@ -22,7 +22,8 @@ interface LimiterSettings {
  * by /readyz, not a new failure each time.
  */
 function limiterLogger(logger: Logger): LimiterLogger {
-  const log = (error: unknown, message?: string) => logger.warn({ err: { message: errorMessage(error) } }, message ?? 'rate limiter');
+  const log = (error: unknown, message?: string) =>
+    logger.warn({ err: { message: errorMessage(error) } }, message ?? 'rate limiter');
   return { error: log, warn: log };
 }
 
@@ -73,11 +74,16 @@ export function apiRateLimiter(settings: LimiterSettings): RequestHandler {
     store: store(settings, 'api'),
     passOnStoreError: true,
     logger: limiterLogger(settings.logger),
-    keyGenerator: (req: Request) => (req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${ipKeyGenerator(req.ip ?? 'unknown')}`),
+    keyGenerator: (req: Request) =>
+      req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     handler: (req: Request, res: Response) => {
       const seconds = retryAfterSeconds(req);
       res.setHeader('Retry-After', String(seconds));
-      res.status(429).json({ error: 'rate_limited', message: `Too many requests. Retry in ${seconds} seconds.`, retryAfterSeconds: seconds });
+      res.status(429).json({
+        error: 'rate_limited',
+        message: `Too many requests. Retry in ${seconds} seconds.`,
+        retryAfterSeconds: seconds,
+      });
     },
   });
 }

@@ -30,7 +30,9 @@ export function requireFeature(feature: Feature, plans: Pick<PlansService, 'chec
     const info = FEATURE_DESCRIPTIONS[feature];
     const url = plans.checkoutForFeature(feature);
     if (wantsJson(req)) {
-      res.status(403).json({ error: 'feature_locked', feature, tier: creator.tier, requiredTier: unlockedBy, upgradeUrl: url });
+      res
+        .status(403)
+        .json({ error: 'feature_locked', feature, tier: creator.tier, requiredTier: unlockedBy, upgradeUrl: url });
       return;
     }
     res.status(403).render('pages/feature-locked', {

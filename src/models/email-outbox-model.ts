@@ -1,6 +1,20 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
-export const EMAIL_TEMPLATES = ['welcome', 'expiration', 'receipt', 'payment_failed', 'grace_period', 'trial_ending'] as const;
+export const EMAIL_TEMPLATES = [
+  'welcome',
+  'expiration',
+  'receipt',
+  'payment_failed',
+  'grace_period',
+  'trial_ending',
+] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'dead'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
@@ -31,7 +45,12 @@ export class EmailOutbox extends Model<InferAttributes<EmailOutbox>, InferCreati
         toAddress: { type: DataTypes.TEXT, allowNull: false },
         subject: { type: DataTypes.TEXT, allowNull: false },
         payload: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },
-        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'pending', validate: { isIn: [EMAIL_STATUSES] } },
+        status: {
+          type: DataTypes.TEXT,
+          allowNull: false,
+          defaultValue: 'pending',
+          validate: { isIn: [EMAIL_STATUSES] },
+        },
         attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         nextAttemptAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         lockedUntil: { type: DataTypes.DATE, allowNull: true },

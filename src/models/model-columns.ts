@@ -12,7 +12,11 @@ export function selectColumns(model: ModelStatic<Model>, tableAlias: string, pre
 }
 
 /** The instance whose columns `row` holds under `prefix`, or null when the row has none (an outer join's miss). */
-export function buildFromColumns<M extends Model>(model: ModelStatic<M>, row: Record<string, unknown>, prefix: string): M | null {
+export function buildFromColumns<M extends Model>(
+  model: ModelStatic<M>,
+  row: Record<string, unknown>,
+  prefix: string,
+): M | null {
   const values: Record<string, unknown> = {};
   for (const attribute of Object.keys(model.getAttributes())) values[attribute] = row[`${prefix}.${attribute}`];
   if (values.id === null || values.id === undefined) return null;

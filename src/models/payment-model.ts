@@ -1,9 +1,43 @@
-import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 import type { Creator } from './creator-model.ts';
 
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'isk', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'isk',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 
-export const PAYMENT_STATUSES = ['created', 'pending', 'authorized', 'succeeded', 'failed', 'canceled', 'refunded'] as const;
+export const PAYMENT_STATUSES = [
+  'created',
+  'pending',
+  'authorized',
+  'succeeded',
+  'failed',
+  'canceled',
+  'refunded',
+] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /**
@@ -43,7 +77,13 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
         whopUserId: { type: DataTypes.TEXT, allowNull: true },
         whopMembershipId: { type: DataTypes.TEXT, allowNull: true },
         whopProductId: { type: DataTypes.TEXT, allowNull: true },
-        amountMinor: { type: DataTypes.BIGINT, allowNull: false, get(this: Model) { return Number(this.getDataValue('amountMinor')); } },
+        amountMinor: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get(this: Model) {
+            return Number(this.getDataValue('amountMinor'));
+          },
+        },
         amount: { type: DataTypes.DECIMAL, allowNull: false },
         amountDecimals: { type: DataTypes.SMALLINT, allowNull: false },
         refundedAmount: { type: DataTypes.DECIMAL, allowNull: false, defaultValue: '0' },
@@ -64,10 +104,16 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
         hooks: {
           /** A row made from minor units alone (tests, older callers) gets its exact amount from them. */
           beforeValidate(payment: Payment) {
-            if (payment.amountDecimals === undefined || payment.amountDecimals === null) payment.amountDecimals = ZERO_DECIMAL.has(String(payment.currency).toLowerCase()) ? 0 : 2;
-            if ((payment.amount === undefined || payment.amount === null) && Number.isSafeInteger(payment.amountMinor)) {
+            if (payment.amountDecimals === undefined || payment.amountDecimals === null)
+              payment.amountDecimals = ZERO_DECIMAL.has(String(payment.currency).toLowerCase()) ? 0 : 2;
+            if (
+              (payment.amount === undefined || payment.amount === null) &&
+              Number.isSafeInteger(payment.amountMinor)
+            ) {
               const digits = payment.amountDecimals;
-              const text = Math.abs(payment.amountMinor).toString().padStart(digits + 1, '0');
+              const text = Math.abs(payment.amountMinor)
+                .toString()
+                .padStart(digits + 1, '0');
               payment.amount = `${payment.amountMinor < 0 ? '-' : ''}${digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`}`;
             }
           },

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** A membership of Chronos's own products (a creator's plan), as last seen from Whop. */
 export class PlanMembership extends Model<InferAttributes<PlanMembership>, InferCreationAttributes<PlanMembership>> {

@@ -1,9 +1,19 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 export type ReconciliationTrigger = 'schedule' | 'admin' | 'onboarding';
 
 /** One pass of re-reading memberships from Whop, and what it changed. */
-export class ReconciliationRun extends Model<InferAttributes<ReconciliationRun>, InferCreationAttributes<ReconciliationRun>> {
+export class ReconciliationRun extends Model<
+  InferAttributes<ReconciliationRun>,
+  InferCreationAttributes<ReconciliationRun>
+> {
   declare id: CreationOptional<number>;
   declare trigger: ReconciliationTrigger;
   declare status: CreationOptional<'running' | 'succeeded' | 'failed'>;

@@ -1,4 +1,12 @@
-import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 import type { Creator } from './creator-model.ts';
 
 export class Video extends Model<InferAttributes<Video>, InferCreationAttributes<Video>> {
@@ -15,7 +23,13 @@ export class Video extends Model<InferAttributes<Video>, InferCreationAttributes
       {
         id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
         title: { type: DataTypes.TEXT, allowNull: false },
-        sizeBytes: { type: DataTypes.BIGINT, allowNull: false, get(this: Model) { return Number(this.getDataValue('sizeBytes')); } },
+        sizeBytes: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get(this: Model) {
+            return Number(this.getDataValue('sizeBytes'));
+          },
+        },
         durationSeconds: { type: DataTypes.INTEGER, allowNull: false },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 export const WEBHOOK_EVENT_STATUSES = ['pending', 'processing', 'processed', 'skipped', 'ignored', 'dead'] as const;
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
@@ -27,7 +34,12 @@ export class WebhookEvent extends Model<InferAttributes<WebhookEvent>, InferCrea
         type: { type: DataTypes.TEXT, allowNull: false },
         companyId: { type: DataTypes.TEXT, allowNull: true },
         payload: { type: DataTypes.JSONB, allowNull: false },
-        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'pending', validate: { isIn: [WEBHOOK_EVENT_STATUSES] } },
+        status: {
+          type: DataTypes.TEXT,
+          allowNull: false,
+          defaultValue: 'pending',
+          validate: { isIn: [WEBHOOK_EVENT_STATUSES] },
+        },
         attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         nextAttemptAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         lockedUntil: { type: DataTypes.DATE, allowNull: true },

@@ -7,11 +7,18 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../domain/app-errors.ts';
 
-export type ErrorReporter = (error: unknown, context: { requestId?: string; method?: string; route?: string; job?: string }) => void;
+export type ErrorReporter = (
+  error: unknown,
+  context: { requestId?: string; method?: string; route?: string; job?: string },
+) => void;
 
 export const noErrorReporting: ErrorReporter = () => undefined;
 
-export async function createErrorReporter(options: { dsn: string | undefined; environment: string; logger: Logger }): Promise<ErrorReporter> {
+export async function createErrorReporter(options: {
+  dsn: string | undefined;
+  environment: string;
+  logger: Logger;
+}): Promise<ErrorReporter> {
   if (!options.dsn) return noErrorReporting;
   try {
     const sentry = await import('@sentry/node');
@@ -28,12 +35,20 @@ export async function createErrorReporter(options: { dsn: string | undefined; en
     options.logger.info('errors are reported to Sentry');
     return (error, context) => {
       sentry.withScope((scope) => {
-        scope.setTags({ requestId: context.requestId ?? '', method: context.method ?? '', route: context.route ?? '', job: context.job ?? '' });
+        scope.setTags({
+          requestId: context.requestId ?? '',
+          method: context.method ?? '',
+          route: context.route ?? '',
+          job: context.job ?? '',
+        });
         sentry.captureException(error);
       });
     };
   } catch (error) {
-    options.logger.warn({ err: { message: errorMessage(error) } }, 'SENTRY_DSN is set but @sentry/node could not be loaded; errors are only logged');
+    options.logger.warn(
+      { err: { message: errorMessage(error) } },
+      'SENTRY_DSN is set but @sentry/node could not be loaded; errors are only logged',
+    );
     return noErrorReporting;
   }
 }

@@ -27,15 +27,19 @@ export const REDACTED_PATHS = [
 
 /** Writes to standard output, or to `destination` (tests read the lines). */
 export function createLogger(options: { level: string; name?: string }, destination?: DestinationStream): Logger {
-  return pino({
-    name: options.name ?? 'chronos',
-    level: options.level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin: requestLogFields,
-  }, destination);
+  return pino(
+    {
+      name: options.name ?? 'chronos',
+      level: options.level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: requestLogFields,
+    },
+    destination,
+  );
 }
 
-const SENSITIVE_QUERY_KEYS = /^(code|state|token|access_token|refresh_token|id_token|nonce|code_verifier|client_secret|_csrf)$/i;
+const SENSITIVE_QUERY_KEYS =
+  /^(code|state|token|access_token|refresh_token|id_token|nonce|code_verifier|client_secret|_csrf)$/i;
 
 /** A URL fit for a log line: the query values that may be credentials are masked. */
 export function redactUrl(url: string): string {

@@ -52,7 +52,10 @@ export function createMetrics(deps: { sequelize: Sequelize }): Metrics {
     help: 'Webhook events that gave up (dead), waiting for an admin replay',
     registers: [registry],
     async collect() {
-      const [row] = await deps.sequelize.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_events WHERE status = 'dead'", { type: QueryTypes.SELECT });
+      const [row] = await deps.sequelize.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM webhook_events WHERE status = 'dead'",
+        { type: QueryTypes.SELECT },
+      );
       this.set(row?.n ?? 0);
     },
   });
@@ -61,7 +64,10 @@ export function createMetrics(deps: { sequelize: Sequelize }): Metrics {
     help: 'Emails waiting to be sent (pending)',
     registers: [registry],
     async collect() {
-      const [row] = await deps.sequelize.query<{ n: number }>("SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'", { type: QueryTypes.SELECT });
+      const [row] = await deps.sequelize.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM email_outbox WHERE status = 'pending'",
+        { type: QueryTypes.SELECT },
+      );
       this.set(row?.n ?? 0);
     },
   });

@@ -10,7 +10,9 @@ import { startFailureLines } from './start-failure.ts';
 /** `main` resolves with an exit code when the process is done, or with nothing when it keeps serving. */
 export function runEntryPoint(role: string, main: () => Promise<number | void>): void {
   const crash = (kind: string) => (reason: unknown) => {
-    process.stderr.write(`${role} crashed (${kind}): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+    process.stderr.write(
+      `${role} crashed (${kind}): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
+    );
     process.exit(1);
   };
   process.on('unhandledRejection', crash('unhandled rejection'));

@@ -11,7 +11,11 @@ export function startFailureLines(role: string, error: unknown): string[] {
   if (error instanceof EmbeddedDatabaseError) return [`${role} failed to start: ${error.message}`];
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const port = (error as { port?: number } | undefined)?.port;
-  if (code === 'EADDRINUSE') return [`${role} failed to start: port ${port ?? ''} is already in use: stop the program that holds it, or set PORT to another port`];
-  if (code === 'EACCES' && port !== undefined) return [`${role} failed to start: port ${port} may not be opened by this user: choose a port above 1023 with PORT`];
+  if (code === 'EADDRINUSE')
+    return [
+      `${role} failed to start: port ${port ?? ''} is already in use: stop the program that holds it, or set PORT to another port`,
+    ];
+  if (code === 'EACCES' && port !== undefined)
+    return [`${role} failed to start: port ${port} may not be opened by this user: choose a port above 1023 with PORT`];
   return [`${role} failed to start: ${(error as Error | undefined)?.stack ?? String(error)}`];
 }

@@ -11,7 +11,14 @@ import { companyConnections } from '../controllers/company-connections-controlle
 import type { CreatorAccessService } from '../services/creator-access-service.ts';
 
 /** Everything under /admin is for admins only. */
-export function adminRoutes(deps: { overview: TierOverviewService; operations: OperationsOverviewService; webhooks: WebhookWorker; reconciliation: ReconciliationService; creatorAccess: CreatorAccessService; logger: Logger }): Router {
+export function adminRoutes(deps: {
+  overview: TierOverviewService;
+  operations: OperationsOverviewService;
+  webhooks: WebhookWorker;
+  reconciliation: ReconciliationService;
+  creatorAccess: CreatorAccessService;
+  logger: Logger;
+}): Router {
   const router = Router();
   const admin = adminController(deps);
   const operations = adminOperationsController(deps);

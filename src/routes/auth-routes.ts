@@ -2,7 +2,6 @@ import { Router, type RequestHandler } from 'express';
 import { authController, type AuthControllerDeps } from '../controllers/auth-controller.ts';
 import { csrfProtection } from '../middleware/csrf-protection.ts';
 
-
 export function authRoutes(deps: AuthControllerDeps & { rateLimiter: RequestHandler }): Router {
   // Mounted at PATHS.auth (app.ts): other requests never enter it.
   const router = Router();

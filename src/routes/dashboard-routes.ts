@@ -9,7 +9,11 @@ import type { Services } from '../services/build-services.ts';
 
 export function dashboardRoutes(deps: { services: Services }): Router {
   const router = Router();
-  const onboarding = onboardingController({ onboarding: deps.services.onboarding, access: deps.services.creatorAccess, vault: deps.services.vault });
+  const onboarding = onboardingController({
+    onboarding: deps.services.onboarding,
+    access: deps.services.creatorAccess,
+    vault: deps.services.vault,
+  });
   const dashboard = dashboardController({
     students: deps.services.students,
     dashboard: deps.services.dashboard,
@@ -24,6 +28,12 @@ export function dashboardRoutes(deps: { services: Services }): Router {
   router.get('/onboarding/install', requireAuth, onboarding.installStep);
   router.post('/dashboard/connection', requireAuth, requireCreator, onboarding.checkConnection);
   router.post('/dashboard/videos', requireAuth, requireCreator, usage.addVideoForm);
-  router.get('/analytics', requireAuth, requireCreator, requireFeature('analytics', deps.services.plans), analyticsController(deps.services).show);
+  router.get(
+    '/analytics',
+    requireAuth,
+    requireCreator,
+    requireFeature('analytics', deps.services.plans),
+    analyticsController(deps.services).show,
+  );
   return router;
 }

@@ -13,7 +13,12 @@ import type { WebhookInbox } from '../services/webhooks/webhook-inbox.ts';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
-export function webhookRoutes(deps: { verifier: WebhookVerifier; inbox: WebhookInbox; logger: Logger; reportError?: ErrorReporter }): Router {
+export function webhookRoutes(deps: {
+  verifier: WebhookVerifier;
+  inbox: WebhookInbox;
+  logger: Logger;
+  reportError?: ErrorReporter;
+}): Router {
   const controller = webhookController(deps);
   // Mounted at PATHS.webhook (app.ts): other requests never enter it.
   const router = Router();

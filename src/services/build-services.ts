@@ -64,7 +64,17 @@ export interface ServiceOverrides {
 }
 
 export function buildServices(
-  infra: { config: Readonly<Config>; logger: Logger; sequelize: Sequelize; reads: PreparedReads; models: Models; redis: Redis | undefined; sessionStore: TokenSafeSessionStore; locks: LockService; metrics?: Metrics },
+  infra: {
+    config: Readonly<Config>;
+    logger: Logger;
+    sequelize: Sequelize;
+    reads: PreparedReads;
+    models: Models;
+    redis: Redis | undefined;
+    sessionStore: TokenSafeSessionStore;
+    locks: LockService;
+    metrics?: Metrics;
+  },
   overrides: ServiceOverrides = {},
 ) {
   const { config, logger, models } = infra;
@@ -95,26 +105,89 @@ export function buildServices(
     now,
   });
   const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
-  const whop = new WhopApiClient({
-    baseUrl: config.whop.apiBase,
-    apiKey: config.whop.apiKey,
-    apiVersionDate: config.whop.apiVersionDate,
-    appId: config.whop.appId,
-    sleep: overrides.whopSleep,
-    onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }),
-  }, logger);
+  const whop = new WhopApiClient(
+    {
+      baseUrl: config.whop.apiBase,
+      apiKey: config.whop.apiKey,
+      apiVersionDate: config.whop.apiVersionDate,
+      appId: config.whop.appId,
+      sleep: overrides.whopSleep,
+      onCall: (operation, outcome) => infra.metrics?.whopCalls.inc({ operation, outcome }),
+    },
+    logger,
+  );
   const creatorAccess = createCreatorAccessService({ models, whop, logger, now: () => new Date(now()) });
-  const installUrl = whopInstallUrl({ isProduction: config.isProduction, oauthIssuer: config.whop.oauthIssuer, appId: config.whop.appId });
+  const installUrl = whopInstallUrl({
+    isProduction: config.isProduction,
+    oauthIssuer: config.whop.oauthIssuer,
+    appId: config.whop.appId,
+  });
   const signIn = createSignInService({ oidc, users, creatorAccess, logger, now });
-  const students = createStudentService({ sequelize: infra.sequelize, models, gracePeriodDays: config.gracePeriodDays, now });
-  const tiers = createCreatorTierService({ config, sequelize: infra.sequelize, models, whop, cache, students, logger, ttlMs: overrides.tierCacheTtlMs, now });
+  const students = createStudentService({
+    sequelize: infra.sequelize,
+    models,
+    gracePeriodDays: config.gracePeriodDays,
+    now,
+  });
+  const tiers = createCreatorTierService({
+    config,
+    sequelize: infra.sequelize,
+    models,
+    whop,
+    cache,
+    students,
+    logger,
+    ttlMs: overrides.tierCacheTtlMs,
+    now,
+  });
   const plans = createPlansService(config.whop.checkoutUrls);
   const usage = createUsageService({ sequelize: infra.sequelize, models, plans, now: () => new Date(now()) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads, now: () => new Date(now()) });
-  const grace = createGracePeriodService({ sequelize: infra.sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger, now });
-  const reconciliation = createReconciliationService({ models, sequelize: infra.sequelize, whop, students, tiers, grace, locks: infra.locks, access: creatorAccess, chronosCompanyId: config.whop.companyId, logger, waitMs: overrides.reconcileWaitMs });
-  const onboarding = createOnboardingService({ models, whop, tiers, reconciliation, access: creatorAccess, chronosCompanyId: config.whop.companyId, installUrl, logger });
-  const handlerDeps = { sequelize: infra.sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger, now };
+  const grace = createGracePeriodService({
+    sequelize: infra.sequelize,
+    models,
+    tiers,
+    students,
+    gracePeriodDays: config.gracePeriodDays,
+    appUrl: config.appUrl,
+    logger,
+    now,
+  });
+  const reconciliation = createReconciliationService({
+    models,
+    sequelize: infra.sequelize,
+    whop,
+    students,
+    tiers,
+    grace,
+    locks: infra.locks,
+    access: creatorAccess,
+    chronosCompanyId: config.whop.companyId,
+    logger,
+    waitMs: overrides.reconcileWaitMs,
+  });
+  const onboarding = createOnboardingService({
+    models,
+    whop,
+    tiers,
+    reconciliation,
+    access: creatorAccess,
+    chronosCompanyId: config.whop.companyId,
+    installUrl,
+    logger,
+  });
+  const handlerDeps = {
+    sequelize: infra.sequelize,
+    models,
+    students,
+    tiers,
+    grace,
+    chronosCompanyId: config.whop.companyId,
+    tierProducts: config.whop.tierProducts,
+    appUrl: config.appUrl,
+    logger,
+    now,
+  };
   const processor = createEventProcessor({
     memberships: createMembershipEventHandler(handlerDeps),
     payments: createPaymentEventHandler(handlerDeps),
@@ -122,15 +195,73 @@ export function buildServices(
     disputes: createDisputeEventHandler(handlerDeps),
     invoices: createInvoiceEventHandler(handlerDeps),
   });
-  const webhookVerifier = createWebhookVerifier({ secrets: config.whop.webhookSecrets, acceptLegacy: config.webhooks.acceptLegacy, now: overrides.webhookClock });
+  const webhookVerifier = createWebhookVerifier({
+    secrets: config.whop.webhookSecrets,
+    acceptLegacy: config.webhooks.acceptLegacy,
+    now: overrides.webhookClock,
+  });
   const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize });
-  const webhooks = createWebhookWorker({ sequelize: infra.sequelize, processor, logger, maxAttempts: config.webhooks.maxAttempts, leaseMs: overrides.webhookLeaseMs, backoffMs: overrides.webhookBackoffMs, now: () => new Date(now()), onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }) });
-  const mailTransport = createMailTransport({ smtpUrl: config.smtpUrl, devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`, logger });
-  const emails = createEmailSender({ sequelize: infra.sequelize, models, transport: mailTransport, mailFrom: config.mailFrom, appUrl: config.appUrl, logger, now: () => new Date(now()) });
+  const webhooks = createWebhookWorker({
+    sequelize: infra.sequelize,
+    processor,
+    logger,
+    maxAttempts: config.webhooks.maxAttempts,
+    leaseMs: overrides.webhookLeaseMs,
+    backoffMs: overrides.webhookBackoffMs,
+    now: () => new Date(now()),
+    onResult: (type, status) => infra.metrics?.webhookEvents.inc({ type, status }),
+  });
+  const mailTransport = createMailTransport({
+    smtpUrl: config.smtpUrl,
+    devMailboxUrl: `${config.sandboxOrigin}/sandbox/api/mailbox`,
+    logger,
+  });
+  const emails = createEmailSender({
+    sequelize: infra.sequelize,
+    models,
+    transport: mailTransport,
+    mailFrom: config.mailFrom,
+    appUrl: config.appUrl,
+    logger,
+    now: () => new Date(now()),
+  });
   const overview = createTierOverviewService({ sequelize: infra.sequelize, now: () => new Date(now()) });
   const analytics = createAnalyticsService({ sequelize: infra.sequelize, now: () => new Date(now()) });
-  const operations = createOperationsOverviewService({ sequelize: infra.sequelize, models, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts });
-  return { readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }), creatorAccess, installUrl, operations, plans, webhookVerifier, webhookInbox, oidc, users, roles, signIn, vault, locks: infra.locks, cache, whop, students, tiers, usage, dashboard, onboarding, overview, analytics, reconciliation, grace, webhooks, mailTransport, emails };
+  const operations = createOperationsOverviewService({
+    sequelize: infra.sequelize,
+    models,
+    chronosCompanyId: config.whop.companyId,
+    tierProducts: config.whop.tierProducts,
+  });
+  return {
+    readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
+    creatorAccess,
+    installUrl,
+    operations,
+    plans,
+    webhookVerifier,
+    webhookInbox,
+    oidc,
+    users,
+    roles,
+    signIn,
+    vault,
+    locks: infra.locks,
+    cache,
+    whop,
+    students,
+    tiers,
+    usage,
+    dashboard,
+    onboarding,
+    overview,
+    analytics,
+    reconciliation,
+    grace,
+    webhooks,
+    mailTransport,
+    emails,
+  };
 }
 
 export type Services = ReturnType<typeof buildServices>;

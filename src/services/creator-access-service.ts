@@ -54,24 +54,40 @@ export function createCreatorAccessService(deps: {
   async function markDisconnected(creator: Creator): Promise<void> {
     if (creator.connection === 'disconnected') return;
     const at = now();
-    await Creator.update({ connection: 'disconnected', disconnectedAt: at }, { where: { id: creator.id, connection: 'connected' } });
+    await Creator.update(
+      { connection: 'disconnected', disconnectedAt: at },
+      { where: { id: creator.id, connection: 'connected' } },
+    );
     creator.set({ connection: 'disconnected', disconnectedAt: at });
-    deps.logger.warn({ creatorId: creator.id, companyId: creator.whopCompanyId }, 'whop refuses the company: app not installed; creator disconnected');
+    deps.logger.warn(
+      { creatorId: creator.id, companyId: creator.whopCompanyId },
+      'whop refuses the company: app not installed; creator disconnected',
+    );
   }
 
   async function markConnected(creator: Creator): Promise<boolean> {
     if (creator.connection === 'connected') return false;
     await Creator.update({ connection: 'connected', disconnectedAt: null }, { where: { id: creator.id } });
     creator.set({ connection: 'connected', disconnectedAt: null });
-    deps.logger.info({ creatorId: creator.id, companyId: creator.whopCompanyId }, 'company reachable again; creator reconnected');
+    deps.logger.info(
+      { creatorId: creator.id, companyId: creator.whopCompanyId },
+      'company reachable again; creator reconnected',
+    );
     return true;
   }
 
   async function setOwnerAccess(creator: Creator, access: 'admin' | 'revoked'): Promise<void> {
     const at = now();
     const revokedAt = access === 'revoked' ? (creator.ownerRevokedAt ?? at) : null;
-    await Creator.update({ ownerAccess: access, ownerRevokedAt: revokedAt, ownerAccessCheckedAt: at }, { where: { id: creator.id, ownerUserId: creator.ownerUserId } });
-    if (creator.ownerAccess !== access) deps.logger.info({ creatorId: creator.id, companyId: creator.whopCompanyId, access }, 'creator owner rights changed');
+    await Creator.update(
+      { ownerAccess: access, ownerRevokedAt: revokedAt, ownerAccessCheckedAt: at },
+      { where: { id: creator.id, ownerUserId: creator.ownerUserId } },
+    );
+    if (creator.ownerAccess !== access)
+      deps.logger.info(
+        { creatorId: creator.id, companyId: creator.whopCompanyId, access },
+        'creator owner rights changed',
+      );
     creator.set({ ownerAccess: access, ownerRevokedAt: revokedAt, ownerAccessCheckedAt: at });
   }
 
@@ -127,7 +143,10 @@ export function createCreatorAccessService(deps: {
       const creator = await Creator.findOne({ where: { ownerUserId: user.id } });
       if (!creator) return;
       await recheckOwner(creator).catch((error: unknown) => {
-        deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'owner rights not re-checked at sign-in');
+        deps.logger.warn(
+          { creatorId: creator.id, err: { message: errorMessage(error) } },
+          'owner rights not re-checked at sign-in',
+        );
       });
     },
 
@@ -138,31 +157,72 @@ export function createCreatorAccessService(deps: {
     async takeOver(creator: Creator, newOwner: Pick<User, 'id'>): Promise<boolean> {
       const at = now();
       const previousOwnerUserId = creator.ownerUserId;
-      const values = { ownerUserId: newOwner.id, previousOwnerUserId, ownerChangedAt: at, ownerAccess: 'admin' as const, ownerRevokedAt: null, ownerAccessCheckedAt: at };
+      const values = {
+        ownerUserId: newOwner.id,
+        previousOwnerUserId,
+        ownerChangedAt: at,
+        ownerAccess: 'admin' as const,
+        ownerRevokedAt: null,
+        ownerAccessCheckedAt: at,
+      };
       const [count] = await Creator.update(values, { where: { id: creator.id, ownerUserId: previousOwnerUserId } });
       if (count === 0) return false;
       creator.set(values);
-      deps.logger.info({ creatorId: creator.id, companyId: creator.whopCompanyId, from: previousOwnerUserId, to: newOwner.id }, 'creator taken over by a current admin');
+      deps.logger.info(
+        { creatorId: creator.id, companyId: creator.whopCompanyId, from: previousOwnerUserId, to: newOwner.id },
+        'creator taken over by a current admin',
+      );
       return true;
     },
 
     /** What the admin page lists: disconnected companies, owners who lost their rights, recent takeovers. */
-    async overview(recentDays = 30): Promise<{ disconnected: CompanyConnectionRow[]; revoked: OwnerChangeRow[]; takenOver: OwnerChangeRow[] }> {
+    async overview(
+      recentDays = 30,
+    ): Promise<{ disconnected: CompanyConnectionRow[]; revoked: OwnerChangeRow[]; takenOver: OwnerChangeRow[] }> {
       const include = [{ model: User, as: 'owner' }];
       const name = (u: unknown) => {
         const user = u as User | undefined;
         return user ? `${user.username ?? user.name ?? user.whopUserId} (${user.whopUserId})` : '—';
       };
       const [disconnected, revoked, takenOver] = await Promise.all([
-        Creator.findAll({ where: { connection: 'disconnected' }, include, order: [['disconnectedAt', 'ASC']], limit: 200 }),
+        Creator.findAll({
+          where: { connection: 'disconnected' },
+          include,
+          order: [['disconnectedAt', 'ASC']],
+          limit: 200,
+        }),
         Creator.findAll({ where: { ownerAccess: 'revoked' }, include, order: [['ownerRevokedAt', 'ASC']], limit: 200 }),
-        Creator.findAll({ where: { ownerChangedAt: { [Op.gte]: new Date(now().getTime() - recentDays * 86_400_000) } }, include, order: [['ownerChangedAt', 'DESC']], limit: 200 }),
+        Creator.findAll({
+          where: { ownerChangedAt: { [Op.gte]: new Date(now().getTime() - recentDays * 86_400_000) } },
+          include,
+          order: [['ownerChangedAt', 'DESC']],
+          limit: 200,
+        }),
       ]);
-      const previous = new Map((await User.findAll({ where: { id: takenOver.map((c) => c.previousOwnerUserId).filter((id): id is number => id !== null) } })).map((u) => [u.id, u]));
+      const previous = new Map(
+        (
+          await User.findAll({
+            where: { id: takenOver.map((c) => c.previousOwnerUserId).filter((id): id is number => id !== null) },
+          })
+        ).map((u) => [u.id, u]),
+      );
       const owner = (c: Creator) => name((c as unknown as { owner?: User }).owner);
       return {
-        disconnected: disconnected.map((c) => ({ creatorId: c.id, companyId: c.whopCompanyId, companyName: c.companyName, owner: owner(c), since: c.disconnectedAt! })),
-        revoked: revoked.map((c) => ({ creatorId: c.id, companyId: c.whopCompanyId, companyName: c.companyName, owner: owner(c), previousOwner: null, at: c.ownerRevokedAt! })),
+        disconnected: disconnected.map((c) => ({
+          creatorId: c.id,
+          companyId: c.whopCompanyId,
+          companyName: c.companyName,
+          owner: owner(c),
+          since: c.disconnectedAt!,
+        })),
+        revoked: revoked.map((c) => ({
+          creatorId: c.id,
+          companyId: c.whopCompanyId,
+          companyName: c.companyName,
+          owner: owner(c),
+          previousOwner: null,
+          at: c.ownerRevokedAt!,
+        })),
         takenOver: takenOver.map((c) => ({
           creatorId: c.id,
           companyId: c.whopCompanyId,

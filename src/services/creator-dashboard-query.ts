@@ -37,7 +37,9 @@ export interface CreatorDashboard {
  * The dashboard of creator $1 (`c.id`), in one row. Parameters: $1 the creator's id, $2 the
  * month, $3 the page size, $4 the page's offset, $5 how many videos.
  */
-const DASHBOARD_STATEMENT = preparedStatement('chronos_creator_dashboard', `SELECT
+const DASHBOARD_STATEMENT = preparedStatement(
+  'chronos_creator_dashboard',
+  `SELECT
     ${usageColumns('c.id', '$2::date')},
     (SELECT json_object_agg(status, n) FROM
       (SELECT status, count(*) AS n FROM students WHERE creator_id = c.id GROUP BY status) counts) AS "statusCounts",
@@ -49,7 +51,8 @@ const DASHBOARD_STATEMENT = preparedStatement('chronos_creator_dashboard', `SELE
       (SELECT id, title, size_bytes AS "sizeBytes", duration_seconds AS "durationSeconds", created_at AS "createdAt"
          FROM videos WHERE creator_id = c.id
          ORDER BY created_at DESC, id DESC LIMIT $5::integer) latest) AS videos
-  FROM (SELECT $1::integer AS id) c`);
+  FROM (SELECT $1::integer AS id) c`,
+);
 
 /** The dashboard's own columns (the usage columns are read by `usageFromRow`). */
 interface Row {
@@ -73,11 +76,22 @@ function dashboardFrom(columns: Record<string, unknown>, options: DashboardOptio
     usage: usageFromRow(columns),
     statusCounts,
     students: {
-      students: row.students.map(({ username, whopUserId, status, membershipStatus, joinedAt }) => ({ username, whopUserId, status, membershipStatus, joinedAt: new Date(joinedAt) })),
+      students: row.students.map(({ username, whopUserId, status, membershipStatus, joinedAt }) => ({
+        username,
+        whopUserId,
+        status,
+        membershipStatus,
+        joinedAt: new Date(joinedAt),
+      })),
       total,
       pages: Math.max(1, Math.ceil(total / options.pageSize)),
     },
-    videos: row.videos.map(({ title, sizeBytes, durationSeconds, createdAt }) => ({ title, sizeBytes: Number(sizeBytes), durationSeconds, createdAt: new Date(createdAt) })),
+    videos: row.videos.map(({ title, sizeBytes, durationSeconds, createdAt }) => ({
+      title,
+      sizeBytes: Number(sizeBytes),
+      durationSeconds,
+      createdAt: new Date(createdAt),
+    })),
   };
 }
 
@@ -86,7 +100,13 @@ export function createCreatorDashboardQuery(deps: { reads: PreparedReads; now?: 
 
   return {
     async read(creatorId: number, options: DashboardOptions): Promise<CreatorDashboard> {
-      const bind = [creatorId, monthOf(now()), options.pageSize, (options.page - 1) * options.pageSize, options.videoLimit ?? 100];
+      const bind = [
+        creatorId,
+        monthOf(now()),
+        options.pageSize,
+        (options.page - 1) * options.pageSize,
+        options.videoLimit ?? 100,
+      ];
       const [row] = await deps.reads.read<Record<string, unknown>>(DASHBOARD_STATEMENT, bind);
       if (!row) throw new Error('the dashboard query returned no row');
       return dashboardFrom(row, options);

@@ -12,7 +12,13 @@ import type { Logger } from 'pino';
 import type { Models } from '../models/init-models.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { User } from '../models/user-model.ts';
-import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError, errorMessage } from '../domain/app-errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  ServiceUnavailableError,
+  ValidationError,
+  errorMessage,
+} from '../domain/app-errors.ts';
 import { WhopApiError, WhopRateLimitError } from './whop/whop-errors.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
 import type { ReconciliationService } from './reconciliation-service.ts';
@@ -54,9 +60,15 @@ export function createOnboardingService(deps: {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof WhopApiError && error.status === 404) throw new ValidationError('Whop does not know that company. Pick one from the list.');
-      if (error instanceof WhopRateLimitError) throw new ServiceUnavailableError('Whop is busy right now. Please try again in a minute.', error.retryAfterSeconds ?? 30);
-      if (error instanceof WhopApiError) throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
+      if (error instanceof WhopApiError && error.status === 404)
+        throw new ValidationError('Whop does not know that company. Pick one from the list.');
+      if (error instanceof WhopRateLimitError)
+        throw new ServiceUnavailableError(
+          'Whop is busy right now. Please try again in a minute.',
+          error.retryAfterSeconds ?? 30,
+        );
+      if (error instanceof WhopApiError)
+        throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
       throw error;
     }
   }
@@ -65,7 +77,12 @@ export function createOnboardingService(deps: {
   async function importMembers(creator: Creator): Promise<ImportResult> {
     const summary = await whopCall(() => deps.reconciliation.runForCreator(creator, 'onboarding'));
     const count = (status: string) => deps.models.Student.count({ where: { creatorId: creator.id, status } });
-    return { memberships: summary.memberships, active: await count('active'), overLimit: await count('over_limit'), inactive: await count('inactive') };
+    return {
+      memberships: summary.memberships,
+      active: await count('active'),
+      overLimit: await count('over_limit'),
+      inactive: await count('inactive'),
+    };
   }
 
   /** The companies Whop lists for the user (their token), minus Chronos's own; a refusal is a clear message. */
@@ -75,7 +92,9 @@ export function createOnboardingService(deps: {
       return companies.filter((c) => c.id !== deps.chronosCompanyId);
     } catch (error) {
       if (error instanceof WhopApiError && (error.status === 401 || error.status === 403)) {
-        throw new ServiceUnavailableError('Whop did not let Chronos list the companies you manage. Sign out and in again to renew Chronos’s access.');
+        throw new ServiceUnavailableError(
+          'Whop did not let Chronos list the companies you manage. Sign out and in again to renew Chronos’s access.',
+        );
       }
       return whopCall(() => Promise.reject(error));
     }
@@ -87,7 +106,10 @@ export function createOnboardingService(deps: {
 
   async function setUpTier(creator: Creator, whopUserId: string): Promise<void> {
     await deps.tiers.recompute(creator, whopUserId, { fresh: true }).catch((error: unknown) => {
-      deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'tier not read at onboarding; stays free until the next check');
+      deps.logger.warn(
+        { creatorId: creator.id, err: { message: errorMessage(error) } },
+        'tier not read at onboarding; stays free until the next check',
+      );
     });
   }
 
@@ -98,8 +120,12 @@ export function createOnboardingService(deps: {
       await whopCall(() => deps.access.recheckOwner(existing));
     } else {
       const ownerAccess = await whopCall(() => deps.access.recheckOwner(existing));
-      if (ownerAccess === 'admin') throw new ConflictError('That company is already on Chronos under another account, who is still its admin on Whop. Ask them, or contact support.');
-      if (!(await deps.access.takeOver(existing, user))) throw new ConflictError('That company was just taken over by another account.');
+      if (ownerAccess === 'admin')
+        throw new ConflictError(
+          'That company is already on Chronos under another account, who is still its admin on Whop. Ask them, or contact support.',
+        );
+      if (!(await deps.access.takeOver(existing, user)))
+        throw new ConflictError('That company was just taken over by another account.');
     }
     await deps.access.markConnected(existing);
     await setUpTier(existing, user.whopUserId);
@@ -117,8 +143,16 @@ export function createOnboardingService(deps: {
     /** The user's companies for the picker, each marked when it is already on Chronos. */
     async choices(user: User, userAccessToken: string): Promise<CompanyChoice[]> {
       const companies = await listCompanies(userAccessToken);
-      const onChronos = await deps.models.Creator.findAll({ where: { whopCompanyId: { [Op.in]: companies.map((c) => c.id) } }, attributes: ['whopCompanyId', 'ownerUserId', 'ownerAccess'] });
-      const state = new Map(onChronos.map((c) => [c.whopCompanyId, c.ownerUserId === user.id && c.ownerAccess === 'admin' ? ('yours' as const) : ('other' as const)]));
+      const onChronos = await deps.models.Creator.findAll({
+        where: { whopCompanyId: { [Op.in]: companies.map((c) => c.id) } },
+        attributes: ['whopCompanyId', 'ownerUserId', 'ownerAccess'],
+      });
+      const state = new Map(
+        onChronos.map((c) => [
+          c.whopCompanyId,
+          c.ownerUserId === user.id && c.ownerAccess === 'admin' ? ('yours' as const) : ('other' as const),
+        ]),
+      );
       return companies.map((c) => ({ ...c, onChronos: state.get(c.id) ?? null }));
     },
 
@@ -129,27 +163,44 @@ export function createOnboardingService(deps: {
 
     async onboard(user: User, rawCompanyId: unknown, userAccessToken: string): Promise<OnboardingOutcome> {
       const companyId = typeof rawCompanyId === 'string' ? rawCompanyId.trim() : '';
-      if (!COMPANY_ID_PATTERN.test(companyId)) throw new ValidationError('Pick one of your Whop companies from the list.');
-      if (companyId === deps.chronosCompanyId) throw new ForbiddenError('That is Chronos’s own company; it cannot be onboarded as a creator.');
+      if (!COMPANY_ID_PATTERN.test(companyId))
+        throw new ValidationError('Pick one of your Whop companies from the list.');
+      if (companyId === deps.chronosCompanyId)
+        throw new ForbiddenError('That is Chronos’s own company; it cannot be onboarded as a creator.');
       const owned = await creatorRunBy(user);
       if (owned) throw new ConflictError(`You already run ${owned.companyName ?? owned.whopCompanyId} on Chronos.`);
 
       // Whop's list of the companies the user manages is the evidence of rights before the app is installed.
       const listed = (await listCompanies(userAccessToken)).find((c) => c.id === companyId);
-      if (!listed) throw new ForbiddenError('Whop does not list that company among the ones you manage, so it cannot be onboarded under your account.');
+      if (!listed)
+        throw new ForbiddenError(
+          'Whop does not list that company among the ones you manage, so it cannot be onboarded under your account.',
+        );
       const existing = await deps.models.Creator.findOne({ where: { whopCompanyId: companyId } });
       const reachable = await whopCall(() => deps.access.probe(companyId, existing ?? undefined));
       if (reachable === 'not_installed') return { kind: 'install', company: listed, installUrl: deps.installUrl };
 
       const level = await whopCall(() => deps.whop.checkAccess(companyId, user.whopUserId));
-      if (level !== 'admin') throw new ForbiddenError('Whop says you are not an admin of that company, so it cannot be onboarded under your account.');
+      if (level !== 'admin')
+        throw new ForbiddenError(
+          'Whop says you are not an admin of that company, so it cannot be onboarded under your account.',
+        );
       if (existing) return takeOver(user, existing);
 
       let creator: Creator;
       try {
-        creator = await deps.models.Creator.create({ whopCompanyId: companyId, companyName: reachable.title ?? listed.title, ownerUserId: user.id, tierSourceMembershipId: null, tierUpdatedAt: null, gracePeriodEndsAt: null, ownerAccessCheckedAt: new Date() });
+        creator = await deps.models.Creator.create({
+          whopCompanyId: companyId,
+          companyName: reachable.title ?? listed.title,
+          ownerUserId: user.id,
+          tierSourceMembershipId: null,
+          tierUpdatedAt: null,
+          gracePeriodEndsAt: null,
+          ownerAccessCheckedAt: new Date(),
+        });
       } catch (error) {
-        if (error instanceof UniqueConstraintError) throw new ConflictError('That company was just claimed by another account.');
+        if (error instanceof UniqueConstraintError)
+          throw new ConflictError('That company was just claimed by another account.');
         throw error;
       }
       await setUpTier(creator, user.whopUserId);

@@ -13,7 +13,10 @@ export interface Readiness {
 async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([work, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
+    await Promise.race([
+      work,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -24,9 +27,15 @@ export function createReadinessService(deps: { sequelize: Sequelize; redis: Redi
   return {
     async check(): Promise<Readiness> {
       const [database, redis] = await Promise.all([
-        pingDatabase(deps.sequelize, timeoutMs).then(() => 'ok' as const, () => 'unavailable' as const),
+        pingDatabase(deps.sequelize, timeoutMs).then(
+          () => 'ok' as const,
+          () => 'unavailable' as const,
+        ),
         deps.redis
-          ? withTimeout(deps.redis.ping(), timeoutMs).then(() => 'ok' as const, () => 'unavailable' as const)
+          ? withTimeout(deps.redis.ping(), timeoutMs).then(
+              () => 'ok' as const,
+              () => 'unavailable' as const,
+            )
           : Promise.resolve('not_configured' as const),
       ]);
       return { ready: database === 'ok' && redis !== 'unavailable', checks: { database, redis } };

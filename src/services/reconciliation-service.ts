@@ -82,13 +82,21 @@ export function createReconciliationService(deps: {
     await applyStudents(creator, await deps.whop.listMemberships({ companyId: creator.whopCompanyId }), summary);
   }
 
-  async function applyStudents(creator: Creator, memberships: WhopMembership[], summary: ReconciliationSummary): Promise<void> {
+  async function applyStudents(
+    creator: Creator,
+    memberships: WhopMembership[],
+    summary: ReconciliationSummary,
+  ): Promise<void> {
     summary.companies += 1;
     summary.memberships += memberships.length;
     for (const membership of memberships) {
       const result = await deps.students.applyMembership(creator.id, membership);
       // `user: null` matching no stored student: nothing to apply, settled with the reason logged.
-      if (result.change === 'unmatched') deps.logger.info({ creatorId: creator.id, membershipId: membership.id }, 'membership without a user matches no student: skipped');
+      if (result.change === 'unmatched')
+        deps.logger.info(
+          { creatorId: creator.id, membershipId: membership.id },
+          'membership without a user matches no student: skipped',
+        );
       if (result.change === 'created') summary.studentsCreated += 1;
       else if (result.change === 'updated' && result.previousStatus !== result.status) summary.studentsChanged += 1;
     }
@@ -96,7 +104,13 @@ export function createReconciliationService(deps: {
 
   /** The companies the last finished run could not reconcile: this run reads them first. */
   async function leftOver(): Promise<Set<string>> {
-    const last = await deps.models.ReconciliationRun.findOne({ where: { status: ['succeeded', 'failed'], trigger: ['schedule', 'admin'] }, order: [['startedAt', 'DESC'], ['id', 'DESC']] });
+    const last = await deps.models.ReconciliationRun.findOne({
+      where: { status: ['succeeded', 'failed'], trigger: ['schedule', 'admin'] },
+      order: [
+        ['startedAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+    });
     const rows = (last?.summary as Partial<ReconciliationSummary> | undefined)?.unreconciled;
     return new Set(Array.isArray(rows) ? rows.map((r) => r.companyId) : []);
   }
@@ -130,17 +144,31 @@ export function createReconciliationService(deps: {
   /** Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run. */
   async function students(summary: ReconciliationSummary): Promise<boolean> {
     const first = await leftOver();
-    const creators = (await deps.models.Creator.findAll({ order: [['id', 'ASC']] })).sort((a, b) => Number(first.has(b.whopCompanyId)) - Number(first.has(a.whopCompanyId)));
+    const creators = (await deps.models.Creator.findAll({ order: [['id', 'ASC']] })).sort(
+      (a, b) => Number(first.has(b.whopCompanyId)) - Number(first.has(a.whopCompanyId)),
+    );
     for (const [index, creator] of creators.entries()) {
       if (await reconcileCompany(creator, summary)) continue;
-      for (const rest of creators.slice(index + 1)) summary.unreconciled.push({ companyId: rest.whopCompanyId, reason: NOT_ATTEMPTED });
+      for (const rest of creators.slice(index + 1))
+        summary.unreconciled.push({ companyId: rest.whopCompanyId, reason: NOT_ATTEMPTED });
       return false;
     }
     return true;
   }
 
   function emptySummary(): ReconciliationSummary {
-    return { companies: 0, memberships: 0, studentsCreated: 0, studentsChanged: 0, planMemberships: 0, gracePeriodsStarted: 0, tierChanges: [], errors: [], unreconciled: [], skipped: [] };
+    return {
+      companies: 0,
+      memberships: 0,
+      studentsCreated: 0,
+      studentsChanged: 0,
+      planMemberships: 0,
+      gracePeriodsStarted: 0,
+      tierChanges: [],
+      errors: [],
+      unreconciled: [],
+      skipped: [],
+    };
   }
 
   /**
@@ -153,32 +181,50 @@ export function createReconciliationService(deps: {
     try {
       const memberships = await deps.whop.listMemberships({ companyId: deps.chronosCompanyId });
       summary.companies += 1;
-      const stored = await deps.models.PlanMembership.findAll({ where: { whopMembershipId: memberships.map((m) => m.id) }, attributes: ['whopMembershipId', 'status'] });
+      const stored = await deps.models.PlanMembership.findAll({
+        where: { whopMembershipId: memberships.map((m) => m.id) },
+        attributes: ['whopMembershipId', 'status'],
+      });
       const statusBefore = new Map(stored.map((row) => [row.whopMembershipId, row.status]));
       for (const membership of memberships) {
         // `user: null` (deleted account, unclaimed): no creator to hold it against; settled, not an error.
         if (!membership.userId) {
-          deps.logger.info({ membershipId: membership.id }, 'plan membership without a user skipped: deleted account or unclaimed');
+          deps.logger.info(
+            { membershipId: membership.id },
+            'plan membership without a user skipped: deleted account or unclaimed',
+          );
           continue;
         }
         if ((await deps.tiers.recordPlanMembership(membership)) !== 'stored') continue;
         summary.planMemberships += 1;
-        if (membership.status === 'past_due' && statusBefore.get(membership.id) !== 'past_due') turnedPastDue.add(membership.userId);
+        if (membership.status === 'past_due' && statusBefore.get(membership.id) !== 'past_due')
+          turnedPastDue.add(membership.userId);
       }
     } catch (error) {
       // Nothing of the plans was applied yet: no tier changes this run.
-      if (error instanceof WhopRateLimitError) summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: RATE_LIMITED });
+      if (error instanceof WhopRateLimitError)
+        summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: RATE_LIMITED });
       else summary.errors.push(`${deps.chronosCompanyId}: ${errorMessage(error)}`);
       return;
     }
     const creators = await deps.models.Creator.findAll({ order: [['id', 'ASC']] });
-    const owners = new Map((await deps.models.User.findAll({ where: { id: creators.map((c) => c.ownerUserId) } })).map((user) => [user.id, user]));
+    const owners = new Map(
+      (await deps.models.User.findAll({ where: { id: creators.map((c) => c.ownerUserId) } })).map((user) => [
+        user.id,
+        user,
+      ]),
+    );
     for (const creator of creators) {
       const owner = owners.get(creator.ownerUserId);
       if (!owner) continue;
-      if (turnedPastDue.has(owner.whopUserId) && (await deps.sequelize.transaction((transaction) => deps.grace.start(creator, transaction)))) summary.gracePeriodsStarted += 1;
+      if (
+        turnedPastDue.has(owner.whopUserId) &&
+        (await deps.sequelize.transaction((transaction) => deps.grace.start(creator, transaction)))
+      )
+        summary.gracePeriodsStarted += 1;
       const change = await deps.tiers.applyStoredPlan(creator, owner.whopUserId);
-      if (change.before !== change.after) summary.tierChanges.push({ creatorId: creator.id, from: change.before, to: change.after });
+      if (change.before !== change.after)
+        summary.tierChanges.push({ creatorId: creator.id, from: change.before, to: change.after });
     }
   }
 
@@ -187,7 +233,10 @@ export function createReconciliationService(deps: {
     const lease = await deps.locks.acquire(RECONCILIATION_LOCK, { ttlMs: RUNNING_TTL_MS, waitMs: 0 });
     if (!lease) return null;
     const stopRenewing = keepRenewing(lease, RUNNING_TTL_MS / 3, (error) =>
-      deps.logger.warn({ err: error }, error ? 'reconciliation lock not renewed' : 'reconciliation lock lapsed: another run may start'),
+      deps.logger.warn(
+        { err: error },
+        error ? 'reconciliation lock not renewed' : 'reconciliation lock lapsed: another run may start',
+      ),
     );
     try {
       await closeInterrupted();
@@ -197,7 +246,10 @@ export function createReconciliationService(deps: {
     } finally {
       stopRenewing();
       // Frees the lock only if it is still this run's: after a lapse it may be the next run's.
-      if (!(await lease.release().catch(() => false))) deps.logger.warn('reconciliation lock not released: it lapsed (and is left to its new holder), or the lock store is away');
+      if (!(await lease.release().catch(() => false)))
+        deps.logger.warn(
+          'reconciliation lock not released: it lapsed (and is left to its new holder), or the lock store is away',
+        );
     }
   }
 
@@ -207,11 +259,27 @@ export function createReconciliationService(deps: {
     try {
       if (await students(summary)) await plans(summary);
       else summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: NOT_ATTEMPTED });
-      const notDone = summary.unreconciled.length > 0 ? `not reconciled: ${summary.unreconciled.map((u) => `${u.companyId} (${u.reason})`).join('; ')}` : null;
-      await record.update({ status: summary.errors.length > 0 || notDone ? 'failed' : 'succeeded', finishedAt: new Date(), summary: { ...summary }, error: (summary.errors[0] ?? notDone)?.slice(0, 1000) ?? null });
-      deps.logger.info({ runId: record.id, trigger, ...summary, tierChanges: summary.tierChanges.length }, 'reconciliation finished');
+      const notDone =
+        summary.unreconciled.length > 0
+          ? `not reconciled: ${summary.unreconciled.map((u) => `${u.companyId} (${u.reason})`).join('; ')}`
+          : null;
+      await record.update({
+        status: summary.errors.length > 0 || notDone ? 'failed' : 'succeeded',
+        finishedAt: new Date(),
+        summary: { ...summary },
+        error: (summary.errors[0] ?? notDone)?.slice(0, 1000) ?? null,
+      });
+      deps.logger.info(
+        { runId: record.id, trigger, ...summary, tierChanges: summary.tierChanges.length },
+        'reconciliation finished',
+      );
     } catch (error) {
-      await record.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: errorMessage(error).slice(0, 1000) });
+      await record.update({
+        status: 'failed',
+        finishedAt: new Date(),
+        summary: { ...summary },
+        error: errorMessage(error).slice(0, 1000),
+      });
       deps.logger.error({ runId: record.id, err: error }, 'reconciliation failed');
     }
   }
@@ -233,7 +301,9 @@ export function createReconciliationService(deps: {
       try {
         const outcome = await Promise.race([running, waited]);
         if (outcome === 'continuing') {
-          running.catch((error: unknown) => deps.logger.error({ err: error, trigger }, 'reconciliation failed to start'));
+          running.catch((error: unknown) =>
+            deps.logger.error({ err: error, trigger }, 'reconciliation failed to start'),
+          );
           return { state: 'continuing' };
         }
         return outcome ? { state: 'finished', run: outcome } : { state: 'busy' };
@@ -251,13 +321,23 @@ export function createReconciliationService(deps: {
         await run.update({ status: 'succeeded', finishedAt: new Date(), summary: { ...summary } });
         return summary;
       } catch (error) {
-        await run.update({ status: 'failed', finishedAt: new Date(), summary: { ...summary }, error: errorMessage(error).slice(0, 1000) });
+        await run.update({
+          status: 'failed',
+          finishedAt: new Date(),
+          summary: { ...summary },
+          error: errorMessage(error).slice(0, 1000),
+        });
         throw error;
       }
     },
 
     latest(): Promise<ReconciliationRun | null> {
-      return deps.models.ReconciliationRun.findOne({ order: [['startedAt', 'DESC'], ['id', 'DESC']] });
+      return deps.models.ReconciliationRun.findOne({
+        order: [
+          ['startedAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+      });
     },
   };
 }

@@ -21,19 +21,32 @@ export interface UserContext {
   creator: Creator | null;
 }
 
-export function createRoleService(deps: { reads: PreparedReads; models: Pick<Models, 'User' | 'Creator'>; adminWhopUserIds: readonly string[] }) {
+export function createRoleService(deps: {
+  reads: PreparedReads;
+  models: Pick<Models, 'User' | 'Creator'>;
+  adminWhopUserIds: readonly string[];
+}) {
   const admins = new Set(deps.adminWhopUserIds);
   const { User, Creator } = deps.models;
-  const contextStatement = preparedStatement('chronos_user_context', `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
+  const contextStatement = preparedStatement(
+    'chronos_user_context',
+    `SELECT ${selectColumns(User, 'u', 'user')}, ${selectColumns(Creator, 'c', 'creator')},
       (c.id IS NULL AND EXISTS (SELECT 1 FROM students s WHERE s.whop_user_id = u.whop_user_id)) AS "isStudent"
     FROM users u LEFT JOIN creators c ON c.owner_user_id = u.id AND c.owner_access = 'admin'
-    WHERE u.id = $1`);
+    WHERE u.id = $1`,
+  );
 
   function contextFrom(row: Record<string, unknown> | undefined): UserContext | null {
     const user = row ? buildFromColumns(User, row, 'user') : null;
     if (!row || !user) return null;
     const creator = buildFromColumns(Creator, row, 'creator');
-    const role: Role = admins.has(user.whopUserId) ? 'admin' : creator ? 'creator' : row.isStudent ? 'student' : 'member';
+    const role: Role = admins.has(user.whopUserId)
+      ? 'admin'
+      : creator
+        ? 'creator'
+        : row.isStudent
+          ? 'student'
+          : 'member';
     return { user, role, creator };
   }
 

@@ -23,7 +23,11 @@ export function setFlash(req: Request, message: string, kind: FlashKind = 'info'
 }
 
 export function takeFlash(req: Request): Flash {
-  const flash = { message: req.session.flash, messageKind: req.session.flashKind ?? 'info', messageLink: req.session.flashLink };
+  const flash = {
+    message: req.session.flash,
+    messageKind: req.session.flashKind ?? 'info',
+    messageLink: req.session.flashLink,
+  };
   delete req.session.flash;
   delete req.session.flashKind;
   delete req.session.flashLink;

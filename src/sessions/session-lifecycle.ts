@@ -7,7 +7,9 @@ import type { TokenSafeSessionStore } from './token-safe-session-store.ts';
 import { setFlash } from './flash.ts';
 
 export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())),
+  );
 }
 
 export function saveSession(req: Request): Promise<void> {
@@ -39,6 +41,9 @@ export function refreshSessionExpiry(store: TokenSafeSessionStore): RequestHandl
   return (req, _res, next) => {
     if (req.session?.userId === undefined) return next();
     req.session.touch();
-    store.refreshExpiry(req.sessionID, req.session).then(() => next(), () => next());
+    store.refreshExpiry(req.sessionID, req.session).then(
+      () => next(),
+      () => next(),
+    );
   };
 }

@@ -15,6 +15,7 @@ export class SessionStoreUnavailableError extends Error {
 
 /** `error` as the store's caller should see it: an outage as SessionStoreUnavailableError, anything else as it is. */
 export function asSessionStoreError(error: unknown): unknown {
-  if (error instanceof SessionStoreUnavailableError || error instanceof ReplyError || error instanceof SyntaxError) return error;
+  if (error instanceof SessionStoreUnavailableError || error instanceof ReplyError || error instanceof SyntaxError)
+    return error;
   return new SessionStoreUnavailableError(error);
 }

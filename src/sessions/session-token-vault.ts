@@ -48,7 +48,10 @@ export class SessionTokenVault {
       return JSON.parse(this.deps.cipher.decrypt(envelope, this.owner(req))) as TokenBundle;
     } catch (error) {
       if (error instanceof TokenDecryptionError) {
-        this.deps.logger.warn({ reason: error.message, userId: req.session.userId }, 'token envelope rejected; ending session');
+        this.deps.logger.warn(
+          { reason: error.message, userId: req.session.userId },
+          'token envelope rejected; ending session',
+        );
         throw new SessionEndedError('Your session could not be verified. Please sign in again.');
       }
       throw error;
@@ -90,10 +93,16 @@ export class SessionTokenVault {
     } catch (error) {
       const oauthError = (error as { error?: unknown }).error;
       if (typeof oauthError !== 'string') {
-        this.deps.logger.warn({ userId: req.session.userId, err: { message: errorMessage(error) } }, 'whop token refresh failed');
+        this.deps.logger.warn(
+          { userId: req.session.userId, err: { message: errorMessage(error) } },
+          'whop token refresh failed',
+        );
         throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
       }
-      this.deps.logger.info({ userId: req.session.userId, reason: oauthError }, 'whop token refresh refused; ending session');
+      this.deps.logger.info(
+        { userId: req.session.userId, reason: oauthError },
+        'whop token refresh refused; ending session',
+      );
       throw new SessionEndedError();
     }
     const next = bundleFromTokenResponse(response, this.now(), current);

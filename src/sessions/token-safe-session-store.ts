@@ -34,7 +34,9 @@ export class TokenSafeSessionStore extends session.Store {
 
   /** The stored session, read straight from the inner store. */
   read(sid: string): Promise<SessionData | null> {
-    return new Promise((resolve, reject) => this.inner.get(sid, (error, value) => (error ? reject(error) : resolve(value ?? null))));
+    return new Promise((resolve, reject) =>
+      this.inner.get(sid, (error, value) => (error ? reject(error) : resolve(value ?? null))),
+    );
   }
 
   /** Writes without taking the lock: only for callers that already hold `sessionLockKey(sid)`. */
@@ -45,7 +47,9 @@ export class TokenSafeSessionStore extends session.Store {
       sess.whopTokens = stored.whopTokens;
       sess.whopTokensGen = stored.whopTokensGen;
     }
-    await new Promise<void>((resolve, reject) => this.inner.set(sid, sess, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.inner.set(sid, sess, (error) => (error ? reject(error) : resolve())),
+    );
     this.touches.refreshed(sid);
   }
 
@@ -54,7 +58,12 @@ export class TokenSafeSessionStore extends session.Store {
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
-    this.locks.withLock(sessionLockKey(sid), () => this.writeHoldingLock(sid, sess)).then(() => callback?.(), (error: unknown) => callback?.(asSessionStoreError(error)));
+    this.locks
+      .withLock(sessionLockKey(sid), () => this.writeHoldingLock(sid, sess))
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(asSessionStoreError(error)),
+      );
   }
 
   /** Refreshes the stored expiry of `sid` from `sess.cookie`, unless it was refreshed (or saved) in the last minute. */
@@ -63,14 +72,24 @@ export class TokenSafeSessionStore extends session.Store {
     if (!inner.touch || !this.touches.due(sid)) return Promise.resolve();
     // A store's touch reads only the cookie's expiry (express-session hands it the request's session).
     const stored = sess as SessionData;
-    return new Promise((resolve, reject) => inner.touch!(sid, stored, (error?: unknown) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      inner.touch!(sid, stored, (error?: unknown) => (error ? reject(error) : resolve())),
+    );
   }
 
   override destroy(sid: string, callback?: Callback): void {
     this.touches.forget(sid);
     this.ended
       .add(sid)
-      .then(() => new Promise<void>((resolve, reject) => this.inner.destroy(sid, (error) => (error ? reject(error) : resolve()))))
-      .then(() => callback?.(), (error: unknown) => callback?.(asSessionStoreError(error)));
+      .then(
+        () =>
+          new Promise<void>((resolve, reject) =>
+            this.inner.destroy(sid, (error) => (error ? reject(error) : resolve())),
+          ),
+      )
+      .then(
+        () => callback?.(),
+        (error: unknown) => callback?.(asSessionStoreError(error)),
+      );
   }
 }

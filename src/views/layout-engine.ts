@@ -16,12 +16,20 @@ export function layoutEngine(viewsDir: string, options: { cache: boolean }) {
   const compileDebug = !options.cache;
   return (filePath: string, locals: object, callback: RenderCallback): void => {
     const data = locals as Record<string, unknown>;
-    ejs.renderFile(filePath, data, { cache: options.cache, compileDebug, filename: filePath, root: viewsDir }, (pageError, body) => {
-      if (pageError) return callback(pageError);
-      if (data.layout === false) return callback(null, body);
-      ejs.renderFile(layoutPath, { ...data, body }, { cache: options.cache, compileDebug, filename: layoutPath, root: viewsDir }, (layoutError, html) =>
-        layoutError ? callback(layoutError) : callback(null, html),
-      );
-    });
+    ejs.renderFile(
+      filePath,
+      data,
+      { cache: options.cache, compileDebug, filename: filePath, root: viewsDir },
+      (pageError, body) => {
+        if (pageError) return callback(pageError);
+        if (data.layout === false) return callback(null, body);
+        ejs.renderFile(
+          layoutPath,
+          { ...data, body },
+          { cache: options.cache, compileDebug, filename: layoutPath, root: viewsDir },
+          (layoutError, html) => (layoutError ? callback(layoutError) : callback(null, html)),
+        );
+      },
+    );
   };
 }

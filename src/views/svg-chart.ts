@@ -135,7 +135,11 @@ function niceStep(raw: number): number {
  * bytes by nice multiples of the largest power of 1024 below the maximum (so labels read
  * "512 MB", "1 GB"). All-zero data gets the single tick 0 and a scale of 1 (bars of height 0).
  */
-export function axisTicks(max: number, kind: ValueKind = 'count', tickCount = 4): { scaleMax: number; values: number[] } {
+export function axisTicks(
+  max: number,
+  kind: ValueKind = 'count',
+  tickCount = 4,
+): { scaleMax: number; values: number[] } {
   if (!(max > 0)) return { scaleMax: 1, values: [0] };
   const unit = kind === 'bytes' ? 1024 ** Math.max(0, Math.floor(Math.log(max) / Math.log(1024))) : 1;
   const step = Math.max(1, niceStep(max / unit / Math.max(1, tickCount)) * unit);
@@ -171,7 +175,11 @@ function base(data: readonly ChartDatum[], options: ChartOptions): ChartBase & {
     height,
     viewBox: `0 0 ${width} ${height}`,
     plot,
-    ticks: axis.values.map((value) => ({ value, label: formatValue(value, kind), y: round(plot.bottom - (value / axis.scaleMax) * plotHeight) })),
+    ticks: axis.values.map((value) => ({
+      value,
+      label: formatValue(value, kind),
+      y: round(plot.bottom - (value / axis.scaleMax) * plotHeight),
+    })),
     scaleMax: axis.scaleMax,
     labelY: plot.bottom + 22,
     labelEvery: band > 0 ? Math.max(1, Math.ceil((longest * CHAR_WIDTH + LABEL_GAP) / band)) : 1,
@@ -217,11 +225,20 @@ export function lineChart(data: readonly ChartDatum[], options: ChartOptions): L
   const points = data.map((d, i): Point => {
     const x = round(chart.plot.left + band * i + band / 2);
     const y = round(chart.plot.bottom - heightOf(d.value, chart.scaleMax, chart.plot));
-    return { x, y, value: d.value, label: d.label, axisLabel: d.axisLabel ?? d.label, valueLabel: formatValue(d.value, kind), showLabel: (data.length - 1 - i) % chart.labelEvery === 0 };
+    return {
+      x,
+      y,
+      value: d.value,
+      label: d.label,
+      axisLabel: d.axisLabel ?? d.label,
+      valueLabel: formatValue(d.value, kind),
+      showLabel: (data.length - 1 - i) % chart.labelEvery === 0,
+    };
   });
   const linePath = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(' ');
   const first = points[0];
   const last = points[points.length - 1];
-  const areaPath = first && last ? `${linePath} L${last.x} ${chart.plot.bottom} L${first.x} ${chart.plot.bottom} Z` : '';
+  const areaPath =
+    first && last ? `${linePath} L${last.x} ${chart.plot.bottom} L${first.x} ${chart.plot.bottom} Z` : '';
   return { kind: 'line', ...chart, points, linePath, areaPath };
 }

@@ -16,7 +16,12 @@ export function formatNumber(value: number): string {
   return NUMBER_FORMAT.format(value);
 }
 
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 export function formatDate(value: Date | string | null | undefined): string {
   if (!value) return '—';
@@ -27,7 +32,9 @@ export function formatDuration(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
+    : `${m}:${String(s).padStart(2, '0')}`;
 }
 
 export function formatDateTime(value: Date | string | null | undefined): string {
@@ -54,10 +61,29 @@ export interface UsageBar {
   level: 'ok' | 'warn' | 'full' | 'unlimited';
 }
 
-export function usageBar(label: string, used: number, limit: number | null, format: (n: number) => string = formatNumber): UsageBar {
+export function usageBar(
+  label: string,
+  used: number,
+  limit: number | null,
+  format: (n: number) => string = formatNumber,
+): UsageBar {
   if (limit === null) return { label, used: format(used), limit: 'unlimited', percent: 0, level: 'unlimited' };
   const percent = limit === 0 ? 100 : Math.min(100, Math.floor((used / limit) * 100));
-  return { label, used: format(used), limit: format(limit), percent, level: percent >= 100 ? 'full' : percent >= 75 ? 'warn' : 'ok' };
+  return {
+    label,
+    used: format(used),
+    limit: format(limit),
+    percent,
+    level: percent >= 100 ? 'full' : percent >= 75 ? 'warn' : 'ok',
+  };
 }
 
-export const viewHelpers = { formatBytes, formatNumber, formatDate, formatDateTime, formatDuration, formatMoney, usageBar };
+export const viewHelpers = {
+  formatBytes,
+  formatNumber,
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatMoney,
+  usageBar,
+};

@@ -55,7 +55,11 @@ describe('config', () => {
       expect(config.whop.oauthIssuer).to.equal('http://localhost:4010');
       expect(config.whop.companyId).to.equal('biz_chronos');
       expect(config.whop.webhookSecrets[0]).to.match(/^ws_/);
-      expect(config.whop.tierProducts).to.deep.equal({ prod_basic: 'basic', prod_pro: 'pro', prod_enterprise: 'enterprise' });
+      expect(config.whop.tierProducts).to.deep.equal({
+        prod_basic: 'basic',
+        prod_pro: 'pro',
+        prod_enterprise: 'enterprise',
+      });
       expect(config.adminWhopUserIds).to.deep.equal(['user_admin']);
       expect(config.whop.tokenEncryptionKeys[0]?.key).to.have.length(32);
       const file = join(varDir, 'secrets.json');
@@ -94,7 +98,12 @@ describe('config', () => {
     });
 
     it('rejects malformed values even in development, naming the variable', () => {
-      const problems = problemsOf({ VAR_DIR: tempVar(), PORT: 'eighty', WHOP_TIER_PRODUCTS: '{"prod_x":"gold"}', REDIS_URL: 'http://x' });
+      const problems = problemsOf({
+        VAR_DIR: tempVar(),
+        PORT: 'eighty',
+        WHOP_TIER_PRODUCTS: '{"prod_x":"gold"}',
+        REDIS_URL: 'http://x',
+      });
       expect(problems.some((p) => p.startsWith('PORT'))).to.equal(true);
       expect(problems.some((p) => p.startsWith('WHOP_TIER_PRODUCTS'))).to.equal(true);
       expect(problems.some((p) => p.startsWith('REDIS_URL'))).to.equal(true);
@@ -118,7 +127,12 @@ describe('config', () => {
       expect(defaults.whop.apiVersionDate).to.equal(SDK_API_VERSION_DATE);
       expect(defaults.whop.oauthClientAuth).to.equal('client_secret_post');
       expect(defaults.whop.idTokenAlg).to.equal('ES256');
-      const given = loadConfig({ ...completeProduction, WHOP_API_VERSION_DATE: '2026-09-02-1', WHOP_OAUTH_CLIENT_AUTH: 'client_secret_basic', WHOP_ID_TOKEN_ALG: 'RS256' });
+      const given = loadConfig({
+        ...completeProduction,
+        WHOP_API_VERSION_DATE: '2026-09-02-1',
+        WHOP_OAUTH_CLIENT_AUTH: 'client_secret_basic',
+        WHOP_ID_TOKEN_ALG: 'RS256',
+      });
       expect(given.whop.apiVersionDate).to.equal('2026-09-02-1');
       expect(given.whop.oauthClientAuth).to.equal('client_secret_basic');
       expect(given.whop.idTokenAlg).to.equal('RS256');
@@ -128,20 +142,48 @@ describe('config', () => {
       const { WHOP_CLIENT_SECRET: _secret, ...withoutSecret } = completeProduction;
       expect(loadConfig({ ...withoutSecret, WHOP_OAUTH_CLIENT_AUTH: 'none' }).whop.oauthClientAuth).to.equal('none');
       expect(problemsOf(withoutSecret)).to.deep.equal(['WHOP_CLIENT_SECRET is required in production']);
-      expect(problemsOf({ ...withoutSecret, WHOP_OAUTH_CLIENT_AUTH: 'client_secret_basic' })).to.deep.equal(['WHOP_CLIENT_SECRET is required in production']);
+      expect(problemsOf({ ...withoutSecret, WHOP_OAUTH_CLIENT_AUTH: 'client_secret_basic' })).to.deep.equal([
+        'WHOP_CLIENT_SECRET is required in production',
+      ]);
     });
 
     it('refuses malformed Whop protocol settings, naming each', () => {
-      const problems = problemsOf({ ...completeProduction, WHOP_APP_ID: 'chronos', WHOP_API_VERSION_DATE: 'latest', WHOP_OAUTH_CLIENT_AUTH: 'private_key_jwt', WHOP_ID_TOKEN_ALG: 'HS256' });
+      const problems = problemsOf({
+        ...completeProduction,
+        WHOP_APP_ID: 'chronos',
+        WHOP_API_VERSION_DATE: 'latest',
+        WHOP_OAUTH_CLIENT_AUTH: 'private_key_jwt',
+        WHOP_ID_TOKEN_ALG: 'HS256',
+      });
       for (const name of ['WHOP_APP_ID', 'WHOP_API_VERSION_DATE', 'WHOP_OAUTH_CLIENT_AUTH', 'WHOP_ID_TOKEN_ALG']) {
-        expect(problems.some((p) => p.startsWith(name)), name).to.equal(true);
+        expect(
+          problems.some((p) => p.startsWith(name)),
+          name,
+        ).to.equal(true);
       }
       expect(problems).to.have.length(4);
     });
 
     it('names every missing setting at once', () => {
       const problems = problemsOf({ NODE_ENV: 'production' });
-      for (const name of ['PORT', 'APP_URL', 'SESSION_SECRET', 'DATABASE_URL', 'REDIS_URL', 'WHOP_API_KEY', 'WHOP_CLIENT_ID', 'WHOP_CLIENT_SECRET', 'WHOP_APP_ID', 'WHOP_COMPANY_ID', 'WHOP_WEBHOOK_SECRET', 'WHOP_TOKEN_ENCRYPTION_KEY', 'WHOP_TIER_PRODUCTS', 'ADMIN_WHOP_USER_IDS', 'SMTP_URL', 'MAIL_FROM']) {
+      for (const name of [
+        'PORT',
+        'APP_URL',
+        'SESSION_SECRET',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'WHOP_API_KEY',
+        'WHOP_CLIENT_ID',
+        'WHOP_CLIENT_SECRET',
+        'WHOP_APP_ID',
+        'WHOP_COMPANY_ID',
+        'WHOP_WEBHOOK_SECRET',
+        'WHOP_TOKEN_ENCRYPTION_KEY',
+        'WHOP_TIER_PRODUCTS',
+        'ADMIN_WHOP_USER_IDS',
+        'SMTP_URL',
+        'MAIL_FROM',
+      ]) {
         expect(problems, name).to.include(`${name} is required in production`);
       }
     });
@@ -154,15 +196,21 @@ describe('config', () => {
     });
 
     it('treats empty values as missing', () => {
-      expect(problemsOf({ ...completeProduction, WHOP_API_KEY: '  ' })).to.deep.equal(['WHOP_API_KEY is required in production']);
+      expect(problemsOf({ ...completeProduction, WHOP_API_KEY: '  ' })).to.deep.equal([
+        'WHOP_API_KEY is required in production',
+      ]);
     });
 
     it('requires an https APP_URL', () => {
-      expect(problemsOf({ ...completeProduction, APP_URL: 'http://chronos.example.com' })).to.deep.equal(['APP_URL must be an https:// URL in production']);
+      expect(problemsOf({ ...completeProduction, APP_URL: 'http://chronos.example.com' })).to.deep.equal([
+        'APP_URL must be an https:// URL in production',
+      ]);
     });
 
     it('refuses to start with the sandbox on', () => {
-      expect(problemsOf({ ...completeProduction, WHOP_SANDBOX: 'on' })).to.deep.equal(['WHOP_SANDBOX must be off in production']);
+      expect(problemsOf({ ...completeProduction, WHOP_SANDBOX: 'on' })).to.deep.equal([
+        'WHOP_SANDBOX must be off in production',
+      ]);
     });
 
     it('refuses a malformed token encryption key', () => {
@@ -172,7 +220,11 @@ describe('config', () => {
     });
 
     it('refuses short session secrets and a non-JSON tier map', () => {
-      const problems = problemsOf({ ...completeProduction, SESSION_SECRET: 'short', WHOP_TIER_PRODUCTS: 'prod_b=basic' });
+      const problems = problemsOf({
+        ...completeProduction,
+        SESSION_SECRET: 'short',
+        WHOP_TIER_PRODUCTS: 'prod_b=basic',
+      });
       expect(problems.some((p) => p.startsWith('SESSION_SECRET'))).to.equal(true);
       expect(problems.some((p) => p.startsWith('WHOP_TIER_PRODUCTS'))).to.equal(true);
     });
@@ -190,7 +242,9 @@ describe('config', () => {
     });
 
     it('refuses duplicate key ids', () => {
-      expect(problemsOf({ ...completeProduction, WHOP_TOKEN_ENCRYPTION_KEY: `k1:${KEY_B},k1:${KEY_A}` })[0]).to.match(/key ids must be unique/);
+      expect(problemsOf({ ...completeProduction, WHOP_TOKEN_ENCRYPTION_KEY: `k1:${KEY_B},k1:${KEY_A}` })[0]).to.match(
+        /key ids must be unique/,
+      );
     });
   });
 
@@ -217,7 +271,9 @@ describe('config', () => {
           problems = (error as ConfigError).problems;
         }
         expect(problems).to.have.length(1);
-        expect(problems[0]).to.match(new RegExp(`^NODE_ENV=${nodeEnv}: the compiled build \\(dist/\\) runs in production only`));
+        expect(problems[0]).to.match(
+          new RegExp(`^NODE_ENV=${nodeEnv}: the compiled build \\(dist/\\) runs in production only`),
+        );
       }
     });
   });

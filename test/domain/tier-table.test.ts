@@ -6,9 +6,24 @@ const GB = 1024 ** 3;
 describe('the tier table (SPEC §2)', () => {
   it('holds the limits of each tier, with null for unlimited and storage in bytes', () => {
     expect(TIER_TABLE.free.limits).to.deep.equal({ videos: 5, storageBytes: GB, aiCredits: 100, students: 10 });
-    expect(TIER_TABLE.basic.limits).to.deep.equal({ videos: 50, storageBytes: 10 * GB, aiCredits: 1000, students: 100 });
-    expect(TIER_TABLE.pro.limits).to.deep.equal({ videos: 500, storageBytes: 100 * GB, aiCredits: 10000, students: 1000 });
-    expect(TIER_TABLE.enterprise.limits).to.deep.equal({ videos: null, storageBytes: null, aiCredits: null, students: null });
+    expect(TIER_TABLE.basic.limits).to.deep.equal({
+      videos: 50,
+      storageBytes: 10 * GB,
+      aiCredits: 1000,
+      students: 100,
+    });
+    expect(TIER_TABLE.pro.limits).to.deep.equal({
+      videos: 500,
+      storageBytes: 100 * GB,
+      aiCredits: 10000,
+      students: 1000,
+    });
+    expect(TIER_TABLE.enterprise.limits).to.deep.equal({
+      videos: null,
+      storageBytes: null,
+      aiCredits: null,
+      students: null,
+    });
   });
 
   it('adds features tier by tier', () => {
@@ -17,8 +32,13 @@ describe('the tier table (SPEC §2)', () => {
     expect(TIER_TABLE.pro.features).to.include.members(['bulk_upload', 'custom_branding', 'api_access']);
     expect(TIER_TABLE.pro.features).not.to.include('priority_support');
     expect(TIER_TABLE.enterprise.features).to.have.members([...FEATURES]);
-    for (const [lower, higher] of [['free', 'basic'], ['basic', 'pro'], ['pro', 'enterprise']] as const) {
-      for (const feature of TIER_TABLE[lower].features) expect(hasFeature(higher, feature), `${higher} keeps ${feature}`).to.equal(true);
+    for (const [lower, higher] of [
+      ['free', 'basic'],
+      ['basic', 'pro'],
+      ['pro', 'enterprise'],
+    ] as const) {
+      for (const feature of TIER_TABLE[lower].features)
+        expect(hasFeature(higher, feature), `${higher} keeps ${feature}`).to.equal(true);
     }
   });
 

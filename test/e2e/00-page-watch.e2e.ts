@@ -11,7 +11,10 @@ describe('the page watch every journey relies on', () => {
       await journey.open(`${chronos.appUrl}/`, 'landing');
       // An inline script without the page's nonce: the app's CSP must block it, and the watch must see it.
       await journey.page.addScriptTag({ content: 'window.__e2eInlineRan = true;' }).catch(() => undefined);
-      expect(await journey.page.evaluate('window.__e2eInlineRan === true'), 'the CSP blocked the inline script').to.equal(false);
+      expect(
+        await journey.page.evaluate('window.__e2eInlineRan === true'),
+        'the CSP blocked the inline script',
+      ).to.equal(false);
       await journey.page.evaluate('console.error("e2e: a deliberate console error")');
       await journey.page.waitForTimeout(200);
       const problems = journey.takeProblems();

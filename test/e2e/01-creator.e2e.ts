@@ -40,7 +40,9 @@ describe('journey 1: a creator on the free tier', () => {
     await choices.getByRole('radio', { name: /Creator One Academy/ }).check();
     await journey.click(page.getByRole('button', { name: 'Connect this company' }), 'install-step');
     expect(new URL(page.url()).pathname).to.equal('/onboarding/install');
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Install Chronos on Creator One Academy');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(
+      'Install Chronos on Creator One Academy',
+    );
     const installLink = page.getByRole('link', { name: 'Install Chronos on Whop' });
     expect(await installLink.getAttribute('href')).to.equal(`${sandboxUrl}/sandbox/apps/app_chronos_sandbox/install`);
 
@@ -93,7 +95,9 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await upgrade.getAttribute('href')).to.match(new RegExp(`^${sandboxUrl}/sandbox/checkout/prod_`));
 
     // Analytics is a Basic feature: the locked page, a 403, with its own upgrade link.
-    await journey.click(page.getByRole('link', { name: 'Analytics', exact: true }), 'analytics-locked', { status: 403 });
+    await journey.click(page.getByRole('link', { name: 'Analytics', exact: true }), 'analytics-locked', {
+      status: 403,
+    });
     expect(new URL(page.url()).pathname).to.equal('/analytics');
     expect(await page.locator('.locked .eyebrow').textContent()).to.equal('Locked');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Analytics');

@@ -29,12 +29,19 @@ describe('journey 3: the admin', () => {
     expect(await chart.getAttribute('role')).to.equal('img');
     expect(await chart.isVisible()).to.equal(true);
     expect(await chart.locator('.chart-bars rect').count(), 'one bar per tier').to.equal(4);
-    const tierRows = await Promise.all((await page.locator('#per-tier tbody tr').all()).map((row) => row.getAttribute('data-tier')));
+    const tierRows = await Promise.all(
+      (await page.locator('#per-tier tbody tr').all()).map((row) => row.getAttribute('data-tier')),
+    );
     expect(tierRows).to.deep.equal(['free', 'basic', 'pro', 'enterprise']);
 
     // Whop (here: a correctly signed delivery) sends an event whose data is not a membership.
     const secret = await control.webhookSecret();
-    const sent = delivery(envelope('membership.activated', 'biz_creator1', { id: 'not_a_membership', note: 'this object is not a membership' }));
+    const sent = delivery(
+      envelope('membership.activated', 'biz_creator1', {
+        id: 'not_a_membership',
+        note: 'this object is not a membership',
+      }),
+    );
     const status = await deliver(chronos.appUrl, secret, sent);
     expect(status, 'the signed delivery is stored and acknowledged').to.equal(200);
 
@@ -43,11 +50,17 @@ describe('journey 3: the admin', () => {
     expect(page.url()).to.equal(`${chronos.appUrl}/admin/webhooks`);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Webhooks and revenue');
     const row = page.locator('#problems tbody tr', { hasText: sent.webhookId });
-    await journey.reloadUntil('webhooks-event-dead', async () => (await row.count()) === 1 && (await row.locator('.status').innerText()) === 'dead', {
-      timeoutMs: 20_000,
-      what: `event ${sent.webhookId} shown as dead`,
-    });
-    expect(await row.innerText()).to.contain('membership.activated').and.to.contain('data is not a membership');
+    await journey.reloadUntil(
+      'webhooks-event-dead',
+      async () => (await row.count()) === 1 && (await row.locator('.status').innerText()) === 'dead',
+      {
+        timeoutMs: 20_000,
+        what: `event ${sent.webhookId} shown as dead`,
+      },
+    );
+    expect(await row.innerText())
+      .to.contain('membership.activated')
+      .and.to.contain('data is not a membership');
     expect(await page.locator('.stat-dead .stat-value').innerText()).to.not.equal('0');
 
     // Replay it.

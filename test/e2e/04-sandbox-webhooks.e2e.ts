@@ -32,7 +32,10 @@ describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
 
     // A new user…
     const username = `e2e_${randomBytes(4).toString('hex')}`;
-    await journey.click(page.getByRole('navigation', { name: 'Sandbox' }).getByRole('link', { name: 'Users' }), 'sandbox-users');
+    await journey.click(
+      page.getByRole('navigation', { name: 'Sandbox' }).getByRole('link', { name: 'Users' }),
+      'sandbox-users',
+    );
     const createUser = page.locator('section', { has: page.getByRole('heading', { name: 'Create a user' }) });
     await createUser.getByLabel('Username', { exact: true }).fill(username);
     await createUser.getByLabel('Name', { exact: true }).fill('Eve Newcomer');
@@ -44,25 +47,47 @@ describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
     expect(created![2]).to.equal(username);
 
     // …and their membership of prod_course1, which fires membership.activated.
-    await journey.click(page.getByRole('navigation', { name: 'Sandbox' }).getByRole('link', { name: 'Memberships' }), 'sandbox-memberships');
-    const createMembership = page.locator('section', { has: page.getByRole('heading', { name: 'Create a membership' }) });
+    await journey.click(
+      page.getByRole('navigation', { name: 'Sandbox' }).getByRole('link', { name: 'Memberships' }),
+      'sandbox-memberships',
+    );
+    const createMembership = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Create a membership' }),
+    });
     await createMembership.getByLabel(/^User\b/).selectOption(userId);
     await createMembership.getByLabel(/^Product\b/).selectOption('prod_course1');
     await createMembership.getByLabel(/^Status\b/).selectOption('active');
-    await journey.click(createMembership.getByRole('button', { name: 'Create membership' }), 'sandbox-membership-created');
-    expect(await page.getByRole('status').innerText()).to.match(/^Created mem_\w+ \(active\)\. Fired membership\.activated, membership\.updated\.$/);
+    await journey.click(
+      createMembership.getByRole('button', { name: 'Create membership' }),
+      'sandbox-membership-created',
+    );
+    expect(await page.getByRole('status').innerText()).to.match(
+      /^Created mem_\w+ \(active\)\. Fired membership\.activated, membership\.updated\.$/,
+    );
     const membershipRow = page.locator('tbody tr', { hasText: userId });
-    expect(await membershipRow.innerText()).to.contain('prod_course1').and.to.contain('active');
+    expect(await membershipRow.innerText())
+      .to.contain('prod_course1')
+      .and.to.contain('active');
 
     // The delivery log shows the event went to the app.
-    await journey.click(page.getByRole('navigation', { name: 'Sandbox' }).getByRole('link', { name: 'Deliveries' }), 'sandbox-deliveries');
-    expect(await page.locator('tbody tr', { hasText: 'membership.activated' }).first().innerText()).to.contain('biz_creator1');
+    await journey.click(
+      page.getByRole('navigation', { name: 'Sandbox' }).getByRole('link', { name: 'Deliveries' }),
+      'sandbox-deliveries',
+    );
+    expect(await page.locator('tbody tr', { hasText: 'membership.activated' }).first().innerText()).to.contain(
+      'biz_creator1',
+    );
 
     // Back in Chronos: the worker applies the event; the creator sees one more student.
     await journey.open(`${chronos.appUrl}/dashboard`, 'dashboard-back');
-    await journey.reloadUntil('dashboard-new-student', async () => (await studentCount(journey!)) === before + 1, { timeoutMs: 15_000, what: `the student count going from ${before} to ${before + 1}` });
+    await journey.reloadUntil('dashboard-new-student', async () => (await studentCount(journey!)) === before + 1, {
+      timeoutMs: 15_000,
+      what: `the student count going from ${before} to ${before + 1}`,
+    });
     const newRow = page.locator('#students tbody tr', { hasText: userId });
-    expect(await newRow.innerText()).to.contain(`@${username}`).and.to.contain('active');
+    expect(await newRow.innerText())
+      .to.contain(`@${username}`)
+      .and.to.contain('active');
     expect(await activeStudents.innerText(), 'free tier: 10 active students').to.equal(`${activeBefore + 1} / 10`);
   });
 });

@@ -8,7 +8,17 @@
 import { expect } from 'chai';
 import { startScaleDeployment, type ScaleDeployment } from './support/scale-deployment.ts';
 import { startSlowDelivery } from './support/shutdown-slow-delivery.ts';
-import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, type DeliveryResult } from './support/scale-inbox.ts';
+import {
+  countWhere,
+  deliverAll,
+  finishesByProcess,
+  inboxGroups,
+  installFinishLog,
+  paymentDeliveries,
+  paymentRowsOf,
+  receiptsOf,
+  type DeliveryResult,
+} from './support/scale-inbox.ts';
 import { until } from '../support/wait.ts';
 
 const DRAIN_TIMEOUT_MS = 45_000;
@@ -30,8 +40,12 @@ describe('graceful shutdown with SIGTERM', function () {
     await t?.close();
   });
 
-  const countIn = (ids: string[], condition: string) => countWhere(t.db, `SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND ${condition}`, [ids]);
-  const allFinished = (ids: string[]) => async () => (await countIn(ids, "status NOT IN ('pending', 'processing')")) === ids.length;
+  const countIn = (ids: string[], condition: string) =>
+    countWhere(t.db, `SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND ${condition}`, [
+      ids,
+    ]);
+  const allFinished = (ids: string[]) => async () =>
+    (await countIn(ids, "status NOT IN ('pending', 'processing')")) === ids.length;
 
   it('a web instance stopped in the middle of a webhook burst keeps every delivery it accepted, exits 0, and leaves no event claimed', async function () {
     this.timeout(120_000);
@@ -45,9 +59,16 @@ describe('graceful shutdown with SIGTERM', function () {
     // finished some, so that SIGTERM finds it working (under load it may start late).
     const warmup = events.slice(0, 150);
     const firstResults = await deliverAll(warmup, { secret, concurrency: 50, target: () => web.url });
-    expect(firstResults.filter((r) => r.status !== 200), 'the first part of the burst is accepted').to.deep.equal([]);
+    expect(
+      firstResults.filter((r) => r.status !== 200),
+      'the first part of the burst is accepted',
+    ).to.deep.equal([]);
     const webFinishes = async () => (await finishesByProcess(t.db, allIds))['web-1'] ?? 0;
-    await until(async () => (await webFinishes()) > 0, { what: "the web process's own worker processes the burst", timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
+    await until(async () => (await webFinishes()) > 0, {
+      what: "the web process's own worker processes the burst",
+      timeoutMs: DRAIN_TIMEOUT_MS,
+      intervalMs: 50,
+    });
 
     // The rest of the burst, with SIGTERM once 50 more have been accepted.
     let acceptedSoFar = 0;
@@ -62,24 +83,44 @@ describe('graceful shutdown with SIGTERM', function () {
         stopping = web.stop('SIGTERM').then((code) => ((exitedAfterMs = Date.now() - signalledAt), code));
       }
     };
-    const rest = await deliverAll(events.slice(warmup.length), { secret, concurrency: 50, target: () => web.url, onResult });
+    const rest = await deliverAll(events.slice(warmup.length), {
+      secret,
+      concurrency: 50,
+      target: () => web.url,
+      onResult,
+    });
     const results = [...firstResults, ...rest];
     expect(stopping, 'SIGTERM was sent during the burst').to.not.equal(undefined);
     expect(await stopping, `the web process exits 0 on SIGTERM:\n${web.output().slice(-2000)}`).to.equal(0);
-    expect(exitedAfterMs, 'it finishes its requests and exits before its 10 s grace period would cut connections').to.be.below(SHUTDOWN_GRACE_MS - 1_000);
+    expect(
+      exitedAfterMs,
+      'it finishes its requests and exits before its 10 s grace period would cut connections',
+    ).to.be.below(SHUTDOWN_GRACE_MS - 1_000);
 
     const accepted = results.filter((r) => r.status !== undefined && r.status >= 200 && r.status < 300);
     const refused = results.filter((r) => r.status === undefined);
     const answeredOtherwise = results.filter((r) => r.status !== undefined && (r.status < 200 || r.status >= 300));
-    expect(answeredOtherwise.map((r) => r.status), 'no delivery is answered with an error: in-flight requests finish').to.deep.equal([]);
-    expect(refused.length, 'deliveries sent after SIGTERM find the door closed (Whop retries them)').to.be.greaterThan(0);
-    expect(accepted.length, 'deliveries were accepted before and during the shutdown').to.be.at.least(warmup.length + stoppedAfter);
+    expect(
+      answeredOtherwise.map((r) => r.status),
+      'no delivery is answered with an error: in-flight requests finish',
+    ).to.deep.equal([]);
+    expect(refused.length, 'deliveries sent after SIGTERM find the door closed (Whop retries them)').to.be.greaterThan(
+      0,
+    );
+    expect(accepted.length, 'deliveries were accepted before and during the shutdown').to.be.at.least(
+      warmup.length + stoppedAfter,
+    );
 
-    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM webhook_events WHERE id = ANY($1::text[])', [allIds]);
+    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM webhook_events WHERE id = ANY($1::text[])', [
+      allIds,
+    ]);
     const stored = new Set(rows.map((r) => r.id));
     const acceptedIds = new Set(accepted.map((r) => r.webhookId));
     expect(stored.size, 'as many events stored as deliveries accepted').to.equal(acceptedIds.size);
-    expect([...acceptedIds].filter((id) => !stored.has(id)), 'every accepted delivery is stored').to.deep.equal([]);
+    expect(
+      [...acceptedIds].filter((id) => !stored.has(id)),
+      'every accepted delivery is stored',
+    ).to.deep.equal([]);
     expect(await countIn(allIds, "status = 'processing'"), 'the stopped process left no event claimed').to.equal(0);
 
     const doneByWeb = await webFinishes();
@@ -87,11 +128,22 @@ describe('graceful shutdown with SIGTERM', function () {
     // The next process finishes what the stopped one left, each event once.
     const worker = await t.startWorker('worker-after-web');
     const acceptedList = [...acceptedIds];
-    await until(allFinished(acceptedList), { what: 'the restarted worker finishes the accepted events', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
-    expect(await inboxGroups(t.db, acceptedList)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: acceptedList.length }]);
+    await until(allFinished(acceptedList), {
+      what: 'the restarted worker finishes the accepted events',
+      timeoutMs: DRAIN_TIMEOUT_MS,
+      intervalMs: 50,
+    });
+    expect(await inboxGroups(t.db, acceptedList)).to.deep.equal([
+      { status: 'processed', attempts: 1, finishes: 1, events: acceptedList.length },
+    ]);
     const shares = { 'web-1': 0, 'worker-after-web': 0, ...(await finishesByProcess(t.db, allIds)) };
-    expect(shares, 'the restarted worker finished exactly what the web process left').to.deep.equal({ 'web-1': doneByWeb, 'worker-after-web': acceptedIds.size - doneByWeb });
-    expect(await paymentRowsOf(t.db, events), 'a payment row for each accepted delivery, none for the others').to.equal(acceptedIds.size);
+    expect(shares, 'the restarted worker finished exactly what the web process left').to.deep.equal({
+      'web-1': doneByWeb,
+      'worker-after-web': acceptedIds.size - doneByWeb,
+    });
+    expect(await paymentRowsOf(t.db, events), 'a payment row for each accepted delivery, none for the others').to.equal(
+      acceptedIds.size,
+    );
     expect(await worker.stop(), 'the worker exits 0 on SIGTERM').to.equal(0);
   });
 
@@ -105,7 +157,11 @@ describe('graceful shutdown with SIGTERM', function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const signalledAt = Date.now();
       const stopping = web.stop('SIGTERM');
-      await until(async () => web.output().includes('shutting down'), { what: 'the web process begins to shut down', timeoutMs: 5_000, intervalMs: 50 });
+      await until(async () => web.output().includes('shutting down'), {
+        what: 'the web process begins to shut down',
+        timeoutMs: 5_000,
+        intervalMs: 50,
+      });
 
       const [refused] = await deliverAll([late!], { secret, concurrency: 1, target: () => web.url });
       expect(refused!.status, 'a new connection is refused').to.equal(undefined);
@@ -113,9 +169,17 @@ describe('graceful shutdown with SIGTERM', function () {
       expect(answer.status, 'the delivery in flight is answered 200').to.equal(200);
       expect(answer.headers.connection, 'and told not to reuse its connection').to.equal('close');
       expect(await stopping, `the web process exits 0 on SIGTERM:\n${web.output().slice(-2000)}`).to.equal(0);
-      expect(Date.now() - signalledAt, 'without waiting for its grace period, though the client never closed the connection').to.be.below(SHUTDOWN_GRACE_MS - 1_000);
-      const { rows } = await t.db.query<{ id: string }>('SELECT id FROM webhook_events WHERE id = ANY($1::text[])', [[item!.webhookId, late!.webhookId]]);
-      expect(rows.map((r) => r.id), 'the answered delivery is stored, the refused one is not').to.deep.equal([item!.webhookId]);
+      expect(
+        Date.now() - signalledAt,
+        'without waiting for its grace period, though the client never closed the connection',
+      ).to.be.below(SHUTDOWN_GRACE_MS - 1_000);
+      const { rows } = await t.db.query<{ id: string }>('SELECT id FROM webhook_events WHERE id = ANY($1::text[])', [
+        [item!.webhookId, late!.webhookId],
+      ]);
+      expect(
+        rows.map((r) => r.id),
+        'the answered delivery is stored, the refused one is not',
+      ).to.deep.equal([item!.webhookId]);
     } finally {
       slow.close();
     }
@@ -132,7 +196,11 @@ describe('graceful shutdown with SIGTERM', function () {
     expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'pending', attempts: 0, finishes: 0, events: 600 }]);
 
     const starting = t.startWorker('worker-1');
-    await until(async () => ((await finishesByProcess(t.db, ids))['worker-1'] ?? 0) >= 50, { what: 'the first worker is draining', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
+    await until(async () => ((await finishesByProcess(t.db, ids))['worker-1'] ?? 0) >= 50, {
+      what: 'the first worker is draining',
+      timeoutMs: DRAIN_TIMEOUT_MS,
+      intervalMs: 50,
+    });
     const first = await starting;
     expect(await first.stop('SIGTERM'), `the worker exits 0 on SIGTERM:\n${first.output().slice(-2000)}`).to.equal(0);
 
@@ -142,9 +210,18 @@ describe('graceful shutdown with SIGTERM', function () {
     expect(await countIn(ids, "status = 'processed'")).to.equal(doneByFirst);
 
     const second = await t.startWorker('worker-2');
-    await until(allFinished(ids), { what: 'the restarted worker finishes the backlog', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
-    expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: 600 }]);
-    expect(await finishesByProcess(t.db, ids)).to.deep.equal({ 'worker-1': doneByFirst, 'worker-2': 600 - doneByFirst });
+    await until(allFinished(ids), {
+      what: 'the restarted worker finishes the backlog',
+      timeoutMs: DRAIN_TIMEOUT_MS,
+      intervalMs: 50,
+    });
+    expect(await inboxGroups(t.db, ids)).to.deep.equal([
+      { status: 'processed', attempts: 1, finishes: 1, events: 600 },
+    ]);
+    expect(await finishesByProcess(t.db, ids)).to.deep.equal({
+      'worker-1': doneByFirst,
+      'worker-2': 600 - doneByFirst,
+    });
     expect(await paymentRowsOf(t.db, events)).to.equal(600);
     expect(await receiptsOf(t.db, events)).to.equal(600);
     expect(await second.stop(), 'the restarted worker exits 0 on SIGTERM').to.equal(0);

@@ -46,14 +46,22 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
   const creator = await signInCreator(t.appUrl, t.sandbox.url);
   const stream = startWebhookStream(t.appUrl, t.webhookSecret, 'biz_creator1');
   try {
-    await until(async () => stream.sent().filter((s) => isAccepted(s.status)).length >= 20, { what: 'deliveries accepted before the outage', timeoutMs: 10_000, intervalMs: 100, retryErrors: true });
+    await until(async () => stream.sent().filter((s) => isAccepted(s.status)).length >= 20, {
+      what: 'deliveries accepted before the outage',
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      retryErrors: true,
+    });
 
     await t.postgres.stop(mode);
     const down = { from: Date.now(), to: 0 };
-    const detectMs = await until(async () => {
-      const r = await readiness(t.appUrl);
-      return r.status === 503 && r.body.failing?.join() === 'database' && r.body.checks?.redis === 'ok';
-    }, { what: 'readyz names the database', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
+    const detectMs = await until(
+      async () => {
+        const r = await readiness(t.appUrl);
+        return r.status === 503 && r.body.failing?.join() === 'database' && r.body.checks?.redis === 'ok';
+      },
+      { what: 'readyz names the database', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true },
+    );
     const page = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
     expect(page.status, page.text.slice(0, 300)).to.equal(503);
     expect(page.headers.get('retry-after')).to.equal('5');
@@ -67,12 +75,25 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
 
     down.to = Date.now();
     await t.postgres.start();
-    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, { what: 'readyz ok again', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
-    await until(async () => stream.sent().filter((s) => s.sentAt > down.to && isAccepted(s.status)).length >= 10, { what: 'deliveries accepted after the outage', timeoutMs: 10_000, intervalMs: 100, retryErrors: true });
+    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, {
+      what: 'readyz ok again',
+      timeoutMs: DETECT_WITHIN_MS,
+      intervalMs: 100,
+      retryErrors: true,
+    });
+    await until(async () => stream.sent().filter((s) => s.sentAt > down.to && isAccepted(s.status)).length >= 10, {
+      what: 'deliveries accepted after the outage',
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      retryErrors: true,
+    });
     const sent = await stream.stop();
 
     // Every answer was a 200 or a 503 with Retry-After (no 500, no hang); each delivery made while the database was down was refused.
-    expect(sent.filter((s) => s.status !== 200 && s.status !== 503), JSON.stringify(tally(sent))).to.deep.equal([]);
+    expect(
+      sent.filter((s) => s.status !== 200 && s.status !== 503),
+      JSON.stringify(tally(sent)),
+    ).to.deep.equal([]);
     const duringOutage = sent.filter((s) => s.sentAt >= down.from && s.answeredAt <= down.to);
     expect(duringOutage.length).to.be.above(10);
     expect(duringOutage.filter((s) => s.status !== 503)).to.deep.equal([]);
@@ -80,23 +101,52 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
 
     // Every 2xx was stored.
     const ids = sent.map((s) => s.delivery.webhookId);
-    const stored = new Set((await t.query<{ id: string }>('SELECT id FROM webhook_events WHERE id = ANY($1::text[])', [ids])).map((r) => r.id));
+    const stored = new Set(
+      (await t.query<{ id: string }>('SELECT id FROM webhook_events WHERE id = ANY($1::text[])', [ids])).map(
+        (r) => r.id,
+      ),
+    );
     expect(sent.filter((s) => isAccepted(s.status) && !stored.has(s.delivery.webhookId))).to.deep.equal([]);
 
     // Whop retries the refused ones; now they are accepted (a 503 whose insert did commit would be a duplicate, still 200).
-    const retried = await Promise.all(sent.filter((s) => !isAccepted(s.status)).map((s) => send(t.appUrl, t.webhookSecret, s.delivery)));
+    const retried = await Promise.all(
+      sent.filter((s) => !isAccepted(s.status)).map((s) => send(t.appUrl, t.webhookSecret, s.delivery)),
+    );
     expect(retried.filter((status) => status !== 200)).to.deep.equal([]);
-    expect(await count(t, 'SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[])', [ids])).to.equal(sent.length);
+    expect(await count(t, 'SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[])', [ids])).to.equal(
+      sent.length,
+    );
 
     // Each delivery ends processed and its payment is applied once: one row, not changed again by a second application, one receipt.
-    const processMs = await until(async () =>
-      (await count(t, `SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'processed'`, [ids])) === sent.length, { what: 'every delivery processed', timeoutMs: PROCESSED_WITHIN_MS[mode], intervalMs: 250, retryErrors: true });
+    const processMs = await until(
+      async () =>
+        (await count(
+          t,
+          `SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND status = 'processed'`,
+          [ids],
+        )) === sent.length,
+      { what: 'every delivery processed', timeoutMs: PROCESSED_WITHIN_MS[mode], intervalMs: 250, retryErrors: true },
+    );
     const paymentIds = sent.map((s) => s.paymentId);
-    expect(await count(t, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[])', [paymentIds])).to.equal(sent.length);
-    expect(await count(t, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[]) AND updated_at <> created_at', [paymentIds])).to.equal(0);
+    expect(
+      await count(t, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[])', [paymentIds]),
+    ).to.equal(sent.length);
+    expect(
+      await count(
+        t,
+        'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[]) AND updated_at <> created_at',
+        [paymentIds],
+      ),
+    ).to.equal(0);
     const receipts = paymentIds.map((id) => `receipt:${id}`);
-    expect(await count(t, 'SELECT count(*)::int AS n FROM email_outbox WHERE dedupe_key = ANY($1::text[])', [receipts])).to.equal(sent.length);
-    const reclaimed = await count(t, 'SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND attempts > 1', [ids]);
+    expect(
+      await count(t, 'SELECT count(*)::int AS n FROM email_outbox WHERE dedupe_key = ANY($1::text[])', [receipts]),
+    ).to.equal(sent.length);
+    const reclaimed = await count(
+      t,
+      'SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND attempts > 1',
+      [ids],
+    );
 
     // Pages work again with the same session (it lives in Redis, which stayed up).
     const dashboard = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
@@ -113,7 +163,10 @@ async function restartUnderStream(t: OutageDeployment, mode: StopMode): Promise<
 describe('PostgreSQL stopped under a stream of webhooks, then started again', function () {
   const deployments: Partial<Record<StopMode, OutageDeployment>> = {};
   before(async () => {
-    const [fast, immediate] = await Promise.allSettled([startOutageDeployment({ env: { WORKER_IN_WEB: 'on' } }), startOutageDeployment({ env: { WORKER_IN_WEB: 'on' } })]);
+    const [fast, immediate] = await Promise.allSettled([
+      startOutageDeployment({ env: { WORKER_IN_WEB: 'on' } }),
+      startOutageDeployment({ env: { WORKER_IN_WEB: 'on' } }),
+    ]);
     if (fast.status === 'fulfilled') deployments.fast = fast.value;
     if (immediate.status === 'fulfilled') deployments.immediate = immediate.value;
     for (const result of [fast, immediate]) if (result.status === 'rejected') throw result.reason;
@@ -126,7 +179,9 @@ describe('PostgreSQL stopped under a stream of webhooks, then started again', fu
   it('a fast shutdown and a crash (immediate): 503s while down, no 2xx unstored, the process stays up, the pool recovers, each accepted delivery processed once', async function () {
     const modes: StopMode[] = ['fast', 'immediate'];
     const results = await Promise.allSettled(modes.map((mode) => restartUnderStream(deployments[mode]!, mode)));
-    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${modes[i]}: ${(r.reason as Error).stack ?? String(r.reason)}`] : []));
+    const failures = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [`${modes[i]}: ${(r.reason as Error).stack ?? String(r.reason)}`] : [],
+    );
     results.forEach((r, i) => r.status === 'fulfilled' && console.log(`      postgres ${modes[i]}: ${r.value}`));
     if (failures.length > 0) throw new Error(failures.join('\n\n'));
   });

@@ -63,10 +63,13 @@ describe('Redis stopped for real, then started again (its data gone)', function 
     expect((await timedGet(`${t.appUrl}/dashboard`, { browser: creator })).status).to.equal(200);
 
     await t.redis.stop();
-    const detectMs = await until(async () => {
-      const r = await readiness(t.appUrl);
-      return r.status === 503 && r.body.failing?.join() === 'redis' && r.body.checks?.database === 'ok';
-    }, { what: 'readyz names redis', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
+    const detectMs = await until(
+      async () => {
+        const r = await readiness(t.appUrl);
+        return r.status === 503 && r.body.failing?.join() === 'redis' && r.body.checks?.database === 'ok';
+      },
+      { what: 'readyz names redis', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true },
+    );
 
     const page = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
     expectOutagePage(page);
@@ -83,11 +86,21 @@ describe('Redis stopped for real, then started again (its data gone)', function 
     expect(answers).to.deep.equal([200, 200, 200, 200, 200]);
     const ids = deliveries.map((p) => p.delivery.webhookId);
     expect(await eventStatuses(t, ids)).to.have.length(5);
-    const processMs = await until(async () => (await eventStatuses(t, ids)).every((s) => s === 'processed'), { what: 'webhooks processed during the outage', timeoutMs: 15_000, intervalMs: 100, retryErrors: true });
+    const processMs = await until(async () => (await eventStatuses(t, ids)).every((s) => s === 'processed'), {
+      what: 'webhooks processed during the outage',
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      retryErrors: true,
+    });
     expect(t.web.running(), 'the web process is still running').to.equal(true);
 
     await t.redis.start();
-    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, { what: 'readyz ok again', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
+    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, {
+      what: 'readyz ok again',
+      timeoutMs: DETECT_WITHIN_MS,
+      intervalMs: 100,
+      retryErrors: true,
+    });
 
     // The store was wiped: the old cookie names no session, so the creator is asked to sign in again.
     const stale = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
@@ -100,9 +113,17 @@ describe('Redis stopped for real, then started again (its data gone)', function 
     const identity = await me(t, again);
     expect(identity.user?.id).to.equal('user_creator_free');
     expect(identity.creator?.companyId).to.equal('biz_creator1');
-    expect(await eventStatuses(t, ids)).to.deep.equal(['processed', 'processed', 'processed', 'processed', 'processed']);
+    expect(await eventStatuses(t, ids)).to.deep.equal([
+      'processed',
+      'processed',
+      'processed',
+      'processed',
+      'processed',
+    ]);
     expect(t.web.running()).to.equal(true);
-    console.log(`      redis stop: readyz 503 after ${detectMs} ms, webhooks processed ${processMs} ms into the outage, readyz 200 ${recoverMs} ms after the start; 503 page in ${page.ms} ms`);
+    console.log(
+      `      redis stop: readyz 503 after ${detectMs} ms, webhooks processed ${processMs} ms into the outage, readyz 200 ${recoverMs} ms after the start; 503 page in ${page.ms} ms`,
+    );
   });
 });
 
@@ -137,13 +158,20 @@ describe('Redis paused (frozen with its data), then resumed', function () {
     expect(await send(t.appUrl, t.webhookSecret, webhook.delivery)).to.equal(200);
 
     paused.resume();
-    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, { what: 'readyz ok again', timeoutMs: DETECT_WITHIN_MS, intervalMs: 100, retryErrors: true });
+    const recoverMs = await until(async () => (await readiness(t.appUrl)).status === 200, {
+      what: 'readyz ok again',
+      timeoutMs: DETECT_WITHIN_MS,
+      intervalMs: 100,
+      retryErrors: true,
+    });
     const dashboard = await timedGet(`${t.appUrl}/dashboard`, { browser: creator });
     expect(dashboard.status).to.equal(200);
     expect(dashboard.text).to.contain('Fran Free');
     expect(await me(t, creator)).to.deep.equal(identity);
     expect(creator.cookie(t.appUrl, 'chronos.sid')).to.equal(cookieBefore);
     expect(t.web.running()).to.equal(true);
-    console.log(`      redis pause: 503 page in ${page.ms} ms, API 503 in ${api.ms} ms, readyz 200 ${recoverMs} ms after the resume`);
+    console.log(
+      `      redis pause: 503 page in ${page.ms} ms, API 503 in ${api.ms} ms, readyz 200 ${recoverMs} ms after the resume`,
+    );
   });
 });

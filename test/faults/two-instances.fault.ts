@@ -8,7 +8,19 @@ import { expect } from 'chai';
 import { formField } from '../support/test-browser.ts';
 import type { ChronosProcess } from '../support/chronos-process.ts';
 import { startScaleDeployment, type ScaleDeployment } from './support/scale-deployment.ts';
-import { countWhere, deliverAll, finishesByProcess, inboxGroups, installFinishLog, paymentDeliveries, paymentRowsOf, receiptsOf, waitingToClaim, withInboxHeld, type DeliveryResult } from './support/scale-inbox.ts';
+import {
+  countWhere,
+  deliverAll,
+  finishesByProcess,
+  inboxGroups,
+  installFinishLog,
+  paymentDeliveries,
+  paymentRowsOf,
+  receiptsOf,
+  waitingToClaim,
+  withInboxHeld,
+  type DeliveryResult,
+} from './support/scale-inbox.ts';
 import { signInThroughSandbox } from '../support/sandbox-sign-in.ts';
 import { until } from '../support/wait.ts';
 
@@ -36,11 +48,21 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
   });
 
   const processedOrFinal = (ids: string[]) => async () =>
-    (await countWhere(t.db, "SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND status NOT IN ('pending', 'processing')", [ids])) === ids.length;
+    (await countWhere(
+      t.db,
+      "SELECT count(*)::int AS n FROM webhook_events WHERE id = ANY($1::text[]) AND status NOT IN ('pending', 'processing')",
+      [ids],
+    )) === ids.length;
 
   it('a sign-in started on instance A finishes on instance B, and the session works on both', async () => {
     // The login state is saved in the session by A and checked by B, which opens the signed-in session.
-    const browser = await signInThroughSandbox({ appUrl: t.deployment.appUrl, startOn: a.url, finishOn: b.url, sandboxUrl: t.sandbox.url, whopUserId: 'user_student1' });
+    const browser = await signInThroughSandbox({
+      appUrl: t.deployment.appUrl,
+      startOn: a.url,
+      finishOn: b.url,
+      sandboxUrl: t.sandbox.url,
+      whopUserId: 'user_student1',
+    });
 
     const dashboardOnB = await browser.get(`${b.url}/dashboard`);
     expect(dashboardOnB.status, 'B shows the dashboard instead of sending to the login page').to.equal(200);
@@ -55,7 +77,13 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
   });
 
   it('signing out on one instance ends the session on both, even with requests of it in flight on the other', async () => {
-    const browser = await signInThroughSandbox({ appUrl: t.deployment.appUrl, startOn: b.url, finishOn: b.url, sandboxUrl: t.sandbox.url, whopUserId: 'user_student2' });
+    const browser = await signInThroughSandbox({
+      appUrl: t.deployment.appUrl,
+      startOn: b.url,
+      finishOn: b.url,
+      sandboxUrl: t.sandbox.url,
+      whopUserId: 'user_student2',
+    });
     const page = await browser.get(`${b.url}/dashboard`);
     expect(page.status).to.equal(200);
     const csrf = formField(page.text, '_csrf');
@@ -67,7 +95,12 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
     let signedOut = false;
     const inFlight = (async () => {
       const answers: number[] = [];
-      while (!signedOut) answers.push(...(await Promise.all(Array.from({ length: 5 }, async () => (await otherTab.clone().get(`${b.url}/dashboard`)).status))));
+      while (!signedOut)
+        answers.push(
+          ...(await Promise.all(
+            Array.from({ length: 5 }, async () => (await otherTab.clone().get(`${b.url}/dashboard`)).status),
+          )),
+        );
       return answers;
     })();
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -81,7 +114,10 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
       const dashboard = await otherTab.get(`${instance.url}/dashboard`);
       expect(dashboard.status, `${instance.url} sends the old session to the login page`).to.equal(302);
       expect(new URL(dashboard.location!).pathname).to.equal('/login');
-      expect((await otherTab.get(`${instance.url}/api/me`)).status, `${instance.url} answers 401 to the old session`).to.equal(401);
+      expect(
+        (await otherTab.get(`${instance.url}/api/me`)).status,
+        `${instance.url} answers 401 to the old session`,
+      ).to.equal(401);
     }
     expect((await browser.get(`${b.url}/dashboard`)).status, 'the signed-out browser is signed out on B').to.equal(302);
   });
@@ -95,19 +131,36 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
     const copies = events.flatMap((e) => [e, e, e, e]);
     const results = await deliverAll(copies, { secret, concurrency: 40, target: (i) => (i % 2 === 0 ? a.url : b.url) });
 
-    expect(results.filter((r) => r.status !== 200), 'every delivery is answered 200').to.deep.equal([]);
+    expect(
+      results.filter((r) => r.status !== 200),
+      'every delivery is answered 200',
+    ).to.deep.equal([]);
     const storedAnswers = (r: DeliveryResult) => !(JSON.parse(r.body!) as { duplicate?: boolean }).duplicate;
     const storedPerEvent = new Map<string, number>();
-    for (const r of results.filter(storedAnswers)) storedPerEvent.set(r.webhookId, (storedPerEvent.get(r.webhookId) ?? 0) + 1);
+    for (const r of results.filter(storedAnswers))
+      storedPerEvent.set(r.webhookId, (storedPerEvent.get(r.webhookId) ?? 0) + 1);
     expect(storedPerEvent.size, 'every event was stored by one of its deliveries').to.equal(100);
-    expect([...storedPerEvent.values()].every((n) => n === 1), 'and only by one').to.equal(true);
+    expect(
+      [...storedPerEvent.values()].every((n) => n === 1),
+      'and only by one',
+    ).to.equal(true);
 
-    await until(processedOrFinal(ids), { what: 'the worker processes the 100 events', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
+    await until(processedOrFinal(ids), {
+      what: 'the worker processes the 100 events',
+      timeoutMs: DRAIN_TIMEOUT_MS,
+      intervalMs: 50,
+    });
     // A Whop retry arriving after processing changes nothing.
-    const late = await deliverAll(events.slice(0, 20), { secret, concurrency: 10, target: (i) => (i % 2 === 0 ? b.url : a.url) });
+    const late = await deliverAll(events.slice(0, 20), {
+      secret,
+      concurrency: 10,
+      target: (i) => (i % 2 === 0 ? b.url : a.url),
+    });
     expect(late.map((r) => r.body)).to.deep.equal(Array(20).fill('{"received":true,"duplicate":true}'));
 
-    expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: 100 }]);
+    expect(await inboxGroups(t.db, ids)).to.deep.equal([
+      { status: 'processed', attempts: 1, finishes: 1, events: 100 },
+    ]);
     expect(await paymentRowsOf(t.db, events), 'one payment row per payment').to.equal(100);
     expect(await receiptsOf(t.db, events), 'one receipt queued per payment').to.equal(100);
     expect(await worker.stop(), 'the worker exits cleanly on SIGTERM').to.equal(0);
@@ -119,21 +172,36 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
     const ids = events.map((e) => e.webhookId);
     const results = await deliverAll(events, { secret, concurrency: 40, target: (i) => (i % 2 === 0 ? a.url : b.url) });
     expect(results.filter((r) => r.status !== 200)).to.deep.equal([]);
-    expect(await inboxGroups(t.db, ids), 'no worker runs yet: the backlog waits').to.deep.equal([{ status: 'pending', attempts: 0, finishes: 0, events: 500 }]);
+    expect(await inboxGroups(t.db, ids), 'no worker runs yet: the backlog waits').to.deep.equal([
+      { status: 'pending', attempts: 0, finishes: 0, events: 500 },
+    ]);
 
     // Both workers start while the inbox is held, and wait on it: released, they start on the backlog together.
     const workers = await withInboxHeld(t.postgres.url, async () => {
       const started = await Promise.all([t.startWorker('worker-1'), t.startWorker('worker-2')]);
-      await until(async () => (await waitingToClaim(t.db)).join() === 'worker-1,worker-2', { what: 'both workers wait to claim from the inbox', timeoutMs: 15_000, intervalMs: 50 });
+      await until(async () => (await waitingToClaim(t.db)).join() === 'worker-1,worker-2', {
+        what: 'both workers wait to claim from the inbox',
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
       return started;
     });
 
-    await until(processedOrFinal(ids), { what: 'the two workers drain the backlog', timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 50 });
-    expect(await inboxGroups(t.db, ids)).to.deep.equal([{ status: 'processed', attempts: 1, finishes: 1, events: 500 }]);
+    await until(processedOrFinal(ids), {
+      what: 'the two workers drain the backlog',
+      timeoutMs: DRAIN_TIMEOUT_MS,
+      intervalMs: 50,
+    });
+    expect(await inboxGroups(t.db, ids)).to.deep.equal([
+      { status: 'processed', attempts: 1, finishes: 1, events: 500 },
+    ]);
     expect(await paymentRowsOf(t.db, events)).to.equal(500);
     expect(await receiptsOf(t.db, events)).to.equal(500);
     const shares = await finishesByProcess(t.db, ids);
-    expect(Object.keys(shares).sort(), 'only the two workers processed the backlog').to.deep.equal(['worker-1', 'worker-2']);
+    expect(Object.keys(shares).sort(), 'only the two workers processed the backlog').to.deep.equal([
+      'worker-1',
+      'worker-2',
+    ]);
     expect(shares['worker-1']! + shares['worker-2']!).to.equal(500);
     expect(shares['worker-1'], 'worker-1 took a share').to.be.greaterThan(0);
     expect(shares['worker-2'], 'worker-2 took a share').to.be.greaterThan(0);

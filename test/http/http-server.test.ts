@@ -31,7 +31,11 @@ describe('the HTTP server (src/http/http-server.ts)', () => {
   it('serves every request of a kept-alive connection with the full Express request and response', async () => {
     const app = express();
     app.get('/n/:n', (req, res) => {
-      res.set('x-n', req.params.n).status(201).type('text').send(`n=${req.params.n} ${req.get('x-probe') ?? ''}`);
+      res
+        .set('x-n', req.params.n)
+        .status(201)
+        .type('text')
+        .send(`n=${req.params.n} ${req.get('x-probe') ?? ''}`);
     });
     const server = createHttpServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -126,7 +126,8 @@ describe('GET /admin/tiers', () => {
     expect(svg).to.contain('<title id="tier-chart-title">Creators per tier</title>');
     expect(svg.match(/<rect class="chart-bar /g)).to.have.length(TIERS.length);
     for (const tier of TIERS) expect(svg).to.contain(`chart-bar-${tier}`);
-    for (const name of ['Free', 'Basic', 'Pro', 'Enterprise']) expect(svg).to.match(new RegExp(`class="chart-label"[^>]*>${name}</text>`));
+    for (const name of ['Free', 'Basic', 'Pro', 'Enterprise'])
+      expect(svg).to.match(new RegExp(`class="chart-label"[^>]*>${name}</text>`));
     const fallback = section(html, '<details class="chart-table">', '</details>');
     expect(fallback).to.match(/<th scope="row">Free<\/th><td class="admin-num">2<\/td>/);
     expect(fallback).to.match(/<th scope="row">Pro<\/th><td class="admin-num">0<\/td>/);
@@ -162,7 +163,9 @@ describe('GET /admin/tiers', () => {
 
     // The creators table, newest first by default, with the owner's username.
     expect(creatorOrder(html)).to.have.members([acme, bravo, delta, golf].map((c) => c.whopCompanyId));
-    expect(section(html, 'id="creators"')).to.match(/<th scope="col" aria-sort="descending" class="admin-num">\s*<a class="sort-link" href="\/admin\/tiers\?sort=created&amp;dir=asc#creators"/);
+    expect(section(html, 'id="creators"')).to.match(
+      /<th scope="col" aria-sort="descending" class="admin-num">\s*<a class="sort-link" href="\/admin\/tiers\?sort=created&amp;dir=asc#creators"/,
+    );
 
     // Room for what comes later, and a strict-CSP-friendly page.
     expect(html).to.contain('id="operations"');
@@ -176,16 +179,66 @@ describe('GET /admin/tiers', () => {
     beforeEach(async () => {
       browser = await t.signIn('user_admin');
       const specs: Omit<SortableCreator, 'id' | 'whopCompanyId'>[] = [
-        { name: 'delta', owner: 'Mia', tier: 'pro', videos: [3 * MB, MB], credits: 10, active: 1, overLimit: 0, createdAt: new Date('2026-01-03T00:00:00Z') },
-        { name: 'Alpha', owner: 'zoe', tier: 'free', videos: [50 * MB], credits: 0, active: 4, overLimit: 2, createdAt: new Date('2026-02-01T00:00:00Z') },
-        { name: 'charlie', owner: null, tier: 'enterprise', videos: [], credits: 500, active: 0, overLimit: 0, createdAt: new Date('2025-12-01T00:00:00Z') },
-        { name: 'Bravo', owner: 'adam', tier: 'basic', videos: [MB, MB, MB], credits: 20, active: 2, overLimit: 1, createdAt: new Date('2026-03-01T00:00:00Z') },
-        { name: 'echo', owner: 'Lee', tier: 'free', videos: [2 * MB], credits: 5, active: 3, overLimit: 0, createdAt: new Date('2026-01-20T00:00:00Z') },
+        {
+          name: 'delta',
+          owner: 'Mia',
+          tier: 'pro',
+          videos: [3 * MB, MB],
+          credits: 10,
+          active: 1,
+          overLimit: 0,
+          createdAt: new Date('2026-01-03T00:00:00Z'),
+        },
+        {
+          name: 'Alpha',
+          owner: 'zoe',
+          tier: 'free',
+          videos: [50 * MB],
+          credits: 0,
+          active: 4,
+          overLimit: 2,
+          createdAt: new Date('2026-02-01T00:00:00Z'),
+        },
+        {
+          name: 'charlie',
+          owner: null,
+          tier: 'enterprise',
+          videos: [],
+          credits: 500,
+          active: 0,
+          overLimit: 0,
+          createdAt: new Date('2025-12-01T00:00:00Z'),
+        },
+        {
+          name: 'Bravo',
+          owner: 'adam',
+          tier: 'basic',
+          videos: [MB, MB, MB],
+          credits: 20,
+          active: 2,
+          overLimit: 1,
+          createdAt: new Date('2026-03-01T00:00:00Z'),
+        },
+        {
+          name: 'echo',
+          owner: 'Lee',
+          tier: 'free',
+          videos: [2 * MB],
+          credits: 5,
+          active: 3,
+          overLimit: 0,
+          createdAt: new Date('2026-01-20T00:00:00Z'),
+        },
       ];
       const month = monthOf(new Date());
       creators = [];
       for (const spec of specs) {
-        const creator = await f.creator({ name: spec.name, owner: spec.owner, tier: spec.tier, createdAt: spec.createdAt });
+        const creator = await f.creator({
+          name: spec.name,
+          owner: spec.owner,
+          tier: spec.tier,
+          createdAt: spec.createdAt,
+        });
         await f.videos(creator.id, spec.videos);
         if (spec.credits > 0) await f.credits(creator.id, month, spec.credits);
         await f.students(creator.id, spec.active, 'active');
@@ -201,9 +254,13 @@ describe('GET /admin/tiers', () => {
           expect(response.status).to.equal(200);
           expect(creatorOrder(response.text), `${sort} ${dir}`).to.deep.equal(expectedOrder(creators, sort, dir));
           const headers = section(response.text, 'id="creators"', '</thead>');
-          expect(headers.match(/aria-sort="(ascending|descending)"/g), `${sort} ${dir}`).to.deep.equal([`aria-sort="${dir === 'asc' ? 'ascending' : 'descending'}"`]);
+          expect(headers.match(/aria-sort="(ascending|descending)"/g), `${sort} ${dir}`).to.deep.equal([
+            `aria-sort="${dir === 'asc' ? 'ascending' : 'descending'}"`,
+          ]);
           // The sorted column's link flips the direction.
-          expect(headers).to.contain(`href="/admin/tiers?sort=${sort}&amp;dir=${dir === 'asc' ? 'desc' : 'asc'}#creators"`);
+          expect(headers).to.contain(
+            `href="/admin/tiers?sort=${sort}&amp;dir=${dir === 'asc' ? 'desc' : 'asc'}#creators"`,
+          );
         }
       }
     });
@@ -211,7 +268,12 @@ describe('GET /admin/tiers', () => {
     it('falls back to the default order (newest first) for an unknown or hostile sort', async () => {
       const byDefault = creatorOrder((await page(browser)).text);
       expect(byDefault).to.deep.equal(expectedOrder(creators, 'created', 'desc'));
-      for (const sort of ['nope', 'id', encodeURIComponent('created_at; DROP TABLE creators'), encodeURIComponent("company' --")]) {
+      for (const sort of [
+        'nope',
+        'id',
+        encodeURIComponent('created_at; DROP TABLE creators'),
+        encodeURIComponent("company' --"),
+      ]) {
         const response = await page(browser, `?sort=${sort}&dir=sideways`);
         expect(response.status).to.equal(200);
         expect(creatorOrder(response.text)).to.deep.equal(byDefault);
@@ -240,6 +302,8 @@ describe('GET /admin/tiers', () => {
     expect(rows.filter((row) => creatorOrder(first.text).includes(row))).to.deep.equal([]);
 
     expect(creatorOrder((await page(browser, '?sort=company&dir=asc&page=7')).text)).to.deep.equal(rows);
-    expect(creatorOrder((await page(browser, '?sort=company&dir=asc&page=abc')).text)).to.deep.equal(creatorOrder(first.text));
+    expect(creatorOrder((await page(browser, '?sort=company&dir=asc&page=abc')).text)).to.deep.equal(
+      creatorOrder(first.text),
+    );
   });
 });

@@ -24,7 +24,9 @@ function section(html: string, marker: string): string {
 
 /** The fallback table's values, first row to last. */
 function tableValues(chartSection: string): string[] {
-  return [...chartSection.matchAll(/<th scope="row">[^<]*<\/th><td class="admin-num">([^<]*)<\/td>/g)].map((m) => m[1]!);
+  return [...chartSection.matchAll(/<th scope="row">[^<]*<\/th><td class="admin-num">([^<]*)<\/td>/g)].map(
+    (m) => m[1]!,
+  );
 }
 
 /** The first day of the month `back` months before this one (UTC), `YYYY-MM-01`. */

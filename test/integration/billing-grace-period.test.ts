@@ -23,9 +23,28 @@ describe('grace period after a failed Chronos plan payment', () => {
 
   async function proCreator() {
     const { User, Creator } = t.runtime.deps.models;
-    const owner = await User.create({ whopUserId: 'user_creator_pro', username: 'creator_pro', name: 'Priya Pro', email: 'priya@example.test', avatarUrl: null, lastLoginAt: null });
-    const creator = await Creator.create({ whopCompanyId: 'biz_creator2', companyName: 'Creator Two', ownerUserId: owner.id, tierSourceMembershipId: null, tierUpdatedAt: null, gracePeriodEndsAt: null });
-    const plan = membershipData({ user: 'user_creator_pro', company: CHRONOS, product: 'prod_pro', updatedAt: new Date(Date.now() - 60_000) });
+    const owner = await User.create({
+      whopUserId: 'user_creator_pro',
+      username: 'creator_pro',
+      name: 'Priya Pro',
+      email: 'priya@example.test',
+      avatarUrl: null,
+      lastLoginAt: null,
+    });
+    const creator = await Creator.create({
+      whopCompanyId: 'biz_creator2',
+      companyName: 'Creator Two',
+      ownerUserId: owner.id,
+      tierSourceMembershipId: null,
+      tierUpdatedAt: null,
+      gracePeriodEndsAt: null,
+    });
+    const plan = membershipData({
+      user: 'user_creator_pro',
+      company: CHRONOS,
+      product: 'prod_pro',
+      updatedAt: new Date(Date.now() - 60_000),
+    });
     await deliver(t.appUrl, secret, delivery(envelope('membership.activated', CHRONOS, plan)));
     await t.drain();
     expect((await creator.reload()).tier).to.equal('pro');
@@ -34,8 +53,34 @@ describe('grace period after a failed Chronos plan payment', () => {
 
   /** What Whop sends when a renewal fails: the membership goes past_due (deactivated), then payment.failed. */
   async function failRenewal(plan: ReturnType<typeof membershipData>) {
-    await deliver(t.appUrl, secret, delivery(envelope('membership.deactivated', CHRONOS, { ...plan, status: 'past_due', updated_at: new Date(Date.now() - 30_000).toISOString() })));
-    await deliver(t.appUrl, secret, delivery(envelope('payment.failed', CHRONOS, paymentData({ user: 'user_creator_pro', company: CHRONOS, product: 'prod_pro', total: '49.00', failureMessage: 'card declined' }))));
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope('membership.deactivated', CHRONOS, {
+          ...plan,
+          status: 'past_due',
+          updated_at: new Date(Date.now() - 30_000).toISOString(),
+        }),
+      ),
+    );
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope(
+          'payment.failed',
+          CHRONOS,
+          paymentData({
+            user: 'user_creator_pro',
+            company: CHRONOS,
+            product: 'prod_pro',
+            total: '49.00',
+            failureMessage: 'card declined',
+          }),
+        ),
+      ),
+    );
     await t.drain();
   }
 
@@ -47,7 +92,11 @@ describe('grace period after a failed Chronos plan payment', () => {
     expect(creator.billingStatus).to.equal('past_due');
     const endsIn = creator.gracePeriodEndsAt!.getTime() - Date.now();
     expect(endsIn).to.be.within(3 * DAY - 60_000, 3 * DAY + 1000);
-    const mails = ((await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string; subject: string }[] }).data;
+    const mails = (
+      (await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as {
+        data: { to: string; subject: string }[];
+      }
+    ).data;
     expect(mails.filter((m) => m.to === 'priya@example.test')).to.have.length(1);
     const browser = await t.signIn('user_creator_pro');
     // Sign-in re-reads the plan from the sandbox (still active there); the grace period stays.
@@ -58,7 +107,17 @@ describe('grace period after a failed Chronos plan payment', () => {
   it('holds a deactivation inside the grace period, then applies it when the period ends', async () => {
     const { creator, plan } = await proCreator();
     await failRenewal(plan);
-    await deliver(t.appUrl, secret, delivery(envelope('membership.deactivated', CHRONOS, { ...plan, status: 'canceled', updated_at: new Date().toISOString() })));
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope('membership.deactivated', CHRONOS, {
+          ...plan,
+          status: 'canceled',
+          updated_at: new Date().toISOString(),
+        }),
+      ),
+    );
     await t.drain();
     expect((await creator.reload()).tier).to.equal('pro');
     expect(await t.runtime.deps.services.grace.applyExpired()).to.equal(0);
@@ -73,8 +132,24 @@ describe('grace period after a failed Chronos plan payment', () => {
   it('ends the grace period when a payment succeeds first, keeping the tier', async () => {
     const { creator, plan } = await proCreator();
     await failRenewal(plan);
-    await deliver(t.appUrl, secret, delivery(envelope('membership.activated', CHRONOS, { ...plan, status: 'active', updated_at: new Date().toISOString() })));
-    await deliver(t.appUrl, secret, delivery(envelope('payment.succeeded', CHRONOS, paymentData({ user: 'user_creator_pro', company: CHRONOS, product: 'prod_pro', total: '49.00' }))));
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope('membership.activated', CHRONOS, { ...plan, status: 'active', updated_at: new Date().toISOString() }),
+      ),
+    );
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope(
+          'payment.succeeded',
+          CHRONOS,
+          paymentData({ user: 'user_creator_pro', company: CHRONOS, product: 'prod_pro', total: '49.00' }),
+        ),
+      ),
+    );
     await t.drain();
     await creator.reload();
     expect(creator).to.deep.include({ tier: 'pro', billingStatus: 'ok', gracePeriodEndsAt: null });
@@ -86,8 +161,22 @@ describe('grace period after a failed Chronos plan payment', () => {
   it('starts the grace period through reconciliation when the plan turned past_due and its webhook never arrived, once', async () => {
     const { User, Creator, WebhookEvent } = t.runtime.deps.models;
     const { reconciliation, grace } = t.runtime.deps.services;
-    const owner = await User.create({ whopUserId: 'user_creator_pro', username: 'creator_pro', name: 'Priya Pro', email: 'priya@example.test', avatarUrl: null, lastLoginAt: null });
-    const creator = await Creator.create({ whopCompanyId: 'biz_creator2', companyName: 'Creator Two', ownerUserId: owner.id, tierSourceMembershipId: null, tierUpdatedAt: null, gracePeriodEndsAt: null });
+    const owner = await User.create({
+      whopUserId: 'user_creator_pro',
+      username: 'creator_pro',
+      name: 'Priya Pro',
+      email: 'priya@example.test',
+      avatarUrl: null,
+      lastLoginAt: null,
+    });
+    const creator = await Creator.create({
+      whopCompanyId: 'biz_creator2',
+      companyName: 'Creator Two',
+      ownerUserId: owner.id,
+      tierSourceMembershipId: null,
+      tierUpdatedAt: null,
+      gracePeriodEndsAt: null,
+    });
     expect((await reconciliation.run('admin'))?.summary).to.deep.include({ gracePeriodsStarted: 0 });
     expect((await creator.reload()).tier).to.equal('pro');
 
@@ -101,15 +190,27 @@ describe('grace period after a failed Chronos plan payment', () => {
     expect(creator.billingStatus).to.equal('past_due');
     expect(creator.gracePeriodEndsAt!.getTime() - Date.now()).to.be.within(3 * DAY - 60_000, 3 * DAY + 1000);
     await t.drain();
-    const mails = ((await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string }[] }).data;
-    expect(mails.filter((m) => m.to === 'priya@example.test'), 'the grace period email').to.have.length(1);
+    const mails = ((await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string }[] })
+      .data;
+    expect(
+      mails.filter((m) => m.to === 'priya@example.test'),
+      'the grace period email',
+    ).to.have.length(1);
 
-    expect((await reconciliation.run('admin'))?.summary, 'the next run starts nothing').to.deep.include({ gracePeriodsStarted: 0 });
+    expect((await reconciliation.run('admin'))?.summary, 'the next run starts nothing').to.deep.include({
+      gracePeriodsStarted: 0,
+    });
     await creator.update({ gracePeriodEndsAt: new Date(Date.now() - 1000) });
     expect(await grace.applyExpired()).to.equal(1);
     expect((await creator.reload()).tier).to.equal('free');
     const after = await reconciliation.run('admin');
-    expect(after?.summary, 'a plan still past_due after its grace period does not start another').to.deep.include({ gracePeriodsStarted: 0 });
-    expect((await creator.reload()).toJSON()).to.deep.include({ tier: 'free', billingStatus: 'ok', gracePeriodEndsAt: null });
+    expect(after?.summary, 'a plan still past_due after its grace period does not start another').to.deep.include({
+      gracePeriodsStarted: 0,
+    });
+    expect((await creator.reload()).toJSON()).to.deep.include({
+      tier: 'free',
+      billingStatus: 'ok',
+      gracePeriodEndsAt: null,
+    });
   });
 });

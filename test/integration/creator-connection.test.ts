@@ -13,12 +13,18 @@ describe('a creator’s standing with Whop after onboarding', () => {
   });
   after(() => t.close());
 
-  const creatorOf = (companyId: string) => t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: companyId } });
+  const creatorOf = (companyId: string) =>
+    t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: companyId } });
   const reconcile = async () => (await t.runtime.deps.services.reconciliation.run('admin'))!;
   const adminPage = async () => (await (await t.signIn('user_admin')).get(`${t.appUrl}/admin/webhooks`)).text;
   const addVideo = async (browser: TestBrowser, title: string) => {
     const page = await browser.get(`${t.appUrl}/dashboard`);
-    return browser.post(`${t.appUrl}/dashboard/videos`, { _csrf: formField(page.text, '_csrf') ?? '', title, sizeBytes: '1000', durationSeconds: '60' });
+    return browser.post(`${t.appUrl}/dashboard/videos`, {
+      _csrf: formField(page.text, '_csrf') ?? '',
+      title,
+      sizeBytes: '1000',
+      durationSeconds: '60',
+    });
   };
 
   describe('uninstalling the app', () => {
@@ -35,7 +41,9 @@ describe('a creator’s standing with Whop after onboarding', () => {
       await t.control.createMembership(newcomer, 'prod_course2');
       const run = await reconcile();
       expect(run.status).to.equal('succeeded');
-      expect(run.summary.skipped).to.deep.equal([{ companyId: 'biz_creator1', reason: 'Chronos is not installed on it (Whop answers 403): disconnected' }]);
+      expect(run.summary.skipped).to.deep.equal([
+        { companyId: 'biz_creator1', reason: 'Chronos is not installed on it (Whop answers 403): disconnected' },
+      ]);
       expect(run.summary.studentsCreated).to.equal(1); // biz_creator2 was reconciled as usual
       const row = await creatorOf('biz_creator1');
       expect(row?.connection).to.equal('disconnected');
@@ -46,11 +54,15 @@ describe('a creator’s standing with Whop after onboarding', () => {
       expect(dashboard).to.contain('Chronos is disconnected from Creator One Academy');
       expect(dashboard).to.contain(`href="${t.sandbox.url}/sandbox/apps/${t.config.whop.appId}/install"`);
       expect(dashboard).to.contain('action="/dashboard/connection"');
-      expect((await t.signIn('user_creator_pro').then((b) => b.get(`${t.appUrl}/dashboard`))).text).to.not.contain('Chronos is disconnected');
+      expect((await t.signIn('user_creator_pro').then((b) => b.get(`${t.appUrl}/dashboard`))).text).to.not.contain(
+        'Chronos is disconnected',
+      );
 
       const admin = await adminPage();
       expect(admin).to.contain('id="disconnected-companies"');
-      expect(admin.slice(admin.indexOf('id="disconnected-companies"'))).to.contain('biz_creator1').and.not.contain('biz_creator2');
+      expect(admin.slice(admin.indexOf('id="disconnected-companies"')))
+        .to.contain('biz_creator1')
+        .and.not.contain('biz_creator2');
     });
 
     it('reconnects on "Check again" once the app is installed again, and not before', async () => {
@@ -59,7 +71,9 @@ describe('a creator’s standing with Whop after onboarding', () => {
       const csrf = formField((await creator.get(`${t.appUrl}/dashboard`)).text, '_csrf')!;
       const early = await creator.post(`${t.appUrl}/dashboard/connection`, { _csrf: csrf });
       expect(early.location).to.equal(`${t.appUrl}/dashboard`);
-      expect((await creator.get(`${t.appUrl}/dashboard`)).text).to.contain('Whop still says Chronos is not installed on Creator One Academy');
+      expect((await creator.get(`${t.appUrl}/dashboard`)).text).to.contain(
+        'Whop still says Chronos is not installed on Creator One Academy',
+      );
       expect((await creatorOf('biz_creator1'))?.connection).to.equal('disconnected');
 
       expect((await creator.post(`${t.appUrl}/dashboard/connection`, {})).status).to.equal(403);
@@ -76,13 +90,19 @@ describe('a creator’s standing with Whop after onboarding', () => {
     it('is reconnected by reconciliation when the app was installed again', async () => {
       await t.control.uninstall('biz_creator1');
       await reconcile();
-      await t.control.setStatus((await t.control.memberships()).find((m) => m.user.id === 'user_student1' && m.product.id === 'prod_course1')!.id, 'expired');
+      await t.control.setStatus(
+        (await t.control.memberships()).find((m) => m.user.id === 'user_student1' && m.product.id === 'prod_course1')!
+          .id,
+        'expired',
+      );
       await t.control.install('biz_creator1', 'user_creator_free');
       const run = await reconcile();
       expect(run.status).to.equal('succeeded');
       expect(run.summary.skipped).to.deep.equal([]);
       expect((await creatorOf('biz_creator1'))?.connection).to.equal('connected');
-      const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: 'user_student1', creatorId: (await creatorOf('biz_creator1'))!.id } });
+      const student = await t.runtime.deps.models.Student.findOne({
+        where: { whopUserId: 'user_student1', creatorId: (await creatorOf('biz_creator1'))!.id },
+      });
       expect(student?.status).to.equal('inactive');
       expect(await adminPage()).to.not.contain('id="disconnected-companies"');
     });
@@ -135,7 +155,9 @@ describe('a creator’s standing with Whop after onboarding', () => {
 
       const admin = await adminPage();
       expect(admin).to.contain('Taken over by a current admin');
-      expect(admin.slice(admin.indexOf('id="owner-changes"'))).to.contain('creator_free').and.contain('new_admin');
+      expect(admin.slice(admin.indexOf('id="owner-changes"')))
+        .to.contain('creator_free')
+        .and.contain('new_admin');
     });
 
     it('notices lost rights in reconciliation too: the former admin’s open session loses the dashboard', async () => {

@@ -62,24 +62,37 @@ describe('onboarding a creator', () => {
 
     // "Check again" before installing: still the install step, saying so.
     const csrf = formField(step.text, '_csrf')!;
-    const tooEarly = await browser.post(`${t.appUrl}/onboarding`, { _csrf: csrf, companyId: 'biz_creator1', check: 'again' });
+    const tooEarly = await browser.post(`${t.appUrl}/onboarding`, {
+      _csrf: csrf,
+      companyId: 'biz_creator1',
+      check: 'again',
+    });
     expect(tooEarly.location).to.equal(`${t.appUrl}/onboarding/install?company=biz_creator1&checked=1`);
     const stillNot = await browser.get(tooEarly.location!);
     expect(stillNot.text).to.contain('Whop still says Chronos is not installed on Creator One Academy');
     expect(stillNot.text).to.contain('Check again');
     // The install step of a company the user does not manage is not shown.
-    expect((await browser.get(`${t.appUrl}/onboarding/install?company=biz_creator2`)).location).to.equal(`${t.appUrl}/onboarding`);
+    expect((await browser.get(`${t.appUrl}/onboarding/install?company=biz_creator2`)).location).to.equal(
+      `${t.appUrl}/onboarding`,
+    );
 
     // The install page of the sandbox (Whop's install link): the user who approved the sign-in installs it.
     const installPage = await browser.get(installUrl!);
     expect(installPage.status).to.equal(200);
     expect(installPage.text).to.contain('Creator One Academy');
-    const installed = await browser.post(installUrl!, { _csrf: formField(installPage.text, '_csrf')!, company_id: 'biz_creator1' });
+    const installed = await browser.post(installUrl!, {
+      _csrf: formField(installPage.text, '_csrf')!,
+      company_id: 'biz_creator1',
+    });
     expect(installed.status).to.equal(200);
     expect(await t.control.installedCompanies()).to.include('biz_creator1');
 
     // Nothing brings the user back by itself: they check again from the page they left.
-    const onboarded = await browser.post(`${t.appUrl}/onboarding`, { _csrf: csrf, companyId: 'biz_creator1', check: 'again' });
+    const onboarded = await browser.post(`${t.appUrl}/onboarding`, {
+      _csrf: csrf,
+      companyId: 'biz_creator1',
+      check: 'again',
+    });
     expect(onboarded.status).to.equal(303);
     expect(onboarded.location).to.equal(`${t.appUrl}/dashboard`);
     const dashboard = await browser.get(`${t.appUrl}/dashboard`);
@@ -132,7 +145,10 @@ describe('onboarding a creator', () => {
     await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
     const browser = await t.signIn('user_student1');
     const page = await browser.get(`${t.appUrl}/onboarding`);
-    const answer = await browser.post(`${t.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId: 'biz_creator1' });
+    const answer = await browser.post(`${t.appUrl}/onboarding`, {
+      _csrf: formField(page.text, '_csrf')!,
+      companyId: 'biz_creator1',
+    });
     expect(answer.status).to.equal(403);
     expect(answer.text).to.contain('Whop does not list that company among the ones you manage');
     expect(await t.runtime.deps.models.Creator.count()).to.equal(0);
@@ -192,7 +208,9 @@ describe('onboarding a creator', () => {
     const browser = await t.signIn('user_creator_free');
     t.whopCalls.reset();
     await pickCompany(t, browser, 'biz_creator1');
-    const membershipPages = t.whopCalls.requests.filter((r) => r.startsWith('GET /api/v1/memberships?') && r.includes('company_id=biz_creator1'));
+    const membershipPages = t.whopCalls.requests.filter(
+      (r) => r.startsWith('GET /api/v1/memberships?') && r.includes('company_id=biz_creator1'),
+    );
     expect(membershipPages.length).to.be.at.least(2);
     const { Student } = t.runtime.deps.models;
     expect(await Student.count()).to.equal(120);

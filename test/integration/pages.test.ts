@@ -70,7 +70,10 @@ describe('public pages and HTTP basics', () => {
   });
 
   it('answers a malformed JSON body with 400, not a crash', async () => {
-    const response = await request(t.app).post('/api/anything').set('content-type', 'application/json').send('{"broken":');
+    const response = await request(t.app)
+      .post('/api/anything')
+      .set('content-type', 'application/json')
+      .send('{"broken":');
     expect(response.status).to.equal(400);
     expect(response.body.error).to.equal('invalid_request');
   });

@@ -11,7 +11,9 @@ import { onboard } from '../support/onboarding.ts';
 describe('reconciliation during a 429 storm', () => {
   let t: ChronosWithSandbox;
   const waits: number[] = [];
-  before(async () => (t = await startChronosWithSandbox({ services: { whopSleep: async (ms) => void waits.push(ms) } })));
+  before(
+    async () => (t = await startChronosWithSandbox({ services: { whopSleep: async (ms) => void waits.push(ms) } })),
+  );
   beforeEach(async () => {
     await cleanTables(t.runtime.deps.sequelize);
     await t.control.reset();
@@ -26,28 +28,44 @@ describe('reconciliation during a 429 storm', () => {
   it('changes nothing of a company whose pages could not all be read, reports it, and the next run completes it first', async () => {
     // biz_creator2 is onboarded first (reconciled first), biz_creator1 has two pages of members.
     await onboard(t, await t.signIn('user_creator_pro'), 'biz_creator2', 'user_creator_pro');
-    for (let i = 0; i < 105; i += 1) await t.control.createMembership(await t.control.createUser(`storm_${i}`), 'prod_course1');
+    for (let i = 0; i < 105; i += 1)
+      await t.control.createMembership(await t.control.createUser(`storm_${i}`), 'prod_course1');
     await onboard(t, await t.signIn('user_creator_free'), 'biz_creator1', 'user_creator_free');
     const { Creator, Student } = t.runtime.deps.models;
     const creator1 = (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))!;
     const creator2 = (await Creator.findOne({ where: { whopCompanyId: 'biz_creator2' } }))!;
-    const statuses = async () => Object.fromEntries((await Student.findAll({ where: { creatorId: creator1.id } })).map((s) => [s.whopUserId, s.status]));
+    const statuses = async () =>
+      Object.fromEntries(
+        (await Student.findAll({ where: { creatorId: creator1.id } })).map((s) => [s.whopUserId, s.status]),
+      );
     const before = await statuses();
 
     // Changes on Whop that webhooks missed: one member on each page of biz_creator1, the pro plan canceled.
     const memberships = await t.control.memberships();
-    const newest = memberships.find((m) => m.user.id.startsWith('user_') && m.product.id === 'prod_course1' && m.id === memberships.filter((x) => x.product.id === 'prod_course1').at(-1)!.id)!;
+    const newest = memberships.find(
+      (m) =>
+        m.user.id.startsWith('user_') &&
+        m.product.id === 'prod_course1' &&
+        m.id === memberships.filter((x) => x.product.id === 'prod_course1').at(-1)!.id,
+    )!;
     const oldest = memberships.find((m) => m.user.id === 'user_student1' && m.product.id === 'prod_course1')!;
     await t.control.setStatus(newest.id, 'expired');
     await t.control.setStatus(oldest.id, 'expired');
-    await t.control.setStatus(memberships.find((m) => m.user.id === 'user_creator_pro' && m.product.id === 'prod_pro')!.id, 'expired');
+    await t.control.setStatus(
+      memberships.find((m) => m.user.id === 'user_creator_pro' && m.product.id === 'prod_pro')!.id,
+      'expired',
+    );
     const newcomer = await t.control.createUser('storm_newcomer');
     await t.control.createMembership(newcomer, 'prod_course2');
     await t.runtime.deps.models.Creator.update({ tier: 'pro' }, { where: { id: creator2.id } });
 
     // The storm starts as soon as page 1 of biz_creator1 has been answered.
     t.whopCalls.rewrite = (request, body) => {
-      if (request.includes('/api/v1/memberships?') && request.includes('company_id=biz_creator1') && !request.includes('after=')) {
+      if (
+        request.includes('/api/v1/memberships?') &&
+        request.includes('company_id=biz_creator1') &&
+        !request.includes('after=')
+      ) {
         t.sandbox.sandbox.core.rateLimit.remaining = 1000;
         t.sandbox.sandbox.core.rateLimit.retryInSeconds = 1;
       }

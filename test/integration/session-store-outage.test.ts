@@ -18,11 +18,18 @@ describe('when the session store (Redis) does not answer', () => {
   it('answers pages that need a session with a clear 503 page (not a crash, not a sign-out), while health and static files still answer', async () => {
     const deadRedis = createRedisClient('redis://127.0.0.1:1', pino({ level: 'silent' }));
     try {
-      const store = new TokenSafeSessionStore(new RedisStore({ client: deadRedis, prefix: 'dead:' }), createInProcessLockService(), createEndedSessionRegistry(undefined, 'dead:'));
+      const store = new TokenSafeSessionStore(
+        new RedisStore({ client: deadRedis, prefix: 'dead:' }),
+        createInProcessLockService(),
+        createEndedSessionRegistry(undefined, 'dead:'),
+      );
       const app = createApp({ ...t.runtime.deps, sessionStore: store });
       // A correctly signed session cookie, as a signed-in browser would send.
       const sid = 'outage-test-session-id';
-      const signature = createHmac('sha256', t.config.sessionSecrets[0]!).update(sid).digest('base64').replace(/=+$/, '');
+      const signature = createHmac('sha256', t.config.sessionSecrets[0]!)
+        .update(sid)
+        .digest('base64')
+        .replace(/=+$/, '');
       const cookie = `chronos.sid=${encodeURIComponent(`s:${sid}.${signature}`)}`;
       const page = await request(app).get('/dashboard').set('cookie', cookie);
       expect(page.status).to.equal(503);

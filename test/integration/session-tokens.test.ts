@@ -2,11 +2,16 @@ import { expect } from 'chai';
 import type { SessionData } from 'express-session';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { TestBrowser, formField } from '../support/test-browser.ts';
-import { openTokens, rawSessionValues, sessionIdOf, storedSession, writeStoredSession } from '../support/session-inspection.ts';
+import {
+  openTokens,
+  rawSessionValues,
+  sessionIdOf,
+  storedSession,
+  writeStoredSession,
+} from '../support/session-inspection.ts';
 import { storeMode } from '../support/test-env.ts';
 import { movableClock } from '../support/test-clock.ts';
 import { logRecords } from '../support/log-records.ts';
-
 
 async function sessionOf(t: ChronosWithSandbox, browser: TestBrowser): Promise<{ sid: string; session: SessionData }> {
   const sid = sessionIdOf(browser, t.appUrl)!;
@@ -24,7 +29,12 @@ async function refreshAtWhop(t: ChronosWithSandbox, refreshToken: string): Promi
   const response = await fetch(`${t.sandbox.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, client_secret: app.clientSecret }),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    }),
   });
   return response.status;
 }
@@ -42,7 +52,11 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
       expect(tokens.accessToken).to.have.length.greaterThan(20);
       expect(tokens.refreshToken).to.have.length.greaterThan(20);
       expect(session.whopTokens).to.match(/^v1\.[\w-]+\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/);
-      const responses = [await browser.get(`${t.appUrl}/dashboard`), await browser.get(`${t.appUrl}/api/me`), await browser.get(`${t.appUrl}/api/me/whop`)];
+      const responses = [
+        await browser.get(`${t.appUrl}/dashboard`),
+        await browser.get(`${t.appUrl}/api/me`),
+        await browser.get(`${t.appUrl}/api/me/whop`),
+      ];
       const secrets = [tokens.accessToken, tokens.refreshToken!, tokens.idToken!];
       for (const secret of secrets) {
         for (const raw of await rawSessionValues(t.runtime)) expect(raw).not.to.contain(secret);
@@ -112,14 +126,20 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
       expect((await stolen.get(`${t.appUrl}/api/me`)).status).to.equal(401);
       expect((await stolen.get(`${t.appUrl}/dashboard`)).status).to.equal(302);
       // Signing out again is harmless and revives nothing.
-      expect((await stolen.post(`${t.appUrl}/api/whop/auth/logout`, { _csrf: csrf })).location).to.equal(`${t.appUrl}/`);
+      expect((await stolen.post(`${t.appUrl}/api/whop/auth/logout`, { _csrf: csrf })).location).to.equal(
+        `${t.appUrl}/`,
+      );
       expect((await stolen.get(`${t.appUrl}/api/me`)).status).to.equal(401);
     });
 
     it('accepts the CSRF token in the x-csrf-token header for JSON requests', async () => {
       const browser = await t.signIn('user_student1');
       const csrf = await csrfOf(t, browser);
-      const response = await browser.request(`${t.appUrl}/api/whop/auth/logout`, { method: 'POST', json: {}, headers: { 'x-csrf-token': csrf } });
+      const response = await browser.request(`${t.appUrl}/api/whop/auth/logout`, {
+        method: 'POST',
+        json: {},
+        headers: { 'x-csrf-token': csrf },
+      });
       expect(response.status).to.equal(302);
     });
 
@@ -159,8 +179,15 @@ describe(`Whop tokens in the session (${storeMode} sessions)`, () => {
     // Whop's access tokens last 2 s; Chronos's clock is moved past that instead of waiting.
     const clock = movableClock();
     const pastExpiry = () => clock.advance(2_100);
-    const refreshesOf = (userId: number) => logRecords(t.logLines).filter((r) => r.msg === 'whop tokens refreshed' && r.userId === userId).length;
-    before(async () => (t = await startChronosWithSandbox({ sandbox: { accessTokenTtlSeconds: 2 }, services: { tokenRefreshMarginMs: 500, now: clock.now } })));
+    const refreshesOf = (userId: number) =>
+      logRecords(t.logLines).filter((r) => r.msg === 'whop tokens refreshed' && r.userId === userId).length;
+    before(
+      async () =>
+        (t = await startChronosWithSandbox({
+          sandbox: { accessTokenTtlSeconds: 2 },
+          services: { tokenRefreshMarginMs: 500, now: clock.now },
+        })),
+    );
     after(() => t.close());
 
     it('uses the access token while it is fresh and refreshes it once it has expired', async () => {

@@ -23,7 +23,11 @@ async function reachConsent(t: ChronosWithSandbox, browser: TestBrowser, returnT
 }
 
 async function approve(t: ChronosWithSandbox, browser: TestBrowser, handle: string, userId: string): Promise<string> {
-  const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, { handle, decision: 'approve', user_id: userId });
+  const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, {
+    handle,
+    decision: 'approve',
+    user_id: userId,
+  });
   expect(decision.status).to.equal(302);
   return decision.location!;
 }
@@ -89,7 +93,15 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
     expect(callback.location).to.equal(`${t.appUrl}/dashboard?tab=videos`);
   });
 
-  for (const hostile of ['//evil.example', '/\\evil.example', 'https://evil.example/', '/%2F%2Fevil.example', '/%5Cevil.example', 'javascript:alert(1)', '/\r\nLocation: https://evil.example']) {
+  for (const hostile of [
+    '//evil.example',
+    '/\\evil.example',
+    'https://evil.example/',
+    '/%2F%2Fevil.example',
+    '/%5Cevil.example',
+    'javascript:alert(1)',
+    '/\r\nLocation: https://evil.example',
+  ]) {
     it(`never sends the user off the site after sign-in (returnTo=${JSON.stringify(hostile)})`, async () => {
       const browser = new TestBrowser();
       const { handle } = await reachConsent(t, browser, hostile);
@@ -175,7 +187,11 @@ describe(`Sign in with Whop (${storeMode} sessions)`, () => {
     const callbackUrl = new URL(await approve(t, browser, handle, 'user_student2'));
     await browser.get(callbackUrl);
     const code = callbackUrl.searchParams.get('code')!;
-    expect(logRecords(t.logLines).some((r) => r.msg === 'signed in' && r.whopUserId === 'user_student2' && typeof r.userId === 'number')).to.equal(true);
+    expect(
+      logRecords(t.logLines).some(
+        (r) => r.msg === 'signed in' && r.whopUserId === 'user_student2' && typeof r.userId === 'number',
+      ),
+    ).to.equal(true);
     expect(t.logLines.filter((l) => l.includes(code))).to.deep.equal([]);
   });
 });
@@ -186,11 +202,15 @@ describe('Sign in with Whop when the provider is down', () => {
     const { createSandbox } = await import('@chronos/whop-sandbox');
     // The issuer's address is held by this test all along: first it drops every connection
     // (Whop down), then it serves a sandbox (Whop back) — no port can be taken in between.
-    let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = (req) => req.socket.destroy();
+    let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = (req) =>
+      req.socket.destroy();
     const issuer = http.createServer((req, res) => handler(req, res));
     await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve));
     const issuerUrl = `http://127.0.0.1:${(issuer.address() as import('node:net').AddressInfo).port}`;
-    const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: issuerUrl }, services: { oidcDiscoveryRetryMs: 0 } });
+    const t = await startChronosWithSandbox({
+      env: { WHOP_OAUTH_ISSUER: issuerUrl },
+      services: { oidcDiscoveryRetryMs: 0 },
+    });
     try {
       const down = await new TestBrowser().get(`${t.appUrl}/api/whop/auth/login`);
       expect(down.status).to.equal(503);
@@ -215,10 +235,13 @@ describe('Sign in with Whop when the provider is down', () => {
 
 describe('rate limit on the sign-in routes', () => {
   it('answers 429 with a page that says when to retry, per client', async () => {
-    const t = await startChronosWithSandbox({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '3', REDIS_PREFIX: `${runRedisPrefix}rate-limit-test:` } });
+    const t = await startChronosWithSandbox({
+      env: { AUTH_RATE_LIMIT_PER_MINUTE: '3', REDIS_PREFIX: `${runRedisPrefix}rate-limit-test:` },
+    });
     try {
       const browser = new TestBrowser();
-      for (let i = 0; i < 3; i += 1) expect((await browser.get(`${t.appUrl}/api/whop/auth/login`)).status).to.equal(302);
+      for (let i = 0; i < 3; i += 1)
+        expect((await browser.get(`${t.appUrl}/api/whop/auth/login`)).status).to.equal(302);
       const limited = await browser.get(`${t.appUrl}/api/whop/auth/login`);
       expect(limited.status).to.equal(429);
       expect(Number(limited.headers.get('retry-after'))).to.be.within(1, 60);
@@ -237,7 +260,11 @@ describe('sign-in when the database fails', () => {
       const browser = new TestBrowser();
       const start = await browser.get(`${t.appUrl}/api/whop/auth/login`);
       const consent = await browser.get(start.location!);
-      const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: 'user_student1' });
+      const decision = await browser.post(`${t.sandbox.url}/oauth/authorize/decision`, {
+        handle: formField(consent.text, 'handle')!,
+        decision: 'approve',
+        user_id: 'user_student1',
+      });
       // The database goes away between Whop's consent and the callback.
       await t.runtime.deps.sequelize.close();
       const page = await browser.get(decision.location!);
@@ -259,9 +286,15 @@ describe('sign-in when the database fails', () => {
  * back (a man in the middle, or a bug at the provider): the sandbox serves with the proxy's
  * origin as its issuer, so discovery, tokens, JWKS and userinfo all pass through it.
  */
-async function chronosBehindEditingProxy(options: { env?: Env; services?: ServiceOverrides; sandbox?: TestSandboxOverrides } = {}) {
+async function chronosBehindEditingProxy(
+  options: { env?: Env; services?: ServiceOverrides; sandbox?: TestSandboxOverrides } = {},
+) {
   const proxy = await startCountingProxy('http://127.0.0.1:9');
-  const t = await startChronosWithSandbox({ env: { WHOP_OAUTH_ISSUER: proxy.url, ...options.env }, services: options.services, sandbox: options.sandbox });
+  const t = await startChronosWithSandbox({
+    env: { WHOP_OAUTH_ISSUER: proxy.url, ...options.env },
+    services: options.services,
+    sandbox: options.sandbox,
+  });
   const { createSandbox } = await import('@chronos/whop-sandbox');
   const issuer = await createSandbox({ ...t.sandbox.options, origin: proxy.url });
   const server = http.createServer(issuer.app);
@@ -275,7 +308,11 @@ async function chronosBehindEditingProxy(options: { env?: Env; services?: Servic
       const start = await browser.get(`${t.appUrl}/api/whop/auth/login`);
       expect(start.location).to.contain(`${proxy.url}/oauth/authorize`);
       const consent = await browser.get(start.location!);
-      const decision = await browser.post(`${proxy.url}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: whopUserId });
+      const decision = await browser.post(`${proxy.url}/oauth/authorize/decision`, {
+        handle: formField(consent.text, 'handle')!,
+        decision: 'approve',
+        user_id: whopUserId,
+      });
       return browser.get(decision.location!);
     },
     async close() {
@@ -296,7 +333,8 @@ function editIdToken(edit: (jws: Jws) => void) {
     const answer = JSON.parse(body) as { id_token?: string };
     if (!answer.id_token) return body;
     const [header, payload, signature] = answer.id_token.split('.') as [string, string, string];
-    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const decode = (part: string) =>
+      JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
     const jws: Jws = { header: decode(header), payload: decode(payload), signature };
     edit(jws);
     const encode = (part: Record<string, unknown>) => Buffer.from(JSON.stringify(part)).toString('base64url');
@@ -374,7 +412,11 @@ describe('Sign in with Whop: the id_token and userinfo are checked, not trusted'
   it('refuses the sign-in with a message when userinfo names another user than the id_token', async () => {
     m.proxy.rewrite = onRequest({ 'GET /oauth/userinfo': setUserInfoSub('user_student2') });
     const browser = new TestBrowser();
-    await expectRefused(browser, await m.callback(browser, 'user_student1'), 'Whop’s answers about who you are do not agree');
+    await expectRefused(
+      browser,
+      await m.callback(browser, 'user_student1'),
+      'Whop’s answers about who you are do not agree',
+    );
   });
 });
 
@@ -416,10 +458,16 @@ describe('Sign in with Whop: the id_token algorithm is pinned and its issue time
 describe('Sign in with Whop: client authentication at the token endpoint (WHOP_OAUTH_CLIENT_AUTH)', () => {
   /** The token requests the issuer received, with whether they carried HTTP Basic credentials. */
   function tokenRequests(proxy: CountingProxy) {
-    return proxy.requests.flatMap((r, i) => (r === 'POST /oauth/token' ? [{ basic: /^Basic /i.test(proxy.headers[i]?.authorization ?? '') }] : []));
+    return proxy.requests.flatMap((r, i) =>
+      r === 'POST /oauth/token' ? [{ basic: /^Basic /i.test(proxy.headers[i]?.authorization ?? '') }] : [],
+    );
   }
 
-  for (const [method, basic] of [['client_secret_post', false], ['client_secret_basic', true], ['none', false]] as const) {
+  for (const [method, basic] of [
+    ['client_secret_post', false],
+    ['client_secret_basic', true],
+    ['none', false],
+  ] as const) {
     it(`signs in with ${method}${method === 'client_secret_post' ? ' (the default)' : ''}`, async () => {
       // The sandbox's app is registered for the same method, as Whop's app settings must match.
       const m = await chronosBehindEditingProxy({

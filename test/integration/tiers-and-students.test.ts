@@ -13,7 +13,8 @@ async function me(t: ChronosWithSandbox, browser: TestBrowser) {
 }
 
 async function addStudents(t: ChronosWithSandbox, count: number, prefix: string): Promise<void> {
-  for (let i = 0; i < count; i += 1) await t.control.createMembership(await t.control.createUser(`${prefix}_${i}`), 'prod_course1');
+  for (let i = 0; i < count; i += 1)
+    await t.control.createMembership(await t.control.createUser(`${prefix}_${i}`), 'prod_course1');
 }
 
 describe('tiers follow the Chronos plan on Whop', () => {
@@ -50,7 +51,11 @@ describe('tiers follow the Chronos plan on Whop', () => {
     expect((await me(t, creator)).tier).to.equal('basic');
     const csrf = (await me(t, creator)).csrfToken;
     for (let i = 1; i <= 7; i += 1) {
-      const added = await creator.request(`${t.appUrl}/api/videos`, { method: 'POST', json: { title: `Basic lesson ${i}`, sizeBytes: 1000, durationSeconds: 60 }, headers: { 'x-csrf-token': csrf } });
+      const added = await creator.request(`${t.appUrl}/api/videos`, {
+        method: 'POST',
+        json: { title: `Basic lesson ${i}`, sizeBytes: 1000, durationSeconds: 60 },
+        headers: { 'x-csrf-token': csrf },
+      });
       expect(added.status).to.equal(201);
     }
     await t.control.setStatus(membershipId, 'canceled');
@@ -61,7 +66,11 @@ describe('tiers follow the Chronos plan on Whop', () => {
     const dashboard = await downgraded.get(`${t.appUrl}/dashboard`);
     for (let i = 1; i <= 7; i += 1) expect(dashboard.text).to.contain(`Basic lesson ${i}`);
     expect(dashboard.text).to.contain('7 / 5');
-    const refused = await downgraded.request(`${t.appUrl}/api/videos`, { method: 'POST', json: { title: 'One more', sizeBytes: 1000, durationSeconds: 60 }, headers: { 'x-csrf-token': plan.csrfToken } });
+    const refused = await downgraded.request(`${t.appUrl}/api/videos`, {
+      method: 'POST',
+      json: { title: 'One more', sizeBytes: 1000, durationSeconds: 60 },
+      headers: { 'x-csrf-token': plan.csrfToken },
+    });
     expect(refused.status).to.equal(403);
     expect(JSON.parse(refused.text)).to.include({ limit: 'videos', tier: 'free' });
     expect(await t.runtime.deps.models.Video.count()).to.equal(7);
@@ -131,7 +140,10 @@ describe('the plan cache expires for an active creator', () => {
   it('refreshes the tier in the background once per cache period, without slowing the page', async () => {
     // The cache period passes on Chronos's clock, moved instead of waited for.
     const clock = movableClock();
-    const t = await startChronosWithSandbox({ services: { now: clock.now }, env: { REDIS_PREFIX: `${runRedisPrefix}tier-ttl:` } });
+    const t = await startChronosWithSandbox({
+      services: { now: clock.now },
+      env: { REDIS_PREFIX: `${runRedisPrefix}tier-ttl:` },
+    });
     try {
       await t.control.reset();
       await cleanTables(t.runtime.deps.sequelize);
@@ -142,7 +154,9 @@ describe('the plan cache expires for an active creator', () => {
       t.whopCalls.reset();
       await Promise.all(Array.from({ length: 5 }, () => creator.get(`${t.appUrl}/dashboard`)));
       const { Creator } = t.runtime.deps.models;
-      await until(async () => (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))?.tier === 'pro', { what: 'the background refresh' });
+      await until(async () => (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))?.tier === 'pro', {
+        what: 'the background refresh',
+      });
       expect(t.whopCalls.count('/api/v1/memberships')).to.equal(1);
       expect((await me(t, creator)).tier).to.equal('pro');
     } finally {
@@ -153,7 +167,9 @@ describe('the plan cache expires for an active creator', () => {
 
 describe('per-user rate limit on the JSON API', () => {
   it('answers 429 with Retry-After past the limit, per user; pages are not limited', async () => {
-    const t = await startChronosWithSandbox({ env: { API_RATE_LIMIT_PER_MINUTE: '5', REDIS_PREFIX: `${runRedisPrefix}api-limit:` } });
+    const t = await startChronosWithSandbox({
+      env: { API_RATE_LIMIT_PER_MINUTE: '5', REDIS_PREFIX: `${runRedisPrefix}api-limit:` },
+    });
     try {
       const alice = await t.signIn('user_student1');
       const bob = await t.signIn('user_student2');

@@ -14,7 +14,10 @@ describe('webhook processing (exactly once in effect)', () => {
   let secret: string;
 
   before(async () => {
-    t = await startChronosWithSandbox({ env: { REDIS_PREFIX: `${runRedisPrefix}webhooks:`, WEBHOOK_MAX_ATTEMPTS: '3' }, services: { webhookBackoffMs: () => 0, reconcileWaitMs: 2000 } });
+    t = await startChronosWithSandbox({
+      env: { REDIS_PREFIX: `${runRedisPrefix}webhooks:`, WEBHOOK_MAX_ATTEMPTS: '3' },
+      services: { webhookBackoffMs: () => 0, reconcileWaitMs: 2000 },
+    });
     secret = t.config.whop.webhookSecrets[0]!;
   });
   beforeEach(async () => {
@@ -27,19 +30,44 @@ describe('webhook processing (exactly once in effect)', () => {
   async function creator(tier: 'free' | 'basic' | 'pro' = 'free') {
     await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
     const { User, Creator } = t.runtime.deps.models;
-    const owner = await User.create({ whopUserId: 'user_creator_free', username: 'creator_free', name: 'Fran Free', email: 'fran@example.test', avatarUrl: null, lastLoginAt: null });
-    return Creator.create({ whopCompanyId: 'biz_creator1', companyName: 'Creator One', ownerUserId: owner.id, tier, tierSourceMembershipId: null, tierUpdatedAt: new Date(), gracePeriodEndsAt: null });
+    const owner = await User.create({
+      whopUserId: 'user_creator_free',
+      username: 'creator_free',
+      name: 'Fran Free',
+      email: 'fran@example.test',
+      avatarUrl: null,
+      lastLoginAt: null,
+    });
+    return Creator.create({
+      whopCompanyId: 'biz_creator1',
+      companyName: 'Creator One',
+      ownerUserId: owner.id,
+      tier,
+      tierSourceMembershipId: null,
+      tierUpdatedAt: new Date(),
+      gracePeriodEndsAt: null,
+    });
   }
 
   async function mailbox(): Promise<{ to: string; subject: string }[]> {
-    return ((await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string; subject: string }[] }).data;
+    return (
+      (await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as {
+        data: { to: string; subject: string }[];
+      }
+    ).data;
   }
 
   const statusOf = async (id: string) => (await t.runtime.deps.models.WebhookEvent.findByPk(id))?.status;
 
   it('applies the same event delivered 20 times concurrently once: one row, one student, one email', async () => {
     await creator();
-    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    const d = delivery(
+      envelope(
+        'membership.activated',
+        'biz_creator1',
+        membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' }),
+      ),
+    );
     const statuses = await Promise.all(Array.from({ length: 20 }, () => deliver(t.appUrl, secret, d)));
     expect(statuses).to.deep.equal(Array(20).fill(200));
     expect(await t.runtime.deps.models.WebhookEvent.count()).to.equal(1);
@@ -56,7 +84,13 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('answers 503 while the database cannot store the event, then processes the retried delivery exactly once', async () => {
     await creator();
-    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    const d = delivery(
+      envelope(
+        'membership.activated',
+        'biz_creator1',
+        membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' }),
+      ),
+    );
     await withTableAway(t.runtime.deps.sequelize, 'webhook_events', async () => {
       expect(await deliver(t.appUrl, secret, d)).to.equal(503);
     });
@@ -71,7 +105,12 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('never lets an older change win: activated arriving after a newer deactivated is recorded and skipped', async () => {
     await creator();
-    const base = membershipData({ user: 'user_student2', company: 'biz_creator1', product: 'prod_course1', updatedAt: new Date(Date.now() - 10_000) });
+    const base = membershipData({
+      user: 'user_student2',
+      company: 'biz_creator1',
+      product: 'prod_course1',
+      updatedAt: new Date(Date.now() - 10_000),
+    });
     const newer = { ...base, status: 'canceled', updated_at: new Date().toISOString() };
     const late = delivery(envelope('membership.activated', 'biz_creator1', base));
     await deliver(t.appUrl, secret, delivery(envelope('membership.deactivated', 'biz_creator1', newer)));
@@ -93,7 +132,17 @@ describe('webhook processing (exactly once in effect)', () => {
     await deliver(t.appUrl, secret, delivery(envelope('membership.activated', CHRONOS, plan)));
     await t.drain();
     expect((await c.reload()).tier).to.equal('pro');
-    await deliver(t.appUrl, secret, delivery(envelope('membership.deactivated', CHRONOS, { ...plan, status: 'expired', updated_at: new Date(Date.now() + 1000).toISOString() })));
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope('membership.deactivated', CHRONOS, {
+          ...plan,
+          status: 'expired',
+          updated_at: new Date(Date.now() + 1000).toISOString(),
+        }),
+      ),
+    );
     await t.drain();
     expect((await c.reload()).tier).to.equal('free');
     expect(t.whopCalls.requests).to.deep.equal([]);
@@ -106,14 +155,30 @@ describe('webhook processing (exactly once in effect)', () => {
     await t.drain();
     const { Student } = t.runtime.deps.models;
     expect((await Student.findOne({ where: { whopUserId: 'user_student1' } }))?.status).to.equal('active');
-    await deliver(t.appUrl, secret, delivery(envelope('membership.deleted', 'biz_creator1', { ...m, status: 'canceled', updated_at: new Date(Date.now() + 1000).toISOString() })));
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope('membership.deleted', 'biz_creator1', {
+          ...m,
+          status: 'canceled',
+          updated_at: new Date(Date.now() + 1000).toISOString(),
+        }),
+      ),
+    );
     await t.drain();
     expect((await Student.findOne({ where: { whopUserId: 'user_student1' } }))?.status).to.equal('archived');
   });
 
   it('stores unknown types and events of companies nobody onboarded as ignored', async () => {
     const unknown = delivery(envelope('invoice.created', 'biz_creator1', { id: 'inv_1' }));
-    const stranger = delivery(envelope('membership.activated', 'biz_creator2', membershipData({ user: 'user_student1', company: 'biz_creator2', product: 'prod_course2' })));
+    const stranger = delivery(
+      envelope(
+        'membership.activated',
+        'biz_creator2',
+        membershipData({ user: 'user_student1', company: 'biz_creator2', product: 'prod_course2' }),
+      ),
+    );
     expect(await deliver(t.appUrl, secret, unknown)).to.equal(200);
     expect(await deliver(t.appUrl, secret, stranger)).to.equal(200);
     await t.drain();
@@ -124,24 +189,51 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('records payments once in minor units, with a receipt, and counts them as revenue', async () => {
     const c = await creator('basic');
-    const pay = paymentData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1', total: '29.99' });
-    for (const type of ['payment.created', 'payment.succeeded', 'payment.succeeded']) await deliver(t.appUrl, secret, delivery(envelope(type, 'biz_creator1', pay)));
+    const pay = paymentData({
+      user: 'user_student1',
+      company: 'biz_creator1',
+      product: 'prod_course1',
+      total: '29.99',
+    });
+    for (const type of ['payment.created', 'payment.succeeded', 'payment.succeeded'])
+      await deliver(t.appUrl, secret, delivery(envelope(type, 'biz_creator1', pay)));
     // A late payment.pending must not move it back.
     await deliver(t.appUrl, secret, delivery(envelope('payment.pending', 'biz_creator1', pay)));
     await t.drain();
     const rows = await t.runtime.deps.models.Payment.findAll();
     expect(rows).to.have.length(1);
-    expect(rows[0]).to.deep.include({ whopPaymentId: pay.id, amountMinor: 2999, currency: 'usd', status: 'succeeded', creatorId: c.id });
+    expect(rows[0]).to.deep.include({
+      whopPaymentId: pay.id,
+      amountMinor: 2999,
+      currency: 'usd',
+      status: 'succeeded',
+      creatorId: c.id,
+    });
     expect(rows[0]?.paidAt).to.be.instanceOf(Date);
-    expect((await mailbox()).filter((m) => /receipt/i.test(m.subject) || m.subject.includes('29.99'))).to.have.length(1);
+    expect((await mailbox()).filter((m) => /receipt/i.test(m.subject) || m.subject.includes('29.99'))).to.have.length(
+      1,
+    );
     const revenue = await t.runtime.deps.services.operations.revenue30d();
     expect(revenue).to.deep.equal([{ tier: 'basic', currency: 'usd', plan: '0.00', students: '29.99' }]);
   });
 
   it('sums revenue per currency exactly: a tiny btc sale is not rounded away, nor added to usd', async () => {
     await creator('basic');
-    for (const [total, currency] of [['0.00012345', 'btc'], ['29.99', 'usd']] as const) {
-      await deliver(t.appUrl, secret, delivery(envelope('payment.succeeded', 'biz_creator1', paymentData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1', total, currency }))));
+    for (const [total, currency] of [
+      ['0.00012345', 'btc'],
+      ['29.99', 'usd'],
+    ] as const) {
+      await deliver(
+        t.appUrl,
+        secret,
+        delivery(
+          envelope(
+            'payment.succeeded',
+            'biz_creator1',
+            paymentData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1', total, currency }),
+          ),
+        ),
+      );
     }
     await t.drain();
     const revenue = await t.runtime.deps.services.operations.revenue30d();
@@ -153,14 +245,32 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('counts Chronos plan payments as plan revenue of their tier', async () => {
     await creator('pro');
-    await deliver(t.appUrl, secret, delivery(envelope('payment.succeeded', CHRONOS, paymentData({ user: 'user_creator_free', company: CHRONOS, product: 'prod_pro', total: '49.00' }))));
+    await deliver(
+      t.appUrl,
+      secret,
+      delivery(
+        envelope(
+          'payment.succeeded',
+          CHRONOS,
+          paymentData({ user: 'user_creator_free', company: CHRONOS, product: 'prod_pro', total: '49.00' }),
+        ),
+      ),
+    );
     await t.drain();
-    expect(await t.runtime.deps.services.operations.revenue30d()).to.deep.equal([{ tier: 'pro', currency: 'usd', plan: '49.00', students: '0.00' }]);
+    expect(await t.runtime.deps.services.operations.revenue30d()).to.deep.equal([
+      { tier: 'pro', currency: 'usd', plan: '49.00', students: '0.00' },
+    ]);
   });
 
   it('retries a failing event with backoff, then processes it once the cause is gone', async () => {
     await creator();
-    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    const d = delivery(
+      envelope(
+        'membership.activated',
+        'biz_creator1',
+        membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' }),
+      ),
+    );
     await withTableAway(t.runtime.deps.sequelize, 'students', async () => {
       await deliver(t.appUrl, secret, d);
       const first = await t.runtime.deps.services.webhooks.runOnce();
@@ -176,7 +286,13 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('marks an event dead after its last attempt, keeping the error; an admin replay processes it', async () => {
     await creator();
-    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    const d = delivery(
+      envelope(
+        'membership.activated',
+        'biz_creator1',
+        membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' }),
+      ),
+    );
     await withTableAway(t.runtime.deps.sequelize, 'students', async () => {
       await deliver(t.appUrl, secret, d);
       for (let i = 0; i < 3; i += 1) await t.runtime.deps.services.webhooks.runOnce();
@@ -194,7 +310,9 @@ describe('webhook processing (exactly once in effect)', () => {
     expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.contain('replay requested');
     await t.drain();
     expect(await statusOf(d.webhookId)).to.equal('processed');
-    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.match(/student user_student1 of creator \d+: new → active/);
+    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.match(
+      /student user_student1 of creator \d+: new → active/,
+    );
     expect(await t.runtime.deps.models.Student.count()).to.equal(1);
   });
 
@@ -211,13 +329,24 @@ describe('webhook processing (exactly once in effect)', () => {
 
   it('picks up an event whose worker died mid-claim once the lease lapses, and a late finish of the dead worker changes nothing', async () => {
     await creator();
-    const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' })));
+    const d = delivery(
+      envelope(
+        'membership.activated',
+        'biz_creator1',
+        membershipData({ user: 'user_student1', company: 'biz_creator1', product: 'prod_course1' }),
+      ),
+    );
     await deliver(t.appUrl, secret, d);
     const { sequelize } = t.runtime.deps;
     // A worker claimed it and was killed: the claim stays, its lease runs out.
-    await sequelize.query("UPDATE webhook_events SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), locked_until = now() + interval '1 hour' WHERE id = :id", { replacements: { id: d.webhookId } });
+    await sequelize.query(
+      "UPDATE webhook_events SET status = 'processing', attempts = 1, claim_token = gen_random_uuid(), locked_until = now() + interval '1 hour' WHERE id = :id",
+      { replacements: { id: d.webhookId } },
+    );
     expect((await t.runtime.deps.services.webhooks.runOnce()).processed).to.equal(0);
-    await sequelize.query("UPDATE webhook_events SET locked_until = now() - interval '1 second' WHERE id = :id", { replacements: { id: d.webhookId } });
+    await sequelize.query("UPDATE webhook_events SET locked_until = now() - interval '1 second' WHERE id = :id", {
+      replacements: { id: d.webhookId },
+    });
     expect((await t.runtime.deps.services.webhooks.runOnce()).processed).to.equal(1);
     const event = await t.runtime.deps.models.WebhookEvent.findByPk(d.webhookId);
     expect(event).to.deep.include({ status: 'processed', attempts: 2 });
@@ -228,7 +357,9 @@ describe('webhook processing (exactly once in effect)', () => {
     const c = await creator();
     await t.runtime.deps.services.reconciliation.run('schedule');
     expect(await t.runtime.deps.models.Student.count({ where: { creatorId: c.id, status: 'active' } })).to.equal(2);
-    const mem = (await t.control.memberships()).find((m) => m.user.id === 'user_student1' && m.product.id === 'prod_course1')!;
+    const mem = (await t.control.memberships()).find(
+      (m) => m.user.id === 'user_student1' && m.product.id === 'prod_course1',
+    )!;
     await t.control.setStatus(mem.id, 'canceled');
     // The webhook was delivered; drop it as if Whop had given up.
     await t.runtime.deps.models.WebhookEvent.destroy({ where: {} });
@@ -244,7 +375,9 @@ describe('webhook processing (exactly once in effect)', () => {
     const admin = await t.signIn('user_admin');
     const csrf = /name="_csrf" value="([^"]+)"/.exec((await admin.get(`${t.appUrl}/admin/webhooks`)).text)![1]!;
     expect((await admin.post(`${t.appUrl}/admin/reconciliation`, { _csrf: csrf })).status).to.equal(303);
-    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.match(/Reconciliation succeeded: \d+ students added/);
+    expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.match(
+      /Reconciliation succeeded: \d+ students added/,
+    );
 
     const { ReconciliationRun } = t.runtime.deps.models;
     t.whopCalls.delayMs = 1500; // a slow Whop: the run (two calls at least) outlasts the 2 s the request waits
@@ -253,7 +386,11 @@ describe('webhook processing (exactly once in effect)', () => {
       expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.contain('goes on in the background');
       const latest = async () => ReconciliationRun.findOne({ order: [['id', 'DESC']] });
       expect((await latest())?.status, 'still going when the admin got the answer').to.equal('running');
-      await until(async () => (await latest())?.status !== 'running', { what: 'the background reconciliation to end', timeoutMs: 20_000, intervalMs: 50 });
+      await until(async () => (await latest())?.status !== 'running', {
+        what: 'the background reconciliation to end',
+        timeoutMs: 20_000,
+        intervalMs: 50,
+      });
       expect((await latest())?.status).to.equal('succeeded');
     } finally {
       t.whopCalls.delayMs = 0;
@@ -274,7 +411,9 @@ describe('webhook processing (exactly once in effect)', () => {
     const run = await reconciliation.run('admin');
     expect(run?.status).to.equal('succeeded');
     expect((await orphan.reload()).toJSON()).to.deep.include({ status: 'failed', error: INTERRUPTED });
-    expect((await importing.reload()).status, 'an onboarding import is not flagged, so it is left alone').to.equal('running');
+    expect((await importing.reload()).status, 'an onboarding import is not flagged, so it is left alone').to.equal(
+      'running',
+    );
     const free = await locks.acquire(RECONCILIATION_LOCK, { waitMs: 0 });
     expect(free, 'the lock is free once the run ends').to.not.equal(null);
     await free!.release();
@@ -284,7 +423,11 @@ describe('webhook processing (exactly once in effect)', () => {
     await creator();
     const user = await t.control.createUser('fresh_student');
     await t.control.createMembership(user, 'prod_course1');
-    await until(async () => (await t.runtime.deps.models.WebhookEvent.count()) > 0, { what: 'the sandbox delivering the membership', timeoutMs: 2_500, intervalMs: 50 });
+    await until(async () => (await t.runtime.deps.models.WebhookEvent.count()) > 0, {
+      what: 'the sandbox delivering the membership',
+      timeoutMs: 2_500,
+      intervalMs: 50,
+    });
     await t.drain();
     const student = await t.runtime.deps.models.Student.findOne({ where: { whopUserId: user } });
     expect(student?.status).to.equal('active');

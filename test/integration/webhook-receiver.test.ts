@@ -48,18 +48,29 @@ function envelope(overrides: Record<string, unknown> = {}): Record<string, unkno
 }
 
 /** Standard Webhooks headers, signed by the `standardwebhooks` library (key given as base64). */
-function signed(body: string, options: { secret?: string; id?: string; timestamp?: number } = {}): Record<string, string> {
+function signed(
+  body: string,
+  options: { secret?: string; id?: string; timestamp?: number } = {},
+): Record<string, string> {
   const secret = options.secret ?? SECRET;
   const id = options.id ?? nextId('msg');
   const timestamp = options.timestamp ?? nowSeconds();
-  const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : Buffer.from(secret, 'utf8').toString('base64');
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': new Webhook(key).sign(id, new Date(timestamp * 1000), body) };
+  const key = secret.startsWith('whsec_')
+    ? secret.slice('whsec_'.length)
+    : Buffer.from(secret, 'utf8').toString('base64');
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': new Webhook(key).sign(id, new Date(timestamp * 1000), body),
+  };
 }
 
 /** A legacy v5 `x-whop-signature: t=…,v1=<hex>`, computed by hand as Whop's v5 did. */
 function legacySigned(body: string, options: { secret?: string; t?: number } = {}): Record<string, string> {
   const t = options.t ?? nowSeconds();
-  const hex = createHmac('sha256', Buffer.from(options.secret ?? SECRET, 'utf8')).update(`${t}.${body}`).digest('hex');
+  const hex = createHmac('sha256', Buffer.from(options.secret ?? SECRET, 'utf8'))
+    .update(`${t}.${body}`)
+    .digest('hex');
   return { 'x-whop-signature': `t=${t},v1=${hex}` };
 }
 
@@ -68,7 +79,10 @@ function deliver(app: Express, body: string | Buffer, headers: Record<string, st
 }
 
 function rows(sequelize: Sequelize): Promise<Row[]> {
-  return sequelize.query<Row>('SELECT id, type, company_id, payload, status FROM webhook_events ORDER BY received_at, id', { type: QueryTypes.SELECT });
+  return sequelize.query<Row>(
+    'SELECT id, type, company_id, payload, status FROM webhook_events ORDER BY received_at, id',
+    { type: QueryTypes.SELECT },
+  );
 }
 
 /** A bare-status refusal: the status, no body, no cookie. */
@@ -95,7 +109,14 @@ describe('webhook receiver POST /api/whop/webhook', () => {
 
   before(async () => {
     // Two secrets (a rotation in progress) and rate limits far below what the tests send.
-    t = await startTestApp({ WHOP_WEBHOOK_SECRET: `${SECRET},${OLD_SECRET}`, AUTH_RATE_LIMIT_PER_MINUTE: '2', API_RATE_LIMIT_PER_MINUTE: '2' }, { webhookClock: () => SIGNING_TIME_MS });
+    t = await startTestApp(
+      {
+        WHOP_WEBHOOK_SECRET: `${SECRET},${OLD_SECRET}`,
+        AUTH_RATE_LIMIT_PER_MINUTE: '2',
+        API_RATE_LIMIT_PER_MINUTE: '2',
+      },
+      { webhookClock: () => SIGNING_TIME_MS },
+    );
   });
   after(() => t.close());
   beforeEach(() => cleanTables(t.runtime.deps.sequelize));
@@ -108,11 +129,23 @@ describe('webhook receiver POST /api/whop/webhook', () => {
       const response = await deliver(t.app, body, headers);
       expect(response.status).to.equal(200);
       expect(response.body).to.deep.equal({ received: true });
-      expect(await stored()).to.deep.equal([{ id: headers['webhook-id'], type: 'membership.activated', company_id: 'biz_creator1', payload: event, status: 'pending' }]);
+      expect(await stored()).to.deep.equal([
+        {
+          id: headers['webhook-id'],
+          type: 'membership.activated',
+          company_id: 'biz_creator1',
+          payload: event,
+          status: 'pending',
+        },
+      ]);
     });
 
     it('takes the company from data when the envelope has none', async () => {
-      const event = envelope({ company_id: null, data: { id: 'pay_1', company: { id: 'biz_creator2' } }, type: 'payment.succeeded' });
+      const event = envelope({
+        company_id: null,
+        data: { id: 'pay_1', company: { id: 'biz_creator2' } },
+        type: 'payment.succeeded',
+      });
       const body = JSON.stringify(event);
       expect((await deliver(t.app, body, signed(body))).status).to.equal(200);
       const [row] = await stored();
@@ -122,7 +155,11 @@ describe('webhook receiver POST /api/whop/webhook', () => {
 
     it('reads the body raw whatever its content type, and stores it even when sent as text/plain', async () => {
       const body = JSON.stringify(envelope());
-      const response = await request(t.app).post(URL_PATH).set('content-type', 'text/plain').set(signed(body)).send(body);
+      const response = await request(t.app)
+        .post(URL_PATH)
+        .set('content-type', 'text/plain')
+        .set(signed(body))
+        .send(body);
       expect(response.status).to.equal(200);
       expect(await stored()).to.have.length(1);
     });
@@ -130,8 +167,13 @@ describe('webhook receiver POST /api/whop/webhook', () => {
     it('accepts a header with several signatures when one of them is valid', async () => {
       const body = JSON.stringify(envelope());
       const headers = signed(body);
-      const forged = signed(body, { secret: 'ws_not_our_secret_at_all', id: headers['webhook-id'], timestamp: Number(headers['webhook-timestamp']) });
-      headers['webhook-signature'] = `${forged['webhook-signature']} v1,${randomBytes(32).toString('base64')} ${headers['webhook-signature']}`;
+      const forged = signed(body, {
+        secret: 'ws_not_our_secret_at_all',
+        id: headers['webhook-id'],
+        timestamp: Number(headers['webhook-timestamp']),
+      });
+      headers['webhook-signature'] =
+        `${forged['webhook-signature']} v1,${randomBytes(32).toString('base64')} ${headers['webhook-signature']}`;
       expect((await deliver(t.app, body, headers)).status).to.equal(200);
       expect(await stored()).to.have.length(1);
     });
@@ -154,7 +196,9 @@ describe('webhook receiver POST /api/whop/webhook', () => {
       await withApp({ WHOP_WEBHOOK_SECRET: WHSEC_SECRET }, async (app) => {
         const body = JSON.stringify(envelope());
         const [id, timestamp] = [nextId('msg'), String(nowSeconds())];
-        const textKeyed = createHmac('sha256', Buffer.from(WHSEC_SECRET, 'utf8')).update(`${id}.${timestamp}.${body}`).digest('base64');
+        const textKeyed = createHmac('sha256', Buffer.from(WHSEC_SECRET, 'utf8'))
+          .update(`${id}.${timestamp}.${body}`)
+          .digest('base64');
         const asText = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${textKeyed}` };
         expectRefused(await deliver(app.app, body, asText), 401);
         expect((await deliver(app.app, body, signed(body, { secret: WHSEC_SECRET }))).status).to.equal(200);
@@ -165,7 +209,10 @@ describe('webhook receiver POST /api/whop/webhook', () => {
     it('accepts timestamps just inside five minutes, in the past and in the future', async () => {
       for (const offset of [-290, 290]) {
         const body = JSON.stringify(envelope());
-        expect((await deliver(t.app, body, signed(body, { timestamp: nowSeconds() + offset }))).status, String(offset)).to.equal(200);
+        expect(
+          (await deliver(t.app, body, signed(body, { timestamp: nowSeconds() + offset }))).status,
+          String(offset),
+        ).to.equal(200);
       }
       expect(await stored()).to.have.length(2);
     });
@@ -219,7 +266,14 @@ describe('webhook receiver POST /api/whop/webhook', () => {
     });
 
     it('400 for correctly signed JSON that is not an event envelope', async () => {
-      const notEnvelopes = [[envelope()], { id: 'evt_1', data: {} }, envelope({ type: 'Membership Activated' }), envelope({ data: 'mem_1' }), envelope({ data: null }), { action: 'membership.went_valid', data: {} }];
+      const notEnvelopes = [
+        [envelope()],
+        { id: 'evt_1', data: {} },
+        envelope({ type: 'Membership Activated' }),
+        envelope({ data: 'mem_1' }),
+        envelope({ data: null }),
+        { action: 'membership.went_valid', data: {} },
+      ];
       for (const value of notEnvelopes) {
         const body = JSON.stringify(value);
         expectRefused(await deliver(t.app, body, signed(body)), 400);
@@ -249,7 +303,10 @@ describe('webhook receiver POST /api/whop/webhook', () => {
       expect((await deliver(t.app, body, signed(body, { id }))).body).to.deep.equal({ received: true });
       const [before] = await stored();
       const other = JSON.stringify(envelope({ type: 'membership.deactivated' }));
-      for (const [again, at] of [[body, nowSeconds() + 2], [other, nowSeconds()]] as const) {
+      for (const [again, at] of [
+        [body, nowSeconds() + 2],
+        [other, nowSeconds()],
+      ] as const) {
         const response = await deliver(t.app, again, signed(again, { id, timestamp: at }));
         expect(response.status).to.equal(200);
         expect(response.body).to.deep.equal({ received: true, duplicate: true });
@@ -269,7 +326,10 @@ describe('webhook receiver POST /api/whop/webhook', () => {
 
     it('answers 503 when the database is unavailable, stores nothing, logs no secret, and stores the retry once when it is back', async () => {
       const dead = createSequelize('postgres://postgres@127.0.0.1:1/none', pino({ level: 'silent' }));
-      const down = createApp({ ...t.runtime.deps, services: { ...t.runtime.deps.services, webhookInbox: createWebhookInbox({ sequelize: dead }) } });
+      const down = createApp({
+        ...t.runtime.deps,
+        services: { ...t.runtime.deps.services, webhookInbox: createWebhookInbox({ sequelize: dead }) },
+      });
       const body = JSON.stringify(envelope({ data: { id: 'mem_503', note: 'body-marker-503' } }));
       const headers = signed(body);
       const logStart = t.logLines.length;
@@ -282,11 +342,14 @@ describe('webhook receiver POST /api/whop/webhook', () => {
       }
       await expectNothingStored();
       const log = t.logLines.slice(logStart).join('');
-      const failure = logRecords(t.logLines.slice(logStart)).find((r) => r.webhookId === headers['webhook-id'] && r.level === 50);
+      const failure = logRecords(t.logLines.slice(logStart)).find(
+        (r) => r.webhookId === headers['webhook-id'] && r.level === 50,
+      );
       expect(failure, 'an error record of this delivery').to.not.equal(undefined);
       expect(failure!.msg).to.include('the inbox insert failed');
       expect(failure!.cause).to.include({ type: 'SequelizeConnectionRefusedError' });
-      for (const secretThing of ['body-marker-503', headers['webhook-signature']!.slice(3), SECRET, OLD_SECRET]) expect(log).not.to.include(secretThing);
+      for (const secretThing of ['body-marker-503', headers['webhook-signature']!.slice(3), SECRET, OLD_SECRET])
+        expect(log).not.to.include(secretThing);
 
       // Whop retries the same delivery (same id, fresh signature) once the database answers again.
       const retry = () => deliver(t.app, body, signed(body, { id: headers['webhook-id'] }));
@@ -297,7 +360,11 @@ describe('webhook receiver POST /api/whop/webhook', () => {
   });
 
   describe('legacy v5 deliveries (x-whop-signature)', () => {
-    const v5 = () => JSON.stringify({ action: 'membership.went_valid', data: { id: nextId('mem'), company_id: 'biz_creator1', user_id: 'user_student1' } });
+    const v5 = () =>
+      JSON.stringify({
+        action: 'membership.went_valid',
+        data: { id: nextId('mem'), company_id: 'biz_creator1', user_id: 'user_student1' },
+      });
 
     it('are refused with 400 (no Standard Webhooks headers) while legacy is off', async () => {
       const body = v5();
@@ -310,8 +377,14 @@ describe('webhook receiver POST /api/whop/webhook', () => {
         const body = v5();
         const t0 = nowSeconds();
         expect((await deliver(legacy.app, body, legacySigned(body, { t: t0 }))).body).to.deep.equal({ received: true });
-        expect((await deliver(legacy.app, body, legacySigned(body, { t: t0 + 1 }))).body).to.deep.equal({ received: true, duplicate: true });
-        expectRefused(await deliver(legacy.app, body.replace('user_student1', 'user_attacker'), legacySigned(body)), 401);
+        expect((await deliver(legacy.app, body, legacySigned(body, { t: t0 + 1 }))).body).to.deep.equal({
+          received: true,
+          duplicate: true,
+        });
+        expectRefused(
+          await deliver(legacy.app, body.replace('user_student1', 'user_attacker'), legacySigned(body)),
+          401,
+        );
         expectRefused(await deliver(legacy.app, body, legacySigned(body, { secret: 'ws_not_our_secret_at_all' })), 401);
         expectRefused(await deliver(legacy.app, body, legacySigned(body, { t: t0 - 400 })), 401);
         const standard = JSON.stringify(envelope());
@@ -356,7 +429,8 @@ describe('webhook receiver POST /api/whop/webhook', () => {
         responses.push(await deliver(t.app, body, signed(body)));
       }
       expect(responses.map((r) => r.status)).to.deep.equal(Array(12).fill(200));
-      for (const response of responses) expect(Object.keys(response.headers).filter((h) => h.startsWith('ratelimit'))).to.deep.equal([]);
+      for (const response of responses)
+        expect(Object.keys(response.headers).filter((h) => h.startsWith('ratelimit'))).to.deep.equal([]);
       expect(await stored()).to.have.length(12);
     });
 
@@ -369,7 +443,14 @@ describe('webhook receiver POST /api/whop/webhook', () => {
       await deliver(t.app, 'not-json-marker', signed('not-json-marker'));
       const log = t.logLines.slice(logStart).join('');
       expect(log).to.include(URL_PATH);
-      for (const secretThing of [headers['webhook-signature']!.slice(3), 'Zm9yZ2VkLXNpZ25hdHVyZS1tYXJrZXI=', SECRET, OLD_SECRET, 'body-marker-log', 'not-json-marker']) {
+      for (const secretThing of [
+        headers['webhook-signature']!.slice(3),
+        'Zm9yZ2VkLXNpZ25hdHVyZS1tYXJrZXI=',
+        SECRET,
+        OLD_SECRET,
+        'body-marker-log',
+        'not-json-marker',
+      ]) {
         expect(log).not.to.include(secretThing);
       }
     });
@@ -403,16 +484,27 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
   }
 
   async function storedAndDelivered(webhookId: string): Promise<{ row: Row; delivery: Delivery }> {
-    const row = await eventually(async () => (await rows(t.runtime.deps.sequelize)).find((r) => r.id === webhookId), { what: `inbox row ${webhookId}`, timeoutMs: 10_000, intervalMs: 50 });
-    const delivery = await eventually(async () => {
-      const d = await sandbox<Delivery>('GET', `/deliveries/${webhookId}`);
-      return d.status === 'delivered' ? d : undefined;
-    }, { what: `delivery ${webhookId} to be marked delivered`, timeoutMs: 10_000, intervalMs: 50 });
+    const row = await eventually(async () => (await rows(t.runtime.deps.sequelize)).find((r) => r.id === webhookId), {
+      what: `inbox row ${webhookId}`,
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+    const delivery = await eventually(
+      async () => {
+        const d = await sandbox<Delivery>('GET', `/deliveries/${webhookId}`);
+        return d.status === 'delivered' ? d : undefined;
+      },
+      { what: `delivery ${webhookId} to be marked delivered`, timeoutMs: 10_000, intervalMs: 50 },
+    );
     return { row, delivery };
   }
 
   it('stores an event fired from the control API and the sandbox logs the delivery as 200', async () => {
-    const fired = await sandbox<{ events: { id: string; type: string; webhook_id: string }[] }>('POST', '/events', { type: 'membership.activated', user: 'user_student2', product: 'prod_course1' });
+    const fired = await sandbox<{ events: { id: string; type: string; webhook_id: string }[] }>('POST', '/events', {
+      type: 'membership.activated',
+      user: 'user_student2',
+      product: 'prod_course1',
+    });
     const [event] = fired.events;
     expect(event).to.include({ type: 'membership.activated' });
     const { row, delivery } = await storedAndDelivered(event!.webhook_id);
@@ -422,7 +514,7 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
     expect(delivery.attempts.map((a) => a.status_code)).to.deep.equal([200]);
   });
 
-  it('never touches a signed-in browser\'s session: no Set-Cookie, though the same cookie rolls the session elsewhere', async () => {
+  it("never touches a signed-in browser's session: no Set-Cookie, though the same cookie rolls the session elsewhere", async () => {
     const browser = await t.signIn('user_student1');
     const event = envelope();
     const headers = signed(JSON.stringify(event), { secret: t.config.whop.webhookSecrets[0] });
@@ -432,7 +524,9 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
     expect((await rows(t.runtime.deps.sequelize)).map((r) => r.id)).to.deep.equal([headers['webhook-id']]);
     const me = await browser.get(`${t.appUrl}/api/me`);
     expect(me.status).to.equal(200);
-    expect(me.headers.get('set-cookie'), 'the control: a session route does roll the cookie').to.match(/^chronos\.sid=/);
+    expect(me.headers.get('set-cookie'), 'the control: a session route does roll the cookie').to.match(
+      /^chronos\.sid=/,
+    );
   });
 
   it('stores the event of a membership created through the control API, once, even when the sandbox resends it', async () => {
@@ -445,10 +539,13 @@ describe('webhook receiver with the Whop sandbox (signed deliveries end to end)'
     expect(row.company_id).to.equal('biz_creator2');
 
     await sandbox('POST', `/deliveries/${created!.id}/resend`, {});
-    await eventually(async () => {
-      const d = await sandbox<Delivery>('GET', `/deliveries/${created!.id}`);
-      return d.attempts.length === 2 && d.status === 'delivered' ? d : undefined;
-    }, { what: 'the resend to be delivered', timeoutMs: 10_000, intervalMs: 50 });
+    await eventually(
+      async () => {
+        const d = await sandbox<Delivery>('GET', `/deliveries/${created!.id}`);
+        return d.attempts.length === 2 && d.status === 'delivered' ? d : undefined;
+      },
+      { what: 'the resend to be delivered', timeoutMs: 10_000, intervalMs: 50 },
+    );
     expect((await rows(t.runtime.deps.sequelize)).filter((r) => r.id === created!.id)).to.have.length(1);
   });
 });

@@ -25,7 +25,15 @@ describe('two webhook workers over one inbox', function () {
 
   it('process 1,000 accepted events, each exactly once', async () => {
     const secret = t.config.whop.webhookSecrets[0]!;
-    const deliveries = Array.from({ length: 1000 }, (_, i) => delivery(envelope('payment.succeeded', 'biz_creator1', paymentData({ user: `user_buyer${i}`, company: 'biz_creator1', product: 'prod_course1', total: '1.00' }))));
+    const deliveries = Array.from({ length: 1000 }, (_, i) =>
+      delivery(
+        envelope(
+          'payment.succeeded',
+          'biz_creator1',
+          paymentData({ user: `user_buyer${i}`, company: 'biz_creator1', product: 'prod_course1', total: '1.00' }),
+        ),
+      ),
+    );
     for (let i = 0; i < deliveries.length; i += 25) {
       const statuses = await Promise.all(deliveries.slice(i, i + 25).map((d) => deliver(t.appUrl, secret, d)));
       expect(statuses.every((s) => s === 200)).to.equal(true);
@@ -41,7 +49,9 @@ describe('two webhook workers over one inbox', function () {
     const [a, b] = await Promise.all([drain(t.runtime), drain(second)]);
     expect(a + b).to.equal(1000);
     const { sequelize } = t.runtime.deps;
-    const [counts] = await sequelize.query("SELECT status, attempts, count(*)::int AS n FROM webhook_events GROUP BY status, attempts");
+    const [counts] = await sequelize.query(
+      'SELECT status, attempts, count(*)::int AS n FROM webhook_events GROUP BY status, attempts',
+    );
     expect(counts).to.deep.equal([{ status: 'processed', attempts: 1, n: 1000 }]);
     expect(a, 'the first worker took a share').to.be.greaterThan(0);
     expect(b, 'the second worker took a share').to.be.greaterThan(0);

@@ -62,9 +62,21 @@ const VERSIONS: Version[] = [
 ];
 
 interface Outcome {
-  student: { status: string; membershipStatus: string | null; productId: string | null; membershipIsTheSandboxs: boolean } | null;
+  student: {
+    status: string;
+    membershipStatus: string | null;
+    productId: string | null;
+    membershipIsTheSandboxs: boolean;
+  } | null;
   hasAccessAfterActivation: boolean;
-  payment: { amount: string; currency: string; refundedAmount: string; status: string; userIsTheMember: boolean; creatorIsTheCompanys: boolean } | null;
+  payment: {
+    amount: string;
+    currency: string;
+    refundedAmount: string;
+    status: string;
+    userIsTheMember: boolean;
+    creatorIsTheCompanys: boolean;
+  } | null;
   revenue: unknown;
   deadOrFailedEvents: number;
 }
@@ -75,14 +87,16 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
   const outcomes = new Map<string, Outcome>();
 
   before(async () => {
-    t = await startChronosWithSandbox({ env: { REDIS_PREFIX: `${runRedisPrefix}generations:`, WHOP_LEGACY_WEBHOOKS: 'true' }, services: { webhookBackoffMs: () => 0 } });
+    t = await startChronosWithSandbox({
+      env: { REDIS_PREFIX: `${runRedisPrefix}generations:`, WHOP_LEGACY_WEBHOOKS: 'true' },
+      services: { webhookBackoffMs: () => 0 },
+    });
   });
   beforeEach(async () => {
     await cleanTables(t.runtime.deps.sequelize);
     await t.control.reset();
   });
   after(() => t.close());
-
 
   interface DeliveryRow {
     id: string;
@@ -95,23 +109,32 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
   /** Waits until the sandbox has finished every delivery (they never wait on the request that caused them), then runs the worker. */
   async function deliveredAndProcessed(): Promise<DeliveryRow[]> {
     let last: DeliveryRow[] = [];
-    const rows = await eventually(async () => {
-      last = (await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data;
-      return last.every((d) => FINAL.has(d.status)) && last;
-    }, { what: 'the sandbox finishing its deliveries', timeoutMs: 15_000, intervalMs: 25 }).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; still going: ${last.filter((d) => !FINAL.has(d.status)).map((d) => `${d.id} ${d.status}`).join(', ')}`);
+    const rows = await eventually(
+      async () => {
+        last = (await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data;
+        return last.every((d) => FINAL.has(d.status)) && last;
+      },
+      { what: 'the sandbox finishing its deliveries', timeoutMs: 15_000, intervalMs: 25 },
+    ).catch((error: unknown) => {
+      throw new Error(
+        `${(error as Error).message}; still going: ${last
+          .filter((d) => !FINAL.has(d.status))
+          .map((d) => `${d.id} ${d.status}`)
+          .join(', ')}`,
+      );
     });
     await t.drain();
     return rows;
   }
-
 
   for (const version of VERSIONS) {
     it(`processes the story delivered ${version.name}`, async () => {
       await onboard(t, await t.signIn(OWNER), COMPANY, OWNER);
       await t.control.request('POST', '/webhooks/hook_app', version.settings);
       await deliveredAndProcessed();
-      const seen = new Set((await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data.map((d) => d.id));
+      const seen = new Set(
+        (await t.control.request<{ data: DeliveryRow[] }>('GET', '/deliveries')).data.map((d) => d.id),
+      );
       const { Student, Payment, WebhookEvent, Creator } = t.runtime.deps.models;
       const creator = (await Creator.findOne({ where: { whopCompanyId: COMPANY } }))!;
 
@@ -123,10 +146,19 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
       const hasAccessAfterActivation = activated?.status === 'active';
 
       // 2. A payment in USDT with an exact amount (six decimals).
-      const { payment } = await t.control.request<{ payment: { id: string } }>('POST', '/payments', { membership_id: membership, outcome: 'succeeded', currency: 'usdt', amount: '12.345678' });
+      const { payment } = await t.control.request<{ payment: { id: string } }>('POST', '/payments', {
+        membership_id: membership,
+        outcome: 'succeeded',
+        currency: 'usdt',
+        amount: '12.345678',
+      });
       await deliveredAndProcessed();
       // 3. A partial refund.
-      await t.control.request('POST', '/events', { type: 'refund.created', payment_id: payment.id, amount: '2.000001' });
+      await t.control.request('POST', '/events', {
+        type: 'refund.created',
+        payment_id: payment.id,
+        amount: '2.000001',
+      });
       await deliveredAndProcessed();
       // 4. The membership canceled.
       await t.control.setStatus(membership, 'canceled');
@@ -144,7 +176,12 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
       const student = await Student.findOne({ where: { creatorId: creator.id, whopUserId: user } });
       const row = await Payment.findOne({ where: { whopPaymentId: payment.id } });
       const outcome: Outcome = {
-        student: student && { status: student.status, membershipStatus: student.membershipStatus, productId: student.whopProductId, membershipIsTheSandboxs: student.whopMembershipId === membership },
+        student: student && {
+          status: student.status,
+          membershipStatus: student.membershipStatus,
+          productId: student.whopProductId,
+          membershipIsTheSandboxs: student.whopMembershipId === membership,
+        },
         hasAccessAfterActivation,
         payment: row && {
           amount: row.amount,
@@ -160,11 +197,23 @@ describe('the sandbox delivers every payload generation and Chronos processes ea
       outcomes.set(version.name, outcome);
 
       expect(outcome.hasAccessAfterActivation, 'the new member has access once activated').to.equal(true);
-      expect(outcome.student).to.deep.equal({ status: 'inactive', membershipStatus: 'canceled', productId: PRODUCT, membershipIsTheSandboxs: true });
-      expect(outcome.payment).to.deep.include({ currency: 'usdt', status: 'succeeded', userIsTheMember: true, creatorIsTheCompanys: true });
+      expect(outcome.student).to.deep.equal({
+        status: 'inactive',
+        membershipStatus: 'canceled',
+        productId: PRODUCT,
+        membershipIsTheSandboxs: true,
+      });
+      expect(outcome.payment).to.deep.include({
+        currency: 'usdt',
+        status: 'succeeded',
+        userIsTheMember: true,
+        creatorIsTheCompanys: true,
+      });
       expect(Number(outcome.payment?.amount)).to.equal(12.345678);
       expect(Number(outcome.payment?.refundedAmount)).to.equal(2.000001);
-      expect(outcome.revenue).to.deep.equal([{ currency: 'usdt', payments: 1, gross: '12.345678', refunded: '2.000001', net: '10.345677' }]);
+      expect(outcome.revenue).to.deep.equal([
+        { currency: 'usdt', payments: 1, gross: '12.345678', refunded: '2.000001', net: '10.345677' },
+      ]);
       expect(outcome.deadOrFailedEvents, 'every event processed, none dead').to.equal(0);
     });
   }

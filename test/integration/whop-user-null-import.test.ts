@@ -26,7 +26,6 @@ describe('memberships without a user (user: null) in onboarding imports and reco
   });
   after(() => t.close());
 
-
   /** A member of `product` whose Whop account is then deleted: the sandbox serves the membership with `user: null`. */
   async function userlessMembership(username: string, product = PRODUCT): Promise<string> {
     const user = await t.control.createUser(username);
@@ -37,7 +36,9 @@ describe('memberships without a user (user: null) in onboarding imports and reco
 
   /** Structured log entries (pino JSON) that name `membershipId`. */
   const logEntriesAbout = (membershipId: string) =>
-    t.logLines.map((line) => JSON.parse(line) as { level: number; membershipId?: string }).filter((entry) => entry.membershipId === membershipId);
+    t.logLines
+      .map((line) => JSON.parse(line) as { level: number; membershipId?: string })
+      .filter((entry) => entry.membershipId === membershipId);
 
   const student = (where: Record<string, unknown>) => t.runtime.deps.models.Student.findOne({ where });
 
@@ -48,7 +49,9 @@ describe('memberships without a user (user: null) in onboarding imports and reco
     await t.control.createMembership(bob, PRODUCT);
     const orphan = await userlessMembership('nulltest_gone');
     // The sandbox really serves it without a user, as Whop does for a deleted account.
-    const served = (await t.control.request<{ data: { id: string; user: unknown }[] }>('GET', `/memberships?company=${COMPANY}`)).data.find((m) => m.id === orphan);
+    const served = (
+      await t.control.request<{ data: { id: string; user: unknown }[] }>('GET', `/memberships?company=${COMPANY}`)
+    ).data.find((m) => m.id === orphan);
     expect(served?.user, 'the sandbox serves user: null').to.equal(null);
 
     // (a) the import the onboarding page runs.
@@ -62,11 +65,17 @@ describe('memberships without a user (user: null) in onboarding imports and reco
     expect(importRun?.summary).to.deep.include({ memberships: 3, studentsCreated: 2, errors: [] });
     expect((await student({ whopUserId: alice }))?.status).to.equal('active');
     expect((await student({ whopUserId: bob }))?.status).to.equal('active');
-    expect(await Student.count({ where: { creatorId: creator!.id } }), 'no student for the user-less membership').to.equal(2);
+    expect(
+      await Student.count({ where: { creatorId: creator!.id } }),
+      'no student for the user-less membership',
+    ).to.equal(2);
     expect(await Student.count({ where: { whopMembershipId: orphan } })).to.equal(0);
     const settled = logEntriesAbout(orphan);
     expect(settled, 'the user-less membership is settled with a logged reason').to.not.deep.equal([]);
-    expect(settled.every((entry) => entry.level < 40), 'logged as information, not as a warning or an error').to.equal(true);
+    expect(
+      settled.every((entry) => entry.level < 40),
+      'logged as information, not as a warning or an error',
+    ).to.equal(true);
 
     // The service itself, run again (what "Check again" / a takeover does): same result, no error.
     const again = await t.runtime.deps.services.onboarding.importMembers(creator!);

@@ -55,7 +55,9 @@ describe('background jobs', () => {
 
   it('does not report the database being away for a moment (it is logged, and the loop waits it out)', async () => {
     const reported: Reported[] = [];
-    const outage = new ConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    const outage = new ConnectionError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    );
     const { jobs, calls } = jobsFailingWith([outage, outage], reported);
     try {
       await until(() => calls() >= 4);

@@ -10,7 +10,10 @@ describe('HTTPS in production (behind the proxy)', () => {
   app.all('/{*path}', (_req, res) => res.send('served'));
 
   it('redirects plain-http page views to the same path on APP_URL, whatever Host says', async () => {
-    const response = await request(app).get('/dashboard?tab=videos').set('x-forwarded-proto', 'http').set('host', 'evil.example');
+    const response = await request(app)
+      .get('/dashboard?tab=videos')
+      .set('x-forwarded-proto', 'http')
+      .set('host', 'evil.example');
     expect(response.status).to.equal(301);
     expect(response.headers.location).to.equal('https://chronos.example.com/dashboard?tab=videos');
   });

@@ -36,7 +36,10 @@ function loggedApp(level = 'info') {
 describe('the request logger', () => {
   it('writes one line per request when it ends: id, method, URL with secrets redacted, status and time, and no header', async () => {
     const { app, parsed } = loggedApp();
-    const answer = await request(app).get('/ok?page=2&code=secret-code-123&state=s1').set('cookie', 'chronos.sid=sid-value-777').set('authorization', 'Bearer tok-999');
+    const answer = await request(app)
+      .get('/ok?page=2&code=secret-code-123&state=s1')
+      .set('cookie', 'chronos.sid=sid-value-777')
+      .set('authorization', 'Bearer tok-999');
     const lines = await eventually(() => (parsed().length > 0 ? parsed() : undefined));
     expect(lines).to.have.length(1);
     const [line] = lines;
@@ -48,7 +51,8 @@ describe('the request logger', () => {
     expect(line!.res.statusCode).to.equal(200);
     expect(line!.responseTime).to.be.a('number').and.at.least(0);
     const raw = JSON.stringify(line);
-    for (const secret of ['secret-code-123', 'sid-value-777', 'tok-999', 'cookie', 'authorization']) expect(raw).not.to.contain(secret);
+    for (const secret of ['secret-code-123', 'sid-value-777', 'tok-999', 'cookie', 'authorization'])
+      expect(raw).not.to.contain(secret);
   });
 
   it('logs refusals and outages as warnings and server errors as errors', async () => {
@@ -63,7 +67,7 @@ describe('the request logger', () => {
     expect(levelOf('/broken')).to.equal(LEVELS.error);
   });
 
-  it('gives every line written while serving a request, however deep in async work, that request\'s id, and none to other lines', async () => {
+  it("gives every line written while serving a request, however deep in async work, that request's id, and none to other lines", async () => {
     const { logger, lines } = capturingLogger('info');
     const app = express();
     app.use(requestLogger(logger));
@@ -74,18 +78,28 @@ describe('the request logger', () => {
     });
     const [first, second] = await Promise.all([request(app).get('/work'), request(app).get('/work')]);
     logger.info('between requests');
-    const working = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string }).filter((line) => line.msg === 'working');
-    expect(working.map((line) => line.reqId).sort()).to.deep.equal([first.headers['x-request-id'], second.headers['x-request-id']].sort());
+    const working = lines
+      .map((line) => JSON.parse(line) as { msg: string; reqId?: string })
+      .filter((line) => line.msg === 'working');
+    expect(working.map((line) => line.reqId).sort()).to.deep.equal(
+      [first.headers['x-request-id'], second.headers['x-request-id']].sort(),
+    );
     expect(first.headers['x-request-id']).not.to.equal(second.headers['x-request-id']);
-    const outside = lines.map((line) => JSON.parse(line) as { msg: string; reqId?: string }).find((line) => line.msg === 'between requests');
+    const outside = lines
+      .map((line) => JSON.parse(line) as { msg: string; reqId?: string })
+      .find((line) => line.msg === 'between requests');
     expect(outside).to.have.property('msg');
     expect(outside).not.to.have.property('reqId');
   });
 
   it('keeps a sane x-request-id and replaces any other', async () => {
     const { app } = loggedApp();
-    expect((await request(app).get('/ok').set('x-request-id', 'abc-123-def-456')).headers['x-request-id']).to.equal('abc-123-def-456');
-    expect((await request(app).get('/ok').set('x-request-id', '<script>alert(1)</script>')).headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+    expect((await request(app).get('/ok').set('x-request-id', 'abc-123-def-456')).headers['x-request-id']).to.equal(
+      'abc-123-def-456',
+    );
+    expect(
+      (await request(app).get('/ok').set('x-request-id', '<script>alert(1)</script>')).headers['x-request-id'],
+    ).to.match(/^[0-9a-f-]{36}$/);
   });
 
   it('does not log health checks, and logs nothing below its level', async () => {

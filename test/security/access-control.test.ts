@@ -6,7 +6,15 @@
  */
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { appRequest, eventStatus, insertDeadEvent, startSecurityCast, stateSnapshot, type Role, type SecurityCast } from './support/security-fixture.ts';
+import {
+  appRequest,
+  eventStatus,
+  insertDeadEvent,
+  startSecurityCast,
+  stateSnapshot,
+  type Role,
+  type SecurityCast,
+} from './support/security-fixture.ts';
 import { until } from '../support/wait.ts';
 
 const A_VIDEO = 'A-only-video-7f3a';
@@ -14,29 +22,58 @@ const B_VIDEO = 'B-only-video-91c2';
 const B_PUPIL = 'idorpupil';
 const B_EVENT = 'evt_idor_creator2_dead';
 
-
 describe('access control between creators, students, members, admins and strangers', function () {
   this.timeout(90_000);
   let cast: SecurityCast;
   let creatorIds: { a: number; b: number };
   const db = () => cast.t.runtime.deps.sequelize;
   const snapshot = () => stateSnapshot(db());
-  const videoCount = async (creatorId: number) => Number((await db().query<{ n: string }>('SELECT count(*) AS n FROM videos WHERE creator_id = :creatorId', { replacements: { creatorId }, type: QueryTypes.SELECT }))[0]!.n);
-  const creditsOf = async (creatorId: number) => Number((await db().query<{ n: string }>('SELECT coalesce(sum(ai_credits_used), 0) AS n FROM usage_metrics WHERE creator_id = :creatorId', { replacements: { creatorId }, type: QueryTypes.SELECT }))[0]!.n);
+  const videoCount = async (creatorId: number) =>
+    Number(
+      (
+        await db().query<{ n: string }>('SELECT count(*) AS n FROM videos WHERE creator_id = :creatorId', {
+          replacements: { creatorId },
+          type: QueryTypes.SELECT,
+        })
+      )[0]!.n,
+    );
+  const creditsOf = async (creatorId: number) =>
+    Number(
+      (
+        await db().query<{ n: string }>(
+          'SELECT coalesce(sum(ai_credits_used), 0) AS n FROM usage_metrics WHERE creator_id = :creatorId',
+          { replacements: { creatorId }, type: QueryTypes.SELECT },
+        )
+      )[0]!.n,
+    );
 
   before(async () => {
     cast = await startSecurityCast({ env: { API_RATE_LIMIT_PER_MINUTE: '1000000' } });
     const { t, actors } = cast;
     const { Creator } = t.runtime.deps.models;
-    creatorIds = { a: (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))!.id, b: (await Creator.findOne({ where: { whopCompanyId: 'biz_creator2' } }))!.id };
+    creatorIds = {
+      a: (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))!.id,
+      b: (await Creator.findOne({ where: { whopCompanyId: 'biz_creator2' } }))!.id,
+    };
     // Creator B gets a student of their own through a real sandbox webhook, and each creator a video.
     const pupil = await t.control.createUser(B_PUPIL);
     await t.control.createMembership(pupil, 'prod_course2');
-    await until(async () => (await snapshot()).webhook_events !== 0, { what: 'the sandbox delivering the membership', intervalMs: 100 });
+    await until(async () => (await snapshot()).webhook_events !== 0, {
+      what: 'the sandbox delivering the membership',
+      intervalMs: 100,
+    });
     await t.drain();
-    expect(await t.runtime.deps.models.Student.count({ where: { creatorId: creatorIds.b, whopUserId: pupil } })).to.equal(1);
-    for (const [role, title] of [['creator', A_VIDEO], ['creatorPro', B_VIDEO]] as const) {
-      const created = await appRequest(t, actors[role], 'POST', '/api/videos', { contentType: 'application/json', body: JSON.stringify({ title, sizeBytes: 1000, durationSeconds: 60 }) });
+    expect(
+      await t.runtime.deps.models.Student.count({ where: { creatorId: creatorIds.b, whopUserId: pupil } }),
+    ).to.equal(1);
+    for (const [role, title] of [
+      ['creator', A_VIDEO],
+      ['creatorPro', B_VIDEO],
+    ] as const) {
+      const created = await appRequest(t, actors[role], 'POST', '/api/videos', {
+        contentType: 'application/json',
+        body: JSON.stringify({ title, sizeBytes: 1000, durationSeconds: 60 }),
+      });
       expect(created.status).to.equal(201);
     }
     await insertDeadEvent(db(), B_EVENT, 'biz_creator2');
@@ -45,44 +82,120 @@ describe('access control between creators, students, members, admins and strange
 
   it('shows a creator only their own students, videos and usage, whatever ids or pages the query names', async () => {
     const { t, actors } = cast;
-    const tricks = ['', '?page=2', '?page=0', '?page=-1', '?page=99999', '?page=1&page=2', `?creatorId=${creatorIds.b}`, `?creator_id=${creatorIds.b}`, '?companyId=biz_creator2', '?whopCompanyId=biz_creator2', `?creatorId[]=${creatorIds.b}`, '?user=user_creator_pro', `?id=${creatorIds.b}`, '?company=biz_creator2&page=1'];
+    const tricks = [
+      '',
+      '?page=2',
+      '?page=0',
+      '?page=-1',
+      '?page=99999',
+      '?page=1&page=2',
+      `?creatorId=${creatorIds.b}`,
+      `?creator_id=${creatorIds.b}`,
+      '?companyId=biz_creator2',
+      '?whopCompanyId=biz_creator2',
+      `?creatorId[]=${creatorIds.b}`,
+      '?user=user_creator_pro',
+      `?id=${creatorIds.b}`,
+      '?company=biz_creator2&page=1',
+    ];
     const problems: string[] = [];
     const own = await appRequest(t, actors.creator, 'GET', '/dashboard');
-    expect(own.text, 'positive control: A sees their own video and students').to.contain(A_VIDEO).and.to.contain('user_student1');
-    expect((await appRequest(t, actors.creatorPro, 'GET', '/dashboard')).text, 'positive control: B sees their own').to.contain(B_VIDEO).and.to.contain(B_PUPIL);
+    expect(own.text, 'positive control: A sees their own video and students')
+      .to.contain(A_VIDEO)
+      .and.to.contain('user_student1');
+    expect((await appRequest(t, actors.creatorPro, 'GET', '/dashboard')).text, 'positive control: B sees their own')
+      .to.contain(B_VIDEO)
+      .and.to.contain(B_PUPIL);
     for (const query of tricks) {
       for (const path of ['/dashboard', '/api/me', '/analytics']) {
         const asA = await appRequest(t, actors.creator, 'GET', `${path}${query}`);
-        if (asA.status >= 500 || asA.text.includes(B_VIDEO) || asA.text.includes(B_PUPIL) || asA.text.includes('biz_creator2')) problems.push(`A GET ${path}${query} → ${asA.status} shows creator B's data`);
-        const asB = await appRequest(t, actors.creatorPro, 'GET', `${path}${query.replace('creator2', 'creator1').replace(String(creatorIds.b), String(creatorIds.a))}`);
-        if (asB.status >= 500 || asB.text.includes(A_VIDEO) || asB.text.includes('user_student1') || asB.text.includes('biz_creator1')) problems.push(`B GET ${path}${query} → ${asB.status} shows creator A's data`);
+        if (
+          asA.status >= 500 ||
+          asA.text.includes(B_VIDEO) ||
+          asA.text.includes(B_PUPIL) ||
+          asA.text.includes('biz_creator2')
+        )
+          problems.push(`A GET ${path}${query} → ${asA.status} shows creator B's data`);
+        const asB = await appRequest(
+          t,
+          actors.creatorPro,
+          'GET',
+          `${path}${query.replace('creator2', 'creator1').replace(String(creatorIds.b), String(creatorIds.a))}`,
+        );
+        if (
+          asB.status >= 500 ||
+          asB.text.includes(A_VIDEO) ||
+          asB.text.includes('user_student1') ||
+          asB.text.includes('biz_creator1')
+        )
+          problems.push(`B GET ${path}${query} → ${asB.status} shows creator A's data`);
       }
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    const me = JSON.parse((await appRequest(t, actors.creator, 'GET', `/api/me?companyId=biz_creator2&creatorId=${creatorIds.b}`)).text) as { creator: { companyId: string } };
+    const me = JSON.parse(
+      (await appRequest(t, actors.creator, 'GET', `/api/me?companyId=biz_creator2&creatorId=${creatorIds.b}`)).text,
+    ) as { creator: { companyId: string } };
     expect(me.creator.companyId).to.equal('biz_creator1');
   });
 
   it('writes a creator’s videos and credits to their own company, whatever creator or company ids the body carries', async () => {
     const { t, actors } = cast;
-    const before = { aVideos: await videoCount(creatorIds.a), bVideos: await videoCount(creatorIds.b), aCredits: await creditsOf(creatorIds.a), bCredits: await creditsOf(creatorIds.b) };
-    const foreign = { creatorId: creatorIds.b, creator_id: creatorIds.b, whopCompanyId: 'biz_creator2', companyId: 'biz_creator2', creator: { id: creatorIds.b } };
-    const video = await appRequest(t, actors.creator, 'POST', '/api/videos', { contentType: 'application/json', body: JSON.stringify({ ...foreign, title: 'smuggled', sizeBytes: 1, durationSeconds: 1 }) });
+    const before = {
+      aVideos: await videoCount(creatorIds.a),
+      bVideos: await videoCount(creatorIds.b),
+      aCredits: await creditsOf(creatorIds.a),
+      bCredits: await creditsOf(creatorIds.b),
+    };
+    const foreign = {
+      creatorId: creatorIds.b,
+      creator_id: creatorIds.b,
+      whopCompanyId: 'biz_creator2',
+      companyId: 'biz_creator2',
+      creator: { id: creatorIds.b },
+    };
+    const video = await appRequest(t, actors.creator, 'POST', '/api/videos', {
+      contentType: 'application/json',
+      body: JSON.stringify({ ...foreign, title: 'smuggled', sizeBytes: 1, durationSeconds: 1 }),
+    });
     expect(video.status).to.equal(201);
-    const form = await appRequest(t, actors.creator, 'POST', '/dashboard/videos', { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ creatorId: String(creatorIds.b), companyId: 'biz_creator2', title: 'smuggled form', sizeBytes: '1', durationSeconds: '1' }).toString() });
+    const form = await appRequest(t, actors.creator, 'POST', '/dashboard/videos', {
+      contentType: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams({
+        creatorId: String(creatorIds.b),
+        companyId: 'biz_creator2',
+        title: 'smuggled form',
+        sizeBytes: '1',
+        durationSeconds: '1',
+      }).toString(),
+    });
     expect(form.status).to.equal(303);
-    const credits = await appRequest(t, actors.creator, 'POST', '/api/ai/credits', { contentType: 'application/json', body: JSON.stringify({ ...foreign, amount: 3 }) });
+    const credits = await appRequest(t, actors.creator, 'POST', '/api/ai/credits', {
+      contentType: 'application/json',
+      body: JSON.stringify({ ...foreign, amount: 3 }),
+    });
     expect(credits.status).to.equal(200);
-    expect({ aVideos: await videoCount(creatorIds.a), bVideos: await videoCount(creatorIds.b), aCredits: await creditsOf(creatorIds.a), bCredits: await creditsOf(creatorIds.b) })
-      .to.deep.equal({ ...before, aVideos: before.aVideos + 2, aCredits: before.aCredits + 3 });
+    expect({
+      aVideos: await videoCount(creatorIds.a),
+      bVideos: await videoCount(creatorIds.b),
+      aCredits: await creditsOf(creatorIds.a),
+      bCredits: await creditsOf(creatorIds.b),
+    }).to.deep.equal({ ...before, aVideos: before.aVideos + 2, aCredits: before.aCredits + 3 });
   });
 
   it('refuses to let anyone take over an onboarded company through /onboarding', async () => {
     const { t, actors } = cast;
     const before = await snapshot();
     // 409: the user runs a company already; 403: Whop does not list the company among the user's (or it is Chronos's own).
-    for (const [role, company, status] of [['creator', 'biz_creator2', 409], ['member', 'biz_creator2', 403], ['student', 'biz_creator1', 403], ['member', 'biz_chronos', 403]] as const) {
-      const answer = await appRequest(t, actors[role], 'POST', '/onboarding', { contentType: 'application/x-www-form-urlencoded', body: `companyId=${company}` });
+    for (const [role, company, status] of [
+      ['creator', 'biz_creator2', 409],
+      ['member', 'biz_creator2', 403],
+      ['student', 'biz_creator1', 403],
+      ['member', 'biz_chronos', 403],
+    ] as const) {
+      const answer = await appRequest(t, actors[role], 'POST', '/onboarding', {
+        contentType: 'application/x-www-form-urlencoded',
+        body: `companyId=${company}`,
+      });
       expect(answer.status, `${role} onboarding ${company}`).to.equal(status);
     }
     expect(await snapshot()).to.deep.equal(before);
@@ -112,19 +225,36 @@ describe('access control between creators, students, members, admins and strange
     const { t, actors } = cast;
     const before = await snapshot();
     const guarded: [string, string][] = [
-      ['GET', '/admin/tiers'], ['GET', '/admin/tiers?sort=videos&page=2'], ['GET', '/admin/webhooks'], ['GET', '/admin'], ['GET', '/admin/'], ['GET', '/admin/anything'],
-      ['GET', '/ADMIN/tiers'], ['GET', '/admin/tiers/'], ['GET', '/Admin/Webhooks'],
-      ['POST', `/admin/webhooks/${B_EVENT}/replay`], ['POST', '/admin/webhooks/evt_none/replay'], ['POST', '/admin/reconciliation'], ['POST', '/admin/tiers'],
+      ['GET', '/admin/tiers'],
+      ['GET', '/admin/tiers?sort=videos&page=2'],
+      ['GET', '/admin/webhooks'],
+      ['GET', '/admin'],
+      ['GET', '/admin/'],
+      ['GET', '/admin/anything'],
+      ['GET', '/ADMIN/tiers'],
+      ['GET', '/admin/tiers/'],
+      ['GET', '/Admin/Webhooks'],
+      ['POST', `/admin/webhooks/${B_EVENT}/replay`],
+      ['POST', '/admin/webhooks/evt_none/replay'],
+      ['POST', '/admin/reconciliation'],
+      ['POST', '/admin/tiers'],
     ];
     const problems: string[] = [];
     for (const role of ['creator', 'creatorPro', 'student', 'member'] as Role[]) {
       for (const [method, path] of guarded) {
-        const answer = await appRequest(t, actors[role], method, path, method === 'POST' ? { contentType: 'application/x-www-form-urlencoded', body: '' } : {});
+        const answer = await appRequest(
+          t,
+          actors[role],
+          method,
+          path,
+          method === 'POST' ? { contentType: 'application/x-www-form-urlencoded', body: '' } : {},
+        );
         if (answer.status !== 403) problems.push(`${role} ${method} ${path} → ${answer.status}`);
       }
       for (const path of ['/%61dmin/tiers', '/admin%2ftiers', '//admin/tiers', '/./admin/tiers']) {
         const answer = await appRequest(t, actors[role], 'GET', path);
-        if (answer.status === 200 || answer.status >= 500 || answer.text.includes('Tier overview')) problems.push(`${role} GET ${path} → ${answer.status}`);
+        if (answer.status === 200 || answer.status >= 500 || answer.text.includes('Tier overview'))
+          problems.push(`${role} GET ${path} → ${answer.status}`);
       }
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
@@ -141,14 +271,37 @@ describe('access control between creators, students, members, admins and strange
     const { t, actors } = cast;
     const before = await snapshot();
     const routes: [string, string][] = [
-      ['GET', '/dashboard'], ['GET', '/analytics'], ['GET', '/admin/tiers'], ['GET', '/admin/webhooks'], ['POST', '/onboarding'], ['POST', '/dashboard/videos'],
-      ['POST', `/admin/webhooks/${B_EVENT}/replay`], ['POST', '/admin/reconciliation'], ['GET', '/api/me'], ['GET', '/api/me/whop'], ['POST', '/api/videos'], ['POST', '/api/ai/credits'],
+      ['GET', '/dashboard'],
+      ['GET', '/analytics'],
+      ['GET', '/admin/tiers'],
+      ['GET', '/admin/webhooks'],
+      ['POST', '/onboarding'],
+      ['POST', '/dashboard/videos'],
+      ['POST', `/admin/webhooks/${B_EVENT}/replay`],
+      ['POST', '/admin/reconciliation'],
+      ['GET', '/api/me'],
+      ['GET', '/api/me/whop'],
+      ['POST', '/api/videos'],
+      ['POST', '/api/ai/credits'],
     ];
     const problems: string[] = [];
     for (const [method, path] of routes) {
-      const answer = await appRequest(t, actors.stranger, method, path, method === 'POST' ? { contentType: 'application/json', body: '{"title":"x","sizeBytes":1,"durationSeconds":1,"amount":1,"companyId":"biz_creator1"}' } : {});
+      const answer = await appRequest(
+        t,
+        actors.stranger,
+        method,
+        path,
+        method === 'POST'
+          ? {
+              contentType: 'application/json',
+              body: '{"title":"x","sizeBytes":1,"durationSeconds":1,"amount":1,"companyId":"biz_creator1"}',
+            }
+          : {},
+      );
       const json = path.startsWith('/api/');
-      const ok = json ? answer.status === 401 && answer.text.includes('"error":"unauthenticated"') : answer.status === 302 && (answer.location ?? '').startsWith('/login');
+      const ok = json
+        ? answer.status === 401 && answer.text.includes('"error":"unauthenticated"')
+        : answer.status === 302 && (answer.location ?? '').startsWith('/login');
       if (!ok) problems.push(`stranger ${method} ${path} → ${answer.status} ${answer.location ?? ''}`);
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);

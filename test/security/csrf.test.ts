@@ -30,12 +30,48 @@ interface StateChangingRoute {
 }
 
 const ROUTES: StateChangingRoute[] = [
-  { path: '/onboarding', kind: 'form', who: 'pending', fields: { companyId: 'biz_creator2' }, changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).creators },
-  { path: '/dashboard/videos', kind: 'form', who: 'creator', fields: { title: 'csrf form video', sizeBytes: '10', durationSeconds: '10' }, changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).videos },
-  { path: '/api/videos', kind: 'json', who: 'creator', fields: { title: 'csrf json video', sizeBytes: 10, durationSeconds: 10 }, changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).videos },
-  { path: '/api/ai/credits', kind: 'json', who: 'creator', fields: { amount: 7 }, changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).ai_credits },
-  { path: `/admin/webhooks/${DEAD_EVENT}/replay`, kind: 'form', who: 'admin', fields: {}, changed: (t) => eventStatus(t.runtime.deps.sequelize, DEAD_EVENT) },
-  { path: '/admin/reconciliation', kind: 'form', who: 'admin', fields: {}, changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).reconciliation_runs },
+  {
+    path: '/onboarding',
+    kind: 'form',
+    who: 'pending',
+    fields: { companyId: 'biz_creator2' },
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).creators,
+  },
+  {
+    path: '/dashboard/videos',
+    kind: 'form',
+    who: 'creator',
+    fields: { title: 'csrf form video', sizeBytes: '10', durationSeconds: '10' },
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).videos,
+  },
+  {
+    path: '/api/videos',
+    kind: 'json',
+    who: 'creator',
+    fields: { title: 'csrf json video', sizeBytes: 10, durationSeconds: 10 },
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).videos,
+  },
+  {
+    path: '/api/ai/credits',
+    kind: 'json',
+    who: 'creator',
+    fields: { amount: 7 },
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).ai_credits,
+  },
+  {
+    path: `/admin/webhooks/${DEAD_EVENT}/replay`,
+    kind: 'form',
+    who: 'admin',
+    fields: {},
+    changed: (t) => eventStatus(t.runtime.deps.sequelize, DEAD_EVENT),
+  },
+  {
+    path: '/admin/reconciliation',
+    kind: 'form',
+    who: 'admin',
+    fields: {},
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).reconciliation_runs,
+  },
   { path: '/api/whop/auth/logout', kind: 'form', who: 'creator', fields: {}, changed: async () => undefined },
 ];
 
@@ -70,15 +106,25 @@ function attacks(own: string, foreign: string, sibling: string): Placement[] {
   ];
 }
 
-async function send(t: ChronosWithSandbox, session: Session, route: StateChangingRoute, placement: Placement): Promise<number> {
+async function send(
+  t: ChronosWithSandbox,
+  session: Session,
+  route: StateChangingRoute,
+  placement: Placement,
+): Promise<number> {
   const headers = new Headers({ cookie: session.browser.cookieHeader(t.appUrl) });
   for (const value of placement.header ?? []) headers.append('x-csrf-token', value);
   if (placement.origin) headers.set('origin', placement.origin);
-  const fieldValues = placement.field === undefined ? [] : Array.isArray(placement.field) ? placement.field : [placement.field];
+  const fieldValues =
+    placement.field === undefined ? [] : Array.isArray(placement.field) ? placement.field : [placement.field];
   let body: string;
   if (route.kind === 'json') {
     headers.set('content-type', 'application/json');
-    body = JSON.stringify(fieldValues.length === 0 ? route.fields : { ...route.fields, _csrf: fieldValues.length === 1 ? fieldValues[0] : fieldValues });
+    body = JSON.stringify(
+      fieldValues.length === 0
+        ? route.fields
+        : { ...route.fields, _csrf: fieldValues.length === 1 ? fieldValues[0] : fieldValues },
+    );
   } else {
     headers.set('content-type', 'application/x-www-form-urlencoded');
     const form = new URLSearchParams(Object.entries(route.fields).map(([k, v]): [string, string] => [k, String(v)]));
@@ -86,7 +132,12 @@ async function send(t: ChronosWithSandbox, session: Session, route: StateChangin
     body = form.toString();
   }
   const query = placement.query === undefined ? '' : `?_csrf=${encodeURIComponent(placement.query)}`;
-  const response = await fetch(`${t.appUrl}${route.path}${query}`, { method: 'POST', headers, body, redirect: 'manual' });
+  const response = await fetch(`${t.appUrl}${route.path}${query}`, {
+    method: 'POST',
+    headers,
+    body,
+    redirect: 'manual',
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -137,15 +188,33 @@ describe('CSRF protection of every state-changing route', function () {
     for (const route of ROUTES.filter((r) => !r.path.endsWith('/logout'))) {
       const session = sessions[route.who];
       const before = await route.changed(t);
-      const status = await send(t, session, route, route.kind === 'json' ? { name: 'own token', header: [session.csrf] } : { name: 'own token', field: session.csrf });
+      const status = await send(
+        t,
+        session,
+        route,
+        route.kind === 'json'
+          ? { name: 'own token', header: [session.csrf] }
+          : { name: 'own token', field: session.csrf },
+      );
       const after = await route.changed(t);
-      if (status >= 400 || after === before) problems.push(`POST ${route.path} with the right token → ${status}, ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      if (status >= 400 || after === before)
+        problems.push(
+          `POST ${route.path} with the right token → ${status}, ${JSON.stringify(before)} → ${JSON.stringify(after)}`,
+        );
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    const logout = await send(t, sessions.creatorSecond, ROUTES.find((r) => r.path.endsWith('/logout'))!, { name: 'own token', field: sessions.creatorSecond.csrf });
+    const logout = await send(
+      t,
+      sessions.creatorSecond,
+      ROUTES.find((r) => r.path.endsWith('/logout'))!,
+      { name: 'own token', field: sessions.creatorSecond.csrf },
+    );
     expect(logout).to.equal(302);
     expect((await sessions.creatorSecond.browser.get(`${t.appUrl}/api/me`)).status).to.equal(401);
-    expect((await sessions.creator.browser.get(`${t.appUrl}/api/me`)).status, 'the other session of that user lives on').to.equal(200);
+    expect(
+      (await sessions.creator.browser.get(`${t.appUrl}/api/me`)).status,
+      'the other session of that user lives on',
+    ).to.equal(200);
   });
 
   it('does not sign out on a GET to the logout URL (an <img> cannot end a session)', async () => {
@@ -158,7 +227,11 @@ describe('CSRF protection of every state-changing route', function () {
     const attacker = new TestBrowser();
     const start = await attacker.get(`${t.appUrl}/api/whop/auth/login`);
     const consent = await attacker.get(start.location!);
-    const decision = await attacker.post(`${t.sandbox.url}/oauth/authorize/decision`, { handle: formField(consent.text, 'handle')!, decision: 'approve', user_id: 'user_student2' });
+    const decision = await attacker.post(`${t.sandbox.url}/oauth/authorize/decision`, {
+      handle: formField(consent.text, 'handle')!,
+      decision: 'approve',
+      user_id: 'user_student2',
+    });
     const victim = sessions.student.browser;
     const planted = await victim.get(decision.location!);
     expect(planted.status).to.equal(400);

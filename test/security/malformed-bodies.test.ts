@@ -8,12 +8,33 @@ import { expect } from 'chai';
 import { SeededRandom, reportSeedOnFailure } from './support/seeded-random.ts';
 import { rawRequest, inPool } from './support/raw-http.ts';
 import { ALL_ROUTES, POST_ROUTES, isJsonRoute } from './support/routes.ts';
-import { ROLES, appRequest, cookieOf, startSecurityCast, stateSnapshot, stillUp, type Actor, type Role, type SecurityCast } from './support/security-fixture.ts';
+import {
+  ROLES,
+  appRequest,
+  cookieOf,
+  startSecurityCast,
+  stateSnapshot,
+  stillUp,
+  type Actor,
+  type Role,
+  type SecurityCast,
+} from './support/security-fixture.ts';
 
 const SEED = 20_260_503;
 const LIMIT = 100 * 1024;
 
-const BROKEN_JSON = ['{', '{"title":', '[1,2', "{'single':1}", 'nul', '{"a":1}}', '{"a":1,}', '\u0000', '{"a":"\\x"}', '{"a":01}'];
+const BROKEN_JSON = [
+  '{',
+  '{"title":',
+  '[1,2',
+  "{'single':1}",
+  'nul',
+  '{"a":1}}',
+  '{"a":1,}',
+  '\u0000',
+  '{"a":"\\x"}',
+  '{"a":01}',
+];
 
 /** Bodies of the wrong shape for every body-taking route (videos, credits, onboarding): none of them is valid. */
 const WRONG_SHAPES: readonly string[] = [
@@ -47,7 +68,10 @@ const FORM_SHAPES: readonly string[] = [
 const WRONG_CONTENT_TYPES: readonly [string | undefined, string][] = [
   ['text/plain', '{"title":"t","sizeBytes":1,"durationSeconds":1,"amount":5,"companyId":"biz_creator1"}'],
   ['application/xml', '<video><title>t</title><sizeBytes>1</sizeBytes><amount>5</amount></video>'],
-  ['multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-data; name="title"\r\n\r\nt\r\n--zz\r\nContent-Disposition: form-data; name="amount"\r\n\r\n5\r\n--zz--\r\n'],
+  [
+    'multipart/form-data; boundary=zz',
+    '--zz\r\nContent-Disposition: form-data; name="title"\r\n\r\nt\r\n--zz\r\nContent-Disposition: form-data; name="amount"\r\n\r\n5\r\n--zz--\r\n',
+  ],
   ['application/vnd.api+json', '{"title":"t","sizeBytes":1,"durationSeconds":1,"amount":5}'],
   [undefined, '{"title":"t","sizeBytes":1,"durationSeconds":1,"amount":5}'],
   ['application/json; charset=utf-16', '{"title":"t","sizeBytes":1,"durationSeconds":1,"amount":5}'],
@@ -73,7 +97,9 @@ describe('malformed bodies to every route', function () {
   const snapshot = () => stateSnapshot(cast.t.runtime.deps.sequelize);
 
   before(async () => {
-    cast = await startSecurityCast({ env: { API_RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' } });
+    cast = await startSecurityCast({
+      env: { API_RATE_LIMIT_PER_MINUTE: '1000000', AUTH_RATE_LIMIT_PER_MINUTE: '1000000' },
+    });
   });
   after(() => cast?.t.close());
   beforeEach(() => {
@@ -85,24 +111,41 @@ describe('malformed bodies to every route', function () {
 
   it('refuses broken JSON with 400 on every route that reads a body (GET and POST), for every role, before anything runs', async () => {
     const before = await snapshot();
-    const jobs = ROLES.flatMap((role) => ALL_ROUTES.flatMap((route) => BROKEN_JSON.map((body) => ({ role, route, body }))));
+    const jobs = ROLES.flatMap((role) =>
+      ALL_ROUTES.flatMap((route) => BROKEN_JSON.map((body) => ({ role, route, body }))),
+    );
     const problems: string[] = [];
     await inPool(jobs, 8, async ({ role, route, body }) => {
       const actor = cast.actors[role];
       const answer = await rawRequest(cast.t.appUrl, {
         method: route.method,
         target: route.path,
-        headers: [['cookie', cookieOf(cast.t, actor)], ['content-type', 'application/json'], ...(actor.csrf ? [['x-csrf-token', actor.csrf] as const] : [])],
+        headers: [
+          ['cookie', cookieOf(cast.t, actor)],
+          ['content-type', 'application/json'],
+          ...(actor.csrf ? [['x-csrf-token', actor.csrf] as const] : []),
+        ],
         body,
       });
       const wanted = route.parsesBody ? answer.status === 400 : answer.status > 0 && answer.status < 500;
       const contentType = answer.headers['content-type']?.[0] ?? '';
-      const clear = !route.parsesBody || (isJsonRoute(route.path) ? contentType.startsWith('application/json') && answer.text.includes('invalid_request') : contentType.startsWith('text/html'));
-      if (!wanted || !clear) problems.push(`${role} ${route.method} ${route.path} body ${JSON.stringify(body)} → ${answer.status} ${contentType} ${answer.text.slice(0, 100)}`);
+      const clear =
+        !route.parsesBody ||
+        (isJsonRoute(route.path)
+          ? contentType.startsWith('application/json') && answer.text.includes('invalid_request')
+          : contentType.startsWith('text/html'));
+      if (!wanted || !clear)
+        problems.push(
+          `${role} ${route.method} ${route.path} body ${JSON.stringify(body)} → ${answer.status} ${contentType} ${answer.text.slice(0, 100)}`,
+        );
     });
     expect(problems, problems.slice(0, 20).join('\n')).to.deep.equal([]);
     expect(await snapshot()).to.deep.equal(before);
-    for (const role of ROLES.filter((r) => r !== 'stranger')) expect((await appRequest(cast.t, cast.actors[role], 'GET', '/api/me')).status, `${role} still signed in`).to.equal(200);
+    for (const role of ROLES.filter((r) => r !== 'stranger'))
+      expect(
+        (await appRequest(cast.t, cast.actors[role], 'GET', '/api/me')).status,
+        `${role} still signed in`,
+      ).to.equal(200);
   });
 
   it('answers 413 to bodies over 100 kb on every route that reads a body, JSON, form or chunked, for every role', async () => {
@@ -114,17 +157,27 @@ describe('malformed bodies to every route', function () {
       ['application/json', JSON.stringify({ pad: 'p'.repeat(2 * 1024 * 1024) }), false],
       ['application/json', JSON.stringify({ pad: 'p'.repeat(LIMIT + 10) }), true],
     ];
-    const jobs = ROLES.flatMap((role) => ALL_ROUTES.filter((r) => r.parsesBody).flatMap((route) => bodies.map((body) => ({ role, route, body }))));
+    const jobs = ROLES.flatMap((role) =>
+      ALL_ROUTES.filter((r) => r.parsesBody).flatMap((route) => bodies.map((body) => ({ role, route, body }))),
+    );
     await inPool(jobs, 4, async ({ role, route, body: [contentType, body, chunked] }) => {
       const actor = cast.actors[role];
       const answer = await rawRequest(cast.t.appUrl, {
         method: route.method,
         target: route.path,
-        headers: [['cookie', cookieOf(cast.t, actor)], ['content-type', contentType], ...(actor.csrf ? [['x-csrf-token', actor.csrf] as const] : []), ...(chunked ? [['transfer-encoding', 'chunked'] as const] : [])],
+        headers: [
+          ['cookie', cookieOf(cast.t, actor)],
+          ['content-type', contentType],
+          ...(actor.csrf ? [['x-csrf-token', actor.csrf] as const] : []),
+          ...(chunked ? [['transfer-encoding', 'chunked'] as const] : []),
+        ],
         body: chunked ? Buffer.from(`${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`) : body,
         contentLength: !chunked,
       });
-      if (answer.status !== 413) problems.push(`${role} ${route.method} ${route.path} ${contentType}${chunked ? ' chunked' : ''} ${body.length} B → ${answer.status}`);
+      if (answer.status !== 413)
+        problems.push(
+          `${role} ${route.method} ${route.path} ${contentType}${chunked ? ' chunked' : ''} ${body.length} B → ${answer.status}`,
+        );
     });
     expect(problems, problems.slice(0, 20).join('\n')).to.deep.equal([]);
     expect(await snapshot()).to.deep.equal(before);
@@ -134,11 +187,13 @@ describe('malformed bodies to every route', function () {
   it('refuses wrong shapes, arrays, prototype-pollution keys and wrong content types with a clear 4xx, and stores nothing', async () => {
     const before = await snapshot();
     const problems: string[] = [];
-    const cases: { role: Role; path: (typeof BODY_ROUTES)[number]; contentType: string | undefined; body: string }[] = [];
+    const cases: { role: Role; path: (typeof BODY_ROUTES)[number]; contentType: string | undefined; body: string }[] =
+      [];
     for (const role of ROLES) {
       for (const path of BODY_ROUTES) {
         for (const body of WRONG_SHAPES) cases.push({ role, path, contentType: 'application/json', body });
-        for (const body of FORM_SHAPES) cases.push({ role, path, contentType: 'application/x-www-form-urlencoded', body });
+        for (const body of FORM_SHAPES)
+          cases.push({ role, path, contentType: 'application/x-www-form-urlencoded', body });
         for (const [contentType, body] of WRONG_CONTENT_TYPES) cases.push({ role, path, contentType, body });
       }
     }
@@ -150,9 +205,16 @@ describe('malformed bodies to every route', function () {
       // A declared charset body-parser cannot read (415) or that garbles the body (400) is its own clear refusal.
       if (contentType?.includes('charset=utf-16') || contentType?.includes('charset=latin1')) allowed.push(400, 415);
       // The JSON API answers in JSON, and a 400 says `invalid_request`.
-      const jsonClear = !isJsonRoute(path) || (answer.contentType.startsWith('application/json') && (answer.status !== 400 || answer.text.includes('"error":"invalid_request"')));
-      if (!allowed.includes(answer.status) || !jsonClear) problems.push(`${role} POST ${path} [${contentType ?? 'no content-type'}] ${body.slice(0, 60)} → ${answer.status} ${answer.text.slice(0, 120)}`);
-      if (answer.status === 303 && answer.location !== '/dashboard#videos') problems.push(`${role} POST ${path}: refused form went to ${answer.location}`);
+      const jsonClear =
+        !isJsonRoute(path) ||
+        (answer.contentType.startsWith('application/json') &&
+          (answer.status !== 400 || answer.text.includes('"error":"invalid_request"')));
+      if (!allowed.includes(answer.status) || !jsonClear)
+        problems.push(
+          `${role} POST ${path} [${contentType ?? 'no content-type'}] ${body.slice(0, 60)} → ${answer.status} ${answer.text.slice(0, 120)}`,
+        );
+      if (answer.status === 303 && answer.location !== '/dashboard#videos')
+        problems.push(`${role} POST ${path}: refused form went to ${answer.location}`);
     });
     expect(problems, `${problems.length} of ${cases.length}:\n${problems.slice(0, 20).join('\n')}`).to.deep.equal([]);
     expect(await snapshot(), 'state after refused requests').to.deep.equal(before);
@@ -169,11 +231,23 @@ describe('malformed bodies to every route', function () {
       role: rng.pick(signedIn),
       route: rng.pick(POST_ROUTES),
       contentType: rng.pick(['application/json', 'application/x-www-form-urlencoded', 'text/plain', undefined]),
-      body: rng.pick([...WRONG_SHAPES, ...FORM_SHAPES, rng.bytes(rng.int(0, 300)).toString('latin1'), rng.oddUnicode(rng.int(0, 50))]),
+      body: rng.pick([
+        ...WRONG_SHAPES,
+        ...FORM_SHAPES,
+        rng.bytes(rng.int(0, 300)).toString('latin1'),
+        rng.oddUnicode(rng.int(0, 50)),
+      ]),
     }));
     await inPool(jobs, 8, async ({ role, route, contentType, body }, i) => {
-      const answer = await appRequest(cast.t, cast.actors[role], 'POST', route.path, { contentType, body, csrf: 'none' });
-      if (![400, 403].includes(answer.status)) problems.push(`seed ${SEED} #${i} ${role} POST ${route.path} [${contentType}] ${JSON.stringify(body.slice(0, 40))} → ${answer.status}`);
+      const answer = await appRequest(cast.t, cast.actors[role], 'POST', route.path, {
+        contentType,
+        body,
+        csrf: 'none',
+      });
+      if (![400, 403].includes(answer.status))
+        problems.push(
+          `seed ${SEED} #${i} ${role} POST ${route.path} [${contentType}] ${JSON.stringify(body.slice(0, 40))} → ${answer.status}`,
+        );
     });
     expect(problems, problems.slice(0, 20).join('\n')).to.deep.equal([]);
     expect(await snapshot()).to.deep.equal(before);
@@ -181,21 +255,56 @@ describe('malformed bodies to every route', function () {
 
   it('takes Unicode oddities in text fields with a 201 or a 400, never a 5xx, stores exactly what it accepted, and escapes it on the page', async () => {
     const creator: Actor = cast.actors.creatorPro;
-    const titles = ['a\u0000b', '\u0000', 'x\ud800y', '\udfff', '\u202egnp.exe', '\u200b', '\ufeff', ' \t\n ', '😀'.repeat(100), '😀'.repeat(101), 'e\u0301\u0301\u0301', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'line\r\nbreak', '\uffff\ufffe', 'Ａ'.repeat(200), '%00%', '{{7*7}}<%= 7*7 %>'];
+    const titles = [
+      'a\u0000b',
+      '\u0000',
+      'x\ud800y',
+      '\udfff',
+      '\u202egnp.exe',
+      '\u200b',
+      '\ufeff',
+      ' \t\n ',
+      '😀'.repeat(100),
+      '😀'.repeat(101),
+      'e\u0301\u0301\u0301',
+      '<script>alert(1)</script>',
+      '"><img src=x onerror=alert(1)>',
+      'line\r\nbreak',
+      '\uffff\ufffe',
+      'Ａ'.repeat(200),
+      '%00%',
+      '{{7*7}}<%= 7*7 %>',
+    ];
     const videosBefore = (await snapshot()).videos as number;
     const problems: string[] = [];
     let created = 0;
     for (const title of titles) {
-      const json = await appRequest(cast.t, creator, 'POST', '/api/videos', { contentType: 'application/json', body: JSON.stringify({ title, sizeBytes: 1, durationSeconds: 1 }) });
+      const json = await appRequest(cast.t, creator, 'POST', '/api/videos', {
+        contentType: 'application/json',
+        body: JSON.stringify({ title, sizeBytes: 1, durationSeconds: 1 }),
+      });
       if (json.status === 201) created += 1;
-      else if (json.status !== 400) problems.push(`POST /api/videos title ${JSON.stringify(title)} → ${json.status} ${json.text.slice(0, 160)}`);
-      const form = await appRequest(cast.t, creator, 'POST', '/dashboard/videos', { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ _csrf: creator.csrf, title, sizeBytes: '1', durationSeconds: '1' }).toString(), csrf: 'none' });
-      if (form.status !== 303) problems.push(`POST /dashboard/videos title ${JSON.stringify(title)} → ${form.status} ${form.text.slice(0, 160)}`);
+      else if (json.status !== 400)
+        problems.push(`POST /api/videos title ${JSON.stringify(title)} → ${json.status} ${json.text.slice(0, 160)}`);
+      const form = await appRequest(cast.t, creator, 'POST', '/dashboard/videos', {
+        contentType: 'application/x-www-form-urlencoded',
+        body: new URLSearchParams({ _csrf: creator.csrf, title, sizeBytes: '1', durationSeconds: '1' }).toString(),
+        csrf: 'none',
+      });
+      if (form.status !== 303)
+        problems.push(
+          `POST /dashboard/videos title ${JSON.stringify(title)} → ${form.status} ${form.text.slice(0, 160)}`,
+        );
       const dashboard = await appRequest(cast.t, creator, 'GET', '/dashboard');
-      if (dashboard.status !== 200) problems.push(`GET /dashboard after title ${JSON.stringify(title)} → ${dashboard.status}`);
+      if (dashboard.status !== 200)
+        problems.push(`GET /dashboard after title ${JSON.stringify(title)} → ${dashboard.status}`);
       if (form.status === 303 && dashboard.text.includes('Added “')) created += 1;
-      const onboarding = await appRequest(cast.t, cast.actors.member, 'POST', '/onboarding', { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ companyId: `biz_${title}` }).toString() });
-      if (onboarding.status !== 400) problems.push(`POST /onboarding companyId ${JSON.stringify(`biz_${title}`)} → ${onboarding.status}`);
+      const onboarding = await appRequest(cast.t, cast.actors.member, 'POST', '/onboarding', {
+        contentType: 'application/x-www-form-urlencoded',
+        body: new URLSearchParams({ companyId: `biz_${title}` }).toString(),
+      });
+      if (onboarding.status !== 400)
+        problems.push(`POST /onboarding companyId ${JSON.stringify(`biz_${title}`)} → ${onboarding.status}`);
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
     expect((await snapshot()).videos, 'videos stored = videos accepted').to.equal(videosBefore + created);
@@ -210,13 +319,19 @@ describe('malformed bodies to every route', function () {
     const problems: string[] = [];
     // JSON escapes as sent on the wire: a NUL, a lone high and a lone low surrogate.
     for (const title of ['a\\u0000b', 'tail\\u0000', 'x\\ud800y', '\\udfffz', 'plain title']) {
-      const answer = await appRequest(cast.t, cast.actors.creatorPro, 'POST', '/api/videos', { contentType: 'application/json', body: `{"title":"${title}","sizeBytes":1,"durationSeconds":1}` });
+      const answer = await appRequest(cast.t, cast.actors.creatorPro, 'POST', '/api/videos', {
+        contentType: 'application/json',
+        body: `{"title":"${title}","sizeBytes":1,"durationSeconds":1}`,
+      });
       const sent = (JSON.parse(`"${title}"`) as string).trim();
       if (answer.status === 400) continue;
       const id = answer.status === 201 ? (JSON.parse(answer.text) as { video: { id: number } }).video.id : undefined;
       const [row] = id === undefined ? [] : await cast.t.runtime.deps.models.Video.findAll({ where: { id } });
       const stored = row?.title;
-      if (stored !== sent) problems.push(`POST /api/videos {"title":"${title}"} → ${answer.status}, stored title ${JSON.stringify(stored)} instead of ${JSON.stringify(sent)}`);
+      if (stored !== sent)
+        problems.push(
+          `POST /api/videos {"title":"${title}"} → ${answer.status}, stored title ${JSON.stringify(stored)} instead of ${JSON.stringify(sent)}`,
+        );
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });

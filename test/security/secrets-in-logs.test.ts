@@ -20,7 +20,6 @@ import { movableClock } from '../support/test-clock.ts';
 import { until } from '../support/wait.ts';
 import { sign } from './support/webhook-fuzz-cases.ts';
 
-
 /** Secrets by kind; each value is checked verbatim (and, where it is binary, in its usual encodings). */
 class SecretBag {
   readonly byKind = new Map<string, Set<string>>();
@@ -72,7 +71,10 @@ describe('secrets in logs and in the session store', function () {
 
   before(async () => {
     // Access tokens live 2 s, so the flow includes real refreshes (Chronos's clock is moved past them).
-    t = await startChronosWithSandbox({ sandbox: { accessTokenTtlSeconds: 2 }, services: { tokenRefreshMarginMs: 500, now: clock.now } });
+    t = await startChronosWithSandbox({
+      sandbox: { accessTokenTtlSeconds: 2 },
+      services: { tokenRefreshMarginMs: 500, now: clock.now },
+    });
     await cleanTables(t.runtime.deps.sequelize);
     await t.control.reset();
   });
@@ -85,7 +87,9 @@ describe('secrets in logs and in the session store', function () {
     bag.add('API key', config.whop.apiKey);
     for (const secret of config.whop.webhookSecrets) bag.add('webhook secret', secret);
     for (const secret of config.sessionSecrets) bag.add('session secret', secret);
-    for (const { key } of config.whop.tokenEncryptionKeys) for (const encoding of ['hex', 'base64', 'base64url'] as const) bag.add('token encryption key', key.toString(encoding));
+    for (const { key } of config.whop.tokenEncryptionKeys)
+      for (const encoding of ['hex', 'base64', 'base64url'] as const)
+        bag.add('token encryption key', key.toString(encoding));
 
     // Sign-ins (the callback URL carries code and state) and onboarding.
     const creator = await t.signIn('user_creator_free');
@@ -97,14 +101,26 @@ describe('secrets in logs and in the session store', function () {
     // Webhooks: valid, duplicated, forged, stale; then the sandbox's own deliveries.
     const secret = config.whop.webhookSecrets[0]!;
     for (let i = 0; i < 6; i += 1) {
-      const d = delivery(envelope('membership.activated', 'biz_creator1', membershipData({ user: `user_logscan${i}`, company: 'biz_creator1', product: 'prod_course1' })));
+      const d = delivery(
+        envelope(
+          'membership.activated',
+          'biz_creator1',
+          membershipData({ user: `user_logscan${i}`, company: 'biz_creator1', product: 'prod_course1' }),
+        ),
+      );
       const timestamp = Math.floor(Date.now() / 1000) - (i === 5 ? 3_600 : 0);
       const headers = signWebhook({ id: d.webhookId, timestamp, body: d.body, secret });
-      if (i === 4) headers['webhook-signature'] = `v1,${sign('ws_forged_secret_value', d.webhookId, String(timestamp), Buffer.from(d.body))} ${headers['webhook-signature']}`;
+      if (i === 4)
+        headers['webhook-signature'] =
+          `v1,${sign('ws_forged_secret_value', d.webhookId, String(timestamp), Buffer.from(d.body))} ${headers['webhook-signature']}`;
       bag.add('webhook-signature header', headers['webhook-signature']);
       for (const entry of headers['webhook-signature'].split(' ')) bag.add('webhook signature', entry.slice(3));
       for (let repeat = 0; repeat < (i === 1 ? 2 : 1); repeat += 1) {
-        const response = await fetch(`${t.appUrl}/api/whop/webhook`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: i === 3 ? `${d.body} ` : d.body });
+        const response = await fetch(`${t.appUrl}/api/whop/webhook`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: i === 3 ? `${d.body} ` : d.body,
+        });
         await response.arrayBuffer();
       }
     }
@@ -113,8 +129,11 @@ describe('secrets in logs and in the session store', function () {
     await t.control.setStatus(membership, 'canceled');
     await t.control.pay('user_student2', 'prod_course1');
     type Deliveries = { data: { id: string; body: string; attempts: { at: string }[] }[] };
-    const sandboxDeliveries = async () => (await (await fetch(`${t.sandbox.url}/sandbox/api/deliveries`)).json()) as Deliveries;
-    await until(async () => (await sandboxDeliveries()).data.filter((d) => d.attempts.length > 0).length >= 3, { what: 'the sandbox delivering its webhooks' });
+    const sandboxDeliveries = async () =>
+      (await (await fetch(`${t.sandbox.url}/sandbox/api/deliveries`)).json()) as Deliveries;
+    await until(async () => (await sandboxDeliveries()).data.filter((d) => d.attempts.length > 0).length >= 3, {
+      what: 'the sandbox delivering its webhooks',
+    });
     await t.drain();
     // The sandbox signs at send time: every signature it can have sent for each attempt.
     const deliveries = await sandboxDeliveries();
@@ -122,16 +141,28 @@ describe('secrets in logs and in the session store', function () {
     for (const d of deliveries.data) {
       for (const attempt of d.attempts) {
         const at = Math.floor(Date.parse(attempt.at) / 1000);
-        for (let ts = at - 2; ts <= at + 1; ts += 1) bag.add('webhook signature', sign(secret, d.id, String(ts), Buffer.from(d.body)));
+        for (let ts = at - 2; ts <= at + 1; ts += 1)
+          bag.add('webhook signature', sign(secret, d.id, String(ts), Buffer.from(d.body)));
       }
     }
 
     // CSRF: tokens in headers and fields, refusals, and a token misplaced in a URL.
     const creatorCsrf = await csrfOf(t, creator);
     bag.add('csrf token', creatorCsrf);
-    await creator.request(`${t.appUrl}/api/videos`, { json: { title: 'log scan', sizeBytes: 10, durationSeconds: 10 }, headers: { 'x-csrf-token': creatorCsrf } });
-    await creator.request(`${t.appUrl}/api/ai/credits`, { json: { amount: 5 }, headers: { 'x-csrf-token': `${creatorCsrf}x` } });
-    await creator.post(`${t.appUrl}/dashboard/videos`, { _csrf: creatorCsrf, title: 'log scan form', sizeBytes: '1', durationSeconds: '1' });
+    await creator.request(`${t.appUrl}/api/videos`, {
+      json: { title: 'log scan', sizeBytes: 10, durationSeconds: 10 },
+      headers: { 'x-csrf-token': creatorCsrf },
+    });
+    await creator.request(`${t.appUrl}/api/ai/credits`, {
+      json: { amount: 5 },
+      headers: { 'x-csrf-token': `${creatorCsrf}x` },
+    });
+    await creator.post(`${t.appUrl}/dashboard/videos`, {
+      _csrf: creatorCsrf,
+      title: 'log scan form',
+      sizeBytes: '1',
+      durationSeconds: '1',
+    });
     await creator.post(`${t.appUrl}/onboarding`, { _csrf: await csrfOf(t, student), companyId: 'biz_creator2' });
     await creator.get(`${t.appUrl}/dashboard?_csrf=${encodeURIComponent(creatorCsrf)}&page=1`);
     await creator.get(`${t.appUrl}/api/whop/auth/callback?code=forgedcode1234567&state=forgedstate1234567`);
@@ -147,7 +178,15 @@ describe('secrets in logs and in the session store', function () {
     // A refresh that works (creator), one Whop refuses (student: refresh token revoked at Whop).
     const studentTokens = openTokens(t.runtime, (await storedSession(t.runtime, sessionIdOf(student, t.appUrl)!))!);
     const app = t.sandbox.options.app;
-    await fetch(`${t.sandbox.url}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: studentTokens.refreshToken!, client_id: app.clientId, client_secret: app.clientSecret }) });
+    await fetch(`${t.sandbox.url}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: studentTokens.refreshToken!,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+      }),
+    });
     clock.advance(2_100);
     expect((await creator.get(`${t.appUrl}/api/me/whop`)).status).to.equal(200);
     await collectSession(t, creator, bag);
@@ -161,11 +200,23 @@ describe('secrets in logs and in the session store', function () {
       expect((await browser.post(`${t.appUrl}/api/whop/auth/logout`, { _csrf: csrf })).status).to.equal(302);
     }
 
-    expect(bag.byKind.get('access token')?.size ?? 0, 'access tokens collected (two generations for the creator)').to.be.at.least(4);
+    expect(
+      bag.byKind.get('access token')?.size ?? 0,
+      'access tokens collected (two generations for the creator)',
+    ).to.be.at.least(4);
     expect(t.logLines.length, 'the flow was logged').to.be.greaterThan(50);
     const inLogs = bag.findIn(t.logLines, 'the log');
     expect(inLogs, inLogs.slice(0, 10).join('\n')).to.deep.equal([]);
-    const clearKinds = ['access token', 'refresh token', 'id token', 'client secret', 'API key', 'webhook secret', 'session secret', 'token encryption key'];
+    const clearKinds = [
+      'access token',
+      'refresh token',
+      'id token',
+      'client secret',
+      'API key',
+      'webhook secret',
+      'session secret',
+      'token encryption key',
+    ];
     const inStore = bag.findIn(await rawSessionValues(t.runtime), 'the session store', clearKinds);
     expect(inStore, inStore.slice(0, 10).join('\n')).to.deep.equal([]);
   });

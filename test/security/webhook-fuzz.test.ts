@@ -30,7 +30,12 @@ function describeCase(seed: number, c: FuzzCase, response: RawResponse | undefin
 }
 
 /** Sends the cases and checks each answer against its expectation; returns the ids that were answered 200. */
-async function deliverAll(t: ChronosWithSandbox, seed: number, cases: FuzzCase[], failures: string[]): Promise<Set<string>> {
+async function deliverAll(
+  t: ChronosWithSandbox,
+  seed: number,
+  cases: FuzzCase[],
+  failures: string[],
+): Promise<Set<string>> {
   const acceptedIds = new Set<string>();
   await inPool(cases, CONCURRENCY, async (c, i) => {
     let response: RawResponse | undefined;
@@ -43,26 +48,38 @@ async function deliverAll(t: ChronosWithSandbox, seed: number, cases: FuzzCase[]
     const { status } = response;
     if (status === 0 || status >= 500) failures.push(describeCase(seed, c, response, 'a 5xx or no answer'));
     else if (status === 200) {
-      if (!c.storable || !c.webhookId) failures.push(describeCase(seed, c, response, 'accepted a delivery that is not a correctly signed storable envelope'));
+      if (!c.storable || !c.webhookId)
+        failures.push(
+          describeCase(seed, c, response, 'accepted a delivery that is not a correctly signed storable envelope'),
+        );
       else acceptedIds.add(c.webhookId);
-    } else if (c.expect === 'accept') failures.push(describeCase(seed, c, response, 'refused a correctly signed valid envelope'));
+    } else if (c.expect === 'accept')
+      failures.push(describeCase(seed, c, response, 'refused a correctly signed valid envelope'));
     else if (status < 400) failures.push(describeCase(seed, c, response, 'neither 200 nor a 4xx'));
-    if (i % 250 === 249 && !(await stillUp(t.appUrl))) failures.push(`seed ${seed}: /healthz stopped answering after case #${c.index}`);
+    if (i % 250 === 249 && !(await stillUp(t.appUrl)))
+      failures.push(`seed ${seed}: /healthz stopped answering after case #${c.index}`);
   });
   return acceptedIds;
 }
 
 function webhookRows(t: ChronosWithSandbox): Promise<Row[]> {
-  return t.runtime.deps.sequelize.query<Row>('SELECT id, type, status FROM webhook_events', { type: QueryTypes.SELECT });
+  return t.runtime.deps.sequelize.query<Row>('SELECT id, type, status FROM webhook_events', {
+    type: QueryTypes.SELECT,
+  });
 }
 
 /** Drains the inbox (the worker must not throw) and returns the events that are not in an end state, and the counts by status. */
-async function drainToEndStates(t: ChronosWithSandbox): Promise<{ stuck: Row[]; byStatus: Record<string, number>; elapsed: number }> {
+async function drainToEndStates(
+  t: ChronosWithSandbox,
+): Promise<{ stuck: Row[]; byStatus: Record<string, number>; elapsed: number }> {
   const started = Date.now();
   await t.drain();
   const elapsed = Date.now() - started;
   const rows = await webhookRows(t);
-  const byStatus = rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const byStatus = rows.reduce<Record<string, number>>(
+    (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+    {},
+  );
   return { stuck: rows.filter((r) => !END_STATES.includes(r.status)), byStatus, elapsed };
 }
 
@@ -111,7 +128,10 @@ describe('webhook receiver under hostile input (seeded fuzz)', function () {
     const acceptedIds = await deliverAll(t, RECEPTION_SEED, cases, failures);
     const elapsed = Date.now() - started;
 
-    expect(failures, `${failures.length} of ${CASES} cases went wrong; the first:\n${failures.slice(0, 25).join('\n')}`).to.deep.equal([]);
+    expect(
+      failures,
+      `${failures.length} of ${CASES} cases went wrong; the first:\n${failures.slice(0, 25).join('\n')}`,
+    ).to.deep.equal([]);
     expect(await stillUp(t.appUrl), '/healthz after the fuzz').to.equal(true);
     const rows = await webhookRows(t);
     const mustStore = new Set(cases.filter((c) => c.expect === 'accept').map((c) => c.webhookId!));
@@ -120,16 +140,22 @@ describe('webhook receiver under hostile input (seeded fuzz)', function () {
     expect(rows.every((r) => r.status === 'pending')).to.equal(true);
     expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').to.equal(undefined);
     expect(errorLogLines(t).slice(errorsBefore), 'error-level log lines (5xx)').to.deep.equal([]);
-    process.stdout.write(`      ${CASES} deliveries in ${elapsed} ms; ${rows.length} stored (${mustStore.size} had to be)\n`);
+    process.stdout.write(
+      `      ${CASES} deliveries in ${elapsed} ms; ${rows.length} stored (${mustStore.size} had to be)\n`,
+    );
     const drained = await drainToEndStates(t);
-    expect(drained.stuck, `events not in an end state: ${JSON.stringify(drained.stuck.slice(0, 10))}`).to.deep.equal([]);
+    expect(drained.stuck, `events not in an end state: ${JSON.stringify(drained.stuck.slice(0, 10))}`).to.deep.equal(
+      [],
+    );
     process.stdout.write(`      drained in ${drained.elapsed} ms: ${JSON.stringify(drained.byStatus)}\n`);
   });
 
   it('takes every stored event with hostile data to processed, ignored, skipped or dead, and the worker never throws', async () => {
     random = new SeededRandom(PROCESSING_SEED);
     const fuzzer = new WebhookFuzzer(random, t.config.whop.webhookSecrets[0]!, () => Math.floor(signingTimeMs / 1000));
-    const cases: FuzzCase[] = Array.from({ length: 400 }, (_, i) => (i % 5 === 4 ? fuzzer.signedHostile() : fuzzer.valid()));
+    const cases: FuzzCase[] = Array.from({ length: 400 }, (_, i) =>
+      i % 5 === 4 ? fuzzer.signedHostile() : fuzzer.valid(),
+    );
     const failures: string[] = [];
     const acceptedIds = await deliverAll(t, PROCESSING_SEED, cases, failures);
     expect(failures, failures.slice(0, 25).join('\n')).to.deep.equal([]);

@@ -32,9 +32,27 @@ describe('creator dashboard query', () => {
     const creator = await makeFactories(models).creator({ tier: 'basic' });
     const statuses = ['active', 'active', 'active', 'over_limit', 'inactive', 'archived'] as const;
     await models.Student.bulkCreate(
-      statuses.map((status, i) => ({ creatorId: creator.id, whopUserId: `user_dash${i}`, username: `student${i}`, whopMembershipId: null, whopProductId: null, status, membershipStatus: null, membershipUpdatedAt: null, joinedAt: new Date(Date.UTC(2026, 10, 1 + i)) })),
+      statuses.map((status, i) => ({
+        creatorId: creator.id,
+        whopUserId: `user_dash${i}`,
+        username: `student${i}`,
+        whopMembershipId: null,
+        whopProductId: null,
+        status,
+        membershipStatus: null,
+        membershipUpdatedAt: null,
+        joinedAt: new Date(Date.UTC(2026, 10, 1 + i)),
+      })),
     );
-    await models.Video.bulkCreate([1, 2, 3].map((i) => ({ creatorId: creator.id, title: `Lesson ${i}`, sizeBytes: 1_000 * i, durationSeconds: 60 * i, createdAt: new Date(Date.UTC(2026, 10, i)) })));
+    await models.Video.bulkCreate(
+      [1, 2, 3].map((i) => ({
+        creatorId: creator.id,
+        title: `Lesson ${i}`,
+        sizeBytes: 1_000 * i,
+        durationSeconds: 60 * i,
+        createdAt: new Date(Date.UTC(2026, 10, i)),
+      })),
+    );
     await models.UsageMetric.create({ creatorId: creator.id, month: monthOf(NOW), aiCreditsUsed: 7 });
     await models.UsageMetric.create({ creatorId: creator.id, month: '2026-10-01', aiCreditsUsed: 99 });
     // Another creator's rows never show.
@@ -54,7 +72,10 @@ describe('creator dashboard query', () => {
     expect(first.videos.map((v) => v.title)).to.deep.equal(['Lesson 3', 'Lesson 2', 'Lesson 1']);
     expect(first.videos[0]!.createdAt).to.be.instanceOf(Date);
     const second = await dashboard.read(creator.id, { page: 2, pageSize: 3 });
-    expect(second.students.students.map((s) => `${s.username}:${s.status}`)).to.deep.equal(['student4:inactive', 'student3:over_limit']);
+    expect(second.students.students.map((s) => `${s.username}:${s.status}`)).to.deep.equal([
+      'student4:inactive',
+      'student3:over_limit',
+    ]);
   });
 
   it('shows an empty page past the last one, with the same totals', async () => {
@@ -80,7 +101,9 @@ describe('creator dashboard query', () => {
   it('reports an unreachable database as an outage (the page answers 503), not as a bug', async () => {
     const nobody = createPreparedReads(`postgres://postgres@127.0.0.1:${await freePort()}/none`, { max: 1 });
     try {
-      const error = await createCreatorDashboardQuery({ reads: nobody }).read(1, { page: 1, pageSize: 20 }).catch((failure: unknown) => failure);
+      const error = await createCreatorDashboardQuery({ reads: nobody })
+        .read(1, { page: 1, pageSize: 20 })
+        .catch((failure: unknown) => failure);
       expect(error).to.be.instanceOf(ConnectionError);
       expect(isDatabaseOutage(error)).to.equal(true);
     } finally {

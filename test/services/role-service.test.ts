@@ -41,11 +41,25 @@ describe('role service: who is signed in', () => {
     const factories = makeFactories(models);
     const creator = await factories.creator();
     const student = await factories.user({ whopUserId: 'user_role_student' });
-    await models.Student.create({ creatorId: creator.id, whopUserId: student.whopUserId, username: 'student', whopMembershipId: null, whopProductId: null, status: 'active', membershipStatus: null, membershipUpdatedAt: null, joinedAt: new Date() });
+    await models.Student.create({
+      creatorId: creator.id,
+      whopUserId: student.whopUserId,
+      username: 'student',
+      whopMembershipId: null,
+      whopProductId: null,
+      status: 'active',
+      membershipStatus: null,
+      membershipUpdatedAt: null,
+      joinedAt: new Date(),
+    });
     const member = await factories.user();
     const admin = await factories.user({ whopUserId: 'user_role_admin' });
     const service = roles(['user_role_admin']);
-    for (const [user, role] of [[student, 'student'], [member, 'member'], [admin, 'admin']] as const) {
+    for (const [user, role] of [
+      [student, 'student'],
+      [member, 'member'],
+      [admin, 'admin'],
+    ] as const) {
       const context = await service.contextOf(user.id);
       expect(context?.role, role).to.equal(role);
       expect(context?.user.whopUserId).to.equal(user.whopUserId);

@@ -8,7 +8,13 @@ import { cleanTables } from '../support/table-cleaner.ts';
 import { createUserService } from '../../src/services/user-service.ts';
 
 const T0 = new Date('2026-12-01T12:00:00Z');
-const identity = (sub: string, email: string | null, username = 'ada') => ({ sub, username, name: 'Ada', email, picture: null });
+const identity = (sub: string, email: string | null, username = 'ada') => ({
+  sub,
+  username,
+  name: 'Ada',
+  email,
+  picture: null,
+});
 
 describe('user service: recording a sign-in (database level)', () => {
   let t: TestApp;

@@ -8,10 +8,23 @@ import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 describe('session cookie in production', () => {
   it('is named __Host-chronos.sid and is Secure behind an https proxy', async () => {
     const config = loadConfig({
-      NODE_ENV: 'production', PORT: '8080', APP_URL: 'https://chronos.example.com', SESSION_SECRET: 's'.repeat(40),
-      DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://cache:6379', WHOP_API_KEY: 'k', WHOP_CLIENT_ID: 'c', WHOP_CLIENT_SECRET: 's',
-      WHOP_APP_ID: 'app_x', WHOP_COMPANY_ID: 'biz_x', WHOP_WEBHOOK_SECRET: 'ws_secret_value', WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
-      WHOP_TIER_PRODUCTS: '{}', ADMIN_WHOP_USER_IDS: 'user_a', SMTP_URL: 'smtp://mail:25', MAIL_FROM: 'x@y.z',
+      NODE_ENV: 'production',
+      PORT: '8080',
+      APP_URL: 'https://chronos.example.com',
+      SESSION_SECRET: 's'.repeat(40),
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://cache:6379',
+      WHOP_API_KEY: 'k',
+      WHOP_CLIENT_ID: 'c',
+      WHOP_CLIENT_SECRET: 's',
+      WHOP_APP_ID: 'app_x',
+      WHOP_COMPANY_ID: 'biz_x',
+      WHOP_WEBHOOK_SECRET: 'ws_secret_value',
+      WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+      WHOP_TIER_PRODUCTS: '{}',
+      ADMIN_WHOP_USER_IDS: 'user_a',
+      SMTP_URL: 'smtp://mail:25',
+      MAIL_FROM: 'x@y.z',
     });
     const store = new MemorySessionStore({ defaultTtlMs: 60_000 });
     const app = express();

@@ -65,7 +65,9 @@ describe(`session store (${storeMode})`, () => {
   if (externalRedisUrl) {
     it('keeps sessions in Redis under the configured prefix with an expiry', async () => {
       const response = await request(appWithSessions()).post('/visit');
-      const cookieValue = decodeURIComponent(/chronos\.sid=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] ?? '');
+      const cookieValue = decodeURIComponent(
+        /chronos\.sid=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] ?? '',
+      );
       const sid = /^s:([^.]+)\./.exec(cookieValue)?.[1];
       expect(sid).to.be.a('string');
       const key = `${config.redisPrefix}sess:${sid!}`;

@@ -17,7 +17,10 @@ import { runRedisPrefix, testConfig } from '../support/test-runtime.ts';
 import { externalRedisUrl, storeMode } from '../support/test-env.ts';
 
 function session(fields: Partial<SessionData>): SessionData {
-  return { cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, ...fields } as unknown as SessionData;
+  return {
+    cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) },
+    ...fields,
+  } as unknown as SessionData;
 }
 
 function set(store: TokenSafeSessionStore, sid: string, value: SessionData): Promise<void> {
@@ -38,7 +41,11 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
       await waitForRedis(redis);
     }
     const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
-    store = new TokenSafeSessionStore(inner, createLockService(redis, runRedisPrefix), createEndedSessionRegistry(redis, runRedisPrefix));
+    store = new TokenSafeSessionStore(
+      inner,
+      createLockService(redis, runRedisPrefix),
+      createEndedSessionRegistry(redis, runRedisPrefix),
+    );
   });
   after(async () => {
     if (store.inner instanceof MemorySessionStore) store.inner.close();
@@ -48,8 +55,16 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
   it("refreshes a busy session's expiry in the store at most once a minute", async () => {
     let clock = Date.now();
     const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
-    const throttled = new TokenSafeSessionStore(inner, createLockService(redis, runRedisPrefix), createEndedSessionRegistry(redis, runRedisPrefix), new TouchThrottle(60_000, 100, () => clock));
-    const expiresIn = (seconds: number) => ({ cookie: { originalMaxAge: seconds * 1000, expires: new Date(Date.now() + seconds * 1000) } }) as unknown as SessionData;
+    const throttled = new TokenSafeSessionStore(
+      inner,
+      createLockService(redis, runRedisPrefix),
+      createEndedSessionRegistry(redis, runRedisPrefix),
+      new TouchThrottle(60_000, 100, () => clock),
+    );
+    const expiresIn = (seconds: number) =>
+      ({
+        cookie: { originalMaxAge: seconds * 1000, expires: new Date(Date.now() + seconds * 1000) },
+      }) as unknown as SessionData;
     const storedTtlSeconds = async (): Promise<number> => {
       if (redis) return Math.round((await redis.pttl(`${runRedisPrefix}sess:sid-touch`)) / 1000);
       const entry = (inner as unknown as { entries: Map<string, { expiresAt: number }> }).entries.get('sid-touch');
@@ -73,7 +88,12 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
   it("rolls a signed-in visitor's idle expiry forward before the page, at most once a minute", async () => {
     let clock = Date.now();
     const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
-    const throttled = new TokenSafeSessionStore(inner, createLockService(redis, runRedisPrefix), createEndedSessionRegistry(redis, runRedisPrefix), new TouchThrottle(60_000, 100, () => clock));
+    const throttled = new TokenSafeSessionStore(
+      inner,
+      createLockService(redis, runRedisPrefix),
+      createEndedSessionRegistry(redis, runRedisPrefix),
+      new TouchThrottle(60_000, 100, () => clock),
+    );
     const app = express();
     app.use(createSessionMiddleware(testConfig(), throttled));
     app.use(refreshSessionExpiry(throttled));
@@ -91,12 +111,26 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
       const agent = request.agent(app);
       const { sid } = (await agent.post('/sign-in')).body as { sid: string };
       // The stored copy as if the visitor had been idle for all but 100 seconds of the limit.
-      await new Promise<void>((resolve, reject) => inner.set(sid, { cookie: { originalMaxAge: SESSION_IDLE_MS, expires: new Date(Date.now() + 100_000) }, userId: 7 } as unknown as SessionData, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        inner.set(
+          sid,
+          {
+            cookie: { originalMaxAge: SESSION_IDLE_MS, expires: new Date(Date.now() + 100_000) },
+            userId: 7,
+          } as unknown as SessionData,
+          (e) => (e ? reject(e) : resolve()),
+        ),
+      );
       await agent.get('/page');
-      expect(await storedTtlSeconds(sid), 'within a minute of the sign-in the store is not asked again').to.be.within(98, 100);
+      expect(await storedTtlSeconds(sid), 'within a minute of the sign-in the store is not asked again').to.be.within(
+        98,
+        100,
+      );
       clock += 60_000;
       expect((await agent.get('/page')).text).to.equal('page');
-      expect(await storedTtlSeconds(sid), 'a minute later the idle limit starts again').to.be.greaterThan(SESSION_IDLE_MS / 1000 - 60);
+      expect(await storedTtlSeconds(sid), 'a minute later the idle limit starts again').to.be.greaterThan(
+        SESSION_IDLE_MS / 1000 - 60,
+      );
     } finally {
       if (inner instanceof MemorySessionStore) inner.close();
     }
@@ -127,7 +161,11 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
   });
 
   it('serialises concurrent saves of one session', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => set(store, 'sid-concurrent', session({ whopTokens: `gen${i + 1}`, whopTokensGen: i + 1 }))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        set(store, 'sid-concurrent', session({ whopTokens: `gen${i + 1}`, whopTokensGen: i + 1 })),
+      ),
+    );
     expect((await store.read('sid-concurrent'))?.whopTokensGen).to.equal(20);
   });
 });

@@ -40,7 +40,11 @@ interface LaunchOptions {
 
 async function launch(script: string, env: Record<string, string>, options: LaunchOptions): Promise<ChronosProcess> {
   const varDir = mkdtempSync(join(tmpdir(), 'chronos-process-var-'));
-  const processEnv = bareChildEnv({ ...env, VAR_DIR: varDir, ...(options.port > 0 ? { PORT: String(options.port) } : {}) });
+  const processEnv = bareChildEnv({
+    ...env,
+    VAR_DIR: varDir,
+    ...(options.port > 0 ? { PORT: String(options.port) } : {}),
+  });
   const child: RunningProcess = startEntryPoint(script, processEnv);
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   child.child.on('exit', (code, signal) => (exit = { code, signal }));
@@ -51,10 +55,13 @@ async function launch(script: string, env: Record<string, string>, options: Laun
     const { ready } = options;
     if ('url' in ready) startedInMs = await waitForOk(ready.url, options.startTimeoutMs, child);
     else {
-      startedInMs = await until(() => {
-        if (child.child.exitCode !== null) throw new Error(`process exited early:\n${child.output()}`);
-        return child.output().includes(ready.line);
-      }, { what: `"${ready.line}" in the output of ${script}`, timeoutMs: options.startTimeoutMs, intervalMs: 50 });
+      startedInMs = await until(
+        () => {
+          if (child.child.exitCode !== null) throw new Error(`process exited early:\n${child.output()}`);
+          return child.output().includes(ready.line);
+        },
+        { what: `"${ready.line}" in the output of ${script}`, timeoutMs: options.startTimeoutMs, intervalMs: 50 },
+      );
     }
   } catch (error) {
     child.child.kill('SIGKILL');
@@ -76,7 +83,9 @@ async function launch(script: string, env: Record<string, string>, options: Laun
       stopping = true;
       if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill(signal);
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
+      const timedOut = new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)),
+      );
       const result = await Promise.race([child.exited, timedOut]);
       clearTimeout(timer);
       if (result === 'timeout') {
@@ -106,7 +115,11 @@ export interface RunningChronos extends ChronosProcess {
 /** Chronos as a user starts it: a bare environment (PATH, HOME), a temporary VAR_DIR and free ports, so it runs on the README's embedded defaults. */
 export async function startChronos(): Promise<RunningChronos> {
   const [port, sandboxPort] = await twoFreePorts();
-  const server = await launch('src/server.ts', { SANDBOX_PORT: String(sandboxPort) }, { port, ready: { url: `http://localhost:${port}/healthz` }, startTimeoutMs: 90_000 });
+  const server = await launch(
+    'src/server.ts',
+    { SANDBOX_PORT: String(sandboxPort) },
+    { port, ready: { url: `http://localhost:${port}/healthz` }, startTimeoutMs: 90_000 },
+  );
   return { ...server, appUrl: server.url, sandboxUrl: `http://localhost:${sandboxPort}` };
 }
 
@@ -147,12 +160,26 @@ export function deploymentEnv(deployment: Deployment): Record<string, string> {
 }
 
 /** A web process of the deployment on a free port (or `port`), once `/healthz` answers. */
-export async function startWeb(deployment: Deployment, options: { port?: number; env?: Record<string, string> } = {}): Promise<ChronosProcess> {
+export async function startWeb(
+  deployment: Deployment,
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<ChronosProcess> {
   const port = options.port ?? (await freePort());
-  return launch('src/server.ts', { ...deploymentEnv(deployment), ...options.env }, { port, ready: { url: `http://localhost:${port}/healthz` }, startTimeoutMs: 60_000 });
+  return launch(
+    'src/server.ts',
+    { ...deploymentEnv(deployment), ...options.env },
+    { port, ready: { url: `http://localhost:${port}/healthz` }, startTimeoutMs: 60_000 },
+  );
 }
 
 /** A worker process of the deployment, once it logs that its background jobs started. */
-export async function startWorker(deployment: Deployment, options: { env?: Record<string, string> } = {}): Promise<ChronosProcess> {
-  return launch('src/worker.ts', { ...deploymentEnv(deployment), ...options.env }, { port: 0, ready: { line: 'background jobs started' }, startTimeoutMs: 60_000 });
+export async function startWorker(
+  deployment: Deployment,
+  options: { env?: Record<string, string> } = {},
+): Promise<ChronosProcess> {
+  return launch(
+    'src/worker.ts',
+    { ...deploymentEnv(deployment), ...options.env },
+    { port: 0, ready: { line: 'background jobs started' }, startTimeoutMs: 60_000 },
+  );
 }

@@ -50,7 +50,12 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
   const appUrl = `http://localhost:${port}`;
   const sandbox = await startTestSandbox({
     ...options.sandbox,
-    app: { ...TEST_APP, redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook`, ...options.sandbox?.app },
+    app: {
+      ...TEST_APP,
+      redirectUri: `${appUrl}/api/whop/auth/callback`,
+      webhookUrl: `${appUrl}/api/whop/webhook`,
+      ...options.sandbox?.app,
+    },
   });
   const app = sandbox.options.app;
   const whopCalls = await startCountingProxy(sandbox.url);
@@ -77,10 +82,16 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
     db.url,
   );
   const { logger, lines } = capturingLogger('debug');
-  const runtime = await buildRuntime(config, logger, { migrate: false, databaseUrl: db.url, services: options.services, backgroundJobs: options.backgroundJobs ?? false });
+  const runtime = await buildRuntime(config, logger, {
+    migrate: false,
+    databaseUrl: db.url,
+    services: options.services,
+    backgroundJobs: options.backgroundJobs ?? false,
+  });
   const server: Server = await listenHttp(createApp(runtime.deps), port);
 
-  const signIn = (whopUserId: string, browser = new TestBrowser()) => signInThroughSandbox({ appUrl, sandboxUrl: sandbox.url, whopUserId, browser });
+  const signIn = (whopUserId: string, browser = new TestBrowser()) =>
+    signInThroughSandbox({ appUrl, sandboxUrl: sandbox.url, whopUserId, browser });
 
   return {
     appUrl,

@@ -36,35 +36,49 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const requests: string[] = [];
   const headers: IncomingHttpHeaders[] = [];
   const canned: { match: string | RegExp; answer: CannedAnswer }[] = [];
-  const proxy: { delayMs: number; target: string; rewrite: CountingProxy['rewrite'] } = { delayMs: 0, target, rewrite: undefined };
+  const proxy: { delayMs: number; target: string; rewrite: CountingProxy['rewrite'] } = {
+    delayMs: 0,
+    target,
+    rewrite: undefined,
+  };
   const respond = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const request = `${req.method} ${req.url}`;
     requests.push(request);
     headers.push(req.headers);
     if (proxy.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, proxy.delayMs));
     const url = req.url ?? '/';
-    const cannedAt = canned.findIndex((c) => (typeof c.match === 'string' ? url.startsWith(c.match) : c.match.test(url)));
+    const cannedAt = canned.findIndex((c) =>
+      typeof c.match === 'string' ? url.startsWith(c.match) : c.match.test(url),
+    );
     if (cannedAt >= 0) {
       const { answer } = canned.splice(cannedAt, 1)[0]!;
       req.resume();
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
+      res
+        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+        .end(JSON.stringify(answer.body));
       return;
     }
-    const upstream = http.request(new URL(req.url ?? '/', proxy.target), { method: req.method, headers: { ...req.headers, host: new URL(proxy.target).host } }, (answer) => {
-      const rewrite = proxy.rewrite;
-      if (!rewrite) {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        const body = rewrite(request, Buffer.concat(chunks).toString('utf8'));
-        const { 'content-length': _length, 'transfer-encoding': _encoding, etag: _etag, ...rest } = answer.headers;
-        res.writeHead(answer.statusCode ?? 502, { ...rest, 'content-length': String(Buffer.byteLength(body)) }).end(body);
-      });
-    });
+    const upstream = http.request(
+      new URL(req.url ?? '/', proxy.target),
+      { method: req.method, headers: { ...req.headers, host: new URL(proxy.target).host } },
+      (answer) => {
+        const rewrite = proxy.rewrite;
+        if (!rewrite) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const body = rewrite(request, Buffer.concat(chunks).toString('utf8'));
+          const { 'content-length': _length, 'transfer-encoding': _encoding, etag: _etag, ...rest } = answer.headers;
+          res
+            .writeHead(answer.statusCode ?? 502, { ...rest, 'content-length': String(Buffer.byteLength(body)) })
+            .end(body);
+        });
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   };
@@ -86,9 +100,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     answerNext(count: number, match: string | RegExp, answer: CannedAnswer) {
       for (let i = 0; i < count; i += 1) canned.push({ match, answer });
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }

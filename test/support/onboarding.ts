@@ -7,12 +7,21 @@ import type { ChronosWithSandbox } from './chronos-with-sandbox.ts';
 import { formField, type BrowserResponse, type TestBrowser } from './test-browser.ts';
 
 /** Installs the app on `companyId` as `adminUserId` unless it is installed already. */
-export async function ensureInstalled(t: Pick<ChronosWithSandbox, 'control'>, companyId: string, adminUserId: string): Promise<void> {
+export async function ensureInstalled(
+  t: Pick<ChronosWithSandbox, 'control'>,
+  companyId: string,
+  adminUserId: string,
+): Promise<void> {
   if (!(await t.control.installedCompanies()).includes(companyId)) await t.control.install(companyId, adminUserId);
 }
 
 /** Picks `companyId` on the onboarding page (with its CSRF token); returns the answer. */
-export async function pickCompany(t: Pick<ChronosWithSandbox, 'appUrl'>, browser: TestBrowser, companyId: string, extra: Record<string, string> = {}): Promise<BrowserResponse> {
+export async function pickCompany(
+  t: Pick<ChronosWithSandbox, 'appUrl'>,
+  browser: TestBrowser,
+  companyId: string,
+  extra: Record<string, string> = {},
+): Promise<BrowserResponse> {
   const page = await browser.get(`${t.appUrl}/onboarding`);
   const csrf = formField(page.text, '_csrf');
   if (!csrf) throw new Error(`no onboarding form: ${page.status}\n${page.text.slice(0, 500)}`);
@@ -20,7 +29,10 @@ export async function pickCompany(t: Pick<ChronosWithSandbox, 'appUrl'>, browser
 }
 
 /** Who administers the sandbox's seeded creator companies. */
-export const SEEDED_COMPANY_ADMINS: Readonly<Record<string, string>> = { biz_creator1: 'user_creator_free', biz_creator2: 'user_creator_pro' };
+export const SEEDED_COMPANY_ADMINS: Readonly<Record<string, string>> = {
+  biz_creator1: 'user_creator_free',
+  biz_creator2: 'user_creator_pro',
+};
 
 /**
  * The signed-in admin of `companyId` becomes its creator: with the sandbox's control API at
@@ -36,11 +48,16 @@ export async function onboard(
 ): Promise<void> {
   if (t.control && adminUserId) await ensureInstalled({ control: t.control }, companyId, adminUserId);
   const answer = await pickCompany(t, browser, companyId);
-  if (answer.status !== 303 || answer.location !== `${t.appUrl}/dashboard`) throw new Error(`onboarding ${companyId} → ${answer.status} ${answer.location}\n${answer.text.slice(0, 500)}`);
+  if (answer.status !== 303 || answer.location !== `${t.appUrl}/dashboard`)
+    throw new Error(`onboarding ${companyId} → ${answer.status} ${answer.location}\n${answer.text.slice(0, 500)}`);
 }
 
 /** Who administers a company on Whop (the sandbox has no control call for it; its state is changed directly). */
-export function setCompanyAdmins(t: Pick<ChronosWithSandbox, 'sandbox'>, companyId: string, adminUserIds: string[]): void {
+export function setCompanyAdmins(
+  t: Pick<ChronosWithSandbox, 'sandbox'>,
+  companyId: string,
+  adminUserIds: string[],
+): void {
   const company = t.sandbox.sandbox.state.getCompany(companyId);
   if (!company) throw new Error(`no company ${companyId} in the sandbox`);
   company.admin_user_ids = [...adminUserIds];

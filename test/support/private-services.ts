@@ -70,7 +70,11 @@ export async function startPrivateRedis(): Promise<PrivateService> {
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
-    child = spawn(binary!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''], { stdio: 'ignore' });
+    child = spawn(
+      binary!,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''],
+      { stdio: 'ignore' },
+    );
     await waitFor(() => redisAnswersPing(port), `redis-server on port ${port}`);
   }
   async function stop(): Promise<void> {
@@ -101,7 +105,10 @@ function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('the fault tests need PostgreSQL server binaries (Debian package postgresql: /usr/lib/postgresql/<version>/bin/initdb)');
+  if (!newest)
+    throw new Error(
+      'the fault tests need PostgreSQL server binaries (Debian package postgresql: /usr/lib/postgresql/<version>/bin/initdb)',
+    );
   return join(root, newest, 'bin');
 }
 
@@ -116,7 +123,10 @@ async function asPostgresUser(command: string, args: string[]): Promise<void> {
 
 async function postgresUid(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return undefined;
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+    run('id', ['-u', 'postgres']),
+    run('id', ['-g', 'postgres']),
+  ]);
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
@@ -127,12 +137,33 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
   const owner = await postgresUid();
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
-  await asPostgresUser(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await asPostgresUser(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   let running = false;
 
   async function start(): Promise<void> {
-    await asPostgresUser(join(bin, 'pg_ctl'), ['-D', data, '-o', serverOptions, '-l', join(dir, 'server.log'), '-w', '-t', '20', 'start']);
+    await asPostgresUser(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-o',
+      serverOptions,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '20',
+      'start',
+    ]);
     running = true;
   }
   async function stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
@@ -142,7 +173,10 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
   }
 
   const stopNow = () => {
-    if (running) execFileSync(...postgresUserCommand(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']), { stdio: 'ignore' });
+    if (running)
+      execFileSync(...postgresUserCommand(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']), {
+        stdio: 'ignore',
+      });
     rmSync(dir, { recursive: true, force: true });
   };
   leftOnExit.add(stopNow);

@@ -28,10 +28,44 @@ export function ruleServices(t: TestApp, clock: TestClock) {
   const { logger, lines: logLines } = capturingLogger();
   const now = () => clock.now();
   const students = createStudentService({ sequelize, models, gracePeriodDays: config.gracePeriodDays, now });
-  const tiers = createCreatorTierService({ config, sequelize, models, whop: services.whop, cache: services.cache, students, logger, now });
-  const grace = createGracePeriodService({ sequelize, models, tiers, students, gracePeriodDays: config.gracePeriodDays, appUrl: config.appUrl, logger, now });
-  const usage = createUsageService({ sequelize, models, plans: createPlansService(config.whop.checkoutUrls), now: () => new Date(now()) });
-  const handlerDeps = { sequelize, models, students, tiers, grace, chronosCompanyId: config.whop.companyId, tierProducts: config.whop.tierProducts, appUrl: config.appUrl, logger, now };
+  const tiers = createCreatorTierService({
+    config,
+    sequelize,
+    models,
+    whop: services.whop,
+    cache: services.cache,
+    students,
+    logger,
+    now,
+  });
+  const grace = createGracePeriodService({
+    sequelize,
+    models,
+    tiers,
+    students,
+    gracePeriodDays: config.gracePeriodDays,
+    appUrl: config.appUrl,
+    logger,
+    now,
+  });
+  const usage = createUsageService({
+    sequelize,
+    models,
+    plans: createPlansService(config.whop.checkoutUrls),
+    now: () => new Date(now()),
+  });
+  const handlerDeps = {
+    sequelize,
+    models,
+    students,
+    tiers,
+    grace,
+    chronosCompanyId: config.whop.companyId,
+    tierProducts: config.whop.tierProducts,
+    appUrl: config.appUrl,
+    logger,
+    now,
+  };
   return {
     students,
     tiers,

@@ -31,12 +31,20 @@ export class SandboxControl {
   }
 
   async createUser(username: string): Promise<string> {
-    const { user } = await this.request<{ user: { id: string } }>('POST', '/users', { username, email: `${username}@example.test`, name: username });
+    const { user } = await this.request<{ user: { id: string } }>('POST', '/users', {
+      username,
+      email: `${username}@example.test`,
+      name: username,
+    });
     return user.id;
   }
 
   async createMembership(user: string, product: string, status?: string): Promise<string> {
-    const { membership } = await this.request<{ membership: { id: string } }>('POST', '/memberships', { user, product, ...(status ? { status } : {}) });
+    const { membership } = await this.request<{ membership: { id: string } }>('POST', '/memberships', {
+      user,
+      product,
+      ...(status ? { status } : {}),
+    });
     return membership.id;
   }
 
@@ -44,8 +52,16 @@ export class SandboxControl {
     await this.request('POST', `/memberships/${membershipId}/status`, { status });
   }
 
-  async pay(user: string, product: string, outcome: 'succeeded' | 'failed' = 'succeeded'): Promise<{ membershipId: string | undefined }> {
-    const answer = await this.request<{ payment: { membership?: { id: string } | null } }>('POST', '/payments', { user, product, outcome });
+  async pay(
+    user: string,
+    product: string,
+    outcome: 'succeeded' | 'failed' = 'succeeded',
+  ): Promise<{ membershipId: string | undefined }> {
+    const answer = await this.request<{ payment: { membership?: { id: string } | null } }>('POST', '/payments', {
+      user,
+      product,
+      outcome,
+    });
     return { membershipId: answer.payment.membership?.id };
   }
 
@@ -60,7 +76,10 @@ export class SandboxControl {
   }
 
   async installedCompanies(): Promise<string[]> {
-    const { data } = await this.request<{ data: { company_id: string; installed: boolean }[] }>('GET', '/installations');
+    const { data } = await this.request<{ data: { company_id: string; installed: boolean }[] }>(
+      'GET',
+      '/installations',
+    );
     return data.filter((row) => row.installed).map((row) => row.company_id);
   }
 
@@ -70,6 +89,11 @@ export class SandboxControl {
   }
 
   async memberships(): Promise<{ id: string; status: string; user: { id: string }; product: { id: string } }[]> {
-    return (await this.request<{ data: { id: string; status: string; user: { id: string }; product: { id: string } }[] }>('GET', '/memberships')).data;
+    return (
+      await this.request<{ data: { id: string; status: string; user: { id: string }; product: { id: string } }[] }>(
+        'GET',
+        '/memberships',
+      )
+    ).data;
   }
 }

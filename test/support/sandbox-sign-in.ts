@@ -20,12 +20,18 @@ export interface SandboxSignIn {
 export async function signInThroughSandbox(options: SandboxSignIn): Promise<TestBrowser> {
   const browser = options.browser ?? new TestBrowser();
   const start = await browser.get(`${options.startOn ?? options.appUrl}/api/whop/auth/login`);
-  if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status}\n${start.text.slice(0, 500)}`);
+  if (start.status !== 302 || !start.location)
+    throw new Error(`login did not redirect: ${start.status}\n${start.text.slice(0, 500)}`);
   const consent = await browser.get(start.location);
   const handle = formField(consent.text, 'handle');
   if (!handle) throw new Error(`no consent form:\n${consent.text.slice(0, 500)}`);
-  const decision = await browser.post(`${options.sandboxUrl}/oauth/authorize/decision`, { handle, decision: 'approve', user_id: options.whopUserId });
-  if (!decision.location?.startsWith(`${options.appUrl}/api/whop/auth/callback`)) throw new Error(`consent did not return to the app: ${decision.status} ${decision.location}`);
+  const decision = await browser.post(`${options.sandboxUrl}/oauth/authorize/decision`, {
+    handle,
+    decision: 'approve',
+    user_id: options.whopUserId,
+  });
+  if (!decision.location?.startsWith(`${options.appUrl}/api/whop/auth/callback`))
+    throw new Error(`consent did not return to the app: ${decision.status} ${decision.location}`);
   const callbackUrl = new URL(decision.location);
   if (options.finishOn) callbackUrl.host = new URL(options.finishOn).host;
   const callback = await browser.get(callbackUrl);

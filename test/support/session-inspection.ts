@@ -17,7 +17,9 @@ export async function storedSession(runtime: Runtime, sid: string): Promise<Sess
 }
 
 export async function writeStoredSession(runtime: Runtime, sid: string, session: SessionData): Promise<void> {
-  await new Promise<void>((resolve, reject) => runtime.deps.sessionStore.inner.set(sid, session, (e) => (e ? reject(e) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    runtime.deps.sessionStore.inner.set(sid, session, (e) => (e ? reject(e) : resolve())),
+  );
 }
 
 /** Every raw value the session store holds for this run. */
@@ -26,7 +28,9 @@ export async function rawSessionValues(runtime: Runtime): Promise<string[]> {
   if (inner instanceof MemorySessionStore) return inner.rawValues();
   const redis = runtime.deps.redis!;
   const keys = await redis.keys(`${runtime.deps.config.redisPrefix}*`);
-  const values = await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'string' ? redis.get(key) : '')));
+  const values = await Promise.all(
+    keys.map(async (key) => ((await redis.type(key)) === 'string' ? redis.get(key) : '')),
+  );
   return values.filter((v): v is string => typeof v === 'string');
 }
 

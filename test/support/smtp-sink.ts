@@ -49,7 +49,8 @@ export async function startSmtpSink(options: { auth?: { user: string; pass: stri
     logger: false,
     closeTimeout: 1_000,
     onAuth(credentials, _session, callback) {
-      if (auth && credentials.username === auth.user && credentials.password === auth.pass) callback(null, { user: auth.user });
+      if (auth && credentials.username === auth.user && credentials.password === auth.pass)
+        callback(null, { user: auth.user });
       else callback(smtpError({ code: 535, message: 'Authentication credentials invalid' }));
     },
     onRcptTo(_address, _session, callback) {
@@ -62,7 +63,12 @@ export async function startSmtpSink(options: { auth?: { user: string; pass: stri
         if (sink.rejectData) return callback(smtpError(sink.rejectData));
         const raw = Buffer.concat(chunks).toString('utf8');
         const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        sink.received.push({ envelopeFrom, envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, ...parseMessage(raw) });
+        sink.received.push({
+          envelopeFrom,
+          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          ...parseMessage(raw),
+        });
         callback(null);
       });
     },
@@ -123,7 +129,9 @@ export function decodeHeader(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([BQ])\?([^?]*)\?=/gi, (_m, _charset: string, kind: string, data: string) =>
-      kind.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')).toString('utf8'),
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')).toString('utf8'),
     );
 }
 
@@ -139,9 +147,16 @@ function parseMessage(raw: string): Omit<ReceivedMail, 'envelopeFrom' | 'envelop
         const part = splitHeaders(section.replace(/^\r\n/, ''));
         walk(part.headers, part.body.replace(/\r\n$/, ''));
       }
-    } else if (type.toLowerCase().startsWith('text/html')) found.html = decodeBody(partBody, partHeaders.get('content-transfer-encoding'));
-    else if (type.toLowerCase().startsWith('text/plain')) found.text = decodeBody(partBody, partHeaders.get('content-transfer-encoding'));
+    } else if (type.toLowerCase().startsWith('text/html'))
+      found.html = decodeBody(partBody, partHeaders.get('content-transfer-encoding'));
+    else if (type.toLowerCase().startsWith('text/plain'))
+      found.text = decodeBody(partBody, partHeaders.get('content-transfer-encoding'));
   };
   walk(headers, body);
-  return { headers, subject: decodeHeader(headers.get('subject') ?? ''), contentType: headers.get('content-type') ?? '', ...found };
+  return {
+    headers,
+    subject: decodeHeader(headers.get('subject') ?? ''),
+    contentType: headers.get('content-type') ?? '',
+    ...found,
+  };
 }

@@ -60,7 +60,10 @@ export class TestBrowser {
     return copy;
   }
 
-  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<BrowserResponse> {
+  async request(
+    url: string | URL,
+    init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<BrowserResponse> {
     const target = new URL(url);
     const headers: Record<string, string> = { ...init.headers };
     const cookie = this.cookieHeader(target);
@@ -73,10 +76,21 @@ export class TestBrowser {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const response = await fetch(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await fetch(target, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     this.remember(target, response.headers);
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, location: location ? new URL(location, target).href : undefined, headers: response.headers, text: await response.text(), url: target.href };
+    return {
+      status: response.status,
+      location: location ? new URL(location, target).href : undefined,
+      headers: response.headers,
+      text: await response.text(),
+      url: target.href,
+    };
   }
 
   get(url: string | URL, headers?: Record<string, string>): Promise<BrowserResponse> {
@@ -102,6 +116,8 @@ export class TestBrowser {
 
 /** The value of a hidden form field in an HTML page. */
 export function formField(html: string, name: string): string | undefined {
-  const match = new RegExp(`name="${name}"\\s+value="([^"]*)"`).exec(html) ?? new RegExp(`value="([^"]*)"\\s+name="${name}"`).exec(html);
+  const match =
+    new RegExp(`name="${name}"\\s+value="([^"]*)"`).exec(html) ??
+    new RegExp(`value="([^"]*)"\\s+name="${name}"`).exec(html);
   return match?.[1]?.replace(/&#34;/g, '"').replace(/&amp;/g, '&');
 }

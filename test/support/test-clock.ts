@@ -17,5 +17,9 @@ export function testClock(start: number): TestClock {
 
 export function movableClock(): TestClock {
   let offset = 0;
-  return { now: () => Date.now() + offset, set: (ms) => void (offset = ms - Date.now()), advance: (ms) => void (offset += ms) };
+  return {
+    now: () => Date.now() + offset,
+    set: (ms) => void (offset = ms - Date.now()),
+    advance: (ms) => void (offset += ms),
+  };
 }

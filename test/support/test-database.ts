@@ -57,7 +57,10 @@ export async function dropRunDatabases(): Promise<void> {
   if (!externalDatabaseUrl) return;
   const admin = new Sequelize(externalDatabaseUrl, { logging: false });
   try {
-    const rows = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', { bind: [testDatabasePrefix], type: QueryTypes.SELECT });
+    const rows = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      { bind: [testDatabasePrefix], type: QueryTypes.SELECT },
+    );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await admin.close();

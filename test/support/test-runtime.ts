@@ -23,7 +23,10 @@ let runDatabase: Promise<TestDatabase> | undefined;
 export function testDatabase(): Promise<TestDatabase> {
   runDatabase ??= (async () => {
     const db = await scratchDatabase();
-    const runtime = await buildRuntime(testConfig({}, db.url), pino({ level: 'silent' }), { migrate: false, databaseUrl: db.url });
+    const runtime = await buildRuntime(testConfig({}, db.url), pino({ level: 'silent' }), {
+      migrate: false,
+      databaseUrl: db.url,
+    });
     try {
       await createMigrator(runtime.deps.sequelize, runtime.deps.logger).up();
     } finally {

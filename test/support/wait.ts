@@ -21,7 +21,10 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it returns a value (not undefined or false) and returns it; throws after `timeoutMs` (default 5 s). */
-export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, options: WaitOptions = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  options: WaitOptions = {},
+): Promise<T> {
   const { what = 'the awaited outcome', timeoutMs = 5_000, intervalMs = 10 } = options;
   const started = Date.now();
   for (;;) {
@@ -35,7 +38,12 @@ export async function eventually<T>(probe: () => T | undefined | false | Promise
 /** Polls `check` until it is true; returns the milliseconds it took, or throws after `timeoutMs`. */
 export async function until(check: () => boolean | Promise<boolean>, options: UntilOptions = {}): Promise<number> {
   const started = Date.now();
-  const probe = options.retryErrors ? () => Promise.resolve().then(check).catch(() => false) : check;
+  const probe = options.retryErrors
+    ? () =>
+        Promise.resolve()
+          .then(check)
+          .catch(() => false)
+    : check;
   await eventually(probe, options);
   return Date.now() - started;
 }

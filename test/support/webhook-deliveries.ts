@@ -21,7 +21,15 @@ export interface MembershipData {
   cancel_at_period_end: boolean;
 }
 
-export function membershipData(fields: { user: string; company: string; product: string; status?: string; id?: string; updatedAt?: Date; email?: string }): MembershipData {
+export function membershipData(fields: {
+  user: string;
+  company: string;
+  product: string;
+  status?: string;
+  id?: string;
+  updatedAt?: Date;
+  email?: string;
+}): MembershipData {
   const updated = fields.updatedAt ?? new Date();
   return {
     id: fields.id ?? `mem_${uid()}`,
@@ -29,7 +37,12 @@ export function membershipData(fields: { user: string; company: string; product:
     company: { id: fields.company, title: fields.company },
     product: { id: fields.product, title: fields.product },
     plan: { id: `plan_${fields.product}` },
-    user: { id: fields.user, username: fields.user.replace(/^user_/, ''), name: fields.user, email: fields.email ?? `${fields.user}@example.test` },
+    user: {
+      id: fields.user,
+      username: fields.user.replace(/^user_/, ''),
+      name: fields.user,
+      email: fields.email ?? `${fields.user}@example.test`,
+    },
     created_at: new Date(updated.getTime() - 60_000).toISOString(),
     updated_at: updated.toISOString(),
     renewal_period_end: new Date(updated.getTime() + 30 * 86_400_000).toISOString(),
@@ -37,7 +50,16 @@ export function membershipData(fields: { user: string; company: string; product:
   };
 }
 
-export function paymentData(fields: { user: string; company: string; product: string; total: string; currency?: string; id?: string; membership?: string; failureMessage?: string }) {
+export function paymentData(fields: {
+  user: string;
+  company: string;
+  product: string;
+  total: string;
+  currency?: string;
+  id?: string;
+  membership?: string;
+  failureMessage?: string;
+}) {
   const now = new Date().toISOString();
   return {
     id: fields.id ?? `pay_${uid()}`,
@@ -56,7 +78,14 @@ export function paymentData(fields: { user: string; company: string; product: st
 }
 
 export function envelope(type: string, companyId: string | null, data: unknown) {
-  return { id: `evt_${uid()}`, type, api_version: 'v1', timestamp: new Date().toISOString(), company_id: companyId, data };
+  return {
+    id: `evt_${uid()}`,
+    type,
+    api_version: 'v1',
+    timestamp: new Date().toISOString(),
+    company_id: companyId,
+    data,
+  };
 }
 
 export interface Delivery {
@@ -69,9 +98,18 @@ export function delivery(event: unknown, webhookId = `msg_${uid()}`): Delivery {
 }
 
 /** POSTs a delivery to the app, signed with `secret` now (or at `timestamp`). */
-export async function deliver(appUrl: string, secret: string, d: Delivery, timestamp = Math.floor(Date.now() / 1000)): Promise<number> {
+export async function deliver(
+  appUrl: string,
+  secret: string,
+  d: Delivery,
+  timestamp = Math.floor(Date.now() / 1000),
+): Promise<number> {
   const headers = signWebhook({ id: d.webhookId, timestamp, body: d.body, secret });
-  const response = await fetch(`${appUrl}/api/whop/webhook`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: d.body });
+  const response = await fetch(`${appUrl}/api/whop/webhook`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: d.body,
+  });
   await response.arrayBuffer();
   return response.status;
 }

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { axisTicks, barChart, lineChart, type ChartOptions } from '../../src/views/svg-chart.ts';
 
-const options: ChartOptions = { id: 'test-chart', title: 'Creators per tier', labelName: 'Tier', valueName: 'Creators' };
+const options: ChartOptions = {
+  id: 'test-chart',
+  title: 'Creators per tier',
+  labelName: 'Tier',
+  valueName: 'Creators',
+};
 const MB = 1024 ** 2;
 const GB = 1024 ** 3;
 
@@ -20,7 +25,10 @@ describe('svg-chart', () => {
 
     it('steps bytes in nice multiples of the largest power of 1024 below the maximum', () => {
       expect(axisTicks(1.5 * GB, 'bytes')).to.deep.equal({ scaleMax: 1.5 * GB, values: [0, 0.5 * GB, GB, 1.5 * GB] });
-      expect(axisTicks(700 * MB, 'bytes')).to.deep.equal({ scaleMax: 800 * MB, values: [0, 200 * MB, 400 * MB, 600 * MB, 800 * MB] });
+      expect(axisTicks(700 * MB, 'bytes')).to.deep.equal({
+        scaleMax: 800 * MB,
+        values: [0, 200 * MB, 400 * MB, 600 * MB, 800 * MB],
+      });
     });
 
     it('gives all-zero (or empty) data the single tick 0 and a scale of 1', () => {
@@ -72,7 +80,12 @@ describe('svg-chart', () => {
       const chart = barChart(data, options);
       expect(chart.bars.map((b) => b.label)).to.deep.equal(['Free', 'Basic', 'Pro', 'Enterprise']);
       expect(chart.bars.map((b) => b.valueLabel)).to.deep.equal(['8', '4', '2', '0']);
-      expect(chart.bars.map((b) => b.className)).to.deep.equal(['chart-bar chart-bar-free', 'chart-bar chart-bar-basic', 'chart-bar chart-bar-pro', 'chart-bar chart-bar-enterprise']);
+      expect(chart.bars.map((b) => b.className)).to.deep.equal([
+        'chart-bar chart-bar-free',
+        'chart-bar chart-bar-basic',
+        'chart-bar chart-bar-pro',
+        'chart-bar chart-bar-enterprise',
+      ]);
       expect(chart.ticks.map((t) => t.label)).to.deep.equal(['0', '2', '4', '6', '8']);
       expect(chart.ticks[0]!.y).to.equal(chart.plot.bottom);
       expect(chart.ticks.at(-1)!.y).to.equal(chart.plot.top);
@@ -88,7 +101,13 @@ describe('svg-chart', () => {
     });
 
     it('draws all-zero data as flat bars on the baseline and says it is empty', () => {
-      const chart = barChart([{ label: 'A', value: 0 }, { label: 'B', value: 0 }], options);
+      const chart = barChart(
+        [
+          { label: 'A', value: 0 },
+          { label: 'B', value: 0 },
+        ],
+        options,
+      );
       expect(chart.empty).to.equal(true);
       expect(chart.bars.map((b) => b.height)).to.deep.equal([0, 0]);
       expect(chart.ticks).to.deep.equal([{ value: 0, label: '0', y: chart.plot.bottom }]);
@@ -103,7 +122,13 @@ describe('svg-chart', () => {
     });
 
     it('formats byte values and ticks as sizes', () => {
-      const chart = barChart([{ label: 'w1', value: 512 * MB }, { label: 'w2', value: GB }], { ...options, valueKind: 'bytes' });
+      const chart = barChart(
+        [
+          { label: 'w1', value: 512 * MB },
+          { label: 'w2', value: GB },
+        ],
+        { ...options, valueKind: 'bytes' },
+      );
       expect(chart.bars.map((b) => b.valueLabel)).to.deep.equal(['512 MB', '1 GB']);
       expect(chart.ticks.map((t) => t.label)).to.deep.equal(['0 B', '512 MB', '1 GB']);
     });
@@ -114,7 +139,10 @@ describe('svg-chart', () => {
       const narrow = barChart(weeks, { ...options, width: 360 });
       expect(narrow.labelEvery).to.equal(2);
       expect(narrow.bars.map((b) => b.showLabel)).to.deep.equal(weeks.map((_, i) => i % 2 === 1));
-      const long = barChart(weeks.map((w) => ({ ...w, label: `${w.label}: a very long label` })), options);
+      const long = barChart(
+        weeks.map((w) => ({ ...w, label: `${w.label}: a very long label` })),
+        options,
+      );
       expect(long.labelEvery).to.be.greaterThan(2);
       expect(long.bars.at(-1)!.showLabel).to.equal(true);
     });
@@ -127,19 +155,38 @@ describe('svg-chart', () => {
     });
 
     it('treats negative values as zero height', () => {
-      const chart = barChart([{ label: 'a', value: -3 }, { label: 'b', value: 3 }], options);
+      const chart = barChart(
+        [
+          { label: 'a', value: -3 },
+          { label: 'b', value: 3 },
+        ],
+        options,
+      );
       expect(chart.bars[0]!.height).to.equal(0);
     });
   });
 
   describe('lineChart', () => {
     it('puts one point per value at the category centres, at heights proportional to the values', () => {
-      const chart = lineChart([{ label: 'a', value: 0 }, { label: 'b', value: 5 }, { label: 'c', value: 10 }], { ...options, id: 'line' });
+      const chart = lineChart(
+        [
+          { label: 'a', value: 0 },
+          { label: 'b', value: 5 },
+          { label: 'c', value: 10 },
+        ],
+        { ...options, id: 'line' },
+      );
       expect(chart.kind).to.equal('line');
-      expect(chart.points.map((p) => p.y)).to.deep.equal([chart.plot.bottom, (chart.plot.bottom + chart.plot.top) / 2, chart.plot.top]);
+      expect(chart.points.map((p) => p.y)).to.deep.equal([
+        chart.plot.bottom,
+        (chart.plot.bottom + chart.plot.top) / 2,
+        chart.plot.top,
+      ]);
       const [a, b, c] = chart.points;
       expect(chart.linePath).to.equal(`M${a!.x} ${a!.y} L${b!.x} ${b!.y} L${c!.x} ${c!.y}`);
-      expect(chart.areaPath).to.equal(`${chart.linePath} L${c!.x} ${chart.plot.bottom} L${a!.x} ${chart.plot.bottom} Z`);
+      expect(chart.areaPath).to.equal(
+        `${chart.linePath} L${c!.x} ${chart.plot.bottom} L${a!.x} ${chart.plot.bottom} Z`,
+      );
     });
 
     it('draws nothing for no data', () => {

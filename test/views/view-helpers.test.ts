@@ -11,7 +11,13 @@ describe('view helpers', () => {
   });
 
   it('writes numbers with thousands separators', () => {
-    expect([0, 999, 1_000, 1_234_567, 12.5].map(formatNumber)).to.deep.equal(['0', '999', '1,000', '1,234,567', '12.5']);
+    expect([0, 999, 1_000, 1_234_567, 12.5].map(formatNumber)).to.deep.equal([
+      '0',
+      '999',
+      '1,000',
+      '1,234,567',
+      '12.5',
+    ]);
     expect(usageBar('AI credits', 1_500, 10_000)).to.deep.include({ used: '1,500', limit: '10,000', percent: 15 });
   });
 

@@ -94,7 +94,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     const started = performance.now();
     res.on('finish', () => {
       // Paths only: query strings can carry codes and tokens.
-      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'sandbox request');
+      logger.debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'sandbox request',
+      );
     });
     next();
   });

@@ -27,7 +27,11 @@ export interface ForcedRateLimit {
 }
 
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none';
-export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_post', 'client_secret_basic', 'none'];
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_post',
+  'client_secret_basic',
+  'none',
+];
 
 /** Settings of the registered app that the control surfaces can change while the sandbox runs. */
 export interface AppSettings {
@@ -81,7 +85,9 @@ export async function createSandboxCore(options: SandboxOptions): Promise<Sandbo
   const installations = new InstallationService(state, options.app.companyId);
   const mailbox = new MailboxStore();
   const rateLimit: ForcedRateLimit = { remaining: 0, retryInSeconds: 12 };
-  const initialSettings = (): AppSettings => ({ tokenEndpointAuthMethod: options.app.tokenEndpointAuthMethod ?? 'client_secret_post' });
+  const initialSettings = (): AppSettings => ({
+    tokenEndpointAuthMethod: options.app.tokenEndpointAuthMethod ?? 'client_secret_post',
+  });
   const settings = initialSettings();
 
   return {

@@ -4,7 +4,15 @@
  * holder's lease lapses or its own wait ends, whichever comes first.
  */
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_TTL_MS, DEFAULT_WAIT_MS, lockService, realLockClock, type LockClock, type LockLease, type LockService } from './lock-service.ts';
+import {
+  DEFAULT_TTL_MS,
+  DEFAULT_WAIT_MS,
+  lockService,
+  realLockClock,
+  type LockClock,
+  type LockLease,
+  type LockService,
+} from './lock-service.ts';
 
 interface Holder {
   token: string;

@@ -4,6 +4,10 @@ import { realLockClock, type LockClock, type LockService } from './lock-service.
 import { createRedisLockService } from './redis-lock.ts';
 import { createInProcessLockService } from './in-process-lock.ts';
 
-export function createLockService(redis: Redis | undefined, prefix: string, clock: LockClock = realLockClock): LockService {
+export function createLockService(
+  redis: Redis | undefined,
+  prefix: string,
+  clock: LockClock = realLockClock,
+): LockService {
   return redis ? createRedisLockService(redis, prefix, clock) : createInProcessLockService(clock);
 }

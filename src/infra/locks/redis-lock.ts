@@ -1,10 +1,20 @@
 /** The lock in Redis: `SET NX PX` with a random token; renew and release are scripts that check the token first. */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { DEFAULT_TTL_MS, DEFAULT_WAIT_MS, lockService, realLockClock, type LockClock, type LockLease, type LockService } from './lock-service.ts';
+import {
+  DEFAULT_TTL_MS,
+  DEFAULT_WAIT_MS,
+  lockService,
+  realLockClock,
+  type LockClock,
+  type LockLease,
+  type LockService,
+} from './lock-service.ts';
 
-const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const RENEW_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+const RELEASE_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RENEW_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 export function createRedisLockService(redis: Redis, prefix: string, clock: LockClock = realLockClock): LockService {
   return lockService(async (key, options = {}) => {

@@ -11,7 +11,10 @@ export interface BackoffSettings {
  * Delay before attempt n+1 after n failures: `base · 2^(n-1)`, capped, then scaled by a random
  * 50–100 % so that rows failing together do not come back together.
  */
-export function exponentialBackoff(settings: BackoffSettings, random: () => number = Math.random): (failures: number) => number {
+export function exponentialBackoff(
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+): (failures: number) => number {
   return (failures) => {
     const exponential = Math.min(settings.capMs, settings.baseMs * 2 ** Math.max(0, failures - 1));
     return Math.round(exponential * (0.5 + random() * 0.5));

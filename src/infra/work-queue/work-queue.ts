@@ -112,26 +112,50 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
     /** Settles the row if the claim is still ours; false (nothing written) when it was taken over. */
     async settle(claim: Claim<unknown>, options: SettleOptions): Promise<boolean> {
       const columns = Object.entries(options.columns ?? {});
-      const text = settleSql(table, columns.map(([name]) => name), options.commitWithoutFlush ?? false);
-      return changed(text, [claim.id, claim.claimToken, options.status, now().toISOString(), ...columns.map(([, value]) => value)], options.transaction);
+      const text = settleSql(
+        table,
+        columns.map(([name]) => name),
+        options.commitWithoutFlush ?? false,
+      );
+      return changed(
+        text,
+        [claim.id, claim.claimToken, options.status, now().toISOString(), ...columns.map(([, value]) => value)],
+        options.transaction,
+      );
     },
 
     /**
      * Records a failed attempt, if the claim is still ours: `dead` (the error kept) when it was
      * permanent or the last attempt, otherwise due again after the backoff.
      */
-    async fail(claim: Claim<unknown>, error: string, permanent = false): Promise<{ outcome: 'retry' | 'dead'; settled: boolean; nextAttemptAt: Date }> {
+    async fail(
+      claim: Claim<unknown>,
+      error: string,
+      permanent = false,
+    ): Promise<{ outcome: 'retry' | 'dead'; settled: boolean; nextAttemptAt: Date }> {
       const dead = permanent || claim.attempts >= deps.maxAttempts;
       const delayMs = dead ? 0 : Math.max(0, deps.backoffMs(claim.attempts));
       const nextAttemptAt = new Date(now().getTime() + delayMs);
-      const settled = await changed(sql.fail, [claim.id, claim.claimToken, dead ? 'dead' : 'pending', error, nextAttemptAt.toISOString()]);
+      const settled = await changed(sql.fail, [
+        claim.id,
+        claim.claimToken,
+        dead ? 'dead' : 'pending',
+        error,
+        nextAttemptAt.toISOString(),
+      ]);
       return { outcome: dead ? 'dead' : 'retry', settled, nextAttemptAt };
     },
 
     /** An admin's replay: the row goes back to pending, due now, with a fresh set of attempts; never one in hand. */
     async replay(id: string | number, columns: Record<string, unknown> = {}): Promise<boolean> {
       const entries = Object.entries(columns);
-      return changed(replaySql(table, entries.map(([name]) => name)), [id, now().toISOString(), ...entries.map(([, value]) => value)]);
+      return changed(
+        replaySql(
+          table,
+          entries.map(([name]) => name),
+        ),
+        [id, now().toISOString(), ...entries.map(([, value]) => value)],
+      );
     },
 
     /**
@@ -139,11 +163,17 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
      * failures; when it throws (the database went away), the batch stops, its unsettled claims
      * are kept for hand-back at the next claim, and the error is thrown.
      */
-    async runBatch<Row, Outcome extends string>(counts: Record<Outcome, number>, options: BatchOptions<Row, Outcome>): Promise<Record<Outcome, number>> {
+    async runBatch<Row, Outcome extends string>(
+      counts: Record<Outcome, number>,
+      options: BatchOptions<Row, Outcome>,
+    ): Promise<Record<Outcome, number>> {
       const claims = await claim<Row>(options.limit);
       if (options.order) claims.sort(options.order);
       for (const [index, item] of claims.entries()) {
-        if (options.minLeaseLeftMs !== undefined && item.lockedUntil.getTime() - now().getTime() < options.minLeaseLeftMs) {
+        if (
+          options.minLeaseLeftMs !== undefined &&
+          item.lockedUntil.getTime() - now().getTime() < options.minLeaseLeftMs
+        ) {
           await handBack(claims.slice(index));
           options.onLeaseLow?.(claims.length - index);
           break;
@@ -152,7 +182,8 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
           counts[await options.handle(item)] += 1;
         } catch (error) {
           // Neither the row's outcome nor its failure could be recorded (the database went away): stop here.
-          for (const left of claims.slice(options.handBackInFlight ? index : index + 1)) unsettled.set(left.id, left.claimToken);
+          for (const left of claims.slice(options.handBackInFlight ? index : index + 1))
+            unsettled.set(left.id, left.claimToken);
           throw error;
         }
       }

@@ -4,7 +4,17 @@
  */
 import { TIERS } from '../../domain/tier-table.ts';
 
-export const CREATOR_SORTS = ['company', 'owner', 'tier', 'videos', 'storage', 'ai_credits', 'students', 'over_limit', 'created'] as const;
+export const CREATOR_SORTS = [
+  'company',
+  'owner',
+  'tier',
+  'videos',
+  'storage',
+  'ai_credits',
+  'students',
+  'over_limit',
+  'created',
+] as const;
 export type CreatorSort = (typeof CREATOR_SORTS)[number];
 export type SortDirection = 'asc' | 'desc';
 

@@ -44,16 +44,33 @@ export interface Finances {
 type Numeric = string | number | null;
 const num = (value: Numeric | undefined) => Number(value ?? 0);
 
-interface RevenueJson { currency: string; payments: Numeric; gross: string; refunded: string; net: string }
+interface RevenueJson {
+  currency: string;
+  payments: Numeric;
+  gross: string;
+  refunded: string;
+  net: string;
+}
 interface DisputeJson {
-  whop_dispute_id: string; whop_payment_id: string | null; whop_company_id: string | null; company_name: string | null;
-  amount: string; currency: string; status: string; reason: string | null; needs_response_by: string | null;
+  whop_dispute_id: string;
+  whop_payment_id: string | null;
+  whop_company_id: string | null;
+  company_name: string | null;
+  amount: string;
+  currency: string;
+  status: string;
+  reason: string | null;
+  needs_response_by: string | null;
 }
 
 export function createFinancesQuery(deps: { sequelize: Sequelize; now: () => Date }): () => Promise<Finances> {
   const { sequelize, now } = deps;
   return async function finances(): Promise<Finances> {
-    const [row] = await sequelize.query<{ revenue: RevenueJson[] | null; disputes: DisputeJson[] | null; alerts: Numeric }>(
+    const [row] = await sequelize.query<{
+      revenue: RevenueJson[] | null;
+      disputes: DisputeJson[] | null;
+      alerts: Numeric;
+    }>(
       `SELECT
          (SELECT json_agg(r ORDER BY r.currency) FROM (
             SELECT currency, count(*) AS payments, round(sum(amount), max(amount_decimals))::text AS gross,
@@ -67,14 +84,35 @@ export function createFinancesQuery(deps: { sequelize: Sequelize; now: () => Dat
              WHERE d.status IN (:openStatuses)
              ORDER BY d.needs_response_by ASC NULLS LAST, d.id ASC LIMIT :shown) d) AS disputes,
          (SELECT count(*) FROM dispute_alerts WHERE created_at > CAST(:now AS timestamptz) - make_interval(days => :days)) AS alerts`,
-      { replacements: { now: now(), days: REVENUE_DAYS, shown: OPEN_DISPUTES_SHOWN, openStatuses: [...OPEN_DISPUTE_STATUSES] }, type: QueryTypes.SELECT },
+      {
+        replacements: {
+          now: now(),
+          days: REVENUE_DAYS,
+          shown: OPEN_DISPUTES_SHOWN,
+          openStatuses: [...OPEN_DISPUTE_STATUSES],
+        },
+        type: QueryTypes.SELECT,
+      },
     );
     return {
       days: REVENUE_DAYS,
-      revenue: (row?.revenue ?? []).map((r) => ({ currency: r.currency, payments: num(r.payments), gross: r.gross, refunded: r.refunded, net: r.net })),
+      revenue: (row?.revenue ?? []).map((r) => ({
+        currency: r.currency,
+        payments: num(r.payments),
+        gross: r.gross,
+        refunded: r.refunded,
+        net: r.net,
+      })),
       openDisputes: (row?.disputes ?? []).map((d) => ({
-        whopDisputeId: d.whop_dispute_id, whopPaymentId: d.whop_payment_id, companyName: d.company_name, whopCompanyId: d.whop_company_id,
-        amount: d.amount, currency: d.currency, status: d.status, reason: d.reason, needsResponseBy: d.needs_response_by ? new Date(d.needs_response_by) : null,
+        whopDisputeId: d.whop_dispute_id,
+        whopPaymentId: d.whop_payment_id,
+        companyName: d.company_name,
+        whopCompanyId: d.whop_company_id,
+        amount: d.amount,
+        currency: d.currency,
+        status: d.status,
+        reason: d.reason,
+        needsResponseBy: d.needs_response_by ? new Date(d.needs_response_by) : null,
       })),
       disputeAlerts: num(row?.alerts),
     };

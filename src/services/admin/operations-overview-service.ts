@@ -34,7 +34,12 @@ export interface RevenueRow {
   students: string;
 }
 
-export function createOperationsOverviewService(deps: { sequelize: Sequelize; models: Pick<Models, 'ReconciliationRun'>; chronosCompanyId: string; tierProducts: Readonly<Record<string, Tier>> }) {
+export function createOperationsOverviewService(deps: {
+  sequelize: Sequelize;
+  models: Pick<Models, 'ReconciliationRun'>;
+  chronosCompanyId: string;
+  tierProducts: Readonly<Record<string, Tier>>;
+}) {
   const { sequelize } = deps;
   return {
     async eventsLast24h(): Promise<Record<string, number>> {
@@ -46,29 +51,57 @@ export function createOperationsOverviewService(deps: { sequelize: Sequelize; mo
     },
 
     async problemEvents(limit = 25): Promise<ProblemEvent[]> {
-      const rows = await sequelize.query<{ id: string; type: string; status: string; attempts: number; last_error: string | null; received_at: Date; next_attempt_at: Date }>(
+      const rows = await sequelize.query<{
+        id: string;
+        type: string;
+        status: string;
+        attempts: number;
+        last_error: string | null;
+        received_at: Date;
+        next_attempt_at: Date;
+      }>(
         `SELECT id, type, status, attempts, last_error, received_at, next_attempt_at FROM webhook_events
           WHERE status = 'dead' OR (status = 'pending' AND attempts > 0)
           ORDER BY (status = 'dead') DESC, received_at DESC LIMIT :limit`,
         { replacements: { limit }, type: QueryTypes.SELECT },
       );
-      return rows.map((r) => ({ id: r.id, type: r.type, status: r.status, attempts: r.attempts, lastError: r.last_error, receivedAt: r.received_at, nextAttemptAt: r.next_attempt_at }));
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        receivedAt: r.received_at,
+        nextAttemptAt: r.next_attempt_at,
+      }));
     },
 
     /** The latest events and what processing made of them (the `outcome` the worker recorded). */
     async recentEvents(limit = 20): Promise<RecentEvent[]> {
-      const rows = await sequelize.query<{ id: string; type: string; status: string; outcome: string | null; received_at: Date }>(
+      const rows = await sequelize.query<{
+        id: string;
+        type: string;
+        status: string;
+        outcome: string | null;
+        received_at: Date;
+      }>(
         'SELECT id, type, status, outcome, received_at FROM webhook_events ORDER BY received_at DESC, id LIMIT :limit',
         { replacements: { limit }, type: QueryTypes.SELECT },
       );
-      return rows.map((r) => ({ id: r.id, type: r.type, status: r.status, outcome: r.outcome, receivedAt: r.received_at }));
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        status: r.status,
+        outcome: r.outcome,
+        receivedAt: r.received_at,
+      }));
     },
 
     async revenue30d(): Promise<RevenueRow[]> {
       const productTiers = Object.entries(deps.tierProducts);
       // NUMERIC sums of the exact amounts Whop sent, net of refunds, at the places the currency's payments carry: a tiny crypto amount never rounds away.
       const rows = await sequelize.query<{ tier: Tier; currency: string; plan: string; students: string }>(
-        `WITH product_tiers(product_id, tier) AS (SELECT * FROM (VALUES ${productTiers.length ? productTiers.map((_, i) => `(:p${i}, :t${i})`).join(', ') : "(NULL::text, NULL::text)"}) AS v(product_id, tier))
+        `WITH product_tiers(product_id, tier) AS (SELECT * FROM (VALUES ${productTiers.length ? productTiers.map((_, i) => `(:p${i}, :t${i})`).join(', ') : '(NULL::text, NULL::text)'}) AS v(product_id, tier))
          SELECT tier, currency, round(sum(plan_net), max(places))::text AS plan, round(sum(student_net), max(places))::text AS students FROM (
            SELECT pt.tier, p.currency, p.amount - p.refunded_amount AS plan_net, 0::numeric AS student_net, p.amount_decimals AS places
              FROM payments p JOIN product_tiers pt ON pt.product_id = p.whop_product_id
@@ -79,7 +112,15 @@ export function createOperationsOverviewService(deps: { sequelize: Sequelize; mo
             WHERE p.status = 'succeeded' AND p.paid_at > now() - interval '30 days' AND p.whop_company_id <> :chronos
          ) AS paid GROUP BY tier, currency`,
         {
-          replacements: { chronos: deps.chronosCompanyId, ...Object.fromEntries(productTiers.flatMap(([product, tier], i) => [[`p${i}`, product], [`t${i}`, tier]])) },
+          replacements: {
+            chronos: deps.chronosCompanyId,
+            ...Object.fromEntries(
+              productTiers.flatMap(([product, tier], i) => [
+                [`p${i}`, product],
+                [`t${i}`, tier],
+              ]),
+            ),
+          },
           type: QueryTypes.SELECT,
         },
       );
@@ -89,7 +130,12 @@ export function createOperationsOverviewService(deps: { sequelize: Sequelize; mo
     },
 
     lastReconciliation() {
-      return deps.models.ReconciliationRun.findOne({ order: [['startedAt', 'DESC'], ['id', 'DESC']] });
+      return deps.models.ReconciliationRun.findOne({
+        order: [
+          ['startedAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+      });
     },
   };
 }

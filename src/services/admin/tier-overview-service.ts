@@ -6,11 +6,23 @@
  * revenue per currency net of refunds, and the open disputes.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { TIER_TABLE, TIERS, tierDefinition, type LimitName, type Tier, type TierLimits } from '../../domain/tier-table.ts';
+import {
+  TIER_TABLE,
+  TIERS,
+  tierDefinition,
+  type LimitName,
+  type Tier,
+  type TierLimits,
+} from '../../domain/tier-table.ts';
 import { monthOf } from '../usage/usage-service.ts';
 import { createFinancesQuery } from './finances-query.ts';
-import { CREATORS_PER_PAGE, DEFAULT_CREATOR_SORT, defaultDirection, orderByClause, type CreatorListQuery } from './creator-list-query.ts';
-
+import {
+  CREATORS_PER_PAGE,
+  DEFAULT_CREATOR_SORT,
+  defaultDirection,
+  orderByClause,
+  type CreatorListQuery,
+} from './creator-list-query.ts';
 
 export interface TierSummary {
   tier: Tier;
@@ -145,7 +157,13 @@ function limitsValues(): { sql: string; replacements: Record<string, string | nu
   const replacements: Record<string, string | number | null> = {};
   const rows = limited.map((tier, i) => {
     const { videos, storageBytes, aiCredits, students } = tierDefinition(tier).limits;
-    Object.assign(replacements, { [`tier${i}`]: tier, [`videos${i}`]: videos, [`storage${i}`]: storageBytes, [`credits${i}`]: aiCredits, [`students${i}`]: students });
+    Object.assign(replacements, {
+      [`tier${i}`]: tier,
+      [`videos${i}`]: videos,
+      [`storage${i}`]: storageBytes,
+      [`credits${i}`]: aiCredits,
+      [`students${i}`]: students,
+    });
     return `(CAST(:tier${i} AS text), CAST(:videos${i} AS numeric), CAST(:storage${i} AS numeric), CAST(:credits${i} AS numeric), CAST(:students${i} AS numeric))`;
   });
   return { sql: `VALUES ${rows.join(', ')}`, replacements };
@@ -222,7 +240,10 @@ export function createTierOverviewService(deps: { sequelize: Sequelize; now?: ()
     const rows = await sequelize.query<CreatorUsageRow>(
       `WITH ${CREATOR_USAGE}
        SELECT * FROM creator_usage ORDER BY ${orderByClause(query)} LIMIT :limit OFFSET :offset`,
-      { replacements: { month, limit: CREATORS_PER_PAGE, offset: (page - 1) * CREATORS_PER_PAGE }, type: QueryTypes.SELECT },
+      {
+        replacements: { month, limit: CREATORS_PER_PAGE, offset: (page - 1) * CREATORS_PER_PAGE },
+        type: QueryTypes.SELECT,
+      },
     );
     return {
       sort: query.sort,
@@ -256,7 +277,10 @@ export function createTierOverviewService(deps: { sequelize: Sequelize; now?: ()
       const list: CreatorListQuery = { sort, dir: query.dir ?? defaultDirection(sort), page: query.page ?? 1 };
       const tiers = await perTier(month);
       const totals = totalsOf(tiers);
-      const [nearest, creators] = await Promise.all([nearestLimits(month, NEAREST_LIMITS_SHOWN), creatorPage(month, list, totals.creators)]);
+      const [nearest, creators] = await Promise.all([
+        nearestLimits(month, NEAREST_LIMITS_SHOWN),
+        creatorPage(month, list, totals.creators),
+      ]);
       return { month, perTier: tiers, totals, nearestLimits: nearest, creators };
     },
   };
@@ -275,6 +299,12 @@ function totalsOf(tiers: readonly TierSummary[]): UsageTotals {
   };
 }
 
-export { REVENUE_DAYS, OPEN_DISPUTES_SHOWN, type Finances, type CurrencyRevenue, type OpenDispute } from './finances-query.ts';
+export {
+  REVENUE_DAYS,
+  OPEN_DISPUTES_SHOWN,
+  type Finances,
+  type CurrencyRevenue,
+  type OpenDispute,
+} from './finances-query.ts';
 
 export type TierOverviewService = ReturnType<typeof createTierOverviewService>;

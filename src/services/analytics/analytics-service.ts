@@ -82,7 +82,10 @@ export function createAnalyticsService(deps: { sequelize: Sequelize; now?: () =>
          LEFT JOIN added a ON a.week_start = w.week_start
          LEFT JOIN joined j ON j.week_start = w.week_start
         ORDER BY w.week_start`,
-      { replacements: { now: at.toISOString(), span: `${ANALYTICS_WEEKS - 1} weeks`, creatorId }, type: QueryTypes.SELECT },
+      {
+        replacements: { now: at.toISOString(), span: `${ANALYTICS_WEEKS - 1} weeks`, creatorId },
+        type: QueryTypes.SELECT,
+      },
     );
     return rows.map((row) => ({
       weekStart: row.week_start,
@@ -103,7 +106,10 @@ export function createAnalyticsService(deps: { sequelize: Sequelize; now?: () =>
          FROM months m
          LEFT JOIN usage_metrics u ON u.creator_id = :creatorId AND u.month = m.month
         ORDER BY m.month`,
-      { replacements: { now: at.toISOString(), span: `${ANALYTICS_MONTHS - 1} months`, creatorId }, type: QueryTypes.SELECT },
+      {
+        replacements: { now: at.toISOString(), span: `${ANALYTICS_MONTHS - 1} months`, creatorId },
+        type: QueryTypes.SELECT,
+      },
     );
     return rows.map((row) => ({ month: row.month, aiCredits: num(row.ai_credits) }));
   }
@@ -112,7 +118,8 @@ export function createAnalyticsService(deps: { sequelize: Sequelize; now?: () =>
     async forCreator(creatorId: number): Promise<CreatorAnalytics> {
       const at = now();
       const [weekly, monthly] = await Promise.all([weeks(creatorId, at), months(creatorId, at)]);
-      const sum = <T>(items: readonly T[], pick: (item: T) => number) => items.reduce((total, item) => total + pick(item), 0);
+      const sum = <T>(items: readonly T[], pick: (item: T) => number) =>
+        items.reduce((total, item) => total + pick(item), 0);
       return {
         weeks: weekly,
         months: monthly,

@@ -54,12 +54,24 @@ export function createSignInService(deps: {
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
       const codeVerifier = oidc.randomPKCECodeVerifier();
-      const authorizationUrl = await deps.oidc.authorizationUrl({ state, nonce, codeChallenge: await oidc.calculatePKCECodeChallenge(codeVerifier) });
-      return { state, pending: { nonce, codeVerifier, returnTo, expiresAt: now() + PENDING_LOGIN_TTL_MS }, authorizationUrl };
+      const authorizationUrl = await deps.oidc.authorizationUrl({
+        state,
+        nonce,
+        codeChallenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      });
+      return {
+        state,
+        pending: { nonce, codeVerifier, returnTo, expiresAt: now() + PENDING_LOGIN_TTL_MS },
+        authorizationUrl,
+      };
     },
 
     /** Adds a pending sign-in to the session's list, keeping the newest few. */
-    remember(pendings: Record<string, PendingLogin> | undefined, state: string, pending: PendingLogin): Record<string, PendingLogin> {
+    remember(
+      pendings: Record<string, PendingLogin> | undefined,
+      state: string,
+      pending: PendingLogin,
+    ): Record<string, PendingLogin> {
       const live = Object.entries(pendings ?? {}).filter(([, p]) => p.expiresAt > now());
       return Object.fromEntries([...live.slice(-(MAX_PENDING_LOGINS - 1)), [state, pending]]);
     },
@@ -71,21 +83,39 @@ export function createSignInService(deps: {
       if (typeof query.error === 'string') {
         throw new SignInError(PROVIDER_MESSAGES[query.error] ?? 'Whop could not sign you in. Please try again.');
       }
-      if (!pending) throw new SignInError('This sign-in link is not valid any more (it was used already or came from another browser). Please sign in again.');
+      if (!pending)
+        throw new SignInError(
+          'This sign-in link is not valid any more (it was used already or came from another browser). Please sign in again.',
+        );
       if (pending.expiresAt <= now()) throw new SignInError('The sign-in took too long. Please try again.');
       return pending;
     },
 
-    async complete(callbackUrl: URL, state: string, pending: PendingLogin): Promise<{ user: User; bundle: TokenBundle }> {
+    async complete(
+      callbackUrl: URL,
+      state: string,
+      pending: PendingLogin,
+    ): Promise<{ user: User; bundle: TokenBundle }> {
       let tokens;
       try {
-        tokens = await deps.oidc.exchangeCode(callbackUrl, { state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
+        tokens = await deps.oidc.exchangeCode(callbackUrl, {
+          state,
+          nonce: pending.nonce,
+          codeVerifier: pending.codeVerifier,
+        });
       } catch (error) {
         if (error instanceof ServiceUnavailableError) throw error;
-        const reason = error instanceof WhopIdentityError ? error.reason : (error as { error?: unknown; code?: unknown }).error ?? (error as { code?: unknown }).code ?? (error as Error).name;
+        const reason =
+          error instanceof WhopIdentityError
+            ? error.reason
+            : ((error as { error?: unknown; code?: unknown }).error ??
+              (error as { code?: unknown }).code ??
+              (error as Error).name);
         deps.logger.warn({ reason: String(reason) }, 'whop code exchange refused');
-        if (reason === 'invalid_grant') throw new SignInError('This sign-in was already used or has expired. Please sign in again.');
-        if ((error as Error).name === 'TypeError' || reason === 'OAUTH_TIMEOUT') throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
+        if (reason === 'invalid_grant')
+          throw new SignInError('This sign-in was already used or has expired. Please sign in again.');
+        if ((error as Error).name === 'TypeError' || reason === 'OAUTH_TIMEOUT')
+          throw new ServiceUnavailableError('Whop is not reachable right now. Please try again in a moment.', 5);
         throw new SignInError('Whop’s answer could not be verified, so you are not signed in. Please try again.');
       }
       const claims = tokens.claims();
@@ -96,7 +126,9 @@ export function createSignInService(deps: {
       } catch (error) {
         if (!(error instanceof WhopIdentityError)) throw error;
         deps.logger.warn({ reason: error.reason }, 'whop userinfo refused');
-        throw new SignInError('Whop’s answers about who you are do not agree, so you are not signed in. Please try again.');
+        throw new SignInError(
+          'Whop’s answers about who you are do not agree, so you are not signed in. Please try again.',
+        );
       }
       const user = await deps.users.recordSignIn(identity, new Date(now()));
       // Rights change on Whop: an owner who is no longer an admin loses the creator here (never fails the sign-in).

@@ -37,7 +37,12 @@ export function createGracePeriodService(deps: {
       if (isMailableAddress(ownerEmail)) {
         await enqueueEmail(
           deps.models,
-          { dedupeKey: `grace_period:${creator.id}:${endsAt.toISOString()}`, template: 'grace_period', to: ownerEmail, payload: { graceEndsAt: endsAt.toISOString(), tierName: tierDefinition(creator.tier).name } },
+          {
+            dedupeKey: `grace_period:${creator.id}:${endsAt.toISOString()}`,
+            template: 'grace_period',
+            to: ownerEmail,
+            payload: { graceEndsAt: endsAt.toISOString(), tierName: tierDefinition(creator.tier).name },
+          },
           { transaction, appUrl: deps.appUrl },
         );
       }
@@ -58,7 +63,10 @@ export function createGracePeriodService(deps: {
     async applyExpired(): Promise<number> {
       const students = await deps.students?.expireGracePeriods();
       if (students) deps.logger.info({ students }, 'student grace periods ended');
-      const due = await deps.models.Creator.findAll({ where: { gracePeriodEndsAt: { [Op.lte]: new Date(now()) } }, attributes: ['id'] });
+      const due = await deps.models.Creator.findAll({
+        where: { gracePeriodEndsAt: { [Op.lte]: new Date(now()) } },
+        attributes: ['id'],
+      });
       for (const { id } of due) {
         await deps.sequelize.transaction(async (transaction) => {
           const creator = await deps.models.Creator.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });

@@ -39,6 +39,11 @@ export function escapeHtml(value: string): string {
 
 /** One line of text: control characters (CR, LF, tabs, …) become spaces, runs of spaces collapse. */
 export function singleLine(value: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return (
+    value
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/ {2,}/g, ' ')
+      .trim()
+  );
 }

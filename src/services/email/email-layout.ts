@@ -23,7 +23,10 @@ export function renderText(content: EmailContent, dashboardUrl: string): string 
 export function renderHtml(content: EmailContent, dashboardUrl: string): string {
   const details = content.details?.length
     ? `<table role="presentation" style="border-collapse:collapse;margin:16px 0">${content.details
-        .map(([label, value]) => `<tr><th style="text-align:left;padding:4px 16px 4px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`)
+        .map(
+          ([label, value]) =>
+            `<tr><th style="text-align:left;padding:4px 16px 4px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   return [

@@ -22,7 +22,9 @@ const dedupeKey = z.string().min(1).max(500);
 
 /** The payload as it will read back from `jsonb`: dates become ISO strings, bigints decimal strings. */
 function toStoredPayload(payload: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+  ) as Record<string, unknown>;
 }
 
 /** Whether mail can be queued for this address (Whop may send none, or one that is malformed). */
@@ -42,8 +44,12 @@ export async function enqueueEmail(
   options: { transaction?: Transaction; appUrl: string },
 ): Promise<boolean> {
   const to = typeof mail.to === 'string' ? mail.to.trim() : '';
-  if (!emailAddress.safeParse(to).success) throw new InvalidEmailError(`Cannot queue the "${mail.template}" email: the recipient is not a valid email address.`);
-  if (!dedupeKey.safeParse(mail.dedupeKey).success) throw new InvalidEmailError('Cannot queue an email without a dedupe key (1 to 500 characters).');
+  if (!emailAddress.safeParse(to).success)
+    throw new InvalidEmailError(
+      `Cannot queue the "${mail.template}" email: the recipient is not a valid email address.`,
+    );
+  if (!dedupeKey.safeParse(mail.dedupeKey).success)
+    throw new InvalidEmailError('Cannot queue an email without a dedupe key (1 to 500 characters).');
   const payload = toStoredPayload(mail.payload);
   // Renders the stored form, so what the sender reads back later is known to render too.
   const { subject } = renderEmail(mail.template, payload, { appUrl: options.appUrl });
@@ -56,7 +62,11 @@ export async function enqueueEmail(
      VALUES ($1, $2, $3, $4, $5::jsonb)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id`,
-    { bind: [mail.dedupeKey, mail.template, to, subject, JSON.stringify(payload)], type: QueryTypes.SELECT, transaction: options.transaction },
+    {
+      bind: [mail.dedupeKey, mail.template, to, subject, JSON.stringify(payload)],
+      type: QueryTypes.SELECT,
+      transaction: options.transaction,
+    },
   );
   return rows.length === 1;
 }

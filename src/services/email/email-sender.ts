@@ -92,7 +92,12 @@ export function createEmailSender(deps: EmailSenderDeps): EmailSender {
     else log.warn('email sent, but its claim had lapsed and was taken over: it may be sent again');
   }
 
-  async function markFailed(row: ClaimedEmail, error: string, log: Logger, permanent = false): Promise<'failed' | 'dead'> {
+  async function markFailed(
+    row: ClaimedEmail,
+    error: string,
+    log: Logger,
+    permanent = false,
+  ): Promise<'failed' | 'dead'> {
     const { outcome, settled, nextAttemptAt } = await queue.fail(row, error, permanent);
     if (!settled) log.warn({ error }, 'email failed after its claim had lapsed; the new holder decides');
     else if (outcome === 'dead') log.error({ error }, 'email is dead: no more attempts');
@@ -120,16 +125,20 @@ export function createEmailSender(deps: EmailSenderDeps): EmailSender {
 
   return {
     async sendDue(limit = 20) {
-      if (!Number.isInteger(limit) || limit < 1) throw new RangeError('sendDue(limit): limit must be a positive integer');
-      return queue.runBatch<EmailRow & { id: number }, 'sent' | 'failed' | 'dead'>({ sent: 0, failed: 0, dead: 0 }, {
-        limit,
-        handle: deliver,
-        order: (a, b) => a.id - b.id,
-        // A mail in hand may have left already: it waits out its lease rather than being sent again at once.
-        handBackInFlight: false,
-        minLeaseLeftMs,
-        onLeaseLow: (released) => logger.warn({ released }, 'email lease ran low; unsent mails handed back'),
-      });
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new RangeError('sendDue(limit): limit must be a positive integer');
+      return queue.runBatch<EmailRow & { id: number }, 'sent' | 'failed' | 'dead'>(
+        { sent: 0, failed: 0, dead: 0 },
+        {
+          limit,
+          handle: deliver,
+          order: (a, b) => a.id - b.id,
+          // A mail in hand may have left already: it waits out its lease rather than being sent again at once.
+          handBackInFlight: false,
+          minLeaseLeftMs,
+          onLeaseLow: (released) => logger.warn({ released }, 'email lease ran low; unsent mails handed back'),
+        },
+      );
     },
   };
 }

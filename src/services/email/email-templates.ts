@@ -35,13 +35,17 @@ const amountMinor = z
   .transform((v) => BigInt(v));
 const currency = z
   .string()
-  .regex(/^(?:[A-Za-z]{3}|usdt|whop_usd)$/i, 'expected a three-letter ISO 4217 code or one of Whop\'s own (usdt, whop_usd)')
+  .regex(
+    /^(?:[A-Za-z]{3}|usdt|whop_usd)$/i,
+    "expected a three-letter ISO 4217 code or one of Whop's own (usdt, whop_usd)",
+  )
   .transform((v) => v.toUpperCase());
 /** Exact decimal text in major units ("49.99", "0.00012"): how amounts in any currency Whop sends are mailed. */
 const decimalAmount = z.string().regex(/^\d{1,30}(\.\d{1,30})?$/, 'expected a decimal amount such as 49.99');
 /** An amount as minor units (ISO currencies) or as exact decimal text (any currency); one of them. */
 const money = { amountMinor: amountMinor.optional(), amount: decimalAmount.optional() };
-const hasAmount = (p: { amountMinor?: unknown; amount?: unknown }) => p.amountMinor !== undefined || p.amount !== undefined;
+const hasAmount = (p: { amountMinor?: unknown; amount?: unknown }) =>
+  p.amountMinor !== undefined || p.amount !== undefined;
 const instant = z
   .union([z.date(), z.string().min(1)], { error: 'expected an ISO 8601 date' })
   .pipe(z.coerce.date({ error: 'expected an ISO 8601 date' }));
@@ -49,8 +53,26 @@ const instant = z
 const schemas = {
   welcome: z.object({ creatorName: name, studentName: optionalText(200) }),
   expiration: z.object({ creatorName: name, membershipStatus: z.string().trim().min(1).max(50) }),
-  receipt: z.object({ ...money, currency, productTitle: optionalText(200), paymentId: z.string().trim().min(1).max(100), paidAt: instant }).refine(hasAmount, { message: 'expected amountMinor (integer minor units) or amount (decimal text)', path: ['amountMinor'], when: () => true }),
-  payment_failed: z.object({ ...money, currency, productTitle: optionalText(200), failureMessage: optionalText(500) }).refine(hasAmount, { message: 'expected amountMinor (integer minor units) or amount (decimal text)', path: ['amountMinor'], when: () => true }),
+  receipt: z
+    .object({
+      ...money,
+      currency,
+      productTitle: optionalText(200),
+      paymentId: z.string().trim().min(1).max(100),
+      paidAt: instant,
+    })
+    .refine(hasAmount, {
+      message: 'expected amountMinor (integer minor units) or amount (decimal text)',
+      path: ['amountMinor'],
+      when: () => true,
+    }),
+  payment_failed: z
+    .object({ ...money, currency, productTitle: optionalText(200), failureMessage: optionalText(500) })
+    .refine(hasAmount, {
+      message: 'expected amountMinor (integer minor units) or amount (decimal text)',
+      path: ['amountMinor'],
+      when: () => true,
+    }),
   grace_period: z.object({ graceEndsAt: instant, tierName: z.string().trim().min(1).max(50) }),
   trial_ending: z.object({ productName: name, trialEndsAt: instant.nullish().transform((v) => v ?? undefined) }),
 } satisfies Record<EmailTemplate, z.ZodType>;
@@ -67,7 +89,11 @@ function mailedAmount(p: { amountMinor?: bigint | undefined; amount?: string | u
   try {
     if (p.amountMinor !== undefined) return formatMoney(p.amountMinor, p.currency);
     if (/^[A-Z]{3}$/.test(p.currency) && !['BTC', 'ETH', 'APE', 'XAU'].includes(p.currency)) {
-      return new Intl.NumberFormat('en-US', { style: 'currency', currency: p.currency, maximumFractionDigits: 20 }).format(p.amount as `${number}`);
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency: p.currency,
+        maximumFractionDigits: 20,
+      }).format(p.amount as `${number}`);
     }
   } catch {
     // Not a currency Intl knows: fall through to the plain form.
@@ -80,7 +106,10 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
   welcome: (p) => ({
     subject: `Welcome to ${p.creatorName}'s course`,
     heading: p.studentName ? `Welcome, ${p.studentName}!` : 'Welcome!',
-    paragraphs: [`You now have access to ${p.creatorName}'s course on Chronos.`, 'Open your dashboard to start watching.'],
+    paragraphs: [
+      `You now have access to ${p.creatorName}'s course on Chronos.`,
+      'Open your dashboard to start watching.',
+    ],
     actionLabel: 'Open your dashboard',
   }),
   expiration: (p) => ({
@@ -107,10 +136,17 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
   },
   payment_failed: (p) => {
     const amount = mailedAmount(p);
-    const paragraphs = [`Your payment of ${amount}${p.productTitle ? ` for ${p.productTitle}` : ''} did not go through.`];
+    const paragraphs = [
+      `Your payment of ${amount}${p.productTitle ? ` for ${p.productTitle}` : ''} did not go through.`,
+    ];
     if (p.failureMessage) paragraphs.push(`Reason given: ${p.failureMessage}`);
     paragraphs.push('Update your payment method on Whop to keep your access.');
-    return { subject: `Your payment of ${amount} failed`, heading: 'Your payment failed', paragraphs, actionLabel: 'Open your dashboard' };
+    return {
+      subject: `Your payment of ${amount} failed`,
+      heading: 'Your payment failed',
+      paragraphs,
+      actionLabel: 'Open your dashboard',
+    };
   },
   trial_ending: (p) => trialEnding(p),
   grace_period: (p) => {
@@ -156,10 +192,18 @@ export function isEmailTemplate(value: unknown): value is EmailTemplate {
 }
 
 /** Subject, plain text and HTML of one mail. Throws `InvalidEmailError` for an unknown template or a bad payload. */
-export function renderEmail(template: EmailTemplate, payload: Record<string, unknown>, ctx: { appUrl: string }): RenderedEmail {
+export function renderEmail(
+  template: EmailTemplate,
+  payload: Record<string, unknown>,
+  ctx: { appUrl: string },
+): RenderedEmail {
   if (!isEmailTemplate(template)) throw new InvalidEmailError(`Unknown email template "${String(template)}".`);
   const content = (contents[template] as (p: Payloads[EmailTemplate]) => EmailContent)(parsePayload(template, payload));
   const subject = singleLine(content.subject);
   const dashboardUrl = `${ctx.appUrl.replace(/\/+$/, '')}/dashboard`;
-  return { subject, text: renderText({ ...content, subject }, dashboardUrl), html: renderHtml({ ...content, subject }, dashboardUrl) };
+  return {
+    subject,
+    text: renderText({ ...content, subject }, dashboardUrl),
+    html: renderHtml({ ...content, subject }, dashboardUrl),
+  };
 }

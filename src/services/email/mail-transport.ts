@@ -43,8 +43,16 @@ export function redactDeliveryError(text: string): string {
 
 function describeSmtpError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const { code, responseCode, command } = error as Error & { code?: unknown; responseCode?: unknown; command?: unknown };
-  const tags = [code, typeof command === 'string' && command !== 'AUTH PLAIN' && command !== 'AUTH LOGIN' ? command : undefined, responseCode]
+  const { code, responseCode, command } = error as Error & {
+    code?: unknown;
+    responseCode?: unknown;
+    command?: unknown;
+  };
+  const tags = [
+    code,
+    typeof command === 'string' && command !== 'AUTH PLAIN' && command !== 'AUTH LOGIN' ? command : undefined,
+    responseCode,
+  ]
     .filter((t) => t !== undefined && t !== null && t !== '')
     .map(String);
   return `smtp${tags.length ? ` [${tags.join(' ')}]` : ''}: ${error.message}`;
@@ -78,7 +86,10 @@ function createSmtpTransport(smtpUrl: string, logger: Logger): MailTransport {
 }
 
 function createDevMailboxTransport(devMailboxUrl: string, logger: Logger): MailTransport {
-  logger.info({ transport: 'dev-mailbox', url: devMailboxUrl }, 'mail transport: the sandbox dev mailbox (SMTP_URL is not set)');
+  logger.info(
+    { transport: 'dev-mailbox', url: devMailboxUrl },
+    'mail transport: the sandbox dev mailbox (SMTP_URL is not set)',
+  );
   return {
     async send(message) {
       let response: Response;
@@ -94,12 +105,21 @@ function createDevMailboxTransport(devMailboxUrl: string, logger: Logger): MailT
         throw new MailDeliveryError(redactDeliveryError(`dev mailbox unreachable: ${cause ?? errorMessage(error)}`));
       }
       const answer = await response.text().catch(() => '');
-      if (!response.ok) throw new MailDeliveryError(redactDeliveryError(`dev mailbox answered ${response.status}: ${answer.slice(0, 200)}`));
+      if (!response.ok)
+        throw new MailDeliveryError(
+          redactDeliveryError(`dev mailbox answered ${response.status}: ${answer.slice(0, 200)}`),
+        );
     },
     async close() {},
   };
 }
 
-export function createMailTransport(options: { smtpUrl?: string; devMailboxUrl: string; logger: Logger }): MailTransport {
-  return options.smtpUrl ? createSmtpTransport(options.smtpUrl, options.logger) : createDevMailboxTransport(options.devMailboxUrl, options.logger);
+export function createMailTransport(options: {
+  smtpUrl?: string;
+  devMailboxUrl: string;
+  logger: Logger;
+}): MailTransport {
+  return options.smtpUrl
+    ? createSmtpTransport(options.smtpUrl, options.logger)
+    : createDevMailboxTransport(options.devMailboxUrl, options.logger);
 }

@@ -40,7 +40,12 @@ interface StoredStudent {
 const STORED = 'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function createStudentService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Student'>; gracePeriodDays?: number; now?: () => number }) {
+export function createStudentService(deps: {
+  sequelize: Sequelize;
+  models: Pick<Models, 'Creator' | 'Student'>;
+  gracePeriodDays?: number;
+  now?: () => number;
+}) {
   const { Creator, Student } = deps.models;
   const now = deps.now ?? Date.now;
   const graceMs = (deps.gracePeriodDays ?? 3) * DAY_MS;
@@ -52,9 +57,14 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
   }
 
   async function activeCount(creatorId: number, transaction: Transaction): Promise<number> {
-    const [row] = await deps.sequelize.query<{ n: number }>("SELECT count(*)::int AS n FROM students WHERE creator_id = :creatorId AND status = 'active'", {
-      replacements: { creatorId }, type: QueryTypes.SELECT, transaction,
-    });
+    const [row] = await deps.sequelize.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM students WHERE creator_id = :creatorId AND status = 'active'",
+      {
+        replacements: { creatorId },
+        type: QueryTypes.SELECT,
+        transaction,
+      },
+    );
     return row?.n ?? 0;
   }
 
@@ -62,40 +72,97 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
    * The stored student this membership is about: by Whop user; for a membership without a user
    * (`user: null`: deleted account, unclaimed), by the membership id, then the Whop member id.
    */
-  async function stored(creatorId: number, m: WhopMembership, transaction: Transaction): Promise<StoredStudent | undefined> {
+  async function stored(
+    creatorId: number,
+    m: WhopMembership,
+    transaction: Transaction,
+  ): Promise<StoredStudent | undefined> {
     const by = async (where: string, replacements: Record<string, unknown>) =>
-      (await deps.sequelize.query<StoredStudent>(`SELECT ${STORED} FROM students WHERE creator_id = :creatorId AND ${where} ORDER BY id LIMIT 1 FOR UPDATE`, {
-        replacements: { creatorId, ...replacements }, type: QueryTypes.SELECT, transaction,
-      }))[0];
+      (
+        await deps.sequelize.query<StoredStudent>(
+          `SELECT ${STORED} FROM students WHERE creator_id = :creatorId AND ${where} ORDER BY id LIMIT 1 FOR UPDATE`,
+          {
+            replacements: { creatorId, ...replacements },
+            type: QueryTypes.SELECT,
+            transaction,
+          },
+        )
+      )[0];
     if (m.userId) return by('whop_user_id = :userId', { userId: m.userId });
-    return (await by('whop_membership_id = :membershipId', { membershipId: m.id })) ?? (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined);
+    return (
+      (await by('whop_membership_id = :membershipId', { membershipId: m.id })) ??
+      (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined)
+    );
   }
 
   const isStale = (existing: StoredStudent | undefined, m: WhopMembership) =>
-    Boolean(existing?.membership_updated_at && new Date(existing.membership_updated_at).getTime() > m.updatedAt.getTime());
+    Boolean(
+      existing?.membership_updated_at && new Date(existing.membership_updated_at).getTime() > m.updatedAt.getTime(),
+    );
 
   /** Another membership of this creator keeps the student in: one that is not theirs ending changes nothing. */
   const keptByAnother = (existing: StoredStudent | undefined, m: WhopMembership) =>
-    Boolean(existing && existing.whop_membership_id !== m.id && existing.status === 'active' && accessOf(existing.membership_status ?? '') !== 'none');
+    Boolean(
+      existing &&
+      existing.whop_membership_id !== m.id &&
+      existing.status === 'active' &&
+      accessOf(existing.membership_status ?? '') !== 'none',
+    );
 
-  async function applyToLockedCreator(creator: { id: number; tier: Creator['tier'] }, membership: WhopMembership, transaction: Transaction): Promise<AppliedMembership> {
+  async function applyToLockedCreator(
+    creator: { id: number; tier: Creator['tier'] },
+    membership: WhopMembership,
+    transaction: Transaction,
+  ): Promise<AppliedMembership> {
     const creatorId = creator.id;
     const existing = await stored(creatorId, membership, transaction);
     const userId = membership.userId ?? existing?.whop_user_id ?? null;
-    if (!existing && !userId) return { studentId: null, status: null, change: 'unmatched', previousStatus: undefined, userId: null };
-    if (isStale(existing, membership)) return { studentId: existing!.id, status: existing!.status, change: 'stale', previousStatus: existing!.status, userId };
+    if (!existing && !userId)
+      return { studentId: null, status: null, change: 'unmatched', previousStatus: undefined, userId: null };
+    if (isStale(existing, membership))
+      return {
+        studentId: existing!.id,
+        status: existing!.status,
+        change: 'stale',
+        previousStatus: existing!.status,
+        userId,
+      };
     const access = accessOf(membership.status);
-    if (access !== 'grants' && keptByAnother(existing, membership)) return { studentId: existing!.id, status: existing!.status, change: 'unchanged', previousStatus: existing!.status, userId };
+    if (access !== 'grants' && keptByAnother(existing, membership))
+      return {
+        studentId: existing!.id,
+        status: existing!.status,
+        change: 'unchanged',
+        previousStatus: existing!.status,
+        userId,
+      };
     // past_due: access is kept for the grace period, counted from when the membership first went past_due.
-    const graceEndsAt = access !== 'grace' ? null : existing?.membership_status === 'past_due' && existing.grace_ends_at ? new Date(existing.grace_ends_at) : new Date(now() + graceMs);
+    const graceEndsAt =
+      access !== 'grace'
+        ? null
+        : existing?.membership_status === 'past_due' && existing.grace_ends_at
+          ? new Date(existing.grace_ends_at)
+          : new Date(now() + graceMs);
     let status: StudentStatus = 'inactive';
     if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now())) {
       const limit = tierDefinition(creator.tier).limits.students;
-      status = existing?.status === 'active' || limit === null || (await activeCount(creatorId, transaction)) < limit ? 'active' : 'over_limit';
+      status =
+        existing?.status === 'active' || limit === null || (await activeCount(creatorId, transaction)) < limit
+          ? 'active'
+          : 'over_limit';
     }
     const fields = {
-      creatorId, userId, username: membership.username, membershipId: membership.id, productId: membership.productId || null, memberId: membership.memberId ?? null,
-      status, membershipStatus: membership.status, membershipUpdatedAt: membership.updatedAt, joinedAt: membership.createdAt ?? new Date(now()), graceEndsAt,
+      creatorId,
+      userId,
+      username: membership.username,
+      membershipId: membership.id,
+      productId: membership.productId || null,
+      memberId: membership.memberId ?? null,
+      status,
+      membershipStatus: membership.status,
+      membershipUpdatedAt: membership.updatedAt,
+      joinedAt: membership.createdAt ?? new Date(now()),
+      graceEndsAt,
     };
     if (!existing) {
       const [created] = await deps.sequelize.query<{ id: number }>(
@@ -127,16 +194,25 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
      */
     applyMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<AppliedMembership> {
       return inTransaction(outer, async (transaction) => {
-        const [creator] = await deps.sequelize.query<{ tier: Creator['tier'] }>('SELECT tier FROM creators WHERE id = :creatorId FOR UPDATE', {
-          replacements: { creatorId }, type: QueryTypes.SELECT, transaction,
-        });
+        const [creator] = await deps.sequelize.query<{ tier: Creator['tier'] }>(
+          'SELECT tier FROM creators WHERE id = :creatorId FOR UPDATE',
+          {
+            replacements: { creatorId },
+            type: QueryTypes.SELECT,
+            transaction,
+          },
+        );
         if (!creator) throw new Error(`creator ${creatorId} not found`);
         return applyToLockedCreator({ id: creatorId, tier: creator.tier }, membership, transaction);
       });
     },
 
     /** The same, for a caller that already holds the creator's row lock in `transaction`. */
-    applyMembershipLocked(creator: { id: number; tier: Creator['tier'] }, membership: WhopMembership, transaction: Transaction): Promise<AppliedMembership> {
+    applyMembershipLocked(
+      creator: { id: number; tier: Creator['tier'] },
+      membership: WhopMembership,
+      transaction: Transaction,
+    ): Promise<AppliedMembership> {
       return applyToLockedCreator(creator, membership, transaction);
     },
 
@@ -149,12 +225,18 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
         if (room !== undefined && room <= 0) return 0;
         const waiting = await Student.findAll({
           where: { creatorId, status: 'over_limit' },
-          order: [['joinedAt', 'ASC'], ['id', 'ASC']],
+          order: [
+            ['joinedAt', 'ASC'],
+            ['id', 'ASC'],
+          ],
           ...(room === undefined ? {} : { limit: room }),
           transaction,
         });
         if (waiting.length === 0) return 0;
-        await Student.update({ status: 'active' }, { where: { id: { [Op.in]: waiting.map((s) => s.id) } }, transaction });
+        await Student.update(
+          { status: 'active' },
+          { where: { id: { [Op.in]: waiting.map((s) => s.id) } }, transaction },
+        );
         return waiting.length;
       });
     },
@@ -165,7 +247,11 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
      * nothing (`stale`), nor does one of a membership that is not the one giving them access
      * while that one still does (`kept`).
      */
-    archiveMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<{ outcome: ArchiveOutcome; userId: string | null }> {
+    archiveMembership(
+      creatorId: number,
+      membership: WhopMembership,
+      outer?: Transaction,
+    ): Promise<{ outcome: ArchiveOutcome; userId: string | null }> {
       return inTransaction(outer, async (transaction) => {
         const existing = await stored(creatorId, membership, transaction);
         if (!existing) return { outcome: 'none' as const, userId: membership.userId };
@@ -175,7 +261,15 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
         await deps.sequelize.query(
           `UPDATE students SET status = 'archived', whop_membership_id = :membershipId, membership_status = :membershipStatus, membership_updated_at = :updatedAt,
                   grace_ends_at = NULL, updated_at = now() WHERE id = :id`,
-          { replacements: { id: existing.id, membershipId: membership.id, membershipStatus: membership.status, updatedAt: membership.updatedAt }, transaction },
+          {
+            replacements: {
+              id: existing.id,
+              membershipId: membership.id,
+              membershipStatus: membership.status,
+              updatedAt: membership.updatedAt,
+            },
+            transaction,
+          },
         );
         return { outcome: 'archived' as const, userId };
       });
@@ -193,7 +287,11 @@ export function createStudentService(deps: { sequelize: Sequelize; models: Pick<
 
     /** The creators whose student this Whop user is (for the student dashboard). */
     memberships(whopUserId: string) {
-      return Student.findAll({ where: { whopUserId }, include: [{ model: Creator, as: 'creator' }], order: [['joinedAt', 'ASC']] });
+      return Student.findAll({
+        where: { whopUserId },
+        include: [{ model: Creator, as: 'creator' }],
+        order: [['joinedAt', 'ASC']],
+      });
     },
   };
 }

@@ -58,7 +58,16 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
        WHERE plan_memberships.whop_updated_at <= EXCLUDED.whop_updated_at
        RETURNING whop_membership_id`,
       {
-        replacements: { id: m.id, userId: m.userId, productId: m.productId, planId: m.planId, status: m.status, renewalPeriodEnd: m.renewalPeriodEnd, cancelAtPeriodEnd: m.cancelAtPeriodEnd, updatedAt: m.updatedAt },
+        replacements: {
+          id: m.id,
+          userId: m.userId,
+          productId: m.productId,
+          planId: m.planId,
+          status: m.status,
+          renewalPeriodEnd: m.renewalPeriodEnd,
+          cancelAtPeriodEnd: m.cancelAtPeriodEnd,
+          updatedAt: m.updatedAt,
+        },
         type: QueryTypes.SELECT,
         transaction,
       },
@@ -69,9 +78,20 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
   async function storedPlan(whopUserId: string, transaction?: Transaction) {
     const rows = await PlanMembership.findAll({ where: { whopUserId }, transaction });
     const memberships: WhopMembership[] = rows.map((r) => ({
-      id: r.whopMembershipId, status: r.status, valid: isValidMembershipStatus(r.status), companyId: deps.config.whop.companyId, companyTitle: null,
-      productId: r.whopProductId, planId: r.whopPlanId, userId: r.whopUserId, userEmail: null, username: null,
-      updatedAt: r.whopUpdatedAt, createdAt: null, renewalPeriodEnd: r.renewalPeriodEnd, cancelAtPeriodEnd: r.cancelAtPeriodEnd,
+      id: r.whopMembershipId,
+      status: r.status,
+      valid: isValidMembershipStatus(r.status),
+      companyId: deps.config.whop.companyId,
+      companyTitle: null,
+      productId: r.whopProductId,
+      planId: r.whopPlanId,
+      userId: r.whopUserId,
+      userEmail: null,
+      username: null,
+      updatedAt: r.whopUpdatedAt,
+      createdAt: null,
+      renewalPeriodEnd: r.renewalPeriodEnd,
+      cancelAtPeriodEnd: r.cancelAtPeriodEnd,
     }));
     return resolveTier(memberships, deps.config.whop.companyId, deps.config.whop.tierProducts);
   }
@@ -86,24 +106,41 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
     await creator.update(
       {
         tier: after,
-        ...(deferred ? {} : { tierSourceMembershipId: plan.membership?.id ?? null, tierRenewsAt: plan.membership?.renewalPeriodEnd ?? null, tierCancelAtPeriodEnd: plan.membership?.cancelAtPeriodEnd ?? false }),
+        ...(deferred
+          ? {}
+          : {
+              tierSourceMembershipId: plan.membership?.id ?? null,
+              tierRenewsAt: plan.membership?.renewalPeriodEnd ?? null,
+              tierCancelAtPeriodEnd: plan.membership?.cancelAtPeriodEnd ?? false,
+            }),
         tierUpdatedAt: new Date(now()),
       },
       { transaction },
     );
     if (before !== after) deps.logger.info({ creatorId: creator.id, from: before, to: after }, 'creator tier changed');
-    if (deferred) deps.logger.info({ creatorId: creator.id, kept: before, planSays: plan.tier }, 'tier drop held until the grace period ends');
+    if (deferred)
+      deps.logger.info(
+        { creatorId: creator.id, kept: before, planSays: plan.tier },
+        'tier drop held until the grace period ends',
+      );
     if (tierRank(after) > tierRank(before)) await deps.students.activateUpToLimit(creator.id, transaction);
     return { before, after, deferred };
   }
 
   async function refreshFromWhop(whopUserId: string): Promise<void> {
-    const memberships = await deps.whop.listMemberships({ companyId: deps.config.whop.companyId, userIds: [whopUserId] });
+    const memberships = await deps.whop.listMemberships({
+      companyId: deps.config.whop.companyId,
+      userIds: [whopUserId],
+    });
     for (const membership of memberships) await recordPlanMembership(membership);
     await deps.cache.set(fetchedKey(whopUserId), 1, ttlMs);
   }
 
-  async function recompute(creator: Creator, whopUserId: string, options: { fresh?: boolean } = {}): Promise<TierChange> {
+  async function recompute(
+    creator: Creator,
+    whopUserId: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<TierChange> {
     if (options.fresh || !(await deps.cache.get(fetchedKey(whopUserId)))) await refreshFromWhop(whopUserId);
     return applyStoredPlan(creator, whopUserId);
   }
@@ -116,7 +153,9 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
     /** The creator run by this Whop user, if they onboarded. */
     creatorOwnedBy(whopUserId: string, transaction?: Transaction): Promise<Creator | null> {
       return Creator.findOne({
-        where: deps.sequelize.literal(`owner_user_id = (SELECT id FROM users WHERE whop_user_id = ${deps.sequelize.escape(whopUserId)})`),
+        where: deps.sequelize.literal(
+          `owner_user_id = (SELECT id FROM users WHERE whop_user_id = ${deps.sequelize.escape(whopUserId)})`,
+        ),
         transaction,
         ...(transaction ? { lock: transaction.LOCK.UPDATE } : {}),
       });
@@ -127,7 +166,10 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
       const creator = await Creator.findOne({ where: { ownerUserId: user.id } });
       if (!creator) return;
       await recompute(creator, user.whopUserId, { fresh: true }).catch((error: unknown) => {
-        deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'tier not refreshed at sign-in');
+        deps.logger.warn(
+          { creatorId: creator.id, err: { message: errorMessage(error) } },
+          'tier not refreshed at sign-in',
+        );
       });
     },
 
@@ -138,7 +180,12 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
       void (async () => {
         if (!(await deps.cache.setIfAbsent(`tier-refresh:${creator.id}`, 1, ttlMs))) return;
         await recompute(creator, whopUserId, { fresh: true });
-      })().catch((error: unknown) => deps.logger.warn({ creatorId: creator.id, err: { message: errorMessage(error) } }, 'background tier refresh failed'));
+      })().catch((error: unknown) =>
+        deps.logger.warn(
+          { creatorId: creator.id, err: { message: errorMessage(error) } },
+          'background tier refresh failed',
+        ),
+      );
     },
   };
 }

@@ -5,7 +5,16 @@
  * The checkouts are the configured Whop checkout URLs per tier; a tier may have none.
  */
 import type { Usage } from '../usage/usage-service.ts';
-import { nextTier, tierDefinition, tierRank, tierUnlocking, TIERS, type Feature, type Tier, type TierLimits } from '../../domain/tier-table.ts';
+import {
+  nextTier,
+  tierDefinition,
+  tierRank,
+  tierUnlocking,
+  TIERS,
+  type Feature,
+  type Tier,
+  type TierLimits,
+} from '../../domain/tier-table.ts';
 
 export interface CreatorPlan {
   tier: Tier;
@@ -43,7 +52,14 @@ export function createPlansService(checkoutUrls: Readonly<Partial<Record<Tier, s
     /** The plan of a creator on `tier`, with their usage already read. */
     planOf(tier: Tier, usage: Usage): CreatorPlan {
       const definition = tierDefinition(tier);
-      return { tier, tierName: definition.name, limits: { ...definition.limits }, usage, features: definition.features, upgradeUrl: upgradeUrl(tier) };
+      return {
+        tier,
+        tierName: definition.name,
+        limits: { ...definition.limits },
+        usage,
+        features: definition.features,
+        upgradeUrl: upgradeUrl(tier),
+      };
     },
   };
 }

@@ -11,11 +11,16 @@ export interface ResolvedTier {
   membership: WhopMembership | null;
 }
 
-export function resolveTier(memberships: readonly WhopMembership[], chronosCompanyId: string, tierProducts: Readonly<Record<string, Tier>>): ResolvedTier {
+export function resolveTier(
+  memberships: readonly WhopMembership[],
+  chronosCompanyId: string,
+  tierProducts: Readonly<Record<string, Tier>>,
+): ResolvedTier {
   let best: ResolvedTier = { tier: 'free', membership: null };
   for (const membership of memberships) {
     if (membership.companyId !== chronosCompanyId || !membership.valid) continue;
-    const tier = tierProducts[membership.productId] ?? (membership.planId ? tierProducts[membership.planId] : undefined);
+    const tier =
+      tierProducts[membership.productId] ?? (membership.planId ? tierProducts[membership.planId] : undefined);
     if (tier && tierRank(tier) > tierRank(best.tier)) best = { tier, membership };
   }
   return best;

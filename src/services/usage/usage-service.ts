@@ -43,10 +43,20 @@ export function usageColumns(creatorId: string, month: string): string {
 
 export function usageFromRow(row: Record<string, unknown> | undefined): Usage {
   const number = (key: string) => Number(row?.[`usage.${key}`] ?? 0);
-  return { videos: number('videos'), storageBytes: number('storage'), students: number('students'), aiCredits: number('credits') };
+  return {
+    videos: number('videos'),
+    storageBytes: number('storage'),
+    students: number('students'),
+    aiCredits: number('credits'),
+  };
 }
 
-export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Models, 'Creator' | 'Video'>; plans: Pick<PlansService, 'upgradeUrl'>; now?: () => Date }) {
+export function createUsageService(deps: {
+  sequelize: Sequelize;
+  models: Pick<Models, 'Creator' | 'Video'>;
+  plans: Pick<PlansService, 'upgradeUrl'>;
+  now?: () => Date;
+}) {
   const { sequelize, models } = deps;
   const now = deps.now ?? (() => new Date());
 
@@ -73,14 +83,23 @@ export function createUsageService(deps: { sequelize: Sequelize; models: Pick<Mo
           throw new LimitExceededError('videos', creator.tier, deps.plans.upgradeUrl(creator.tier), limits.videos);
         }
         if (limits.storageBytes !== null && Number(totals?.bytes ?? 0) + input.sizeBytes > limits.storageBytes) {
-          throw new LimitExceededError('storage', creator.tier, deps.plans.upgradeUrl(creator.tier), limits.storageBytes);
+          throw new LimitExceededError(
+            'storage',
+            creator.tier,
+            deps.plans.upgradeUrl(creator.tier),
+            limits.storageBytes,
+          );
         }
         return models.Video.create({ creatorId, ...input }, { transaction });
       });
     },
 
     /** Spends AI credits of the current UTC month in one statement; refuses what would pass the limit. */
-    async spendAiCredits(creatorId: number, tier: Tier, amount: number): Promise<{ used: number; limit: number | null; remaining: number | null }> {
+    async spendAiCredits(
+      creatorId: number,
+      tier: Tier,
+      amount: number,
+    ): Promise<{ used: number; limit: number | null; remaining: number | null }> {
       const limit = TIER_TABLE[tier].limits.aiCredits;
       const refuse = () => new LimitExceededError('ai_credits', tier, deps.plans.upgradeUrl(tier), limit ?? 0);
       if (limit !== null && amount > limit) throw refuse();

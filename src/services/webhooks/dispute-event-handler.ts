@@ -14,7 +14,9 @@ export function createDisputeEventHandler(deps: { sequelize: Sequelize; now?: ()
   const now = deps.now ?? Date.now;
 
   async function dispute(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult> {
-    const d = readData('dispute', () => toDispute(envelope.data, { companyId: envelopeCompany(envelope), legacy: isLegacy(envelope) }));
+    const d = readData('dispute', () =>
+      toDispute(envelope.data, { companyId: envelopeCompany(envelope), legacy: isLegacy(envelope) }),
+    );
     const eventAt = d.updatedAt ?? eventTime(envelope) ?? new Date(now());
     const companyId = envelopeCompany(envelope) ?? d.companyId;
     const stored = await deps.sequelize.query(
@@ -27,13 +29,26 @@ export function createDisputeEventHandler(deps: { sequelize: Sequelize; now?: ()
        WHERE disputes.event_at <= EXCLUDED.event_at
        RETURNING whop_dispute_id`,
       {
-        replacements: { id: d.id, paymentId: d.paymentId, companyId, amount: d.amount, currency: d.currency, status: d.status.slice(0, 50), reason: d.reason, needsResponseBy: d.needsResponseBy, createdAt: d.createdAt, eventAt },
+        replacements: {
+          id: d.id,
+          paymentId: d.paymentId,
+          companyId,
+          amount: d.amount,
+          currency: d.currency,
+          status: d.status.slice(0, 50),
+          reason: d.reason,
+          needsResponseBy: d.needsResponseBy,
+          createdAt: d.createdAt,
+          eventAt,
+        },
         type: QueryTypes.SELECT,
         transaction,
       },
     );
     if (stored.length === 0) return skipped(`dispute ${d.id}: older than what is stored`);
-    return processed(`dispute ${d.id} ${d.status} (${d.amount} ${d.currency}) on payment ${d.paymentId ?? '(none named)'}`);
+    return processed(
+      `dispute ${d.id} ${d.status} (${d.amount} ${d.currency}) on payment ${d.paymentId ?? '(none named)'}`,
+    );
   }
 
   async function alert(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult> {
@@ -43,12 +58,23 @@ export function createDisputeEventHandler(deps: { sequelize: Sequelize; now?: ()
        VALUES (:id, :alertType, :paymentId, :disputeId, :companyId, CAST(:amount AS numeric), :currency, :createdAt)
        ON CONFLICT (whop_alert_id) DO NOTHING RETURNING whop_alert_id`,
       {
-        replacements: { id: a.id, alertType: a.alertType.slice(0, 50), paymentId: a.paymentId, disputeId: a.disputeId, companyId: envelopeCompany(envelope), amount: a.amount, currency: a.currency, createdAt: a.createdAt },
+        replacements: {
+          id: a.id,
+          alertType: a.alertType.slice(0, 50),
+          paymentId: a.paymentId,
+          disputeId: a.disputeId,
+          companyId: envelopeCompany(envelope),
+          amount: a.amount,
+          currency: a.currency,
+          createdAt: a.createdAt,
+        },
         type: QueryTypes.SELECT,
         transaction,
       },
     );
-    return rows.length > 0 ? processed(`dispute alert ${a.id} (${a.alertType}) on payment ${a.paymentId ?? '(none named)'} recorded`) : skipped(`dispute alert ${a.id}: already recorded`);
+    return rows.length > 0
+      ? processed(`dispute alert ${a.id} (${a.alertType}) on payment ${a.paymentId ?? '(none named)'} recorded`)
+      : skipped(`dispute alert ${a.id}: already recorded`);
   }
 
   return {

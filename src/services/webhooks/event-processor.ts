@@ -9,7 +9,8 @@ export interface EventHandler {
   handle(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult>;
 }
 
-export type EventHandlers = Record<'memberships' | 'payments', EventHandler> & Partial<Record<'refunds' | 'disputes' | 'invoices', EventHandler>>;
+export type EventHandlers = Record<'memberships' | 'payments', EventHandler> &
+  Partial<Record<'refunds' | 'disputes' | 'invoices', EventHandler>>;
 
 const HANDLER_OF: Record<HandledKind, keyof EventHandlers> = {
   membership: 'memberships',

@@ -53,7 +53,8 @@ export interface HandledEnvelope {
 export function eventTime(envelope: HandledEnvelope): Date | null {
   const value = envelope.timestamp;
   if (value === null || value === undefined) return null;
-  const date = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+  const date =
+    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
 

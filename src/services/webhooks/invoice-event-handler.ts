@@ -26,9 +26,14 @@ export function createInvoiceEventHandler(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
-  async function ownerOf(userId: string | null, email: string | null, transaction: Transaction): Promise<{ creator: Creator; userId: string } | null> {
+  async function ownerOf(
+    userId: string | null,
+    email: string | null,
+    transaction: Transaction,
+  ): Promise<{ creator: Creator; userId: string } | null> {
     let whopUserId = userId;
-    if (!whopUserId && email) whopUserId = (await deps.models.User.findOne({ where: { email }, transaction }))?.whopUserId ?? null;
+    if (!whopUserId && email)
+      whopUserId = (await deps.models.User.findOne({ where: { email }, transaction }))?.whopUserId ?? null;
     if (!whopUserId) return null;
     const creator = await deps.tiers.creatorOwnedBy(whopUserId, transaction);
     return creator ? { creator, userId: whopUserId } : null;
@@ -38,7 +43,8 @@ export function createInvoiceEventHandler(deps: {
     async handle(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult> {
       const invoice = readData('invoice', () => toInvoice(envelope.data));
       const companyId = envelopeCompany(envelope);
-      if (companyId !== deps.chronosCompanyId) return ignored(`invoice ${invoice.id} of ${companyId ?? 'an unnamed company'}: not a Chronos plan`);
+      if (companyId !== deps.chronosCompanyId)
+        return ignored(`invoice ${invoice.id} of ${companyId ?? 'an unnamed company'}: not a Chronos plan`);
       const status = canonicalType(envelope.type) === 'invoice.paid' ? 'paid' : 'past_due';
       const eventAt = eventTime(envelope) ?? new Date(now());
       const stored = await deps.sequelize.query(
@@ -47,15 +53,25 @@ export function createInvoiceEventHandler(deps: {
            whop_user_id = coalesce(EXCLUDED.whop_user_id, plan_invoices.whop_user_id), updated_at = now()
          WHERE plan_invoices.event_at <= EXCLUDED.event_at AND (plan_invoices.status <> 'paid' OR EXCLUDED.status = 'paid')
          RETURNING whop_invoice_id`,
-        { replacements: { id: invoice.id, userId: invoice.userId, status, eventAt }, type: QueryTypes.SELECT, transaction },
+        {
+          replacements: { id: invoice.id, userId: invoice.userId, status, eventAt },
+          type: QueryTypes.SELECT,
+          transaction,
+        },
       );
-      if (stored.length === 0) return skipped(`invoice ${invoice.id} ${status}: older than what is stored, or already paid`);
+      if (stored.length === 0)
+        return skipped(`invoice ${invoice.id} ${status}: older than what is stored, or already paid`);
       const owner = await ownerOf(invoice.userId, invoice.email, transaction);
-      if (!owner) return processed(`invoice ${invoice.id} ${status} recorded; ${invoice.userId ?? 'no user (deleted account), no known address'}: no creator to act on`);
+      if (!owner)
+        return processed(
+          `invoice ${invoice.id} ${status} recorded; ${invoice.userId ?? 'no user (deleted account), no known address'}: no creator to act on`,
+        );
       const { creator, userId } = owner;
       if (status === 'past_due') {
         const started = await deps.grace.start(creator, transaction);
-        return processed(`invoice ${invoice.id} past due: creator ${creator.id} grace period ${started ? 'started' : 'already running'}`);
+        return processed(
+          `invoice ${invoice.id} past due: creator ${creator.id} grace period ${started ? 'started' : 'already running'}`,
+        );
       }
       await deps.grace.end(creator, transaction);
       const change = await deps.tiers.applyStoredPlan(creator, userId, transaction);

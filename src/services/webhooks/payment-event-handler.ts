@@ -19,10 +19,32 @@ import { readData } from './shape-errors.ts';
 
 type PaymentStatus = 'created' | 'pending' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 const STATUS_OF_TYPE: Record<string, PaymentStatus> = {
-  'payment.created': 'created', 'payment.pending': 'pending', 'payment.authorized': 'authorized',
-  'payment.succeeded': 'succeeded', 'payment.failed': 'failed', 'payment.canceled': 'canceled',
+  'payment.created': 'created',
+  'payment.pending': 'pending',
+  'payment.authorized': 'authorized',
+  'payment.succeeded': 'succeeded',
+  'payment.failed': 'failed',
+  'payment.canceled': 'canceled',
 };
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'isk', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'isk',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 
 export interface PaymentHandlerDeps {
   sequelize: Sequelize;
@@ -36,13 +58,19 @@ export interface PaymentHandlerDeps {
 /** The conventional (2 or 0 places) rounded minor units older pages read; the exact amount is `amount`. */
 function legacyMinorUnits(p: Payment): number {
   const units = roundedMinorUnits(p.amount, ZERO_DECIMAL.has(p.currency) ? 0 : 2);
-  if (units > BigInt(Number.MAX_SAFE_INTEGER)) throw new PermanentEventError(`payment ${p.id} cannot be recorded: amount too large`);
+  if (units > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new PermanentEventError(`payment ${p.id} cannot be recorded: amount too large`);
   return Number(units);
 }
 
 export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
   /** Upserts the payment row; false when a final status is already stored and this one is earlier. */
-  async function record(p: Payment, status: PaymentStatus, creatorId: number | null, transaction: Transaction): Promise<boolean> {
+  async function record(
+    p: Payment,
+    status: PaymentStatus,
+    creatorId: number | null,
+    transaction: Transaction,
+  ): Promise<boolean> {
     const rows = await deps.sequelize.query(
       `INSERT INTO payments (whop_payment_id, creator_id, whop_company_id, whop_user_id, whop_membership_id, whop_product_id, whop_plan_id, amount_minor, amount, amount_decimals,
                              refunded_amount, currency, status, whop_status, failure_message, paid_at, whop_updated_at)
@@ -60,9 +88,23 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
        RETURNING whop_payment_id`,
       {
         replacements: {
-          id: p.id, creatorId, companyId: p.companyId, userId: p.userId, membershipId: p.membershipId, productId: p.productId, planId: p.planId,
-          amountMinor: legacyMinorUnits(p), amount: p.amount, decimals: p.decimals, refunded: p.refundedAmount ?? '0', currency: p.currency, status,
-          whopStatus: p.whopStatus, failureMessage: p.failureMessage, paidAt: status === 'succeeded' ? (p.paidAt ?? new Date()) : p.paidAt, updatedAt: p.updatedAt,
+          id: p.id,
+          creatorId,
+          companyId: p.companyId,
+          userId: p.userId,
+          membershipId: p.membershipId,
+          productId: p.productId,
+          planId: p.planId,
+          amountMinor: legacyMinorUnits(p),
+          amount: p.amount,
+          decimals: p.decimals,
+          refunded: p.refundedAmount ?? '0',
+          currency: p.currency,
+          status,
+          whopStatus: p.whopStatus,
+          failureMessage: p.failureMessage,
+          paidAt: status === 'succeeded' ? (p.paidAt ?? new Date()) : p.paidAt,
+          updatedAt: p.updatedAt,
         },
         type: QueryTypes.SELECT,
         transaction,
@@ -71,21 +113,56 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
     return rows.length > 0;
   }
 
-  const money = (p: Payment) => ({ amount: p.amount, currency: p.currency, ...(p.productTitle ? { productTitle: p.productTitle } : {}) });
+  const money = (p: Payment) => ({
+    amount: p.amount,
+    currency: p.currency,
+    ...(p.productTitle ? { productTitle: p.productTitle } : {}),
+  });
 
-  async function notify(p: Payment, status: PaymentStatus, to: string | null | undefined, transaction: Transaction): Promise<void> {
+  async function notify(
+    p: Payment,
+    status: PaymentStatus,
+    to: string | null | undefined,
+    transaction: Transaction,
+  ): Promise<void> {
     if (!isMailableAddress(to)) return;
     if (status === 'succeeded') {
-      await enqueueEmail(deps.models, { dedupeKey: `receipt:${p.id}`, template: 'receipt', to, payload: { ...money(p), paymentId: p.id, paidAt: (p.paidAt ?? new Date()).toISOString() } }, { transaction, appUrl: deps.appUrl });
+      await enqueueEmail(
+        deps.models,
+        {
+          dedupeKey: `receipt:${p.id}`,
+          template: 'receipt',
+          to,
+          payload: { ...money(p), paymentId: p.id, paidAt: (p.paidAt ?? new Date()).toISOString() },
+        },
+        { transaction, appUrl: deps.appUrl },
+      );
     } else if (status === 'failed') {
-      await enqueueEmail(deps.models, { dedupeKey: `payment_failed:${p.id}`, template: 'payment_failed', to, payload: { ...money(p), ...(p.failureMessage ? { failureMessage: p.failureMessage } : {}) } }, { transaction, appUrl: deps.appUrl });
+      await enqueueEmail(
+        deps.models,
+        {
+          dedupeKey: `payment_failed:${p.id}`,
+          template: 'payment_failed',
+          to,
+          payload: { ...money(p), ...(p.failureMessage ? { failureMessage: p.failureMessage } : {}) },
+        },
+        { transaction, appUrl: deps.appUrl },
+      );
     }
   }
 
-  async function planPayment(p: Payment, status: PaymentStatus, creator: Creator | null, transaction: Transaction): Promise<string> {
+  async function planPayment(
+    p: Payment,
+    status: PaymentStatus,
+    creator: Creator | null,
+    transaction: Transaction,
+  ): Promise<string> {
     if (!p.userId) return 'the payment names no user (deleted account): recorded, no creator to act on';
     if (!creator) return 'no creator runs on this plan yet';
-    if (status === 'failed') return (await deps.grace.start(creator, transaction)) ? `creator ${creator.id}: grace period started` : `creator ${creator.id}: grace period already running`;
+    if (status === 'failed')
+      return (await deps.grace.start(creator, transaction))
+        ? `creator ${creator.id}: grace period started`
+        : `creator ${creator.id}: grace period already running`;
     if (status === 'succeeded') {
       await deps.grace.end(creator, transaction);
       const change = await deps.tiers.applyStoredPlan(creator, p.userId, transaction);
@@ -96,19 +173,32 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
 
   return {
     async handle(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult> {
-      const p = readData('payment', () => toPayment(envelope.data, { companyId: envelopeCompany(envelope), legacy: isLegacy(envelope) }));
+      const p = readData('payment', () =>
+        toPayment(envelope.data, { companyId: envelopeCompany(envelope), legacy: isLegacy(envelope) }),
+      );
       const status = STATUS_OF_TYPE[canonicalType(envelope.type)] ?? 'created';
       const companyId = envelopeCompany(envelope) ?? p.companyId;
       const isPlan = companyId === deps.chronosCompanyId;
       const creator = isPlan
-        ? p.userId ? await deps.tiers.creatorOwnedBy(p.userId, transaction) : null
-        : companyId ? await deps.models.Creator.findOne({ where: { whopCompanyId: companyId }, transaction }) : null;
-      if (!(await record({ ...p, companyId }, status, creator?.id ?? null, transaction))) return skipped(`payment ${p.id}: already ${['created', 'pending', 'authorized'].includes(status) ? 'final' : 'recorded'}`);
+        ? p.userId
+          ? await deps.tiers.creatorOwnedBy(p.userId, transaction)
+          : null
+        : companyId
+          ? await deps.models.Creator.findOne({ where: { whopCompanyId: companyId }, transaction })
+          : null;
+      if (!(await record({ ...p, companyId }, status, creator?.id ?? null, transaction)))
+        return skipped(
+          `payment ${p.id}: already ${['created', 'pending', 'authorized'].includes(status) ? 'final' : 'recorded'}`,
+        );
       await notify(p, status, p.userEmail, transaction).catch((error: unknown) => {
         // A mail that cannot be written (a currency no mail can show) never holds the payment back.
         if (!(error instanceof InvalidEmailError)) throw error;
       });
-      const detail = isPlan ? await planPayment(p, status, creator, transaction) : creator ? `creator ${creator.id}` : `no creator has onboarded ${companyId ?? 'this company'}`;
+      const detail = isPlan
+        ? await planPayment(p, status, creator, transaction)
+        : creator
+          ? `creator ${creator.id}`
+          : `no creator has onboarded ${companyId ?? 'this company'}`;
       return processed(`payment ${p.id} ${status} (${p.amount} ${p.currency}): ${detail}`);
     },
   };

@@ -26,10 +26,23 @@ export function createRefundEventHandler(deps: { sequelize: Sequelize; now?: () 
          WHERE refunds.event_at <= EXCLUDED.event_at
            AND NOT (refunds.status IN ('succeeded', 'failed', 'canceled') AND EXCLUDED.status IN ('pending', 'requires_action'))
          RETURNING whop_refund_id`,
-        { replacements: { id: r.id, paymentId: r.paymentId, amount: r.amount, currency: r.currency, status: r.status, createdAt: r.createdAt, eventAt }, type: QueryTypes.SELECT, transaction },
+        {
+          replacements: {
+            id: r.id,
+            paymentId: r.paymentId,
+            amount: r.amount,
+            currency: r.currency,
+            status: r.status,
+            createdAt: r.createdAt,
+            eventAt,
+          },
+          type: QueryTypes.SELECT,
+          transaction,
+        },
       );
       if (stored.length === 0) return skipped(`refund ${r.id}: older than what is stored`);
-      if (!r.paymentId) return processed(`refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; it names no payment`);
+      if (!r.paymentId)
+        return processed(`refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; it names no payment`);
       const [payment] = await deps.sequelize.query<{ amount: string; refunded_amount: string; whole: boolean }>(
         `UPDATE payments SET refunded_amount = greatest(refunded_amount,
                   (SELECT coalesce(sum(amount), 0) FROM refunds WHERE whop_payment_id = :paymentId AND status = 'succeeded')), updated_at = now()
@@ -37,9 +50,15 @@ export function createRefundEventHandler(deps: { sequelize: Sequelize; now?: () 
           RETURNING amount, refunded_amount, refunded_amount >= amount AS whole`,
         { replacements: { paymentId: r.paymentId }, type: QueryTypes.SELECT, transaction },
       );
-      if (!payment) return processed(`refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; payment ${r.paymentId} not recorded yet, counted when it is`);
-      const state = Number(payment.refunded_amount) === 0 ? 'not refunded' : payment.whole ? 'refunded in full' : 'partly refunded';
-      return processed(`refund ${r.id} ${r.status}: payment ${r.paymentId} ${state} (${payment.refunded_amount} of ${payment.amount} ${r.currency})`);
+      if (!payment)
+        return processed(
+          `refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; payment ${r.paymentId} not recorded yet, counted when it is`,
+        );
+      const state =
+        Number(payment.refunded_amount) === 0 ? 'not refunded' : payment.whole ? 'refunded in full' : 'partly refunded';
+      return processed(
+        `refund ${r.id} ${r.status}: payment ${r.paymentId} ${state} (${payment.refunded_amount} of ${payment.amount} ${r.currency})`,
+      );
     },
   };
 }

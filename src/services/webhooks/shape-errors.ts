@@ -8,7 +8,10 @@ export function readData<T>(what: string, read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof ShapeError) throw new PermanentEventError(`data is not a ${what}: ${error.message}`);
-    if (error instanceof ZodError) throw new PermanentEventError(`data is not a ${what}: ${error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    if (error instanceof ZodError)
+      throw new PermanentEventError(
+        `data is not a ${what}: ${error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      );
     throw error;
   }
 }

@@ -67,17 +67,27 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
    * row lock at a time: no deadlocks.
    */
   async function applyOne(item: Claim<EventRow>): Promise<'processed' | 'lost'> {
-    return deps.sequelize.transaction(async (transaction) => {
-      const result = await deps.processor.process({ ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id }, transaction);
-      // Still ours? The update locks the row; if another worker re-claimed it, nothing of this attempt commits.
-      const settled = await queue.settle(item, { status: result.status, columns: { outcome: result.outcome.slice(0, 500) }, transaction, commitWithoutFlush: true });
-      if (!settled) throw new LostClaimError();
-      deps.onResult?.(item.type, result.status);
-      return 'processed' as const;
-    }).catch((error: unknown) => {
-      if (error instanceof LostClaimError) return 'lost' as const;
-      throw error;
-    });
+    return deps.sequelize
+      .transaction(async (transaction) => {
+        const result = await deps.processor.process(
+          { ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id },
+          transaction,
+        );
+        // Still ours? The update locks the row; if another worker re-claimed it, nothing of this attempt commits.
+        const settled = await queue.settle(item, {
+          status: result.status,
+          columns: { outcome: result.outcome.slice(0, 500) },
+          transaction,
+          commitWithoutFlush: true,
+        });
+        if (!settled) throw new LostClaimError();
+        deps.onResult?.(item.type, result.status);
+        return 'processed' as const;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LostClaimError) return 'lost' as const;
+        throw error;
+      });
   }
 
   async function handle(item: Claim<EventRow>): Promise<Outcome> {
@@ -88,7 +98,10 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
       if (isDatabaseOutage(error)) throw error;
       const message = `${(error as Error).name}: ${errorMessage(error)}`.slice(0, 1000);
       const { outcome } = await queue.fail(item, message, error instanceof PermanentEventError);
-      deps.logger.warn({ eventId: item.id, attempts: item.attempts, dead: outcome === 'dead', err: { message: errorMessage(error) } }, 'webhook event failed');
+      deps.logger.warn(
+        { eventId: item.id, attempts: item.attempts, dead: outcome === 'dead', err: { message: errorMessage(error) } },
+        'webhook event failed',
+      );
       deps.onResult?.(item.type, outcome);
       return outcome === 'dead' ? 'dead' : 'failed';
     }
@@ -97,7 +110,10 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
   return {
     /** Claims and processes one batch; returns what happened. */
     async runOnce(limit = 25): Promise<Record<Outcome, number>> {
-      return queue.runBatch<EventRow, Outcome>({ processed: 0, failed: 0, dead: 0, lost: 0 }, { limit, handle, handBackInFlight: true });
+      return queue.runBatch<EventRow, Outcome>(
+        { processed: 0, failed: 0, dead: 0, lost: 0 },
+        { limit, handle, handBackInFlight: true },
+      );
     },
 
     /** An admin's replay: the event goes back to pending with a fresh set of attempts. */

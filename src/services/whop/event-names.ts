@@ -24,12 +24,22 @@ const RENAMES: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /** Underscore names: the object is the longest known prefix, the rest the action. */
-const OBJECTS = ['dispute_alert', 'resolution_center_case', 'membership', 'payment', 'refund', 'dispute', 'invoice', 'resolution'];
+const OBJECTS = [
+  'dispute_alert',
+  'resolution_center_case',
+  'membership',
+  'payment',
+  'refund',
+  'dispute',
+  'invoice',
+  'resolution',
+];
 
 function dotted(name: string): string {
   if (name.includes('.')) return name;
   for (const object of OBJECTS) {
-    if (name.startsWith(`${object}_`) && name.length > object.length + 1) return `${object}.${name.slice(object.length + 1)}`;
+    if (name.startsWith(`${object}_`) && name.length > object.length + 1)
+      return `${object}.${name.slice(object.length + 1)}`;
   }
   return name;
 }

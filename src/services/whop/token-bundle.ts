@@ -14,7 +14,11 @@ interface TokenResponseLike {
   expires_in?: number | undefined;
 }
 
-export function bundleFromTokenResponse(response: TokenResponseLike, now = Date.now(), previous?: TokenBundle): TokenBundle {
+export function bundleFromTokenResponse(
+  response: TokenResponseLike,
+  now = Date.now(),
+  previous?: TokenBundle,
+): TokenBundle {
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken,

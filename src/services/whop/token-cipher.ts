@@ -31,7 +31,13 @@ export class TokenCipher {
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
     cipher.setAAD(additionalData(userId));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, kid, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [
+      VERSION,
+      kid,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   /** The plaintext, or a TokenDecryptionError for a tampered, foreign or unknown-key envelope. */
@@ -48,7 +54,9 @@ export class TokenCipher {
       const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: 16 });
       decipher.setAAD(additionalData(userId));
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(ciphertextText, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new TokenDecryptionError('authentication failed');
     }

@@ -36,7 +36,12 @@ const v1Envelope = z.looseObject({
   data: jsonObject,
 });
 
-const v5Envelope = z.looseObject({ action: eventType, api_version: z.string().nullish(), company: z.string().nullish(), data: jsonObject });
+const v5Envelope = z.looseObject({
+  action: eventType,
+  api_version: z.string().nullish(),
+  company: z.string().nullish(),
+  data: jsonObject,
+});
 
 export interface WebhookEnvelope {
   id?: string | null | undefined;
@@ -68,20 +73,31 @@ export function toInboxEvent(delivery: VerifiedDelivery, body: Buffer): InboxEve
   if (delivery.scheme === 'standard') {
     const envelope = parseWith(v1Envelope, json);
     const companyId = envelope.company_id ?? envelope.account_id ?? companyOf(envelope.data);
-    return { id: delivery.webhookId, type: canonicalEventName(envelope.type), companyId, payload: { ...envelope, company_id: companyId } };
+    return {
+      id: delivery.webhookId,
+      type: canonicalEventName(envelope.type),
+      companyId,
+      payload: { ...envelope, company_id: companyId },
+    };
   }
   const legacy = parseWith(v5Envelope, json);
   const id = legacyInboxId(body);
   const companyId = legacy.company ?? companyOf(legacy.data);
   const timestamp = new Date(delivery.timestamp * 1000).toISOString();
-  return { id, type: canonicalEventName(legacy.action), companyId, payload: { id, type: legacy.action, api_version: 'v5', timestamp, company_id: companyId, data: legacy.data } };
+  return {
+    id,
+    type: canonicalEventName(legacy.action),
+    companyId,
+    payload: { id, type: legacy.action, api_version: 'v5', timestamp, company_id: companyId, data: legacy.data },
+  };
 }
 
 function companyOf(data: Record<string, unknown>): string | null {
   for (const key of ['company_id', 'account_id']) if (typeof data[key] === 'string') return data[key];
   for (const key of ['company', 'account']) {
     const ref = data[key];
-    if (ref && typeof ref === 'object' && typeof (ref as { id?: unknown }).id === 'string') return (ref as { id: string }).id;
+    if (ref && typeof ref === 'object' && typeof (ref as { id?: unknown }).id === 'string')
+      return (ref as { id: string }).id;
   }
   return null;
 }

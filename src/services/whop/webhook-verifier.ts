@@ -15,7 +15,8 @@ import { AppError } from '../../domain/app-errors.ts';
 export const TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
 
 /** Why a delivery was refused; the first three answer 400, the last two 401. */
-export type WebhookRejection = 'missing_headers' | 'malformed_headers' | 'invalid_payload' | 'stale_timestamp' | 'signature_mismatch';
+export type WebhookRejection =
+  'missing_headers' | 'malformed_headers' | 'invalid_payload' | 'stale_timestamp' | 'signature_mismatch';
 
 const UNAUTHORIZED: readonly WebhookRejection[] = ['stale_timestamp', 'signature_mismatch'];
 
@@ -27,8 +28,7 @@ export class WebhookRejectedError extends AppError {
 
 /** A delivery whose signature and timestamp checked out. */
 export type VerifiedDelivery =
-  | { scheme: 'standard'; webhookId: string; timestamp: number }
-  | { scheme: 'legacy'; timestamp: number };
+  { scheme: 'standard'; webhookId: string; timestamp: number } | { scheme: 'legacy'; timestamp: number };
 
 export interface WebhookVerifier {
   /** The verified delivery, or throws `WebhookRejectedError`. `body` is the raw request body. */
@@ -100,7 +100,8 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       .filter((entry) => entry.startsWith('v1,'))
       .map((entry) => Buffer.from(entry.slice('v1,'.length), 'utf8'));
     const signed = [Buffer.from(`${id}.${timestampText}.`, 'utf8'), body];
-    if (!anyMatches(candidates, signed, (mac) => Buffer.from(mac.toString('base64'), 'utf8'))) throw new WebhookRejectedError('signature_mismatch');
+    if (!anyMatches(candidates, signed, (mac) => Buffer.from(mac.toString('base64'), 'utf8')))
+      throw new WebhookRejectedError('signature_mismatch');
     return { scheme: 'standard', webhookId: id, timestamp };
   }
 
@@ -110,11 +111,15 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       return eq === -1 ? ['', ''] : [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
     });
     const timestampText = fields.find(([name]) => name === 't')?.[1];
-    const hexes = fields.filter(([name, v]) => name === 'v1' && HEX_SHA256.test(v ?? '')).map(([, v]) => Buffer.from(v ?? '', 'hex'));
-    if (!timestampText || !UNIX_SECONDS.test(timestampText) || hexes.length === 0) throw new WebhookRejectedError('malformed_headers');
+    const hexes = fields
+      .filter(([name, v]) => name === 'v1' && HEX_SHA256.test(v ?? ''))
+      .map(([, v]) => Buffer.from(v ?? '', 'hex'));
+    if (!timestampText || !UNIX_SECONDS.test(timestampText) || hexes.length === 0)
+      throw new WebhookRejectedError('malformed_headers');
     const timestamp = Number(timestampText);
     checkFreshness(timestamp);
-    if (!anyMatches(hexes, [Buffer.from(`${timestampText}.`, 'utf8'), body], (mac) => mac)) throw new WebhookRejectedError('signature_mismatch');
+    if (!anyMatches(hexes, [Buffer.from(`${timestampText}.`, 'utf8'), body], (mac) => mac))
+      throw new WebhookRejectedError('signature_mismatch');
     return { scheme: 'legacy', timestamp };
   }
 

@@ -70,7 +70,10 @@ export class WhopApiClient {
   private readonly sdk: Whop;
   private readonly retryPolicy: WhopRetryPolicy;
 
-  constructor(private readonly settings: WhopApiSettings, private readonly logger: Logger) {
+  constructor(
+    private readonly settings: WhopApiSettings,
+    private readonly logger: Logger,
+  ) {
     this.sdk = WhopApiClient.sdkFor(settings, settings.apiKey);
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
   }
@@ -123,7 +126,10 @@ export class WhopApiClient {
     } catch (error) {
       this.settings.onCall?.(operation, 'error');
       const status = error instanceof APIError ? error.status : undefined;
-      this.logger.warn({ whop: operation, ms: Date.now() - started, status, err: { name: (error as Error).name } }, 'whop api call failed');
+      this.logger.warn(
+        { whop: operation, ms: Date.now() - started, status, err: { name: (error as Error).name } },
+        'whop api call failed',
+      );
       throw translate(error, operation);
     }
   }
@@ -149,7 +155,9 @@ export class WhopApiClient {
    */
   async listUserCompanies(userAccessToken: string): Promise<{ id: string; title: string }[]> {
     const sdk = WhopApiClient.sdkFor(this.settings, userAccessToken);
-    const companies = await this.list('companies.list', () => sdk.companies.list({ first: this.settings.pageSize ?? PAGE_SIZE }));
+    const companies = await this.list('companies.list', () =>
+      sdk.companies.list({ first: this.settings.pageSize ?? PAGE_SIZE }),
+    );
     return companies.map((c) => ({ id: c.id, title: c.title || c.id }));
   }
 
@@ -158,7 +166,9 @@ export class WhopApiClient {
   }
 
   listProducts(companyId: string) {
-    return this.list('products.list', () => this.sdk.products.list({ account_id: companyId, first: this.settings.pageSize ?? PAGE_SIZE }));
+    return this.list('products.list', () =>
+      this.sdk.products.list({ account_id: companyId, first: this.settings.pageSize ?? PAGE_SIZE }),
+    );
   }
 
   getProduct(id: string) {
@@ -170,14 +180,21 @@ export class WhopApiClient {
   }
 
   /** Every membership matching the filter, across all pages. */
-  async listMemberships(filter: { companyId: string; userIds?: string[]; productIds?: string[]; validOnly?: boolean }): Promise<WhopMembership[]> {
-    const raw = await this.list('memberships.list', () => this.sdk.memberships.list({
-      company_id: filter.companyId,
-      first: this.settings.pageSize ?? PAGE_SIZE,
-      ...(filter.userIds ? { user_ids: filter.userIds } : {}),
-      ...(filter.productIds ? { product_ids: filter.productIds } : {}),
-      ...(filter.validOnly ? { statuses: [...VALID_MEMBERSHIP_STATUSES] } : {}),
-    }));
+  async listMemberships(filter: {
+    companyId: string;
+    userIds?: string[];
+    productIds?: string[];
+    validOnly?: boolean;
+  }): Promise<WhopMembership[]> {
+    const raw = await this.list('memberships.list', () =>
+      this.sdk.memberships.list({
+        company_id: filter.companyId,
+        first: this.settings.pageSize ?? PAGE_SIZE,
+        ...(filter.userIds ? { user_ids: filter.userIds } : {}),
+        ...(filter.productIds ? { product_ids: filter.productIds } : {}),
+        ...(filter.validOnly ? { statuses: [...VALID_MEMBERSHIP_STATUSES] } : {}),
+      }),
+    );
     return raw.map(parseWhopMembership);
   }
 
@@ -188,8 +205,14 @@ export class WhopApiClient {
   /** The membership when it is valid and of `productId`; a WhopMembershipError otherwise. */
   async validateMembership(id: string, productId: string): Promise<WhopMembership> {
     const membership = await this.getMembership(id);
-    if (membership.productId !== productId) throw new WhopMembershipError(`membership ${id} is not of product ${productId}`, undefined, 'memberships.validate');
-    if (!membership.valid) throw new WhopMembershipError(`membership ${id} is ${membership.status}`, undefined, 'memberships.validate');
+    if (membership.productId !== productId)
+      throw new WhopMembershipError(
+        `membership ${id} is not of product ${productId}`,
+        undefined,
+        'memberships.validate',
+      );
+    if (!membership.valid)
+      throw new WhopMembershipError(`membership ${id} is ${membership.status}`, undefined, 'memberships.validate');
     return membership;
   }
 }
@@ -198,11 +221,19 @@ function translate(error: unknown, operation: string): WhopApiError {
   if (error instanceof WhopApiError) return error;
   if (error instanceof APIError && error.status === 429) {
     const hintMs = whopRetryHintMs(error.headers, error.error);
-    return new WhopRateLimitError(`Whop is rate limiting ${operation}`, operation, hintMs === undefined ? undefined : Math.ceil(hintMs / 1000));
+    return new WhopRateLimitError(
+      `Whop is rate limiting ${operation}`,
+      operation,
+      hintMs === undefined ? undefined : Math.ceil(hintMs / 1000),
+    );
   }
-  if (error instanceof APIError && (error.status === 401 || error.status === 403)) return new WhopAuthError(`Whop refused ${operation} (${error.status})`, error.status, operation);
-  if (error instanceof APIError && error.status === 404 && operation.startsWith('memberships')) return new WhopMembershipError(`Whop has no such membership`, 404, operation);
-  if (error instanceof APIConnectionError) return new WhopApiError(`Whop is not reachable (${operation})`, undefined, operation);
-  if (error instanceof APIError) return new WhopApiError(`Whop answered ${error.status ?? 'an error'} to ${operation}`, error.status, operation);
+  if (error instanceof APIError && (error.status === 401 || error.status === 403))
+    return new WhopAuthError(`Whop refused ${operation} (${error.status})`, error.status, operation);
+  if (error instanceof APIError && error.status === 404 && operation.startsWith('memberships'))
+    return new WhopMembershipError(`Whop has no such membership`, 404, operation);
+  if (error instanceof APIConnectionError)
+    return new WhopApiError(`Whop is not reachable (${operation})`, undefined, operation);
+  if (error instanceof APIError)
+    return new WhopApiError(`Whop answered ${error.status ?? 'an error'} to ${operation}`, error.status, operation);
   return new WhopApiError(`${operation} failed: ${errorMessage(error)}`, undefined, operation);
 }

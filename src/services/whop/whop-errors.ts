@@ -1,6 +1,10 @@
 /** Typed failures of calls to Whop's REST API. */
 export class WhopApiError extends Error {
-  constructor(message: string, readonly status: number | undefined, readonly operation: string) {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly operation: string,
+  ) {
     super(message);
     this.name = 'WhopApiError';
   }
@@ -16,7 +20,11 @@ export class WhopAuthError extends WhopApiError {
 
 /** Whop kept answering 429 after the bounded retries, or asked for a longer wait than is waited out in-process. */
 export class WhopRateLimitError extends WhopApiError {
-  constructor(message: string, operation: string, readonly retryAfterSeconds: number | undefined) {
+  constructor(
+    message: string,
+    operation: string,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
     super(message, 429, operation);
     this.name = 'WhopRateLimitError';
   }
@@ -32,7 +40,10 @@ export class WhopMembershipError extends WhopApiError {
 
 /** Whop's answers about who signed in cannot be trusted (an id_token from the future, userinfo for someone else). */
 export class WhopIdentityError extends Error {
-  constructor(readonly reason: 'id_token_issued_in_future' | 'userinfo_subject_mismatch', message: string) {
+  constructor(
+    readonly reason: 'id_token_issued_in_future' | 'userinfo_subject_mismatch',
+    message: string,
+  ) {
     super(message);
     this.name = 'WhopIdentityError';
   }

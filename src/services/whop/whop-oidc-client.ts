@@ -63,7 +63,10 @@ export class WhopOidcClient {
   private discovered: Promise<oidc.Configuration> | undefined;
   private lastFailureAt = 0;
 
-  constructor(private readonly settings: WhopOidcSettings, private readonly logger: Logger) {}
+  constructor(
+    private readonly settings: WhopOidcSettings,
+    private readonly logger: Logger,
+  ) {}
 
   private insecureAllowed(): boolean {
     const issuer = new URL(this.settings.issuer);
@@ -80,14 +83,23 @@ export class WhopOidcClient {
         [oidc.clockTolerance]: this.skewSeconds(),
       };
       this.discovered = oidc
-        .discovery(new URL(this.settings.issuer), this.settings.clientId, metadata, clientAuthentication(this.settings.clientAuth, this.settings.clientSecret), {
-          execute: [...(this.insecureAllowed() ? [oidc.allowInsecureRequests] : []), oidc.enableNonRepudiationChecks],
-          timeout: 5,
-        })
+        .discovery(
+          new URL(this.settings.issuer),
+          this.settings.clientId,
+          metadata,
+          clientAuthentication(this.settings.clientAuth, this.settings.clientSecret),
+          {
+            execute: [...(this.insecureAllowed() ? [oidc.allowInsecureRequests] : []), oidc.enableNonRepudiationChecks],
+            timeout: 5,
+          },
+        )
         .catch((error: unknown) => {
           this.discovered = undefined;
           this.lastFailureAt = Date.now();
-          this.logger.warn({ err: { message: errorMessage(error) }, issuer: this.settings.issuer }, 'whop oidc discovery failed');
+          this.logger.warn(
+            { err: { message: errorMessage(error) }, issuer: this.settings.issuer },
+            'whop oidc discovery failed',
+          );
           throw this.unavailable();
         });
     }
@@ -127,7 +139,10 @@ export class WhopOidcClient {
     const issuedAt = tokens.claims()?.iat;
     const nowSeconds = Math.floor((this.settings.now ?? Date.now)() / 1000);
     if (typeof issuedAt !== 'number' || issuedAt > nowSeconds + this.skewSeconds()) {
-      throw new WhopIdentityError('id_token_issued_in_future', `id_token iat ${String(issuedAt)} is after now (${nowSeconds}) plus the clock skew`);
+      throw new WhopIdentityError(
+        'id_token_issued_in_future',
+        `id_token iat ${String(issuedAt)} is after now (${nowSeconds}) plus the clock skew`,
+      );
     }
     return tokens;
   }
@@ -135,7 +150,8 @@ export class WhopOidcClient {
   /** Whop's userinfo for the access token; a WhopIdentityError when it names another subject. */
   async userInfo(accessToken: string, expectedSubject: string): Promise<WhopIdentity> {
     const info = await oidc.fetchUserInfo(await this.configuration(), accessToken, oidc.skipSubjectCheck);
-    if (info.sub !== expectedSubject) throw new WhopIdentityError('userinfo_subject_mismatch', 'userinfo names another subject than the id_token');
+    if (info.sub !== expectedSubject)
+      throw new WhopIdentityError('userinfo_subject_mismatch', 'userinfo names another subject than the id_token');
     const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
     return {
       sub: info.sub,

@@ -18,7 +18,12 @@ export interface WhopRetryPolicy {
   maxWaitMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: WhopRetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxBackoffMs: 8_000, maxWaitMs: 30_000 };
+export const DEFAULT_RETRY_POLICY: WhopRetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxBackoffMs: 8_000,
+  maxWaitMs: 30_000,
+};
 
 /** Statuses worth another try, as the SDK's own retry logic has them (timeouts, lock conflicts, rate limits, server errors). */
 function retryableStatus(status: number): boolean {
@@ -26,7 +31,11 @@ function retryableStatus(status: number): boolean {
 }
 
 /** The delay Whop asks for, in ms: `retry-after-ms`, `Retry-After` (seconds or HTTP date), or "Try again in N seconds" in the body. */
-export function whopRetryHintMs(headers: Headers | undefined, body: unknown, now: number = Date.now()): number | undefined {
+export function whopRetryHintMs(
+  headers: Headers | undefined,
+  body: unknown,
+  now: number = Date.now(),
+): number | undefined {
   const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const retryAfter = headers?.get('retry-after')?.trim();
@@ -41,7 +50,12 @@ export function whopRetryHintMs(headers: Headers | undefined, body: unknown, now
 }
 
 /** How long to wait before attempt `attempt + 1`, or undefined when the failure is final. */
-export function retryDelayMs(error: unknown, attempt: number, policy: WhopRetryPolicy, now?: number): number | undefined {
+export function retryDelayMs(
+  error: unknown,
+  attempt: number,
+  policy: WhopRetryPolicy,
+  now?: number,
+): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
   const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxBackoffMs);
   if (error instanceof APIError && error.status !== undefined) {

@@ -61,14 +61,21 @@ export class Journey {
     this.page.on('console', (message) => {
       const text = message.text();
       if (CSP_TEXT.test(text)) this.problems.push({ kind: 'CSP violation', text, url: message.location().url });
-      else if (message.type() === 'error') this.problems.push({ kind: 'console error', text, url: message.location().url });
+      else if (message.type() === 'error')
+        this.problems.push({ kind: 'console error', text, url: message.location().url });
     });
-    this.page.on('pageerror', (error) => this.problems.push({ kind: 'page error', text: error.message, url: this.page.url() }));
+    this.page.on('pageerror', (error) =>
+      this.problems.push({ kind: 'page error', text: error.message, url: this.page.url() }),
+    );
     this.cdp.on('Audits.issueAdded', ({ issue }) => {
       const csp = issue.details.contentSecurityPolicyIssueDetails;
       if (issue.code !== 'ContentSecurityPolicyIssue' || !csp) return;
       const where = csp.blockedURL ?? csp.sourceCodeLocation?.url ?? this.page.url();
-      this.problems.push({ kind: 'CSP violation', text: `${csp.violatedDirective} (${csp.contentSecurityPolicyViolationType})`, url: where });
+      this.problems.push({
+        kind: 'CSP violation',
+        text: `${csp.violatedDirective} (${csp.contentSecurityPolicyViolationType})`,
+        url: where,
+      });
     });
   }
 
@@ -91,13 +98,20 @@ export class Journey {
    * Reloads the page (at most every `intervalMs`) until `done()` holds; each load is checked like
    * any other, and its screenshot replaces the previous one of this step.
    */
-  async reloadUntil(step: string, done: () => Promise<boolean>, options: { timeoutMs: number; intervalMs?: number; what: string }): Promise<number> {
+  async reloadUntil(
+    step: string,
+    done: () => Promise<boolean>,
+    options: { timeoutMs: number; intervalMs?: number; what: string },
+  ): Promise<number> {
     const started = Date.now();
     const shot = this.nextScreenshotPath(step);
     for (let loads = 1; ; loads += 1) {
       await this.check(step, await this.page.reload(), {}, shot);
       if (await done()) return loads;
-      if (Date.now() - started > options.timeoutMs) throw new Error(`${this.name}/${step}: ${options.what} did not happen within ${options.timeoutMs} ms (${loads} reloads)`);
+      if (Date.now() - started > options.timeoutMs)
+        throw new Error(
+          `${this.name}/${step}: ${options.what} did not happen within ${options.timeoutMs} ms (${loads} reloads)`,
+        );
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
     }
   }
@@ -136,7 +150,12 @@ export class Journey {
     return this.check(step, response, options, this.nextScreenshotPath(step));
   }
 
-  private async check(step: string, response: Response | null, options: LandOptions, screenshotPath: string): Promise<Response> {
+  private async check(
+    step: string,
+    response: Response | null,
+    options: LandOptions,
+    screenshotPath: string,
+  ): Promise<Response> {
     const where = `${this.name}/${step} (${this.page.url()})`;
     // Late subresources (stylesheet, favicon) and their console messages belong to this page.
     await this.page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);

@@ -12,7 +12,15 @@ import { SCREENSHOT_DIR, screenshotsTaken } from './journey.ts';
 
 /** Debian's Chromium; the suite never downloads a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface Suite {
   chronos: RunningChronos;
@@ -43,7 +51,9 @@ export const mochaHooks = {
       throw chronos.status === 'rejected' ? chronos.reason : (browser as PromiseRejectedResult).reason;
     }
     suite = { chronos: chronos.value, browser: browser.value };
-    process.stdout.write(`  Chronos at ${suite.chronos.appUrl} (up in ${suite.chronos.startedInMs} ms), sandbox at ${suite.chronos.sandboxUrl}, Chromium ${suite.browser.version()}\n`);
+    process.stdout.write(
+      `  Chronos at ${suite.chronos.appUrl} (up in ${suite.chronos.startedInMs} ms), sandbox at ${suite.chronos.sandboxUrl}, Chromium ${suite.browser.version()}\n`,
+    );
   },
 
   /** A journey that failed because the app went away says so, with the app's last words. */

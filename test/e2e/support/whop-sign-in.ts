@@ -14,7 +14,11 @@ export async function approveAs(journey: Journey, sandboxUrl: string, whopUserId
 }
 
 /** From the app's /login page through the consent page; lands where the app sends a new session. */
-export async function signInWithWhop(journey: Journey, urls: { appUrl: string; sandboxUrl: string }, whopUserId: string): Promise<void> {
+export async function signInWithWhop(
+  journey: Journey,
+  urls: { appUrl: string; sandboxUrl: string },
+  whopUserId: string,
+): Promise<void> {
   await journey.open(`${urls.appUrl}/login`, 'login');
   await journey.click(journey.page.getByRole('link', { name: 'Sign in with Whop' }), 'whop-consent');
   await approveAs(journey, urls.sandboxUrl, whopUserId, 'signed-in');
@@ -25,7 +29,12 @@ export async function signInWithWhop(journey: Journey, urls: { appUrl: string; s
  * On the sandbox's install page (Whop's `https://whop.com/apps/<app id>/install/`), as the user who
  * approved the sign-in in this browser: installs the app on `companyId` (a no-op when it already is).
  */
-export async function installOnWhop(journey: Journey, sandboxUrl: string, companyId: string, step: string): Promise<void> {
+export async function installOnWhop(
+  journey: Journey,
+  sandboxUrl: string,
+  companyId: string,
+  step: string,
+): Promise<void> {
   const { page } = journey;
   await journey.open(`${sandboxUrl}/sandbox/apps/app_chronos_sandbox/install`, `${step}-page`);
   await page.locator(`input[name="company_id"][value="${companyId}"]`).check();
@@ -46,7 +55,13 @@ export async function studentCount(journey: Journey): Promise<number> {
  * the app shows onboarding (installing Chronos on it in Whop's tab when asked to; whether or not
  * an earlier journey already did does not matter).
  */
-export async function creatorOnDashboard(browser: Browser, name: string, urls: { appUrl: string; sandboxUrl: string }, whopUserId: string, companyId: string): Promise<Journey> {
+export async function creatorOnDashboard(
+  browser: Browser,
+  name: string,
+  urls: { appUrl: string; sandboxUrl: string },
+  whopUserId: string,
+  companyId: string,
+): Promise<Journey> {
   const journey = await Journey.start(browser, name);
   await signInWithWhop(journey, urls, whopUserId);
   const { page } = journey;
@@ -56,7 +71,10 @@ export async function creatorOnDashboard(browser: Browser, name: string, urls: {
     await journey.click(page.getByRole('button', { name: 'Connect this company' }), 'company-picked');
     if (new URL(page.url()).pathname === '/onboarding/install') {
       // Not installed yet: the creator installs Chronos in Whop's tab, then checks again.
-      const [whopTab] = await Promise.all([journey.context.waitForEvent('page'), page.getByRole('link', { name: 'Install Chronos on Whop' }).click()]);
+      const [whopTab] = await Promise.all([
+        journey.context.waitForEvent('page'),
+        page.getByRole('link', { name: 'Install Chronos on Whop' }).click(),
+      ]);
       await whopTab.waitForLoadState();
       await whopTab.locator(`input[name="company_id"][value="${companyId}"]`).check();
       await Promise.all([whopTab.waitForNavigation(), whopTab.getByRole('button', { name: 'Install' }).click()]);
@@ -64,6 +82,8 @@ export async function creatorOnDashboard(browser: Browser, name: string, urls: {
       await journey.click(page.getByRole('button', { name: 'Check again' }), 'onboarded');
     }
   }
-  expect(await page.locator('.page-head .eyebrow').textContent(), 'the creator dashboard of the company').to.equal(companyId);
+  expect(await page.locator('.page-head .eyebrow').textContent(), 'the creator dashboard of the company').to.equal(
+    companyId,
+  );
   return journey;
 }

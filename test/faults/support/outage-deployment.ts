@@ -33,9 +33,17 @@ export async function startOutageDeployment(options: { env?: Record<string, stri
     closers.push(() => redis.close());
     const port = await freePort();
     const appUrl = `http://localhost:${port}`;
-    const sandbox = await startTestSandbox({ app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` } });
+    const sandbox = await startTestSandbox({
+      app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` },
+    });
     closers.push(() => sandbox.close());
-    const deployment: Deployment = { databaseUrl: postgres.url, redisUrl: redis.url, sandbox, appUrl, env: options.env };
+    const deployment: Deployment = {
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      sandbox,
+      appUrl,
+      env: options.env,
+    };
     const web = await startWeb(deployment, { port });
     closers.push(() => web.stop());
 

@@ -16,13 +16,20 @@ export interface TimedAnswer {
 }
 
 /** GETs `url` (with the browser's cookies, if given) and gives up after `timeoutMs`. No redirects are followed. */
-export async function timedGet(url: string, options: { browser?: TestBrowser; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<TimedAnswer> {
+export async function timedGet(
+  url: string,
+  options: { browser?: TestBrowser; timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<TimedAnswer> {
   const started = Date.now();
   const headers: Record<string, string> = { ...options.headers };
   const cookie = options.browser?.cookieHeader(url);
   if (cookie) headers.cookie = cookie;
   try {
-    const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
+    const response = await fetch(url, {
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, ms: Date.now() - started };
   } catch (error) {
@@ -48,7 +55,12 @@ export async function readiness(appUrl: string): Promise<Readiness> {
 }
 
 /** Signs `whopUserId` in through the sandbox's consent page; returns the browser holding the session cookie. */
-export function signIn(appUrl: string, sandboxUrl: string, whopUserId: string, browser = new TestBrowser()): Promise<TestBrowser> {
+export function signIn(
+  appUrl: string,
+  sandboxUrl: string,
+  whopUserId: string,
+  browser = new TestBrowser(),
+): Promise<TestBrowser> {
   return signInThroughSandbox({ appUrl, sandboxUrl, whopUserId, browser });
 }
 
@@ -57,7 +69,8 @@ export async function signInCreator(appUrl: string, sandboxUrl: string): Promise
   const browser = await signIn(appUrl, sandboxUrl, 'user_creator_free');
   // As on Whop, the company's admin installs the app on it first (the sandbox's control API).
   const control = new SandboxControl(sandboxUrl);
-  if (!(await control.installedCompanies()).includes('biz_creator1')) await control.install('biz_creator1', 'user_creator_free');
+  if (!(await control.installedCompanies()).includes('biz_creator1'))
+    await control.install('biz_creator1', 'user_creator_free');
   await onboard({ appUrl }, browser, 'biz_creator1');
   return browser;
 }

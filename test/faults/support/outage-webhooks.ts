@@ -31,7 +31,12 @@ export async function send(appUrl: string, secret: string, d: Delivery, timeoutM
   return (await post(appUrl, secret, d, timeoutMs)).status;
 }
 
-async function post(appUrl: string, secret: string, d: Delivery, timeoutMs: number): Promise<{ status: DeliveryStatus; retryAfter: string | null }> {
+async function post(
+  appUrl: string,
+  secret: string,
+  d: Delivery,
+  timeoutMs: number,
+): Promise<{ status: DeliveryStatus; retryAfter: string | null }> {
   const headers = signWebhook({ id: d.webhookId, timestamp: Math.floor(Date.now() / 1000), body: d.body, secret });
   try {
     const response = await fetch(`${appUrl}/api/whop/webhook`, {
@@ -47,7 +52,8 @@ async function post(appUrl: string, secret: string, d: Delivery, timeoutMs: numb
   }
 }
 
-export const isAccepted = (status: DeliveryStatus): boolean => typeof status === 'number' && status >= 200 && status < 300;
+export const isAccepted = (status: DeliveryStatus): boolean =>
+  typeof status === 'number' && status >= 200 && status < 300;
 
 export interface WebhookStream {
   /** Every delivery sent so far with its answer. */
@@ -60,7 +66,12 @@ export interface WebhookStream {
  * `senders` loops, each sending a new delivery and, once answered, the next after `intervalMs`,
  * until stopped: a steady stream with a few deliveries in flight at any moment.
  */
-export function startWebhookStream(appUrl: string, secret: string, companyId: string, options: { senders?: number; intervalMs?: number } = {}): WebhookStream {
+export function startWebhookStream(
+  appUrl: string,
+  secret: string,
+  companyId: string,
+  options: { senders?: number; intervalMs?: number } = {},
+): WebhookStream {
   const records: SentDelivery[] = [];
   let stopping = false;
   const sender = async () => {

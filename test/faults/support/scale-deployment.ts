@@ -49,7 +49,9 @@ export async function startScaleDeployment(): Promise<ScaleDeployment> {
     started.push({ stop: () => redis.close() });
     const appPort = await freePort();
     const appUrl = `http://localhost:${appPort}`;
-    const sandbox = await startTestSandbox({ app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` } });
+    const sandbox = await startTestSandbox({
+      app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` },
+    });
     started.push({ stop: () => sandbox.close() });
     const db = new pg.Pool({ connectionString: databaseUrlFor(postgres.url, 'fault-test'), max: 4 });
     started.push({ stop: () => db.end() });
@@ -57,7 +59,10 @@ export async function startScaleDeployment(): Promise<ScaleDeployment> {
 
     const processes: ChronosProcess[] = [];
     const remember = (process: ChronosProcess) => (processes.push(process), process);
-    const withName = (name: string, env: Record<string, string> | undefined) => ({ DATABASE_URL: databaseUrlFor(postgres.url, name), ...env });
+    const withName = (name: string, env: Record<string, string> | undefined) => ({
+      DATABASE_URL: databaseUrlFor(postgres.url, name),
+      ...env,
+    });
 
     return {
       deployment,

@@ -19,16 +19,35 @@ export interface DeliveryResult {
 }
 
 /** POSTs one delivery to `appUrl`'s webhook route, signed now, as Whop does. */
-export async function sendDelivery(appUrl: string, secret: string, item: Delivery): Promise<{ status: number; body: string }> {
-  const headers = signWebhook({ id: item.webhookId, timestamp: Math.floor(Date.now() / 1000), body: item.body, secret });
-  const response = await fetch(`${appUrl}/api/whop/webhook`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: item.body });
+export async function sendDelivery(
+  appUrl: string,
+  secret: string,
+  item: Delivery,
+): Promise<{ status: number; body: string }> {
+  const headers = signWebhook({
+    id: item.webhookId,
+    timestamp: Math.floor(Date.now() / 1000),
+    body: item.body,
+    secret,
+  });
+  const response = await fetch(`${appUrl}/api/whop/webhook`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: item.body,
+  });
   return { status: response.status, body: await response.text() };
 }
 
 /** `count` payment.succeeded deliveries of students of `biz_creator1`, each with its own payment and webhook id. */
 export function paymentDeliveries(count: number, label: string): Delivery[] {
   return Array.from({ length: count }, (_, i) =>
-    delivery(envelope('payment.succeeded', 'biz_creator1', paymentData({ user: `user_${label}${i}`, company: 'biz_creator1', product: 'prod_course1', total: '1.00' }))),
+    delivery(
+      envelope(
+        'payment.succeeded',
+        'biz_creator1',
+        paymentData({ user: `user_${label}${i}`, company: 'biz_creator1', product: 'prod_course1', total: '1.00' }),
+      ),
+    ),
   );
 }
 
@@ -38,7 +57,12 @@ export function paymentDeliveries(count: number, label: string): Delivery[] {
  */
 export async function deliverAll(
   items: Delivery[],
-  options: { secret: string; target: (index: number) => string; concurrency: number; onResult?: (result: DeliveryResult) => void },
+  options: {
+    secret: string;
+    target: (index: number) => string;
+    concurrency: number;
+    onResult?: (result: DeliveryResult) => void;
+  },
 ): Promise<DeliveryResult[]> {
   const results: DeliveryResult[] = new Array(items.length);
   let next = 0;
@@ -50,7 +74,11 @@ export async function deliverAll(
         result = { webhookId: item.webhookId, ...(await sendDelivery(options.target(index), options.secret, item)) };
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        result = { webhookId: item.webhookId, status: undefined, error: cause?.code ?? cause?.message ?? (error as Error).message };
+        result = {
+          webhookId: item.webhookId,
+          status: undefined,
+          error: cause?.code ?? cause?.message ?? (error as Error).message,
+        };
       }
       results[index] = result;
       options.onResult?.(result);
@@ -110,12 +138,16 @@ const paymentIdOf = (item: Delivery) => (JSON.parse(item.body) as { data: { id: 
 
 /** How many `payments` rows exist for the payments these deliveries carry. */
 export async function paymentRowsOf(db: pg.Pool, items: Delivery[]): Promise<number> {
-  return countWhere(db, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[])', [items.map(paymentIdOf)]);
+  return countWhere(db, 'SELECT count(*)::int AS n FROM payments WHERE whop_payment_id = ANY($1::text[])', [
+    items.map(paymentIdOf),
+  ]);
 }
 
 /** How many receipt mails are queued for the payments these deliveries carry. */
 export async function receiptsOf(db: pg.Pool, items: Delivery[]): Promise<number> {
-  return countWhere(db, 'SELECT count(*)::int AS n FROM email_outbox WHERE dedupe_key = ANY($1::text[])', [items.map((item) => `receipt:${paymentIdOf(item)}`)]);
+  return countWhere(db, 'SELECT count(*)::int AS n FROM email_outbox WHERE dedupe_key = ANY($1::text[])', [
+    items.map((item) => `receipt:${paymentIdOf(item)}`),
+  ]);
 }
 
 export async function countWhere(db: pg.Pool, sql: string, values: unknown[] = []): Promise<number> {

@@ -26,7 +26,12 @@ export async function startSlowDelivery(appUrl: string, secret: string, item: De
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
 
   const body = Buffer.from(item.body);
-  const signature = signWebhook({ id: item.webhookId, timestamp: Math.floor(Date.now() / 1000), body: item.body, secret });
+  const signature = signWebhook({
+    id: item.webhookId,
+    timestamp: Math.floor(Date.now() / 1000),
+    body: item.body,
+    secret,
+  });
   const head = [
     'POST /api/whop/webhook HTTP/1.1',
     `Host: ${url.host}`,
@@ -50,7 +55,12 @@ export async function startSlowDelivery(appUrl: string, secret: string, item: De
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const [statusLine, ...headerLines] = received.slice(0, received.indexOf('\r\n\r\n')).split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
+      );
       return { status: Number(statusLine!.split(' ')[1]), headers };
     },
     open: () => !closed,

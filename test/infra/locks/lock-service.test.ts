@@ -69,7 +69,10 @@ function provesMutualExclusion(make: () => LockService) {
 }
 
 /** Ownership on a moved clock; `lapse` makes a lease run out (the clock, or Redis's own expiry). */
-function provesOwnership(make: (clock: LockClock) => LockService, lapse: (clock: ReturnType<typeof movingClock>, key: string, ttlMs: number) => Promise<void>) {
+function provesOwnership(
+  make: (clock: LockClock) => LockService,
+  lapse: (clock: ReturnType<typeof movingClock>, key: string, ttlMs: number) => Promise<void>,
+) {
   it('lets one of two owners in; the other gets nothing until the first releases', async () => {
     const clock = movingClock();
     const [a, b] = [make(clock), make(clock)];
@@ -118,7 +121,8 @@ describe('lock service', () => {
     provesMutualExclusion(() => createInProcessLockService());
     // Owners within one process share its one lock service.
     const perProcess = new WeakMap<LockClock, LockService>();
-    const inProcess = (clock: LockClock) => perProcess.get(clock) ?? perProcess.set(clock, createInProcessLockService(clock)).get(clock)!;
+    const inProcess = (clock: LockClock) =>
+      perProcess.get(clock) ?? perProcess.set(clock, createInProcessLockService(clock)).get(clock)!;
     provesOwnership(inProcess, async (clock, _key, ttlMs) => clock.advance(ttlMs));
 
     it('keeps a renewed lease past its first TTL, and lets it lapse a TTL after the last renewal', async () => {
@@ -144,7 +148,10 @@ describe('lock service', () => {
 
     it('wakes a waiter as soon as the lock is released, before its wait ends', async () => {
       // A clock whose waits never end by themselves: only the release can wake the waiter.
-      const stopped: LockClock = { now: realLockClock.now, sleep: (_ms, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())) };
+      const stopped: LockClock = {
+        now: realLockClock.now,
+        sleep: (_ms, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+      };
       const locks = createInProcessLockService(stopped);
       const held = (await locks.acquire('wake', { waitMs: 0 }))!;
       const waiting = locks.acquire('wake', { waitMs: 60_000 });
@@ -186,7 +193,10 @@ describe('lock service', () => {
         const bTried = new Promise<void>((resolve) => (bWaiting = resolve));
         const a = createRedisLockService(redis, runRedisPrefix);
         // B's waits are real; the first tells A that B found the lock taken.
-        const b = createRedisLockService(other, runRedisPrefix, { ...realLockClock, sleep: (ms, signal) => (bWaiting(), realLockClock.sleep(ms, signal)) });
+        const b = createRedisLockService(other, runRedisPrefix, {
+          ...realLockClock,
+          sleep: (ms, signal) => (bWaiting(), realLockClock.sleep(ms, signal)),
+        });
         const events: string[] = [];
         let aIn!: () => void;
         const aHolds = new Promise<void>((resolve) => (aIn = resolve));

@@ -7,13 +7,24 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { ConnectionError, QueryTypes, type Sequelize } from 'sequelize';
 import { createSequelize } from '../../../src/db/database.ts';
-import { createWorkQueue, type Claim, type QueueTable, type WorkQueueDeps } from '../../../src/infra/work-queue/work-queue.ts';
+import {
+  createWorkQueue,
+  type Claim,
+  type QueueTable,
+  type WorkQueueDeps,
+} from '../../../src/infra/work-queue/work-queue.ts';
 import { exponentialBackoff } from '../../../src/infra/work-queue/backoff.ts';
 import { testDatabase } from '../../support/test-runtime.ts';
 import { manualClock, type ManualClock } from '../../support/manual-clock.ts';
 
 const TABLE = `queue_items_${process.pid}`;
-const ITEMS: QueueTable = { name: TABLE, claimedStatus: 'processing', settledAt: 'done_at', returning: 'label', order: 'next_attempt_at, id' };
+const ITEMS: QueueTable = {
+  name: TABLE,
+  claimedStatus: 'processing',
+  settledAt: 'done_at',
+  returning: 'label',
+  order: 'next_attempt_at, id',
+};
 const LEASE_MS = 60_000;
 const MINUTE = 60_000;
 
@@ -34,7 +45,8 @@ interface Row {
   done_at: Date | null;
 }
 
-const outage = () => new ConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+const outage = () =>
+  new ConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
 
 describe('work queue', () => {
   let sequelize: Sequelize;
@@ -61,9 +73,19 @@ describe('work queue', () => {
   });
 
   const queueOn = (db: Sequelize, overrides: Partial<WorkQueueDeps> = {}) =>
-    createWorkQueue(ITEMS, { sequelize: db, maxAttempts: 3, leaseMs: LEASE_MS, backoffMs: (failures) => failures * MINUTE, now: clock.now, ...overrides });
+    createWorkQueue(ITEMS, {
+      sequelize: db,
+      maxAttempts: 3,
+      leaseMs: LEASE_MS,
+      backoffMs: (failures) => failures * MINUTE,
+      now: clock.now,
+      ...overrides,
+    });
   const add = async (...labels: string[]) => {
-    for (const label of labels) await sequelize.query(`INSERT INTO ${TABLE} (label, next_attempt_at) VALUES ($1, $2::timestamptz)`, { bind: [label, clock.now().toISOString()] });
+    for (const label of labels)
+      await sequelize.query(`INSERT INTO ${TABLE} (label, next_attempt_at) VALUES ($1, $2::timestamptz)`, {
+        bind: [label, clock.now().toISOString()],
+      });
   };
   const rows = () => sequelize.query<Row>(`SELECT * FROM ${TABLE} ORDER BY id`, { type: QueryTypes.SELECT });
   const row = async (label: string) => (await rows()).find((r) => r.label === label)!;
@@ -71,7 +93,9 @@ describe('work queue', () => {
 
   it('claims due rows only, each with an attempt counted, a token and a lease', async () => {
     await add('due');
-    await sequelize.query(`INSERT INTO ${TABLE} (label, next_attempt_at) VALUES ('later', $1::timestamptz)`, { bind: [new Date(clock.now().getTime() + MINUTE).toISOString()] });
+    await sequelize.query(`INSERT INTO ${TABLE} (label, next_attempt_at) VALUES ('later', $1::timestamptz)`, {
+      bind: [new Date(clock.now().getTime() + MINUTE).toISOString()],
+    });
     const [claim, ...none] = await queueOn(sequelize).claim<Item>(10);
     expect(none).to.deep.equal([]);
     expect(claim).to.include({ label: 'due', attempts: 1 });
@@ -110,32 +134,54 @@ describe('work queue', () => {
     clock.advance(LEASE_MS + 1);
     const [current] = await queueOn(other).claim<Item>(10);
     // As the webhook worker does: a settle that finds the claim gone rolls the handler's effects back.
-    const applied = await sequelize.transaction(async (transaction) => {
-      await sequelize.query(`UPDATE ${TABLE} SET effect = 'applied by the lapsed claim'`, { transaction });
-      if (!(await queue.settle(lapsed!, { status: 'processed', transaction }))) throw new Error('claim lost');
-      return 'settled';
-    }).catch((error: Error) => error.message);
+    const applied = await sequelize
+      .transaction(async (transaction) => {
+        await sequelize.query(`UPDATE ${TABLE} SET effect = 'applied by the lapsed claim'`, { transaction });
+        if (!(await queue.settle(lapsed!, { status: 'processed', transaction }))) throw new Error('claim lost');
+        return 'settled';
+      })
+      .catch((error: Error) => error.message);
     expect(applied).to.equal('claim lost');
     expect(await queue.fail(lapsed!, 'late failure')).to.deep.include({ settled: false });
     await queue.handBack([lapsed!]);
-    expect(await row('a')).to.include({ status: 'processing', attempts: 2, claim_token: current!.claimToken, last_error: null, effect: null });
+    expect(await row('a')).to.include({
+      status: 'processing',
+      attempts: 2,
+      claim_token: current!.claimToken,
+      last_error: null,
+      effect: null,
+    });
 
     expect(await queue.settle(current!, { status: 'processed', columns: { effect: 'done' } })).to.equal(true);
-    expect(await row('a')).to.deep.include({ status: 'processed', effect: 'done', claim_token: null, locked_until: null, done_at: clock.now() });
+    expect(await row('a')).to.deep.include({
+      status: 'processed',
+      effect: 'done',
+      claim_token: null,
+      locked_until: null,
+      done_at: clock.now(),
+    });
   });
 
   it('commits the settle with the handler’s effects, without waiting for the disk only when asked', async () => {
     await add('a', 'b');
     const queue = queueOn(sequelize);
     const [a, b] = (await queue.claim<Item>(10)).sort((x, y) => x.label.localeCompare(y.label));
-    const setting = async () => (await sequelize.query<{ value: string }>("SELECT current_setting('synchronous_commit') AS value", { type: QueryTypes.SELECT }))[0]!.value;
+    const setting = async () =>
+      (
+        await sequelize.query<{ value: string }>("SELECT current_setting('synchronous_commit') AS value", {
+          type: QueryTypes.SELECT,
+        })
+      )[0]!.value;
     const serverDefault = await setting();
     // Each transaction starts with commits flushed (test servers may run without), so the settle's own change shows.
     const settingAfter = (claim: Claim<Item>, commitWithoutFlush: boolean) =>
       sequelize.transaction(async (transaction) => {
         await sequelize.query('SET LOCAL synchronous_commit = on', { transaction });
         await queue.settle(claim, { status: 'processed', transaction, commitWithoutFlush });
-        const [setting] = await sequelize.query<{ value: string }>("SELECT current_setting('synchronous_commit') AS value", { type: QueryTypes.SELECT, transaction });
+        const [setting] = await sequelize.query<{ value: string }>(
+          "SELECT current_setting('synchronous_commit') AS value",
+          { type: QueryTypes.SELECT, transaction },
+        );
         return setting!.value;
       });
     expect(await settingAfter(a!, true)).to.equal('off');
@@ -147,7 +193,11 @@ describe('work queue', () => {
   it('retries a failure after its backoff, then keeps it dead with the error after the last attempt', async () => {
     await add('a');
     const queue = queueOn(sequelize);
-    for (const [attempt, expected] of [[1, 'retry'], [2, 'retry'], [3, 'dead']] as const) {
+    for (const [attempt, expected] of [
+      [1, 'retry'],
+      [2, 'retry'],
+      [3, 'dead'],
+    ] as const) {
       const [claim] = await queue.claim<Item>(10);
       expect(claim, `attempt ${attempt} claimed`).to.include({ attempts: attempt });
       expect(await queue.fail(claim!, `boom ${attempt}`)).to.deep.include({ outcome: expected, settled: true });
@@ -175,30 +225,44 @@ describe('work queue', () => {
     const queue = queueOn(sequelize);
     const handled: string[] = [];
     const cut = (handBackInFlight: boolean) =>
-      queue.runBatch<Item, 'done'>({ done: 0 }, {
-        limit: 10,
-        order: (x, y) => x.label.localeCompare(y.label),
-        handBackInFlight,
-        handle: async (claim) => {
-          if (claim.label === 'b') throw outage();
-          handled.push(claim.label);
-          await queue.settle(claim, { status: 'processed' });
-          return 'done';
+      queue.runBatch<Item, 'done'>(
+        { done: 0 },
+        {
+          limit: 10,
+          order: (x, y) => x.label.localeCompare(y.label),
+          handBackInFlight,
+          handle: async (claim) => {
+            if (claim.label === 'b') throw outage();
+            handled.push(claim.label);
+            await queue.settle(claim, { status: 'processed' });
+            return 'done';
+          },
         },
-      });
+      );
     const error = await cut(true).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ConnectionError);
-    expect((await rows()).map((r) => [r.label, r.status, r.attempts])).to.deep.equal([['a', 'processed', 1], ['b', 'processing', 1], ['c', 'processing', 1]]);
+    expect((await rows()).map((r) => [r.label, r.status, r.attempts])).to.deep.equal([
+      ['a', 'processed', 1],
+      ['b', 'processing', 1],
+      ['c', 'processing', 1],
+    ]);
 
     // The database answers again: the next claim first hands them back, due at once, then takes them.
     const [b, c] = (await queue.claim<Item>(10)).sort((x, y) => x.label.localeCompare(y.label));
     expect([b!.label, b!.attempts, c!.label, c!.attempts]).to.deep.equal(['b', 1, 'c', 1]);
     await queue.handBack([b!, c!]);
-    expect((await rows()).map((r) => [r.label, r.status, r.attempts])).to.deep.equal([['a', 'processed', 1], ['b', 'pending', 0], ['c', 'pending', 0]]);
+    expect((await rows()).map((r) => [r.label, r.status, r.attempts])).to.deep.equal([
+      ['a', 'processed', 1],
+      ['b', 'pending', 0],
+      ['c', 'pending', 0],
+    ]);
 
     // A row whose effects may have left (a sent mail) stays claimed until its lease lapses.
     await cut(false).catch(() => undefined);
-    expect((await queue.claim<Item>(10)).map((claim) => [claim.label, claim.attempts]), 'c handed back, not counted; b not').to.deep.equal([['c', 1]]);
+    expect(
+      (await queue.claim<Item>(10)).map((claim) => [claim.label, claim.attempts]),
+      'c handed back, not counted; b not',
+    ).to.deep.equal([['c', 1]]);
     expect(await row('b'), 'b waits out its lease').to.include({ status: 'processing', attempts: 1 });
     expect(handled).to.deep.equal(['a']);
   });
@@ -207,18 +271,21 @@ describe('work queue', () => {
     await add('a', 'b');
     const queue = queueOn(sequelize);
     let low = 0;
-    const counts = await queue.runBatch<Item, 'done'>({ done: 0 }, {
-      limit: 10,
-      order: (x, y) => x.label.localeCompare(y.label),
-      handBackInFlight: true,
-      minLeaseLeftMs: 30_000,
-      onLeaseLow: (n) => (low = n),
-      handle: async (claim) => {
-        clock.advance(LEASE_MS - 20_000);
-        await queue.settle(claim, { status: 'processed' });
-        return 'done';
+    const counts = await queue.runBatch<Item, 'done'>(
+      { done: 0 },
+      {
+        limit: 10,
+        order: (x, y) => x.label.localeCompare(y.label),
+        handBackInFlight: true,
+        minLeaseLeftMs: 30_000,
+        onLeaseLow: (n) => (low = n),
+        handle: async (claim) => {
+          clock.advance(LEASE_MS - 20_000);
+          await queue.settle(claim, { status: 'processed' });
+          return 'done';
+        },
       },
-    });
+    );
     expect(counts).to.deep.equal({ done: 1 });
     expect(low).to.equal(1);
     expect(await row('b')).to.include({ status: 'pending', attempts: 0, claim_token: null, locked_until: null });

@@ -26,7 +26,11 @@ export async function timed<T>(step: string, work: () => Promise<T>): Promise<T>
 /** Copies the working tree's files (tracked and untracked, not ignored; deleted ones skipped) into a new folder. */
 export function copyWorkingTree(): string {
   const target = mkdtempSync(join(tmpdir(), 'chronos-production-'));
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   for (const file of listed.split('\0').filter(Boolean)) {
     const source = join(PROJECT_ROOT, file);
     if (!existsSync(source) || !statSync(source).isFile()) continue;
@@ -41,7 +45,11 @@ export function copyWorkingTree(): string {
  * Runs a command to its end and returns its exit code and output. `env` unset: this process's
  * environment (npm's own settings, a proxy) is passed on, as for the install steps.
  */
-export function runCommand(argv: string[], cwd: string, env?: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export function runCommand(
+  argv: string[],
+  cwd: string,
+  env?: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const running = startCommand(argv, cwd, env);
   return running.exited.then((code) => ({ code, output: running.output() }));
 }
@@ -83,7 +91,8 @@ export async function waitForOutput(running: RunningProcess, pattern: RegExp, ti
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (pattern.test(running.output())) return Date.now() - started;
-    if (running.child.exitCode !== null) throw new Error(`process exited early (${running.child.exitCode}):\n${running.output()}`);
+    if (running.child.exitCode !== null)
+      throw new Error(`process exited early (${running.child.exitCode}):\n${running.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${pattern} not printed within ${timeoutMs} ms:\n${running.output()}`);
@@ -94,7 +103,10 @@ export async function stopWithSigterm(running: RunningProcess, timeoutMs: number
   running.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms of SIGTERM:\n${running.output()}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`no exit within ${timeoutMs} ms of SIGTERM:\n${running.output()}`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([running.exited, timeout]);

@@ -65,10 +65,24 @@ function dechunk(data: Buffer): Buffer {
 /** Sends one request over a new connection and returns the server's answer. */
 export function rawRequest(appUrl: string, request: RawRequest): Promise<RawResponse> {
   const { host, port } = head(appUrl);
-  const body = request.body === undefined ? undefined : Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
-  const lines: Buffer[] = [Buffer.from(`${request.method} ${request.target} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n`, 'latin1')];
+  const body =
+    request.body === undefined
+      ? undefined
+      : Buffer.isBuffer(request.body)
+        ? request.body
+        : Buffer.from(request.body, 'utf8');
+  const lines: Buffer[] = [
+    Buffer.from(
+      `${request.method} ${request.target} HTTP/1.1\r\nHost: ${host}:${port}\r\nConnection: close\r\n`,
+      'latin1',
+    ),
+  ];
   for (const [name, value] of request.headers ?? []) {
-    lines.push(Buffer.from(`${name}: `, 'latin1'), Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'), Buffer.from('\r\n', 'latin1'));
+    lines.push(
+      Buffer.from(`${name}: `, 'latin1'),
+      Buffer.isBuffer(value) ? value : Buffer.from(value, 'latin1'),
+      Buffer.from('\r\n', 'latin1'),
+    );
   }
   if (body && request.contentLength !== false) lines.push(Buffer.from(`Content-Length: ${body.length}\r\n`, 'latin1'));
   lines.push(Buffer.from('\r\n', 'latin1'));
@@ -94,7 +108,11 @@ export function rawRequest(appUrl: string, request: RawRequest): Promise<RawResp
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight; results keep the items' order. */
-export async function inPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   async function worker(): Promise<void> {

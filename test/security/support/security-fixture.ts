@@ -4,7 +4,11 @@
  * is none of these, and a stranger. Each signed-in browser knows its session's CSRF token.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { startChronosWithSandbox, type ChronosWithSandbox, type ChronosWithSandboxOptions } from '../../support/chronos-with-sandbox.ts';
+import {
+  startChronosWithSandbox,
+  type ChronosWithSandbox,
+  type ChronosWithSandboxOptions,
+} from '../../support/chronos-with-sandbox.ts';
 import { onboard } from '../../support/onboarding.ts';
 import { TestBrowser } from '../../support/test-browser.ts';
 import { cleanTables } from '../../support/table-cleaner.ts';
@@ -27,7 +31,18 @@ export interface SecurityCast {
   counts(): Promise<Record<string, number>>;
 }
 
-export const COUNTED_TABLES = ['users', 'creators', 'students', 'videos', 'usage_metrics', 'payments', 'webhook_events', 'email_outbox', 'reconciliation_runs', 'plan_memberships'] as const;
+export const COUNTED_TABLES = [
+  'users',
+  'creators',
+  'students',
+  'videos',
+  'usage_metrics',
+  'payments',
+  'webhook_events',
+  'email_outbox',
+  'reconciliation_runs',
+  'plan_memberships',
+] as const;
 
 export async function tableCounts(sequelize: Sequelize): Promise<Record<string, number>> {
   const [row] = await sequelize.query<Record<string, string>>(
@@ -58,7 +73,12 @@ export async function startSecurityCast(options: ChronosWithSandboxOptions = {})
   const student = await t.signIn('user_student1');
   const member = await t.signIn(memberId);
 
-  const actor = async (role: Role, browser: TestBrowser, whopUserId: string): Promise<Actor> => ({ role, browser, whopUserId, csrf: await csrfOf(t, browser) });
+  const actor = async (role: Role, browser: TestBrowser, whopUserId: string): Promise<Actor> => ({
+    role,
+    browser,
+    whopUserId,
+    csrf: await csrfOf(t, browser),
+  });
   const actors: Record<Role, Actor> = {
     admin: await actor('admin', admin, 'user_admin'),
     creator: await actor('creator', creator, 'user_creator_free'),
@@ -68,7 +88,13 @@ export async function startSecurityCast(options: ChronosWithSandboxOptions = {})
     stranger: { role: 'stranger', browser: new TestBrowser(), csrf: '', whopUserId: undefined },
   };
   // The roles the app sees must be the ones the tests name.
-  for (const [name, expected] of [['admin', 'admin'], ['creator', 'creator'], ['creatorPro', 'creator'], ['student', 'student'], ['member', 'member']] as const) {
+  for (const [name, expected] of [
+    ['admin', 'admin'],
+    ['creator', 'creator'],
+    ['creatorPro', 'creator'],
+    ['student', 'student'],
+    ['member', 'member'],
+  ] as const) {
     const me = JSON.parse((await actors[name].browser.get(`${t.appUrl}/api/me`)).text) as { role: string };
     if (me.role !== expected) throw new Error(`${name} has role ${me.role}, expected ${expected}`);
   }
@@ -108,7 +134,13 @@ export interface AppResponse {
 }
 
 /** One request as `actor` (their cookie, optionally their CSRF token), redirects not followed. */
-export async function appRequest(t: ChronosWithSandbox, actor: Actor, method: string, path: string, options: AppRequestOptions = {}): Promise<AppResponse> {
+export async function appRequest(
+  t: ChronosWithSandbox,
+  actor: Actor,
+  method: string,
+  path: string,
+  options: AppRequestOptions = {},
+): Promise<AppResponse> {
   const headers: Record<string, string> = { ...options.headers };
   const cookie = actor.browser.cookieHeader(t.appUrl);
   if (cookie) headers.cookie = cookie;
@@ -117,7 +149,13 @@ export async function appRequest(t: ChronosWithSandbox, actor: Actor, method: st
   if (csrf === 'header' && actor.csrf) headers['x-csrf-token'] = actor.csrf;
   else if (typeof csrf === 'object') headers['x-csrf-token'] = csrf.header;
   const response = await fetch(`${t.appUrl}${path}`, { method, headers, body: options.body, redirect: 'manual' });
-  return { status: response.status, location: response.headers.get('location'), contentType: response.headers.get('content-type') ?? '', text: await response.text(), headers: response.headers };
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    contentType: response.headers.get('content-type') ?? '',
+    text: await response.text(),
+    headers: response.headers,
+  };
 }
 
 /** The cookie header a browser would send to the app (for raw requests). */
@@ -141,11 +179,20 @@ export async function insertDeadEvent(sequelize: Sequelize, id: string, companyI
   await sequelize.query(
     `INSERT INTO webhook_events (id, type, company_id, payload, status, attempts, last_error, received_at)
      VALUES (:id, 'membership.activated', :companyId, :payload::jsonb, 'dead', 8, 'PermanentEventError: test', now())`,
-    { replacements: { id, companyId, payload: JSON.stringify({ type: 'membership.activated', company_id: companyId, data: {} }) } },
+    {
+      replacements: {
+        id,
+        companyId,
+        payload: JSON.stringify({ type: 'membership.activated', company_id: companyId, data: {} }),
+      },
+    },
   );
 }
 
 export async function eventStatus(sequelize: Sequelize, id: string): Promise<string | undefined> {
-  const [row] = await sequelize.query<{ status: string }>('SELECT status FROM webhook_events WHERE id = :id', { replacements: { id }, type: QueryTypes.SELECT });
+  const [row] = await sequelize.query<{ status: string }>('SELECT status FROM webhook_events WHERE id = :id', {
+    replacements: { id },
+    type: QueryTypes.SELECT,
+  });
   return row?.status;
 }

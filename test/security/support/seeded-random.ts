@@ -66,7 +66,29 @@ export class SeededRandom {
 
   /** A string mixing the Unicode oddities that break naive code: NUL, controls, surrogates, RTL, zero-width, emoji. */
   oddUnicode(length: number): string {
-    const pieces = ['\u0000', '\u0001', '\u001f', '\u007f', '\ud800', '\udfff', '\u202e', '\u200b', '\ufeff', '\uffff', '😀', 'é', 'Ａ', '\r\n', '<', '"', "'", '&', '\\', '%00', '%'];
+    const pieces = [
+      '\u0000',
+      '\u0001',
+      '\u001f',
+      '\u007f',
+      '\ud800',
+      '\udfff',
+      '\u202e',
+      '\u200b',
+      '\ufeff',
+      '\uffff',
+      '😀',
+      'é',
+      'Ａ',
+      '\r\n',
+      '<',
+      '"',
+      "'",
+      '&',
+      '\\',
+      '%00',
+      '%',
+    ];
     let out = '';
     while (out.length < length) out += this.bool(0.6) ? this.pick(pieces) : this.string(1);
     return out;
@@ -76,6 +98,8 @@ export class SeededRandom {
 /** Prints the seed of a failed test so a run can be reproduced; use in `afterEach`. */
 export function reportSeedOnFailure(context: Mocha.Context, random: SeededRandom, label: string): void {
   if (context.currentTest?.state === 'failed') {
-    process.stdout.write(`      ${label}: pseudo-random seed ${random.seed} (fixed in the test file; rerun reproduces the same requests)\n`);
+    process.stdout.write(
+      `      ${label}: pseudo-random seed ${random.seed} (fixed in the test file; rerun reproduces the same requests)\n`,
+    );
   }
 }

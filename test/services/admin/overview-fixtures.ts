@@ -32,7 +32,16 @@ export function overviewFixtures(deps: { sequelize: Sequelize; models: Models })
       const n = next();
       const ownerUserId =
         spec.ownerUserId ??
-        (await models.User.create({ whopUserId: `user_fixture${n}`, username: spec.owner === undefined ? `owner${n}` : spec.owner, name: null, email: null, avatarUrl: null, lastLoginAt: null })).id;
+        (
+          await models.User.create({
+            whopUserId: `user_fixture${n}`,
+            username: spec.owner === undefined ? `owner${n}` : spec.owner,
+            name: null,
+            email: null,
+            avatarUrl: null,
+            lastLoginAt: null,
+          })
+        ).id;
       const creator = await models.Creator.create({
         whopCompanyId: `biz_fixture${n}`,
         companyName: spec.name === undefined ? `Company ${n}` : spec.name,
@@ -43,7 +52,10 @@ export function overviewFixtures(deps: { sequelize: Sequelize; models: Models })
         gracePeriodEndsAt: null,
       });
       if (spec.createdAt) {
-        await sequelize.query('UPDATE creators SET created_at = :at WHERE id = :id', { replacements: { at: spec.createdAt.toISOString(), id: creator.id }, type: QueryTypes.UPDATE });
+        await sequelize.query('UPDATE creators SET created_at = :at WHERE id = :id', {
+          replacements: { at: spec.createdAt.toISOString(), id: creator.id },
+          type: QueryTypes.UPDATE,
+        });
       }
       return creator;
     },
@@ -54,11 +66,19 @@ export function overviewFixtures(deps: { sequelize: Sequelize; models: Models })
       const rows = sizes.map((_, i) => `(:creatorId, :title${i}, :size${i}, 60, CAST(:at AS timestamptz))`).join(', ');
       const replacements: Record<string, unknown> = { creatorId, at: createdAt.toISOString() };
       sizes.forEach((size, i) => Object.assign(replacements, { [`title${i}`]: `Video ${next()}`, [`size${i}`]: size }));
-      await sequelize.query(`INSERT INTO videos (creator_id, title, size_bytes, duration_seconds, created_at) VALUES ${rows}`, { replacements, type: QueryTypes.INSERT });
+      await sequelize.query(
+        `INSERT INTO videos (creator_id, title, size_bytes, duration_seconds, created_at) VALUES ${rows}`,
+        { replacements, type: QueryTypes.INSERT },
+      );
     },
 
     /** `count` students of the creator with this status, joined at `joinedAt` (default now). */
-    async students(creatorId: number, count: number, status: StudentStatus = 'active', joinedAt = new Date()): Promise<void> {
+    async students(
+      creatorId: number,
+      count: number,
+      status: StudentStatus = 'active',
+      joinedAt = new Date(),
+    ): Promise<void> {
       if (count === 0) return;
       await models.Student.bulkCreate(
         Array.from({ length: count }, () => ({

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
-import { createTierOverviewService, NEAREST_LIMITS_SHOWN, type TierOverviewService } from '../../../src/services/admin/tier-overview-service.ts';
+import {
+  createTierOverviewService,
+  NEAREST_LIMITS_SHOWN,
+  type TierOverviewService,
+} from '../../../src/services/admin/tier-overview-service.ts';
 import { CREATORS_PER_PAGE } from '../../../src/services/admin/creator-list-query.ts';
 import { TIER_TABLE } from '../../../src/domain/tier-table.ts';
 import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
@@ -67,28 +71,67 @@ describe('tier overview service', () => {
       await f.videos(golf.id, [10 * MB, 10 * MB, 10 * MB]);
       await f.students(golf.id, 30, 'active');
       await f.credits(golf.id, THIS_MONTH, 50_000);
-      Object.assign(ids, { acme: acme.id, bravo: bravo.id, charlie: charlie.id, delta: delta.id, echo: echo.id, foxtrot: foxtrot.id, golf: golf.id });
+      Object.assign(ids, {
+        acme: acme.id,
+        bravo: bravo.id,
+        charlie: charlie.id,
+        delta: delta.id,
+        echo: echo.id,
+        foxtrot: foxtrot.id,
+        golf: golf.id,
+      });
     });
 
     it('counts creators, active and over-limit students, and usage per tier', async () => {
       const overview = await service.overview();
       expect(overview.month).to.equal(THIS_MONTH);
-      const perTier = overview.perTier.map(({ tier, creators, activeStudents, overLimitStudents, videos, storageBytes, aiCredits }) => ({
-        tier,
-        creators,
-        activeStudents,
-        overLimitStudents,
-        videos,
-        storageBytes,
-        aiCredits,
-      }));
+      const perTier = overview.perTier.map(
+        ({ tier, creators, activeStudents, overLimitStudents, videos, storageBytes, aiCredits }) => ({
+          tier,
+          creators,
+          activeStudents,
+          overLimitStudents,
+          videos,
+          storageBytes,
+          aiCredits,
+        }),
+      );
       expect(perTier).to.deep.equal([
-        { tier: 'free', creators: 3, activeStudents: 10, overLimitStudents: 2, videos: 5, storageBytes: 904 * MB, aiCredits: 50 },
-        { tier: 'basic', creators: 2, activeStudents: 3, overLimitStudents: 0, videos: 1, storageBytes: 2 * MB, aiCredits: 950 },
+        {
+          tier: 'free',
+          creators: 3,
+          activeStudents: 10,
+          overLimitStudents: 2,
+          videos: 5,
+          storageBytes: 904 * MB,
+          aiCredits: 50,
+        },
+        {
+          tier: 'basic',
+          creators: 2,
+          activeStudents: 3,
+          overLimitStudents: 0,
+          videos: 1,
+          storageBytes: 2 * MB,
+          aiCredits: 950,
+        },
         { tier: 'pro', creators: 1, activeStudents: 2, overLimitStudents: 1, videos: 0, storageBytes: 0, aiCredits: 0 },
-        { tier: 'enterprise', creators: 1, activeStudents: 30, overLimitStudents: 0, videos: 3, storageBytes: 30 * MB, aiCredits: 50_000 },
+        {
+          tier: 'enterprise',
+          creators: 1,
+          activeStudents: 30,
+          overLimitStudents: 0,
+          videos: 3,
+          storageBytes: 30 * MB,
+          aiCredits: 50_000,
+        },
       ]);
-      expect(overview.perTier.map((row) => row.limits)).to.deep.equal([TIER_TABLE.free.limits, TIER_TABLE.basic.limits, TIER_TABLE.pro.limits, TIER_TABLE.enterprise.limits]);
+      expect(overview.perTier.map((row) => row.limits)).to.deep.equal([
+        TIER_TABLE.free.limits,
+        TIER_TABLE.basic.limits,
+        TIER_TABLE.pro.limits,
+        TIER_TABLE.enterprise.limits,
+      ]);
     });
 
     it('adds up the totals; AI credits count only this UTC month', async () => {
@@ -116,7 +159,9 @@ describe('tier overview service', () => {
       expect(nearestLimits[0]!.ratio).to.equal(1);
       expect(nearestLimits[2]!.ratio).to.be.closeTo(900 / 1024, 1e-9);
       expect(nearestLimits.map((n) => n.tier)).not.to.include('enterprise');
-      expect(nearestLimits.map((n) => n.creatorId)).not.to.include(ids.golf).and.not.to.include(ids.charlie);
+      expect(nearestLimits.map((n) => n.creatorId))
+        .not.to.include(ids.golf)
+        .and.not.to.include(ids.charlie);
     });
 
     it('reads a fixed number of queries', async () => {
@@ -127,7 +172,9 @@ describe('tier overview service', () => {
         for (let i = 0; i < 20; i += 1) await f.creator({ tier: 'basic' });
         const before = counter.count();
         await service.overview();
-        expect(counter.count() - before).to.equal(few).and.to.be.at.most(3);
+        expect(counter.count() - before)
+          .to.equal(few)
+          .and.to.be.at.most(3);
       } finally {
         counter.stop();
       }
@@ -176,15 +223,29 @@ describe('tier overview service', () => {
       const nobody = await f.creator({ owner: null });
       const zed = await f.creator({ owner: 'zed' });
       const amy = await f.creator({ owner: 'Amy' });
-      expect((await service.overview({ sort: 'owner', dir: 'asc' })).creators.rows.map((r) => r.id)).to.deep.equal([amy.id, zed.id, nobody.id]);
-      expect((await service.overview({ sort: 'owner', dir: 'desc' })).creators.rows.map((r) => r.id)).to.deep.equal([zed.id, amy.id, nobody.id]);
+      expect((await service.overview({ sort: 'owner', dir: 'asc' })).creators.rows.map((r) => r.id)).to.deep.equal([
+        amy.id,
+        zed.id,
+        nobody.id,
+      ]);
+      expect((await service.overview({ sort: 'owner', dir: 'desc' })).creators.rows.map((r) => r.id)).to.deep.equal([
+        zed.id,
+        amy.id,
+        nobody.id,
+      ]);
     });
 
     it('pages by 50, counts pages, and shows the last page for a page past the end', async () => {
       const created = [];
-      for (let i = 0; i < CREATORS_PER_PAGE + 3; i += 1) created.push((await f.creator({ name: `Company ${String(i).padStart(3, '0')}` })).id);
+      for (let i = 0; i < CREATORS_PER_PAGE + 3; i += 1)
+        created.push((await f.creator({ name: `Company ${String(i).padStart(3, '0')}` })).id);
       const first = await service.overview({ sort: 'company', dir: 'asc', page: 1 });
-      expect(first.creators).to.deep.include({ page: 1, pages: 2, total: CREATORS_PER_PAGE + 3, perPage: CREATORS_PER_PAGE });
+      expect(first.creators).to.deep.include({
+        page: 1,
+        pages: 2,
+        total: CREATORS_PER_PAGE + 3,
+        perPage: CREATORS_PER_PAGE,
+      });
       expect(first.creators.rows.map((r) => r.id)).to.deep.equal(created.slice(0, CREATORS_PER_PAGE));
       const second = await service.overview({ sort: 'company', dir: 'asc', page: 2 });
       expect(second.creators.rows.map((r) => r.id)).to.deep.equal(created.slice(CREATORS_PER_PAGE));

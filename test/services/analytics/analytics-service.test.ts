@@ -7,7 +7,20 @@ import { overviewFixtures, type OverviewFixtures } from '../admin/overview-fixtu
 const MB = 1024 ** 2;
 /** A Wednesday; its week (UTC, from Monday) starts on 16 March. */
 const NOW = new Date('2026-03-18T10:00:00Z');
-const WEEKS = ['2025-12-29', '2026-01-05', '2026-01-12', '2026-01-19', '2026-01-26', '2026-02-02', '2026-02-09', '2026-02-16', '2026-02-23', '2026-03-02', '2026-03-09', '2026-03-16'];
+const WEEKS = [
+  '2025-12-29',
+  '2026-01-05',
+  '2026-01-12',
+  '2026-01-19',
+  '2026-01-26',
+  '2026-02-02',
+  '2026-02-09',
+  '2026-02-16',
+  '2026-02-23',
+  '2026-03-02',
+  '2026-03-09',
+  '2026-03-16',
+];
 const at = (iso: string) => new Date(iso);
 
 describe('analytics service', () => {
@@ -27,7 +40,9 @@ describe('analytics service', () => {
     const creator = await f.creator({ tier: 'basic' });
     const { weeks, months, totals } = await service.forCreator(creator.id);
     expect(weeks.map((w) => w.weekStart)).to.deep.equal(WEEKS);
-    expect(weeks.every((w) => w.videosAdded === 0 && w.bytesAdded === 0 && w.storageBytes === 0 && w.studentsJoined === 0)).to.equal(true);
+    expect(
+      weeks.every((w) => w.videosAdded === 0 && w.bytesAdded === 0 && w.storageBytes === 0 && w.studentsJoined === 0),
+    ).to.equal(true);
     expect(months).to.have.length(12);
     expect(months.every((m) => m.aiCredits === 0)).to.equal(true);
     expect(totals).to.deep.equal({ videosAdded: 0, bytesAdded: 0, studentsJoined: 0, aiCredits: 0, storageBytes: 0 });

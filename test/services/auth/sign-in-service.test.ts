@@ -13,7 +13,12 @@ import { SignInError } from '../../../src/services/auth/auth-errors.ts';
 import type { PendingLogin } from '../../../src/services/auth/sign-in-service.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
-const pending = (expiresAt: number): PendingLogin => ({ nonce: 'n', codeVerifier: 'v', returnTo: undefined, expiresAt });
+const pending = (expiresAt: number): PendingLogin => ({
+  nonce: 'n',
+  codeVerifier: 'v',
+  returnTo: undefined,
+  expiresAt,
+});
 
 describe('sign-in service: the rules before the exchange', () => {
   let t: TestApp;
@@ -23,7 +28,12 @@ describe('sign-in service: the rules before the exchange', () => {
   before(async () => {
     t = await startTestApp();
     const { services } = t.runtime.deps;
-    service = createSignInService({ oidc: services.oidc, users: services.users, logger: pino({ level: 'silent' }), now: clock.now });
+    service = createSignInService({
+      oidc: services.oidc,
+      users: services.users,
+      logger: pino({ level: 'silent' }),
+      now: clock.now,
+    });
   });
   after(() => t.close());
   beforeEach(() => clock.set(T0));
@@ -47,8 +57,12 @@ describe('sign-in service: the rules before the exchange', () => {
   });
 
   it('refuses an unknown state and reports a provider error', () => {
-    expect(refusal(() => service.checkCallback({ state: 'other', code: 'c' }, { s1: pending(T0 + 1000) })).message).to.match(/not valid any more/);
-    expect(refusal(() => service.checkCallback({ state: 's1', error: 'access_denied' }, { s1: pending(T0 + 1000) })).message).to.match(/declined/);
+    expect(
+      refusal(() => service.checkCallback({ state: 'other', code: 'c' }, { s1: pending(T0 + 1000) })).message,
+    ).to.match(/not valid any more/);
+    expect(
+      refusal(() => service.checkCallback({ state: 's1', error: 'access_denied' }, { s1: pending(T0 + 1000) })).message,
+    ).to.match(/declined/);
   });
 
   it('keeps the newest live pending sign-ins of a session, dropping expired ones', () => {

@@ -36,7 +36,8 @@ describe('grace period service (database level)', () => {
     const creator = await f.creator({ ownerUserId: owner.id, tier: 'pro' });
     return { owner, creator };
   }
-  const start = (creator: Parameters<RuleServices['grace']['start']>[0]) => t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
+  const start = (creator: Parameters<RuleServices['grace']['start']>[0]) =>
+    t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
   const reload = async (id: number) => (await t.runtime.deps.models.Creator.findByPk(id))!;
   const mails = () => t.runtime.deps.models.EmailOutbox.findAll({ where: { template: 'grace_period' } });
 
@@ -79,7 +80,17 @@ describe('grace period service (database level)', () => {
     const { creator } = await proCreator();
     // No valid plan membership is stored: the plan says free.
     await start(creator);
-    const m = (status: string, at: number) => toMembership(nestedMembership({ id: 'mem_student', company: creator.whopCompanyId, product: 'prod_course', user: 'user_student', status, updatedAt: new Date(at) }));
+    const m = (status: string, at: number) =>
+      toMembership(
+        nestedMembership({
+          id: 'mem_student',
+          company: creator.whopCompanyId,
+          product: 'prod_course',
+          user: 'user_student',
+          status,
+          updatedAt: new Date(at),
+        }),
+      );
     await s.students.applyMembership(creator.id, m('active', T0));
     await s.students.applyMembership(creator.id, m('past_due', T0 + 1));
     clock.set(T0 + graceMs - 1);
@@ -89,7 +100,14 @@ describe('grace period service (database level)', () => {
     expect(await s.grace.applyExpired()).to.equal(1);
     const after = await reload(creator.id);
     expect(after).to.include({ tier: 'free', billingStatus: 'ok', gracePeriodEndsAt: null });
-    expect((await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id } }))?.status).to.equal('inactive');
-    expect(s.logRecords().filter((r) => 'students' in r).at(-1)).to.include({ students: 1 });
+    expect((await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id } }))?.status).to.equal(
+      'inactive',
+    );
+    expect(
+      s
+        .logRecords()
+        .filter((r) => 'students' in r)
+        .at(-1),
+    ).to.include({ students: 1 });
   });
 });

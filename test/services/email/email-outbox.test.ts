@@ -23,7 +23,13 @@ describe('email outbox: enqueueEmail', () => {
   it('queues one pending row with the rendered subject and the payload', async () => {
     expect(await enqueueEmail(models, receiptMail(1), options)).to.equal(true);
     const row = await onlyRow(sequelize);
-    expect(row).to.include({ dedupeKey: 'receipt:pay_1', template: 'receipt', toAddress: 'student1@example.com', status: 'pending', attempts: 0 });
+    expect(row).to.include({
+      dedupeKey: 'receipt:pay_1',
+      template: 'receipt',
+      toAddress: 'student1@example.com',
+      status: 'pending',
+      attempts: 0,
+    });
     expect(row.subject).to.equal('Your receipt: $49.99 for Course One');
     expect(row.payload).to.deep.include({ amountMinor: 4999, paymentId: 'pay_1' });
     expect(row.lockedUntil).to.equal(null);
@@ -34,7 +40,13 @@ describe('email outbox: enqueueEmail', () => {
     const mail = receiptMail(7);
     const results: boolean[] = [];
     for (let i = 0; i < 5; i += 1) results.push(await enqueueEmail(models, mail, options));
-    results.push(...(await Promise.all(Array.from({ length: 10 }, () => sequelize.transaction((transaction) => enqueueEmail(models, mail, { ...options, transaction }))))));
+    results.push(
+      ...(await Promise.all(
+        Array.from({ length: 10 }, () =>
+          sequelize.transaction((transaction) => enqueueEmail(models, mail, { ...options, transaction })),
+        ),
+      )),
+    );
     results.push(...(await Promise.all(Array.from({ length: 5 }, () => enqueueEmail(models, mail, options)))));
     expect(results).to.have.length(20);
     expect(results.filter(Boolean)).to.have.length(1);
@@ -55,17 +67,30 @@ describe('email outbox: enqueueEmail', () => {
 
   it('stores bigint amounts and Date values in their JSON form', async () => {
     const mail = receiptMail(2);
-    await enqueueEmail(models, { ...mail, payload: { ...mail.payload, amountMinor: 4999n, paidAt: new Date('2027-03-03T14:05:00Z') } }, options);
+    await enqueueEmail(
+      models,
+      { ...mail, payload: { ...mail.payload, amountMinor: 4999n, paidAt: new Date('2027-03-03T14:05:00Z') } },
+      options,
+    );
     const row = await onlyRow(sequelize);
     expect(row.payload).to.deep.include({ amountMinor: '4999', paidAt: '2027-03-03T14:05:00.000Z' });
   });
 
   it('refuses an invalid address, key or payload and writes nothing', async () => {
     for (const to of ['not-an-email', 'student@', 'a@b.example\r\nBcc: x@y.example', '']) {
-      expect(await rejectionOf(enqueueEmail(models, receiptMail(1, { to }), options))).to.be.instanceOf(InvalidEmailError).and.have.property('message').that.matches(/not a valid email address/);
+      expect(await rejectionOf(enqueueEmail(models, receiptMail(1, { to }), options)))
+        .to.be.instanceOf(InvalidEmailError)
+        .and.have.property('message')
+        .that.matches(/not a valid email address/);
     }
-    expect(await rejectionOf(enqueueEmail(models, receiptMail(1, { dedupeKey: '' }), options))).to.be.instanceOf(InvalidEmailError).and.have.property('message').that.matches(/dedupe key/);
-    expect(await rejectionOf(enqueueEmail(models, receiptMail(1, { payload: { currency: 'usd' } }), options))).to.be.instanceOf(InvalidEmailError).and.have.property('message').that.matches(/amountMinor/);
+    expect(await rejectionOf(enqueueEmail(models, receiptMail(1, { dedupeKey: '' }), options)))
+      .to.be.instanceOf(InvalidEmailError)
+      .and.have.property('message')
+      .that.matches(/dedupe key/);
+    expect(await rejectionOf(enqueueEmail(models, receiptMail(1, { payload: { currency: 'usd' } }), options)))
+      .to.be.instanceOf(InvalidEmailError)
+      .and.have.property('message')
+      .that.matches(/amountMinor/);
     expect(await outboxRows(sequelize)).to.have.length(0);
   });
 

@@ -10,7 +10,11 @@ import type { Models } from '../../../src/models/init-models.ts';
 import { createSequelize } from '../../../src/db/database.ts';
 import { enqueueEmail } from '../../../src/services/email/email-outbox.ts';
 import { createEmailSender, type EmailSenderDeps } from '../../../src/services/email/email-sender.ts';
-import { createMailTransport, type MailMessage, type MailTransport } from '../../../src/services/email/mail-transport.ts';
+import {
+  createMailTransport,
+  type MailMessage,
+  type MailTransport,
+} from '../../../src/services/email/mail-transport.ts';
 import { startTestApp, testDatabase, type TestApp } from '../../support/test-runtime.ts';
 import { cleanTables } from '../../support/table-cleaner.ts';
 import { externalDatabaseUrl } from '../../support/test-env.ts';
@@ -49,7 +53,16 @@ describe('email sender: claims', () => {
   });
 
   const senderOn = (db: Sequelize, overrides: Partial<EmailSenderDeps> = {}) =>
-    createEmailSender({ sequelize: db, models, transport: smtp, mailFrom: MAIL_FROM, appUrl: APP_URL, logger: silent, now: clock.now, ...overrides });
+    createEmailSender({
+      sequelize: db,
+      models,
+      transport: smtp,
+      mailFrom: MAIL_FROM,
+      appUrl: APP_URL,
+      logger: silent,
+      now: clock.now,
+      ...overrides,
+    });
   /** A transport that runs `during` while "sending", then delegates to (or fails instead of) SMTP. */
   const transportDuring = (during: (message: MailMessage) => Promise<void>, fail = false): MailTransport => ({
     async send(message) {
@@ -82,15 +95,24 @@ describe('email sender: claims', () => {
     expect(recipients).to.have.length(50);
     expect(new Set(recipients).size).to.equal(50);
     const rows = await outboxRows(sequelize);
-    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1), 'every row claimed once and sent').to.equal(true);
+    expect(
+      rows.every((r) => r.status === 'sent' && r.attempts === 1),
+      'every row claimed once and sent',
+    ).to.equal(true);
   });
 
   it('takes over a claim whose lease has lapsed, but not one still held', async () => {
     await enqueueMany(2);
     const lapsed = new Date(clock.now().getTime() - MINUTE);
     const held = new Date(clock.now().getTime() + MINUTE);
-    await sequelize.query(`UPDATE email_outbox SET attempts = 1, locked_until = $1::timestamptz WHERE dedupe_key = 'receipt:pay_1'`, { bind: [lapsed.toISOString()] });
-    await sequelize.query(`UPDATE email_outbox SET attempts = 1, locked_until = $1::timestamptz WHERE dedupe_key = 'receipt:pay_2'`, { bind: [held.toISOString()] });
+    await sequelize.query(
+      `UPDATE email_outbox SET attempts = 1, locked_until = $1::timestamptz WHERE dedupe_key = 'receipt:pay_1'`,
+      { bind: [lapsed.toISOString()] },
+    );
+    await sequelize.query(
+      `UPDATE email_outbox SET attempts = 1, locked_until = $1::timestamptz WHERE dedupe_key = 'receipt:pay_2'`,
+      { bind: [held.toISOString()] },
+    );
 
     expect(await senderOn(sequelize).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
 
@@ -105,16 +127,27 @@ describe('email sender: claims', () => {
     await enqueueMany(1);
     const takeover = new Date(clock.now().getTime() + 10 * MINUTE);
     const stealClaim = async () => {
-      await sequelize.query(`UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1::timestamptz, claim_token = gen_random_uuid()`, { bind: [takeover.toISOString()] });
+      await sequelize.query(
+        `UPDATE email_outbox SET attempts = attempts + 1, locked_until = $1::timestamptz, claim_token = gen_random_uuid()`,
+        { bind: [takeover.toISOString()] },
+      );
     };
 
-    expect(await senderOn(sequelize, { transport: transportDuring(stealClaim) }).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
+    expect(await senderOn(sequelize, { transport: transportDuring(stealClaim) }).sendDue()).to.deep.equal({
+      sent: 1,
+      failed: 0,
+      dead: 0,
+    });
     let row = await onlyRow(sequelize);
     expect(row).to.include({ status: 'pending', attempts: 2 });
     expect(row.lockedUntil?.getTime(), 'the new holder keeps its claim').to.equal(takeover.getTime());
 
     await sequelize.query(`UPDATE email_outbox SET attempts = 0, locked_until = NULL`);
-    expect(await senderOn(sequelize, { transport: transportDuring(stealClaim, true) }).sendDue()).to.deep.equal({ sent: 0, failed: 1, dead: 0 });
+    expect(await senderOn(sequelize, { transport: transportDuring(stealClaim, true) }).sendDue()).to.deep.equal({
+      sent: 0,
+      failed: 1,
+      dead: 0,
+    });
     row = await onlyRow(sequelize);
     expect(row).to.include({ status: 'pending', attempts: 2, lastError: null });
     expect(row.lockedUntil?.getTime()).to.equal(takeover.getTime());
@@ -123,7 +156,11 @@ describe('email sender: claims', () => {
   it('hands back the rest of a batch, unsent and without spending an attempt, when the lease runs low', async () => {
     await enqueueMany(3);
     const slowSend = transportDuring(async () => clock.advance(6_000));
-    expect(await senderOn(sequelize, { transport: slowSend, leaseMs: 10_000 }).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
+    expect(await senderOn(sequelize, { transport: slowSend, leaseMs: 10_000 }).sendDue()).to.deep.equal({
+      sent: 1,
+      failed: 0,
+      dead: 0,
+    });
     const rows = await outboxRows(sequelize);
     expect(rows.map((r) => [r.status, r.attempts, r.lockedUntil])).to.deep.equal([
       ['sent', 1, null],
@@ -136,7 +173,9 @@ describe('email sender: claims', () => {
 
   it('does not send a mail before its next attempt is due', async () => {
     await enqueueMany(1);
-    await sequelize.query(`UPDATE email_outbox SET next_attempt_at = $1::timestamptz`, { bind: [new Date(clock.now().getTime() + MINUTE).toISOString()] });
+    await sequelize.query(`UPDATE email_outbox SET next_attempt_at = $1::timestamptz`, {
+      bind: [new Date(clock.now().getTime() + MINUTE).toISOString()],
+    });
     expect(await senderOn(sequelize).sendDue()).to.deep.equal({ sent: 0, failed: 0, dead: 0 });
     clock.advance(MINUTE);
     expect(await senderOn(sequelize).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
@@ -144,19 +183,22 @@ describe('email sender: claims', () => {
 
   // PGlite runs one transaction at a time, so a row lock held open elsewhere would block the
   // claim itself there; on PostgreSQL the claim must skip the locked row without waiting.
-  if (externalDatabaseUrl) it('skips rows locked by another transaction instead of waiting (PostgreSQL)', async () => {
-    await enqueueMany(2);
-    const lockHolder = await otherInstance.transaction();
-    try {
-      await otherInstance.query(`SELECT id FROM email_outbox WHERE dedupe_key = 'receipt:pay_1' FOR UPDATE`, { transaction: lockHolder });
-      const started = Date.now();
+  if (externalDatabaseUrl)
+    it('skips rows locked by another transaction instead of waiting (PostgreSQL)', async () => {
+      await enqueueMany(2);
+      const lockHolder = await otherInstance.transaction();
+      try {
+        await otherInstance.query(`SELECT id FROM email_outbox WHERE dedupe_key = 'receipt:pay_1' FOR UPDATE`, {
+          transaction: lockHolder,
+        });
+        const started = Date.now();
+        expect(await senderOn(sequelize).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
+        expect(Date.now() - started).to.be.below(2_000);
+        expect(sink.received.map((m) => m.envelopeTo[0])).to.deep.equal(['student2@example.com']);
+      } finally {
+        await lockHolder.commit();
+      }
       expect(await senderOn(sequelize).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
-      expect(Date.now() - started).to.be.below(2_000);
-      expect(sink.received.map((m) => m.envelopeTo[0])).to.deep.equal(['student2@example.com']);
-    } finally {
-      await lockHolder.commit();
-    }
-    expect(await senderOn(sequelize).sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
-    expect(sink.received).to.have.length(2);
-  });
+      expect(sink.received).to.have.length(2);
+    });
 });

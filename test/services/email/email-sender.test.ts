@@ -3,7 +3,11 @@ import { pino } from 'pino';
 import type { Sequelize } from 'sequelize';
 import type { Models } from '../../../src/models/init-models.ts';
 import { enqueueEmail } from '../../../src/services/email/email-outbox.ts';
-import { createEmailSender, defaultEmailBackoff, type EmailSenderDeps } from '../../../src/services/email/email-sender.ts';
+import {
+  createEmailSender,
+  defaultEmailBackoff,
+  type EmailSenderDeps,
+} from '../../../src/services/email/email-sender.ts';
 import { createMailTransport, type MailTransport } from '../../../src/services/email/mail-transport.ts';
 import { capturingLogger, startTestApp, type TestApp } from '../../support/test-runtime.ts';
 import { cleanTables } from '../../support/table-cleaner.ts';
@@ -49,13 +53,28 @@ describe('email sender', () => {
     const logger = rest.logger ?? silent;
     const transport = createMailTransport({ smtpUrl, devMailboxUrl: 'http://127.0.0.1:9/unused', logger });
     transports.push(transport);
-    return createEmailSender({ sequelize, models, transport, mailFrom: MAIL_FROM, appUrl: APP_URL, logger, now: clock.now, backoffMs: (attempt) => attempt * MINUTE, ...rest });
+    return createEmailSender({
+      sequelize,
+      models,
+      transport,
+      mailFrom: MAIL_FROM,
+      appUrl: APP_URL,
+      logger,
+      now: clock.now,
+      backoffMs: (attempt) => attempt * MINUTE,
+      ...rest,
+    });
   }
   const enqueue = (mail: Parameters<typeof enqueueEmail>[1]) => enqueueEmail(models, mail, { appUrl: APP_URL });
 
   it('delivers queued mail over SMTP as multipart text + HTML and marks it sent', async () => {
     await enqueue(receiptMail(1));
-    await enqueue({ dedupeKey: 'welcome:evt_1', template: 'welcome', to: 'grace@example.com', payload: { creatorName: 'Ada Lovelace', studentName: 'Grace' } });
+    await enqueue({
+      dedupeKey: 'welcome:evt_1',
+      template: 'welcome',
+      to: 'grace@example.com',
+      payload: { creatorName: 'Ada Lovelace', studentName: 'Grace' },
+    });
     const sender = smtpSender();
 
     expect(await sender.sendDue()).to.deep.equal({ sent: 2, failed: 0, dead: 0 });
@@ -85,7 +104,11 @@ describe('email sender', () => {
   it('sends a mail whose dedupe key was enqueued 20 times exactly once, over several runs', async () => {
     const mail = receiptMail(9);
     for (let i = 0; i < 10; i += 1) await enqueue(mail);
-    await Promise.all(Array.from({ length: 10 }, () => sequelize.transaction((transaction) => enqueueEmail(models, mail, { appUrl: APP_URL, transaction }))));
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        sequelize.transaction((transaction) => enqueueEmail(models, mail, { appUrl: APP_URL, transaction })),
+      ),
+    );
     const sender = smtpSender();
     for (let run = 0; run < 4; run += 1) {
       await sender.sendDue();
@@ -104,11 +127,17 @@ describe('email sender', () => {
     expect(await sender.sendDue()).to.deep.equal({ sent: 0, failed: 1, dead: 0 });
     let row = await onlyRow(sequelize);
     expect(row).to.include({ status: 'pending', attempts: 1, lockedUntil: null });
-    expect(row.lastError).to.match(/450/).and.match(/Mailbox busy/);
+    expect(row.lastError)
+      .to.match(/450/)
+      .and.match(/Mailbox busy/);
     expect(row.nextAttemptAt.getTime()).to.equal(firstTry.getTime() + 1 * MINUTE);
 
     clock.advance(30_000);
-    expect(await sender.sendDue(), 'not due before the backoff has passed').to.deep.equal({ sent: 0, failed: 0, dead: 0 });
+    expect(await sender.sendDue(), 'not due before the backoff has passed').to.deep.equal({
+      sent: 0,
+      failed: 0,
+      dead: 0,
+    });
 
     clock.advance(30_000);
     expect(await sender.sendDue()).to.deep.equal({ sent: 0, failed: 1, dead: 0 });
@@ -171,7 +200,9 @@ describe('email sender', () => {
   });
 
   it('marks a row whose payload cannot be rendered dead at once', async () => {
-    await sequelize.query(`INSERT INTO email_outbox (dedupe_key, template, to_address, subject, payload) VALUES ('bad', 'receipt', 'a@example.com', 'x', '{"currency":"usd"}')`);
+    await sequelize.query(
+      `INSERT INTO email_outbox (dedupe_key, template, to_address, subject, payload) VALUES ('bad', 'receipt', 'a@example.com', 'x', '{"currency":"usd"}')`,
+    );
     expect(await smtpSender().sendDue()).to.deep.equal({ sent: 0, failed: 0, dead: 1 });
     const row = await onlyRow(sequelize);
     expect(row.status).to.equal('dead');
@@ -182,21 +213,31 @@ describe('email sender', () => {
     const authSink = await startSmtpSink({ auth: { user: 'chronos', pass: 'p4ss-w0rd-s3cret' } });
     try {
       const { logger, lines } = capturingLogger('debug');
-      await enqueue({ dedupeKey: 'welcome:1', template: 'welcome', to: 'grace@example.com', payload: { creatorName: 'Zanzibar Quux' } });
+      await enqueue({
+        dedupeKey: 'welcome:1',
+        template: 'welcome',
+        to: 'grace@example.com',
+        payload: { creatorName: 'Zanzibar Quux' },
+      });
       await enqueue(receiptMail(2));
       const good = smtpSender({ smtpUrl: authSink.url, logger });
       expect(await good.sendDue(1)).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
       expect(authSink.received).to.have.length(1);
 
       const wrongPassword = authSink.url.replace('p4ss-w0rd-s3cret', 'wrong-s3cret-pass');
-      expect(await smtpSender({ smtpUrl: wrongPassword, logger }).sendDue()).to.deep.equal({ sent: 0, failed: 1, dead: 0 });
+      expect(await smtpSender({ smtpUrl: wrongPassword, logger }).sendDue()).to.deep.equal({
+        sent: 0,
+        failed: 1,
+        dead: 0,
+      });
       const failed = (await outboxRows(sequelize)).find((r) => r.status === 'pending')!;
       expect(failed.lastError).to.match(/535|EAUTH/);
       expect(failed.lastError).not.to.include('s3cret');
 
       const log = lines.join('');
       expect(log).to.include('"emailId":1').and.include('"template":"welcome"').and.include('"to":"grace@example.com"');
-      for (const secret of ['p4ss-w0rd-s3cret', 'wrong-s3cret-pass', 'Zanzibar', '$49.99', 'Open your dashboard']) expect(log).not.to.include(secret);
+      for (const secret of ['p4ss-w0rd-s3cret', 'wrong-s3cret-pass', 'Zanzibar', '$49.99', 'Open your dashboard'])
+        expect(log).not.to.include(secret);
     } finally {
       await authSink.close();
     }
@@ -207,11 +248,25 @@ describe('email sender', () => {
     try {
       await enqueue(receiptMail(4));
       const transport = createMailTransport({ devMailboxUrl: `${sandbox.url}/sandbox/api/mailbox`, logger: silent });
-      const sender = createEmailSender({ sequelize, models, transport, mailFrom: MAIL_FROM, appUrl: APP_URL, logger: silent, now: clock.now });
+      const sender = createEmailSender({
+        sequelize,
+        models,
+        transport,
+        mailFrom: MAIL_FROM,
+        appUrl: APP_URL,
+        logger: silent,
+        now: clock.now,
+      });
       expect(await sender.sendDue()).to.deep.equal({ sent: 1, failed: 0, dead: 0 });
-      const { data } = (await (await fetch(`${sandbox.url}/sandbox/api/mailbox`)).json()) as { data: { to: string; from: string; subject: string; text: string; html: string }[] };
+      const { data } = (await (await fetch(`${sandbox.url}/sandbox/api/mailbox`)).json()) as {
+        data: { to: string; from: string; subject: string; text: string; html: string }[];
+      };
       expect(data).to.have.length(1);
-      expect(data[0]).to.include({ to: 'student4@example.com', from: MAIL_FROM, subject: 'Your receipt: $49.99 for Course One' });
+      expect(data[0]).to.include({
+        to: 'student4@example.com',
+        from: MAIL_FROM,
+        subject: 'Your receipt: $49.99 for Course One',
+      });
       expect(data[0]!.text).to.include('$49.99');
       expect(data[0]!.html).to.include('$49.99');
       expect((await onlyRow(sequelize)).status).to.equal('sent');

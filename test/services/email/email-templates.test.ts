@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../../src/domain/app-errors.ts';
-import { EMAIL_TEMPLATES, InvalidEmailError, renderEmail, type EmailTemplate } from '../../../src/services/email/email-templates.ts';
+import {
+  EMAIL_TEMPLATES,
+  InvalidEmailError,
+  renderEmail,
+  type EmailTemplate,
+} from '../../../src/services/email/email-templates.ts';
 import { formatMoney } from '../../../src/services/email/email-format.ts';
 
 const ctx = { appUrl: 'https://chronos.example/' };
@@ -9,8 +14,19 @@ const HOSTILE = `<script>alert("x")</script> & 'Co'`;
 const examples: Record<EmailTemplate, Record<string, unknown>> = {
   welcome: { creatorName: 'Ada Lovelace', studentName: 'Grace' },
   expiration: { creatorName: 'Ada Lovelace', membershipStatus: 'past_due' },
-  receipt: { amountMinor: 4999, currency: 'usd', productTitle: 'Course One', paymentId: 'pay_123', paidAt: '2027-03-03T14:05:00.000Z' },
-  payment_failed: { amountMinor: 4999, currency: 'usd', productTitle: 'Course One', failureMessage: 'Your card was declined.' },
+  receipt: {
+    amountMinor: 4999,
+    currency: 'usd',
+    productTitle: 'Course One',
+    paymentId: 'pay_123',
+    paidAt: '2027-03-03T14:05:00.000Z',
+  },
+  payment_failed: {
+    amountMinor: 4999,
+    currency: 'usd',
+    productTitle: 'Course One',
+    failureMessage: 'Your card was declined.',
+  },
   grace_period: { graceEndsAt: '2027-03-10T00:00:00.000Z', tierName: 'pro' },
   trial_ending: { productName: "Ada Lovelace's course", trialEndsAt: '2027-03-10T00:00:00.000Z' },
 };
@@ -68,8 +84,12 @@ describe('email templates', () => {
   });
 
   it('gives the payment failure reason when there is one', () => {
-    expect(renderEmail('payment_failed', examples.payment_failed, ctx).text).to.include('Reason given: Your card was declined.');
-    expect(renderEmail('payment_failed', { amountMinor: 100, currency: 'usd' }, ctx).text).not.to.include('Reason given');
+    expect(renderEmail('payment_failed', examples.payment_failed, ctx).text).to.include(
+      'Reason given: Your card was declined.',
+    );
+    expect(renderEmail('payment_failed', { amountMinor: 100, currency: 'usd' }, ctx).text).not.to.include(
+      'Reason given',
+    );
   });
 
   it('tells a creator in grace which tier they keep and until when', () => {
@@ -100,11 +120,16 @@ describe('email templates', () => {
     expect(bad).to.throw(/paymentId/);
     expect(bad).to.throw(/paidAt: expected an ISO 8601 date/);
     expect(() => renderEmail('welcome', {}, ctx)).to.throw(ValidationError, /creatorName/);
-    expect(() => renderEmail('grace_period', { graceEndsAt: '2027-13-45', tierName: 'pro' }, ctx)).to.throw(/graceEndsAt/);
+    expect(() => renderEmail('grace_period', { graceEndsAt: '2027-13-45', tierName: 'pro' }, ctx)).to.throw(
+      /graceEndsAt/,
+    );
     expect(() => renderEmail('receipt', { ...examples.receipt, amountMinor: -1 }, ctx)).to.throw(/amountMinor/);
   });
 
   it('refuses an unknown template', () => {
-    expect(() => renderEmail('newsletter' as EmailTemplate, {}, ctx)).to.throw(InvalidEmailError, /Unknown email template "newsletter"/);
+    expect(() => renderEmail('newsletter' as EmailTemplate, {}, ctx)).to.throw(
+      InvalidEmailError,
+      /Unknown email template "newsletter"/,
+    );
   });
 });

@@ -10,7 +10,13 @@ export function receiptMail(n: number, overrides: Partial<OutgoingEmail> = {}): 
     dedupeKey: `receipt:pay_${n}`,
     template: 'receipt',
     to: `student${n}@example.com`,
-    payload: { amountMinor: 4999, currency: 'usd', productTitle: 'Course One', paymentId: `pay_${n}`, paidAt: '2027-03-03T14:05:00.000Z' },
+    payload: {
+      amountMinor: 4999,
+      currency: 'usd',
+      productTitle: 'Course One',
+      paymentId: `pay_${n}`,
+      paidAt: '2027-03-03T14:05:00.000Z',
+    },
     ...overrides,
   };
 }

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { createMailTransport, MailDeliveryError, redactDeliveryError } from '../../../src/services/email/mail-transport.ts';
+import {
+  createMailTransport,
+  MailDeliveryError,
+  redactDeliveryError,
+} from '../../../src/services/email/mail-transport.ts';
 import { capturingLogger } from '../../support/test-runtime.ts';
 import { freePort } from '../../support/free-port.ts';
 import { startSmtpSink } from '../../support/smtp-sink.ts';
@@ -8,7 +12,13 @@ import { startTestSandbox, type TestSandbox } from '@chronos/whop-sandbox/testin
 import { MAIL_FROM, rejectionOf } from './email-test-helpers.ts';
 
 const silent = pino({ level: 'silent' });
-const message = { from: MAIL_FROM, to: 'grace@example.com', subject: 'Hello ¥500', text: 'plain body', html: '<p>html body</p>' };
+const message = {
+  from: MAIL_FROM,
+  to: 'grace@example.com',
+  subject: 'Hello ¥500',
+  text: 'plain body',
+  html: '<p>html body</p>',
+};
 
 describe('mail transport', () => {
   describe('dev mailbox (no SMTP_URL)', () => {
@@ -19,18 +29,26 @@ describe('mail transport', () => {
     it('posts the mail to the sandbox, where GET /sandbox/api/mailbox lists it', async () => {
       const transport = createMailTransport({ devMailboxUrl: `${sandbox.url}/sandbox/api/mailbox`, logger: silent });
       await transport.send(message);
-      const { data } = (await (await fetch(`${sandbox.url}/sandbox/api/mailbox`)).json()) as { data: Record<string, unknown>[] };
+      const { data } = (await (await fetch(`${sandbox.url}/sandbox/api/mailbox`)).json()) as {
+        data: Record<string, unknown>[];
+      };
       expect(data[0]).to.include(message);
       await transport.close();
     });
 
     it('fails on a non-2xx answer and when the mailbox is unreachable', async () => {
-      const notFound = createMailTransport({ devMailboxUrl: `${sandbox.url}/sandbox/api/no-such-mailbox`, logger: silent });
+      const notFound = createMailTransport({
+        devMailboxUrl: `${sandbox.url}/sandbox/api/no-such-mailbox`,
+        logger: silent,
+      });
       const error = await rejectionOf(notFound.send(message));
       expect(error).to.be.instanceOf(MailDeliveryError);
       expect(error.message).to.match(/^dev mailbox answered 404/);
 
-      const refused = createMailTransport({ devMailboxUrl: `http://127.0.0.1:${await freePort()}/sandbox/api/mailbox`, logger: silent });
+      const refused = createMailTransport({
+        devMailboxUrl: `http://127.0.0.1:${await freePort()}/sandbox/api/mailbox`,
+        logger: silent,
+      });
       expect((await rejectionOf(refused.send(message))).message).to.match(/^dev mailbox unreachable: ECONNREFUSED/);
     });
   });
@@ -57,7 +75,11 @@ describe('mail transport', () => {
 
     it('fails with a short error that names the SMTP reply and holds no password', async () => {
       const sink = await startSmtpSink({ auth: { user: 'mailer', pass: 'right-password' } });
-      const transport = createMailTransport({ smtpUrl: `smtp://mailer:wrong-password@127.0.0.1:${sink.port}`, devMailboxUrl: 'http://127.0.0.1:9/unused', logger: silent });
+      const transport = createMailTransport({
+        smtpUrl: `smtp://mailer:wrong-password@127.0.0.1:${sink.port}`,
+        devMailboxUrl: 'http://127.0.0.1:9/unused',
+        logger: silent,
+      });
       try {
         const error = await rejectionOf(transport.send(message));
         expect(error).to.be.instanceOf(MailDeliveryError);
@@ -71,7 +93,9 @@ describe('mail transport', () => {
   });
 
   it('redacts credentials from URLs in errors and keeps them to one short line', () => {
-    expect(redactDeliveryError('cannot reach smtp://user:pa55@mail.example:587\nretrying')).to.equal('cannot reach smtp://[redacted]@mail.example:587 retrying');
+    expect(redactDeliveryError('cannot reach smtp://user:pa55@mail.example:587\nretrying')).to.equal(
+      'cannot reach smtp://[redacted]@mail.example:587 retrying',
+    );
     expect(redactDeliveryError('x'.repeat(1000))).to.have.length(300);
   });
 });

@@ -33,12 +33,25 @@ describe('student service: the student limit (database level)', () => {
 
   const creatorOn = async (tier: Tier) => makeFactories(t.runtime.deps.models).creator({ tier });
   const join = (creator: { id: number; whopCompanyId: string }, n: number, joinedAt = new Date(T0 - 86_400_000)) =>
-    s.students.applyMembership(creator.id, toMembership(nestedMembership({ id: `mem_${creator.id}_${n}`, company: creator.whopCompanyId, product: 'prod_course', user: `user_${creator.id}_${n}`, createdAt: joinedAt, updatedAt: new Date(T0) })));
+    s.students.applyMembership(
+      creator.id,
+      toMembership(
+        nestedMembership({
+          id: `mem_${creator.id}_${n}`,
+          company: creator.whopCompanyId,
+          product: 'prod_course',
+          user: `user_${creator.id}_${n}`,
+          createdAt: joinedAt,
+          updatedAt: new Date(T0),
+        }),
+      ),
+    );
   const statuses = async (creatorId: number) => {
     const rows = await t.runtime.deps.models.Student.findAll({ where: { creatorId }, order: [['id', 'ASC']] });
     return rows.map((r) => r.status);
   };
-  const count = async (creatorId: number, status: string) => (await statuses(creatorId)).filter((x) => x === status).length;
+  const count = async (creatorId: number, status: string) =>
+    (await statuses(creatorId)).filter((x) => x === status).length;
 
   it('lets students in up to the tier limit; the next one waits over_limit, without access', async () => {
     const creator = await creatorOn('free');
@@ -64,7 +77,18 @@ describe('student service: the student limit (database level)', () => {
     for (let n = 1; n <= FREE_LIMIT + 2; n += 1) await join(creator, n);
     await creator.update({ tier: 'free' });
     clock.advance(1000);
-    const renewed = await s.students.applyMembership(creator.id, toMembership(nestedMembership({ id: `mem_${creator.id}_1`, company: creator.whopCompanyId, product: 'prod_course', user: `user_${creator.id}_1`, updatedAt: new Date(T0 + 1000) })));
+    const renewed = await s.students.applyMembership(
+      creator.id,
+      toMembership(
+        nestedMembership({
+          id: `mem_${creator.id}_1`,
+          company: creator.whopCompanyId,
+          product: 'prod_course',
+          user: `user_${creator.id}_1`,
+          updatedAt: new Date(T0 + 1000),
+        }),
+      ),
+    );
     expect(renewed.change).to.equal('updated');
     expect(renewed.status).to.equal('active');
     // A newcomer, though, waits.
@@ -88,7 +112,19 @@ describe('student service: the student limit (database level)', () => {
       expect(await count(creator.id, 'over_limit')).to.equal(3);
       // Two leave: room for two.
       for (const n of [1, 2]) {
-        await s.students.applyMembership(creator.id, toMembership(nestedMembership({ id: `mem_${creator.id}_${n}`, company: creator.whopCompanyId, product: 'prod_course', user: `user_${creator.id}_${n}`, status: 'canceled', updatedAt: new Date(T0 + 1000) })));
+        await s.students.applyMembership(
+          creator.id,
+          toMembership(
+            nestedMembership({
+              id: `mem_${creator.id}_${n}`,
+              company: creator.whopCompanyId,
+              product: 'prod_course',
+              user: `user_${creator.id}_${n}`,
+              status: 'canceled',
+              updatedAt: new Date(T0 + 1000),
+            }),
+          ),
+        );
       }
       expect(await s.students.activateUpToLimit(creator.id)).to.equal(2);
       const { Student } = t.runtime.deps.models;
@@ -118,7 +154,17 @@ describe('student service: the student limit (database level)', () => {
 
   it('ends a past_due student’s access only once the grace period has run out on the clock', async () => {
     const creator = await creatorOn('pro');
-    const m = (status: string, at: number) => toMembership(nestedMembership({ id: 'mem_grace', company: creator.whopCompanyId, product: 'prod_course', user: 'user_grace', status, updatedAt: new Date(at) }));
+    const m = (status: string, at: number) =>
+      toMembership(
+        nestedMembership({
+          id: 'mem_grace',
+          company: creator.whopCompanyId,
+          product: 'prod_course',
+          user: 'user_grace',
+          status,
+          updatedAt: new Date(at),
+        }),
+      );
     await s.students.applyMembership(creator.id, m('active', T0));
     await s.students.applyMembership(creator.id, m('past_due', T0 + 1000));
     const graceMs = t.runtime.deps.config.gracePeriodDays * 86_400_000;
@@ -133,6 +179,8 @@ describe('student service: the student limit (database level)', () => {
     await s.students.applyMembership(creator.id, m('active', T0 + 2000 + graceMs));
     await s.students.applyMembership(creator.id, m('past_due', T0 + 3000 + graceMs));
     expect(await statuses(creator.id)).to.deep.equal(['active']);
-    expect((await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id } }))?.graceEndsAt?.getTime()).to.equal(T0 + 2 * graceMs);
+    expect(
+      (await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id } }))?.graceEndsAt?.getTime(),
+    ).to.equal(T0 + 2 * graceMs);
   });
 });

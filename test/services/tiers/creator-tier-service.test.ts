@@ -25,7 +25,11 @@ describe('creator tier service (database level)', () => {
     t = await startTestApp();
     s = ruleServices(t, clock);
     const products = Object.entries(t.runtime.deps.config.whop.tierProducts);
-    productOf = { basic: products.find(([, x]) => x === 'basic')![0], pro: products.find(([, x]) => x === 'pro')![0], enterprise: products.find(([, x]) => x === 'enterprise')![0] };
+    productOf = {
+      basic: products.find(([, x]) => x === 'basic')![0],
+      pro: products.find(([, x]) => x === 'pro')![0],
+      enterprise: products.find(([, x]) => x === 'enterprise')![0],
+    };
   });
   after(() => t.close());
   beforeEach(async () => {
@@ -40,14 +44,27 @@ describe('creator tier service (database level)', () => {
     return { owner, creator };
   }
   const plan = (user: string, tier: Exclude<Tier, 'free'>, status: string, at: number, id = `mem_plan_${user}`) =>
-    toMembership(nestedMembership({ id, company: t.runtime.deps.config.whop.companyId, product: productOf[tier], user, status, updatedAt: new Date(at) }));
+    toMembership(
+      nestedMembership({
+        id,
+        company: t.runtime.deps.config.whop.companyId,
+        product: productOf[tier],
+        user,
+        status,
+        updatedAt: new Date(at),
+      }),
+    );
   const reload = async (id: number) => (await t.runtime.deps.models.Creator.findByPk(id))!;
 
   it('gives the creator the best tier among their valid plan memberships, and free when none is valid', async () => {
     const { owner, creator } = await creatorWithOwner();
     await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'active', T0, 'mem_basic'));
     await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0, 'mem_pro'));
-    expect(await s.tiers.applyStoredPlan(creator, owner.whopUserId)).to.deep.equal({ before: 'free', after: 'pro', deferred: false });
+    expect(await s.tiers.applyStoredPlan(creator, owner.whopUserId)).to.deep.equal({
+      before: 'free',
+      after: 'pro',
+      deferred: false,
+    });
     const stored = await reload(creator.id);
     expect(stored.tier).to.equal('pro');
     expect(stored.tierSourceMembershipId).to.equal('mem_pro');
@@ -63,7 +80,9 @@ describe('creator tier service (database level)', () => {
     const { owner, creator } = await creatorWithOwner();
     expect(await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0 + 2000))).to.equal('stored');
     expect(await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 1000))).to.equal('stale');
-    expect((await t.runtime.deps.models.PlanMembership.findByPk(`mem_plan_${owner.whopUserId}`))?.status).to.equal('active');
+    expect((await t.runtime.deps.models.PlanMembership.findByPk(`mem_plan_${owner.whopUserId}`))?.status).to.equal(
+      'active',
+    );
     expect((await s.tiers.applyStoredPlan(creator, owner.whopUserId)).after).to.equal('pro');
     // The same moment again is not older: it is applied (a redelivery, or Whop's two events of one change).
     expect(await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 2000))).to.equal('stored');
@@ -74,7 +93,16 @@ describe('creator tier service (database level)', () => {
     const { owner, creator } = await creatorWithOwner('free');
     const { Student } = t.runtime.deps.models;
     for (let n = 0; n < 12; n += 1) {
-      await Student.create({ creatorId: creator.id, whopUserId: `user_s${n}`, username: null, whopMembershipId: `mem_s${n}`, status: n < 10 ? 'active' : 'over_limit', membershipStatus: 'active', membershipUpdatedAt: new Date(T0), joinedAt: new Date(T0 + n) } as never);
+      await Student.create({
+        creatorId: creator.id,
+        whopUserId: `user_s${n}`,
+        username: null,
+        whopMembershipId: `mem_s${n}`,
+        status: n < 10 ? 'active' : 'over_limit',
+        membershipStatus: 'active',
+        membershipUpdatedAt: new Date(T0),
+        joinedAt: new Date(T0 + n),
+      } as never);
     }
     await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'active', T0));
     await s.tiers.applyStoredPlan(creator, owner.whopUserId);
@@ -92,9 +120,16 @@ describe('creator tier service (database level)', () => {
 
       clock.advance(DAY_MS);
       await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + DAY_MS));
-      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({ before: 'pro', after: 'pro', deferred: true });
+      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
+        before: 'pro',
+        after: 'pro',
+        deferred: true,
+      });
       expect((await reload(creator.id)).tier).to.equal('pro');
-      const held = s.logRecords().filter((r) => 'planSays' in r).at(-1);
+      const held = s
+        .logRecords()
+        .filter((r) => 'planSays' in r)
+        .at(-1);
       expect(held).to.include({ creatorId: creator.id, kept: 'pro', planSays: 'free' });
 
       clock.set(T0 + graceMs - 1);
@@ -107,7 +142,12 @@ describe('creator tier service (database level)', () => {
       expect(after.tier).to.equal('free');
       expect(after.billingStatus).to.equal('ok');
       expect(after.gracePeriodEndsAt).to.equal(null);
-      expect(s.logRecords().filter((r) => 'from' in r && 'to' in r).at(-1)).to.include({ creatorId: creator.id, from: 'pro', to: 'free' });
+      expect(
+        s
+          .logRecords()
+          .filter((r) => 'from' in r && 'to' in r)
+          .at(-1),
+      ).to.include({ creatorId: creator.id, from: 'pro', to: 'free' });
     });
 
     it('holds nothing from the moment the grace period ends', async () => {
@@ -117,14 +157,22 @@ describe('creator tier service (database level)', () => {
       clock.set(endsAt - 1);
       expect((await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).deferred).to.equal(true);
       clock.set(endsAt);
-      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({ before: 'pro', after: 'free', deferred: false });
+      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
+        before: 'pro',
+        after: 'free',
+        deferred: false,
+      });
     });
 
     it('does not hold a rise: an upgrade applies at once during a grace period', async () => {
       const { owner, creator } = await creatorWithOwner('basic');
       await t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
       await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0));
-      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({ before: 'basic', after: 'pro', deferred: false });
+      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
+        before: 'basic',
+        after: 'pro',
+        deferred: false,
+      });
     });
   });
 });

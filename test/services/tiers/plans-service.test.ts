@@ -15,7 +15,9 @@ describe('plans service', () => {
   });
 
   it('sends a locked feature to the lowest tier that unlocks it, or a higher one with a checkout', () => {
-    expect(plans.checkoutForFeature('custom_branding'), 'pro unlocks it; pro has no checkout').to.equal(URLS.enterprise);
+    expect(plans.checkoutForFeature('custom_branding'), 'pro unlocks it; pro has no checkout').to.equal(
+      URLS.enterprise,
+    );
     expect(plans.checkoutForFeature('analytics'), 'basic unlocks it').to.equal(URLS.basic);
     expect(createPlansService({}).checkoutForFeature('analytics')).to.equal(null);
   });
@@ -29,6 +31,11 @@ describe('plans service', () => {
       features: TIER_TABLE.free.features,
       upgradeUrl: URLS.basic,
     });
-    expect(plans.planOf('enterprise', USAGE).limits, 'unlimited is null').to.deep.equal({ videos: null, storageBytes: null, aiCredits: null, students: null });
+    expect(plans.planOf('enterprise', USAGE).limits, 'unlimited is null').to.deep.equal({
+      videos: null,
+      storageBytes: null,
+      aiCredits: null,
+      students: null,
+    });
   });
 });

@@ -36,23 +36,39 @@ describe('resolveTier (Chronos plan memberships → tier)', () => {
 
   it('takes the best tier among several valid memberships', () => {
     const pro = membership({ productId: 'prod_pro' });
-    const result = resolveTier([membership({ productId: 'prod_basic' }), pro, membership({ productId: 'prod_basic' })], 'biz_chronos', PRODUCTS);
+    const result = resolveTier(
+      [membership({ productId: 'prod_basic' }), pro, membership({ productId: 'prod_basic' })],
+      'biz_chronos',
+      PRODUCTS,
+    );
     expect(result.tier).to.equal('pro');
     expect(result.membership).to.equal(pro);
   });
 
   it('counts active, trialing, canceling and completed (a one-time purchase) as valid, and nothing else (past_due: the grace period holds the tier)', () => {
-    for (const status of ['active', 'trialing', 'canceling', 'completed']) expect(resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier, status).to.equal('pro');
+    for (const status of ['active', 'trialing', 'canceling', 'completed'])
+      expect(
+        resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier,
+        status,
+      ).to.equal('pro');
     for (const status of ['canceled', 'expired', 'past_due', 'unresolved', 'drafted']) {
-      expect(resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier, status).to.equal('free');
+      expect(
+        resolveTier([membership({ productId: 'prod_pro', status })], 'biz_chronos', PRODUCTS).tier,
+        status,
+      ).to.equal('free');
     }
   });
 
   it('maps plan ids as well as product ids', () => {
-    expect(resolveTier([membership({ productId: 'prod_other', planId: 'plan_enterprise_yearly' })], 'biz_chronos', PRODUCTS).tier).to.equal('enterprise');
+    expect(
+      resolveTier([membership({ productId: 'prod_other', planId: 'plan_enterprise_yearly' })], 'biz_chronos', PRODUCTS)
+        .tier,
+    ).to.equal('enterprise');
   });
 
   it('ignores memberships of other companies, even of a mapped product id', () => {
-    expect(resolveTier([membership({ productId: 'prod_pro', companyId: 'biz_creator1' })], 'biz_chronos', PRODUCTS).tier).to.equal('free');
+    expect(
+      resolveTier([membership({ productId: 'prod_pro', companyId: 'biz_creator1' })], 'biz_chronos', PRODUCTS).tier,
+    ).to.equal('free');
   });
 });

@@ -17,7 +17,10 @@ const FREE = TIER_TABLE.free.limits;
 const video = (sizeBytes = 1024) => ({ title: 'Lesson', sizeBytes, durationSeconds: 60 });
 
 async function refusal(work: Promise<unknown>): Promise<LimitExceededError> {
-  const error = await work.then(() => undefined, (e: unknown) => e);
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).to.be.instanceOf(LimitExceededError);
   return error as LimitExceededError;
 }
@@ -58,7 +61,9 @@ describe('usage service: tier limits (database level)', () => {
 
     it('never passes the video limit under concurrency', async () => {
       const creator = await creatorOn('free');
-      const outcomes = await Promise.allSettled(Array.from({ length: FREE.videos! + 6 }, () => s.usage.addVideo(creator.id, video())));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: FREE.videos! + 6 }, () => s.usage.addVideo(creator.id, video())),
+      );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(FREE.videos!);
       for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).to.be.instanceOf(LimitExceededError);
       expect((await s.usage.usage(creator.id)).videos).to.equal(FREE.videos);
@@ -74,11 +79,19 @@ describe('usage service: tier limits (database level)', () => {
   describe('AI credits', () => {
     it('spends credits up to the monthly limit and refuses what would pass it, spending nothing', async () => {
       const creator = await creatorOn('free');
-      expect(await s.usage.spendAiCredits(creator.id, 'free', FREE.aiCredits! - 10)).to.deep.equal({ used: FREE.aiCredits! - 10, limit: FREE.aiCredits, remaining: 10 });
+      expect(await s.usage.spendAiCredits(creator.id, 'free', FREE.aiCredits! - 10)).to.deep.equal({
+        used: FREE.aiCredits! - 10,
+        limit: FREE.aiCredits,
+        remaining: 10,
+      });
       const error = await refusal(s.usage.spendAiCredits(creator.id, 'free', 11));
       expect(error).to.include({ limit: 'ai_credits', tier: 'free', limitValue: FREE.aiCredits });
       expect((await s.usage.usage(creator.id)).aiCredits).to.equal(FREE.aiCredits! - 10);
-      expect(await s.usage.spendAiCredits(creator.id, 'free', 10)).to.deep.equal({ used: FREE.aiCredits, limit: FREE.aiCredits, remaining: 0 });
+      expect(await s.usage.spendAiCredits(creator.id, 'free', 10)).to.deep.equal({
+        used: FREE.aiCredits,
+        limit: FREE.aiCredits,
+        remaining: 0,
+      });
     });
 
     it('refuses a first spend larger than the whole limit', async () => {
@@ -89,7 +102,9 @@ describe('usage service: tier limits (database level)', () => {
 
     it('never passes the limit under concurrency, and loses no spend', async () => {
       const creator = await creatorOn('free');
-      const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => s.usage.spendAiCredits(creator.id, 'free', 7)));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, () => s.usage.spendAiCredits(creator.id, 'free', 7)),
+      );
       const spent = outcomes.filter((o) => o.status === 'fulfilled').length;
       expect(spent).to.equal(Math.floor(FREE.aiCredits! / 7));
       expect((await s.usage.usage(creator.id)).aiCredits).to.equal(spent * 7);
@@ -106,7 +121,11 @@ describe('usage service: tier limits (database level)', () => {
 
     it('has no credit limit on enterprise', async () => {
       const creator = await creatorOn('enterprise');
-      expect(await s.usage.spendAiCredits(creator.id, 'enterprise', 1_000_000)).to.deep.equal({ used: 1_000_000, limit: null, remaining: null });
+      expect(await s.usage.spendAiCredits(creator.id, 'enterprise', 1_000_000)).to.deep.equal({
+        used: 1_000_000,
+        limit: null,
+        remaining: null,
+      });
     });
   });
 });

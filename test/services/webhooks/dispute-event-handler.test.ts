@@ -32,13 +32,31 @@ describe('dispute event handler: effects on the database', () => {
     creator = await makeFactories(t.runtime.deps.models).creator();
   });
 
-  const handle = (envelope: HandledEnvelope) => t.runtime.deps.sequelize.transaction((tx) => s.handlers.disputes.handle(envelope, tx));
+  const handle = (envelope: HandledEnvelope) =>
+    t.runtime.deps.sequelize.transaction((tx) => s.handlers.disputes.handle(envelope, tx));
   const dispute = (status: string, at: number) =>
-    nestedEnvelope('dispute.updated', creator.whopCompanyId, nestedDispute({ id: 'dspt_1', company: creator.whopCompanyId, payment: 'pay_1', amount: '20.00', status, updatedAt: new Date(at) }), new Date(at));
+    nestedEnvelope(
+      'dispute.updated',
+      creator.whopCompanyId,
+      nestedDispute({
+        id: 'dspt_1',
+        company: creator.whopCompanyId,
+        payment: 'pay_1',
+        amount: '20.00',
+        status,
+        updatedAt: new Date(at),
+      }),
+      new Date(at),
+    );
   const stored = async () =>
-    (await t.runtime.deps.sequelize.query<Record<string, unknown>>("SELECT creator_id AS \"creatorId\", whop_payment_id AS \"whopPaymentId\", amount, status FROM disputes WHERE whop_dispute_id = 'dspt_1'", { type: QueryTypes.SELECT }))[0];
+    (
+      await t.runtime.deps.sequelize.query<Record<string, unknown>>(
+        'SELECT creator_id AS "creatorId", whop_payment_id AS "whopPaymentId", amount, status FROM disputes WHERE whop_dispute_id = \'dspt_1\'',
+        { type: QueryTypes.SELECT },
+      )
+    )[0];
 
-  it("records the dispute with its creator, and a newer change replaces it", async () => {
+  it('records the dispute with its creator, and a newer change replaces it', async () => {
     expect((await handle(dispute('needs_response', T0))).status).to.equal('processed');
     expect(await stored()).to.include({ creatorId: creator.id, whopPaymentId: 'pay_1', status: 'needs_response' });
     expect(Number((await stored())?.amount)).to.equal(20);
@@ -54,7 +72,11 @@ describe('dispute event handler: effects on the database', () => {
   });
 
   it('records a dispute alert once', async () => {
-    const alert = nestedEnvelope('dispute_alert.created', creator.whopCompanyId, nestedDisputeAlert({ id: 'dspa_1', payment: 'pay_1', amount: '20.00' }));
+    const alert = nestedEnvelope(
+      'dispute_alert.created',
+      creator.whopCompanyId,
+      nestedDisputeAlert({ id: 'dspa_1', payment: 'pay_1', amount: '20.00' }),
+    );
     expect((await handle(alert)).status).to.equal('processed');
     expect((await handle(alert)).status).to.equal('skipped');
     expect(await t.runtime.deps.models.DisputeAlert.count()).to.equal(1);

@@ -37,15 +37,33 @@ describe('invoice event handler: effects on the database', () => {
     creator = await f.creator({ ownerUserId: owner.id, tier: 'pro' });
   });
 
-  const handle = (envelope: HandledEnvelope) => t.runtime.deps.sequelize.transaction((tx) => s.handlers.invoices.handle(envelope, tx));
-  const invoice = (type: string, at: number, f: { user?: string | null; email?: string | null; company?: string } = {}) =>
-    nestedEnvelope(type, f.company ?? t.runtime.deps.config.whop.companyId, nestedInvoice({ id: 'inv_1', user: f.user === undefined ? ownerId : f.user, email: f.email, plan: 'plan_pro', status: type === 'invoice.paid' ? 'paid' : 'open' }), new Date(at));
+  const handle = (envelope: HandledEnvelope) =>
+    t.runtime.deps.sequelize.transaction((tx) => s.handlers.invoices.handle(envelope, tx));
+  const invoice = (
+    type: string,
+    at: number,
+    f: { user?: string | null; email?: string | null; company?: string } = {},
+  ) =>
+    nestedEnvelope(
+      type,
+      f.company ?? t.runtime.deps.config.whop.companyId,
+      nestedInvoice({
+        id: 'inv_1',
+        user: f.user === undefined ? ownerId : f.user,
+        email: f.email,
+        plan: 'plan_pro',
+        status: type === 'invoice.paid' ? 'paid' : 'open',
+      }),
+      new Date(at),
+    );
   const reload = async () => (await t.runtime.deps.models.Creator.findByPk(creator.id))!;
 
   it('starts the grace period on past_due and ends it on paid', async () => {
     expect((await handle(invoice('invoice.past_due', T0))).status).to.equal('processed');
     expect(await reload()).to.include({ billingStatus: 'past_due' });
-    expect((await reload()).gracePeriodEndsAt?.getTime()).to.equal(T0 + t.runtime.deps.config.gracePeriodDays * 86_400_000);
+    expect((await reload()).gracePeriodEndsAt?.getTime()).to.equal(
+      T0 + t.runtime.deps.config.gracePeriodDays * 86_400_000,
+    );
     await handle(invoice('invoice.paid', T0 + 1000));
     expect(await reload()).to.include({ billingStatus: 'ok', gracePeriodEndsAt: null });
   });
@@ -69,7 +87,9 @@ describe('invoice event handler: effects on the database', () => {
   });
 
   it("ignores invoices of creators' own companies", async () => {
-    expect((await handle(invoice('invoice.past_due', T0, { company: creator.whopCompanyId }))).status).to.equal('ignored');
+    expect((await handle(invoice('invoice.past_due', T0, { company: creator.whopCompanyId }))).status).to.equal(
+      'ignored',
+    );
     expect((await reload()).billingStatus).to.equal('ok');
   });
 });

@@ -38,22 +38,50 @@ describe('membership event handler: effects on the database', () => {
     creator = await f.creator({ ownerUserId: owner.id, tier: 'free' });
   });
 
-  const handle = (envelope: HandledEnvelope) => t.runtime.deps.sequelize.transaction((tx) => s.handlers.memberships.handle(envelope, tx));
+  const handle = (envelope: HandledEnvelope) =>
+    t.runtime.deps.sequelize.transaction((tx) => s.handlers.memberships.handle(envelope, tx));
   const studentEvent = (type: string, f: Partial<MembershipFields> & { updatedAt: Date }) =>
-    nestedEnvelope(type, creator.whopCompanyId, nestedMembership({ id: 'mem_student', company: creator.whopCompanyId, product: 'prod_course', user: 'user_student', ...f }), f.updatedAt);
-  const planProduct = (tier: string) => Object.entries(t.runtime.deps.config.whop.tierProducts).find(([, x]) => x === tier)![0];
+    nestedEnvelope(
+      type,
+      creator.whopCompanyId,
+      nestedMembership({
+        id: 'mem_student',
+        company: creator.whopCompanyId,
+        product: 'prod_course',
+        user: 'user_student',
+        ...f,
+      }),
+      f.updatedAt,
+    );
+  const planProduct = (tier: string) =>
+    Object.entries(t.runtime.deps.config.whop.tierProducts).find(([, x]) => x === tier)![0];
   const planEvent = (type: string, f: Partial<MembershipFields> & { updatedAt: Date }) => {
     const company = t.runtime.deps.config.whop.companyId;
-    return nestedEnvelope(type, company, nestedMembership({ id: 'mem_plan', company, product: planProduct('pro'), user: ownerId, ...f }), f.updatedAt);
+    return nestedEnvelope(
+      type,
+      company,
+      nestedMembership({ id: 'mem_plan', company, product: planProduct('pro'), user: ownerId, ...f }),
+      f.updatedAt,
+    );
   };
-  const student = () => t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id, whopUserId: 'user_student' } });
-  const outbox = async () => (await t.runtime.deps.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map((m) => `${m.template} ${m.toAddress}`);
+  const student = () =>
+    t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id, whopUserId: 'user_student' } });
+  const outbox = async () =>
+    (await t.runtime.deps.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map(
+      (m) => `${m.template} ${m.toAddress}`,
+    );
   const tier = async () => (await t.runtime.deps.models.Creator.findByPk(creator.id))!.tier;
 
   describe("on a creator's company: students", () => {
     it('makes an activated member a student and queues one welcome email', async () => {
-      expect((await handle(studentEvent('membership.activated', { updatedAt: new Date(T0) }))).status).to.equal('processed');
-      expect(await student()).to.include({ status: 'active', whopMembershipId: 'mem_student', membershipStatus: 'active' });
+      expect((await handle(studentEvent('membership.activated', { updatedAt: new Date(T0) }))).status).to.equal(
+        'processed',
+      );
+      expect(await student()).to.include({
+        status: 'active',
+        whopMembershipId: 'mem_student',
+        membershipStatus: 'active',
+      });
       // The same event again (a redelivery) queues no second email.
       await handle(studentEvent('membership.activated', { updatedAt: new Date(T0) }));
       expect(await outbox()).to.deep.equal(['welcome user_student@example.test']);
@@ -66,24 +94,38 @@ describe('membership event handler: effects on the database', () => {
       const late = await handle(studentEvent('membership.activated', { updatedAt: new Date(T0 + 1000) }));
       expect(late.status).to.equal('skipped');
       expect((await student())?.status).to.equal('inactive');
-      expect(await outbox()).to.deep.equal(['welcome user_student@example.test', 'expiration user_student@example.test']);
+      expect(await outbox()).to.deep.equal([
+        'welcome user_student@example.test',
+        'expiration user_student@example.test',
+      ]);
     });
 
     it('archives the student on membership.deleted', async () => {
       await handle(studentEvent('membership.activated', { updatedAt: new Date(T0) }));
-      expect((await handle(studentEvent('membership.deleted', { status: 'canceled', updatedAt: new Date(T0 + 1000) }))).status).to.equal('processed');
+      expect(
+        (await handle(studentEvent('membership.deleted', { status: 'canceled', updatedAt: new Date(T0 + 1000) })))
+          .status,
+      ).to.equal('processed');
       expect((await student())?.status).to.equal('archived');
     });
 
     it('ignores a company no creator has onboarded, writing nothing', async () => {
-      const result = await handle(nestedEnvelope('membership.activated', 'biz_stranger', nestedMembership({ company: 'biz_stranger', product: 'prod_x', user: 'user_x' })));
+      const result = await handle(
+        nestedEnvelope(
+          'membership.activated',
+          'biz_stranger',
+          nestedMembership({ company: 'biz_stranger', product: 'prod_x', user: 'user_x' }),
+        ),
+      );
       expect(result.status).to.equal('ignored');
       expect(await t.runtime.deps.models.Student.count()).to.equal(0);
     });
 
     it('queues the trial reminder once per membership', async () => {
       await handle(studentEvent('membership.trial_ending_soon', { status: 'trialing', updatedAt: new Date(T0) }));
-      await handle(studentEvent('membership.trial_ending_soon', { status: 'trialing', updatedAt: new Date(T0 + 1000) }));
+      await handle(
+        studentEvent('membership.trial_ending_soon', { status: 'trialing', updatedAt: new Date(T0 + 1000) }),
+      );
       expect(await outbox()).to.deep.equal(['trial_ending user_student@example.test']);
     });
   });
@@ -93,7 +135,9 @@ describe('membership event handler: effects on the database', () => {
       await handle(planEvent('membership.activated', { updatedAt: new Date(T0 + 2000) }));
       expect(await tier()).to.equal('pro');
       expect((await t.runtime.deps.models.PlanMembership.findByPk('mem_plan'))?.status).to.equal('active');
-      const late = await handle(planEvent('membership.deactivated', { status: 'canceled', updatedAt: new Date(T0 + 1000) }));
+      const late = await handle(
+        planEvent('membership.deactivated', { status: 'canceled', updatedAt: new Date(T0 + 1000) }),
+      );
       expect(late.status).to.equal('skipped');
       expect(await tier()).to.equal('pro');
       await handle(planEvent('membership.deleted', { updatedAt: new Date(T0 + 3000) }));

@@ -38,22 +38,45 @@ describe('payment event handler: effects on the database', () => {
     creator = await f.creator({ ownerUserId: owner.id, tier: 'pro' });
   });
 
-  const tx = <T>(work: (transaction: import('sequelize').Transaction) => Promise<T>) => t.runtime.deps.sequelize.transaction(work);
+  const tx = <T>(work: (transaction: import('sequelize').Transaction) => Promise<T>) =>
+    t.runtime.deps.sequelize.transaction(work);
   const handle = (envelope: HandledEnvelope) => tx((transaction) => s.handlers.payments.handle(envelope, transaction));
-  const studentPayment = (type: string, id = 'pay_student') => nestedEnvelope(type, creator.whopCompanyId, nestedPayment({ id, company: creator.whopCompanyId, product: 'prod_course', user: 'user_student', total: '29.99' }));
+  const studentPayment = (type: string, id = 'pay_student') =>
+    nestedEnvelope(
+      type,
+      creator.whopCompanyId,
+      nestedPayment({
+        id,
+        company: creator.whopCompanyId,
+        product: 'prod_course',
+        user: 'user_student',
+        total: '29.99',
+      }),
+    );
   const planPayment = (type: string, id: string) => {
     const company = t.runtime.deps.config.whop.companyId;
-    return nestedEnvelope(type, company, nestedPayment({ id, company, product: 'prod_pro', user: ownerId, total: '49.00' }));
+    return nestedEnvelope(
+      type,
+      company,
+      nestedPayment({ id, company, product: 'prod_pro', user: ownerId, total: '49.00' }),
+    );
   };
   const payment = (id: string) => t.runtime.deps.models.Payment.findOne({ where: { whopPaymentId: id } });
-  const outbox = async () => (await t.runtime.deps.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map((m) => m.template);
+  const outbox = async () =>
+    (await t.runtime.deps.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map((m) => m.template);
   const reload = async () => (await t.runtime.deps.models.Creator.findByPk(creator.id))!;
 
   it("records a student's payment once, with its creator and exact amount, and queues one receipt", async () => {
     expect((await handle(studentPayment('payment.succeeded'))).status).to.equal('processed');
     await handle(studentPayment('payment.succeeded'));
     expect(await t.runtime.deps.models.Payment.count()).to.equal(1);
-    expect(await payment('pay_student')).to.include({ creatorId: creator.id, status: 'succeeded', amount: '29.99', currency: 'usd', amountMinor: 2999 });
+    expect(await payment('pay_student')).to.include({
+      creatorId: creator.id,
+      status: 'succeeded',
+      amount: '29.99',
+      currency: 'usd',
+      amountMinor: 2999,
+    });
     expect(await outbox()).to.deep.equal(['receipt']);
   });
 
@@ -69,7 +92,16 @@ describe('payment event handler: effects on the database', () => {
   });
 
   it('counts a refund recorded before its payment as soon as the payment is recorded', async () => {
-    await tx((transaction) => s.handlers.refunds.handle(nestedEnvelope('refund.created', creator.whopCompanyId, nestedRefund({ payment: 'pay_student', amount: '10.00' })), transaction));
+    await tx((transaction) =>
+      s.handlers.refunds.handle(
+        nestedEnvelope(
+          'refund.created',
+          creator.whopCompanyId,
+          nestedRefund({ payment: 'pay_student', amount: '10.00' }),
+        ),
+        transaction,
+      ),
+    );
     await handle(studentPayment('payment.succeeded'));
     expect(Number((await payment('pay_student'))?.refundedAmount)).to.equal(10);
   });
@@ -86,7 +118,13 @@ describe('payment event handler: effects on the database', () => {
   });
 
   it('records a payment of a company no creator runs, acting on nobody', async () => {
-    const result = await handle(nestedEnvelope('payment.succeeded', 'biz_stranger', nestedPayment({ id: 'pay_x', company: 'biz_stranger', product: 'prod_x', user: 'user_x', total: '5.00' })));
+    const result = await handle(
+      nestedEnvelope(
+        'payment.succeeded',
+        'biz_stranger',
+        nestedPayment({ id: 'pay_x', company: 'biz_stranger', product: 'prod_x', user: 'user_x', total: '5.00' }),
+      ),
+    );
     expect(result.status).to.equal('processed');
     expect((await payment('pay_x'))?.creatorId).to.equal(null);
   });

@@ -27,13 +27,31 @@ describe('refund event handler: effects on the database', () => {
   after(() => t.close());
   beforeEach(async () => {
     await cleanTables(t.runtime.deps.sequelize);
-    await t.runtime.deps.sequelize.transaction((tx) => s.handlers.payments.handle(nestedEnvelope('payment.succeeded', COMPANY, nestedPayment({ id: 'pay_1', company: COMPANY, product: 'prod_x', user: 'user_x', total: '50.00' })), tx));
+    await t.runtime.deps.sequelize.transaction((tx) =>
+      s.handlers.payments.handle(
+        nestedEnvelope(
+          'payment.succeeded',
+          COMPANY,
+          nestedPayment({ id: 'pay_1', company: COMPANY, product: 'prod_x', user: 'user_x', total: '50.00' }),
+        ),
+        tx,
+      ),
+    );
   });
 
-  const handle = (envelope: HandledEnvelope) => t.runtime.deps.sequelize.transaction((tx) => s.handlers.refunds.handle(envelope, tx));
-  const refund = (f: { id: string; amount: string; status?: string; at: number }) => nestedEnvelope('refund.updated', COMPANY, nestedRefund({ id: f.id, payment: 'pay_1', amount: f.amount, status: f.status, updatedAt: new Date(f.at) }), new Date(f.at));
-  const refunded = async () => Number((await t.runtime.deps.models.Payment.findOne({ where: { whopPaymentId: 'pay_1' } }))?.refundedAmount);
-  const refundStatus = async (id: string) => (await t.runtime.deps.models.Refund.findOne({ where: { whopRefundId: id } }))?.status;
+  const handle = (envelope: HandledEnvelope) =>
+    t.runtime.deps.sequelize.transaction((tx) => s.handlers.refunds.handle(envelope, tx));
+  const refund = (f: { id: string; amount: string; status?: string; at: number }) =>
+    nestedEnvelope(
+      'refund.updated',
+      COMPANY,
+      nestedRefund({ id: f.id, payment: 'pay_1', amount: f.amount, status: f.status, updatedAt: new Date(f.at) }),
+      new Date(f.at),
+    );
+  const refunded = async () =>
+    Number((await t.runtime.deps.models.Payment.findOne({ where: { whopPaymentId: 'pay_1' } }))?.refundedAmount);
+  const refundStatus = async (id: string) =>
+    (await t.runtime.deps.models.Refund.findOne({ where: { whopRefundId: id } }))?.status;
 
   it('adds up the succeeded refunds of a payment, each counted once', async () => {
     expect((await handle(refund({ id: 'rfnd_1', amount: '10.00', at: T0 }))).status).to.equal('processed');
@@ -54,7 +72,9 @@ describe('refund event handler: effects on the database', () => {
 
   it('never replaces a final status with pending, even a newer one', async () => {
     await handle(refund({ id: 'rfnd_1', amount: '10.00', status: 'succeeded', at: T0 }));
-    expect((await handle(refund({ id: 'rfnd_1', amount: '10.00', status: 'pending', at: T0 + 1000 }))).status).to.equal('skipped');
+    expect((await handle(refund({ id: 'rfnd_1', amount: '10.00', status: 'pending', at: T0 + 1000 }))).status).to.equal(
+      'skipped',
+    );
     expect(await refundStatus('rfnd_1')).to.equal('succeeded');
     expect(await refunded()).to.equal(10);
   });

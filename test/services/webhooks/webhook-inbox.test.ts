@@ -26,7 +26,14 @@ function event(overrides: Partial<InboxEvent> = {}): InboxEvent {
     id: 'msg_inbox_1',
     type,
     companyId: 'biz_creator1',
-    payload: { id: 'evt_1', type, api_version: 'v1', timestamp: '2026-03-15T12:00:00.000Z', company_id: 'biz_creator1', data: { id: 'mem_1', amount: 12.5, nested: { list: [1, 'two', null] } } },
+    payload: {
+      id: 'evt_1',
+      type,
+      api_version: 'v1',
+      timestamp: '2026-03-15T12:00:00.000Z',
+      company_id: 'biz_creator1',
+      data: { id: 'mem_1', amount: 12.5, nested: { list: [1, 'two', null] } },
+    },
     ...overrides,
   };
 }
@@ -34,7 +41,10 @@ function event(overrides: Partial<InboxEvent> = {}): InboxEvent {
 describe('webhook inbox', () => {
   let t: TestApp;
   let inbox: WebhookInbox;
-  const rows = () => t.runtime.deps.sequelize.query<Row>('SELECT * FROM webhook_events ORDER BY received_at, id', { type: QueryTypes.SELECT });
+  const rows = () =>
+    t.runtime.deps.sequelize.query<Row>('SELECT * FROM webhook_events ORDER BY received_at, id', {
+      type: QueryTypes.SELECT,
+    });
 
   before(async () => {
     t = await startTestApp();
@@ -48,9 +58,18 @@ describe('webhook inbox', () => {
     expect(await inbox.store(event())).to.equal('stored');
     const [row, ...others] = await rows();
     expect(others).to.have.length(0);
-    expect(row).to.include({ id: 'msg_inbox_1', type: 'membership.activated', company_id: 'biz_creator1', status: 'pending', attempts: 0, processed_at: null, last_error: null });
+    expect(row).to.include({
+      id: 'msg_inbox_1',
+      type: 'membership.activated',
+      company_id: 'biz_creator1',
+      status: 'pending',
+      attempts: 0,
+      processed_at: null,
+      last_error: null,
+    });
     expect(row!.payload).to.deep.equal(event().payload);
-    for (const at of [row!.next_attempt_at, row!.received_at]) expect(new Date(at).getTime()).to.be.within(before - 5_000, Date.now() + 5_000);
+    for (const at of [row!.next_attempt_at, row!.received_at])
+      expect(new Date(at).getTime()).to.be.within(before - 5_000, Date.now() + 5_000);
   });
 
   it('stores an event without a company', async () => {
@@ -61,14 +80,20 @@ describe('webhook inbox', () => {
   it('answers duplicate for an id it already holds and changes nothing of the stored row', async () => {
     await inbox.store(event());
     const [first] = await rows();
-    const again = event({ type: 'membership.deactivated', companyId: 'biz_other', payload: { type: 'membership.deactivated', company_id: 'biz_other', data: {} } });
+    const again = event({
+      type: 'membership.deactivated',
+      companyId: 'biz_other',
+      payload: { type: 'membership.deactivated', company_id: 'biz_other', data: {} },
+    });
     expect(await inbox.store(again)).to.equal('duplicate');
     expect(await rows()).to.deep.equal([first]);
   });
 
   it('does not reset an event the worker has already moved on', async () => {
     await inbox.store(event());
-    await t.runtime.deps.sequelize.query("UPDATE webhook_events SET status = 'processed', attempts = 1, processed_at = now()");
+    await t.runtime.deps.sequelize.query(
+      "UPDATE webhook_events SET status = 'processed', attempts = 1, processed_at = now()",
+    );
     expect(await inbox.store(event())).to.equal('duplicate');
     expect((await rows())[0]).to.include({ status: 'processed', attempts: 1 });
   });
@@ -84,7 +109,9 @@ describe('webhook inbox', () => {
     const { logger, lines } = capturingLogger('trace');
     const traced = createSequelize((await testDatabase()).url, logger);
     try {
-      await createWebhookInbox({ sequelize: traced }).store(event({ payload: { type: 'membership.activated', company_id: null, data: { marker: 'payload-marker-7731' } } }));
+      await createWebhookInbox({ sequelize: traced }).store(
+        event({ payload: { type: 'membership.activated', company_id: null, data: { marker: 'payload-marker-7731' } } }),
+      );
     } finally {
       await traced.close();
     }
@@ -96,7 +123,9 @@ describe('webhook inbox', () => {
     const dead = createSequelize('postgres://postgres@127.0.0.1:1/none', pino({ level: 'silent' }));
     try {
       let failure: unknown;
-      await createWebhookInbox({ sequelize: dead }).store(event()).catch((error: unknown) => (failure = error));
+      await createWebhookInbox({ sequelize: dead })
+        .store(event())
+        .catch((error: unknown) => (failure = error));
       expect(failure).to.be.instanceOf(Error);
     } finally {
       await dead.close();

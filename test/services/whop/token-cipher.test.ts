@@ -47,7 +47,9 @@ describe('TokenCipher', () => {
 
   it('refuses an envelope bound to another user', () => {
     const cipher = new TokenCipher(OLD);
-    expect(refused(() => cipher.decrypt(cipher.encrypt('bundle', 'user_1'), 'user_2')).message).to.contain('authentication failed');
+    expect(refused(() => cipher.decrypt(cipher.encrypt('bundle', 'user_1'), 'user_2')).message).to.contain(
+      'authentication failed',
+    );
   });
 
   it('refuses any tampered part', () => {

@@ -19,8 +19,21 @@ function refusal(delivery: VerifiedDelivery, raw: Buffer): { reason: string; sta
 
 describe('webhook envelope', () => {
   it('turns a v1 envelope into an inbox event keyed by the webhook-id, keeping every field', () => {
-    const envelope = { id: 'evt_1', type: 'membership.activated', api_version: 'v1', timestamp: '2026-03-15T12:00:00.000Z', company_id: 'biz_creator1', data: { id: 'mem_1' }, extra: [1, 2] };
-    expect(toInboxEvent(STANDARD, body(envelope))).to.deep.equal({ id: 'msg_abc', type: 'membership.activated', companyId: 'biz_creator1', payload: envelope });
+    const envelope = {
+      id: 'evt_1',
+      type: 'membership.activated',
+      api_version: 'v1',
+      timestamp: '2026-03-15T12:00:00.000Z',
+      company_id: 'biz_creator1',
+      data: { id: 'mem_1' },
+      extra: [1, 2],
+    };
+    expect(toInboxEvent(STANDARD, body(envelope))).to.deep.equal({
+      id: 'msg_abc',
+      type: 'membership.activated',
+      companyId: 'biz_creator1',
+      payload: envelope,
+    });
   });
 
   it('takes a missing or null company_id from data.company_id, then data.company.id, else null', () => {
@@ -39,13 +52,19 @@ describe('webhook envelope', () => {
 
   it('refuses bodies that are not JSON with invalid_payload (400)', () => {
     for (const raw of ['', 'type=membership.activated', '{"type":', '\u0000']) {
-      expect(refusal(STANDARD, body(raw)), JSON.stringify(raw)).to.deep.equal({ reason: 'invalid_payload', status: 400 });
+      expect(refusal(STANDARD, body(raw)), JSON.stringify(raw)).to.deep.equal({
+        reason: 'invalid_payload',
+        status: 400,
+      });
     }
   });
 
   it('refuses JSON that is not an event envelope (type a name of at most 100 characters, data an object)', () => {
     const notEnvelopes = [
-      [], 'membership.activated', 42, null,
+      [],
+      'membership.activated',
+      42,
+      null,
       { data: {} },
       { type: 'membership.activated' },
       { type: 'membership.activated', data: [] },
@@ -59,7 +78,8 @@ describe('webhook envelope', () => {
       { type: 'membership.activated', account_id: ['biz_1'], data: {} },
       { type: 'membership.updated', previous_attributes: 'status', data: {} },
     ];
-    for (const value of notEnvelopes) expect(refusal(STANDARD, body(value)).reason, JSON.stringify(value)).to.equal('invalid_payload');
+    for (const value of notEnvelopes)
+      expect(refusal(STANDARD, body(value)).reason, JSON.stringify(value)).to.equal('invalid_payload');
   });
 
   it('accepts every name Whop may send, stored under its canonical dotted name; unknown names are stored as they are', () => {
@@ -86,27 +106,52 @@ describe('webhook envelope', () => {
 
   it('reads the newer envelope: account_id as the company, api_version_date and previous_attributes kept', () => {
     // Docs (https://docs.whop.com/api-reference/memberships/membership-updated): account_id, api_version_date, previous_attributes.
-    const envelope = { id: 'msg_1', api_version: 'v1', api_version_date: '2026-11-17', type: 'membership.updated', timestamp: '2026-11-20T10:00:00.000Z', account_id: 'biz_creator1', previous_attributes: { status: 'trialing' }, data: { id: 'mem_1' } };
+    const envelope = {
+      id: 'msg_1',
+      api_version: 'v1',
+      api_version_date: '2026-11-17',
+      type: 'membership.updated',
+      timestamp: '2026-11-20T10:00:00.000Z',
+      account_id: 'biz_creator1',
+      previous_attributes: { status: 'trialing' },
+      data: { id: 'mem_1' },
+    };
     const event = toInboxEvent(STANDARD, body(envelope));
     expect(event.companyId).to.equal('biz_creator1');
-    expect(event.payload).to.deep.include({ api_version_date: '2026-11-17', previous_attributes: { status: 'trialing' }, company_id: 'biz_creator1' });
-    expect(toInboxEvent(STANDARD, body({ type: 'payment.succeeded', data: { account: { id: 'biz_a', title: 'A' } } })).companyId).to.equal('biz_a');
-    expect(toInboxEvent(STANDARD, body({ type: 'payment.succeeded', data: { account_id: 'biz_b' } })).companyId).to.equal('biz_b');
+    expect(event.payload).to.deep.include({
+      api_version_date: '2026-11-17',
+      previous_attributes: { status: 'trialing' },
+      company_id: 'biz_creator1',
+    });
+    expect(
+      toInboxEvent(STANDARD, body({ type: 'payment.succeeded', data: { account: { id: 'biz_a', title: 'A' } } }))
+        .companyId,
+    ).to.equal('biz_a');
+    expect(
+      toInboxEvent(STANDARD, body({ type: 'payment.succeeded', data: { account_id: 'biz_b' } })).companyId,
+    ).to.equal('biz_b');
   });
 
   it('refuses JSON PostgreSQL could never store (\\u0000, lone surrogates) or absurdly deep, rather than fail the insert forever', () => {
     expect(refusal(STANDARD, body('{"type":"a.b","data":{"note":"x\\u0000y"}}')).reason).to.equal('invalid_payload');
     expect(refusal(STANDARD, body('{"type":"a.b","data":{"x\\u0000":1}}')).reason).to.equal('invalid_payload');
     expect(refusal(STANDARD, body('{"type":"a.b","data":{"note":"\\ud800"}}')).reason).to.equal('invalid_payload');
-    expect(toInboxEvent(STANDARD, body('{"type":"a.b","data":{"note":"\\ud83d\\ude00"}}')).payload.data.note).to.equal('😀');
+    expect(toInboxEvent(STANDARD, body('{"type":"a.b","data":{"note":"\\ud83d\\ude00"}}')).payload.data.note).to.equal(
+      '😀',
+    );
     const nest = (depth: number) => `{"type":"a.b","data":${'{"x":'.repeat(depth)}1${'}'.repeat(depth)}}`;
     expect(toInboxEvent(STANDARD, body(nest(MAX_JSON_DEPTH - 2))).type).to.equal('a.b');
     expect(refusal(STANDARD, body(nest(MAX_JSON_DEPTH))).reason).to.equal('invalid_payload');
-    expect(refusal(STANDARD, body(`{"type":"a.b","data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`)).reason).to.equal('invalid_payload');
+    expect(
+      refusal(STANDARD, body(`{"type":"a.b","data":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`)).reason,
+    ).to.equal('invalid_payload');
   });
 
   describe('legacy v5 {action, data}', () => {
-    const v5 = { action: 'membership.went_valid', data: { id: 'mem_1', company_id: 'biz_creator1', user_id: 'user_1' } };
+    const v5 = {
+      action: 'membership.went_valid',
+      data: { id: 'mem_1', company_id: 'biz_creator1', user_id: 'user_1' },
+    };
 
     it('is stored in the v1 shape with api_version v5, the signed time and an id from the body hash', () => {
       const raw = body(v5);
@@ -116,22 +161,44 @@ describe('webhook envelope', () => {
         id,
         type: 'membership.activated',
         companyId: 'biz_creator1',
-        payload: { id, type: 'membership.went_valid', api_version: 'v5', timestamp: '2026-03-15T12:00:00.000Z', company_id: 'biz_creator1', data: v5.data },
+        payload: {
+          id,
+          type: 'membership.went_valid',
+          api_version: 'v5',
+          timestamp: '2026-03-15T12:00:00.000Z',
+          company_id: 'biz_creator1',
+          data: v5.data,
+        },
       });
     });
 
     it('takes the company from the body (app webhooks: `company`) or the data', () => {
-      expect(toInboxEvent(LEGACY, body({ action: 'payment.succeeded', api_version: 'v5', company: 'biz_x', data: { id: 'pay_1' } })).companyId).to.equal('biz_x');
-      expect(toInboxEvent(LEGACY, body({ action: 'membership.went_valid', data: { id: 'mem_1', product_id: 'prod_1' } })).companyId).to.equal(null);
+      expect(
+        toInboxEvent(
+          LEGACY,
+          body({ action: 'payment.succeeded', api_version: 'v5', company: 'biz_x', data: { id: 'pay_1' } }),
+        ).companyId,
+      ).to.equal('biz_x');
+      expect(
+        toInboxEvent(LEGACY, body({ action: 'membership.went_valid', data: { id: 'mem_1', product_id: 'prod_1' } }))
+          .companyId,
+      ).to.equal(null);
     });
 
     it('gives the same body the same id (a repeat is a duplicate) and another body another', () => {
       expect(toInboxEvent(LEGACY, body(v5)).id).to.equal(toInboxEvent({ scheme: 'legacy', timestamp: 1 }, body(v5)).id);
-      expect(toInboxEvent(LEGACY, body({ ...v5, data: { id: 'mem_2' } })).id).not.to.equal(toInboxEvent(LEGACY, body(v5)).id);
+      expect(toInboxEvent(LEGACY, body({ ...v5, data: { id: 'mem_2' } })).id).not.to.equal(
+        toInboxEvent(LEGACY, body(v5)).id,
+      );
     });
 
     it('refuses a legacy body that is not {action, data}, e.g. a v1 envelope', () => {
-      for (const value of [{ type: 'membership.activated', data: {} }, { action: 'went valid', data: {} }, { action: 'membership.went_valid' }, { action: 'payment.succeeded', company: 5, data: {} }]) {
+      for (const value of [
+        { type: 'membership.activated', data: {} },
+        { action: 'went valid', data: {} },
+        { action: 'membership.went_valid' },
+        { action: 'payment.succeeded', company: 5, data: {} },
+      ]) {
         expect(refusal(LEGACY, body(value)).reason, JSON.stringify(value)).to.equal('invalid_payload');
       }
     });

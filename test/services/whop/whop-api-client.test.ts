@@ -9,7 +9,10 @@ import { startTestSandbox, TEST_APP, type TestSandbox } from '@chronos/whop-sand
 import { testConfig } from '../../support/test-runtime.ts';
 
 /** Whop's documented 429 (docs.whop.com/developer/troubleshooting): no Retry-After, the delay in the message. */
-const whop429 = (seconds: number): CannedAnswer => ({ status: 429, body: { error: { type: 'rate_limit_exceeded', message: `Try again in ${seconds} seconds.` } } });
+const whop429 = (seconds: number): CannedAnswer => ({
+  status: 429,
+  body: { error: { type: 'rate_limit_exceeded', message: `Try again in ${seconds} seconds.` } },
+});
 
 describe('WhopApiClient against the sandbox', () => {
   let sandbox: TestSandbox;
@@ -30,13 +33,16 @@ describe('WhopApiClient against the sandbox', () => {
   });
 
   function client(settings: Partial<WhopApiSettings> = {}): WhopApiClient {
-    return new WhopApiClient({
-      baseUrl: `${proxy.url}/api/v1`,
-      apiKey: TEST_APP.apiKey,
-      apiVersionDate: SDK_API_VERSION_DATE,
-      sleep: async (ms) => void slept.push(ms),
-      ...settings,
-    }, pino({ level: 'silent' }));
+    return new WhopApiClient(
+      {
+        baseUrl: `${proxy.url}/api/v1`,
+        apiKey: TEST_APP.apiKey,
+        apiVersionDate: SDK_API_VERSION_DATE,
+        sleep: async (ms) => void slept.push(ms),
+        ...settings,
+      },
+      pino({ level: 'silent' }),
+    );
   }
 
   describe('Api-Version-Date', () => {
@@ -47,7 +53,9 @@ describe('WhopApiClient against the sandbox', () => {
     });
 
     it('is sent on every request, as WHOP_API_VERSION_DATE says', async () => {
-      const pinned = client({ apiVersionDate: testConfig({ WHOP_API_VERSION_DATE: '2025-01-01' }).whop.apiVersionDate });
+      const pinned = client({
+        apiVersionDate: testConfig({ WHOP_API_VERSION_DATE: '2025-01-01' }).whop.apiVersionDate,
+      });
       await pinned.getCompany(TEST_APP.companyId);
       await pinned.listProducts(TEST_APP.companyId);
       expect(proxy.headers).to.have.length(2);
@@ -71,8 +79,16 @@ describe('WhopApiClient against the sandbox', () => {
     });
 
     it('backs off exponentially when Whop names no delay, and gives up after the bounded attempts with a rate-limit error', async () => {
-      proxy.answerNext(10, '/api/v1/companies', { status: 429, body: { error: { type: 'rate_limit_exceeded', message: 'Slow down.' } } });
-      const error = await client().getCompany(TEST_APP.companyId).then(() => undefined, (e: unknown) => e);
+      proxy.answerNext(10, '/api/v1/companies', {
+        status: 429,
+        body: { error: { type: 'rate_limit_exceeded', message: 'Slow down.' } },
+      });
+      const error = await client()
+        .getCompany(TEST_APP.companyId)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(WhopRateLimitError);
       expect((error as WhopRateLimitError).status).to.equal(429);
       expect(slept).to.deep.equal([500, 1_000, 2_000]);
@@ -81,13 +97,20 @@ describe('WhopApiClient against the sandbox', () => {
 
     it('caps the exponential backoff', async () => {
       proxy.answerNext(5, '/api/v1/companies', { status: 503, body: { error: { message: 'unavailable' } } });
-      await client({ retry: { maxAttempts: 6, baseDelayMs: 1_000, maxBackoffMs: 3_000 } }).getCompany(TEST_APP.companyId);
+      await client({ retry: { maxAttempts: 6, baseDelayMs: 1_000, maxBackoffMs: 3_000 } }).getCompany(
+        TEST_APP.companyId,
+      );
       expect(slept).to.deep.equal([1_000, 2_000, 3_000, 3_000, 3_000]);
     });
 
     it('does not wait out a delay longer than the policy allows: fails at once, saying when to retry', async () => {
       proxy.answerNext(1, '/api/v1/companies', whop429(120));
-      const error = await client().getCompany(TEST_APP.companyId).then(() => undefined, (e: unknown) => e);
+      const error = await client()
+        .getCompany(TEST_APP.companyId)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(WhopRateLimitError);
       expect((error as WhopRateLimitError).retryAfterSeconds).to.equal(120);
       expect(slept).to.deep.equal([]);
@@ -107,7 +130,12 @@ describe('WhopApiClient against the sandbox', () => {
     });
 
     it('does not retry an answer that will not change (404)', async () => {
-      const error = await client().getCompany('biz_nobody').then(() => undefined, (e: unknown) => e);
+      const error = await client()
+        .getCompany('biz_nobody')
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(WhopApiError);
       expect((error as WhopApiError).status).to.equal(404);
       expect(slept).to.deep.equal([]);

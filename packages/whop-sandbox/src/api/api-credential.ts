@@ -8,8 +8,7 @@ import type { AccessTokenResolver } from '../sandbox-contracts.ts';
 import { UnauthorizedError } from '../sandbox-errors.ts';
 
 export type ApiCredential =
-  | { kind: 'app'; rateLimitKey: string }
-  | { kind: 'user'; userId: string; rateLimitKey: string };
+  { kind: 'app'; rateLimitKey: string } | { kind: 'user'; userId: string; rateLimitKey: string };
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -35,7 +34,9 @@ export function authenticateApi(deps: { apiKey: string; tokens: AccessTokenResol
     }
     const info = deps.tokens.resolveAccessToken(token);
     if (!info) {
-      next(new UnauthorizedError('The bearer token is not a valid API key or access token (unknown, expired or revoked).'));
+      next(
+        new UnauthorizedError('The bearer token is not a valid API key or access token (unknown, expired or revoked).'),
+      );
       return;
     }
     // The limiter is keyed by a digest of the token, never the token itself.

@@ -17,7 +17,11 @@ interface Window {
   count: number;
 }
 
-export function limitApiRate(limitPerMinute: number, forced: ForcedRateLimit, now: () => number = Date.now): RequestHandler {
+export function limitApiRate(
+  limitPerMinute: number,
+  forced: ForcedRateLimit,
+  now: () => number = Date.now,
+): RequestHandler {
   const windows = new Map<string, Window>();
   return (_req: Request, res: Response, next: NextFunction) => {
     if (forced.remaining > 0) {

@@ -29,7 +29,9 @@ export function createCatalogController(ctx: SerializerContext, defaultCompanyId
       const visibilities = query.array('visibilities');
       const rows = ctx.state
         .listProducts()
-        .filter((p) => (!companyId || p.company_id === companyId) && (!visibilities || visibilities.includes(p.visibility)));
+        .filter(
+          (p) => (!companyId || p.company_id === companyId) && (!visibilities || visibilities.includes(p.visibility)),
+        );
       res.json(paginate(rows, query, (p) => serializeProduct(ctx, p)));
     },
 
@@ -61,7 +63,9 @@ export function createCatalogController(ctx: SerializerContext, defaultCompanyId
       const productIds = query.array('product_ids');
       const rows = ctx.state
         .listPlans()
-        .filter((p) => (!companyId || p.company_id === companyId) && (!productIds || productIds.includes(p.product_id)));
+        .filter(
+          (p) => (!companyId || p.company_id === companyId) && (!productIds || productIds.includes(p.product_id)),
+        );
       res.json(paginate(rows, query, (p) => serializePlan(ctx, p)));
     },
 

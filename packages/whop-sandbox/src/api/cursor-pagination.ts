@@ -52,7 +52,11 @@ function compareKeys(a: Key, b: Key): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
-export function paginate<R extends Sortable, J>(items: readonly R[], query: ListQuery, toJson: (item: R) => J): Page<J> {
+export function paginate<R extends Sortable, J>(
+  items: readonly R[],
+  query: ListQuery,
+  toJson: (item: R) => J,
+): Page<J> {
   const first = query.integer('first', 1, MAX_PAGE_SIZE);
   const last = query.integer('last', 1, MAX_PAGE_SIZE);
   if (first !== undefined && last !== undefined) throw new ValidationError('Use first or last, not both.');

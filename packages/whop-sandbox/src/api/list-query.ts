@@ -51,7 +51,8 @@ export class ListQuery {
     const values = this.array(name);
     if (!values) return undefined;
     const unknown = values.filter((v) => !allowed.includes(v as T));
-    if (unknown.length) throw new ValidationError(`${name} has unknown values ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`);
+    if (unknown.length)
+      throw new ValidationError(`${name} has unknown values ${unknown.join(', ')}; allowed: ${allowed.join(', ')}.`);
     return values as T[];
   }
 }

@@ -25,17 +25,19 @@ export function createMembershipsController(ctx: SerializerContext, scope: Compa
       const statuses = query.arrayOf('statuses', MEMBERSHIP_STATUSES);
       const createdAfter = query.string('created_after');
       const createdBefore = query.string('created_before');
-      const rows = ctx.state.listMemberships().filter(
-        (m) =>
-          (credential.kind === 'app' || m.user_id === credential.userId) &&
-          (!companyId || m.company_id === companyId) &&
-          (!userIds || userIds.includes(m.user_id)) &&
-          (!productIds || productIds.includes(m.product_id)) &&
-          (!planIds || planIds.includes(m.plan_id)) &&
-          (!statuses || statuses.includes(m.status)) &&
-          (!createdAfter || m.created_at > createdAfter) &&
-          (!createdBefore || m.created_at < createdBefore),
-      );
+      const rows = ctx.state
+        .listMemberships()
+        .filter(
+          (m) =>
+            (credential.kind === 'app' || m.user_id === credential.userId) &&
+            (!companyId || m.company_id === companyId) &&
+            (!userIds || userIds.includes(m.user_id)) &&
+            (!productIds || productIds.includes(m.product_id)) &&
+            (!planIds || planIds.includes(m.plan_id)) &&
+            (!statuses || statuses.includes(m.status)) &&
+            (!createdAfter || m.created_at > createdAfter) &&
+            (!createdBefore || m.created_at < createdBefore),
+        );
       res.json(paginate(rows, query, (m) => serializeMembership(ctx, m)));
     },
 

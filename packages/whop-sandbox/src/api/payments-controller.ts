@@ -22,16 +22,18 @@ export function createPaymentsController(ctx: SerializerContext, scope: CompanyS
       const planIds = query.array('plan_ids');
       const statuses = query.arrayOf('statuses', RECEIPT_STATUSES);
       const substatuses = query.arrayOf('substatuses', SUBSTATUSES);
-      const rows = ctx.state.listPayments().filter(
-        (p) =>
-          (credential.kind === 'app' || p.user_id === credential.userId) &&
-          scope.allows(res, p.company_id) &&
-          (!companyId || p.company_id === companyId) &&
-          (!productIds || productIds.includes(p.product_id)) &&
-          (!planIds || planIds.includes(p.plan_id)) &&
-          (!statuses || statuses.includes(p.status)) &&
-          (!substatuses || substatuses.includes(p.substatus)),
-      );
+      const rows = ctx.state
+        .listPayments()
+        .filter(
+          (p) =>
+            (credential.kind === 'app' || p.user_id === credential.userId) &&
+            scope.allows(res, p.company_id) &&
+            (!companyId || p.company_id === companyId) &&
+            (!productIds || productIds.includes(p.product_id)) &&
+            (!planIds || planIds.includes(p.plan_id)) &&
+            (!statuses || statuses.includes(p.status)) &&
+            (!substatuses || substatuses.includes(p.substatus)),
+        );
       res.json(paginate(rows, query, (p) => serializePayment(ctx, p)));
     },
 

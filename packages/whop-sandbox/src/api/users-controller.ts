@@ -11,7 +11,8 @@ import type { CompanyScope } from './company-scope.ts';
 function resolveUser(ctx: SerializerContext, res: Response, idOrName: string): UserRecord {
   const credential = credentialOf(res);
   if (idOrName === 'me') {
-    if (credential.kind !== 'user') throw new ForbiddenError('users/me needs a user access token; an API key stands for no user.');
+    if (credential.kind !== 'user')
+      throw new ForbiddenError('users/me needs a user access token; an API key stands for no user.');
     const me = ctx.state.getUser(credential.userId);
     if (!me) throw new NotFoundError(`User ${credential.userId} was not found.`);
     return me;
@@ -36,7 +37,11 @@ export function createUsersController(ctx: SerializerContext, scope: CompanyScop
         throw new ForbiddenError("A user access token can only check the user's own access.");
       }
       const resourceId = req.params.resourceId;
-      const companyId = resourceId.startsWith('prod_') ? ctx.state.getProduct(resourceId)?.company_id : resourceId.startsWith('biz_') && ctx.state.getCompany(resourceId) ? resourceId : undefined;
+      const companyId = resourceId.startsWith('prod_')
+        ? ctx.state.getProduct(resourceId)?.company_id
+        : resourceId.startsWith('biz_') && ctx.state.getCompany(resourceId)
+          ? resourceId
+          : undefined;
       if (companyId) scope.assert(res, companyId);
       res.json(checkAccess(ctx.state, user.id, resourceId));
     },

@@ -22,7 +22,14 @@ export interface CheckoutController {
 export function createCheckoutController(core: SandboxCore, csrf: CsrfProtection): CheckoutController {
   const { state } = core;
 
-  const renderForm = (req: ProductRequest, res: Response, status: number, offer: CheckoutOffer, selectedUser: string, error: string | null) =>
+  const renderForm = (
+    req: ProductRequest,
+    res: Response,
+    status: number,
+    offer: CheckoutOffer,
+    selectedUser: string,
+    error: string | null,
+  ) =>
     renderCheckoutPage(res, status, 'checkout', {
       title: `Checkout: ${offer.product.title}`,
       offer,
@@ -37,7 +44,9 @@ export function createCheckoutController(core: SandboxCore, csrf: CsrfProtection
     const user = state.getUser(form.user);
     // The picker lists the sandbox's users; anyone else is a bad choice, not a missing page.
     if (!user) throw new ValidationError(`User ${form.user} is not in the sandbox; choose who pays.`);
-    const { result, events } = core.events.capture(() => core.payments.take({ userId: user.id, productId: offer.product.id, outcome: form.outcome }));
+    const { result, events } = core.events.capture(() =>
+      core.payments.take({ userId: user.id, productId: offer.product.id, outcome: form.outcome }),
+    );
     return { user, result, events };
   };
 

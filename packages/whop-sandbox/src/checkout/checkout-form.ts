@@ -21,5 +21,8 @@ export function parseCheckoutForm(body: unknown): CheckoutForm {
   const result = checkoutFormSchema.safeParse(withoutBlankFields(body));
   if (result.success) return result.data;
   const messages = [...new Set(result.error.issues.map((issue) => issue.message))];
-  throw new ValidationError(messages.join(' '), result.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })));
+  throw new ValidationError(
+    messages.join(' '),
+    result.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })),
+  );
 }

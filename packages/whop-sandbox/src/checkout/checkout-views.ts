@@ -34,7 +34,10 @@ function planView(plan: PlanRecord): NonNullable<CheckoutOffer['plan']> {
     title: plan.title,
     price: formatMoney(recurring ? plan.renewal_price_cents : plan.initial_price_cents, plan.currency),
     // Whop plans may charge a different first payment; the payment service charges it to new members.
-    firstPrice: recurring && plan.initial_price_cents !== plan.renewal_price_cents ? formatMoney(plan.initial_price_cents, plan.currency) : null,
+    firstPrice:
+      recurring && plan.initial_price_cents !== plan.renewal_price_cents
+        ? formatMoney(plan.initial_price_cents, plan.currency)
+        : null,
     period: billingPeriod(plan),
   };
 }
@@ -70,7 +73,11 @@ export function appDashboardUrl(app: SandboxAppRegistration): string | undefined
   }
 }
 
-export function paymentResultView(payment: PaymentRecord, membership: MembershipRecord | undefined, events: WebhookDelivery[]) {
+export function paymentResultView(
+  payment: PaymentRecord,
+  membership: MembershipRecord | undefined,
+  events: WebhookDelivery[],
+) {
   return {
     paid: payment.substatus === 'succeeded',
     payment: {

@@ -63,29 +63,36 @@ function printJson(ctx: CommandContext, value: unknown): void {
 
 export async function triggerCommand(ctx: CommandContext): Promise<void> {
   const type = ctx.positionals[0];
-  if (!type) throw new CliError('trigger needs an event type, e.g. `trigger membership.activated --user user_student1 --product prod_course1`.', 2);
+  if (!type)
+    throw new CliError(
+      'trigger needs an event type, e.g. `trigger membership.activated --user user_student1 --product prod_course1`.',
+      2,
+    );
   const { values } = ctx;
-  const result = await ctx.client.post<{ events: EventRef[]; membership: MembershipJson | null; payment: { id: string; substatus: string } | null }>(
-    '/events',
-    {
-      type,
-      user: values.user,
-      product: values.product,
-      company: values.company,
-      membership_id: values.membership,
-      payment_id: values.payment,
-      refund_id: values.refund,
-      dispute_id: values.dispute,
-      status: values.status,
-      amount: values.amount,
-      currency: values.currency,
-      reason: values.reason,
-      alert_type: values['alert-type'],
-    },
-  );
+  const result = await ctx.client.post<{
+    events: EventRef[];
+    membership: MembershipJson | null;
+    payment: { id: string; substatus: string } | null;
+  }>('/events', {
+    type,
+    user: values.user,
+    product: values.product,
+    company: values.company,
+    membership_id: values.membership,
+    payment_id: values.payment,
+    refund_id: values.refund,
+    dispute_id: values.dispute,
+    status: values.status,
+    amount: values.amount,
+    currency: values.currency,
+    reason: values.reason,
+    alert_type: values['alert-type'],
+  });
   if (values.json) return printJson(ctx, result);
   for (const event of result.events) {
-    ctx.write(`fired ${event.type}  event ${event.id}  webhook-id ${event.webhook_id}  (${event.delivery_status}${event.webhook ? ` via ${event.webhook}` : ''})\n`);
+    ctx.write(
+      `fired ${event.type}  event ${event.id}  webhook-id ${event.webhook_id}  (${event.delivery_status}${event.webhook ? ` via ${event.webhook}` : ''})\n`,
+    );
   }
   if (result.events.length === 0) ctx.write('no event fired\n');
   if (result.membership) ctx.write(`membership ${result.membership.id} is ${result.membership.status}\n`);
@@ -110,7 +117,12 @@ export async function signCommand(ctx: CommandContext): Promise<void> {
   }
   const timestamp = values.timestamp === undefined ? Math.floor(Date.now() / 1000) : Number(values.timestamp);
   if (!Number.isInteger(timestamp) || timestamp <= 0) throw new CliError('--timestamp must be unix seconds.', 2);
-  const headers = signWebhook({ id: values.id ?? newId('msg'), timestamp, body, secret: values.secret ?? ctx.webhookSecret });
+  const headers = signWebhook({
+    id: values.id ?? newId('msg'),
+    timestamp,
+    body,
+    secret: values.secret ?? ctx.webhookSecret,
+  });
   if (values.json) return printJson(ctx, headers);
   for (const [name, value] of Object.entries(headers)) ctx.write(`${name}: ${value}\n`);
 }
@@ -127,20 +139,40 @@ export async function membershipsCommand(ctx: CommandContext): Promise<void> {
   ctx.write(
     formatTable(
       ['membership', 'user', 'product', 'company', 'status', 'updated'],
-      result.data.map((m) => [m.id, m.user?.id, m.product.id, m.company.id, m.status + (m.cancel_at_period_end ? ' (cancels)' : ''), m.updated_at]),
+      result.data.map((m) => [
+        m.id,
+        m.user?.id,
+        m.product.id,
+        m.company.id,
+        m.status + (m.cancel_at_period_end ? ' (cancels)' : ''),
+        m.updated_at,
+      ]),
     ),
   );
 }
 
 export async function usersCommand(ctx: CommandContext): Promise<void> {
-  const result = await ctx.client.get<{ data: Array<{ id: string; username: string; name: string | null; email: string; admin_of: string[] }> }>('/users');
+  const result = await ctx.client.get<{
+    data: Array<{ id: string; username: string; name: string | null; email: string; admin_of: string[] }>;
+  }>('/users');
   if (ctx.values.json) return printJson(ctx, result);
-  ctx.write(formatTable(['user', 'username', 'name', 'email', 'admin of'], result.data.map((u) => [u.id, u.username, u.name, u.email, u.admin_of.join(' ')])));
+  ctx.write(
+    formatTable(
+      ['user', 'username', 'name', 'email', 'admin of'],
+      result.data.map((u) => [u.id, u.username, u.name, u.email, u.admin_of.join(' ')]),
+    ),
+  );
 }
 
 export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
   const result = await ctx.client.get<{
-    data: Array<{ id: string; type: string; status: string; created_at: string; attempts: Array<{ status_code: number | null; error: string | null }> }>;
+    data: Array<{
+      id: string;
+      type: string;
+      status: string;
+      created_at: string;
+      attempts: Array<{ status_code: number | null; error: string | null }>;
+    }>;
   }>('/deliveries');
   if (ctx.values.json) return printJson(ctx, result);
   ctx.write(
@@ -148,7 +180,14 @@ export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
       ['webhook-id', 'type', 'status', 'attempts', 'last response', 'created'],
       result.data.map((d) => {
         const last = d.attempts.at(-1);
-        return [d.id, d.type, d.status, d.attempts.length, last ? (last.status_code ?? last.error) : null, d.created_at];
+        return [
+          d.id,
+          d.type,
+          d.status,
+          d.attempts.length,
+          last ? (last.status_code ?? last.error) : null,
+          d.created_at,
+        ];
       }),
     ),
   );
@@ -161,7 +200,10 @@ export async function appCommand(ctx: CommandContext): Promise<void> {
     : await ctx.client.get<Record<string, unknown>>('/app');
   if (ctx.values.json) return printJson(ctx, result);
   const width = Math.max(...Object.keys(result).map((k) => k.length));
-  for (const [key, value] of Object.entries(result)) ctx.write(`${key.padEnd(width)}  ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\n`);
+  for (const [key, value] of Object.entries(result))
+    ctx.write(
+      `${key.padEnd(width)}  ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\n`,
+    );
 }
 
 export async function resetCommand(ctx: CommandContext): Promise<void> {
@@ -186,7 +228,16 @@ function printWebhooks(ctx: CommandContext, result: { data: WebhookJson[] }): vo
   ctx.write(
     formatTable(
       ['webhook', 'kind', 'company', 'scheme', 'api_version_date', 'shape', 'names', 'enabled'],
-      result.data.map((w) => [w.id, w.kind, w.resource_id, w.api_version, w.api_version_date ?? 'unpinned', w.payload_shape, w.event_names, w.enabled ? 'yes' : 'no']),
+      result.data.map((w) => [
+        w.id,
+        w.kind,
+        w.resource_id,
+        w.api_version,
+        w.api_version_date ?? 'unpinned',
+        w.payload_shape,
+        w.event_names,
+        w.enabled ? 'yes' : 'no',
+      ]),
     ),
   );
 }
@@ -203,8 +254,12 @@ export async function webhookCommand(ctx: CommandContext): Promise<void> {
   if (values.names !== undefined) body.event_names = values.names;
   if (values.scheme !== undefined) body.api_version = values.scheme;
   if (values.enabled !== undefined) body.enabled = values.enabled;
-  if (Object.keys(body).length === 0) throw new CliError('webhook needs --version-date, --names, --scheme or --enabled (see --help).', 2);
-  printWebhooks(ctx, await ctx.client.post<{ data: WebhookJson[] }>(`/webhooks/${encodeURIComponent(values.id ?? 'all')}`, body));
+  if (Object.keys(body).length === 0)
+    throw new CliError('webhook needs --version-date, --names, --scheme or --enabled (see --help).', 2);
+  printWebhooks(
+    ctx,
+    await ctx.client.post<{ data: WebhookJson[] }>(`/webhooks/${encodeURIComponent(values.id ?? 'all')}`, body),
+  );
 }
 
 interface InstallationJson {
@@ -216,7 +271,12 @@ interface InstallationJson {
 
 function printInstallations(ctx: CommandContext, result: { data: InstallationJson[] }): void {
   if (ctx.values.json) return printJson(ctx, result);
-  ctx.write(formatTable(['company', 'title', 'app installed', 'by'], result.data.map((i) => [i.company_id, i.title, i.installed ? 'yes' : 'no', i.installed_by])));
+  ctx.write(
+    formatTable(
+      ['company', 'title', 'app installed', 'by'],
+      result.data.map((i) => [i.company_id, i.title, i.installed ? 'yes' : 'no', i.installed_by]),
+    ),
+  );
 }
 
 export async function installationsCommand(ctx: CommandContext): Promise<void> {
@@ -226,13 +286,19 @@ export async function installationsCommand(ctx: CommandContext): Promise<void> {
 export async function installCommand(ctx: CommandContext): Promise<void> {
   const { company, user } = ctx.values;
   if (!company || !user) throw new CliError('install needs --company <biz_…> and --user <an admin of it>.', 2);
-  printInstallations(ctx, await ctx.client.post<{ data: InstallationJson[] }>('/installations', { company_id: company, user_id: user }));
+  printInstallations(
+    ctx,
+    await ctx.client.post<{ data: InstallationJson[] }>('/installations', { company_id: company, user_id: user }),
+  );
 }
 
 export async function uninstallCommand(ctx: CommandContext): Promise<void> {
   const { company } = ctx.values;
   if (!company) throw new CliError('uninstall needs --company <biz_…>.', 2);
-  printInstallations(ctx, await ctx.client.post<{ data: InstallationJson[] }>(`/installations/${encodeURIComponent(company)}/uninstall`, {}));
+  printInstallations(
+    ctx,
+    await ctx.client.post<{ data: InstallationJson[] }>(`/installations/${encodeURIComponent(company)}/uninstall`, {}),
+  );
 }
 
 export async function rateLimitCommand(ctx: CommandContext): Promise<void> {
@@ -243,7 +309,9 @@ export async function rateLimitCommand(ctx: CommandContext): Promise<void> {
     ...(seconds === undefined ? {} : { retry_in_seconds: seconds }),
   });
   if (ctx.values.json) return printJson(ctx, result);
-  ctx.write(`The next ${result.forced_calls_remaining} calls of /api/v1 answer 429 ("Try again in ${result.retry_in_seconds} seconds.").\n`);
+  ctx.write(
+    `The next ${result.forced_calls_remaining} calls of /api/v1 answer 429 ("Try again in ${result.retry_in_seconds} seconds.").\n`,
+  );
 }
 
 export async function deleteUserCommand(ctx: CommandContext): Promise<void> {

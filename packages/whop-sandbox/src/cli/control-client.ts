@@ -26,7 +26,10 @@ export class ControlClient {
     try {
       response = await fetch(url, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });
@@ -40,7 +43,9 @@ export class ControlClient {
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
-      throw new CliError(`${this.baseUrl} answered ${method} ${path} with ${response.status} and no JSON: is it the Whop sandbox?`);
+      throw new CliError(
+        `${this.baseUrl} answered ${method} ${path} with ${response.status} and no JSON: is it the Whop sandbox?`,
+      );
     }
     if (!response.ok) {
       const message = (json as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${response.status}`;

@@ -98,7 +98,11 @@ export async function runWhopCli(argv: string[], ctx: WhopCliContext): Promise<n
     return 2;
   }
   const run = COMMANDS[command];
-  if (!run) return fail(`unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`npm run whop -- --help\`.`, 2);
+  if (!run)
+    return fail(
+      `unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`npm run whop -- --help\`.`,
+      2,
+    );
   try {
     await run({
       client: new ControlClient(ctx.sandboxUrl),

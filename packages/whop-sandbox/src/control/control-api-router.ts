@@ -29,12 +29,26 @@ import {
   membershipStatusSchema,
   paymentSchema,
 } from './control-schemas.ts';
-import { appRegistrationView, companyView, deliveryView, eventRefs, installationsView, productView, userView, webhookView } from './control-views.ts';
+import {
+  appRegistrationView,
+  companyView,
+  deliveryView,
+  eventRefs,
+  installationsView,
+  productView,
+  userView,
+  webhookView,
+} from './control-views.ts';
 import type { TokenEndpointAuthMethod } from '../sandbox-core.ts';
 
 class UnsupportedMediaTypeError extends SandboxError {
   constructor() {
-    super('Send the body as JSON with Content-Type: application/json.', 415, 'invalid_request_error', 'unsupported_media_type');
+    super(
+      'Send the body as JSON with Content-Type: application/json.',
+      415,
+      'invalid_request_error',
+      'unsupported_media_type',
+    );
   }
 }
 
@@ -140,23 +154,38 @@ export function createControlApiRouter(core: SandboxCore): Router {
   });
   router.post('/memberships/:id/cancel_at_period_end', (req: Request<{ id: string }>, res) => {
     const body = parseBody(cancelAtPeriodEndSchema, req.body);
-    const { result, events } = core.events.capture(() => core.memberships.setCancelAtPeriodEnd(req.params.id, body.cancel_at_period_end));
+    const { result, events } = core.events.capture(() =>
+      core.memberships.setCancelAtPeriodEnd(req.params.id, body.cancel_at_period_end),
+    );
     res.json({ membership: membershipJson(result), events: eventRefs(events) });
   });
 
   router.get('/payments', (_req, res) => {
-    res.json({ data: state.listPayments().reverse().map((p) => serializePayment(core.ctx, p)) });
+    res.json({
+      data: state
+        .listPayments()
+        .reverse()
+        .map((p) => serializePayment(core.ctx, p)),
+    });
   });
   router.post('/payments', (req, res) => {
     const body = parseBody(paymentSchema, req.body);
     const { result, events } = core.events.capture(() => core.payments.take(body));
-    res.status(201).json({ payment: paymentJson(result.payment), membership: membershipJson(result.membership), events: eventRefs(events) });
+    res.status(201).json({
+      payment: paymentJson(result.payment),
+      membership: membershipJson(result.membership),
+      events: eventRefs(events),
+    });
   });
 
   router.post('/events', (req, res) => {
     const body = parseBody(eventSchema, req.body);
     const { result, events } = core.events.capture(() => core.triggers.trigger(body));
-    res.status(201).json({ events: eventRefs(events), membership: membershipJson(result.membership), payment: paymentJson(result.payment) });
+    res.status(201).json({
+      events: eventRefs(events),
+      membership: membershipJson(result.membership),
+      payment: paymentJson(result.payment),
+    });
   });
 
   router.get('/deliveries', (_req, res) => {

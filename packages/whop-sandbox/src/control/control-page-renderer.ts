@@ -39,7 +39,9 @@ const helpers = {
     return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
   },
   money(amount: number | null | undefined, currency: string): string {
-    return amount === null || amount === undefined ? '—' : `${amount.toFixed(displayDecimals(currency))} ${currency.toUpperCase()}`;
+    return amount === null || amount === undefined
+      ? '—'
+      : `${amount.toFixed(displayDecimals(currency))} ${currency.toUpperCase()}`;
   },
 };
 

@@ -19,17 +19,17 @@ const companyId = z.string().regex(/^biz_[A-Za-z0-9_]+$/, 'expected a company id
 const membershipId = z.string().regex(/^mem_[A-Za-z0-9_]+$/, 'expected a membership id (mem_…)');
 const paymentId = z.string().regex(/^pay_[A-Za-z0-9_]+$/, 'expected a payment id (pay_…)');
 const status = z.enum(MEMBERSHIP_STATUSES);
-const currency = z.enum(WHOP_CURRENCIES, { message: "expected one of Whop's currencies, such as usd, eur, btc, usdt or whop_usd" });
-const decimalAmount = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    if (!/^\d{1,15}(\.\d{1,18})?$/.test(text)) {
-      ctx.addIssue({ code: 'custom', message: 'expected a decimal amount in currency units, e.g. 29.99' });
-      return z.NEVER;
-    }
-    return text;
-  });
+const currency = z.enum(WHOP_CURRENCIES, {
+  message: "expected one of Whop's currencies, such as usd, eur, btc, usdt or whop_usd",
+});
+const decimalAmount = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  if (!/^\d{1,15}(\.\d{1,18})?$/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a decimal amount in currency units, e.g. 29.99' });
+    return z.NEVER;
+  }
+  return text;
+});
 const centsAmount = z.coerce.number().int().min(0).max(100_000_000);
 
 const subject = {
@@ -74,7 +74,9 @@ export const paymentSchema = z
     amount_cents: centsAmount.optional(),
     currency: currency.optional(),
   })
-  .refine((b) => b.amount === undefined || b.amount_cents === undefined, { message: 'give amount or amount_cents, not both' })
+  .refine((b) => b.amount === undefined || b.amount_cents === undefined, {
+    message: 'give amount or amount_cents, not both',
+  })
   .transform((b) => ({
     membershipId: b.membership_id,
     userId: b.user ?? b.user_id,
@@ -95,10 +97,19 @@ export const eventSchema = z
     company_id: companyId.optional(),
     membership_id: membershipId.optional(),
     payment_id: paymentId.optional(),
-    refund_id: z.string().regex(/^rfnd_[A-Za-z0-9_]+$/, 'expected a refund id (rfnd_…)').optional(),
-    dispute_id: z.string().regex(/^dspt_[A-Za-z0-9_]+$/, 'expected a dispute id (dspt_…)').optional(),
+    refund_id: z
+      .string()
+      .regex(/^rfnd_[A-Za-z0-9_]+$/, 'expected a refund id (rfnd_…)')
+      .optional(),
+    dispute_id: z
+      .string()
+      .regex(/^dspt_[A-Za-z0-9_]+$/, 'expected a dispute id (dspt_…)')
+      .optional(),
     /** A membership status, or a refund or dispute status for those events. */
-    status: z.string().regex(/^[a-z_]{2,40}$/, 'expected a status such as active, succeeded or needs_response').optional(),
+    status: z
+      .string()
+      .regex(/^[a-z_]{2,40}$/, 'expected a status such as active, succeeded or needs_response')
+      .optional(),
     amount: decimalAmount.optional(),
     currency: currency.optional(),
     reason: z.string().trim().min(1).max(200).optional(),
@@ -136,7 +147,11 @@ export const webhookSettingsSchema = z
     if (date === 'unpinned' || date === '') date = null;
     if (date === 'latest') date = LATEST_API_VERSION_DATE;
     if (typeof date === 'string' && !isApiVersionDate(date)) {
-      ctx.addIssue({ code: 'custom', path: ['api_version_date'], message: 'expected a date such as 2026-11-17 (or 2026-09-02-1), "latest", or null / "unpinned"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api_version_date'],
+        message: 'expected a date such as 2026-11-17 (or 2026-09-02-1), "latest", or null / "unpinned"',
+      });
       return z.NEVER;
     }
     return { apiVersionDate: date, apiVersion: b.api_version, eventNames: b.event_names, enabled: b.enabled };
@@ -160,7 +175,9 @@ export const appSettingsSchema = z.object({
 export const mailSchema = z
   .object({
     from: z.string().min(1).max(320),
-    to: z.union([z.string().min(1).max(2000), z.array(z.string().min(1).max(320)).min(1)]).transform((v) => (Array.isArray(v) ? v.join(', ') : v)),
+    to: z
+      .union([z.string().min(1).max(2000), z.array(z.string().min(1).max(320)).min(1)])
+      .transform((v) => (Array.isArray(v) ? v.join(', ') : v)),
     subject: z.string().max(500).default(''),
     text: z.string().max(500_000).optional(),
     html: z.string().max(1_000_000).optional(),
@@ -171,5 +188,7 @@ export const mailSchema = z
 /** Form posts send every field; blank ones mean "not given". */
 export function withoutBlankFields(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {};
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')));
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')),
+  );
 }

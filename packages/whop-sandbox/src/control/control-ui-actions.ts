@@ -26,7 +26,9 @@ import {
 
 function backTo(req: Request, fallback: string): string {
   const back = (req.body as Record<string, unknown> | undefined)?.back;
-  return typeof back === 'string' && /^\/sandbox(\/[A-Za-z0-9_/-]*)?(\?[A-Za-z0-9_=&-]*)?$/.test(back) ? back : fallback;
+  return typeof back === 'string' && /^\/sandbox(\/[A-Za-z0-9_/-]*)?(\?[A-Za-z0-9_=&-]*)?$/.test(back)
+    ? back
+    : fallback;
 }
 
 function redirectWith(res: Response, path: string, key: 'notice' | 'error', message: string): void {
@@ -57,81 +59,127 @@ function form<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
 }
 
 export function registerControlUiActions(router: Router, core: SandboxCore): void {
-  router.post('/users', action('/sandbox/users', (req) => {
-    const user = createUser(core.state, form(createUserSchema, req));
-    return `Created ${user.id} (@${user.username}).`;
-  }));
+  router.post(
+    '/users',
+    action('/sandbox/users', (req) => {
+      const user = createUser(core.state, form(createUserSchema, req));
+      return `Created ${user.id} (@${user.username}).`;
+    }),
+  );
 
-  router.post('/memberships', action('/sandbox/memberships', (req) => {
-    const input = form(createMembershipSchema, req);
-    const { result, events } = core.events.capture(() => core.memberships.create(input));
-    return `Created ${result.id} (${result.status}).${firedText(events)}`;
-  }));
+  router.post(
+    '/memberships',
+    action('/sandbox/memberships', (req) => {
+      const input = form(createMembershipSchema, req);
+      const { result, events } = core.events.capture(() => core.memberships.create(input));
+      return `Created ${result.id} (${result.status}).${firedText(events)}`;
+    }),
+  );
 
-  router.post('/memberships/:id/status', action('/sandbox/memberships', (req) => {
-    const { status } = form(membershipStatusSchema, req);
-    const { result, events } = core.events.capture(() => core.memberships.setStatus(req.params.id, status));
-    return `${result.id} is ${result.status}.${firedText(events)}`;
-  }));
+  router.post(
+    '/memberships/:id/status',
+    action('/sandbox/memberships', (req) => {
+      const { status } = form(membershipStatusSchema, req);
+      const { result, events } = core.events.capture(() => core.memberships.setStatus(req.params.id, status));
+      return `${result.id} is ${result.status}.${firedText(events)}`;
+    }),
+  );
 
-  router.post('/memberships/:id/cancel_at_period_end', action('/sandbox/memberships', (req) => {
-    const body = form(cancelAtPeriodEndSchema, req);
-    const { result, events } = core.events.capture(() => core.memberships.setCancelAtPeriodEnd(req.params.id, body.cancel_at_period_end));
-    return `${result.id} ${result.cancel_at_period_end ? 'cancels' : 'no longer cancels'} at period end.${firedText(events)}`;
-  }));
+  router.post(
+    '/memberships/:id/cancel_at_period_end',
+    action('/sandbox/memberships', (req) => {
+      const body = form(cancelAtPeriodEndSchema, req);
+      const { result, events } = core.events.capture(() =>
+        core.memberships.setCancelAtPeriodEnd(req.params.id, body.cancel_at_period_end),
+      );
+      return `${result.id} ${result.cancel_at_period_end ? 'cancels' : 'no longer cancels'} at period end.${firedText(events)}`;
+    }),
+  );
 
-  router.post('/payments', action('/sandbox/payments', (req) => {
-    const input = form(paymentSchema, req);
-    const { result, events } = core.events.capture(() => core.payments.take(input));
-    return `Payment ${result.payment.id} ${result.payment.substatus}.${firedText(events)}`;
-  }));
+  router.post(
+    '/payments',
+    action('/sandbox/payments', (req) => {
+      const input = form(paymentSchema, req);
+      const { result, events } = core.events.capture(() => core.payments.take(input));
+      return `Payment ${result.payment.id} ${result.payment.substatus}.${firedText(events)}`;
+    }),
+  );
 
-  router.post('/events', action('/sandbox/events', (req) => {
-    const input = form(eventSchema, req);
-    const { events } = core.events.capture(() => core.triggers.trigger(input));
-    return `Done.${firedText(events)}`;
-  }));
+  router.post(
+    '/events',
+    action('/sandbox/events', (req) => {
+      const input = form(eventSchema, req);
+      const { events } = core.events.capture(() => core.triggers.trigger(input));
+      return `Done.${firedText(events)}`;
+    }),
+  );
 
-  router.post('/deliveries/:id/resend', action('/sandbox/deliveries', (req) => {
-    const delivery = core.deliveries.resend(req.params.id);
-    if (!delivery) throw new NotFoundError(`Delivery ${req.params.id} was not found.`);
-    return delivery.status === 'not_sent' ? `Deliveries are turned off; ${delivery.id} was not sent.` : `Resending ${delivery.id} (${delivery.type}).`;
-  }));
+  router.post(
+    '/deliveries/:id/resend',
+    action('/sandbox/deliveries', (req) => {
+      const delivery = core.deliveries.resend(req.params.id);
+      if (!delivery) throw new NotFoundError(`Delivery ${req.params.id} was not found.`);
+      return delivery.status === 'not_sent'
+        ? `Deliveries are turned off; ${delivery.id} was not sent.`
+        : `Resending ${delivery.id} (${delivery.type}).`;
+    }),
+  );
 
-  router.post('/users/:id/delete', action('/sandbox/users', (req) => {
-    if (!core.state.deleteUser(req.params.id)) throw new NotFoundError(`User ${req.params.id} was not found.`);
-    for (const listener of core.onUserDeleted) listener(req.params.id);
-    return `Deleted ${req.params.id}. Its memberships and payments now show user: null.`;
-  }));
+  router.post(
+    '/users/:id/delete',
+    action('/sandbox/users', (req) => {
+      if (!core.state.deleteUser(req.params.id)) throw new NotFoundError(`User ${req.params.id} was not found.`);
+      for (const listener of core.onUserDeleted) listener(req.params.id);
+      return `Deleted ${req.params.id}. Its memberships and payments now show user: null.`;
+    }),
+  );
 
-  router.post('/companies/:id/uninstall', action('/sandbox/companies', (req) => {
-    const company = core.installations.uninstall(req.params.id);
-    return `The app is uninstalled from ${company.title} (${company.id}).`;
-  }));
+  router.post(
+    '/companies/:id/uninstall',
+    action('/sandbox/companies', (req) => {
+      const company = core.installations.uninstall(req.params.id);
+      return `The app is uninstalled from ${company.title} (${company.id}).`;
+    }),
+  );
 
-  router.post('/webhooks/:id', action('/sandbox/webhooks', (req) => {
-    // A blank date field means unpinned (blank fields are otherwise "not given").
-    const body = { ...(req.body as Record<string, unknown>) };
-    if (typeof body.api_version_date === 'string' && body.api_version_date.trim() === '') body.api_version_date = 'unpinned';
-    const [webhook] = applyWebhookSettings(core, req.params.id, form(webhookSettingsSchema, { body } as Request));
-    return webhook ? `${webhook.id}: ${webhook.api_version}, ${webhook.api_version_date ? `pinned to ${webhook.api_version_date}` : 'unpinned'}, ${webhook.event_names} names${webhook.enabled ? '' : ', disabled'}.` : 'Saved.';
-  }));
+  router.post(
+    '/webhooks/:id',
+    action('/sandbox/webhooks', (req) => {
+      // A blank date field means unpinned (blank fields are otherwise "not given").
+      const body = { ...(req.body as Record<string, unknown>) };
+      if (typeof body.api_version_date === 'string' && body.api_version_date.trim() === '')
+        body.api_version_date = 'unpinned';
+      const [webhook] = applyWebhookSettings(core, req.params.id, form(webhookSettingsSchema, { body } as Request));
+      return webhook
+        ? `${webhook.id}: ${webhook.api_version}, ${webhook.api_version_date ? `pinned to ${webhook.api_version_date}` : 'unpinned'}, ${webhook.event_names} names${webhook.enabled ? '' : ', disabled'}.`
+        : 'Saved.';
+    }),
+  );
 
-  router.post('/rate_limit', action('/sandbox', (req) => {
-    const body = form(rateLimitSchema, req);
-    core.rateLimit.remaining = body.calls;
-    core.rateLimit.retryInSeconds = body.retry_in_seconds;
-    return `The next ${body.calls} calls of /api/v1 answer 429 ("Try again in ${body.retry_in_seconds} seconds.").`;
-  }));
+  router.post(
+    '/rate_limit',
+    action('/sandbox', (req) => {
+      const body = form(rateLimitSchema, req);
+      core.rateLimit.remaining = body.calls;
+      core.rateLimit.retryInSeconds = body.retry_in_seconds;
+      return `The next ${body.calls} calls of /api/v1 answer 429 ("Try again in ${body.retry_in_seconds} seconds.").`;
+    }),
+  );
 
-  router.post('/app', action('/sandbox', (req) => {
-    const body = form(appSettingsSchema, req);
-    core.settings.tokenEndpointAuthMethod = body.token_endpoint_auth_method as TokenEndpointAuthMethod;
-    return `The token endpoint now takes ${body.token_endpoint_auth_method}.`;
-  }));
+  router.post(
+    '/app',
+    action('/sandbox', (req) => {
+      const body = form(appSettingsSchema, req);
+      core.settings.tokenEndpointAuthMethod = body.token_endpoint_auth_method as TokenEndpointAuthMethod;
+      return `The token endpoint now takes ${body.token_endpoint_auth_method}.`;
+    }),
+  );
 
-  router.post('/reset', action('/sandbox', () => {
-    core.reset();
-    return 'The sandbox is back to its seed.';
-  }));
+  router.post(
+    '/reset',
+    action('/sandbox', () => {
+      core.reset();
+      return 'The sandbox is back to its seed.';
+    }),
+  );
 }

@@ -46,57 +46,84 @@ export function createControlUiRouter(core: SandboxCore): Router {
   router.use(express.urlencoded({ extended: false, limit: '200kb' }));
   router.use(csrf.verify);
 
-  router.get('/', page('overview', () => ({
-    title: 'Registered app',
-    app: appRegistrationView(core),
-    counts: {
-      users: state.listUsers().length,
-      memberships: state.listMemberships().length,
-      payments: state.listPayments().length,
-      deliveries: core.deliveries.log.list().length,
-      mail: core.mailbox.list().length,
-    },
-  })));
-  router.get('/users', page('users', () => ({ title: 'Users', rows: state.listUsers().map((u) => userView(core, u)) })));
-  router.get('/companies', page('companies', () => ({
-    title: 'Companies',
-    companies: state.listCompanies().map((c) => companyView(core, c.id)),
-    installUrl: appRegistrationView(core).install_url,
-  })));
-  router.get('/webhooks', page('webhooks', () => ({
-    title: 'Webhooks',
-    rows: state.listWebhooks().map((w) => webhookView(core, w)),
-    nativeSince: NATIVE_PAYLOAD_SINCE,
-    latestDate: LATEST_API_VERSION_DATE,
-  })));
-  router.get('/memberships', page('memberships', (req) => {
-    const company = typeof req.query.company === 'string' ? req.query.company : '';
-    const rows = state
-      .listMemberships()
-      .filter((m) => !company || m.company_id === company)
-      .reverse()
-      .map((m) => serializeMembership(core.ctx, m));
-    return { title: 'Memberships', rows, company, companies: state.listCompanies(), ...choices() };
-  }));
-  router.get('/payments', page('payments', () => ({
-    title: 'Payments',
-    rows: state.listPayments().reverse().map((p) => serializePayment(core.ctx, p)),
-    ...choices(),
-  })));
-  router.get('/events', page('events', () => ({
-    title: 'Fire an event',
-    eventTypes: KNOWN_EVENT_TYPES,
-    refundStatuses: REFUND_STATUSES,
-    disputeStatuses: DISPUTE_STATUSES,
-    currencies: WHOP_CURRENCIES,
-    ...choices(),
-  })));
-  router.get('/deliveries', page('deliveries', () => ({
-    title: 'Webhook deliveries',
-    rows: core.deliveries.log.list().map(deliveryView),
-    webhookUrl: core.options.app.webhookUrl,
-    deliverWebhooks: core.options.deliverWebhooks,
-  })));
+  router.get(
+    '/',
+    page('overview', () => ({
+      title: 'Registered app',
+      app: appRegistrationView(core),
+      counts: {
+        users: state.listUsers().length,
+        memberships: state.listMemberships().length,
+        payments: state.listPayments().length,
+        deliveries: core.deliveries.log.list().length,
+        mail: core.mailbox.list().length,
+      },
+    })),
+  );
+  router.get(
+    '/users',
+    page('users', () => ({ title: 'Users', rows: state.listUsers().map((u) => userView(core, u)) })),
+  );
+  router.get(
+    '/companies',
+    page('companies', () => ({
+      title: 'Companies',
+      companies: state.listCompanies().map((c) => companyView(core, c.id)),
+      installUrl: appRegistrationView(core).install_url,
+    })),
+  );
+  router.get(
+    '/webhooks',
+    page('webhooks', () => ({
+      title: 'Webhooks',
+      rows: state.listWebhooks().map((w) => webhookView(core, w)),
+      nativeSince: NATIVE_PAYLOAD_SINCE,
+      latestDate: LATEST_API_VERSION_DATE,
+    })),
+  );
+  router.get(
+    '/memberships',
+    page('memberships', (req) => {
+      const company = typeof req.query.company === 'string' ? req.query.company : '';
+      const rows = state
+        .listMemberships()
+        .filter((m) => !company || m.company_id === company)
+        .reverse()
+        .map((m) => serializeMembership(core.ctx, m));
+      return { title: 'Memberships', rows, company, companies: state.listCompanies(), ...choices() };
+    }),
+  );
+  router.get(
+    '/payments',
+    page('payments', () => ({
+      title: 'Payments',
+      rows: state
+        .listPayments()
+        .reverse()
+        .map((p) => serializePayment(core.ctx, p)),
+      ...choices(),
+    })),
+  );
+  router.get(
+    '/events',
+    page('events', () => ({
+      title: 'Fire an event',
+      eventTypes: KNOWN_EVENT_TYPES,
+      refundStatuses: REFUND_STATUSES,
+      disputeStatuses: DISPUTE_STATUSES,
+      currencies: WHOP_CURRENCIES,
+      ...choices(),
+    })),
+  );
+  router.get(
+    '/deliveries',
+    page('deliveries', () => ({
+      title: 'Webhook deliveries',
+      rows: core.deliveries.log.list().map(deliveryView),
+      webhookUrl: core.options.app.webhookUrl,
+      deliverWebhooks: core.options.deliverWebhooks,
+    })),
+  );
   router.get('/deliveries/:id', async (req: Request<{ id: string }>, res, next) => {
     const delivery = core.deliveries.log.get(req.params.id);
     if (!delivery) return next();
@@ -108,7 +135,10 @@ export function createControlUiRouter(core: SandboxCore): Router {
       prettyBody: JSON.stringify(JSON.parse(delivery.body) as unknown, null, 2),
     });
   });
-  router.get('/mailbox', page('mailbox', () => ({ title: 'Dev mailbox', messages: core.mailbox.list() })));
+  router.get(
+    '/mailbox',
+    page('mailbox', () => ({ title: 'Dev mailbox', messages: core.mailbox.list() })),
+  );
   router.get('/mailbox/:id/html', (req: Request<{ id: string }>, res, next) => {
     const message = core.mailbox.get(req.params.id);
     if (!message?.html) return next();
@@ -122,7 +152,10 @@ export function createControlUiRouter(core: SandboxCore): Router {
   registerControlUiActions(router, core);
 
   router.use(async (req: Request, res: Response) => {
-    await renderControlPage(res, 404, 'error', { title: 'Not found', message: `Nothing at ${req.originalUrl.split('?')[0]}.` });
+    await renderControlPage(res, 404, 'error', {
+      title: 'Not found',
+      message: `Nothing at ${req.originalUrl.split('?')[0]}.`,
+    });
   });
   router.use(async (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof CsrfRejectedError) {

@@ -27,7 +27,11 @@ export function appRegistrationView(core: SandboxCore) {
     token_endpoint_auth_method: core.settings.tokenEndpointAuthMethod,
     installed_company_ids: core.state.listInstallations().map((i) => i.company_id),
     webhooks: core.state.listWebhooks().map((w) => webhookView(core, w)),
-    rate_limit: { forced_calls_remaining: core.rateLimit.remaining, retry_in_seconds: core.rateLimit.retryInSeconds, per_minute: core.options.apiRateLimitPerMinute },
+    rate_limit: {
+      forced_calls_remaining: core.rateLimit.remaining,
+      retry_in_seconds: core.rateLimit.retryInSeconds,
+      per_minute: core.options.apiRateLimitPerMinute,
+    },
   };
 }
 
@@ -63,7 +67,10 @@ export function userView(core: SandboxCore, user: UserRecord) {
 export function productView(core: SandboxCore, productId: string) {
   const product = core.state.getProduct(productId);
   if (!product) return undefined;
-  return { ...serializeProduct(core.ctx, product), plans: core.state.plansOfProduct(product.id).map((p) => serializePlan(core.ctx, p)) };
+  return {
+    ...serializeProduct(core.ctx, product),
+    plans: core.state.plansOfProduct(product.id).map((p) => serializePlan(core.ctx, p)),
+  };
 }
 
 export function companyView(core: SandboxCore, companyId: string) {
@@ -82,7 +89,14 @@ export function companyView(core: SandboxCore, companyId: string) {
 }
 
 export function eventRefs(deliveries: WebhookDelivery[]) {
-  return deliveries.map((d) => ({ id: d.eventId, type: d.type, event_type: d.eventType, webhook_id: d.id, webhook: d.webhookId, delivery_status: d.status }));
+  return deliveries.map((d) => ({
+    id: d.eventId,
+    type: d.type,
+    event_type: d.eventType,
+    webhook_id: d.id,
+    webhook: d.webhookId,
+    delivery_status: d.status,
+  }));
 }
 
 export function deliveryView(delivery: WebhookDelivery) {

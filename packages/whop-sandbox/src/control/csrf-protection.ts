@@ -55,8 +55,14 @@ export function createCsrfProtection(key: Buffer = randomBytes(32)): CsrfProtect
       const body = req.body as Record<string, unknown> | undefined;
       const given = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : '';
       const expected = value ? sign(value) : '';
-      const ok = value !== undefined && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-      if (!ok) return next(new CsrfRejectedError('The form expired or did not come from the sandbox. Reload the page and try again.'));
+      const ok =
+        value !== undefined &&
+        given.length === expected.length &&
+        timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      if (!ok)
+        return next(
+          new CsrfRejectedError('The form expired or did not come from the sandbox. Reload the page and try again.'),
+        );
       next();
     },
   };

@@ -13,7 +13,8 @@ export interface WebhookSettings {
 
 export function applyWebhookSettings(core: SandboxCore, id: string, settings: WebhookSettings): WebhookRecord[] {
   const ids = id === 'all' ? core.state.listWebhooks().map((w) => w.id) : [id];
-  if (id !== 'all' && !core.state.getWebhook(id)) throw new NotFoundError(`Webhook ${id} was not found; see GET /sandbox/api/webhooks.`);
+  if (id !== 'all' && !core.state.getWebhook(id))
+    throw new NotFoundError(`Webhook ${id} was not found; see GET /sandbox/api/webhooks.`);
   const patch: Partial<WebhookRecord> = {};
   if (settings.apiVersionDate !== undefined) patch.api_version_date = settings.apiVersionDate;
   if (settings.apiVersion !== undefined) patch.api_version = settings.apiVersion;

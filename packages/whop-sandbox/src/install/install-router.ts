@@ -91,7 +91,17 @@ export function createInstallRouter(core: SandboxCore, session: SandboxSession):
 
   router.use(async (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(error instanceof CsrfRejectedError)) return next(error);
-    await render(res, 403, { appId: app.clientId, action: '', csrfToken: '', user: null, users: [], companies: [], appUrl: null, installed: null, problem: error.message });
+    await render(res, 403, {
+      appId: app.clientId,
+      action: '',
+      csrfToken: '',
+      user: null,
+      users: [],
+      companies: [],
+      appUrl: null,
+      installed: null,
+      problem: error.message,
+    });
   });
   return router;
 }

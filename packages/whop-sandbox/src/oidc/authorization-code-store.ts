@@ -46,7 +46,10 @@ export class AuthorizationCodeStore {
     this.#sweep();
     const code = randomToken();
     this.#codes.set(sha256Base64Url(code), {
-      grant, expiresAt: this.#clock() + AUTHORIZATION_CODE_TTL_MS, redeemed: false, familyId: undefined,
+      grant,
+      expiresAt: this.#clock() + AUTHORIZATION_CODE_TTL_MS,
+      redeemed: false,
+      familyId: undefined,
     });
     return code;
   }

@@ -13,8 +13,16 @@ import { parseScope } from './scope-claims.ts';
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 const SINGLE_VALUED = [
-  'client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method', 'login_hint', 'prompt',
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'login_hint',
+  'prompt',
 ] as const;
 
 export interface ParsedAuthorizationRequest {
@@ -24,10 +32,7 @@ export interface ParsedAuthorizationRequest {
   promptNone: boolean;
 }
 
-export function parseAuthorizationRequest(
-  rawParams: unknown,
-  app: SandboxAppRegistration,
-): ParsedAuthorizationRequest {
+export function parseAuthorizationRequest(rawParams: unknown, app: SandboxAppRegistration): ParsedAuthorizationRequest {
   const params = typeof rawParams === 'object' && rawParams !== null ? (rawParams as Record<string, unknown>) : {};
   const text = (name: string): string | undefined => {
     const value = params[name];
@@ -60,7 +65,8 @@ export function parseAuthorizationRequest(
   if (responseType !== 'code') fail('unsupported_response_type', 'only response_type=code is supported');
 
   const codeChallenge = text('code_challenge');
-  if (text('code_challenge_method') !== 'S256') fail('invalid_request', 'PKCE with code_challenge_method=S256 is required');
+  if (text('code_challenge_method') !== 'S256')
+    fail('invalid_request', 'PKCE with code_challenge_method=S256 is required');
   if (codeChallenge === undefined || !S256_CHALLENGE.test(codeChallenge)) {
     fail('invalid_request', 'code_challenge is missing or is not an S256 challenge');
   }

@@ -40,8 +40,12 @@ export class AuthorizationService {
       return { kind: 'redirect', location: this.#approve(request, loginHint) };
     }
     if (promptNone) {
-      throw new AuthorizationRedirectError('login_required', 'prompt=none needs a login_hint of a known user',
-        request.redirectUri, request.state);
+      throw new AuthorizationRedirectError(
+        'login_required',
+        'prompt=none needs a login_hint of a known user',
+        request.redirectUri,
+        request.state,
+      );
     }
     return { kind: 'consent', handle: this.#deps.requests.save(request), request };
   }
@@ -62,8 +66,17 @@ export class AuthorizationService {
     requests.take(handle);
     if (decision === 'deny' || userId === undefined) {
       logger.info({ clientId: pending.clientId }, 'authorization denied by the user');
-      return { kind: 'redirect', location: this.errorLocation(new AuthorizationRedirectError(
-        'access_denied', 'the user denied the request', pending.redirectUri, pending.state)) };
+      return {
+        kind: 'redirect',
+        location: this.errorLocation(
+          new AuthorizationRedirectError(
+            'access_denied',
+            'the user denied the request',
+            pending.redirectUri,
+            pending.state,
+          ),
+        ),
+      };
     }
     return { kind: 'redirect', location: this.#approve(pending, userId) };
   }
@@ -71,7 +84,9 @@ export class AuthorizationService {
   /** RFC 6749 §4.1.2.1 error response, with `iss` (RFC 9207). */
   errorLocation(error: AuthorizationRedirectError): string {
     return this.#location(error.redirectUri, {
-      error: error.code, error_description: error.message, state: error.state,
+      error: error.code,
+      error_description: error.message,
+      state: error.state,
     });
   }
 

@@ -32,14 +32,20 @@ export function createAuthorizeController(deps: {
     }
     const { request, handle, problem } = outcome;
     const redirectOrigin = new URL(request.redirectUri).origin;
-    await renderOidcPage(res, problem === undefined ? 200 : 400, 'authorize', {
-      clientId: request.clientId,
-      redirectOrigin,
-      scopes: request.scope.split(' ').map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
-      users: users.listUsers(),
-      handle,
-      problem: problem ?? null,
-    }, [redirectOrigin]);
+    await renderOidcPage(
+      res,
+      problem === undefined ? 200 : 400,
+      'authorize',
+      {
+        clientId: request.clientId,
+        redirectOrigin,
+        scopes: request.scope.split(' ').map((scope) => SCOPE_DESCRIPTIONS[scope] ?? scope),
+        users: users.listUsers(),
+        handle,
+        problem: problem ?? null,
+      },
+      [redirectOrigin],
+    );
   }
 
   return {
@@ -58,11 +64,15 @@ export function createAuthorizeController(deps: {
     async decide(req, res) {
       const parsed = consentDecisionSchema.safeParse(bodyRecord(req.body));
       if (!parsed.success) {
-        throw new AuthorizationPageError('Invalid answer', 'The sign-in form was incomplete. Start again from the app.');
+        throw new AuthorizationPageError(
+          'Invalid answer',
+          'The sign-in form was incomplete. Start again from the app.',
+        );
       }
       const { handle, decision, user_id: userId } = parsed.data;
       const outcome = authorization.decide(handle, decision, userId);
-      if (outcome.kind === 'redirect' && decision === 'approve' && userId && deps.users.getUser(userId)) deps.onSignedIn?.(res, userId);
+      if (outcome.kind === 'redirect' && decision === 'approve' && userId && deps.users.getUser(userId))
+        deps.onSignedIn?.(res, userId);
       await respond(res, outcome);
     },
   };

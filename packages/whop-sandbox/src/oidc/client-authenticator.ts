@@ -30,17 +30,26 @@ export function authenticateClient(
 
   if (method === 'none') {
     if (basic || bodySecret !== undefined) {
-      throw new InvalidClientError('this client is public (token_endpoint_auth_method none): send client_id alone, no secret', Boolean(basic));
+      throw new InvalidClientError(
+        'this client is public (token_endpoint_auth_method none): send client_id alone, no secret',
+        Boolean(basic),
+      );
     }
     if (typeof bodyId !== 'string') throw new InvalidClientError('client_id is required', false);
     if (!safeEqual(bodyId, app.clientId)) throw new InvalidClientError('client authentication failed', false);
     return app.clientId;
   }
   if (basic && basic !== 'malformed' && method === 'client_secret_post' && bodySecret === undefined) {
-    throw new InvalidClientError('this client authenticates with client_secret_post: send client_id and client_secret in the body', true);
+    throw new InvalidClientError(
+      'this client authenticates with client_secret_post: send client_id and client_secret in the body',
+      true,
+    );
   }
   if (!basic && method === 'client_secret_basic') {
-    throw new InvalidClientError('this client authenticates with client_secret_basic: send an Authorization: Basic header', false);
+    throw new InvalidClientError(
+      'this client authenticates with client_secret_basic: send an Authorization: Basic header',
+      false,
+    );
   }
 
   if (basic) {

@@ -20,9 +20,12 @@ export function createOidcErrorHandler(surface: OidcSurface, logger: Logger): Er
     }
     const clientError = requestError(err);
     if (surface === 'page') {
-      const pageError = err instanceof AuthorizationPageError ? err
-        : clientError ? new AuthorizationPageError('Bad request', 'The request could not be read.', clientError.status)
-          : undefined;
+      const pageError =
+        err instanceof AuthorizationPageError
+          ? err
+          : clientError
+            ? new AuthorizationPageError('Bad request', 'The request could not be read.', clientError.status)
+            : undefined;
       if (!pageError) logUnexpected(logger, err, req.method, req.path);
       await renderOidcPage(res, pageError?.status ?? 500, 'error', {
         title: pageError?.title ?? 'Something went wrong',
@@ -31,9 +34,10 @@ export function createOidcErrorHandler(surface: OidcSurface, logger: Logger): Er
       return;
     }
     if (err instanceof InvalidTokenError) {
-      const challenge = err.code === undefined
-        ? `Bearer realm="${REALM}"`
-        : `Bearer realm="${REALM}", error="${err.code}", error_description="${err.message}"`;
+      const challenge =
+        err.code === undefined
+          ? `Bearer realm="${REALM}"`
+          : `Bearer realm="${REALM}", error="${err.code}", error_description="${err.message}"`;
       res.set('WWW-Authenticate', challenge);
       sendOAuthError(res, 401, 'invalid_token', err.message);
       return;
@@ -55,7 +59,10 @@ export function createOidcErrorHandler(surface: OidcSurface, logger: Logger): Er
 }
 
 function sendOAuthError(res: Response, status: number, error: string, description: string): void {
-  res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json({ error, error_description: description });
+  res
+    .status(status)
+    .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+    .json({ error, error_description: description });
 }
 
 /** A body-parser style 4xx (bad JSON, too large, bad charset); such errors carry `status` and `type`. */
@@ -67,6 +74,7 @@ function requestError(err: unknown): { status: number } | undefined {
 
 /** Logs name, message and stack only: request data (tokens, secrets) never reaches the log. */
 function logUnexpected(logger: Logger, err: unknown, method: string, path: string): void {
-  const error = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) };
+  const error =
+    err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) };
   logger.error({ err: error, method, path }, 'OIDC request failed');
 }

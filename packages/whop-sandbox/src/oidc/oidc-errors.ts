@@ -6,12 +6,7 @@
  */
 
 export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'server_error';
+  'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope' | 'server_error';
 
 /** Answered as `{error, error_description}` JSON by the token and revocation endpoints. */
 export class OAuthError extends Error {
@@ -38,11 +33,7 @@ export class InvalidClientError extends OAuthError {
 }
 
 export type AuthorizationErrorCode =
-  | 'invalid_request'
-  | 'unsupported_response_type'
-  | 'invalid_scope'
-  | 'access_denied'
-  | 'login_required';
+  'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied' | 'login_required';
 
 /** Told to the client by redirecting to its (already verified) redirect URI. */
 export class AuthorizationRedirectError extends Error {

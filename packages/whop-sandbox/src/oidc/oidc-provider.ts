@@ -58,19 +58,28 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcPr
     logger,
   });
   const authorization = new AuthorizationService({
-    app: options.app, issuer, users, requests: new AuthorizationRequestStore(clock), codes, clock, logger,
+    app: options.app,
+    issuer,
+    users,
+    requests: new AuthorizationRequestStore(clock),
+    codes,
+    clock,
+    logger,
   });
 
-  const router = createOidcRouter({
-    discovery: createDiscoveryController({ issuer, publicJwk: key.publicJwk }),
-    authorize: createAuthorizeController({ authorization, users, onSignedIn: deps.onSignedIn }),
-    token: createTokenController({
-      tokens: tokenService,
-      app: options.app,
-      authMethod: deps.authMethod ?? (() => options.app.tokenEndpointAuthMethod ?? 'client_secret_post'),
-    }),
-    userinfo: createUserinfoController({ tokens: tokenService, users }),
-  }, logger);
+  const router = createOidcRouter(
+    {
+      discovery: createDiscoveryController({ issuer, publicJwk: key.publicJwk }),
+      authorize: createAuthorizeController({ authorization, users, onSignedIn: deps.onSignedIn }),
+      token: createTokenController({
+        tokens: tokenService,
+        app: options.app,
+        authMethod: deps.authMethod ?? (() => options.app.tokenEndpointAuthMethod ?? 'client_secret_post'),
+      }),
+      userinfo: createUserinfoController({ tokens: tokenService, users }),
+    },
+    logger,
+  );
 
   return {
     router,

@@ -92,7 +92,13 @@ async function toSigningKey(stored: StoredKey): Promise<OidcSigningKey> {
   const privateKey = await importJWK({ ...stored, alg: SIGNING_ALG }, SIGNING_ALG);
   if (privateKey instanceof Uint8Array) throw new TypeError('expected an asymmetric signing key');
   const publicJwk: JWK = {
-    kty: stored.kty, crv: stored.crv, x: stored.x, y: stored.y, kid: stored.kid, alg: SIGNING_ALG, use: 'sig',
+    kty: stored.kty,
+    crv: stored.crv,
+    x: stored.x,
+    y: stored.y,
+    kid: stored.kid,
+    alg: SIGNING_ALG,
+    use: 'sig',
   };
   return { kid: stored.kid, privateKey, publicJwk };
 }

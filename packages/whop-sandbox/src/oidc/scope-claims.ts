@@ -4,8 +4,18 @@ import type { SandboxUser } from '../sandbox-contracts.ts';
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email'] as const;
 
 export const SUPPORTED_CLAIMS = [
-  'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce',
-  'name', 'preferred_username', 'picture', 'email', 'email_verified',
+  'sub',
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'name',
+  'preferred_username',
+  'picture',
+  'email',
+  'email_verified',
 ] as const;
 
 export type ScopeParseResult = { ok: true; scope: string } | { ok: false; problem: string };

@@ -38,7 +38,9 @@ export function createTokenController(deps: {
       case 'authorization_code': {
         const params = parseTokenRequest(authorizationCodeGrantSchema, body);
         return tokens.exchangeCode(clientId, {
-          code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier,
+          code: params.code,
+          redirectUri: params.redirect_uri,
+          codeVerifier: params.code_verifier,
         });
       }
       case 'refresh_token': {

@@ -64,7 +64,10 @@ export class TokenService {
     const user = this.#requireUser(grant.userId);
 
     const family = tokens.createFamily({
-      userId: user.id, clientId, scope: grant.scope, authTime: grant.authTime,
+      userId: user.id,
+      clientId,
+      scope: grant.scope,
+      authTime: grant.authTime,
     });
     redemption.linkFamily(family.id);
     logger.info({ clientId, userId: user.id }, 'authorization code exchanged');
@@ -122,7 +125,10 @@ export class TokenService {
     const access = tokens.issueAccessToken(family, scope, accessTokenTtlSeconds * 1000);
     const refreshToken = tokens.issueRefreshToken(family, scope);
     const idToken = await idTokens.sign({
-      userId: user.id, clientId: family.clientId, authTime: family.authTime, nonce,
+      userId: user.id,
+      clientId: family.clientId,
+      authTime: family.authTime,
+      nonce,
       claims: userClaims(user, scope),
     });
     return {

@@ -46,17 +46,18 @@ export function serializeRefund(ctx: SerializerContext, refund: RefundRecord): R
     amount: amountToNumber(refund.amount),
     created_at: refund.created_at,
     currency: refund.currency as Currency,
-    payment: summary && payment
-      ? {
-          ...summary,
-          metadata: {},
-          plan: { id: payment.plan_id, metadata: {} },
-          product: { id: payment.product_id, metadata: {} },
-          tax_amount: 0,
-          tax_behavior: null,
-          tax_refunded_amount: null,
-        }
-      : null,
+    payment:
+      summary && payment
+        ? {
+            ...summary,
+            metadata: {},
+            plan: { id: payment.plan_id, metadata: {} },
+            product: { id: payment.product_id, metadata: {} },
+            tax_amount: 0,
+            tax_behavior: null,
+            tax_refunded_amount: null,
+          }
+        : null,
     provider: 'stripe',
     provider_created_at: refund.created_at,
     reference_status: refund.status === 'succeeded' ? 'available' : 'pending',
@@ -102,7 +103,10 @@ export function serializeDispute(ctx: SerializerContext, dispute: DisputeRecord)
   };
 }
 
-export function serializeDisputeAlert(ctx: SerializerContext, alert: DisputeAlertRecord): DisputeAlertCreatedWebhookEvent.Data {
+export function serializeDisputeAlert(
+  ctx: SerializerContext,
+  alert: DisputeAlertRecord,
+): DisputeAlertCreatedWebhookEvent.Data {
   const payment = ctx.state.getPayment(alert.payment_id);
   const dispute = alert.dispute_id ? ctx.state.getDispute(alert.dispute_id) : undefined;
   return {
@@ -113,7 +117,14 @@ export function serializeDisputeAlert(ctx: SerializerContext, alert: DisputeAler
     created_at: alert.created_at,
     currency: alert.currency as Currency,
     dispute: dispute
-      ? { id: dispute.id, amount: amountToNumber(dispute.amount), created_at: dispute.created_at, currency: dispute.currency as Currency, reason: dispute.reason, status: dispute.status }
+      ? {
+          id: dispute.id,
+          amount: amountToNumber(dispute.amount),
+          created_at: dispute.created_at,
+          currency: dispute.currency as Currency,
+          reason: dispute.reason,
+          status: dispute.status,
+        }
       : null,
     payment: paymentSummary(ctx, payment),
     transaction_date: payment?.paid_at ?? payment?.created_at ?? null,

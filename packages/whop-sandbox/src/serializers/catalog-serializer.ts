@@ -11,7 +11,10 @@ export interface SerializerContext {
   origin: string;
 }
 
-function ownerOf(ctx: SerializerContext, company: CompanyRecord | undefined): { id: string; name: string | null; username: string } {
+function ownerOf(
+  ctx: SerializerContext,
+  company: CompanyRecord | undefined,
+): { id: string; name: string | null; username: string } {
   const owner = company?.admin_user_ids[0] ? ctx.state.getUser(company.admin_user_ids[0]) : undefined;
   return owner ? { id: owner.id, name: owner.name, username: owner.username } : { id: '', name: null, username: '' };
 }

@@ -27,7 +27,9 @@ export function serializeUser(user: UserRecord, options: { includeEmail: boolean
 }
 
 /** The short user object nested in memberships and payments. */
-export function serializeUserRef(user: UserRecord | undefined): { id: string; username: string; name: string | null; email: string | null } | null {
+export function serializeUserRef(
+  user: UserRecord | undefined,
+): { id: string; username: string; name: string | null; email: string | null } | null {
   if (!user) return null;
   return { id: user.id, username: user.username, name: user.name, email: user.email };
 }

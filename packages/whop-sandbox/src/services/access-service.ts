@@ -22,14 +22,21 @@ export function checkAccess(state: SandboxState, userId: string, resourceId: str
     const company = state.getCompany(resourceId);
     if (!company) throw new NotFoundError(`Company ${resourceId} was not found.`);
     companyId = company.id;
-    productIds = new Set(state.listProducts().filter((p) => p.company_id === company.id).map((p) => p.id));
+    productIds = new Set(
+      state
+        .listProducts()
+        .filter((p) => p.company_id === company.id)
+        .map((p) => p.id),
+    );
   } else if (resourceId.startsWith('prod_')) {
     const product = state.getProduct(resourceId);
     if (!product) throw new NotFoundError(`Product ${resourceId} was not found.`);
     companyId = product.company_id;
     productIds = new Set([product.id]);
   } else {
-    throw new ValidationError(`The sandbox checks access to companies (biz_…) and products (prod_…), not ${resourceId}.`);
+    throw new ValidationError(
+      `The sandbox checks access to companies (biz_…) and products (prod_…), not ${resourceId}.`,
+    );
   }
   if (state.getCompany(companyId)?.admin_user_ids.includes(userId)) return { has_access: true, access_level: 'admin' };
   const customer = state

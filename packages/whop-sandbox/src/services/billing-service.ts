@@ -7,7 +7,13 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '../sandbox-errors.ts';
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
-import { amountToMinor, centsToAmount, currencyDecimals, minorToAmount, normalizeAmount } from '../serializers/money.ts';
+import {
+  amountToMinor,
+  centsToAmount,
+  currencyDecimals,
+  minorToAmount,
+  normalizeAmount,
+} from '../serializers/money.ts';
 import { newId } from '../state/id-generator.ts';
 import type {
   DisputeRecord,
@@ -23,9 +29,23 @@ import type { MembershipService } from './membership-service.ts';
 import type { PaymentService } from './payment-service.ts';
 import { nextTimestamp } from './sandbox-clock.ts';
 
-export const REFUND_STATUSES: readonly RefundStatus[] = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'];
+export const REFUND_STATUSES: readonly RefundStatus[] = [
+  'pending',
+  'requires_action',
+  'succeeded',
+  'failed',
+  'canceled',
+];
 export const DISPUTE_STATUSES: readonly DisputeStatus[] = [
-  'warning_needs_response', 'warning_under_review', 'warning_closed', 'needs_response', 'under_review', 'won', 'lost', 'closed', 'other',
+  'warning_needs_response',
+  'warning_under_review',
+  'warning_closed',
+  'needs_response',
+  'under_review',
+  'won',
+  'lost',
+  'closed',
+  'other',
 ];
 export const DISPUTE_ALERT_TYPES: readonly DisputeAlertRecord['alert_type'][] = ['dispute', 'dispute_rdr', 'fraud'];
 
@@ -33,7 +53,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 function oneOf<T extends string>(what: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw new ValidationError(`${what} must be one of ${allowed.join(', ')}, not ${value}.`);
+  if (!allowed.includes(value as T))
+    throw new ValidationError(`${what} must be one of ${allowed.join(', ')}, not ${value}.`);
   return value as T;
 }
 
@@ -54,7 +75,9 @@ export class BillingService {
     if (given === undefined) return minorToAmount(fallbackMinor, payment.currency);
     const amount = normalizeAmount(given, payment.currency);
     if (amount === undefined || amountToMinor(amount, payment.currency) <= 0n) {
-      throw new ValidationError(`${given} is not a positive amount in ${payment.currency} (at most ${currencyDecimals(payment.currency)} decimals).`);
+      throw new ValidationError(
+        `${given} is not a positive amount in ${payment.currency} (at most ${currencyDecimals(payment.currency)} decimals).`,
+      );
     }
     return amount;
   }
@@ -62,17 +85,29 @@ export class BillingService {
   /** A refund of a paid payment: the whole remainder by default, or `amount` (partial). */
   refund(paymentId: string, input: { amount?: string | undefined; status?: string | undefined }): RefundRecord {
     const payment = this.payments.get(paymentId);
-    if (payment.status !== 'paid') throw new ConflictError(`Payment ${paymentId} is ${payment.substatus}; only a paid payment can be refunded.`);
+    if (payment.status !== 'paid')
+      throw new ConflictError(`Payment ${paymentId} is ${payment.substatus}; only a paid payment can be refunded.`);
     const status = oneOf('A refund status', input.status, REFUND_STATUSES, 'succeeded');
-    const remaining = amountToMinor(payment.amount, payment.currency) - this.refundedMinor(payment, ['pending', 'requires_action', 'succeeded']);
+    const remaining =
+      amountToMinor(payment.amount, payment.currency) -
+      this.refundedMinor(payment, ['pending', 'requires_action', 'succeeded']);
     if (remaining <= 0n) throw new ConflictError(`Payment ${paymentId} is already refunded in full.`);
     const amount = this.amountFor(payment, input.amount, remaining);
     if (amountToMinor(amount, payment.currency) > remaining) {
-      throw new ValidationError(`${amount} ${payment.currency} is more than the ${minorToAmount(remaining, payment.currency)} left to refund.`);
+      throw new ValidationError(
+        `${amount} ${payment.currency} is more than the ${minorToAmount(remaining, payment.currency)} left to refund.`,
+      );
     }
     const now = new Date().toISOString();
     const refund = this.state.saveRefund({
-      id: newId('rfnd'), payment_id: payment.id, company_id: payment.company_id, amount, currency: payment.currency, status, created_at: now, updated_at: now,
+      id: newId('rfnd'),
+      payment_id: payment.id,
+      company_id: payment.company_id,
+      amount,
+      currency: payment.currency,
+      status,
+      created_at: now,
+      updated_at: now,
     });
     this.settlePayment(payment);
     this.events.publish('refund.created', refund.company_id, { kind: 'refund', record: refund });
@@ -80,9 +115,22 @@ export class BillingService {
   }
 
   /** Moves a refund to another status (`refund.updated`); the latest refund of a payment when given a payment. */
-  updateRefund(input: { refundId?: string | undefined; paymentId?: string | undefined; status?: string | undefined }): RefundRecord {
-    const before = input.refundId ? this.state.getRefund(input.refundId) : input.paymentId ? this.state.refundsOfPayment(input.paymentId).at(-1) : undefined;
-    if (!before) throw new NotFoundError(input.refundId ? `Refund ${input.refundId} was not found.` : 'That payment has no refund; fire refund.created first.');
+  updateRefund(input: {
+    refundId?: string | undefined;
+    paymentId?: string | undefined;
+    status?: string | undefined;
+  }): RefundRecord {
+    const before = input.refundId
+      ? this.state.getRefund(input.refundId)
+      : input.paymentId
+        ? this.state.refundsOfPayment(input.paymentId).at(-1)
+        : undefined;
+    if (!before)
+      throw new NotFoundError(
+        input.refundId
+          ? `Refund ${input.refundId} was not found.`
+          : 'That payment has no refund; fire refund.created first.',
+      );
     const status = oneOf('A refund status', input.status, REFUND_STATUSES, 'succeeded');
     const after = this.state.saveRefund({ ...before, status, updated_at: nextTimestamp(before.updated_at) });
     const payment = this.state.getPayment(after.payment_id);
@@ -92,9 +140,13 @@ export class BillingService {
   }
 
   /** A dispute of a paid payment (`dispute.created`). */
-  openDispute(paymentId: string, input: { amount?: string | undefined; status?: string | undefined; reason?: string | undefined }): DisputeRecord {
+  openDispute(
+    paymentId: string,
+    input: { amount?: string | undefined; status?: string | undefined; reason?: string | undefined },
+  ): DisputeRecord {
     const payment = this.payments.get(paymentId);
-    if (payment.status !== 'paid') throw new ConflictError(`Payment ${paymentId} is ${payment.substatus}; only a paid payment can be disputed.`);
+    if (payment.status !== 'paid')
+      throw new ConflictError(`Payment ${paymentId} is ${payment.substatus}; only a paid payment can be disputed.`);
     const status = oneOf('A dispute status', input.status, DISPUTE_STATUSES, 'needs_response');
     const amount = this.amountFor(payment, input.amount, amountToMinor(payment.amount, payment.currency));
     const now = new Date();
@@ -115,9 +167,22 @@ export class BillingService {
   }
 
   /** Moves a dispute to another status (`dispute.updated`); the latest dispute of a payment when given a payment. */
-  updateDispute(input: { disputeId?: string | undefined; paymentId?: string | undefined; status?: string | undefined }): DisputeRecord {
-    const before = input.disputeId ? this.state.getDispute(input.disputeId) : input.paymentId ? this.state.disputesOfPayment(input.paymentId).at(-1) : undefined;
-    if (!before) throw new NotFoundError(input.disputeId ? `Dispute ${input.disputeId} was not found.` : 'That payment has no dispute; fire dispute.created first.');
+  updateDispute(input: {
+    disputeId?: string | undefined;
+    paymentId?: string | undefined;
+    status?: string | undefined;
+  }): DisputeRecord {
+    const before = input.disputeId
+      ? this.state.getDispute(input.disputeId)
+      : input.paymentId
+        ? this.state.disputesOfPayment(input.paymentId).at(-1)
+        : undefined;
+    if (!before)
+      throw new NotFoundError(
+        input.disputeId
+          ? `Dispute ${input.disputeId} was not found.`
+          : 'That payment has no dispute; fire dispute.created first.',
+      );
     const status = oneOf('A dispute status', input.status, DISPUTE_STATUSES, 'under_review');
     const after = this.state.saveDispute({ ...before, status, updated_at: nextTimestamp(before.updated_at) });
     this.events.publish('dispute.updated', after.company_id, { kind: 'dispute', record: after, before });
@@ -128,7 +193,10 @@ export class BillingService {
   alert(paymentId: string, input: { alertType?: string | undefined }): DisputeAlertRecord {
     const payment = this.payments.get(paymentId);
     const now = new Date().toISOString();
-    const updated = this.state.updatePayment(payment.id, { dispute_alerted_at: now, updated_at: nextTimestamp(payment.updated_at) });
+    const updated = this.state.updatePayment(payment.id, {
+      dispute_alerted_at: now,
+      updated_at: nextTimestamp(payment.updated_at),
+    });
     const alert: DisputeAlertRecord = {
       id: newId('dspa'),
       payment_id: updated.id,
@@ -150,7 +218,10 @@ export class BillingService {
     const membership = this.memberships.get(membershipId);
     const plan = this.state.getPlan(membership.plan_id);
     if (!plan) throw new NotFoundError(`Plan ${membership.plan_id} was not found.`);
-    const open = this.state.invoicesOfMembership(membership.id).filter((i) => i.status === 'open' || i.status === 'past_due').at(-1);
+    const open = this.state
+      .invoicesOfMembership(membership.id)
+      .filter((i) => i.status === 'open' || i.status === 'past_due')
+      .at(-1);
     const now = new Date().toISOString();
     const before: InvoiceRecord = open ?? {
       id: newId('inv'),
@@ -164,7 +235,11 @@ export class BillingService {
       created_at: now,
       updated_at: now,
     };
-    const after = this.state.saveInvoice({ ...before, status, updated_at: open ? nextTimestamp(before.updated_at) : now });
+    const after = this.state.saveInvoice({
+      ...before,
+      status,
+      updated_at: open ? nextTimestamp(before.updated_at) : now,
+    });
     this.events.publish(`invoice.${status}`, after.company_id, { kind: 'invoice', record: after, before: open });
     return after;
   }

@@ -79,17 +79,37 @@ export class EventTriggerService {
         return { payment: this.payments.get(refund.payment_id) };
       }
       case 'refund.updated': {
-        const refund = this.billing.updateRefund({ refundId: input.refundId, paymentId: input.refundId ? undefined : this.paymentOf(input).id, status: input.status });
+        const refund = this.billing.updateRefund({
+          refundId: input.refundId,
+          paymentId: input.refundId ? undefined : this.paymentOf(input).id,
+          status: input.status,
+        });
         return { payment: this.payments.get(refund.payment_id) };
       }
       case 'dispute.created':
-        return { payment: this.payments.get(this.billing.openDispute(this.paymentOf(input).id, { amount: input.amount, status: input.status, reason: input.reason }).payment_id) };
+        return {
+          payment: this.payments.get(
+            this.billing.openDispute(this.paymentOf(input).id, {
+              amount: input.amount,
+              status: input.status,
+              reason: input.reason,
+            }).payment_id,
+          ),
+        };
       case 'dispute.updated': {
-        const dispute = this.billing.updateDispute({ disputeId: input.disputeId, paymentId: input.disputeId ? undefined : this.paymentOf(input).id, status: input.status });
+        const dispute = this.billing.updateDispute({
+          disputeId: input.disputeId,
+          paymentId: input.disputeId ? undefined : this.paymentOf(input).id,
+          status: input.status,
+        });
         return { payment: this.payments.get(dispute.payment_id) };
       }
       case 'dispute_alert.created':
-        return { payment: this.payments.get(this.billing.alert(this.paymentOf(input).id, { alertType: input.alertType }).payment_id) };
+        return {
+          payment: this.payments.get(
+            this.billing.alert(this.paymentOf(input).id, { alertType: input.alertType }).payment_id,
+          ),
+        };
       case 'invoice.past_due':
       case 'invoice.paid': {
         const membership = this.findMembership(input, true);
@@ -109,7 +129,8 @@ export class EventTriggerService {
   /** By id; else the user's latest paid payment of the product. */
   private paymentOf(input: TriggerInput): PaymentRecord {
     if (input.paymentId) return this.payments.get(input.paymentId);
-    if (!input.userId || !input.productId) throw new ValidationError(`${input.type} needs payment_id, or user and product (their latest paid payment).`);
+    if (!input.userId || !input.productId)
+      throw new ValidationError(`${input.type} needs payment_id, or user and product (their latest paid payment).`);
     const payment = this.ctx.state
       .listPayments()
       .filter((p) => p.user_id === input.userId && p.product_id === input.productId && p.status === 'paid')
@@ -127,15 +148,24 @@ export class EventTriggerService {
 
   private activate(input: TriggerInput): TriggerResult {
     const status = membershipStatus(input.status) ?? 'active';
-    if (!isValidStatus(status)) throw new ValidationError(`membership.activated needs a valid status (active, trialing, canceling, completed), not ${status}.`);
+    if (!isValidStatus(status))
+      throw new ValidationError(
+        `membership.activated needs a valid status (active, trialing, canceling, completed), not ${status}.`,
+      );
     const existing = this.findMembership(input, false);
-    if (!existing) return { membership: this.memberships.create({ userId: input.userId ?? '', productId: input.productId ?? '', status }) };
+    if (!existing)
+      return {
+        membership: this.memberships.create({ userId: input.userId ?? '', productId: input.productId ?? '', status }),
+      };
     return { membership: this.memberships.setStatus(existing.id, status, input.type) };
   }
 
   private deactivate(input: TriggerInput): TriggerResult {
     const status = membershipStatus(input.status) ?? 'expired';
-    if (isValidStatus(status)) throw new ValidationError(`membership.deactivated needs an invalid status (e.g. expired, canceled, past_due), not ${status}.`);
+    if (isValidStatus(status))
+      throw new ValidationError(
+        `membership.deactivated needs an invalid status (e.g. expired, canceled, past_due), not ${status}.`,
+      );
     const existing = this.findMembership(input, false);
     if (!existing) {
       const created = this.memberships.create({ userId: input.userId ?? '', productId: input.productId ?? '', status });
@@ -171,16 +201,26 @@ export class EventTriggerService {
     if (input.paymentId) {
       const payment = state.getPayment(input.paymentId);
       if (!payment) throw new NotFoundError(`Payment ${input.paymentId} was not found.`);
-      this.events.publish(input.type, input.companyId ?? payment.company_id, input.data === undefined ? { kind: 'payment', record: payment } : { kind: 'raw', data: input.data });
+      this.events.publish(
+        input.type,
+        input.companyId ?? payment.company_id,
+        input.data === undefined ? { kind: 'payment', record: payment } : { kind: 'raw', data: input.data },
+      );
       return { payment };
     }
     const membership = input.data === undefined ? this.findMembership(input, false) : undefined;
     if (membership) {
-      this.events.publish(input.type, input.companyId ?? membership.company_id, { kind: 'membership', record: membership });
+      this.events.publish(input.type, input.companyId ?? membership.company_id, {
+        kind: 'membership',
+        record: membership,
+      });
       return { membership };
     }
     const product = input.productId ? state.getProduct(input.productId) : undefined;
-    this.events.publish(input.type, input.companyId ?? product?.company_id ?? null, { kind: 'raw', data: input.data ?? {} });
+    this.events.publish(input.type, input.companyId ?? product?.company_id ?? null, {
+      kind: 'raw',
+      data: input.data ?? {},
+    });
     return {};
   }
 
@@ -188,11 +228,13 @@ export class EventTriggerService {
   private findMembership(input: TriggerInput, required: boolean): MembershipRecord | undefined {
     if (input.membershipId) return this.memberships.get(input.membershipId);
     if (!input.userId || !input.productId) {
-      if (required || input.type.startsWith('membership.')) throw new ValidationError(`${input.type} needs membership_id, or user and product.`);
+      if (required || input.type.startsWith('membership.'))
+        throw new ValidationError(`${input.type} needs membership_id, or user and product.`);
       return undefined;
     }
     if (!this.ctx.state.getUser(input.userId)) throw new NotFoundError(`User ${input.userId} was not found.`);
-    if (!this.ctx.state.getProduct(input.productId)) throw new NotFoundError(`Product ${input.productId} was not found.`);
+    if (!this.ctx.state.getProduct(input.productId))
+      throw new NotFoundError(`Product ${input.productId} was not found.`);
     return this.ctx.state.findMembership(input.userId, input.productId);
   }
 }

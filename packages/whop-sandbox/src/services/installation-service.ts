@@ -21,14 +21,18 @@ export class InstallationService {
   /** Refuses a company the app cannot reach, with Whop's error shape (403). */
   assertReachable(companyId: string): void {
     if (this.isReachable(companyId)) return;
-    throw new ForbiddenError(`The app is not installed on company ${companyId}. An admin of the company must install it first.`);
+    throw new ForbiddenError(
+      `The app is not installed on company ${companyId}. An admin of the company must install it first.`,
+    );
   }
 
   /** An admin of the company installs the app on it. */
   install(companyId: string, userId: string): CompanyRecord {
     const company = this.company(companyId);
-    if (company.id === this.ownCompanyId) throw new ValidationError(`${company.id} is the app's own company; it needs no installation.`);
-    if (!company.admin_user_ids.includes(userId)) throw new ForbiddenError(`${userId} is not an admin of ${company.id}, so cannot install apps on it.`);
+    if (company.id === this.ownCompanyId)
+      throw new ValidationError(`${company.id} is the app's own company; it needs no installation.`);
+    if (!company.admin_user_ids.includes(userId))
+      throw new ForbiddenError(`${userId} is not an admin of ${company.id}, so cannot install apps on it.`);
     if (!this.state.isInstalled(company.id)) {
       this.state.install({ company_id: company.id, installed_by: userId, installed_at: new Date().toISOString() });
     }
@@ -42,14 +46,24 @@ export class InstallationService {
   }
 
   /** Every company but the app's own, with whether the app is installed there. */
-  list(): Array<{ company: CompanyRecord; installed: boolean; installed_by: string | null; installed_at: string | null }> {
+  list(): Array<{
+    company: CompanyRecord;
+    installed: boolean;
+    installed_by: string | null;
+    installed_at: string | null;
+  }> {
     const installations = new Map(this.state.listInstallations().map((i) => [i.company_id, i]));
     return this.state
       .listCompanies()
       .filter((c) => c.id !== this.ownCompanyId)
       .map((company) => {
         const installation = installations.get(company.id);
-        return { company, installed: Boolean(installation), installed_by: installation?.installed_by ?? null, installed_at: installation?.installed_at ?? null };
+        return {
+          company,
+          installed: Boolean(installation),
+          installed_by: installation?.installed_by ?? null,
+          installed_at: installation?.installed_at ?? null,
+        };
       });
   }
 

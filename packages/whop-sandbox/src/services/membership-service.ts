@@ -41,7 +41,8 @@ export class MembershipService {
     if (!product) throw new NotFoundError(`Product ${productId} was not found.`);
     if (planId) {
       const plan = this.state.getPlan(planId);
-      if (!plan || plan.product_id !== productId) throw new ValidationError(`Plan ${planId} is not a plan of product ${productId}.`);
+      if (!plan || plan.product_id !== productId)
+        throw new ValidationError(`Plan ${planId} is not a plan of product ${productId}.`);
       return plan;
     }
     const plan = this.state.plansOfProduct(productId)[0];
@@ -56,7 +57,9 @@ export class MembershipService {
     const plan = this.resolvePlan(input.productId, input.planId);
     const existing = this.state.findMembership(user.id, input.productId);
     if (existing && isValidStatus(existing.status)) {
-      throw new ConflictError(`${user.id} already has a valid membership (${existing.id}) of ${input.productId}; change its status instead.`);
+      throw new ConflictError(
+        `${user.id} already has a valid membership (${existing.id}) of ${input.productId}; change its status instead.`,
+      );
     }
     const status = input.status ?? (plan.plan_type === 'one_time' ? 'completed' : 'active');
     const now = new Date().toISOString();
@@ -119,7 +122,11 @@ export class MembershipService {
     }
     const after = this.state.updateMembership(id, patch);
     const crossed = isValidStatus(after.status) !== isValidStatus(before.status);
-    const natural = crossed ? (isValidStatus(after.status) ? 'membership.activated' : 'membership.deactivated') : undefined;
+    const natural = crossed
+      ? isValidStatus(after.status)
+        ? 'membership.activated'
+        : 'membership.deactivated'
+      : undefined;
     if (forceEvent && forceEvent !== 'membership.updated') this.publish(forceEvent, after, before);
     else if (natural && !forceEvent) this.publish(natural, after, before);
     // The flag also drops when a membership ends; only a toggle on a live membership is an event.
@@ -135,7 +142,9 @@ export class MembershipService {
   setCancelAtPeriodEnd(id: string, cancelAtPeriodEnd: boolean, forceEvent = false): MembershipRecord {
     const before = this.get(id);
     if (!isValidStatus(before.status)) {
-      throw new ConflictError(`Membership ${id} is ${before.status}; only a valid membership can be set to cancel at period end.`);
+      throw new ConflictError(
+        `Membership ${id} is ${before.status}; only a valid membership can be set to cancel at period end.`,
+      );
     }
     if (before.cancel_at_period_end === cancelAtPeriodEnd) {
       if (forceEvent) this.publish('membership.cancel_at_period_end_changed', before, before);

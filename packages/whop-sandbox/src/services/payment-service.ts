@@ -68,7 +68,8 @@ export class PaymentService {
       refunded_amount: null,
       refunded_at: null,
       dispute_alerted_at: null,
-      billing_reason: plan.plan_type === 'one_time' ? 'one_time' : isRenewal ? 'subscription_cycle' : 'subscription_create',
+      billing_reason:
+        plan.plan_type === 'one_time' ? 'one_time' : isRenewal ? 'subscription_cycle' : 'subscription_create',
       failure_message: null,
       paid_at: null,
       created_at: now,
@@ -118,8 +119,15 @@ export class PaymentService {
   /** Voids a payment that has not been captured (`payment.canceled`). */
   cancel(paymentId: string): PaymentRecord {
     const before = this.get(paymentId);
-    if (before.status !== 'pending') throw new ConflictError(`Payment ${paymentId} is ${before.substatus}; only a pending (authorized) payment can be canceled.`);
-    const after = this.ctx.state.updatePayment(paymentId, { status: 'void', substatus: 'canceled', updated_at: nextTimestamp(before.updated_at) });
+    if (before.status !== 'pending')
+      throw new ConflictError(
+        `Payment ${paymentId} is ${before.substatus}; only a pending (authorized) payment can be canceled.`,
+      );
+    const after = this.ctx.state.updatePayment(paymentId, {
+      status: 'void',
+      substatus: 'canceled',
+      updated_at: nextTimestamp(before.updated_at),
+    });
     this.publish('payment.canceled', after, before);
     return after;
   }
@@ -135,18 +143,25 @@ export class PaymentService {
   }
 
   private amountOf(input: TakePaymentInput, currency: string, planCents: number): string {
-    if (input.amount !== undefined && input.amountCents !== undefined) throw new ValidationError('Give amount or amount_cents, not both.');
+    if (input.amount !== undefined && input.amountCents !== undefined)
+      throw new ValidationError('Give amount or amount_cents, not both.');
     if (input.amount !== undefined) {
       const amount = normalizeAmount(input.amount, currency);
       if (amount === undefined) {
-        throw new ValidationError(`${input.amount} is not an amount in ${currency}: a non-negative decimal with at most ${currencyDecimals(currency)} decimals.`);
+        throw new ValidationError(
+          `${input.amount} is not an amount in ${currency}: a non-negative decimal with at most ${currencyDecimals(currency)} decimals.`,
+        );
       }
       return amount;
     }
     return centsToAmount(input.amountCents ?? planCents, currency);
   }
 
-  private resolve(input: TakePaymentInput): { membership: MembershipRecord | undefined; plan: PlanRecord; userId: string } {
+  private resolve(input: TakePaymentInput): {
+    membership: MembershipRecord | undefined;
+    plan: PlanRecord;
+    userId: string;
+  } {
     const state = this.ctx.state;
     if (input.membershipId) {
       const membership = this.memberships.get(input.membershipId);

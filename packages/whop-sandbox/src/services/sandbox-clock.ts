@@ -10,7 +10,10 @@ export function nextTimestamp(previous: string | null | undefined, now = Date.no
 }
 
 /** A renewal period starting now, or null for one-time plans. */
-export function renewalPeriod(billingPeriodDays: number | null, now = Date.now()): { start: string | null; end: string | null } {
+export function renewalPeriod(
+  billingPeriodDays: number | null,
+  now = Date.now(),
+): { start: string | null; end: string | null } {
   if (billingPeriodDays === null) return { start: null, end: null };
   return { start: new Date(now).toISOString(), end: new Date(now + billingPeriodDays * DAY_MS).toISOString() };
 }

@@ -91,7 +91,8 @@ export class SandboxState implements UserDirectory {
   deleteUser(id: string): boolean {
     const deleted = this.users.delete(id);
     if (deleted) {
-      for (const company of this.companies.values()) company.admin_user_ids = company.admin_user_ids.filter((u) => u !== id);
+      for (const company of this.companies.values())
+        company.admin_user_ids = company.admin_user_ids.filter((u) => u !== id);
       this.changed();
     }
     return deleted;

@@ -2,7 +2,15 @@
  * The sandbox's seed (SPEC §8). Ids are fixed: the app's docs and tests name them.
  * Renewal periods are placed around `now` so seeded memberships look current.
  */
-import type { CompanyRecord, MembershipRecord, PlanRecord, ProductRecord, SandboxData, UserRecord, WebhookRecord } from './sandbox-records.ts';
+import type {
+  CompanyRecord,
+  MembershipRecord,
+  PlanRecord,
+  ProductRecord,
+  SandboxData,
+  UserRecord,
+  WebhookRecord,
+} from './sandbox-records.ts';
 
 /** The companies that installed the registered app at seed time (the one place that says so). */
 export const APP_INSTALLED_COMPANY_IDS: readonly string[] = ['biz_creator2'];
@@ -18,7 +26,14 @@ export const SEED_APP_WEBHOOK_ID = 'hook_app';
  * Whop's legacy nested payload shape, dotted names.
  */
 export function seedWebhooks(ownCompanyId: string): WebhookRecord[] {
-  const base = { url: null, api_version: 'v1', api_version_date: null, event_names: 'dotted', enabled: true, created_at: SEEDED_AT } as const;
+  const base = {
+    url: null,
+    api_version: 'v1',
+    api_version_date: null,
+    event_names: 'dotted',
+    enabled: true,
+    created_at: SEEDED_AT,
+  } as const;
   return [
     { ...base, id: SEED_COMPANY_WEBHOOK_ID, kind: 'company', resource_id: ownCompanyId },
     { ...base, id: SEED_APP_WEBHOOK_ID, kind: 'app', resource_id: null },
@@ -34,7 +49,15 @@ function user(id: string, username: string, name: string, email: string): UserRe
 
 function company(id: string, title: string, adminUserIds: string[]): CompanyRecord {
   const route = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  return { id, title, route, description: null, admin_user_ids: adminUserIds, created_at: SEEDED_AT, updated_at: SEEDED_AT };
+  return {
+    id,
+    title,
+    route,
+    description: null,
+    admin_user_ids: adminUserIds,
+    created_at: SEEDED_AT,
+    updated_at: SEEDED_AT,
+  };
 }
 
 function product(id: string, companyId: string, title: string, headline: string): ProductRecord {
@@ -107,7 +130,12 @@ export function createSeedData(now: Date = new Date(), ownCompanyId = 'biz_chron
   ];
   const basic = product('prod_basic', 'biz_chronos', 'Chronos Basic', '50 videos, analytics and the course builder');
   const pro = product('prod_pro', 'biz_chronos', 'Chronos Pro', '500 videos, bulk upload and custom branding');
-  const enterprise = product('prod_enterprise', 'biz_chronos', 'Chronos Enterprise', 'Unlimited everything, priority support');
+  const enterprise = product(
+    'prod_enterprise',
+    'biz_chronos',
+    'Chronos Enterprise',
+    'Unlimited everything, priority support',
+  );
   const course1 = product('prod_course1', 'biz_creator1', 'Time Management Course', 'The course of Creator One');
   const course2 = product('prod_course2', 'biz_creator2', 'Video Editing Masterclass', 'The course of Creator Two');
   const plans = [
@@ -135,7 +163,11 @@ export function createSeedData(now: Date = new Date(), ownCompanyId = 'biz_chron
     plans,
     memberships,
     payments: [],
-    installations: APP_INSTALLED_COMPANY_IDS.map((id) => ({ company_id: id, installed_by: null, installed_at: SEEDED_AT })),
+    installations: APP_INSTALLED_COMPANY_IDS.map((id) => ({
+      company_id: id,
+      installed_by: null,
+      installed_at: SEEDED_AT,
+    })),
     webhooks: seedWebhooks(ownCompanyId),
     refunds: [],
     disputes: [],

@@ -41,12 +41,24 @@ function upgrade(data: z.infer<typeof fileSchema>['data'], ownCompanyId: string)
     if (typeof old.amount === 'string') return row;
     const currency = typeof old.currency === 'string' ? old.currency : 'usd';
     const { amount_cents: cents, ...rest } = old;
-    return { refunded_amount: null, refunded_at: null, dispute_alerted_at: null, ...rest, amount: centsToAmount(Number(cents ?? 0), currency) };
+    return {
+      refunded_amount: null,
+      refunded_at: null,
+      dispute_alerted_at: null,
+      ...rest,
+      amount: centsToAmount(Number(cents ?? 0), currency),
+    };
   });
   const upgraded = {
     ...data,
     payments,
-    installations: data.installations ?? APP_INSTALLED_COMPANY_IDS.map((id) => ({ company_id: id, installed_by: null, installed_at: new Date().toISOString() })),
+    installations:
+      data.installations ??
+      APP_INSTALLED_COMPANY_IDS.map((id) => ({
+        company_id: id,
+        installed_by: null,
+        installed_at: new Date().toISOString(),
+      })),
     webhooks: data.webhooks ?? seedWebhooks(ownCompanyId),
     refunds: data.refunds ?? [],
     disputes: data.disputes ?? [],
@@ -61,7 +73,11 @@ export function stateFilePath(dataDir: string): string {
 }
 
 /** The saved state, or undefined when there is none (or it is unreadable: then the seed is used). */
-export async function loadSavedState(dataDir: string, logger: Logger, ownCompanyId = 'biz_chronos'): Promise<SandboxData | undefined> {
+export async function loadSavedState(
+  dataDir: string,
+  logger: Logger,
+  ownCompanyId = 'biz_chronos',
+): Promise<SandboxData | undefined> {
   const file = stateFilePath(dataDir);
   let text: string;
   try {

@@ -19,7 +19,11 @@ export function isApiVersionDate(value: string): boolean {
   const match = API_VERSION_DATE_PATTERN.exec(value);
   if (!match) return false;
   const date = new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value.slice(0, 10) && value.slice(0, 10) >= '2025-01-01';
+  return (
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 10) === value.slice(0, 10) &&
+    value.slice(0, 10) >= '2025-01-01'
+  );
 }
 
 export function payloadShape(apiVersionDate: string | null): PayloadShape {

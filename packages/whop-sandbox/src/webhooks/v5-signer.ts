@@ -5,8 +5,12 @@
  */
 import { createHmac } from 'node:crypto';
 
-export function signV5Webhook(input: { timestamp: number; body: string; secret: string }): { 'x-whop-signature': string } {
+export function signV5Webhook(input: { timestamp: number; body: string; secret: string }): {
+  'x-whop-signature': string;
+} {
   const t = String(Math.floor(input.timestamp));
-  const hex = createHmac('sha256', Buffer.from(input.secret, 'utf8')).update(`${t}.${input.body}`, 'utf8').digest('hex');
+  const hex = createHmac('sha256', Buffer.from(input.secret, 'utf8'))
+    .update(`${t}.${input.body}`, 'utf8')
+    .digest('hex');
   return { 'x-whop-signature': `t=${t},v1=${hex}` };
 }

@@ -46,7 +46,9 @@ export class WebhookDeliveryService implements EventPublisher {
     const event: SandboxEvent = { id: newId('evt'), type, companyId, timestamp: new Date().toISOString(), subject };
     const targets = this.targetsOf(companyId);
     if (targets.length === 0) {
-      const reason = companyId ? `no webhook takes events of ${companyId}: the app is not installed on it` : 'no webhook is enabled';
+      const reason = companyId
+        ? `no webhook takes events of ${companyId}: the app is not installed on it`
+        : 'no webhook is enabled';
       return [this.skip(event, null, reason)];
     }
     return targets.map((webhook) => {
@@ -82,7 +84,11 @@ export class WebhookDeliveryService implements EventPublisher {
     const state = this.options.state;
     return state
       .listWebhooks()
-      .filter((w) => w.enabled && (w.kind === 'company' ? w.resource_id === companyId : companyId === null || state.isInstalled(companyId)));
+      .filter(
+        (w) =>
+          w.enabled &&
+          (w.kind === 'company' ? w.resource_id === companyId : companyId === null || state.isInstalled(companyId)),
+      );
   }
 
   private skip(event: SandboxEvent, webhook: WebhookRecord | null, reason: string): WebhookDelivery {
@@ -191,7 +197,14 @@ export class WebhookDeliveryService implements EventPublisher {
     });
     delivery.updatedAt = new Date().toISOString();
     this.options.logger.info(
-      { webhookId: delivery.id, eventId: delivery.eventId, type: delivery.type, attempt: delivery.attempts.length, statusCode, error },
+      {
+        webhookId: delivery.id,
+        eventId: delivery.eventId,
+        type: delivery.type,
+        attempt: delivery.attempts.length,
+        statusCode,
+        error,
+      },
       ok ? 'sandbox: webhook delivered' : 'sandbox: webhook attempt failed',
     );
 

@@ -9,12 +9,22 @@
  * `previous_attributes` (on `*.updated` events) holds the old values of the `data` fields
  * that changed, keyed by field name, in the same shape as `data`.
  */
-import { serializeDispute, serializeDisputeAlert, serializeInvoice, serializeRefund } from '../serializers/billing-serializer.ts';
+import {
+  serializeDispute,
+  serializeDisputeAlert,
+  serializeInvoice,
+  serializeRefund,
+} from '../serializers/billing-serializer.ts';
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
 import { serializeMembership } from '../serializers/membership-serializer.ts';
 import { serializeNativeMembership, serializeNativePayment } from '../serializers/native-serializer.ts';
 import { serializePayment } from '../serializers/payment-serializer.ts';
-import { serializeV5Dispute, serializeV5Membership, serializeV5Payment, serializeV5Refund } from '../serializers/v5-serializer.ts';
+import {
+  serializeV5Dispute,
+  serializeV5Membership,
+  serializeV5Payment,
+  serializeV5Refund,
+} from '../serializers/v5-serializer.ts';
 import type { WebhookRecord } from '../state/sandbox-records.ts';
 import { UNDERSCORE_NAMES, V5_ACTIONS } from './event-names.ts';
 import { payloadShape } from './payload-version.ts';
@@ -31,7 +41,12 @@ export interface RenderedWebhook {
 /** Why an event is not delivered to a webhook, or undefined when it is. */
 export type RenderResult = { rendered: RenderedWebhook } | { skipped: string };
 
-function serializeV1(ctx: SerializerContext, subject: EventSubject, shape: PayloadShape, which: 'record' | 'before'): unknown {
+function serializeV1(
+  ctx: SerializerContext,
+  subject: EventSubject,
+  shape: PayloadShape,
+  which: 'record' | 'before',
+): unknown {
   switch (subject.kind) {
     case 'membership': {
       const record = which === 'record' ? subject.record : subject.before;

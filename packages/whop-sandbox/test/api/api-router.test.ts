@@ -56,14 +56,20 @@ describe('sandbox REST API: credentials, refusals and errors', () => {
     assertErrorShape(noCompany.body, 'invalid_request_error', 'invalid_parameter');
     expect(noCompany.body.error.message).to.match(/company_id/);
 
-    const badStatus = await api.get('/api/v1/memberships?company_id=biz_creator1&statuses[]=valid').set('Authorization', `Bearer ${apiKey}`);
+    const badStatus = await api
+      .get('/api/v1/memberships?company_id=biz_creator1&statuses[]=valid')
+      .set('Authorization', `Bearer ${apiKey}`);
     expect(badStatus.status).to.equal(400);
     expect(badStatus.body.error.message).to.match(/statuses/);
 
-    const badFirst = await api.get('/api/v1/memberships?company_id=biz_creator1&first=1000').set('Authorization', `Bearer ${apiKey}`);
+    const badFirst = await api
+      .get('/api/v1/memberships?company_id=biz_creator1&first=1000')
+      .set('Authorization', `Bearer ${apiKey}`);
     expect(badFirst.status).to.equal(400);
 
-    const badCursor = await api.get('/api/v1/memberships?company_id=biz_creator1&after=garbage').set('Authorization', `Bearer ${apiKey}`);
+    const badCursor = await api
+      .get('/api/v1/memberships?company_id=biz_creator1&after=garbage')
+      .set('Authorization', `Bearer ${apiKey}`);
     expect(badCursor.status).to.equal(400);
   });
 
@@ -76,14 +82,20 @@ describe('sandbox REST API: credentials, refusals and errors', () => {
   });
 
   it('pages backwards with last and before', async () => {
-    const all = await api.get('/api/v1/memberships?company_id=biz_creator1&direction=asc').set('Authorization', `Bearer ${apiKey}`);
+    const all = await api
+      .get('/api/v1/memberships?company_id=biz_creator1&direction=asc')
+      .set('Authorization', `Bearer ${apiKey}`);
     const ids = all.body.data.map((m: { id: string }) => m.id);
     expect(ids.length).to.equal(2);
-    const lastOne = await api.get('/api/v1/memberships?company_id=biz_creator1&direction=asc&last=1').set('Authorization', `Bearer ${apiKey}`);
+    const lastOne = await api
+      .get('/api/v1/memberships?company_id=biz_creator1&direction=asc&last=1')
+      .set('Authorization', `Bearer ${apiKey}`);
     expect(lastOne.body.data.map((m: { id: string }) => m.id)).to.deep.equal([ids[1]]);
     expect(lastOne.body.page_info.has_previous_page).to.equal(true);
     const before = await api
-      .get(`/api/v1/memberships?company_id=biz_creator1&direction=asc&last=1&before=${lastOne.body.page_info.start_cursor}`)
+      .get(
+        `/api/v1/memberships?company_id=biz_creator1&direction=asc&last=1&before=${lastOne.body.page_info.start_cursor}`,
+      )
       .set('Authorization', `Bearer ${apiKey}`);
     expect(before.body.data.map((m: { id: string }) => m.id)).to.deep.equal([ids[0]]);
     expect(before.body.page_info.has_previous_page).to.equal(false);
@@ -113,14 +125,19 @@ describe('sandbox REST API: credentials, refusals and errors', () => {
       expect(other.status).to.equal(403);
       assertErrorShape(other.body, 'permission_error', 'forbidden');
 
-      const access = await api.get('/api/v1/users/user_student2/access/prod_course1').set('Authorization', `Bearer ${token}`);
+      const access = await api
+        .get('/api/v1/users/user_student2/access/prod_course1')
+        .set('Authorization', `Bearer ${token}`);
       expect(access.status).to.equal(403);
 
       const list = await api.get('/api/v1/memberships?company_id=biz_creator1').set('Authorization', `Bearer ${token}`);
       expect(list.status).to.equal(200);
       expect(list.body.data.map((m: { id: string }) => m.id)).to.deep.equal(['mem_seedstudent1']);
 
-      const createProduct = await api.post('/api/v1/products').set('Authorization', `Bearer ${token}`).send({ title: 'Nope' });
+      const createProduct = await api
+        .post('/api/v1/products')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ title: 'Nope' });
       expect(createProduct.status).to.equal(403);
     });
 
@@ -146,12 +163,15 @@ describe('sandbox REST API: credentials, refusals and errors', () => {
     }
   });
 
-  it('rate-limits each credential with Whop\'s documented 429 body and no Retry-After', async () => {
+  it("rate-limits each credential with Whop's documented 429 body and no Retry-After", async () => {
     const limited = await startTestSandbox({ apiRateLimitPerMinute: 3 });
     try {
       const key = limited.options.app.apiKey;
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i += 1) statuses.push((await request(limited.url).get('/api/v1/users/user_admin').set('Authorization', `Bearer ${key}`)).status);
+      for (let i = 0; i < 3; i += 1)
+        statuses.push(
+          (await request(limited.url).get('/api/v1/users/user_admin').set('Authorization', `Bearer ${key}`)).status,
+        );
       expect(statuses).to.deep.equal([200, 200, 200]);
       const over = await request(limited.url).get('/api/v1/users/user_admin').set('Authorization', `Bearer ${key}`);
       expect(over.status).to.equal(429);

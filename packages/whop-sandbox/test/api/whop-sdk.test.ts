@@ -45,7 +45,8 @@ describe('sandbox REST API through the official @whop/sdk', () => {
   it('pages through all memberships of a company with for-await, one or two per page', async () => {
     for (const first of [1, 2]) {
       const ids: string[] = [];
-      for await (const membership of whop.memberships.list({ company_id: 'biz_creator2', first })) ids.push(membership.id);
+      for await (const membership of whop.memberships.list({ company_id: 'biz_creator2', first }))
+        ids.push(membership.id);
       expect([...ids].sort()).to.deep.equal([...readerMemberships].sort());
     }
   });
@@ -62,7 +63,11 @@ describe('sandbox REST API through the official @whop/sdk', () => {
   });
 
   it('filters memberships by company, product, user and status', async () => {
-    const students = await whop.memberships.list({ company_id: 'biz_creator1', product_ids: ['prod_course1'], statuses: ['active'] });
+    const students = await whop.memberships.list({
+      company_id: 'biz_creator1',
+      product_ids: ['prod_course1'],
+      statuses: ['active'],
+    });
     expect(students.data.map((m) => m.user?.id).sort()).to.deep.equal(['user_student1', 'user_student2']);
     for (const m of students.data) {
       expect(m.company.id).to.equal('biz_creator1');
@@ -75,7 +80,9 @@ describe('sandbox REST API through the official @whop/sdk', () => {
     expect(one.data.map((m) => m.user?.id)).to.deep.equal(['user_student2']);
 
     const pro = await whop.memberships.list({ company_id: 'biz_chronos', product_ids: ['prod_pro', 'prod_basic'] });
-    expect(pro.data.map((m) => [m.user?.id, m.product.id, m.plan.id])).to.deep.equal([['user_creator_pro', 'prod_pro', 'plan_pro']]);
+    expect(pro.data.map((m) => [m.user?.id, m.product.id, m.plan.id])).to.deep.equal([
+      ['user_creator_pro', 'prod_pro', 'plan_pro'],
+    ]);
 
     const none = await whop.memberships.list({ company_id: 'biz_creator1', statuses: ['canceled', 'expired'] });
     expect(none.data).to.deep.equal([]);
@@ -86,7 +93,12 @@ describe('sandbox REST API through the official @whop/sdk', () => {
     expect(membership.id).to.equal('mem_seedstudent1');
     expect(membership.status).to.equal('active');
     expect(membership.cancel_at_period_end).to.equal(false);
-    expect(membership.user).to.deep.equal({ id: 'user_student1', username: 'student1', name: 'Sam Student', email: 'student1@example.test' });
+    expect(membership.user).to.deep.equal({
+      id: 'user_student1',
+      username: 'student1',
+      name: 'Sam Student',
+      email: 'student1@example.test',
+    });
     expect(membership.company).to.deep.equal({ id: 'biz_creator1', title: 'Creator One Academy' });
     expect(membership.product.id).to.equal('prod_course1');
     expect(membership.plan.id).to.equal('plan_course1');
@@ -96,12 +108,30 @@ describe('sandbox REST API through the official @whop/sdk', () => {
   });
 
   it('answers checkAccess with admin, customer and no_access', async () => {
-    expect(await whop.users.checkAccess('biz_creator1', { id: 'user_creator_free' })).to.deep.equal({ has_access: true, access_level: 'admin' });
-    expect(await whop.users.checkAccess('prod_course1', { id: 'user_creator_free' })).to.deep.equal({ has_access: true, access_level: 'admin' });
-    expect(await whop.users.checkAccess('prod_course1', { id: 'user_student1' })).to.deep.equal({ has_access: true, access_level: 'customer' });
-    expect(await whop.users.checkAccess('biz_creator1', { id: 'user_student1' })).to.deep.equal({ has_access: true, access_level: 'customer' });
-    expect(await whop.users.checkAccess('biz_creator2', { id: 'user_student1' })).to.deep.equal({ has_access: false, access_level: 'no_access' });
-    expect(await whop.users.checkAccess('biz_creator1', { id: 'user_creator_pro' })).to.deep.equal({ has_access: false, access_level: 'no_access' });
+    expect(await whop.users.checkAccess('biz_creator1', { id: 'user_creator_free' })).to.deep.equal({
+      has_access: true,
+      access_level: 'admin',
+    });
+    expect(await whop.users.checkAccess('prod_course1', { id: 'user_creator_free' })).to.deep.equal({
+      has_access: true,
+      access_level: 'admin',
+    });
+    expect(await whop.users.checkAccess('prod_course1', { id: 'user_student1' })).to.deep.equal({
+      has_access: true,
+      access_level: 'customer',
+    });
+    expect(await whop.users.checkAccess('biz_creator1', { id: 'user_student1' })).to.deep.equal({
+      has_access: true,
+      access_level: 'customer',
+    });
+    expect(await whop.users.checkAccess('biz_creator2', { id: 'user_student1' })).to.deep.equal({
+      has_access: false,
+      access_level: 'no_access',
+    });
+    expect(await whop.users.checkAccess('biz_creator1', { id: 'user_creator_pro' })).to.deep.equal({
+      has_access: false,
+      access_level: 'no_access',
+    });
   });
 
   it('reads products, plans, companies and payments', async () => {

@@ -27,7 +27,10 @@ interface MembershipJson {
 }
 
 /** A browser on the checkout page: keeps the CSRF cookie and reads the form token. */
-async function openCheckout(sandbox: TestSandbox, page: string): Promise<{ cookie: string; token: string; html: string }> {
+async function openCheckout(
+  sandbox: TestSandbox,
+  page: string,
+): Promise<{ cookie: string; token: string; html: string }> {
   const res = await request(sandbox.url).get(page);
   expect(res.status).to.equal(200);
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
@@ -38,7 +41,11 @@ async function openCheckout(sandbox: TestSandbox, page: string): Promise<{ cooki
   return { cookie, token, html: res.text };
 }
 
-async function membershipsOf(sandbox: TestSandbox, userId: string, companyId = 'biz_chronos'): Promise<MembershipJson[]> {
+async function membershipsOf(
+  sandbox: TestSandbox,
+  userId: string,
+  companyId = 'biz_chronos',
+): Promise<MembershipJson[]> {
   const res = await request(sandbox.url)
     .get(`/api/v1/memberships?company_id=${companyId}&user_ids[]=${userId}`)
     .set('Authorization', `Bearer ${sandbox.options.app.apiKey}`);
@@ -66,7 +73,9 @@ describe('sandbox checkout pages', () => {
       expect(res.text.match(/ selected>/g)).to.have.length(1);
       expect(res.text).to.match(/<form method="post" action="\/sandbox\/checkout\/prod_pro"/);
       expect(res.text).to.match(/<button type="submit" name="outcome" value="succeeded"[^>]*>Pay<\/button>/);
-      expect(res.text).to.match(/<button type="submit" name="outcome" value="failed"[^>]*>Pay with a declined card<\/button>/);
+      expect(res.text).to.match(
+        /<button type="submit" name="outcome" value="failed"[^>]*>Pay with a declined card<\/button>/,
+      );
       // The control UI's layout and stylesheet, under a strict CSP with no inline code.
       expect(res.text).to.match(/href="\/sandbox\/static\/sandbox.css"/);
       expect(res.text).to.match(/class="sandbox-nav"/);
@@ -74,7 +83,8 @@ describe('sandbox checkout pages', () => {
       expect(csp).to.match(/script-src 'self'/);
       expect(csp).not.to.match(/unsafe-inline/);
       expect(res.text).not.to.match(/<script|style="|onclick=/);
-      for (const cookie of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) expect(cookie).to.match(/^whop_sandbox_/);
+      for (const cookie of ([] as string[]).concat(res.headers['set-cookie'] ?? []))
+        expect(cookie).to.match(/^whop_sandbox_/);
     });
 
     it('asks who pays when ?user is absent or unknown', async () => {
@@ -105,7 +115,10 @@ describe('sandbox checkout pages', () => {
         .send({ user: 'user_creator_free', outcome: 'succeeded' });
       expect(noToken.status).to.equal(403);
       expect(noToken.text).to.match(/Form refused/);
-      const noCookie = await request(sandbox.url).post('/sandbox/checkout/prod_basic').type('form').send({ _csrf: token, user: 'user_creator_free', outcome: 'succeeded' });
+      const noCookie = await request(sandbox.url)
+        .post('/sandbox/checkout/prod_basic')
+        .type('form')
+        .send({ _csrf: token, user: 'user_creator_free', outcome: 'succeeded' });
       expect(noCookie.status).to.equal(403);
       const crossSite = await request(sandbox.url)
         .post('/sandbox/checkout/prod_basic')
@@ -122,7 +135,12 @@ describe('sandbox checkout pages', () => {
 
     it('shows form errors on the page again with 400, keeping the chosen user', async () => {
       const { cookie, token } = await openCheckout(sandbox, '/sandbox/checkout/prod_basic');
-      const post = (body: Record<string, string>) => request(sandbox.url).post('/sandbox/checkout/prod_basic').set('Cookie', cookie).type('form').send({ _csrf: token, ...body });
+      const post = (body: Record<string, string>) =>
+        request(sandbox.url)
+          .post('/sandbox/checkout/prod_basic')
+          .set('Cookie', cookie)
+          .type('form')
+          .send({ _csrf: token, ...body });
 
       const noUser = await post({ user: '', outcome: 'succeeded' });
       expect(noUser.status).to.equal(400);
@@ -162,7 +180,10 @@ describe('sandbox checkout pages', () => {
       expect(files.length).to.be.at.least(3);
       for (const file of files) {
         const raw = (await readFile(file, 'utf8')).match(/<%-[^%]*%>/g) ?? [];
-        for (const tag of raw) expect(tag, `${path.basename(file)}: ${tag}`).to.match(/^<%- include\('[^']+'(, \{[^}]*\})?\) %>$|^<%- include\('pages\/' \+ page\) %>$/);
+        for (const tag of raw)
+          expect(tag, `${path.basename(file)}: ${tag}`).to.match(
+            /^<%- include\('[^']+'(, \{[^}]*\})?\) %>$|^<%- include\('pages\/' \+ page\) %>$/,
+          );
       }
     });
   });
@@ -203,10 +224,17 @@ describe('sandbox checkout pages', () => {
       expect(membership?.status).to.equal('active');
       expect(membership?.product.id).to.equal('prod_basic');
       expect(membership?.company.id).to.equal('biz_chronos');
-      expect(res.text).to.include(`<code>${membership?.id}</code> <span class="sandbox-badge sandbox-badge-active">active</span>`);
+      expect(res.text).to.include(
+        `<code>${membership?.id}</code> <span class="sandbox-badge sandbox-badge-active">active</span>`,
+      );
 
       const webhooks = await verifiedWebhooks(4);
-      expect(webhooks.map((w) => w.type)).to.have.members(['payment.created', 'membership.activated', 'membership.updated', 'payment.succeeded']);
+      expect(webhooks.map((w) => w.type)).to.have.members([
+        'payment.created',
+        'membership.activated',
+        'membership.updated',
+        'payment.succeeded',
+      ]);
       const activated = webhooks.find((w) => w.type === 'membership.activated');
       expect(activated?.company_id).to.equal('biz_chronos');
       expect(activated?.data.id).to.equal(membership?.id);
@@ -236,7 +264,10 @@ describe('sandbox checkout pages', () => {
       expect(webhooks.map((w) => w.type)).to.have.members(['payment.created', 'payment.failed']);
       expect(webhooks.find((w) => w.type === 'payment.failed')?.data.substatus).to.equal('failed');
       // Everything the payment fired has arrived: no membership event was published.
-      expect(sandbox.sandbox.core.deliveries.log.list().map((d) => d.type)).to.have.members(['payment.created', 'payment.failed']);
+      expect(sandbox.sandbox.core.deliveries.log.list().map((d) => d.type)).to.have.members([
+        'payment.created',
+        'payment.failed',
+      ]);
     });
   });
 });

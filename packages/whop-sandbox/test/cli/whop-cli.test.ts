@@ -40,13 +40,22 @@ describe('whop CLI', () => {
   it('trigger membership.activated fires a signed event that reaches the app', async () => {
     sandbox.sandbox.core.memberships.setStatus('mem_seedstudent1', 'expired');
     await listener.waitFor(2);
-    const run = await cli(['trigger', 'membership.activated', '--user', 'user_student1', '--product', 'prod_course1'], sandbox.url);
+    const run = await cli(
+      ['trigger', 'membership.activated', '--user', 'user_student1', '--product', 'prod_course1'],
+      sandbox.url,
+    );
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/fired membership\.activated\s+event evt_\w+\s+webhook-id msg_\w+/);
     expect(run.stdout).to.match(/membership mem_seedstudent1 is active/);
 
     const received = await listener.waitFor(4);
-    const envelopes = received.slice(2).map((w) => verifyWithStandardWebhooks(sandbox.options.app.webhookSecret, w) as { type: string; data: { id: string; status: string } });
+    const envelopes = received.slice(2).map(
+      (w) =>
+        verifyWithStandardWebhooks(sandbox.options.app.webhookSecret, w) as {
+          type: string;
+          data: { id: string; status: string };
+        },
+    );
     const envelope = envelopes.find((e) => e.type === 'membership.activated');
     if (!envelope) throw new Error('no membership.activated delivered');
     expect(envelopes.map((e) => e.type)).to.have.members(['membership.activated', 'membership.updated']);
@@ -57,7 +66,12 @@ describe('whop CLI', () => {
     const body = JSON.stringify({ id: 'evt_cli', type: 'payment.succeeded', api_version: 'v1', data: {} });
     const inline = await cli(['sign', '--body', body, '--secret', 'ws_my_secret'], sandbox.url);
     expect(inline.code, inline.stderr).to.equal(0);
-    const headers = Object.fromEntries(inline.stdout.trim().split('\n').map((line) => line.split(': ') as [string, string]));
+    const headers = Object.fromEntries(
+      inline.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(': ') as [string, string]),
+    );
     expect(Object.keys(headers)).to.deep.equal(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
     expect(verifyWithStandardWebhooks('ws_my_secret', { headers, body })).to.deep.equal(JSON.parse(body));
 
@@ -65,7 +79,11 @@ describe('whop CLI', () => {
     try {
       const file = path.join(dir, 'event.json');
       await writeFile(file, body);
-      const fromFile = await cli(['sign', '--body', `@${file}`, '--id', 'msg_fixed', '--json'], sandbox.url, 'ws_ctx_secret');
+      const fromFile = await cli(
+        ['sign', '--body', `@${file}`, '--id', 'msg_fixed', '--json'],
+        sandbox.url,
+        'ws_ctx_secret',
+      );
       expect(fromFile.code, fromFile.stderr).to.equal(0);
       const json = JSON.parse(fromFile.stdout) as Record<string, string>;
       expect(json['webhook-id']).to.equal('msg_fixed');
@@ -106,7 +124,10 @@ describe('whop CLI', () => {
   });
 
   it('reports the sandbox’s refusal and a sandbox that is not running', async () => {
-    const refused = await cli(['trigger', 'membership.activated', '--user', 'user_nobody', '--product', 'prod_course1'], sandbox.url);
+    const refused = await cli(
+      ['trigger', 'membership.activated', '--user', 'user_nobody', '--product', 'prod_course1'],
+      sandbox.url,
+    );
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.match(/user_nobody was not found/);
 

@@ -29,7 +29,16 @@ describe('sandbox control UI', () => {
   afterEach(() => sandbox.close());
 
   it('renders every page with a strict CSP and only sandbox-prefixed cookies', async () => {
-    for (const page of ['/sandbox', '/sandbox/users', '/sandbox/companies', '/sandbox/memberships', '/sandbox/payments', '/sandbox/events', '/sandbox/deliveries', '/sandbox/mailbox']) {
+    for (const page of [
+      '/sandbox',
+      '/sandbox/users',
+      '/sandbox/companies',
+      '/sandbox/memberships',
+      '/sandbox/payments',
+      '/sandbox/events',
+      '/sandbox/deliveries',
+      '/sandbox/mailbox',
+    ]) {
       const res = await request(sandbox.url).get(page);
       expect(res.status, page).to.equal(200);
       expect(res.headers['content-type'] ?? '').to.match(/text\/html/);
@@ -38,7 +47,8 @@ describe('sandbox control UI', () => {
       expect(csp).to.match(/style-src 'self'/);
       expect(csp).not.to.match(/unsafe-inline/);
       expect(res.text).not.to.match(/<script|style="|onclick=/);
-      for (const cookie of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) expect(cookie).to.match(/^whop_sandbox_/);
+      for (const cookie of ([] as string[]).concat(res.headers['set-cookie'] ?? []))
+        expect(cookie).to.match(/^whop_sandbox_/);
     }
     const overview = await request(sandbox.url).get('/sandbox');
     expect(overview.text).to.match(new RegExp(sandbox.options.app.clientId));
@@ -65,9 +75,16 @@ describe('sandbox control UI', () => {
 
   it('refuses a post without the token, with a forged token, or marked cross-site', async () => {
     const { cookie, token } = await openForm(sandbox, '/sandbox/memberships');
-    const noToken = await request(sandbox.url).post('/sandbox/memberships/mem_seedstudent1/status').set('Cookie', cookie).type('form').send({ status: 'expired' });
+    const noToken = await request(sandbox.url)
+      .post('/sandbox/memberships/mem_seedstudent1/status')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ status: 'expired' });
     expect(noToken.status).to.equal(403);
-    const noCookie = await request(sandbox.url).post('/sandbox/memberships/mem_seedstudent1/status').type('form').send({ _csrf: token, status: 'expired' });
+    const noCookie = await request(sandbox.url)
+      .post('/sandbox/memberships/mem_seedstudent1/status')
+      .type('form')
+      .send({ _csrf: token, status: 'expired' });
     expect(noCookie.status).to.equal(403);
     // A page on another port of the host can plant a cookie, but cannot sign it.
     const planted = await request(sandbox.url)
@@ -100,17 +117,46 @@ describe('sandbox control UI', () => {
 
   it('takes a payment, fires an event and creates a user from forms; user data is escaped', async () => {
     const { cookie, token } = await openForm(sandbox, '/sandbox/users');
-    const post = (url: string, body: Record<string, string>) => request(sandbox.url).post(url).set('Cookie', cookie).type('form').send({ _csrf: token, ...body });
+    const post = (url: string, body: Record<string, string>) =>
+      request(sandbox.url)
+        .post(url)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: token, ...body });
 
-    expect((await post('/sandbox/users', { username: 'mallory', name: '<script>alert(1)</script>', email: '', id: '' })).status).to.equal(303);
+    expect(
+      (await post('/sandbox/users', { username: 'mallory', name: '<script>alert(1)</script>', email: '', id: '' }))
+        .status,
+    ).to.equal(303);
     const users = await request(sandbox.url).get('/sandbox/users');
     expect(users.text).to.match(/&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     expect(users.text).not.to.match(/<script>alert/);
 
-    expect((await post('/sandbox/payments', { user: 'user_student2', product: 'prod_course1', outcome: 'failed', amount: '', currency: 'usd' })).status).to.equal(303);
+    expect(
+      (
+        await post('/sandbox/payments', {
+          user: 'user_student2',
+          product: 'prod_course1',
+          outcome: 'failed',
+          amount: '',
+          currency: 'usd',
+        })
+      ).status,
+    ).to.equal(303);
     expect(sandbox.sandbox.state.listPayments()[0]?.substatus).to.equal('failed');
 
-    expect((await post('/sandbox/events', { type: 'membership.activated', user: 'user_admin', product: 'prod_enterprise', status: '', membership_id: '', payment_id: '' })).status).to.equal(303);
+    expect(
+      (
+        await post('/sandbox/events', {
+          type: 'membership.activated',
+          user: 'user_admin',
+          product: 'prod_enterprise',
+          status: '',
+          membership_id: '',
+          payment_id: '',
+        })
+      ).status,
+    ).to.equal(303);
     expect(sandbox.sandbox.state.findMembership('user_admin', 'prod_enterprise')?.status).to.equal('active');
 
     const deliveries = await request(sandbox.url).get('/sandbox/deliveries');
@@ -119,7 +165,13 @@ describe('sandbox control UI', () => {
   });
 
   it('shows mail, and its HTML only as a sandboxed document', async () => {
-    sandbox.sandbox.core.mailbox.add({ from: 'a@chronos.test', to: 'b@example.test', subject: 'Receipt', text: 'Thanks', html: '<p>Thanks</p><script>alert(1)</script>' });
+    sandbox.sandbox.core.mailbox.add({
+      from: 'a@chronos.test',
+      to: 'b@example.test',
+      subject: 'Receipt',
+      text: 'Thanks',
+      html: '<p>Thanks</p><script>alert(1)</script>',
+    });
     const [mail] = sandbox.sandbox.core.mailbox.list();
     const page = await request(sandbox.url).get('/sandbox/mailbox');
     expect(page.text).to.match(/Receipt/);
@@ -141,7 +193,10 @@ describe('sandbox control UI', () => {
     expect(files.length).to.be.above(5);
     for (const file of files) {
       const raw = (await readFile(file, 'utf8')).match(/<%-[^%]*%>/g) ?? [];
-      for (const tag of raw) expect(tag, `${path.basename(file)}: ${tag}`).to.match(/^<%- include\('[^']+'(, \{[^}]*\})?\) %>$|^<%- include\('pages\/' \+ page\) %>$/);
+      for (const tag of raw)
+        expect(tag, `${path.basename(file)}: ${tag}`).to.match(
+          /^<%- include\('[^']+'(, \{[^}]*\})?\) %>$|^<%- include\('pages\/' \+ page\) %>$/,
+        );
     }
   });
 });

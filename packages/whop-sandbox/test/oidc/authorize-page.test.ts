@@ -28,7 +28,9 @@ describe('sandbox OIDC authorization endpoint', () => {
   });
 
   function openConsentPage(overrides: Record<string, string | undefined> = {}, pkce = createPkcePair()) {
-    return request(server.origin).get('/oauth/authorize').query(authorizeQuery(server, pkce, overrides));
+    return request(server.origin)
+      .get('/oauth/authorize')
+      .query(authorizeQuery(server, pkce, overrides));
   }
 
   function decide(form: Record<string, string>) {

@@ -55,8 +55,12 @@ describe('sandbox OIDC signing key', () => {
     });
     expect(protectedHeader.alg).to.equal('ES256');
     expect(payload).to.include({
-      sub: 'user_alice', nonce: 'nonce-789', name: 'Alice <b>Admin</b>',
-      preferred_username: 'alice', email: 'alice@example.test', email_verified: true,
+      sub: 'user_alice',
+      nonce: 'nonce-789',
+      name: 'Alice <b>Admin</b>',
+      preferred_username: 'alice',
+      email: 'alice@example.test',
+      email_verified: true,
     });
     expect(payload.auth_time).to.be.a('number');
     expect(payload.exp).to.be.greaterThan(payload.iat ?? 0);

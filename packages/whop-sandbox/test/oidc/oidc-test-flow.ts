@@ -66,7 +66,10 @@ export function postToken(server: OidcTestServer, form: Record<string, string>) 
 
 export async function exchangeCode(server: OidcTestServer, code: string, verifier: string): Promise<Response> {
   return postToken(server, {
-    grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: server.app.redirectUri,
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: server.app.redirectUri,
   });
 }
 

@@ -37,7 +37,11 @@ export interface OidcTestServer {
 }
 
 export async function startOidcTestServer(
-  settings: { accessTokenTtlSeconds?: number; dataDir?: string; tokenEndpointAuthMethod?: SandboxAppRegistration['tokenEndpointAuthMethod'] } = {},
+  settings: {
+    accessTokenTtlSeconds?: number;
+    dataDir?: string;
+    tokenEndpointAuthMethod?: SandboxAppRegistration['tokenEndpointAuthMethod'];
+  } = {},
 ): Promise<OidcTestServer> {
   const host = express();
   const server = host.listen(0, '127.0.0.1');
@@ -46,7 +50,9 @@ export async function startOidcTestServer(
 
   const users = createTestUserDirectory();
   const clock = createTestClock();
-  const app = buildAppRegistration(settings.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod } : {});
+  const app = buildAppRegistration(
+    settings.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: settings.tokenEndpointAuthMethod } : {},
+  );
   const provider = await createOidcProvider({
     options: {
       origin,

@@ -52,7 +52,11 @@ describe('sandbox OIDC provider with openid-client', () => {
     expect(metadata.issuer).to.equal(server.origin);
     expect(metadata.code_challenge_methods_supported).to.deep.equal(['S256']);
     expect(metadata.id_token_signing_alg_values_supported).to.deep.equal(['ES256']);
-    expect(metadata.token_endpoint_auth_methods_supported).to.deep.equal(['client_secret_post', 'client_secret_basic', 'none']);
+    expect(metadata.token_endpoint_auth_methods_supported).to.deep.equal([
+      'client_secret_post',
+      'client_secret_basic',
+      'none',
+    ]);
     expect(metadata.scopes_supported).to.deep.equal(['openid', 'profile', 'email']);
   });
 
@@ -105,7 +109,9 @@ describe('sandbox OIDC provider with openid-client', () => {
     let failure: unknown;
     try {
       await client.authorizationCodeGrant(config, callbackUrl, {
-        pkceCodeVerifier: verifier, expectedNonce: 'another-nonce', idTokenExpected: true,
+        pkceCodeVerifier: verifier,
+        expectedNonce: 'another-nonce',
+        idTokenExpected: true,
       });
     } catch (err) {
       failure = err;

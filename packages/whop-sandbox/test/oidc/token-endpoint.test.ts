@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import {
-  createPkcePair, exchangeCode, expectOAuthError, getUserinfo, obtainCode, postToken,
+  createPkcePair,
+  exchangeCode,
+  expectOAuthError,
+  getUserinfo,
+  obtainCode,
+  postToken,
 } from './oidc-test-flow.ts';
 import { startOidcTestServer } from './oidc-test-server.ts';
 import type { OidcTestServer } from './oidc-test-server.ts';
@@ -58,7 +63,10 @@ describe('sandbox OIDC token endpoint', () => {
     it('rejects a missing or malformed code verifier as invalid_request', async () => {
       const { code } = await obtainCode(server);
       const response = await postToken(server, {
-        grant_type: 'authorization_code', code, code_verifier: 'short', redirect_uri: server.app.redirectUri,
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: 'short',
+        redirect_uri: server.app.redirectUri,
       });
       expectOAuthError(response, 400, 'invalid_request');
     });
@@ -92,7 +100,9 @@ describe('sandbox OIDC token endpoint', () => {
     it('rejects a redirect_uri that differs from the authorization request', async () => {
       const { code, pkce } = await obtainCode(server);
       const response = await postToken(server, {
-        grant_type: 'authorization_code', code, code_verifier: pkce.verifier,
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: pkce.verifier,
         redirect_uri: `${server.app.redirectUri}/other`,
       });
       expectOAuthError(response, 400, 'invalid_grant');
@@ -108,8 +118,11 @@ describe('sandbox OIDC token endpoint', () => {
     it('rejects a wrong secret sent with client_secret_post', async () => {
       const { code, pkce } = await obtainCode(server);
       const response = await postToken(server, {
-        grant_type: 'authorization_code', code, code_verifier: pkce.verifier,
-        redirect_uri: server.app.redirectUri, client_secret: 'wrong',
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: pkce.verifier,
+        redirect_uri: server.app.redirectUri,
+        client_secret: 'wrong',
       });
       expectOAuthError(response, 401, 'invalid_client');
     });
@@ -120,7 +133,12 @@ describe('sandbox OIDC token endpoint', () => {
         .post('/oauth/token')
         .set('Authorization', basicCredentials(server.app.clientId, server.app.clientSecret))
         .type('form')
-        .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: server.app.redirectUri });
+        .send({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: pkce.verifier,
+          redirect_uri: server.app.redirectUri,
+        });
       expectOAuthError(response, 401, 'invalid_client');
     });
 
@@ -137,7 +155,12 @@ describe('sandbox OIDC token endpoint', () => {
           .post('/oauth/token')
           .set('Authorization', basicCredentials(basic.app.clientId, 'wrong'))
           .type('form')
-          .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: basic.app.redirectUri });
+          .send({
+            grant_type: 'authorization_code',
+            code,
+            code_verifier: pkce.verifier,
+            redirect_uri: basic.app.redirectUri,
+          });
         expectOAuthError(response, 401, 'invalid_client');
         expect(response.headers['www-authenticate']).to.match(/^Basic realm=/);
       });
@@ -148,13 +171,23 @@ describe('sandbox OIDC token endpoint', () => {
           .post('/oauth/token')
           .set('Authorization', basicCredentials(basic.app.clientId, basic.app.clientSecret))
           .type('form')
-          .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: basic.app.redirectUri });
+          .send({
+            grant_type: 'authorization_code',
+            code,
+            code_verifier: pkce.verifier,
+            redirect_uri: basic.app.redirectUri,
+          });
         expect(response.status, JSON.stringify(response.body)).to.equal(200);
       });
 
       it('refuses the secret in the body (client_secret_post)', async () => {
         const { code, pkce } = await obtainCode(basic);
-        const response = await postToken(basic, { grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: basic.app.redirectUri });
+        const response = await postToken(basic, {
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: pkce.verifier,
+          redirect_uri: basic.app.redirectUri,
+        });
         expectOAuthError(response, 401, 'invalid_client');
       });
     });
@@ -168,36 +201,57 @@ describe('sandbox OIDC token endpoint', () => {
 
       it('exchanges a code with client_id and the PKCE verifier alone', async () => {
         const { code, pkce } = await obtainCode(pub);
-        const response = await request(pub.origin)
-          .post('/oauth/token')
-          .type('form')
-          .send({ grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: pub.app.redirectUri, client_id: pub.app.clientId });
+        const response = await request(pub.origin).post('/oauth/token').type('form').send({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: pkce.verifier,
+          redirect_uri: pub.app.redirectUri,
+          client_id: pub.app.clientId,
+        });
         expect(response.status, JSON.stringify(response.body)).to.equal(200);
         expect(response.body.access_token).to.be.a('string');
       });
 
       it('still checks the PKCE verifier', async () => {
         const { code } = await obtainCode(pub);
-        const response = await request(pub.origin)
-          .post('/oauth/token')
-          .type('form')
-          .send({ grant_type: 'authorization_code', code, code_verifier: createPkcePair().verifier, redirect_uri: pub.app.redirectUri, client_id: pub.app.clientId });
+        const response = await request(pub.origin).post('/oauth/token').type('form').send({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: createPkcePair().verifier,
+          redirect_uri: pub.app.redirectUri,
+          client_id: pub.app.clientId,
+        });
         expectOAuthError(response, 400, 'invalid_grant');
       });
 
       it('refuses a client secret, in the body or a Basic header, and an unknown client_id', async () => {
         const { code, pkce } = await obtainCode(pub);
-        const base = { grant_type: 'authorization_code', code, code_verifier: pkce.verifier, redirect_uri: pub.app.redirectUri };
+        const base = {
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: pkce.verifier,
+          redirect_uri: pub.app.redirectUri,
+        };
         expectOAuthError(await postToken(pub, base), 401, 'invalid_client');
-        const basicHeader = await request(pub.origin).post('/oauth/token').set('Authorization', basicCredentials(pub.app.clientId, pub.app.clientSecret)).type('form').send(base);
+        const basicHeader = await request(pub.origin)
+          .post('/oauth/token')
+          .set('Authorization', basicCredentials(pub.app.clientId, pub.app.clientSecret))
+          .type('form')
+          .send(base);
         expectOAuthError(basicHeader, 401, 'invalid_client');
-        const stranger = await request(pub.origin).post('/oauth/token').type('form').send({ ...base, client_id: 'app_someone_else' });
+        const stranger = await request(pub.origin)
+          .post('/oauth/token')
+          .type('form')
+          .send({ ...base, client_id: 'app_someone_else' });
         expectOAuthError(stranger, 401, 'invalid_client');
       });
     });
 
     it('rejects a request without client credentials', async () => {
-      const response = await request(server.origin).post('/oauth/token').type('form').send({ grant_type: 'refresh_token' });
+      const response = await request(server.origin)
+        .post('/oauth/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token' });
       expectOAuthError(response, 401, 'invalid_client');
     });
 

@@ -19,9 +19,15 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
   }
 
   function revoke(token: string, extra: Record<string, string> = {}) {
-    return request(server.origin).post('/oauth/revoke').type('form').send({
-      token, client_id: server.app.clientId, client_secret: server.app.clientSecret, ...extra,
-    });
+    return request(server.origin)
+      .post('/oauth/revoke')
+      .type('form')
+      .send({
+        token,
+        client_id: server.app.clientId,
+        client_secret: server.app.clientSecret,
+        ...extra,
+      });
   }
 
   describe('with the default token lifetime', () => {
@@ -34,7 +40,9 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
       const get = await getUserinfo(server, tokens.access_token ?? '');
       expect(get.status).to.equal(200);
       expect(get.body).to.deep.equal({ sub: 'user_bob', preferred_username: 'bob' });
-      const post = await request(server.origin).post('/oauth/userinfo').set('Authorization', `Bearer ${tokens.access_token}`);
+      const post = await request(server.origin)
+        .post('/oauth/userinfo')
+        .set('Authorization', `Bearer ${tokens.access_token}`);
       expect(post.body).to.deep.equal(get.body);
     });
 
@@ -54,7 +62,9 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
       expect(info).to.include({ userId: 'user_alice', clientId: server.app.clientId, scope: 'openid profile email' });
       expect(info?.expiresAt).to.be.closeTo(server.clock.now() + 3600_000, 1000);
       expect(server.provider.resolveAccessToken('made-up')).to.equal(undefined);
-      expect(server.provider.resolveAccessToken(tokens.refresh_token ?? ''), 'refresh is not access').to.equal(undefined);
+      expect(server.provider.resolveAccessToken(tokens.refresh_token ?? ''), 'refresh is not access').to.equal(
+        undefined,
+      );
     });
 
     it('revokes an access token alone', async () => {
@@ -63,19 +73,28 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
       expect(response.status).to.equal(200);
       expect((await getUserinfo(server, tokens.access_token ?? '')).status).to.equal(401);
       expect(server.provider.resolveAccessToken(tokens.access_token ?? '')).to.equal(undefined);
-      const refreshed = await postToken(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' });
+      const refreshed = await postToken(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token ?? '',
+      });
       expect(refreshed.status).to.equal(200);
     });
 
     it('revokes a refresh token with its family of access tokens', async () => {
       const tokens = await signIn();
-      const refreshed = await postToken(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' });
+      const refreshed = await postToken(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token ?? '',
+      });
       expect((await revoke(refreshed.body.refresh_token)).status).to.equal(200);
 
       for (const accessToken of [tokens.access_token ?? '', refreshed.body.access_token]) {
         expect((await getUserinfo(server, accessToken)).status).to.equal(401);
       }
-      const again = await postToken(server, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token });
+      const again = await postToken(server, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshed.body.refresh_token,
+      });
       expectOAuthError(again, 400, 'invalid_grant');
     });
 
@@ -85,7 +104,9 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
 
     it('requires client authentication and a token', async () => {
       const tokens = await signIn();
-      const unauthenticated = await request(server.origin).post('/oauth/revoke').type('form')
+      const unauthenticated = await request(server.origin)
+        .post('/oauth/revoke')
+        .type('form')
         .send({ token: tokens.refresh_token, client_id: server.app.clientId, client_secret: 'wrong' });
       expectOAuthError(unauthenticated, 401, 'invalid_client');
       expect((await getUserinfo(server, tokens.access_token ?? '')).status).to.equal(200);
@@ -98,7 +119,10 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
       const bob = await signIn('openid', 'user_bob');
       server.provider.revokeAllForUser('user_alice');
       expect(server.provider.resolveAccessToken(alice.access_token ?? '')).to.equal(undefined);
-      const refreshed = await postToken(server, { grant_type: 'refresh_token', refresh_token: alice.refresh_token ?? '' });
+      const refreshed = await postToken(server, {
+        grant_type: 'refresh_token',
+        refresh_token: alice.refresh_token ?? '',
+      });
       expectOAuthError(refreshed, 400, 'invalid_grant');
       expect(server.provider.resolveAccessToken(bob.access_token ?? '')?.userId).to.equal('user_bob');
     });
@@ -127,7 +151,10 @@ describe('sandbox OIDC userinfo, revocation and token resolution', () => {
       expect(response.headers['www-authenticate']).to.match(/error="invalid_token"/);
       expect(server.provider.resolveAccessToken(tokens.access_token ?? '')).to.equal(undefined);
 
-      const refreshed = await postToken(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' });
+      const refreshed = await postToken(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token ?? '',
+      });
       expect(refreshed.status, 'the refresh token outlives the access token').to.equal(200);
     });
   });

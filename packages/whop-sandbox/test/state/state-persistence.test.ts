@@ -38,7 +38,9 @@ describe('sandbox state persistence', () => {
     await installOnCreatorOne(first);
     await request(first.url).post('/sandbox/api/installations/biz_creator2/uninstall').send({}).expect(200);
     await request(first.url).post('/sandbox/api/webhooks/hook_app').send({ api_version_date: '2026-11-17' });
-    await request(first.url).post('/sandbox/api/payments').send({ user: 'user_student2', product: 'prod_course2', amount: '0.00012345', currency: 'btc' });
+    await request(first.url)
+      .post('/sandbox/api/payments')
+      .send({ user: 'user_student2', product: 'prod_course2', amount: '0.00012345', currency: 'btc' });
     await first.close();
     const second = await startTestSandbox({ dataDir });
     try {
@@ -54,7 +56,14 @@ describe('sandbox state persistence', () => {
     const saved = JSON.parse(await readFile(file, 'utf8')) as { version: number; data: Record<string, unknown[]> };
     const old = { ...saved.data };
     for (const key of ['installations', 'webhooks', 'refunds', 'disputes', 'invoices']) delete old[key];
-    old.payments = [{ ...(saved.data.payments?.[0] as Record<string, unknown>), amount: undefined, currency: 'usd', amount_cents: 2999 }];
+    old.payments = [
+      {
+        ...(saved.data.payments?.[0] as Record<string, unknown>),
+        amount: undefined,
+        currency: 'usd',
+        amount_cents: 2999,
+      },
+    ];
     await writeFile(file, JSON.stringify({ version: 1, data: old }));
     const third = await startTestSandbox({ dataDir });
     try {

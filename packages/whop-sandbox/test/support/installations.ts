@@ -18,5 +18,6 @@ export async function installApp(sandbox: TestSandbox, companyId: string, userId
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ company_id: companyId, user_id: userId }),
   });
-  if (response.status !== 201) throw new Error(`installing the app on ${companyId} answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`installing the app on ${companyId} answered ${response.status}: ${await response.text()}`);
 }

@@ -28,12 +28,15 @@ export async function startWebhookListener(statuses: number[] = [], delayMs = 0)
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+      );
       received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
       const status = script.shift() ?? 200;
       for (const wake of waiters.splice(0)) wake();
       setTimeout(() => {
-        if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ received: status < 300 }));
+        if (!res.destroyed)
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ received: status < 300 }));
       }, delayMs);
     });
   });

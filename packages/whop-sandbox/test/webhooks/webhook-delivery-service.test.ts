@@ -65,9 +65,16 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('retries a failed attempt and logs both attempts with the same webhook-id', async () => {
-    ({ sandbox, listener } = await startSandboxWithListener({ statuses: [500], overrides: { webhookRetryDelaysMs: [30, 30] } }));
+    ({ sandbox, listener } = await startSandboxWithListener({
+      statuses: [500],
+      overrides: { webhookRetryDelaysMs: [30, 30] },
+    }));
 
-    const res = await controlPost(sandbox, '/events', { type: 'resolution_center_case.created', company: 'biz_chronos', data: { id: 'rcc_1' } });
+    const res = await controlPost(sandbox, '/events', {
+      type: 'resolution_center_case.created',
+      company: 'biz_chronos',
+      data: { id: 'rcc_1' },
+    });
     const { events } = (await res.json()) as { events: Array<{ webhook_id: string; type: string }> };
     expect(events.map((e) => e.type)).to.deep.equal(['resolution_center_case.created']);
 
@@ -79,19 +86,31 @@ describe('sandbox webhook delivery', () => {
       const d = sandbox.sandbox.core.deliveries.log.get(events[0]!.webhook_id);
       return d?.status === 'delivered' ? d : undefined;
     });
-    expect(delivery.attempts.map((a) => [a.attempt, a.statusCode])).to.deep.equal([[1, 500], [2, 200]]);
+    expect(delivery.attempts.map((a) => [a.attempt, a.statusCode])).to.deep.equal([
+      [1, 500],
+      [2, 200],
+    ]);
     expect(delivery.attempts[0]?.error).to.equal('HTTP 500');
     expect(delivery.attempts[0]?.url).to.equal(listener.url);
     expect(delivery.attempts[0]?.responseBodySnippet ?? '').to.match(/received/);
     for (const attempt of delivery.attempts) expect(attempt.responseTimeMs).to.be.at.least(0);
 
-    const logged = await fetch(`${sandbox.url}/sandbox/api/deliveries`).then((r) => r.json() as Promise<{ data: Array<{ id: string; attempts: unknown[] }> }>);
+    const logged = await fetch(`${sandbox.url}/sandbox/api/deliveries`).then(
+      (r) => r.json() as Promise<{ data: Array<{ id: string; attempts: unknown[] }> }>,
+    );
     expect(logged.data.find((d) => d.id === delivery.id)?.attempts.length).to.equal(2);
   });
 
   it('gives up after the last retry and can resend by hand', async () => {
-    ({ sandbox, listener } = await startSandboxWithListener({ statuses: [503, 503], overrides: { webhookRetryDelaysMs: [20] } }));
-    const res = await controlPost(sandbox, '/events', { type: 'resolution_center_case.created', company: 'biz_chronos', data: { id: 'rcc_2' } });
+    ({ sandbox, listener } = await startSandboxWithListener({
+      statuses: [503, 503],
+      overrides: { webhookRetryDelaysMs: [20] },
+    }));
+    const res = await controlPost(sandbox, '/events', {
+      type: 'resolution_center_case.created',
+      company: 'biz_chronos',
+      data: { id: 'rcc_2' },
+    });
     expect(res.status).to.equal(201);
     const { events } = (await res.json()) as { events: Array<{ webhook_id: string }> };
     const id = events[0]!.webhook_id;
@@ -110,18 +129,26 @@ describe('sandbox webhook delivery', () => {
     sandbox = await startTestSandbox({ app: { webhookUrl: unreachable }, webhookRetryDelaysMs: [] });
     await installOnCreatorOne(sandbox);
     await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'past_due' });
-    const delivery = await eventually(() => sandbox.sandbox.core.deliveries.log.list().find((d) => d.status === 'failed'));
+    const delivery = await eventually(() =>
+      sandbox.sandbox.core.deliveries.log.list().find((d) => d.status === 'failed'),
+    );
     expect(delivery.attempts.length).to.equal(1);
     expect(delivery.attempts[0]?.statusCode).to.equal(null);
     expect(delivery.attempts[0]?.error).to.be.a('string').and.have.length.above(0);
   });
 
   it('only records events when deliveries are turned off', async () => {
-    ({ sandbox, listener } = await startSandboxWithListener({ overrides: { deliverWebhooks: false }, installOnCreatorOne: true }));
+    ({ sandbox, listener } = await startSandboxWithListener({
+      overrides: { deliverWebhooks: false },
+      installOnCreatorOne: true,
+    }));
     await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'expired' });
     // Recorded as not sent when published, never scheduled: nothing can arrive later.
     const logged = sandbox.sandbox.core.deliveries.log.list();
-    expect(logged.map((d) => [d.type, d.status])).to.deep.equal([['membership.updated', 'not_sent'], ['membership.deactivated', 'not_sent']]);
+    expect(logged.map((d) => [d.type, d.status])).to.deep.equal([
+      ['membership.updated', 'not_sent'],
+      ['membership.deactivated', 'not_sent'],
+    ]);
     expect(listener.received.length).to.equal(0);
   });
 

@@ -16,13 +16,20 @@ describe('signWebhook', () => {
 
   it('base64-decodes a whsec_ secret', () => {
     const key = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
-    const headers = signWebhook({ id: 'msg_2', timestamp: Math.floor(Date.now() / 1000), body, secret: `whsec_${key}` });
+    const headers = signWebhook({
+      id: 'msg_2',
+      timestamp: Math.floor(Date.now() / 1000),
+      body,
+      secret: `whsec_${key}`,
+    });
     expect(() => new Webhook(`whsec_${key}`).verify(body, { ...headers })).not.to.throw();
   });
 
   it('is deterministic for the same input', () => {
     const input = { id: 'msg_3', timestamp: 1_700_000_000, body, secret: 'ws_k' };
     expect(signWebhook(input)).to.deep.equal(signWebhook(input));
-    expect(signWebhook(input)['webhook-signature']).not.to.equal(signWebhook({ ...input, body: `${body} ` })['webhook-signature']);
+    expect(signWebhook(input)['webhook-signature']).not.to.equal(
+      signWebhook({ ...input, body: `${body} ` })['webhook-signature'],
+    );
   });
 });

@@ -16,7 +16,7 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
   afterEach(() => sandbox.close());
 
   describe('GET /companies', () => {
-    it('lists the companies a user access token\'s user administers, in the shape of the other lists', async () => {
+    it("lists the companies a user access token's user administers, in the shape of the other lists", async () => {
       const token = await obtainUserAccessToken(sandbox, 'user_creator_pro');
       const res = await api(sandbox, '/companies', token);
       expect(res.status).to.equal(200);
@@ -24,7 +24,12 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
       expect(data.map((c) => c.id)).to.deep.equal(['biz_creator2']);
       expect(data[0]).to.include({ title: 'Creator Two Studio', route: 'creator-two-studio' });
       expect(data[0]?.owner_user).to.deep.equal({ id: 'user_creator_pro', name: 'Priya Pro', username: 'creator_pro' });
-      expect(Object.keys(res.body.page_info as object)).to.have.members(['start_cursor', 'end_cursor', 'has_next_page', 'has_previous_page']);
+      expect(Object.keys(res.body.page_info as object)).to.have.members([
+        'start_cursor',
+        'end_cursor',
+        'has_next_page',
+        'has_previous_page',
+      ]);
 
       const student = await obtainUserAccessToken(sandbox, 'user_student1');
       expect((await api(sandbox, '/companies', student)).body.data).to.deep.equal([]);
@@ -32,7 +37,8 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
 
     it('pages with first/after, and the SDK walks every page', async () => {
       // A user who runs three companies (set up in the state directly: the control API has no admin editing).
-      for (const id of ['biz_chronos', 'biz_creator1', 'biz_creator2']) sandbox.sandbox.state.getCompany(id)?.admin_user_ids.push('user_student2');
+      for (const id of ['biz_chronos', 'biz_creator1', 'biz_creator2'])
+        sandbox.sandbox.state.getCompany(id)?.admin_user_ids.push('user_student2');
       const token = await obtainUserAccessToken(sandbox, 'user_student2');
       const first = await api(sandbox, '/companies?first=2', token);
       const info = first.body.page_info as { end_cursor: string; has_next_page: boolean };
@@ -51,10 +57,17 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
     it('lists, for the API key, its own company and those that installed the app', async () => {
       await installOnCreatorOne(sandbox);
       const all = await api(sandbox, '/companies');
-      expect((all.body.data as Array<{ id: string }>).map((c) => c.id).sort()).to.deep.equal(['biz_chronos', 'biz_creator1', 'biz_creator2']);
+      expect((all.body.data as Array<{ id: string }>).map((c) => c.id).sort()).to.deep.equal([
+        'biz_chronos',
+        'biz_creator1',
+        'biz_creator2',
+      ]);
       await control(sandbox, 'POST', '/installations/biz_creator1/uninstall', {});
       const fewer = await api(sandbox, '/companies');
-      expect((fewer.body.data as Array<{ id: string }>).map((c) => c.id).sort()).to.deep.equal(['biz_chronos', 'biz_creator2']);
+      expect((fewer.body.data as Array<{ id: string }>).map((c) => c.id).sort()).to.deep.equal([
+        'biz_chronos',
+        'biz_creator2',
+      ]);
     });
   });
 
@@ -65,7 +78,7 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
       return statuses;
     }
 
-    it('answers Whop\'s documented body without Retry-After, for exactly that many calls (control API)', async () => {
+    it("answers Whop's documented body without Retry-After, for exactly that many calls (control API)", async () => {
       const set = await control(sandbox, 'POST', '/rate_limit', { calls: 2, retry_in_seconds: 7 });
       expect(set.body).to.deep.equal({ forced_calls_remaining: 2, retry_in_seconds: 7 });
       const over = await api(sandbox, '/users/user_admin');
@@ -89,7 +102,11 @@ describe('sandbox: GET /api/v1/companies and forced 429s', () => {
       expect((await whop.users.retrieve('user_admin')).id).to.equal('user_admin');
 
       const form = await openForm(sandbox, '/sandbox');
-      const posted = await request(sandbox.url).post('/sandbox/rate_limit').set('Cookie', form.cookie).type('form').send({ _csrf: form.token, calls: '3', retry_in_seconds: '12' });
+      const posted = await request(sandbox.url)
+        .post('/sandbox/rate_limit')
+        .set('Cookie', form.cookie)
+        .type('form')
+        .send({ _csrf: form.token, calls: '3', retry_in_seconds: '12' });
       expect(posted.status).to.equal(303);
       expect(await limited(4)).to.deep.equal([429, 429, 429, 200]);
     });

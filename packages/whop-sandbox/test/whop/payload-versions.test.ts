@@ -23,23 +23,44 @@ describe('sandbox: each webhook has a payload version', () => {
   /** Fires, then returns the verified v1 envelopes of that call's deliveries, by type. */
   async function fire(body: Json): Promise<Map<string, Json>> {
     const before = listener.received.length;
-    const res = await control<{ events: Array<{ webhook_id: string; delivery_status: string }> }>(sandbox, 'POST', '/events', body);
+    const res = await control<{ events: Array<{ webhook_id: string; delivery_status: string }> }>(
+      sandbox,
+      'POST',
+      '/events',
+      body,
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const sent = res.body.events.filter((e) => e.delivery_status !== 'skipped');
     await listener.waitFor(before + sent.length);
-    await eventually(() => sent.every((e) => sandbox.sandbox.core.deliveries.log.get(e.webhook_id)?.status === 'delivered'));
+    await eventually(() =>
+      sent.every((e) => sandbox.sandbox.core.deliveries.log.get(e.webhook_id)?.status === 'delivered'),
+    );
     const mine = listener.received.filter((w) => sent.some((e) => e.webhook_id === w.headers['webhook-id']));
-    return new Map(mine.map((w) => {
-      const envelope = verifyWithStandardWebhooks(sandbox.options.app.webhookSecret, w) as Json;
-      return [String(envelope.type), envelope];
-    }));
+    return new Map(
+      mine.map((w) => {
+        const envelope = verifyWithStandardWebhooks(sandbox.options.app.webhookSecret, w) as Json;
+        return [String(envelope.type), envelope];
+      }),
+    );
   }
 
   it('unpinned (the seed): the legacy nested shape with company_id, as Whop documents for unpinned v1 webhooks', async () => {
     const events = await fire({ type: 'membership.activated', user: 'user_student2', product: 'prod_course2' });
     const envelope = events.get('membership.activated')!;
-    expect(Object.keys(envelope)).to.deep.equal(['id', 'type', 'api_version', 'api_version_date', 'timestamp', 'company_id', 'data']);
-    expect([envelope.api_version, envelope.api_version_date, envelope.company_id]).to.deep.equal(['v1', null, 'biz_creator2']);
+    expect(Object.keys(envelope)).to.deep.equal([
+      'id',
+      'type',
+      'api_version',
+      'api_version_date',
+      'timestamp',
+      'company_id',
+      'data',
+    ]);
+    expect([envelope.api_version, envelope.api_version_date, envelope.company_id]).to.deep.equal([
+      'v1',
+      null,
+      'biz_creator2',
+    ]);
     const data = envelope.data as Json;
     expect(data.company).to.deep.equal({ id: 'biz_creator2', title: 'Creator Two Studio' });
     expect((data.product as Json).id).to.equal('prod_course2');
@@ -58,22 +79,56 @@ describe('sandbox: each webhook has a payload version', () => {
       ['hook_company', '2026-11-17', 'native'],
       ['hook_app', '2026-11-17', 'native'],
     ]);
-    const events = await fire({ type: 'payment.succeeded', user: 'user_student2', product: 'prod_course2', amount: '50.00' });
+    const events = await fire({
+      type: 'payment.succeeded',
+      user: 'user_student2',
+      product: 'prod_course2',
+      amount: '50.00',
+    });
 
     const activated = events.get('membership.activated')!;
-    expect(Object.keys(activated)).to.deep.equal(['id', 'type', 'api_version', 'api_version_date', 'timestamp', 'account_id', 'data']);
+    expect(Object.keys(activated)).to.deep.equal([
+      'id',
+      'type',
+      'api_version',
+      'api_version_date',
+      'timestamp',
+      'account_id',
+      'data',
+    ]);
     expect([activated.api_version_date, activated.account_id]).to.deep.equal(['2026-11-17', 'biz_creator2']);
     const membership = activated.data as Json;
     expect(membership.account).to.deep.include({ id: 'biz_creator2', title: 'Creator Two Studio' });
-    expect([membership.product_id, membership.plan_id, membership.user_id, membership.status]).to.deep.equal(['prod_course2', 'plan_course2', 'user_student2', 'active']);
+    expect([membership.product_id, membership.plan_id, membership.user_id, membership.status]).to.deep.equal([
+      'prod_course2',
+      'plan_course2',
+      'user_student2',
+      'active',
+    ]);
     expect((membership.member as Json).id).to.match(/^mber_/);
     expect(membership.current_period_start).to.be.a('string');
     expect(membership.current_period_end).to.be.a('string');
-    expect(membership).to.not.have.any.keys('updated_at', 'company', 'product', 'plan', 'user', 'renewal_period_start', 'renewal_period_end');
+    expect(membership).to.not.have.any.keys(
+      'updated_at',
+      'company',
+      'product',
+      'plan',
+      'user',
+      'renewal_period_start',
+      'renewal_period_end',
+    );
 
     const payment = events.get('payment.succeeded')!.data as Json;
     expect(payment.total).to.deep.equal({ amount: '50.00', currency: 'usd', decimals: 2, display_decimals: 2 });
-    expect(payment).to.include({ user_id: 'user_student2', membership_id: membership.id, plan_id: 'plan_course2', product_id: 'prod_course2', customer_email: 'student2@example.test', substatus: 'succeeded', status: 'paid' });
+    expect(payment).to.include({
+      user_id: 'user_student2',
+      membership_id: membership.id,
+      plan_id: 'plan_course2',
+      product_id: 'prod_course2',
+      customer_email: 'student2@example.test',
+      substatus: 'succeeded',
+      status: 'paid',
+    });
     expect(payment).to.not.have.any.keys('user', 'company', 'membership', 'product');
 
     const off = await fire({ type: 'membership.deactivated', membership_id: membership.id, status: 'canceled' });
@@ -86,7 +141,11 @@ describe('sandbox: each webhook has a payload version', () => {
     await control(sandbox, 'POST', '/webhooks/hook_app', { api_version_date: '2026-07-20' });
     const events = await fire({ type: 'membership.activated', user: 'user_student2', product: 'prod_course2' });
     const envelope = events.get('membership.activated')!;
-    expect([envelope.api_version_date, envelope.company_id, 'account_id' in envelope]).to.deep.equal(['2026-07-20', 'biz_creator2', false]);
+    expect([envelope.api_version_date, envelope.company_id, 'account_id' in envelope]).to.deep.equal([
+      '2026-07-20',
+      'biz_creator2',
+      false,
+    ]);
     expect(((envelope.data as Json).company as Json).id).to.equal('biz_creator2');
   });
 
@@ -102,9 +161,20 @@ describe('sandbox: each webhook has a payload version', () => {
     const run = await cli(sandbox, ['webhook', '--names', 'underscore']);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/hook_app\s+app\s+(\S+\s+)?v1\s+unpinned\s+legacy\s+underscore\s+yes/);
-    const res = await control<{ events: Array<{ type: string; event_type: string; delivery_status: string }> }>(sandbox, 'POST', '/payments', { user: 'user_student2', product: 'prod_course2' });
-    expect(res.body.events.filter((e) => e.delivery_status !== 'skipped').map((e) => e.type)).to.deep.equal(['payment_created', 'membership_went_valid', 'payment_succeeded']);
-    expect(res.body.events.filter((e) => e.delivery_status === 'skipped').map((e) => e.event_type)).to.deep.equal(['membership.updated']);
+    const res = await control<{ events: Array<{ type: string; event_type: string; delivery_status: string }> }>(
+      sandbox,
+      'POST',
+      '/payments',
+      { user: 'user_student2', product: 'prod_course2' },
+    );
+    expect(res.body.events.filter((e) => e.delivery_status !== 'skipped').map((e) => e.type)).to.deep.equal([
+      'payment_created',
+      'membership_went_valid',
+      'payment_succeeded',
+    ]);
+    expect(res.body.events.filter((e) => e.delivery_status === 'skipped').map((e) => e.event_type)).to.deep.equal([
+      'membership.updated',
+    ]);
     const received = await listener.waitFor(3);
     const types = received.map((w) => (verifyWithStandardWebhooks(sandbox.options.app.webhookSecret, w) as Json).type);
     expect(types).to.have.members(['payment_created', 'membership_went_valid', 'payment_succeeded']);
@@ -126,7 +196,9 @@ describe('sandbox: each webhook has a payload version', () => {
       const header = webhook.headers['x-whop-signature'] ?? '';
       const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
       expect(match, header).to.not.equal(null);
-      const expected = createHmac('sha256', sandbox.options.app.webhookSecret).update(`${match![1]}.${webhook.body}`).digest('hex');
+      const expected = createHmac('sha256', sandbox.options.app.webhookSecret)
+        .update(`${match![1]}.${webhook.body}`)
+        .digest('hex');
       expect(match![2]).to.equal(expected);
       expect(webhook.headers).to.not.have.any.keys('webhook-id', 'webhook-signature');
     }
@@ -136,15 +208,30 @@ describe('sandbox: each webhook has a payload version', () => {
     expect(Object.keys(valid)).to.deep.equal(['action', 'api_version', 'data', 'company']);
     expect(valid.company).to.equal('biz_creator2');
     const data = valid.data as Json;
-    expect(data).to.include({ user_id: 'user_student2', product_id: 'prod_course2', plan_id: 'plan_course2', page_id: 'biz_creator2', valid: true, status: 'active' });
+    expect(data).to.include({
+      user_id: 'user_student2',
+      product_id: 'prod_course2',
+      plan_id: 'plan_course2',
+      page_id: 'biz_creator2',
+      valid: true,
+      status: 'active',
+    });
     expect(data.created_at).to.be.a('number');
     const payment = bodies.find((b) => b.action === 'payment.succeeded')!.data as Json;
-    expect(payment).to.include({ final_amount: 49, currency: 'usd', user_id: 'user_student2', company_id: 'biz_creator2', status: 'paid' });
+    expect(payment).to.include({
+      final_amount: 49,
+      currency: 'usd',
+      user_id: 'user_student2',
+      company_id: 'biz_creator2',
+      status: 'paid',
+    });
     expect(payment.paid_at).to.be.a('number');
   });
 
   it('refuses a malformed date with a clear 400 and changes nothing', async () => {
-    const bad = await control<{ error: { message: string } }>(sandbox, 'POST', '/webhooks/all', { api_version_date: '2026-13-45' });
+    const bad = await control<{ error: { message: string } }>(sandbox, 'POST', '/webhooks/all', {
+      api_version_date: '2026-13-45',
+    });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.message).to.match(/api_version_date/);
     const unknown = await control(sandbox, 'POST', '/webhooks/hook_nope', { api_version_date: null });

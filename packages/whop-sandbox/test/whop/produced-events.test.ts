@@ -46,13 +46,23 @@ describe('sandbox: the events a course business meets', () => {
   }
 
   async function paid(amount: string, currency = 'usd'): Promise<string> {
-    const res = await control<{ payment: { id: string } }>(sandbox, 'POST', '/payments', { user: 'user_student2', product: 'prod_course2', amount, currency });
+    const res = await control<{ payment: { id: string } }>(sandbox, 'POST', '/payments', {
+      user: 'user_student2',
+      product: 'prod_course2',
+      amount,
+      currency,
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.payment.id;
   }
 
   it('produces a completed membership (one-time purchase) that grants access, with membership.updated', async () => {
-    const fired = await fire({ type: 'membership.activated', user: 'user_student2', product: 'prod_course2', status: 'completed' });
+    const fired = await fire({
+      type: 'membership.activated',
+      user: 'user_student2',
+      product: 'prod_course2',
+      status: 'completed',
+    });
     expect(fired.events.map((e) => e.type)).to.deep.equal(['membership.activated', 'membership.updated']);
     const data = (await envelopeOf(fired, 'membership.activated')).data as Json;
     expect([data.status, data.renewal_period_end]).to.deep.equal(['completed', null]);
@@ -75,7 +85,7 @@ describe('sandbox: the events a course business meets', () => {
     expect((await api(sandbox, '/memberships/' + String(membershipId))).body.user).to.equal(null);
   });
 
-  it('refunds in part, then the rest: refund.created carries Whop\'s refund, the payment shows partially_refunded then refunded', async () => {
+  it("refunds in part, then the rest: refund.created carries Whop's refund, the payment shows partially_refunded then refunded", async () => {
     const payment = await paid('49.00');
     const partial = await fire({ type: 'refund.created', payment_id: payment, amount: '19.00' });
     const refund = (await envelopeOf(partial, 'refund.created')).data as Json;
@@ -85,7 +95,11 @@ describe('sandbox: the events a course business meets', () => {
     const afterPartial = (await api(sandbox, `/payments/${payment}`)).body;
     expect([afterPartial.substatus, afterPartial.refunded_amount]).to.deep.equal(['partially_refunded', 19]);
 
-    const tooMuch = await control<{ error: { message: string } }>(sandbox, 'POST', '/events', { type: 'refund.created', payment_id: payment, amount: '31.00' });
+    const tooMuch = await control<{ error: { message: string } }>(sandbox, 'POST', '/events', {
+      type: 'refund.created',
+      payment_id: payment,
+      amount: '31.00',
+    });
     expect(tooMuch.status).to.equal(400);
     expect(tooMuch.body.error.message).to.match(/more than the 30\.00 left/);
 
@@ -97,24 +111,40 @@ describe('sandbox: the events a course business meets', () => {
     expect((updated.data as Json).status).to.equal('succeeded');
     expect(updated.previous_attributes).to.deep.include({ status: 'pending' });
     const after = (await api(sandbox, `/payments/${payment}`)).body;
-    expect([after.substatus, after.refunded_amount, (after.refunds as unknown[]).length]).to.deep.equal(['refunded', 49, 2]);
+    expect([after.substatus, after.refunded_amount, (after.refunds as unknown[]).length]).to.deep.equal([
+      'refunded',
+      49,
+      2,
+    ]);
   });
 
   it('opens and updates disputes, raises a dispute alert', async () => {
     const payment = await paid('49.00');
     const opened = await fire({ type: 'dispute.created', payment_id: payment, reason: 'Product not received' });
     const dispute = (await envelopeOf(opened, 'dispute.created')).data as Json;
-    expect(dispute).to.include({ status: 'needs_response', amount: 49, currency: 'usd', reason: 'Product not received' });
+    expect(dispute).to.include({
+      status: 'needs_response',
+      amount: 49,
+      currency: 'usd',
+      reason: 'Product not received',
+    });
     expect((dispute.company as Json).id).to.equal('biz_creator2');
     const won = await fire({ type: 'dispute.updated', payment_id: payment, status: 'won' });
     const update = await envelopeOf(won, 'dispute.updated');
-    expect([(update.data as Json).status, (update.previous_attributes as Json).status]).to.deep.equal(['won', 'needs_response']);
+    expect([(update.data as Json).status, (update.previous_attributes as Json).status]).to.deep.equal([
+      'won',
+      'needs_response',
+    ]);
     const alerted = await fire({ type: 'dispute_alert.created', payment_id: payment, alert_type: 'fraud' });
     const alert = (await envelopeOf(alerted, 'dispute_alert.created')).data as Json;
     expect(alert).to.include({ alert_type: 'fraud', amount: 49 });
     expect((alert.payment as Json).id).to.equal(payment);
     expect((await api(sandbox, `/payments/${payment}`)).body.dispute_alerted_at).to.be.a('string');
-    const bad = await control(sandbox, 'POST', '/events', { type: 'dispute.updated', payment_id: payment, status: 'maybe' });
+    const bad = await control(sandbox, 'POST', '/events', {
+      type: 'dispute.updated',
+      payment_id: payment,
+      status: 'maybe',
+    });
     expect(bad.status).to.equal(400);
   });
 
@@ -139,7 +169,10 @@ describe('sandbox: the events a course business meets', () => {
     const updated = await fire({ type: 'membership.updated', membership_id: 'mem_seedstudent1', status: 'trialing' });
     expect(updated.events.map((e) => e.type)).to.deep.equal(['membership.updated']);
     const envelope = await envelopeOf(updated, 'membership.updated');
-    expect([(envelope.data as Json).status, (envelope.previous_attributes as Json).status]).to.deep.equal(['trialing', 'active']);
+    expect([(envelope.data as Json).status, (envelope.previous_attributes as Json).status]).to.deep.equal([
+      'trialing',
+      'active',
+    ]);
   });
 
   it('authorizes a payment, then cancels it (payment.authorized, payment.canceled)', async () => {
@@ -147,12 +180,15 @@ describe('sandbox: the events a course business meets', () => {
     expect(authorized.events.map((e) => e.type)).to.deep.equal(['payment.created', 'payment.authorized']);
     const paymentId = String(authorized.payment?.id);
     const canceled = await fire({ type: 'payment.canceled', payment_id: paymentId });
-    expect(((await envelopeOf(canceled, 'payment.canceled')).data as Json)).to.include({ status: 'void', substatus: 'canceled' });
+    expect((await envelopeOf(canceled, 'payment.canceled')).data as Json).to.include({
+      status: 'void',
+      substatus: 'canceled',
+    });
     const again = await control(sandbox, 'POST', '/events', { type: 'payment.canceled', payment_id: paymentId });
     expect(again.status).to.equal(409);
   });
 
-  it('takes payments in Whop\'s currencies with exact amounts (usdt, whop_usd, btc, eth), refusing more precision than a currency has', async () => {
+  it("takes payments in Whop's currencies with exact amounts (usdt, whop_usd, btc, eth), refusing more precision than a currency has", async () => {
     await control(sandbox, 'POST', '/webhooks/all', { api_version_date: 'latest' });
     const cases: Array<[string, string, string, number]> = [
       ['btc', '0.00012345', '0.00012345', 8],
@@ -162,27 +198,51 @@ describe('sandbox: the events a course business meets', () => {
       ['jpy', '4900', '4900', 0],
     ];
     for (const [currency, amount, exact, decimals] of cases) {
-      const fired = await fire({ type: 'payment.succeeded', user: 'user_student2', product: 'prod_course2', amount, currency });
+      const fired = await fire({
+        type: 'payment.succeeded',
+        user: 'user_student2',
+        product: 'prod_course2',
+        amount,
+        currency,
+      });
       const total = ((await envelopeOf(fired, 'payment.succeeded')).data as Json).total as Json;
       expect([total.amount, total.currency, total.decimals], currency).to.deep.equal([exact, currency, decimals]);
     }
-    const tooPrecise = await control<{ error: { message: string } }>(sandbox, 'POST', '/payments', { user: 'user_student2', product: 'prod_course2', amount: '1.001', currency: 'usd' });
+    const tooPrecise = await control<{ error: { message: string } }>(sandbox, 'POST', '/payments', {
+      user: 'user_student2',
+      product: 'prod_course2',
+      amount: '1.001',
+      currency: 'usd',
+    });
     expect(tooPrecise.status).to.equal(400);
     expect(tooPrecise.body.error.message).to.match(/at most 2 decimals/);
-    const unknown = await control(sandbox, 'POST', '/payments', { user: 'user_student2', product: 'prod_course2', amount: '1', currency: 'doge' });
+    const unknown = await control(sandbox, 'POST', '/payments', {
+      user: 'user_student2',
+      product: 'prod_course2',
+      amount: '1',
+      currency: 'doge',
+    });
     expect(unknown.status).to.equal(400);
   });
 
   it('fires from the control UI form too, with a currency', async () => {
     const form = await openForm(sandbox, '/sandbox/events');
     expect(form.text).to.include('value="refund.created"');
-    const res = await request(sandbox.url)
-      .post('/sandbox/events')
-      .set('Cookie', form.cookie)
-      .type('form')
-      .send({ _csrf: form.token, type: 'payment.succeeded', user: 'user_student2', product: 'prod_course2', amount: '0.5', currency: 'usdt', status: '', membership_id: '', payment_id: '' });
+    const res = await request(sandbox.url).post('/sandbox/events').set('Cookie', form.cookie).type('form').send({
+      _csrf: form.token,
+      type: 'payment.succeeded',
+      user: 'user_student2',
+      product: 'prod_course2',
+      amount: '0.5',
+      currency: 'usdt',
+      status: '',
+      membership_id: '',
+      payment_id: '',
+    });
     expect(res.status).to.equal(303);
-    expect(decodeURIComponent((res.headers.location ?? '').replace(/\+/g, ' '))).to.match(/Fired payment\.created, membership\.activated, membership\.updated, payment\.succeeded/);
+    expect(decodeURIComponent((res.headers.location ?? '').replace(/\+/g, ' '))).to.match(
+      /Fired payment\.created, membership\.activated, membership\.updated, payment\.succeeded/,
+    );
     const payment = sandbox.sandbox.state.listPayments().at(-1);
     expect([payment?.amount, payment?.currency]).to.deep.equal(['0.500000', 'usdt']);
   });

@@ -7,7 +7,25 @@
  * besides; minor units are a convenience and are null when they would not be exact or would not
  * fit a safe integer.
  */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'isk', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'isk',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 const THREE_DECIMAL = new Set(['bhd', 'iqd', 'jod', 'kwd', 'lyd', 'omr', 'tnd']);
 const OWN_PRECISION: Record<string, number> = { btc: 8, eth: 18, usdt: 6, whop_usd: 2, ape: 18 };
 
@@ -24,7 +42,8 @@ export function currencyDecimals(currency: string, declared?: number | null): nu
 export function exactMinorUnits(amount: string, decimals: number): number | null {
   const [whole = '0', fraction = ''] = amount.split('.');
   if (fraction.length > decimals) return null;
-  const units = BigInt(whole) * 10n ** BigInt(decimals) + BigInt((fraction + '0'.repeat(decimals)).slice(0, decimals) || '0');
+  const units =
+    BigInt(whole) * 10n ** BigInt(decimals) + BigInt((fraction + '0'.repeat(decimals)).slice(0, decimals) || '0');
   return units <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(units) : null;
 }
 

@@ -6,10 +6,25 @@
  * Dispute alert (SDK `dispute-alerts.ts`; `dispute_alert.created`): `alert_type`, `amount`,
  * `currency`, `charge_for_alert`, `dispute|null`, `payment|null`, `transaction_date`; no status.
  */
-import { checkedId, currencyCode, idOf, instant, isObject, money, ShapeError, text, type PayloadShape } from './shape-primitives.ts';
+import {
+  checkedId,
+  currencyCode,
+  idOf,
+  instant,
+  isObject,
+  money,
+  ShapeError,
+  text,
+  type PayloadShape,
+} from './shape-primitives.ts';
 
 /** Dispute statuses that still need or await a decision (SDK `DisputeStatuses`). */
-export const OPEN_DISPUTE_STATUSES = ['warning_needs_response', 'warning_under_review', 'needs_response', 'under_review'] as const;
+export const OPEN_DISPUTE_STATUSES = [
+  'warning_needs_response',
+  'warning_under_review',
+  'needs_response',
+  'under_review',
+] as const;
 
 export interface Dispute {
   id: string;

@@ -15,7 +15,16 @@
  * REST read, the time of the read (it shows the state as of then).
  */
 import { accessOf, type MembershipAccess } from '../membership-access.ts';
-import { checkedId, idOf, instant, isObject, ShapeError, text, type PayloadShape, type RawObject } from './shape-primitives.ts';
+import {
+  checkedId,
+  idOf,
+  instant,
+  isObject,
+  ShapeError,
+  text,
+  type PayloadShape,
+  type RawObject,
+} from './shape-primitives.ts';
 
 export interface Membership {
   id: string;
@@ -83,7 +92,8 @@ export function toMembership(raw: unknown, ctx: MembershipContext = {}): Members
   const updatedAt = dataUpdatedAt ?? ctx.eventTime ?? ctx.observedAt;
   if (!updatedAt) throw new ShapeError('membership has no updated_at and the event no timestamp');
   const userId = idOf(user, m.user_id);
-  if (userId !== null && !/^user_[A-Za-z0-9_]{1,100}$/.test(userId)) throw new ShapeError('membership user id is not a user id');
+  if (userId !== null && !/^user_[A-Za-z0-9_]{1,100}$/.test(userId))
+    throw new ShapeError('membership user id is not a user id');
   const access = accessOf(status);
   return {
     id,
@@ -100,7 +110,10 @@ export function toMembership(raw: unknown, ctx: MembershipContext = {}): Members
     username: text(user?.username) ?? text(m.username),
     updatedAt,
     createdAt: instant(m.created_at, 'membership created_at'),
-    renewalPeriodEnd: instant(m.renewal_period_end ?? m.current_period_end ?? m.expires_at, 'membership renewal/current period end'),
+    renewalPeriodEnd: instant(
+      m.renewal_period_end ?? m.current_period_end ?? m.expires_at,
+      'membership renewal/current period end',
+    ),
     cancelAtPeriodEnd: m.cancel_at_period_end === true,
     shape,
   };

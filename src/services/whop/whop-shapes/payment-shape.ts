@@ -13,7 +13,19 @@
  * The amount is kept exactly, as decimal text in major units, in any currency Whop sends.
  */
 import { currencyDecimals, exactMinorUnits } from './currency-precision.ts';
-import { checkedId, currencyCode, idOf, instant, isObject, money, ShapeError, text, type Money, type PayloadShape, type RawObject } from './shape-primitives.ts';
+import {
+  checkedId,
+  currencyCode,
+  idOf,
+  instant,
+  isObject,
+  money,
+  ShapeError,
+  text,
+  type Money,
+  type PayloadShape,
+  type RawObject,
+} from './shape-primitives.ts';
 
 export interface Payment {
   id: string;
@@ -60,8 +72,16 @@ export function toPayment(raw: unknown, ctx: { companyId?: string | null; legacy
   if (!isObject(raw)) throw new ShapeError('payment data is not an object');
   const p = raw;
   const id = checkedId(text(p.id), /^pay_[A-Za-z0-9_]+$/, 'payment id');
-  const shape: PayloadShape = ctx.legacy ? 'v5' : isObject(p.company) || isObject(p.product) || 'user' in p || typeof p.total === 'number' ? 'nested' : 'flat';
-  const charged = firstMoney(p, ['total', 'final_amount', 'amount_charged', 'subtotal', 'amount']) ?? { amount: '0', currency: null, decimals: null };
+  const shape: PayloadShape = ctx.legacy
+    ? 'v5'
+    : isObject(p.company) || isObject(p.product) || 'user' in p || typeof p.total === 'number'
+      ? 'nested'
+      : 'flat';
+  const charged = firstMoney(p, ['total', 'final_amount', 'amount_charged', 'subtotal', 'amount']) ?? {
+    amount: '0',
+    currency: null,
+    decimals: null,
+  };
   const currency = currencyCode(p.currency) ?? charged.currency;
   if (!currency) throw new ShapeError('payment currency is missing or not a currency code');
   const decimals = currencyDecimals(currency, charged.decimals);

@@ -4,7 +4,17 @@
  * `payment{id,…}|null`, ISO times; flat/native: money object amount, `payment_id`;
  * v5 (`@whop/api` `RefundWebhookData`): `payment_id`, Unix `created_at`.
  */
-import { checkedId, currencyCode, idOf, instant, isObject, money, ShapeError, text, type PayloadShape } from './shape-primitives.ts';
+import {
+  checkedId,
+  currencyCode,
+  idOf,
+  instant,
+  isObject,
+  money,
+  ShapeError,
+  text,
+  type PayloadShape,
+} from './shape-primitives.ts';
 
 export const REFUND_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed', 'canceled'] as const;
 

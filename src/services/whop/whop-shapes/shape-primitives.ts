@@ -51,7 +51,11 @@ export function instant(value: unknown, field: string): Date | null {
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value * 1000;
   else if (typeof value === 'string' && /^\d{1,12}(\.\d+)?$/.test(value.trim())) ms = Number(value.trim()) * 1000;
-  else if (typeof value === 'string' && z.iso.datetime({ offset: true, local: true }).or(z.iso.date()).safeParse(value.trim()).success) ms = Date.parse(value.trim());
+  else if (
+    typeof value === 'string' &&
+    z.iso.datetime({ offset: true, local: true }).or(z.iso.date()).safeParse(value.trim()).success
+  )
+    ms = Date.parse(value.trim());
   else throw new ShapeError(`${field} is not a time (ISO 8601 or Unix seconds)`);
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) throw new ShapeError(`${field} is not a time (ISO 8601 or Unix seconds)`);
@@ -100,7 +104,13 @@ export function money(value: unknown, field: string): Money | null {
   if (isObject(value)) {
     const inner = money(value.amount, `${field}.amount`);
     if (!inner) return null;
-    const decimals = typeof value.decimals === 'number' && Number.isInteger(value.decimals) && value.decimals >= 0 && value.decimals <= 30 ? value.decimals : null;
+    const decimals =
+      typeof value.decimals === 'number' &&
+      Number.isInteger(value.decimals) &&
+      value.decimals >= 0 &&
+      value.decimals <= 30
+        ? value.decimals
+        : null;
     return { amount: inner.amount, currency: currencyCode(value.currency), decimals };
   }
   let decimalText: string;
@@ -127,6 +137,7 @@ export function currencyCode(value: unknown): string | null {
 
 /** Whop-side ids look like `mem_…`, `pay_…`, `biz_…`: visible ASCII, bounded. */
 export function checkedId(value: string | null, prefix: RegExp, field: string): string {
-  if (!value || value.length > 200 || !prefix.test(value)) throw new ShapeError(`${field} is missing or not an id of the expected kind`);
+  if (!value || value.length > 200 || !prefix.test(value))
+    throw new ShapeError(`${field} is missing or not an id of the expected kind`);
   return value;
 }
