@@ -8,26 +8,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import type { Creator } from './creator-model.ts';
-
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'isk',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
+import { legacyAmountDecimals } from '../domain/currency-precision.ts';
 
 export const PAYMENT_STATUSES = [
   'created',
@@ -105,7 +86,7 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
           /** A row made from minor units alone (tests, older callers) gets its exact amount from them. */
           beforeValidate(payment: Payment) {
             if (payment.amountDecimals === undefined || payment.amountDecimals === null)
-              payment.amountDecimals = ZERO_DECIMAL.has(String(payment.currency).toLowerCase()) ? 0 : 2;
+              payment.amountDecimals = legacyAmountDecimals(String(payment.currency));
             if (
               (payment.amount === undefined || payment.amount === null) &&
               Number.isSafeInteger(payment.amountMinor)

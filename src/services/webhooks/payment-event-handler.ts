@@ -16,6 +16,7 @@ import { InvalidEmailError } from '../email/email-templates.ts';
 import { canonicalType, envelopeCompany, isLegacy, type HandledEnvelope } from './event-types.ts';
 import { PermanentEventError, processed, skipped, type EventResult } from './event-results.ts';
 import { readData } from './shape-errors.ts';
+import { legacyAmountDecimals } from '../../domain/currency-precision.ts';
 
 type PaymentStatus = 'created' | 'pending' | 'authorized' | 'succeeded' | 'failed' | 'canceled';
 const STATUS_OF_TYPE: Record<string, PaymentStatus> = {
@@ -26,25 +27,6 @@ const STATUS_OF_TYPE: Record<string, PaymentStatus> = {
   'payment.failed': 'failed',
   'payment.canceled': 'canceled',
 };
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'isk',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
 
 export interface PaymentHandlerDeps {
   sequelize: Sequelize;
@@ -57,7 +39,7 @@ export interface PaymentHandlerDeps {
 
 /** The conventional (2 or 0 places) rounded minor units older pages read; the exact amount is `amount`. */
 function legacyMinorUnits(p: Payment): number {
-  const units = roundedMinorUnits(p.amount, ZERO_DECIMAL.has(p.currency) ? 0 : 2);
+  const units = roundedMinorUnits(p.amount, legacyAmountDecimals(p.currency));
   if (units > BigInt(Number.MAX_SAFE_INTEGER))
     throw new PermanentEventError(`payment ${p.id} cannot be recorded: amount too large`);
   return Number(units);

@@ -12,7 +12,7 @@
  *   `membership_id`, `user_id`, Unix seconds.
  * The amount is kept exactly, as decimal text in major units, in any currency Whop sends.
  */
-import { currencyDecimals, exactMinorUnits } from './currency-precision.ts';
+import { currencyDecimals, exactMinorUnits } from '../../../domain/currency-precision.ts';
 import {
   checkedId,
   currencyCode,

@@ -7,6 +7,7 @@
  * besides; minor units are a convenience and are null when they would not be exact or would not
  * fit a safe integer.
  */
+/** ISO 4217 currencies without minor units (JPY, KRW, …). */
 const ZERO_DECIMAL = new Set([
   'bif',
   'clp',
@@ -28,6 +29,11 @@ const ZERO_DECIMAL = new Set([
 ]);
 const THREE_DECIMAL = new Set(['bhd', 'iqd', 'jod', 'kwd', 'lyd', 'omr', 'tnd']);
 const OWN_PRECISION: Record<string, number> = { btc: 8, eth: 18, usdt: 6, whop_usd: 2, ape: 18 };
+
+/** The places of the legacy whole-number `amount` column: none for a zero-decimal currency, else 2. */
+export function legacyAmountDecimals(currency: string): 0 | 2 {
+  return ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+}
 
 export function currencyDecimals(currency: string, declared?: number | null): number {
   if (typeof declared === 'number') return declared;
