@@ -23,3 +23,16 @@ export function movableClock(): TestClock {
     advance: (ms) => void (offset += ms),
   };
 }
+
+/** A test clock read as a Date, for the dependencies whose `now` returns one (the work queues). */
+export interface DateClock {
+  now(): Date;
+  advance(ms: number): void;
+  set(date: Date): void;
+}
+
+/** Stands still until moved; starts a second ahead, so rows queued just now are due. */
+export function dateClock(start = Date.now() + 1000): DateClock {
+  const clock = testClock(start);
+  return { now: () => new Date(clock.now()), advance: clock.advance, set: (date) => clock.set(date.getTime()) };
+}

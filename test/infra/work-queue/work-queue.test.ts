@@ -15,7 +15,7 @@ import {
 } from '../../../src/infra/work-queue/work-queue.ts';
 import { exponentialBackoff } from '../../../src/infra/work-queue/backoff.ts';
 import { testDatabase } from '../../support/test-runtime.ts';
-import { manualClock, type ManualClock } from '../../support/manual-clock.ts';
+import { dateClock, type DateClock } from '../../support/test-clock.ts';
 
 const TABLE = `queue_items_${process.pid}`;
 const ITEMS: QueueTable = {
@@ -51,7 +51,7 @@ const outage = () =>
 describe('work queue', () => {
   let sequelize: Sequelize;
   let other: Sequelize;
-  let clock: ManualClock;
+  let clock: DateClock;
 
   before(async () => {
     const { url } = await testDatabase();
@@ -69,7 +69,7 @@ describe('work queue', () => {
   });
   beforeEach(async () => {
     await sequelize.query(`TRUNCATE ${TABLE}`);
-    clock = manualClock();
+    clock = dateClock();
   });
 
   const queueOn = (db: Sequelize, overrides: Partial<WorkQueueDeps> = {}) =>

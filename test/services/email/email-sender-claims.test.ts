@@ -19,7 +19,7 @@ import { startTestApp, testDatabase, type TestApp } from '../../support/test-run
 import { cleanTables } from '../../support/table-cleaner.ts';
 import { externalDatabaseUrl } from '../../support/test-env.ts';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.ts';
-import { APP_URL, MAIL_FROM, manualClock, onlyRow, outboxRows, receiptMail } from './email-test-helpers.ts';
+import { APP_URL, MAIL_FROM, dateClock, onlyRow, outboxRows, receiptMail } from './email-test-helpers.ts';
 
 const silent = pino({ level: 'silent' });
 const MINUTE = 60_000;
@@ -31,7 +31,7 @@ describe('email sender: claims', () => {
   let models: Models;
   let sink: SmtpSink;
   let smtp: MailTransport;
-  let clock: ReturnType<typeof manualClock>;
+  let clock: ReturnType<typeof dateClock>;
 
   before(async () => {
     t = await startTestApp();
@@ -49,7 +49,7 @@ describe('email sender: claims', () => {
   beforeEach(async () => {
     await cleanTables(sequelize);
     sink.received.length = 0;
-    clock = manualClock();
+    clock = dateClock();
   });
 
   const senderOn = (db: Sequelize, overrides: Partial<EmailSenderDeps> = {}) =>

@@ -14,7 +14,7 @@ import { cleanTables } from '../../support/table-cleaner.ts';
 import { freePort } from '../../support/free-port.ts';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.ts';
 import { startTestSandbox } from '@chronos/whop-sandbox/testing';
-import { APP_URL, MAIL_FROM, manualClock, onlyRow, outboxRows, receiptMail } from './email-test-helpers.ts';
+import { APP_URL, MAIL_FROM, dateClock, onlyRow, outboxRows, receiptMail } from './email-test-helpers.ts';
 
 const silent = pino({ level: 'silent' });
 const MINUTE = 60_000;
@@ -25,7 +25,7 @@ describe('email sender', () => {
   let models: Models;
   let sink: SmtpSink;
   let transports: MailTransport[];
-  let clock: ReturnType<typeof manualClock>;
+  let clock: ReturnType<typeof dateClock>;
 
   before(async () => {
     t = await startTestApp();
@@ -42,7 +42,7 @@ describe('email sender', () => {
     sink.rejectRecipients = null;
     sink.rejectData = null;
     transports = [];
-    clock = manualClock();
+    clock = dateClock();
   });
   afterEach(async () => {
     for (const transport of transports) await transport.close();

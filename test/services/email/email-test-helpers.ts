@@ -61,4 +61,4 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject, but it resolved');
 }
 
-export { manualClock } from '../../support/manual-clock.ts';
+export { dateClock } from '../../support/test-clock.ts';
