@@ -58,7 +58,8 @@ describe('access control between creators, students, members, admins and strange
     // Creator B gets a student of their own through a real sandbox webhook, and each creator a video.
     const pupil = await t.control.createUser(B_PUPIL);
     await t.control.createMembership(pupil, 'prod_course2');
-    await until(async () => (await snapshot()).webhook_events !== 0, {
+    // The snapshot lists the stored events as text: '' until the delivery has been stored.
+    await until(async () => (await snapshot()).webhook_events !== '', {
       what: 'the sandbox delivering the membership',
       intervalMs: 100,
     });
