@@ -3,6 +3,7 @@
  * a request still running with an old copy of such a session can never write it back.
  */
 import type { Redis } from 'ioredis';
+import { ExpiringMap } from '../infra/expiring-map.ts';
 
 export interface EndedSessionRegistry {
   add(sid: string): Promise<void>;
@@ -22,15 +23,14 @@ export function createEndedSessionRegistry(redis: Redis | undefined, prefix: str
       },
     };
   }
-  const ended = new Map<string, number>();
+  const ended = new ExpiringMap<true>();
   return {
     async add(sid) {
-      const now = Date.now();
-      for (const [key, until] of ended) if (until < now) ended.delete(key);
-      ended.set(sid, now + REMEMBER_MS);
+      ended.sweep();
+      ended.set(sid, true, Date.now() + REMEMBER_MS);
     },
     async has(sid) {
-      return (ended.get(sid) ?? 0) > Date.now();
+      return ended.has(sid);
     },
   };
 }

@@ -4,20 +4,17 @@
  * sweep drops the expired ones. Values are kept as JSON strings, as Redis keeps them.
  */
 import session, { type SessionData } from 'express-session';
+import { ExpiringMap } from '../infra/expiring-map.ts';
 
 type Callback<T = void> = (error?: unknown, value?: T) => void;
 
-interface Entry {
-  json: string;
-  expiresAt: number;
-}
-
 export class MemorySessionStore extends session.Store {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: ExpiringMap<string>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: { defaultTtlMs: number; sweepIntervalMs?: number; now?: () => number }) {
     super();
+    this.entries = new ExpiringMap<string>(() => this.now());
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
   }
@@ -31,32 +28,27 @@ export class MemorySessionStore extends session.Store {
     return expires ? new Date(expires).getTime() : this.now() + this.options.defaultTtlMs;
   }
 
-  private live(sid: string): Entry | undefined {
-    const entry = this.entries.get(sid);
-    if (entry && entry.expiresAt <= this.now()) {
-      this.entries.delete(sid);
-      return undefined;
-    }
-    return entry;
+  sweep(): void {
+    this.entries.sweep();
   }
 
-  sweep(): void {
-    for (const sid of this.entries.keys()) this.live(sid);
+  /** Epoch ms at which the stored session expires; undefined when there is none (tests read the rolled expiry). */
+  expiresAt(sid: string): number | undefined {
+    return this.entries.expiresAt(sid);
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
-    const entry = this.live(sid);
-    callback(undefined, entry ? (JSON.parse(entry.json) as SessionData) : null);
+    const json = this.entries.get(sid);
+    callback(undefined, json === undefined ? null : (JSON.parse(json) as SessionData));
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
-    this.entries.set(sid, { json: JSON.stringify(sess), expiresAt: this.expiryOf(sess) });
+    this.entries.set(sid, JSON.stringify(sess), this.expiryOf(sess));
     callback?.();
   }
 
   override touch(sid: string, sess: SessionData, callback?: Callback): void {
-    const entry = this.live(sid);
-    if (entry) entry.expiresAt = this.expiryOf(sess);
+    this.entries.setExpiry(sid, this.expiryOf(sess));
     callback?.();
   }
 
@@ -77,8 +69,7 @@ export class MemorySessionStore extends session.Store {
 
   /** The raw stored values (JSON strings), for tests that prove what is and is not kept. */
   rawValues(): string[] {
-    this.sweep();
-    return [...this.entries.values()].map((e) => e.json);
+    return this.entries.values();
   }
 
   close(): void {

@@ -67,8 +67,8 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
       }) as unknown as SessionData;
     const storedTtlSeconds = async (): Promise<number> => {
       if (redis) return Math.round((await redis.pttl(`${runRedisPrefix}sess:sid-touch`)) / 1000);
-      const entry = (inner as unknown as { entries: Map<string, { expiresAt: number }> }).entries.get('sid-touch');
-      return Math.round(((entry?.expiresAt ?? 0) - Date.now()) / 1000);
+      const expiresAt = inner instanceof MemorySessionStore ? inner.expiresAt('sid-touch') : undefined;
+      return Math.round(((expiresAt ?? 0) - Date.now()) / 1000);
     };
     const touch = (sess: SessionData) => throttled.refreshExpiry('sid-touch', sess);
     try {
@@ -104,8 +104,8 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
     app.get('/page', (_req, res) => res.send('page'));
     const storedTtlSeconds = async (sid: string): Promise<number> => {
       if (redis) return Math.round((await redis.pttl(`${runRedisPrefix}sess:${sid}`)) / 1000);
-      const entry = (inner as unknown as { entries: Map<string, { expiresAt: number }> }).entries.get(sid);
-      return Math.round(((entry?.expiresAt ?? 0) - Date.now()) / 1000);
+      const expiresAt = inner instanceof MemorySessionStore ? inner.expiresAt(sid) : undefined;
+      return Math.round(((expiresAt ?? 0) - Date.now()) / 1000);
     };
     try {
       const agent = request.agent(app);

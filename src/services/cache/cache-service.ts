@@ -3,6 +3,7 @@
  * in-process otherwise. Values are JSON.
  */
 import type { Redis } from 'ioredis';
+import { ExpiringMap } from '../../infra/expiring-map.ts';
 
 export interface CacheService {
   get<T>(key: string): Promise<T | undefined>;
@@ -32,31 +33,22 @@ export function createRedisCache(redis: Redis, prefix: string): CacheService {
 }
 
 export function createMemoryCache(now: () => number = Date.now): CacheService {
-  const entries = new Map<string, { json: string; expiresAt: number }>();
-  const live = (key: string) => {
-    const entry = entries.get(key);
-    if (entry && entry.expiresAt <= now()) {
-      entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  };
+  const entries = new ExpiringMap<string>(now);
   const sweep = () => {
-    if (entries.size < 10_000) return;
-    for (const key of entries.keys()) live(key);
+    if (entries.size >= 10_000) entries.sweep();
   };
   return {
     async get<T>(key: string) {
-      const entry = live(key);
-      return entry ? (JSON.parse(entry.json) as T) : undefined;
+      const json = entries.get(key);
+      return json === undefined ? undefined : (JSON.parse(json) as T);
     },
     async set(key, value, ttlMs) {
       sweep();
-      entries.set(key, { json: JSON.stringify(value), expiresAt: now() + ttlMs });
+      entries.set(key, JSON.stringify(value), now() + ttlMs);
     },
     async setIfAbsent(key, value, ttlMs) {
-      if (live(key)) return false;
-      entries.set(key, { json: JSON.stringify(value), expiresAt: now() + ttlMs });
+      if (entries.has(key)) return false;
+      entries.set(key, JSON.stringify(value), now() + ttlMs);
       return true;
     },
     async delete(key) {
