@@ -29,7 +29,7 @@ export function meController(deps: {
   const me: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
     const plan = creator ? deps.plans.planOf(creator.tier, await deps.usage.usage(creator.id)) : undefined;
-    res.set('Cache-Control', 'no-store').json({
+    res.json({
       user: publicUser(user),
       role,
       tier: plan?.tier ?? null,
@@ -48,7 +48,7 @@ export function meController(deps: {
     const accessToken = await deps.vault.accessToken(req);
     const identity = await deps.oidc.userInfo(accessToken, user.whopUserId);
     await deps.users.updateProfile(user.id, identity);
-    res.set('Cache-Control', 'no-store').json({ profile: identity });
+    res.json({ profile: identity });
   };
 
   return { me, whopProfile };

@@ -23,7 +23,7 @@ describe('private pages are never kept by a browser or a proxy', function () {
 
   it('answers public pages, refusals and redirects with no-store too (each carries a fresh nonce or token)', async () => {
     const stranger = new TestBrowser();
-    for (const path of ['/', '/login', '/dashboard', '/no-such-page']) {
+    for (const path of ['/', '/login', '/dashboard', '/no-such-page', '/healthz', '/readyz']) {
       const response = await stranger.get(`${t.appUrl}${path}`);
       expect(response.headers.get('cache-control'), path).to.equal('no-store');
     }
