@@ -200,7 +200,7 @@ export function buildServices(
     acceptLegacy: config.webhooks.acceptLegacy,
     now: overrides.webhookClock,
   });
-  const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize });
+  const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize, now: () => new Date(now()) });
   const webhooks = createWebhookWorker({
     sequelize: infra.sequelize,
     processor,

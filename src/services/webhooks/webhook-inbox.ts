@@ -14,17 +14,23 @@ export interface WebhookInbox {
 }
 
 const INSERT_EVENT = `INSERT INTO webhook_events (id, type, company_id, payload, status, attempts, next_attempt_at, received_at)
-  VALUES ($1, $2, $3, $4::jsonb, 'pending', 0, now(), now())
+  VALUES ($1, $2, $3, $4::jsonb, 'pending', 0, $5::timestamptz, now())
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
 
-export function createWebhookInbox(deps: { sequelize: Sequelize }): WebhookInbox {
+/**
+ * An event is due from the moment it is stored, on the queue's own clock: the database's `now()`
+ * has microseconds and the queue's clock milliseconds, so an event stored by `now()` could be
+ * "not yet due" to a worker that asks within the same millisecond.
+ */
+export function createWebhookInbox(deps: { sequelize: Sequelize; now?: () => Date }): WebhookInbox {
   const { sequelize } = deps;
+  const now = deps.now ?? (() => new Date());
   return {
     /** Bind parameters: the payload never enters the SQL text or its log. */
     async store(event) {
       const inserted = await sequelize.query(INSERT_EVENT, {
-        bind: [event.id, event.type, event.companyId, JSON.stringify(event.payload)],
+        bind: [event.id, event.type, event.companyId, JSON.stringify(event.payload), now().toISOString()],
         type: QueryTypes.SELECT,
       });
       return inserted.length === 1 ? 'stored' : 'duplicate';

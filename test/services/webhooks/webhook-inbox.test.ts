@@ -72,6 +72,23 @@ describe('webhook inbox', () => {
       expect(new Date(at).getTime()).to.be.within(before - 5_000, Date.now() + 5_000);
   });
 
+  it('stores an event due at the instant of its clock, so the worker claims it at once', async () => {
+    // The database's now() has microseconds, the queue's clock milliseconds: an event stored by now()
+    // was "not yet due" to a drain in the same millisecond. A clock behind the database's shows it every time.
+    const instant = Date.now() - 60_000;
+    const lagging = await startTestApp({}, { now: () => instant });
+    try {
+      const { webhookInbox, webhooks } = lagging.runtime.deps.services;
+      await webhookInbox.store(event({ payload: { type: 'membership.activated', company_id: null, data: {} } }));
+      expect(new Date((await rows())[0]!.next_attempt_at).getTime()).to.equal(instant);
+      const run = await webhooks.runOnce(10);
+      expect(run.processed + run.failed + run.dead).to.equal(1);
+      expect((await rows())[0]!.status).not.to.equal('pending');
+    } finally {
+      await lagging.close();
+    }
+  });
+
   it('stores an event without a company', async () => {
     expect(await inbox.store(event({ companyId: null }))).to.equal('stored');
     expect((await rows())[0]!.company_id).to.equal(null);
