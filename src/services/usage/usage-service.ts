@@ -29,14 +29,15 @@ export function monthOf(date: Date): string {
 }
 
 /**
- * What counts against the limits, as SQL select-list columns (`"usage.videos"`, `"usage.storage"`,
+ * What counts against the limits (videos and storage: the creator's counters, kept by a trigger on
+ * `videos` over the rows not `failed`, reservations included), as SQL select-list columns (`"usage.videos"`, `"usage.storage"`,
  * `"usage.students"`, `"usage.credits"`) for the creator and month given as SQL expressions
  * written in code (a column, a placeholder): the one definition, for this service and for any
  * statement that reads usage along with more (the dashboard's). `usageFromRow` reads them back.
  */
 export function usageColumns(creatorId: string, month: string): string {
-  return `(SELECT count(*) FROM videos WHERE creator_id = ${creatorId}) AS "usage.videos",
-    (SELECT coalesce(sum(size_bytes), 0) FROM videos WHERE creator_id = ${creatorId}) AS "usage.storage",
+  return `(SELECT video_count FROM creators WHERE id = ${creatorId}) AS "usage.videos",
+    (SELECT storage_bytes FROM creators WHERE id = ${creatorId}) AS "usage.storage",
     (SELECT count(*) FROM students WHERE creator_id = ${creatorId} AND status = 'active') AS "usage.students",
     (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = ${creatorId} AND month = ${month}) AS "usage.credits"`;
 }

@@ -1,0 +1,36 @@
+/**
+ * Where video bytes live: one interface, two backends (local disk under `var/media`, the
+ * embedded default; S3-compatible object storage in production). Uploads arrive through the
+ * backend's tus datastore, so an object's key is its tus upload id. Everything else reads,
+ * serves, lists or removes objects by that key and never learns which backend it talks to.
+ */
+import type { DataStore } from '@tus/utils';
+
+export type StorageKind = 'disk' | 's3';
+
+export interface StoredObject {
+  key: string;
+  modifiedAt: Date;
+}
+
+/** How a player gets the bytes: a local file streamed with Range support, or a short-lived presigned URL. */
+export type Playback = { kind: 'file'; path: string } | { kind: 'redirect'; url: string; expiresAt: Date };
+
+export interface MediaStorage {
+  readonly kind: StorageKind;
+  /** The tus datastore that writes uploads into this storage; one instance per process. */
+  readonly uploads: DataStore;
+  /** `length` bytes from `start` of a stored object (content sniffing, media probing); fewer at its end. */
+  read(key: string, start: number, length: number): Promise<Buffer>;
+  /** The object's size in bytes, or null if there is none. */
+  size(key: string): Promise<number | null>;
+  /** Removes the object and anything the upload kept beside it; removing what is absent is not an error. */
+  remove(key: string): Promise<void>;
+  /** Every object key, finished or partial upload (for the sweeper), each once. */
+  list(): AsyncIterable<StoredObject>;
+  /** How to play the object; S3 URLs expire after `ttlSeconds` (at most 300). */
+  playback(key: string, options: { ttlSeconds: number; contentType: string }): Promise<Playback>;
+  /** Removes expired unfinished uploads (tus expiration); returns how many. */
+  removeExpiredUploads(): Promise<number>;
+  close(): Promise<void>;
+}
