@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import type { AppDeps } from './app.ts';
+import { createMediaStorage } from './infra/storage/create-media-storage.ts';
 import { createSequelize } from './db/database.ts';
 import { createPreparedReads } from './db/prepared-reads.ts';
 import { createMigrator } from './db/migrator.ts';
@@ -104,8 +105,10 @@ export async function buildRuntime(
       createEndedSessionRegistry(redis, config.redisPrefix),
     );
     const metrics = createMetrics({ sequelize });
+    const mediaStorage = createMediaStorage(config);
+    closers.push(() => mediaStorage.close());
     const services = buildServices(
-      { config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics },
+      { config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics, mediaStorage },
       options.services,
     );
     closers.push(() => services.mailTransport.close());

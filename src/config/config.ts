@@ -74,6 +74,15 @@ export interface Config {
   };
   /** Days a creator keeps their tier after a failed Chronos plan payment. */
   gracePeriodDays: number;
+  media: {
+    /** Where video bytes live (disk: under `directory`). */
+    storage: 'disk';
+    directory: string;
+    /** The hard cap per uploaded file. */
+    uploadMaxBytes: number;
+    /** An unfinished upload is removed, and its reservation released, this long after it was created. */
+    uploadExpiryMs: number;
+  };
   /** Bearer token that /metrics requires; unset disables /metrics. */
   metricsToken: string | undefined;
   /** Sentry DSN; unset sends nothing anywhere. */
@@ -182,6 +191,9 @@ const envSchema = z.object({
   WORKER_IN_WEB: flag.optional(),
   RECONCILE_INTERVAL_MINUTES: positiveInt.default(60),
   GRACE_PERIOD_DAYS: positiveInt.max(60).default(3),
+  MEDIA_DIR: z.string().min(1).optional(),
+  UPLOAD_MAX_BYTES: positiveInt.default(20 * 1024 ** 3),
+  UPLOAD_EXPIRY_HOURS: positiveInt.max(24 * 30).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SENTRY_DSN: z.url().optional(),
 });
@@ -361,6 +373,12 @@ function common(env: ParsedEnv) {
       reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
     },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
+    media: {
+      storage: 'disk' as const,
+      directory: env.MEDIA_DIR ?? `${env.VAR_DIR}/media`,
+      uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+      uploadExpiryMs: env.UPLOAD_EXPIRY_HOURS * 3_600_000,
+    },
     metricsToken: env.METRICS_TOKEN,
     sentryDsn: env.SENTRY_DSN,
   };

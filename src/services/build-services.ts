@@ -42,6 +42,7 @@ import { PATHS } from '../http/route-paths.ts';
 import { createWebhookVerifier } from './whop/webhook-verifier.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { createReadinessService } from './readiness-service.ts';
+import type { MediaStorage } from '../infra/storage/media-storage.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -74,6 +75,7 @@ export function buildServices(
     sessionStore: TokenSafeSessionStore;
     locks: LockService;
     metrics?: Metrics;
+    mediaStorage: MediaStorage;
   },
   overrides: ServiceOverrides = {},
 ) {
@@ -234,6 +236,7 @@ export function buildServices(
     tierProducts: config.whop.tierProducts,
   });
   return {
+    mediaStorage: infra.mediaStorage,
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,

@@ -8,6 +8,20 @@ import type { DataStore } from '@tus/utils';
 
 export type StorageKind = 'disk' | 's3';
 
+/** Object keys are tus upload ids Chronos makes: letters, digits, `_` and `-` only, so never a path. */
+export const STORAGE_KEY = /^[A-Za-z0-9_-]{16,128}$/;
+
+export class InvalidStorageKeyError extends Error {
+  constructor() {
+    super('not a storage key');
+  }
+}
+
+export function checkedKey(key: string): string {
+  if (!STORAGE_KEY.test(key)) throw new InvalidStorageKeyError();
+  return key;
+}
+
 export interface StoredObject {
   key: string;
   modifiedAt: Date;
@@ -30,7 +44,5 @@ export interface MediaStorage {
   list(): AsyncIterable<StoredObject>;
   /** How to play the object; S3 URLs expire after `ttlSeconds` (at most 300). */
   playback(key: string, options: { ttlSeconds: number; contentType: string }): Promise<Playback>;
-  /** Removes expired unfinished uploads (tus expiration); returns how many. */
-  removeExpiredUploads(): Promise<number>;
   close(): Promise<void>;
 }

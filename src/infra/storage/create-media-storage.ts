@@ -1,0 +1,10 @@
+/** The one place that picks the media storage backend from the configuration. */
+import { resolve } from 'node:path';
+import type { Config } from '../../config/config.ts';
+import { createDiskStorage } from './disk-storage.ts';
+import type { MediaStorage } from './media-storage.ts';
+
+export function createMediaStorage(config: Readonly<Config>): MediaStorage {
+  const { media } = config;
+  return createDiskStorage({ directory: resolve(media.directory), uploadExpiryMs: media.uploadExpiryMs });
+}

@@ -1,0 +1,66 @@
+/**
+ * Media on local disk (the embedded default): tus's FileStore writes each upload to
+ * `<dir>/<id>` with its tus metadata in `<dir>/<id>.json`. The folder is private to the app
+ * (0700). Keys are checked before they touch a path, so no key reaches outside the folder.
+ */
+import { mkdirSync } from 'node:fs';
+import { open, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileStore } from '@tus/file-store';
+import { checkedKey, STORAGE_KEY, type MediaStorage, type StoredObject } from './media-storage.ts';
+
+const SIDECAR = '.json';
+
+export function createDiskStorage(options: { directory: string; uploadExpiryMs: number }): MediaStorage {
+  const { directory } = options;
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const uploads = new FileStore({ directory, expirationPeriodInMilliseconds: options.uploadExpiryMs });
+  const pathOf = (key: string) => join(directory, checkedKey(key));
+
+  return {
+    kind: 'disk',
+    uploads,
+
+    async read(key, start, length) {
+      const file = await open(pathOf(key), 'r');
+      try {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await file.read(buffer, 0, length, start);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await file.close();
+      }
+    },
+
+    async size(key) {
+      try {
+        return (await stat(pathOf(key))).size;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+
+    async remove(key) {
+      await rm(pathOf(key), { force: true });
+      await rm(`${pathOf(key)}${SIDECAR}`, { force: true });
+    },
+
+    async *list(): AsyncIterable<StoredObject> {
+      const seen = new Set<string>();
+      for (const name of await readdir(directory)) {
+        const key = name.endsWith(SIDECAR) ? name.slice(0, -SIDECAR.length) : name;
+        if (!STORAGE_KEY.test(key) || seen.has(key)) continue;
+        seen.add(key);
+        const stats = await stat(join(directory, name)).catch(() => null);
+        if (stats) yield { key, modifiedAt: stats.mtime };
+      }
+    },
+
+    async playback(key) {
+      return { kind: 'file', path: pathOf(key) };
+    },
+
+    async close() {},
+  };
+}
