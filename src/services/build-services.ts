@@ -43,6 +43,7 @@ import { createWebhookVerifier } from './whop/webhook-verifier.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { createReadinessService } from './readiness-service.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
+import { createVideoLibrary } from './videos/video-library.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -143,7 +144,7 @@ export function buildServices(
     now,
   });
   const plans = createPlansService(config.whop.checkoutUrls);
-  const usage = createUsageService({ sequelize: infra.sequelize, models, plans, now: () => new Date(now()) });
+  const usage = createUsageService({ sequelize: infra.sequelize, plans, now: () => new Date(now()) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads, now: () => new Date(now()) });
   const grace = createGracePeriodService({
     sequelize: infra.sequelize,
@@ -235,8 +236,12 @@ export function buildServices(
     chronosCompanyId: config.whop.companyId,
     tierProducts: config.whop.tierProducts,
   });
+  const videoLibrary = createVideoLibrary({ sequelize: infra.sequelize, mediaStorage: infra.mediaStorage, logger });
   return {
     mediaStorage: infra.mediaStorage,
+    videoLibrary,
+    /** The per-file cap of uploads, which the library's uploader checks before sending a byte. */
+    uploadMaxBytes: config.media.uploadMaxBytes,
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,
