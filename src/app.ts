@@ -21,6 +21,7 @@ import { PATHS } from './http/route-paths.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
@@ -109,6 +110,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection);
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));
+  app.use(
+    uploadRoutes({
+      datastore: services.mediaStorage.uploads,
+      uploads: services.uploads,
+      uploadMaxBytes: config.media.uploadMaxBytes,
+      logger,
+    }),
+  );
   app.use('/api', apiRoutes({ services, rateLimiter: deps.rateLimiters.api }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 

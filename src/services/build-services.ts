@@ -43,6 +43,9 @@ import { createWebhookVerifier } from './whop/webhook-verifier.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { createReadinessService } from './readiness-service.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
+import { createUploadService } from './videos/upload-service.ts';
+import { createUploadReservations } from './videos/upload-reservations.ts';
+import { createMediaProbe } from './videos/media-probe.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -235,8 +238,18 @@ export function buildServices(
     chronosCompanyId: config.whop.companyId,
     tierProducts: config.whop.tierProducts,
   });
+  const uploads = createUploadService({
+    reservations: createUploadReservations({ sequelize: infra.sequelize, now: () => new Date(now()) }),
+    storage: infra.mediaStorage,
+    probe: createMediaProbe(),
+    plans,
+    logger,
+    uploadMaxBytes: config.media.uploadMaxBytes,
+    uploadExpiryMs: config.media.uploadExpiryMs,
+  });
   return {
     mediaStorage: infra.mediaStorage,
+    uploads,
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,

@@ -1,13 +1,7 @@
 /** Formatting helpers available to every view (`app.locals`): numbers, bytes, dates, usage bars. */
-const GB = 1024 ** 3;
-const MB = 1024 ** 2;
+import { formatBytes } from '../domain/byte-units.ts';
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= GB) return `${(bytes / GB).toFixed(bytes % GB === 0 ? 0 : 1)} GB`;
-  if (bytes >= MB) return `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} B`;
-}
+export { formatBytes };
 
 /** One formatter for every call (`toLocaleString('en-US')` would build one each time). */
 const NUMBER_FORMAT = new Intl.NumberFormat('en-US');
