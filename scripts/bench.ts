@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- webhook-ingest|dashboard] [--seconds N] [--connections N]`: load benchmarks
+ * `npm run bench [-- webhook-ingest|dashboard|upload] [--seconds N] [--connections N] [--upload-mb N]`: load benchmarks
  * (10 s runs, 10 connections by default, autocannon's own default) against the real PostgreSQL
  * (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is made
  * and dropped) and Redis (REDIS_URL, default redis://127.0.0.1:6379).
@@ -18,8 +18,9 @@ import { pino } from 'pino';
 import { benchDatabase, type BenchEnv } from './bench/bench-support.ts';
 import { webhookIngestBench } from './bench/webhook-ingest-bench.ts';
 import { dashboardBench } from './bench/dashboard-bench.ts';
+import { uploadBench } from './bench/upload-bench.ts';
 
-const BENCHES = ['webhook-ingest', 'dashboard'] as const;
+const BENCHES = ['webhook-ingest', 'dashboard', 'upload'] as const;
 
 function positive(name: string, value: string | undefined): number {
   const n = Number(value);
@@ -30,7 +31,11 @@ function positive(name: string, value: string | undefined): number {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+    options: {
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      'upload-mb': { type: 'string', default: '1024' },
+    },
   });
   const selected = positionals.length > 0 ? positionals : [...BENCHES];
   const unknown = selected.filter((name) => !(BENCHES as readonly string[]).includes(name));
@@ -53,12 +58,14 @@ async function main(): Promise<void> {
       REDIS_PREFIX: `chronos-bench-${Date.now()}:`,
       WHOP_SANDBOX: 'off',
     };
-    process.stdout.write(
-      `${name}: ${options.seconds} s measured after a warm-up as long, ${options.connections} connections; every server and every load generator in a process of its own\n`,
-    );
+    if (name !== 'upload')
+      process.stdout.write(
+        `${name}: ${options.seconds} s measured after a warm-up as long, ${options.connections} connections; every server and every load generator in a process of its own\n`,
+      );
     try {
       if (name === 'webhook-ingest') await webhookIngestBench(base, logger, options);
-      else await dashboardBench(base, logger, options);
+      else if (name === 'dashboard') await dashboardBench(base, logger, options);
+      else await uploadBench(base, logger, { uploadMb: positive('upload-mb', values['upload-mb']) });
     } finally {
       await db.drop();
     }

@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { videoLibraryRoutes } from './routes/video-library-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
+import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
@@ -113,6 +114,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));
   app.use(videoLibraryRoutes({ services }));
+  app.use(
+    uploadRoutes({
+      datastore: services.mediaStorage.uploads,
+      uploads: services.uploads,
+      uploadMaxBytes: config.media.uploadMaxBytes,
+      logger,
+    }),
+  );
   app.use('/api', apiRoutes({ services, rateLimiter: deps.rateLimiters.api }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 

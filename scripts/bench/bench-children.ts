@@ -83,7 +83,7 @@ export function tellParent(message: BenchMessage): void {
 
 /**
  * In a server child: reports `url` to the parent, answers `usage` (this process's CPU time in
- * microseconds and RSS) and, when the parent closes the channel (or goes away), runs `close` and exits.
+ * microseconds, its RSS and its peak RSS so far) and, when the parent closes the channel (or goes away), runs `close` and exits.
  */
 export function serveForBench(url: string, close: () => Promise<void>): void {
   let stopping = false;
@@ -100,6 +100,7 @@ export function serveForBench(url: string, close: () => Promise<void>): void {
         type: 'usage',
         cpuMicros: cpu.user + cpu.system,
         rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       });
     }
   });
@@ -120,8 +121,8 @@ export async function closeServer(server: Server): Promise<void> {
 /** A server child as the parent sees it. */
 export interface BenchServer {
   url: string;
-  /** The server process's CPU time so far (microseconds) and its RSS now. */
-  usage(): Promise<{ cpuMicros: number; rssMb: number }>;
+  /** The server process's CPU time so far (microseconds), its RSS now and its peak RSS since it started. */
+  usage(): Promise<{ cpuMicros: number; rssMb: number; maxRssMb: number }>;
   stop(): Promise<void>;
 }
 
@@ -139,8 +140,10 @@ export async function startServer(name: string, script: string, argument: unknow
     url,
     async usage() {
       child.send({ type: 'usage' });
-      const { cpuMicros, rssMb } = await child.next<BenchMessage & { cpuMicros: number; rssMb: number }>('usage');
-      return { cpuMicros, rssMb };
+      const { cpuMicros, rssMb, maxRssMb } = await child.next<
+        BenchMessage & { cpuMicros: number; rssMb: number; maxRssMb: number }
+      >('usage');
+      return { cpuMicros, rssMb, maxRssMb };
     },
     stop: () => child.stop(),
   };

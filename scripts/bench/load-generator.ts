@@ -50,7 +50,7 @@ export async function startLoadGenerator(spec: LoadSpec, connections: number): P
 }
 
 /** Signs the creator in as a person does, onboards their company, checks the dashboard; returns the session's cookie header. */
-async function signedInCookie(signIn: SignIn): Promise<string> {
+export async function signedInCookie(signIn: SignIn): Promise<string> {
   const browser = new TestBrowser();
   await signInThroughSandbox({
     appUrl: signIn.appUrl,

@@ -9,6 +9,7 @@ import { parseEncryptionKeys, type EncryptionKey } from './config-keys.ts';
 import { runsCompiled } from './project-paths.ts';
 import { TIERS, type Tier } from '../domain/tier-table.ts';
 import { errorMessage } from '../domain/app-errors.ts';
+import { mediaStorageConfig, storageProblems, type MediaStorageConfig } from './storage-config.ts';
 
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
@@ -74,9 +75,8 @@ export interface Config {
   };
   /** Days a creator keeps their tier after a failed Chronos plan payment. */
   gracePeriodDays: number;
-  media: {
-    /** Where video bytes live (disk: under `directory`). */
-    storage: 'disk';
+  /** Where video bytes live: `storage` disk (under `directory`) or s3 (with its `s3` settings). */
+  media: MediaStorageConfig & {
     directory: string;
     /** The hard cap per uploaded file. */
     uploadMaxBytes: number;
@@ -194,6 +194,22 @@ const envSchema = z.object({
   MEDIA_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: positiveInt.default(20 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: positiveInt.max(24 * 30).default(24),
+  STORAGE: z.enum(['disk', 's3']).optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3 to 63 lower-case letters, digits, . and -')
+    .optional(),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,32}$/, 'must be a region such as eu-west-1 (R2: auto)')
+    .optional(),
+  S3_ENDPOINT: z
+    .url()
+    .refine((u) => /^https?:/.test(u), 'must be an http:// or https:// URL')
+    .optional(),
+  S3_FORCE_PATH_STYLE: flag.default(false),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SENTRY_DSN: z.url().optional(),
 });
@@ -247,12 +263,13 @@ export function loadConfig(rawEnv: Env): Readonly<Config> {
   if (!result.success) {
     const malformed = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
     // In production, name the missing settings in the same report as the malformed ones.
-    const missing = cleanEnv.NODE_ENV === 'production' ? missingInProduction(cleanEnv) : [];
-    throw new ConfigError([...malformed, ...missing]);
+    const isProduction = cleanEnv.NODE_ENV === 'production';
+    const missing = isProduction ? missingInProduction(cleanEnv) : [];
+    throw new ConfigError([...malformed, ...missing, ...storageProblems(cleanEnv, isProduction)]);
   }
   const env = result.data;
   const isProduction = env.NODE_ENV === 'production';
-  const problems = isProduction ? productionProblems(env) : [];
+  const problems = [...(isProduction ? productionProblems(env) : []), ...storageProblems(env, isProduction)];
   let tokenEncryptionKeys: EncryptionKey[] = [];
   if (env.WHOP_TOKEN_ENCRYPTION_KEY) {
     try {
@@ -374,7 +391,7 @@ function common(env: ParsedEnv) {
     },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
     media: {
-      storage: 'disk' as const,
+      ...mediaStorageConfig(env),
       directory: env.MEDIA_DIR ?? `${env.VAR_DIR}/media`,
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
       uploadExpiryMs: env.UPLOAD_EXPIRY_HOURS * 3_600_000,

@@ -13,6 +13,7 @@ import type { VideoLibrary } from '../services/videos/video-library.ts';
 import type { UsageService } from '../services/usage/usage-service.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { TUS_CLIENT_SCRIPT } from '../http/vendor-scripts.ts';
+import { PATHS } from '../http/route-paths.ts';
 import { parseBody, videoMoveSchema, videoTitleSchema } from './request-schemas.ts';
 
 /**
@@ -59,7 +60,7 @@ export function videoLibraryController(deps: {
       videos,
       renameError,
       uploader: {
-        endpoint: '/api/uploads',
+        endpoint: PATHS.uploads,
         maxFileBytes: deps.uploadMaxBytes,
         remainingBytes: remaining(plan.limits.storageBytes, usage.storageBytes),
         remainingVideos: remaining(plan.limits.videos, usage.videos),

@@ -13,6 +13,8 @@ export const PATHS = {
   logout: `${AUTH}/logout`,
   /** Whop's webhook deliveries. */
   webhook: '/api/whop/webhook',
+  /** tus uploads of video files. */
+  uploads: '/api/uploads',
 } as const;
 
 /** The sign-in link, coming back to `returnTo` (an already checked local path) afterwards. */

@@ -1,6 +1,6 @@
 /**
  * The background loops: the webhook inbox worker, the email outbox sender, the grace period
- * check and the scheduled reconciliation. Run by the `worker` process, and by the web process
+ * check, the expiry of unfinished uploads and the scheduled reconciliation. Run by the `worker` process, and by the web process
  * in development. `stop()` lets the current iteration of each loop finish. A loop whose
  * iteration fails logs it, reports it (Sentry, when configured) unless the database is simply
  * away for a moment, and goes on after its pause.
@@ -22,6 +22,8 @@ export interface BackgroundJobsDeps {
   emails: EmailSenderLike;
   grace: GracePeriodService;
   reconciliation: ReconciliationService;
+  /** Unfinished uploads past their expiry: bytes removed, reservations released. */
+  uploads: { expire(): Promise<number> };
   logger: Logger;
   /** Where unexpected failures are reported besides the log (none by default). */
   reportError?: ErrorReporter;
@@ -80,6 +82,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
       idleMs * 2,
     ),
     loop('grace-periods', async () => (await deps.grace.applyExpired(), false), 60_000),
+    loop('upload-expiry', async () => (await deps.uploads.expire(), false), 10 * 60_000),
     loop(
       'reconciliation',
       async () => {

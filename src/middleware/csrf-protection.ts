@@ -40,3 +40,14 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   res.locals.csrfToken = req.session.csrfToken;
   next();
 };
+
+/**
+ * For endpoints driven by scripts (tus uploads): the token must come in the `x-csrf-token`
+ * header on every request, reads (HEAD) included, since an upload's offset and existence are
+ * the creator's business too. A signed-in user is required before this runs.
+ */
+export const requireCsrfHeader: RequestHandler = (req, _res, next) => {
+  if (!sameToken(req.get('x-csrf-token'), req.session?.csrfToken))
+    throw new ForbiddenError('This upload was refused: reload the page and try again.');
+  next();
+};

@@ -44,6 +44,9 @@ import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { createReadinessService } from './readiness-service.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
 import { createVideoLibrary } from './videos/video-library.ts';
+import { createUploadService } from './videos/upload-service.ts';
+import { createUploadReservations } from './videos/upload-reservations.ts';
+import { createMediaProbe } from './videos/media-probe.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -237,8 +240,18 @@ export function buildServices(
     tierProducts: config.whop.tierProducts,
   });
   const videoLibrary = createVideoLibrary({ sequelize: infra.sequelize, mediaStorage: infra.mediaStorage, logger });
+  const uploads = createUploadService({
+    reservations: createUploadReservations({ sequelize: infra.sequelize, now: () => new Date(now()) }),
+    storage: infra.mediaStorage,
+    probe: createMediaProbe(),
+    plans,
+    logger,
+    uploadMaxBytes: config.media.uploadMaxBytes,
+    uploadExpiryMs: config.media.uploadExpiryMs,
+  });
   return {
     mediaStorage: infra.mediaStorage,
+    uploads,
     videoLibrary,
     /** The per-file cap of uploads, which the library's uploader checks before sending a byte. */
     uploadMaxBytes: config.media.uploadMaxBytes,

@@ -1,13 +1,10 @@
 /** Formatting helpers available to every view (`app.locals`): numbers, bytes, dates, usage bars. */
+import { formatBytes } from '../domain/byte-units.ts';
+
+export { formatBytes };
+
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= GB) return `${(bytes / GB).toFixed(bytes % GB === 0 ? 0 : 1)} GB`;
-  if (bytes >= MB) return `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} B`;
-}
 
 /**
  * A file's size in one unit style (the video library, the uploader): MB below 1 GB, GB above,

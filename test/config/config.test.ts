@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, compiledBuildEnv, loadConfig, SDK_API_VERSION_DATE, type Env } from '../../src/config/config.ts';
+import { STORAGE_REQUIRED_IN_PRODUCTION } from '../../src/config/storage-config.ts';
 
 const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);
@@ -29,6 +30,9 @@ const completeProduction: Env = {
   ADMIN_WHOP_USER_IDS: 'user_ops1, user_ops2',
   SMTP_URL: 'smtp://mail.example.com:587',
   MAIL_FROM: 'Chronos <hi@chronos.example.com>',
+  STORAGE: 's3',
+  S3_BUCKET: 'chronos-media',
+  S3_REGION: 'eu-west-1',
 };
 
 function problemsOf(env: Env): string[] {
@@ -186,6 +190,7 @@ describe('config', () => {
       ]) {
         expect(problems, name).to.include(`${name} is required in production`);
       }
+      expect(problems).to.include(STORAGE_REQUIRED_IN_PRODUCTION);
     });
 
     it('names malformed and missing settings in one report', () => {

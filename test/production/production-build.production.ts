@@ -135,6 +135,7 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
       WHOP_OAUTH_ISSUER: 'http://127.0.0.1:9',
       SMTP_URL: 'smtp://127.0.0.1:9',
       MAIL_FROM: 'Chronos <no-reply@chronos.example.test>',
+      STORAGE: 'disk',
       LOG_LEVEL: 'info',
     };
   });

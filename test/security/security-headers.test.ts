@@ -36,6 +36,7 @@ const PRODUCTION_ENV = {
   ADMIN_WHOP_USER_IDS: 'user_a',
   SMTP_URL: 'smtp://mail:25',
   MAIL_FROM: 'x@y.z',
+  STORAGE: 'disk',
 };
 
 type HeaderSource = { get(name: string): string | undefined | null };

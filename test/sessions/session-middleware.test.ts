@@ -25,6 +25,7 @@ describe('session cookie in production', () => {
       ADMIN_WHOP_USER_IDS: 'user_a',
       SMTP_URL: 'smtp://mail:25',
       MAIL_FROM: 'x@y.z',
+      STORAGE: 'disk',
     });
     const store = new MemorySessionStore({ defaultTtlMs: 60_000 });
     const app = express();

@@ -62,14 +62,23 @@ export class TestBrowser {
 
   async request(
     url: string | URL,
-    init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+    init: {
+      method?: string;
+      form?: Record<string, string>;
+      json?: unknown;
+      /** Raw bytes, sent with the content type given in `headers`. */
+      bytes?: Uint8Array;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<BrowserResponse> {
     const target = new URL(url);
     const headers: Record<string, string> = { ...init.headers };
     const cookie = this.cookieHeader(target);
     if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
-    if (init.form) {
+    let body: string | Uint8Array | undefined;
+    if (init.bytes) {
+      body = init.bytes;
+    } else if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     } else if (init.json !== undefined) {

@@ -1,0 +1,37 @@
+/**
+ * `/api/uploads` (tus). Matched on the full path, not mounted under a prefix, because tus reads
+ * upload ids from the request's own URL. Guards run first: a signed-in creator and the CSRF
+ * header on every request. Errors here are answered as tus clients read them: a status and a
+ * plain-text sentence.
+ */
+import { Router, type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { DataStore } from '@tus/utils';
+import { uploadController } from '../controllers/upload-controller.ts';
+import { requireAuth } from '../middleware/require-auth.ts';
+import { requireCreator } from '../middleware/require-creator.ts';
+import { requireCsrfHeader } from '../middleware/csrf-protection.ts';
+import { AppError } from '../domain/app-errors.ts';
+import { PATHS } from '../http/route-paths.ts';
+import type { UploadService } from '../services/videos/upload-service.ts';
+
+const TUS_METHODS = ['post', 'head', 'patch', 'delete', 'options'] as const;
+
+export function uploadRoutes(deps: {
+  datastore: DataStore;
+  uploads: UploadService;
+  uploadMaxBytes: number;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const tus = uploadController({ path: PATHS.uploads, ...deps });
+  const paths = [PATHS.uploads, `${PATHS.uploads}/:uploadId`];
+  for (const method of TUS_METHODS) router[method](paths, requireAuth, requireCreator, requireCsrfHeader, tus);
+
+  const asText: ErrorRequestHandler = (error: unknown, req, res, next) => {
+    if (!(error instanceof AppError) || res.headersSent) return next(error);
+    res.status(error.status).set('Tus-Resumable', '1.0.0').type('text/plain').send(error.message);
+  };
+  router.use(paths, asText);
+  return router;
+}

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Env } from '../../src/config/config.ts';
+import { STORAGE_REQUIRED_IN_PRODUCTION } from '../../src/config/storage-config.ts';
+
+const production: Env = {
+  NODE_ENV: 'production',
+  PORT: '8080',
+  APP_URL: 'https://chronos.example.com',
+  SESSION_SECRET: 's'.repeat(40),
+  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos',
+  REDIS_URL: 'rediss://cache.example.com:6380',
+  WHOP_API_KEY: 'apik_live',
+  WHOP_CLIENT_ID: 'app_live',
+  WHOP_CLIENT_SECRET: 'secret_live',
+  WHOP_APP_ID: 'app_live',
+  WHOP_COMPANY_ID: 'biz_live',
+  WHOP_WEBHOOK_SECRET: 'ws_live_secret_value',
+  WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+  WHOP_TIER_PRODUCTS: '{"prod_b":"basic"}',
+  ADMIN_WHOP_USER_IDS: 'user_ops1',
+  SMTP_URL: 'smtp://mail.example.com:587',
+  MAIL_FROM: 'Chronos <hi@chronos.example.com>',
+};
+const s3: Env = { STORAGE: 's3', S3_BUCKET: 'chronos-media', S3_REGION: 'eu-west-1' };
+
+function development(extra: Env = {}): Env {
+  return { VAR_DIR: mkdtempSync(join(tmpdir(), 'chronos-config-')), ...extra };
+}
+
+function problemsOf(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  expect.fail('expected a ConfigError');
+}
+
+describe('config: media storage (STORAGE, S3_*)', () => {
+  it('stores on disk under var/media outside production when STORAGE is unset', () => {
+    const env = development();
+    const { media } = loadConfig(env);
+    expect(media.storage).to.equal('disk');
+    expect(media).to.not.have.property('s3');
+    expect(media.directory).to.equal(`${env.VAR_DIR}/media`);
+  });
+
+  it('refuses a production without STORAGE, saying why, instead of falling back to an ephemeral disk', () => {
+    expect(problemsOf(production)).to.deep.equal([STORAGE_REQUIRED_IN_PRODUCTION]);
+    expect(problemsOf({ ...production, STORAGE: ' ' })).to.deep.equal([STORAGE_REQUIRED_IN_PRODUCTION]);
+    expect(STORAGE_REQUIRED_IN_PRODUCTION).to.equal(
+      'STORAGE is required in production: s3 (platform disks are ephemeral) or disk, chosen explicitly',
+    );
+  });
+
+  it('names a missing STORAGE beside malformed settings in the same production report', () => {
+    const problems = problemsOf({ ...production, PORT: 'eighty' });
+    expect(problems.some((p) => p.startsWith('PORT'))).to.equal(true);
+    expect(problems).to.include(STORAGE_REQUIRED_IN_PRODUCTION);
+  });
+
+  it('accepts disk in production when chosen explicitly', () => {
+    expect(loadConfig({ ...production, STORAGE: 'disk' }).media.storage).to.equal('disk');
+  });
+
+  it('builds the S3 settings, with the default credential chain when no key is given', () => {
+    const { media } = loadConfig({ ...production, ...s3 });
+    expect(media).to.deep.include({
+      storage: 's3',
+      s3: {
+        bucket: 'chronos-media',
+        region: 'eu-west-1',
+        endpoint: undefined,
+        forcePathStyle: false,
+        credentials: undefined,
+      },
+    });
+  });
+
+  it('takes an S3-compatible endpoint, path-style addressing and a key pair', () => {
+    const { media } = loadConfig(
+      development({
+        ...s3,
+        S3_REGION: 'auto',
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        S3_FORCE_PATH_STYLE: 'on',
+        S3_ACCESS_KEY_ID: 'AKID',
+        S3_SECRET_ACCESS_KEY: 'secret-key',
+      }),
+    );
+    if (media.storage !== 's3') expect.fail('expected s3');
+    expect(media.s3).to.deep.equal({
+      bucket: 'chronos-media',
+      region: 'auto',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret-key' },
+    });
+  });
+
+  it('refuses S3 without a bucket or a region, naming each, in production and outside it', () => {
+    for (const base of [production, development()]) {
+      expect(problemsOf({ ...base, STORAGE: 's3' })).to.deep.equal([
+        'S3_BUCKET is required when STORAGE=s3',
+        'S3_REGION is required when STORAGE=s3',
+      ]);
+      expect(problemsOf({ ...base, ...s3, S3_REGION: '' })).to.deep.equal(['S3_REGION is required when STORAGE=s3']);
+    }
+  });
+
+  it('refuses half a key pair rather than guessing, and gives no secret a fallback', () => {
+    expect(problemsOf({ ...production, ...s3, S3_ACCESS_KEY_ID: 'AKID' })).to.deep.equal([
+      'S3_SECRET_ACCESS_KEY is required when S3_ACCESS_KEY_ID is set',
+    ]);
+    expect(problemsOf(development({ ...s3, S3_SECRET_ACCESS_KEY: 'secret-key' }))).to.deep.equal([
+      'S3_ACCESS_KEY_ID is required when S3_SECRET_ACCESS_KEY is set',
+    ]);
+  });
+
+  it('refuses malformed storage settings, naming each', () => {
+    const problems = problemsOf(
+      development({
+        STORAGE: 'gcs',
+        S3_BUCKET: 'Not_A_Bucket',
+        S3_REGION: 'EU WEST',
+        S3_ENDPOINT: 'ftp://x',
+        S3_FORCE_PATH_STYLE: 'maybe',
+      }),
+    );
+    for (const name of ['STORAGE', 'S3_BUCKET', 'S3_REGION', 'S3_ENDPOINT', 'S3_FORCE_PATH_STYLE'])
+      expect(
+        problems.some((p) => p.startsWith(`${name}:`)),
+        name,
+      ).to.equal(true);
+  });
+
+  it('ignores the S3 settings when STORAGE is disk', () => {
+    const { media } = loadConfig(development({ STORAGE: 'disk', S3_ACCESS_KEY_ID: 'AKID' }));
+    expect(media).to.not.have.property('s3');
+  });
+});
