@@ -52,7 +52,7 @@
   var GB = 1024 * MB;
 
   function formatSize(bytes) {
-    if (bytes >= GB) return (bytes / GB).toFixed(2) + ' GB';
+    if (bytes >= GB) return Number((bytes / GB).toFixed(2)) + ' GB';
     if (bytes === 0) return '0 MB';
     return Math.max(0.1, bytes / MB).toFixed(1) + ' MB';
   }

@@ -11,7 +11,7 @@ const MB = 1024 ** 2;
  * so sizes in a list compare at a glance. A non-empty file is never shown as 0 MB.
  */
 export function formatFileSize(bytes: number): string {
-  if (bytes >= GB) return `${(bytes / GB).toFixed(2)} GB`;
+  if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))} GB`;
   if (bytes === 0) return '0 MB';
   return `${Math.max(0.1, bytes / MB).toFixed(1)} MB`;
 }

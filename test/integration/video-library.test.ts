@@ -103,7 +103,7 @@ describe('the video library (/dashboard/videos)', () => {
       expect(page.text).to.contain('0:04');
       expect(page.text).to.contain('1:02:05');
       expect(page.text).to.contain('0.1 MB');
-      expect(page.text).to.contain('1.50 GB');
+      expect(page.text).to.contain('1.5 GB');
       expect(page.text).to.contain('40.0 MB reserved');
       expect(page.text).to.contain('1 Dec 2026');
       // Only ready videos link to the player.
