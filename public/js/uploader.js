@@ -340,9 +340,25 @@
         update(item, described.message);
         if (described.status === 403 && config.upgradeUrl) appendUpgradeLink(item);
         announce(item.file.name + ': ' + described.message);
-        if (!described.retryable) refreshLibrary();
+        if (!described.retryable) {
+          // The server dropped this upload: nothing is left to resume, so forget its stored URL.
+          forget(item).then(listUnfinished, listUnfinished);
+          refreshLibrary();
+        }
         pump();
       },
+    });
+  }
+
+  /** Removes the file's stored upload URLs (tus-js-client's URL storage), so a later pick starts afresh. */
+  function forget(item) {
+    var storage = tus.defaultOptions.urlStorage;
+    return item.upload.findPreviousUploads().then(function (previous) {
+      return Promise.all(
+        previous.map(function (upload) {
+          return storage.removeUpload(upload.urlStorageKey);
+        }),
+      );
     });
   }
 

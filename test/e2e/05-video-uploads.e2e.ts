@@ -134,6 +134,62 @@ describe('journey 5: uploading videos', () => {
     expect(await page.locator('#video-list-region .video-uploading').count()).to.equal(0);
   });
 
+  it('pauses and resumes an upload, and shows the server’s sentence when it refuses a file', async () => {
+    const { chronos, browser } = e2e();
+    journey = await creatorOnDashboard(browser, 'j5-pause', chronos, 'user_creator_free', 'biz_creator1');
+    const { page } = journey;
+    await smallChunks(page);
+    const tusUploadUrls = (url: URL) => url.pathname.startsWith('/api/uploads/');
+    let patches = 0;
+    let held: Route | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      void page.route(tusUploadUrls, async (route) => {
+        if (route.request().method() !== 'PATCH' || (patches += 1) < 2) return route.continue();
+        held = route;
+        resolve();
+      });
+    });
+    await openLibrary(journey, 'library');
+    const requests = recordUploads(page);
+    await page.getByLabel('Choose a video file').setInputFiles(WEBM);
+    await stalled;
+
+    // Pause by keyboard: the request in flight stops; Resume continues from the server's offset.
+    const item = page.locator('#upload-queue .upload-item');
+    await item.getByRole('button', { name: 'Pause sample.webm' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#upload-queue .upload-item[data-state="paused"]').waitFor();
+    expect(await item.locator('.upload-status').innerText()).to.match(/^Paused at \d+%/);
+    await page.unroute(tusUploadUrls);
+    await held?.abort().catch(() => undefined);
+    const beforeResume = requests.length;
+    await item.getByRole('button', { name: 'Resume sample.webm' }).click();
+    await page.locator('#upload-queue .upload-item[data-state="done"]').waitFor();
+    expect(requests.filter((r) => r.method === 'POST')).to.have.length(1);
+    const resumed = requests.slice(beforeResume).find((r) => r.method === 'PATCH');
+    expect(Number(resumed?.offset), 'resumed past zero').to.be.greaterThan(0);
+
+    // A file that starts like an MP4 but is none: the server probes it, refuses it with a
+    // sentence of its own, and keeps nothing.
+    await journey.reload('library-before-refusal');
+    const videosBefore = await page.locator('#video-list-region .video-item').count();
+    const fake = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(4096, 0x41)]);
+    await page
+      .getByLabel('Choose a video file')
+      .setInputFiles({ name: 'fake.mp4', mimeType: 'video/mp4', buffer: fake });
+    const refused = page.locator('#upload-queue .upload-item[data-state="failed"]', { hasText: 'fake.mp4' });
+    await refused.waitFor();
+    expect(await refused.locator('.upload-status').innerText()).to.contain('This file is not a video we can play.');
+    expect(await refused.getByRole('button', { name: /^Retry/ }).isVisible()).to.equal(false);
+    // Chromium logs the refused request itself; that one console line is expected, nothing else.
+    expect(journey.takeProblems().map((p) => `${p.kind}: ${p.text}`)).to.deep.equal([
+      'console error: Failed to load resource: the server responded with a status of 415 ()',
+    ]);
+    await journey.reload('library-after-refusal');
+    expect(await page.locator('#video-list-region .video-item').count()).to.equal(videosBefore);
+    expect(await page.locator('#upload-unfinished').isVisible()).to.equal(false);
+  });
+
   it('lets a Pro creator upload three files at once, one queue with a bar per file', async () => {
     const { chronos, browser } = e2e();
     journey = await creatorOnDashboard(browser, 'j5-bulk', chronos, 'user_creator_pro', 'biz_creator2');
