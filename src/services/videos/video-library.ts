@@ -91,13 +91,19 @@ export function createVideoLibrary(deps: {
 
     /**
      * Swaps the video with its neighbour in one transaction. Positions may tie (uploads that
-     * arrived together), so the creator's rows are locked and renumbered 1..n in their new
-     * order: a swap of equal positions would otherwise change nothing.
+     * arrived together), so the creator's rows are renumbered 1..n in their new order: a swap of
+     * equal positions would otherwise change nothing. The rows are locked first and the order
+     * read after, in a statement of its own: a `SELECT … ORDER BY … FOR UPDATE` that waited for
+     * a concurrent move returns the rows in the order sorted before it waited.
      */
     async move(creatorId: number, videoId: number, direction: MoveDirection): Promise<MoveOutcome> {
       return sequelize.transaction(async (transaction) => {
+        await sequelize.query('SELECT id FROM videos WHERE creator_id = :creatorId FOR UPDATE', {
+          replacements: { creatorId },
+          transaction,
+        });
         const rows = await sequelize.query<{ id: number }>(
-          'SELECT id FROM videos WHERE creator_id = :creatorId ORDER BY position, id FOR UPDATE',
+          'SELECT id FROM videos WHERE creator_id = :creatorId ORDER BY position, id',
           { replacements: { creatorId }, type: QueryTypes.SELECT, transaction },
         );
         const ids = rows.map((row) => row.id);

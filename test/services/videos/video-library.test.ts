@@ -10,6 +10,8 @@ import { makeFactories } from '../../support/factories.ts';
 import { creatorCounters, insertVideo } from '../../support/videos.ts';
 import { createVideoLibrary } from '../../../src/services/videos/video-library.ts';
 import { NotFoundError } from '../../../src/domain/app-errors.ts';
+import { until } from '../../support/wait.ts';
+import { QueryTypes } from 'sequelize';
 
 async function rejection(work: Promise<unknown>): Promise<unknown> {
   return work.then(
@@ -69,15 +71,48 @@ describe('video library service (database level)', () => {
     expect((await t.runtime.deps.models.Video.findByPk(other))?.position).to.equal(7);
   });
 
-  it('keeps the order consistent under concurrent moves (each one sees the last)', async () => {
+  it('reads the order under the rows’ locks: a move waits for a concurrent reorder and applies to its result', async () => {
     const creator = await makeFactories(t.runtime.deps.models).creator();
     const sequelize = t.runtime.deps.sequelize;
     const ids: number[] = [];
-    for (let i = 0; i < 4; i += 1) ids.push(await insertVideo(sequelize, creator.id, { position: 0 }));
+    for (let i = 0; i < 4; i += 1) ids.push(await insertVideo(sequelize, creator.id, { position: i + 1 }));
     const { service } = library();
-    // Moving the last video up three times at once must bring it to the top: no move is lost.
-    await Promise.all([1, 2, 3].map(() => service.move(creator.id, ids[3]!, 'up')));
-    expect((await service.list(creator.id)).map((v) => v.id)).to.deep.equal([ids[3], ids[0], ids[1], ids[2]]);
+    // Another request is reordering: it holds the creator's rows and will swap the last two.
+    const other = await sequelize.transaction();
+    await sequelize.query('SELECT id FROM videos WHERE creator_id = :id FOR UPDATE', {
+      replacements: { id: creator.id },
+      transaction: other,
+    });
+    const moving = service.move(creator.id, ids[3]!, 'up');
+    // A failure below must not leave the other transaction holding the rows.
+    const settled = moving.catch((error: unknown) => error);
+    try {
+      await until(
+        async () => {
+          const [row] = await sequelize.query<{ waiting: string }>(
+            "SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%videos%'",
+            { type: QueryTypes.SELECT },
+          );
+          return Number(row?.waiting) > 0;
+        },
+        { what: 'the move waiting for the rows' },
+      );
+      await sequelize.query('UPDATE videos SET position = 4 WHERE id = :id', {
+        replacements: { id: ids[2] },
+        transaction: other,
+      });
+      await sequelize.query('UPDATE videos SET position = 3 WHERE id = :id', {
+        replacements: { id: ids[3] },
+        transaction: other,
+      });
+      await other.commit();
+    } finally {
+      if (!(other as unknown as { finished?: string }).finished) await other.rollback();
+      await settled;
+    }
+    // After that reorder the order is 0, 1, 3, 2; moving 3 up gives 0, 3, 1, 2 (a stale read would give 0, 1, 3, 2).
+    expect(await moving).to.equal('moved');
+    expect((await service.list(creator.id)).map((v) => v.id)).to.deep.equal([ids[0], ids[3], ids[1], ids[2]]);
   });
 
   it('deletes the row, freeing the counters, then removes the object under its storage key', async () => {
