@@ -46,6 +46,7 @@ import type { MediaStorage } from '../infra/storage/media-storage.ts';
 import { createUploadService } from './videos/upload-service.ts';
 import { createUploadReservations } from './videos/upload-reservations.ts';
 import { createMediaProbe } from './videos/media-probe.ts';
+import { createStorageSweeper } from './videos/storage-sweeper.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -247,9 +248,16 @@ export function buildServices(
     uploadMaxBytes: config.media.uploadMaxBytes,
     uploadExpiryMs: config.media.uploadExpiryMs,
   });
+  const storageSweeper = createStorageSweeper({
+    sequelize: infra.sequelize,
+    storage: infra.mediaStorage,
+    logger,
+    now,
+  });
   return {
     mediaStorage: infra.mediaStorage,
     uploads,
+    storageSweeper,
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,
