@@ -113,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     uploadRoutes({
       datastore: services.mediaStorage.uploads,
+      locker: services.uploadLocker,
       uploads: services.uploads,
       uploadMaxBytes: config.media.uploadMaxBytes,
       logger,

@@ -47,6 +47,7 @@ import { createUploadService } from './videos/upload-service.ts';
 import { createUploadReservations } from './videos/upload-reservations.ts';
 import { createMediaProbe } from './videos/media-probe.ts';
 import { createStorageSweeper } from './videos/storage-sweeper.ts';
+import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -257,6 +258,7 @@ export function buildServices(
   return {
     mediaStorage: infra.mediaStorage,
     uploads,
+    uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
