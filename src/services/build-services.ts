@@ -50,6 +50,7 @@ import { createStorageSweeper } from './videos/storage-sweeper.ts';
 import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
+import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -264,6 +265,7 @@ export function buildServices(
     storageSweeper,
     courses: createCourseAccessService({ models }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
+    engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,
