@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { onboard } from '../support/onboarding.ts';
+import { cleanTables } from '../support/table-cleaner.ts';
 import { TestBrowser, type BrowserResponse } from '../support/test-browser.ts';
 import { playableVideo } from '../support/media-fixtures.ts';
 import { movableClock } from '../support/test-clock.ts';
@@ -51,6 +52,8 @@ describe('watch progress', function () {
 
   before(async () => {
     t = await startChronosWithSandbox({ services: { now: clock.now } });
+    // The run's database is shared by the tests of this worker: start from empty tables.
+    await cleanTables(t.runtime.deps.sequelize);
     creator = await t.signIn('user_creator_free');
     await onboard(t, creator, 'biz_creator1');
     const { Creator } = t.runtime.deps.models;

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { onboard } from '../support/onboarding.ts';
+import { cleanTables } from '../support/table-cleaner.ts';
 import { TestBrowser } from '../support/test-browser.ts';
 import { playableVideo, SAMPLE_WEBM } from '../support/media-fixtures.ts';
 import { until } from '../support/wait.ts';
@@ -43,6 +44,8 @@ describe('watching: course pages and media, members only', function () {
 
   before(async () => {
     t = await startChronosWithSandbox();
+    // The run's database is shared by the tests of this worker: start from empty tables.
+    await cleanTables(t.runtime.deps.sequelize);
     const deps = { models: t.runtime.deps.models, storage: t.runtime.deps.services.mediaStorage };
     browsers.creator = await t.signIn('user_creator_free');
     await onboard(t, browsers.creator, 'biz_creator1');
