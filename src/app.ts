@@ -24,6 +24,7 @@ import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
+import { courseRoutes } from './routes/course-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
@@ -82,7 +83,12 @@ export function createApp(deps: AppDeps): Express {
       reportError: deps.reportError,
     }),
   );
-  app.use(securityHeaders({ isProduction: config.isProduction }));
+  app.use(
+    securityHeaders({
+      isProduction: config.isProduction,
+      mediaOrigins: deps.services.mediaStorage.playbackOrigins ?? [],
+    }),
+  );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(noStore);
   app.use(healthRoutes(deps.services.readiness));
@@ -119,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
       logger,
     }),
   );
+  app.use(courseRoutes({ services }));
   app.use('/api', apiRoutes({ services, rateLimiter: deps.rateLimiters.api }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 

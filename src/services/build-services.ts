@@ -48,6 +48,9 @@ import { createUploadReservations } from './videos/upload-reservations.ts';
 import { createMediaProbe } from './videos/media-probe.ts';
 import { createStorageSweeper } from './videos/storage-sweeper.ts';
 import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
+import { createCourseAccessService } from './watching/course-access-service.ts';
+import { createWatchProgressService } from './watching/watch-progress-service.ts';
+import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -260,6 +263,9 @@ export function buildServices(
     uploads,
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
+    courses: createCourseAccessService({ models }),
+    progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
+    engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,
