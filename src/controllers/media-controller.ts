@@ -10,7 +10,7 @@ import type { RequestHandler } from 'express';
 import send from 'send';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain/app-errors.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
-import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
+import { videoIdFrom, type CourseAccessService, type Viewer } from '../services/watching/course-access-service.ts';
 import { singleRange } from './single-range.ts';
 
 /** How long a presigned S3 URL lives: the most SPEC §4 allows. */
@@ -20,19 +20,25 @@ const GONE = 'This video is not available.';
 export function mediaController(deps: { courses: CourseAccessService; storage: MediaStorage }) {
   const { courses, storage } = deps;
 
+  async function refusalReason(viewer: Viewer, videoId: number): Promise<string> {
+    const video = await courses.video(videoId);
+    const creator = video ? await courses.creatorById(video.creatorId) : null;
+    if (!creator) return GONE;
+    const access = await courses.accessTo(viewer, creator);
+    return access.kind === 'refused' ? access.reason : GONE;
+  }
+
   const stream: RequestHandler = async (req, res, next) => {
     const viewer = req.currentUser;
     if (!viewer) throw new UnauthenticatedError('Sign in to watch this video.');
     const videoId = videoIdFrom(req.params.videoId);
-    const video = videoId === null ? null : await courses.video(videoId);
-    const creator = video ? await courses.creatorById(video.creatorId) : null;
-    if (!video || !creator) throw new NotFoundError(GONE);
-    const access = await courses.accessTo(
-      { whopUserId: viewer.user.whopUserId, creatorId: viewer.creator?.id ?? null },
-      creator,
-    );
-    if (access.kind === 'refused') throw new ForbiddenError(access.reason);
-    if (!isPlayable(video)) throw new NotFoundError(GONE);
+    if (videoId === null) throw new NotFoundError(GONE);
+    const viewerOf = { whopUserId: viewer.user.whopUserId, creatorId: viewer.creator?.id ?? null };
+    // One statement on the path every Range request takes; a refusal asks again for its reason.
+    const video = await courses.permittedMedia(viewerOf, videoId);
+    if (video === undefined) throw new NotFoundError(GONE);
+    if (video === null) throw new ForbiddenError(await refusalReason(viewerOf, videoId));
+    if (video.status !== 'ready' || video.storageKey === null) throw new NotFoundError(GONE);
     const contentType = video.mimeType ?? 'application/octet-stream';
     const playback = await storage.playback(video.storageKey, { ttlSeconds: PRESIGNED_TTL_SECONDS, contentType });
     if (playback.kind === 'redirect') {

@@ -263,7 +263,7 @@ export function buildServices(
     uploads,
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
-    courses: createCourseAccessService({ models }),
+    courses: createCourseAccessService({ sequelize: infra.sequelize, models }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),

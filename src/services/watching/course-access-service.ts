@@ -7,11 +7,12 @@
  *
  * Every page and every media request asks again: nothing about access is kept in the session.
  */
-import { Op } from 'sequelize';
+import { Op, QueryTypes, type Sequelize } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Video } from '../../models/video-model.ts';
-import { studentAccess } from '../students/student-access.ts';
+import { statusGrantsAccess, studentAccess } from '../students/student-access.ts';
+import type { Student } from '../../models/student-model.ts';
 
 /** The signed-in user as this service needs them. */
 export interface Viewer {
@@ -37,7 +38,26 @@ export function videoIdFrom(raw: unknown): number | null {
   return id <= MAX_ID ? id : null;
 }
 
-export function createCourseAccessService(deps: { models: Pick<Models, 'Creator' | 'Student' | 'Video'> }) {
+/** A video as the media route needs it, when its viewer may watch it (owner or student with access). */
+export interface PermittedMedia {
+  storageKey: string | null;
+  status: Video['status'];
+  mimeType: string | null;
+}
+
+/**
+ * The media route's question in one statement, asked for every Range request a player makes:
+ * the video, and whether this viewer owns its creator or is that creator's student with access.
+ */
+const PERMITTED_MEDIA = `SELECT v.storage_key, v.status, v.mime_type,
+    (v.creator_id = :viewerCreatorId) AS owner,
+    (SELECT s.status FROM students s WHERE s.creator_id = v.creator_id AND s.whop_user_id = :whopUserId) AS student_status
+  FROM videos v WHERE v.id = :videoId`;
+
+export function createCourseAccessService(deps: {
+  sequelize: Sequelize;
+  models: Pick<Models, 'Creator' | 'Student' | 'Video'>;
+}) {
   const { Creator, Student, Video } = deps.models;
 
   async function accessTo(viewer: Viewer, creator: Creator): Promise<CourseAccess> {
@@ -69,6 +89,26 @@ export function createCourseAccessService(deps: { models: Pick<Models, 'Creator'
     },
 
     accessTo,
+
+    /**
+     * The video if this viewer may watch it; `undefined` when there is no such video; null when
+     * access is refused (ask `accessTo` for the reason: the refusal path may be slower).
+     */
+    async permittedMedia(viewer: Viewer, videoId: number): Promise<PermittedMedia | null | undefined> {
+      const [row] = await deps.sequelize.query<{
+        storage_key: string | null;
+        status: Video['status'];
+        mime_type: string | null;
+        owner: boolean | null;
+        student_status: Student['status'] | null;
+      }>(PERMITTED_MEDIA, {
+        replacements: { videoId, whopUserId: viewer.whopUserId, viewerCreatorId: viewer.creatorId ?? 0 },
+        type: QueryTypes.SELECT,
+      });
+      if (!row) return undefined;
+      const permitted = row.owner === true || (row.student_status !== null && statusGrantsAccess(row.student_status));
+      return permitted ? { storageKey: row.storage_key, status: row.status, mimeType: row.mime_type } : null;
+    },
 
     /** The creator's playable videos in library order (position, then id). */
     readyVideos(creatorId: number): Promise<Video[]> {

@@ -21,7 +21,8 @@ describe('course access (database level)', () => {
   let s: RuleServices;
   let creator: Creator;
   const clock = testClock(T0);
-  const courses = () => createCourseAccessService({ models: t.runtime.deps.models });
+  const courses = () =>
+    createCourseAccessService({ sequelize: t.runtime.deps.sequelize, models: t.runtime.deps.models });
 
   before(async () => {
     t = await startTestApp();
