@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- webhook-ingest|dashboard|upload] [--seconds N] [--connections N] [--upload-mb N]`: load benchmarks
+ * `npm run bench [-- webhook-ingest|dashboard|upload] [--seconds N] [--connections N] [--upload-mb N] [--range-video-mb N]`: load benchmarks
  * (10 s runs, 10 connections by default, autocannon's own default) against the real PostgreSQL
  * (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is made
  * and dropped) and Redis (REDIS_URL, default redis://127.0.0.1:6379).
@@ -19,8 +19,9 @@ import { benchDatabase, type BenchEnv } from './bench/bench-support.ts';
 import { webhookIngestBench } from './bench/webhook-ingest-bench.ts';
 import { dashboardBench } from './bench/dashboard-bench.ts';
 import { uploadBench } from './bench/upload-bench.ts';
+import { mediaRangeBench } from './bench/media-range-bench.ts';
 
-const BENCHES = ['webhook-ingest', 'dashboard', 'upload'] as const;
+const BENCHES = ['webhook-ingest', 'dashboard', 'media-range', 'upload'] as const;
 
 function positive(name: string, value: string | undefined): number {
   const n = Number(value);
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '10' },
       'upload-mb': { type: 'string', default: '1024' },
+      'range-video-mb': { type: 'string', default: '200' },
     },
   });
   const selected = positionals.length > 0 ? positionals : [...BENCHES];
@@ -65,6 +67,11 @@ async function main(): Promise<void> {
     try {
       if (name === 'webhook-ingest') await webhookIngestBench(base, logger, options);
       else if (name === 'dashboard') await dashboardBench(base, logger, options);
+      else if (name === 'media-range')
+        await mediaRangeBench(base, logger, {
+          ...options,
+          videoMb: positive('range-video-mb', values['range-video-mb']),
+        });
       else await uploadBench(base, logger, { uploadMb: positive('upload-mb', values['upload-mb']) });
     } finally {
       await db.drop();

@@ -26,6 +26,7 @@ import { vendorRoutes } from './routes/vendor-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
+import { courseRoutes } from './routes/course-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
@@ -84,7 +85,12 @@ export function createApp(deps: AppDeps): Express {
       reportError: deps.reportError,
     }),
   );
-  app.use(securityHeaders({ isProduction: config.isProduction }));
+  app.use(
+    securityHeaders({
+      isProduction: config.isProduction,
+      mediaOrigins: deps.services.mediaStorage.playbackOrigins ?? [],
+    }),
+  );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(vendorRoutes());
   app.use(noStore);
@@ -117,11 +123,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     uploadRoutes({
       datastore: services.mediaStorage.uploads,
+      locker: services.uploadLocker,
       uploads: services.uploads,
       uploadMaxBytes: config.media.uploadMaxBytes,
       logger,
     }),
   );
+  app.use(courseRoutes({ services }));
   app.use('/api', apiRoutes({ services, rateLimiter: deps.rateLimiters.api }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 

@@ -105,7 +105,7 @@ export async function buildRuntime(
       createEndedSessionRegistry(redis, config.redisPrefix),
     );
     const metrics = createMetrics({ sequelize });
-    const mediaStorage = createMediaStorage(config);
+    const mediaStorage = await createMediaStorage(config);
     closers.push(() => mediaStorage.close());
     const services = buildServices(
       { config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics, mediaStorage },

@@ -25,7 +25,10 @@ export interface SignIn {
 }
 
 export type LoadSpec =
-  { kind: 'page'; url: string; signIn?: SignIn } | { kind: 'webhook'; url: string; secret: string };
+  | { kind: 'page'; url: string; signIn?: SignIn }
+  | { kind: 'webhook'; url: string; secret: string }
+  /** GETs of `rangeBytes`-long ranges at random aligned offsets of a `sizeBytes` file. */
+  | { kind: 'range'; url: string; sizeBytes: number; rangeBytes: number; signIn?: SignIn };
 
 export interface LoadGenerator {
   run(seconds: number): Promise<LoadResult>;
@@ -82,7 +85,23 @@ export async function signedInCookie(signIn: SignIn): Promise<string> {
 async function options(spec: LoadSpec, connections: number): Promise<autocannon.Options> {
   if (spec.kind === 'webhook')
     return { url: spec.url, connections, requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }] };
-  return { url: spec.url, connections, headers: spec.signIn ? { cookie: await signedInCookie(spec.signIn) } : {} };
+  const headers: Record<string, string> = spec.signIn ? { cookie: await signedInCookie(spec.signIn) } : {};
+  if (spec.kind === 'page') return { url: spec.url, connections, headers };
+  const { sizeBytes, rangeBytes } = spec;
+  const slots = Math.floor(sizeBytes / rangeBytes);
+  return {
+    url: spec.url,
+    connections,
+    headers,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const start = Math.floor(Math.random() * slots) * rangeBytes;
+          return { ...request, headers: { ...request.headers, range: `bytes=${start}-${start + rangeBytes - 1}` } };
+        },
+      },
+    ],
+  };
 }
 
 async function measure(base: autocannon.Options, seconds: number): Promise<LoadResult> {

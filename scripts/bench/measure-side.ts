@@ -25,13 +25,13 @@ export async function measureSide(
   start: () => Promise<BenchServer>,
   spec: (serverUrl: string) => LoadSpec,
   options: RunOptions,
-  beforeRuns?: () => void,
+  beforeRuns?: () => void | Promise<void>,
 ): Promise<SideResult> {
   const server = await start();
   try {
     const load = await startLoadGenerator(spec(server.url), options.connections);
     try {
-      beforeRuns?.();
+      await beforeRuns?.();
       const warm = await load.run(options.seconds);
       const before = await server.usage();
       const measured = await load.run(options.seconds);

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { AnalyticsService, CreatorAnalytics } from '../services/analytics/analytics-service.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { barChart, lineChart } from '../views/svg-chart.ts';
+import type { VideoEngagementQuery } from '../services/watching/video-engagement-query.ts';
 
 const UTC = { timeZone: 'UTC' } as const;
 
@@ -65,14 +66,18 @@ export function analyticsCharts(analytics: CreatorAnalytics) {
   };
 }
 
-export function analyticsController(deps: { analytics: AnalyticsService }) {
+export function analyticsController(deps: { analytics: AnalyticsService; engagement: VideoEngagementQuery }) {
   const show: RequestHandler = async (req, res) => {
     const creator = creatorOf(req);
-    const analytics = await deps.analytics.forCreator(creator.id);
+    const [analytics, engagement] = await Promise.all([
+      deps.analytics.forCreator(creator.id),
+      deps.engagement.forCreator(creator.id),
+    ]);
     res.render('pages/analytics', {
       title: 'Analytics',
       creator,
       analytics,
+      engagement,
       charts: analyticsCharts(analytics),
       firstWeek: analytics.weeks[0] ? weekLabel(analytics.weeks[0].weekStart) : null,
     });

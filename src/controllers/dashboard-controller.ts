@@ -9,6 +9,8 @@ import type { CreatorDashboardQuery, DashboardOptions } from '../services/creato
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { studentAccess } from '../services/students/student-access.ts';
 import { takeFlash, type Flash } from '../sessions/flash.ts';
+import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
+import { coursePath, playerPath } from '../http/route-paths.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 /** The dashboard names the newest few videos; the library (/dashboard/videos) lists them all. */
@@ -27,6 +29,8 @@ export function dashboardController(deps: {
   students: StudentService;
   dashboard: CreatorDashboardQuery;
   plans: PlansService;
+  /** Where the student stopped ("continue watching"). */
+  progress: WatchProgressService;
   /** Where a disconnected creator reinstalls Chronos on their company. */
   installUrl: string;
   /** Renders onboarding for a user who is neither creator nor student. */
@@ -56,11 +60,15 @@ export function dashboardController(deps: {
     }
     const memberships = await deps.students.memberships(user.whopUserId);
     if (memberships.length > 0) {
+      const continueWatching = await deps.progress.continueWatching(user);
       res.render('pages/student-dashboard', {
         title: 'Your courses',
         user,
         role,
-        courses: memberships.map(studentAccess),
+        courses: memberships
+          .map(studentAccess)
+          .map((c) => ({ ...c, href: c.hasAccess ? coursePath(c.companyId) : null })),
+        continueWatching: continueWatching.map((v) => ({ ...v, href: playerPath(v.whopCompanyId, v.videoId) })),
         ...flash,
       });
       return;

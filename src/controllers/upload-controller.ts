@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Server } from '@tus/server';
-import type { DataStore } from '@tus/utils';
+import type { DataStore, Locker } from '@tus/utils';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { errorMessage } from '../domain/app-errors.ts';
 import { formatBytes } from '../domain/byte-units.ts';
@@ -33,6 +33,8 @@ const refuse = (status_code: number, body: string) => ({ status_code, body });
 export function uploadController(deps: {
   path: string;
   datastore: DataStore;
+  /** Held per upload across instances (src/infra/locks/tus-upload-locker.ts). */
+  locker: Locker;
   uploads: UploadService;
   uploadMaxBytes: number;
   logger: Logger;
@@ -41,6 +43,7 @@ export function uploadController(deps: {
   const tus = new Server({
     path: deps.path,
     datastore: deps.datastore,
+    locker: deps.locker,
     relativeLocation: true,
     maxSize: deps.uploadMaxBytes,
     disableTerminationForFinishedUploads: true,

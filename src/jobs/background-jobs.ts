@@ -1,6 +1,6 @@
 /**
  * The background loops: the webhook inbox worker, the email outbox sender, the grace period
- * check, the expiry of unfinished uploads and the scheduled reconciliation. Run by the `worker` process, and by the web process
+ * check, the expiry of unfinished uploads, the storage sweep and the scheduled reconciliation. Run by the `worker` process, and by the web process
  * in development. `stop()` lets the current iteration of each loop finish. A loop whose
  * iteration fails logs it, reports it (Sentry, when configured) unless the database is simply
  * away for a moment, and goes on after its pause.
@@ -24,6 +24,8 @@ export interface BackgroundJobsDeps {
   reconciliation: ReconciliationService;
   /** Unfinished uploads past their expiry: bytes removed, reservations released. */
   uploads: { expire(): Promise<number> };
+  /** Objects no video references (a crash between storage and database) and rows whose object is gone. */
+  storageSweeper: { sweep(options: { olderThanMs: number }): Promise<unknown> };
   logger: Logger;
   /** Where unexpected failures are reported besides the log (none by default). */
   reportError?: ErrorReporter;
@@ -83,6 +85,8 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
     ),
     loop('grace-periods', async () => (await deps.grace.applyExpired(), false), 60_000),
     loop('upload-expiry', async () => (await deps.uploads.expire(), false), 10 * 60_000),
+    // An hour's grace: an upload's row is written before its first byte, so a younger object is never an orphan in the making.
+    loop('storage-sweep', async () => (await deps.storageSweeper.sweep({ olderThanMs: 3_600_000 }), false), 3_600_000),
     loop(
       'reconciliation',
       async () => {

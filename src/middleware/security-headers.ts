@@ -28,7 +28,14 @@ export function noncePool(): () => string {
   };
 }
 
-export function securityHeaders(options: { isProduction: boolean }): RequestHandler[] {
+/**
+ * `mediaOrigins`: where `<video>` may load from besides this origin: the object storage's origin
+ * when media redirects to presigned S3 URLs; nothing else (no `blob:`, no wildcard).
+ */
+export function securityHeaders(options: {
+  isProduction: boolean;
+  mediaOrigins?: readonly string[];
+}): RequestHandler[] {
   const nextNonce = noncePool();
   const setNonce: RequestHandler = (_req, res, next) => {
     res.locals.cspNonce = nextNonce();
@@ -43,6 +50,7 @@ export function securityHeaders(options: { isProduction: boolean }): RequestHand
         scriptSrc: ["'self'", nonce],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'https:'],
+        mediaSrc: ["'self'", ...(options.mediaOrigins ?? [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

@@ -25,6 +25,8 @@ export class Student extends Model<InferAttributes<Student>, InferCreationAttrib
   declare whopMemberId: CreationOptional<string | null>;
   /** A `past_due` membership keeps access until then. */
   declare graceEndsAt: CreationOptional<Date | null>;
+  /** Whop's page where the student renews the membership (the renew link when it has ended). */
+  declare manageUrl: CreationOptional<string | null>;
   declare joinedAt: CreationOptional<Date>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -42,6 +44,7 @@ export class Student extends Model<InferAttributes<Student>, InferCreationAttrib
         membershipUpdatedAt: { type: DataTypes.DATE, allowNull: true },
         whopMemberId: { type: DataTypes.TEXT, allowNull: true },
         graceEndsAt: { type: DataTypes.DATE, allowNull: true },
+        manageUrl: { type: DataTypes.TEXT, allowNull: true },
         joinedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -4,6 +4,7 @@ import { usageController } from '../controllers/usage-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
 import { requireCreator } from '../middleware/require-creator.ts';
 import type { Services } from '../services/build-services.ts';
+import { progressController } from '../controllers/progress-controller.ts';
 
 export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandler }): Router {
   const router = Router();
@@ -15,5 +16,6 @@ export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandle
   router.get('/me', signedInApi, me.me);
   router.get('/me/whop', signedInApi, me.whopProfile);
   router.post('/ai/credits', signedInApi, requireCreator, usage.spendAiCredits);
+  router.post('/videos/:videoId/progress', signedInApi, progressController(services).save);
   return router;
 }

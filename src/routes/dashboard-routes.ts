@@ -17,6 +17,7 @@ export function dashboardRoutes(deps: { services: Services }): Router {
     students: deps.services.students,
     dashboard: deps.services.dashboard,
     plans: deps.services.plans,
+    progress: deps.services.progress,
     installUrl: deps.services.installUrl,
     onboarding: (req, res, flash) => onboarding.showPicker(req, res, flash),
   });

@@ -6,7 +6,7 @@
  */
 import { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { DataStore } from '@tus/utils';
+import type { DataStore, Locker } from '@tus/utils';
 import { uploadController } from '../controllers/upload-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
 import { requireCreator } from '../middleware/require-creator.ts';
@@ -19,6 +19,7 @@ const TUS_METHODS = ['post', 'head', 'patch', 'delete', 'options'] as const;
 
 export function uploadRoutes(deps: {
   datastore: DataStore;
+  locker: Locker;
   uploads: UploadService;
   uploadMaxBytes: number;
   logger: Logger;

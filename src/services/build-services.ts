@@ -47,6 +47,11 @@ import { createVideoLibrary } from './videos/video-library.ts';
 import { createUploadService } from './videos/upload-service.ts';
 import { createUploadReservations } from './videos/upload-reservations.ts';
 import { createMediaProbe } from './videos/media-probe.ts';
+import { createStorageSweeper } from './videos/storage-sweeper.ts';
+import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
+import { createCourseAccessService } from './watching/course-access-service.ts';
+import { createWatchProgressService } from './watching/watch-progress-service.ts';
+import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -249,12 +254,23 @@ export function buildServices(
     uploadMaxBytes: config.media.uploadMaxBytes,
     uploadExpiryMs: config.media.uploadExpiryMs,
   });
+  const storageSweeper = createStorageSweeper({
+    sequelize: infra.sequelize,
+    storage: infra.mediaStorage,
+    logger,
+    now,
+  });
   return {
     mediaStorage: infra.mediaStorage,
     uploads,
     videoLibrary,
     /** The per-file cap of uploads, which the library's uploader checks before sending a byte. */
     uploadMaxBytes: config.media.uploadMaxBytes,
+    uploadLocker: tusUploadLocker(infra.locks),
+    storageSweeper,
+    courses: createCourseAccessService({ sequelize: infra.sequelize, models }),
+    progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
+    engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,

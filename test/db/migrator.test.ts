@@ -19,6 +19,7 @@ const SPEC_TABLES = [
   'usage_metrics',
   'users',
   'videos',
+  'watch_progress',
   'webhook_events',
 ];
 

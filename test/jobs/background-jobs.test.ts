@@ -21,6 +21,7 @@ function jobsFailingWith(failures: unknown[], reported: Reported[]) {
     emails: { sendDue: async () => ({ sent: 0, failed: 0, dead: 0 }) },
     grace: { applyExpired: async () => undefined },
     uploads: { expire: async () => 0 },
+    storageSweeper: { sweep: async () => ({}) },
     reconciliation: { run: async () => null },
     logger: pino({ level: 'silent' }),
     reportError: ((error, context) => reported.push({ error, context })) satisfies ErrorReporter,

@@ -15,6 +15,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hasValidSignature } from './s3-signature.ts';
 
 export interface TestS3Server {
   endpoint: string;
@@ -59,6 +60,7 @@ export async function startS3Server(options: { now?: () => number; pageSize?: nu
   const now = options.now ?? Date.now;
   const pageSize = options.pageSize ?? 1000;
   const bucket = 'chronos-test-media';
+  const region = 'us-east-1';
   const accessKeyId = 'CHRONOSTESTKEY';
   const secretAccessKey = randomUUID();
   const buckets = new Map<string, Map<string, StoredObject>>();
@@ -73,6 +75,9 @@ export async function startS3Server(options: { now?: () => number; pageSize?: nu
   function authorize(req: IncomingMessage, query: URLSearchParams): void {
     const credential = query.get('X-Amz-Credential') ?? /Credential=([^,]+)/.exec(req.headers.authorization ?? '')?.[1];
     if (credential?.split('/')[0] !== accessKeyId) throw new S3Error(403, 'InvalidAccessKeyId');
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    if (!hasValidSignature(req, rawPath, query, secretAccessKey, region))
+      throw new S3Error(403, 'SignatureDoesNotMatch');
     const signedAt = query.get('X-Amz-Date');
     if (!signedAt) return;
     const at = Date.parse(signedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
@@ -266,7 +271,7 @@ export async function startS3Server(options: { now?: () => number; pageSize?: nu
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
-    region: 'us-east-1',
+    region,
     accessKeyId,
     secretAccessKey,
     objectKeys: () => [...objectsOf(bucket).keys()].sort(),

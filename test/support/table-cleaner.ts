@@ -2,6 +2,7 @@
 import type { Sequelize } from 'sequelize';
 
 const TABLES = [
+  'watch_progress',
   'refunds',
   'disputes',
   'dispute_alerts',

@@ -34,6 +34,8 @@ export interface MediaStorage {
   readonly kind: StorageKind;
   /** The tus datastore that writes uploads into this storage; one instance per process. */
   readonly uploads: DataStore;
+  /** Origins besides this app's that players fetch from (S3: the bucket's), for the CSP's `media-src`. */
+  readonly playbackOrigins?: readonly string[];
   /** `length` bytes from `start` of a stored object (content sniffing, media probing); fewer at its end. */
   read(key: string, start: number, length: number): Promise<Buffer>;
   /** The object's size in bytes, or null if there is none. */

@@ -36,6 +36,19 @@ export interface S3StorageOptions {
   now?: () => number;
 }
 
+/**
+ * The origin presigned GETs point at, for the CSP's `media-src` (the browser follows the media
+ * route's redirect there). Path style, and bucket names with dots (which the SDK cannot put in a
+ * TLS host name), live on the endpoint's own host; otherwise the bucket is a subdomain of it.
+ */
+export function playbackOrigin(
+  options: Pick<S3StorageOptions, 'bucket' | 'region' | 'endpoint' | 'forcePathStyle'>,
+): string {
+  const endpoint = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
+  if (options.forcePathStyle || options.bucket.includes('.')) return endpoint.origin;
+  return `${endpoint.protocol}//${options.bucket}.${endpoint.host}`;
+}
+
 export function createS3Storage(options: S3StorageOptions): MediaStorage {
   const { bucket } = options;
   const now = options.now ?? Date.now;
@@ -78,6 +91,7 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
   return {
     kind: 's3',
     uploads,
+    playbackOrigins: [playbackOrigin(options)],
 
     async read(key, start, length) {
       checkedKey(key);

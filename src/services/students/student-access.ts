@@ -11,6 +11,11 @@ export interface CourseAccess {
   since: Date;
 }
 
+/** The access rule: only an `active` student watches (over_limit, inactive and archived do not). */
+export function statusGrantsAccess(status: Student['status']): boolean {
+  return status === 'active';
+}
+
 export function studentAccess(student: Student & { creator?: Creator }): CourseAccess {
   const creatorName = student.creator?.companyName ?? student.creator?.whopCompanyId ?? 'a creator';
   const reasons: Record<Student['status'], string> = {
@@ -22,7 +27,7 @@ export function studentAccess(student: Student & { creator?: Creator }): CourseA
   return {
     creatorName,
     companyId: student.creator?.whopCompanyId ?? '',
-    hasAccess: student.status === 'active',
+    hasAccess: statusGrantsAccess(student.status),
     status: student.status,
     reason: reasons[student.status],
     since: student.joinedAt,

@@ -163,11 +163,12 @@ export function createStudentService(deps: {
       membershipUpdatedAt: membership.updatedAt,
       joinedAt: membership.createdAt ?? new Date(now()),
       graceEndsAt,
+      manageUrl: membership.manageUrl ?? null,
     };
     if (!existing) {
       const [created] = await deps.sequelize.query<{ id: number }>(
-        `INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at)
-         VALUES (:creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt) RETURNING id`,
+        `INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
+         VALUES (:creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl) RETURNING id`,
         { replacements: fields, type: QueryTypes.SELECT, transaction },
       );
       return { studentId: created!.id, status, change: 'created', previousStatus: undefined, userId };
@@ -175,7 +176,8 @@ export function createStudentService(deps: {
     await deps.sequelize.query(
       `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
               whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
-              membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt, updated_at = now()
+              membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt,
+              manage_url = coalesce(:manageUrl, manage_url), updated_at = now()
         WHERE id = :id`,
       { replacements: { ...fields, id: existing.id }, transaction },
     );

@@ -53,6 +53,14 @@ export function createStorageSweeper(deps: {
         WHERE status = 'ready' AND COALESCE(storage_key, upload_id) IS NOT NULL ORDER BY id`,
       { type: QueryTypes.SELECT },
     );
+    // An empty storage beside ready videos is a wrong setting (another folder or bucket), not lost files: mark nothing.
+    if (listed.size === 0 && ready.length > 0) {
+      logger.error(
+        { readyVideos: ready.length, storage: storage.kind },
+        'storage holds no objects but videos are ready: check the storage settings; nothing marked missing',
+      );
+      return [];
+    }
     const missing: number[] = [];
     for (const { id, key } of ready) {
       // Asked again: the listing is older than the row, which may have become ready since.

@@ -211,3 +211,49 @@ describe('media storage: S3 playback links', () => {
     }
   });
 });
+
+describe('media storage: S3 signatures', () => {
+  let server: TestS3Server;
+
+  before(async () => {
+    server = await startS3Server();
+  });
+  after(() => server.close());
+
+  const storageWith = (secretAccessKey: string, region = server.region) =>
+    createS3Storage({
+      bucket: server.bucket,
+      region,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: server.accessKeyId, secretAccessKey },
+      uploadExpiryMs: HOUR,
+    });
+
+  it('is refused by the server when it signs with the wrong secret or for the wrong region', async () => {
+    for (const storage of [storageWith('not-the-secret'), storageWith(server.secretAccessKey, 'eu-west-3')]) {
+      const error = await storage.read('AnObjectKey0000001', 0, 10).catch((e: unknown) => e);
+      expect((error as Error).name).to.equal('SignatureDoesNotMatch');
+      await storage.close();
+    }
+  });
+
+  it('makes presigned links that fail once edited (another key, a longer life)', async () => {
+    const storage = storageWith(server.secretAccessKey);
+    const endpoint = await startTusEndpoint(storage.uploads);
+    try {
+      const key = await tusUpload(endpoint, BYTES.subarray(0, 3000), { chunkSize: 3000 });
+      const link = await storage.playback(key, { ttlSeconds: 60, contentType: 'video/mp4' });
+      if (link.kind !== 'redirect') expect.fail('S3 redirects');
+      expect((await fetch(link.url)).status).to.equal(200);
+      const longer = new URL(link.url);
+      longer.searchParams.set('X-Amz-Expires', '300');
+      expect((await fetch(longer)).status).to.equal(403);
+      const other = new URL(link.url.replace(key, 'SomeoneElsesKey0001'));
+      expect((await fetch(other)).status).to.equal(403);
+    } finally {
+      await endpoint.close();
+      await storage.close();
+    }
+  });
+});

@@ -29,6 +29,9 @@ export const GET_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/api/me/whop', parsesBody: true },
   { method: 'GET', path: '/api/whop/auth/login', parsesBody: true },
   { method: 'GET', path: '/api/whop/auth/callback', parsesBody: true },
+  { method: 'GET', path: '/courses/biz_creator1', parsesBody: true },
+  { method: 'GET', path: '/courses/biz_creator1/videos/1', parsesBody: true },
+  { method: 'GET', path: '/media/videos/1', parsesBody: true },
   { method: 'GET', path: '/no-such-page', parsesBody: true },
 ];
 
@@ -39,6 +42,7 @@ export const POST_ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: `/dashboard/videos/${LIBRARY_VIDEO_ID}/move`, parsesBody: true },
   { method: 'POST', path: `/dashboard/videos/${LIBRARY_VIDEO_ID}/delete`, parsesBody: true },
   { method: 'POST', path: '/api/ai/credits', parsesBody: true },
+  { method: 'POST', path: '/api/videos/1/progress', parsesBody: true },
   { method: 'POST', path: '/admin/webhooks/evt_security_test/replay', parsesBody: true },
   { method: 'POST', path: '/admin/reconciliation', parsesBody: true },
 ];

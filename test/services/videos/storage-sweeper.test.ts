@@ -152,6 +152,14 @@ for (const [kind, start] of Object.entries(backends)) {
       expect((await sweeperAt(Date.now()).sweeper.sweep({ olderThanMs: HOUR })).missingObjects).to.deep.equal([]);
     });
 
+    it('marks nothing when the storage is empty beside ready videos (a wrong setting, not lost files), and says so', async () => {
+      const id = await video('ready', 'ElsewhereObject0001', 'storage_key');
+      const { sweeper, lines } = sweeperAt(Date.now());
+      expect((await sweeper.sweep({ olderThanMs: HOUR })).missingObjects).to.deep.equal([]);
+      expect((await videoRow(id))?.status).to.equal('ready');
+      expect(lines.join('')).to.include('check the storage settings');
+    });
+
     it('refuses a negative grace and changes nothing', async () => {
       const orphan = await tusUpload(endpoint, BYTES, { chunkSize: 5000 });
       const error = await sweeperAt(Date.now() + 2 * HOUR)

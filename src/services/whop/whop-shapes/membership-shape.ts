@@ -48,6 +48,8 @@ export interface Membership {
   createdAt: Date | null;
   renewalPeriodEnd: Date | null;
   cancelAtPeriodEnd: boolean;
+  /** Whop's page where the member manages (renews) this membership; null when absent or not an http(s) URL. */
+  manageUrl?: string | null;
   shape?: PayloadShape;
 }
 
@@ -66,6 +68,18 @@ function shapeOf(m: RawObject, ctx: MembershipContext): PayloadShape {
   if (ctx.legacy) return 'v5';
   if (isObject(m.company) || isObject(m.product) || 'user' in m || 'renewal_period_end' in m) return 'nested';
   return 'flat';
+}
+
+/** A link we may put in an href: http(s) only (never `javascript:`), and not absurdly long. */
+function linkUrl(value: unknown): string | null {
+  const raw = text(value);
+  if (!raw || raw.length > 2048) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 function statusOf(m: RawObject): string {
@@ -115,6 +129,7 @@ export function toMembership(raw: unknown, ctx: MembershipContext = {}): Members
       'membership renewal/current period end',
     ),
     cancelAtPeriodEnd: m.cancel_at_period_end === true,
+    manageUrl: linkUrl(m.manage_url),
     shape,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Journey 5: real uploads through the video library's uploader (tus-js-client in Chromium) to
+ * Journey 6: real uploads through the video library's uploader (tus-js-client in Chromium) to
  * the app's tus endpoint, with the media fixtures of test/fixtures/media. A free creator uploads
  * one file and sees the bar reach 100% and the row become ready; an upload interrupted by a page
  * reload resumes where it stopped when the same file is chosen again; a Pro creator uploads three
@@ -20,7 +20,7 @@ const WEBM = join(MEDIA, 'sample.webm');
 const SMALL_CHUNK = 16 * 1024;
 
 /** The library row of the video titled `title`. */
-const rowOf = (page: Page, title: string) => page.locator('#video-list-region .video-item', { hasText: title });
+const rowOf = (page: Page, title: string) => page.locator('#video-list-region .library-item', { hasText: title });
 
 /** Every tus request the page makes, in order (method, and the offset a PATCH starts at). */
 function recordUploads(page: Page): { method: string; offset: string | undefined }[] {
@@ -49,7 +49,7 @@ async function openLibrary(journey: Journey, step: string): Promise<void> {
   expect(new URL(journey.page.url()).pathname).to.equal('/dashboard/videos');
 }
 
-describe('journey 5: uploading videos', () => {
+describe('journey 6: uploading videos', () => {
   let journey: Journey | undefined;
   afterEach(async () => {
     await journey?.close();
@@ -59,7 +59,7 @@ describe('journey 5: uploading videos', () => {
   it('uploads a WebM: the bar reaches 100% and the row becomes ready, linking its player', async () => {
     const { chronos, browser } = e2e();
     await new SandboxControl(chronos.sandboxUrl).reset();
-    journey = await creatorOnDashboard(browser, 'j5-upload', chronos, 'user_creator_free', 'biz_creator1');
+    journey = await creatorOnDashboard(browser, 'j6-upload', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     await openLibrary(journey, 'library');
     const requests = recordUploads(page);
@@ -85,11 +85,15 @@ describe('journey 5: uploading videos', () => {
     await page.setViewportSize({ width: 320, height: 640 });
     await journey.reload('library-320px');
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).to.be.at.most(320);
+
+    // The title opens the video's player page.
+    await journey.click(rowOf(page, 'sample').getByRole('link', { name: 'sample', exact: true }), 'player');
+    expect(new URL(page.url()).pathname).to.match(/^\/courses\/biz_creator1\/videos\/\d+$/);
   });
 
   it('resumes an upload interrupted by a page reload where it stopped, once the same file is chosen again', async () => {
     const { chronos, browser } = e2e();
-    journey = await creatorOnDashboard(browser, 'j5-resume', chronos, 'user_creator_free', 'biz_creator1');
+    journey = await creatorOnDashboard(browser, 'j6-resume', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     await smallChunks(page);
     // The second PATCH is held (the connection stalls); the first one passes.
@@ -116,7 +120,7 @@ describe('journey 5: uploading videos', () => {
     await journey.reload('library-reloaded');
     await held?.abort().catch(() => undefined);
     expect(await page.locator('#upload-unfinished').innerText()).to.contain('Unfinished upload: sample.webm');
-    expect(await page.locator('#video-list-region .video-uploading', { hasText: 'sample' }).count()).to.equal(1);
+    expect(await page.locator('#video-list-region .library-uploading', { hasText: 'sample' }).count()).to.equal(1);
     const afterReload = requests.length;
 
     // The same file again: it continues from the server's offset, not from zero.
@@ -130,13 +134,13 @@ describe('journey 5: uploading videos', () => {
     ).to.have.length(1);
     const firstPatch = requests.slice(afterReload).find((r) => r.method === 'PATCH');
     expect(Number(firstPatch?.offset), 'the resumed upload starts past zero').to.be.greaterThan(0);
-    await page.locator('#video-list-region .video-item.video-ready', { hasText: 'sample' }).nth(1).waitFor();
-    expect(await page.locator('#video-list-region .video-uploading').count()).to.equal(0);
+    await page.locator('#video-list-region .library-item.library-ready', { hasText: 'sample' }).nth(1).waitFor();
+    expect(await page.locator('#video-list-region .library-uploading').count()).to.equal(0);
   });
 
   it('pauses and resumes an upload, and shows the server’s sentence when it refuses a file', async () => {
     const { chronos, browser } = e2e();
-    journey = await creatorOnDashboard(browser, 'j5-pause', chronos, 'user_creator_free', 'biz_creator1');
+    journey = await creatorOnDashboard(browser, 'j6-pause', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     await smallChunks(page);
     const tusUploadUrls = (url: URL) => url.pathname.startsWith('/api/uploads/');
@@ -172,7 +176,7 @@ describe('journey 5: uploading videos', () => {
     // A file that starts like an MP4 but is none: the server probes it, refuses it with a
     // sentence of its own, and keeps nothing.
     await journey.reload('library-before-refusal');
-    const videosBefore = await page.locator('#video-list-region .video-item').count();
+    const videosBefore = await page.locator('#video-list-region .library-item').count();
     const fake = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(4096, 0x41)]);
     await page
       .getByLabel('Choose a video file')
@@ -186,13 +190,13 @@ describe('journey 5: uploading videos', () => {
       'console error: Failed to load resource: the server responded with a status of 415 ()',
     ]);
     await journey.reload('library-after-refusal');
-    expect(await page.locator('#video-list-region .video-item').count()).to.equal(videosBefore);
+    expect(await page.locator('#video-list-region .library-item').count()).to.equal(videosBefore);
     expect(await page.locator('#upload-unfinished').isVisible()).to.equal(false);
   });
 
   it('lets a Pro creator upload three files at once, one queue with a bar per file', async () => {
     const { chronos, browser } = e2e();
-    journey = await creatorOnDashboard(browser, 'j5-bulk', chronos, 'user_creator_pro', 'biz_creator2');
+    journey = await creatorOnDashboard(browser, 'j6-bulk', chronos, 'user_creator_pro', 'biz_creator2');
     const { page } = journey;
     await openLibrary(journey, 'library');
     const picker = page.getByLabel('Choose video files');
@@ -211,12 +215,12 @@ describe('journey 5: uploading videos', () => {
     // Each file's title is its name without the extension: three ready rows titled "sample".
     await rowOf(page, 'sample').locator('.status-video-ready').nth(2).waitFor();
     await journey.reload('library-after-bulk');
-    expect(await page.locator('#video-list-region .video-ready').count()).to.equal(3);
+    expect(await page.locator('#video-list-region .library-ready').count()).to.equal(3);
   });
 
   it('frees the storage shown on the dashboard when a video is deleted', async () => {
     const { chronos, browser } = e2e();
-    journey = await creatorOnDashboard(browser, 'j5-delete', chronos, 'user_creator_free', 'biz_creator1');
+    journey = await creatorOnDashboard(browser, 'j6-delete', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     const storage = page.locator('.usage', { hasText: 'Storage' }).locator('.usage-value');
     const videos = page.locator('.usage', { hasText: 'Videos' }).locator('.usage-value');
@@ -225,7 +229,7 @@ describe('journey 5: uploading videos', () => {
     expect(count, 'the earlier uploads of this creator').to.be.at.least(1);
 
     await openLibrary(journey, 'library');
-    const row = page.locator('#video-list-region .video-item').first();
+    const row = page.locator('#video-list-region .library-item').first();
     const title = (await row.locator('.video-title').innerText()).trim();
     await journey.click(row.getByRole('link', { name: /^Delete/ }), 'delete-confirm');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(`Delete “${title}”?`);

@@ -1,0 +1,73 @@
+/**
+ * `GET /courses/:companyId` (the creator's ready videos in library order) and
+ * `GET /courses/:companyId/videos/:videoId` (the player, resuming where the student stopped,
+ * with a link to the next video). Members with access and the creator (a preview) only.
+ */
+import type { RequestHandler } from 'express';
+import { NotFoundError } from '../domain/app-errors.ts';
+import { coursePath, mediaPath, playerPath, progressPath } from '../http/route-paths.ts';
+import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
+import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
+import { admitToPage, creatorName } from './course-gate.ts';
+
+const NO_COURSE = 'There is no course at this address.';
+const NO_VIDEO = 'This video is not in the course, or it is not ready to play yet.';
+
+export function courseController(deps: { courses: CourseAccessService; progress: WatchProgressService }) {
+  const { courses } = deps;
+
+  const show: RequestHandler = async (req, res) => {
+    const creator = await courses.creatorByCompany(String(req.params.companyId));
+    if (!creator) throw new NotFoundError(NO_COURSE);
+    const admitted = await admitToPage(req, res, courses, creator);
+    if (!admitted) return;
+    const videos = await courses.readyVideos(creator.id);
+    res.render('pages/course', {
+      title: creatorName(creator),
+      creatorName: creatorName(creator),
+      isPreview: admitted.access.kind === 'owner',
+      videos: videos.map((v) => ({
+        title: v.title,
+        durationSeconds: v.durationSeconds,
+        href: playerPath(creator.whopCompanyId, v.id),
+      })),
+    });
+  };
+
+  const player: RequestHandler = async (req, res) => {
+    const creator = await courses.creatorByCompany(String(req.params.companyId));
+    const videoId = videoIdFrom(req.params.videoId);
+    if (!creator || videoId === null) throw new NotFoundError(creator ? NO_VIDEO : NO_COURSE);
+    const admitted = await admitToPage(req, res, courses, creator);
+    if (!admitted) return;
+    const videos = await courses.readyVideos(creator.id);
+    const index = videos.findIndex((v) => v.id === videoId);
+    const video = videos[index];
+    if (!video || !isPlayable(video)) throw new NotFoundError(NO_VIDEO);
+    const next = videos[index + 1];
+    const isPreview = admitted.access.kind === 'owner';
+    const resumeAt = isPreview ? 0 : await deps.progress.resumeAt(admitted.viewer.user.id, video);
+    res.render('pages/player', {
+      title: video.title,
+      creatorName: creatorName(creator),
+      courseHref: coursePath(creator.whopCompanyId),
+      video: {
+        title: video.title,
+        durationSeconds: video.durationSeconds,
+        mimeType: video.mimeType,
+        width: video.width,
+        height: video.height,
+      },
+      position: index + 1,
+      count: videos.length,
+      mediaUrl: mediaPath(video.id),
+      // Previews are not recorded: the creator's own views would skew their analytics.
+      progressUrl: isPreview ? null : progressPath(video.id),
+      resumeAt,
+      isPreview,
+      next: next ? { title: next.title, href: playerPath(creator.whopCompanyId, next.id) } : null,
+    });
+  };
+
+  return { show, player };
+}

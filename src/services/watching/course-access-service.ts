@@ -1,0 +1,136 @@
+/**
+ * Who may watch a creator's videos. The rule is the one the student dashboard already shows:
+ * a student row of that creator with status `active` (an active membership of one of the
+ * creator's products, `past_due` within its grace period included). `over_limit` students
+ * have no access until the creator upgrades; `inactive` and `archived` ones had a membership
+ * that ended. The creator previews their own course. Nobody else gets in, admins included.
+ *
+ * Every page and every media request asks again: nothing about access is kept in the session.
+ */
+import { Op, QueryTypes, type Sequelize } from 'sequelize';
+import type { Models } from '../../models/init-models.ts';
+import type { Creator } from '../../models/creator-model.ts';
+import type { Video } from '../../models/video-model.ts';
+import { statusGrantsAccess, studentAccess } from '../students/student-access.ts';
+import type { Student } from '../../models/student-model.ts';
+
+/** The signed-in user as this service needs them. */
+export interface Viewer {
+  whopUserId: string;
+  /** The company the viewer runs on Chronos, if any. */
+  creatorId: number | null;
+}
+
+export type RefusalKind = 'not_member' | 'over_limit' | 'ended';
+
+export type CourseAccess =
+  | { kind: 'owner' }
+  | { kind: 'student' }
+  | { kind: 'refused'; refusal: RefusalKind; reason: string; renewUrl: string | null };
+
+const COMPANY_ID = /^biz_[A-Za-z0-9_]{1,100}$/;
+const MAX_ID = 2_147_483_647;
+
+/** A video id from a URL: a positive integer that fits the column, or null. */
+export function videoIdFrom(raw: unknown): number | null {
+  if (typeof raw !== 'string' || !/^[1-9][0-9]{0,9}$/.test(raw)) return null;
+  const id = Number(raw);
+  return id <= MAX_ID ? id : null;
+}
+
+/** A video as the media route needs it, when its viewer may watch it (owner or student with access). */
+export interface PermittedMedia {
+  storageKey: string | null;
+  status: Video['status'];
+  mimeType: string | null;
+}
+
+/**
+ * The media route's question in one statement, asked for every Range request a player makes:
+ * the video, and whether this viewer owns its creator or is that creator's student with access.
+ */
+const PERMITTED_MEDIA = `SELECT v.storage_key, v.status, v.mime_type,
+    (v.creator_id = :viewerCreatorId) AS owner,
+    (SELECT s.status FROM students s WHERE s.creator_id = v.creator_id AND s.whop_user_id = :whopUserId) AS student_status
+  FROM videos v WHERE v.id = :videoId`;
+
+export function createCourseAccessService(deps: {
+  sequelize: Sequelize;
+  models: Pick<Models, 'Creator' | 'Student' | 'Video'>;
+}) {
+  const { Creator, Student, Video } = deps.models;
+
+  async function accessTo(viewer: Viewer, creator: Creator): Promise<CourseAccess> {
+    if (viewer.creatorId === creator.id) return { kind: 'owner' };
+    const student = await Student.findOne({ where: { creatorId: creator.id, whopUserId: viewer.whopUserId } });
+    const name = creator.companyName ?? creator.whopCompanyId;
+    if (!student)
+      return {
+        kind: 'refused',
+        refusal: 'not_member',
+        reason: `This course is for members of ${name} on Whop, and you are not one.`,
+        renewUrl: null,
+      };
+    const { hasAccess, reason } = studentAccess(Object.assign(student, { creator }));
+    if (hasAccess) return { kind: 'student' };
+    if (student.status === 'over_limit') return { kind: 'refused', refusal: 'over_limit', reason, renewUrl: null };
+    return { kind: 'refused', refusal: 'ended', reason, renewUrl: student.manageUrl ?? null };
+  }
+
+  return {
+    /** The onboarded creator with this Whop company id, or null (also for anything that is not one). */
+    async creatorByCompany(whopCompanyId: string): Promise<Creator | null> {
+      if (!COMPANY_ID.test(whopCompanyId)) return null;
+      return Creator.findOne({ where: { whopCompanyId } });
+    },
+
+    async creatorById(id: number): Promise<Creator | null> {
+      return Creator.findByPk(id);
+    },
+
+    accessTo,
+
+    /**
+     * The video if this viewer may watch it; `undefined` when there is no such video; null when
+     * access is refused (ask `accessTo` for the reason: the refusal path may be slower).
+     */
+    async permittedMedia(viewer: Viewer, videoId: number): Promise<PermittedMedia | null | undefined> {
+      const [row] = await deps.sequelize.query<{
+        storage_key: string | null;
+        status: Video['status'];
+        mime_type: string | null;
+        owner: boolean | null;
+        student_status: Student['status'] | null;
+      }>(PERMITTED_MEDIA, {
+        replacements: { videoId, whopUserId: viewer.whopUserId, viewerCreatorId: viewer.creatorId ?? 0 },
+        type: QueryTypes.SELECT,
+      });
+      if (!row) return undefined;
+      const permitted = row.owner === true || (row.student_status !== null && statusGrantsAccess(row.student_status));
+      return permitted ? { storageKey: row.storage_key, status: row.status, mimeType: row.mime_type } : null;
+    },
+
+    /** The creator's playable videos in library order (position, then id). */
+    readyVideos(creatorId: number): Promise<Video[]> {
+      return Video.findAll({
+        where: { creatorId, status: 'ready', storageKey: { [Op.ne]: null } },
+        order: [
+          ['position', 'ASC'],
+          ['id', 'ASC'],
+        ],
+      });
+    },
+
+    /** A video in any status (the caller decides what a missing or unready one means), or null. */
+    video(id: number): Promise<Video | null> {
+      return Video.findByPk(id);
+    },
+  };
+}
+
+/** A video can be played once its bytes are stored and probed. */
+export function isPlayable(video: Video): video is Video & { storageKey: string } {
+  return video.status === 'ready' && typeof video.storageKey === 'string';
+}
+
+export type CourseAccessService = ReturnType<typeof createCourseAccessService>;
