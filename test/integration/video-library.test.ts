@@ -300,7 +300,7 @@ describe('the video library (/dashboard/videos)', () => {
       const c = await creatorOn();
       const page = await library(c);
       expect(page.text).to.contain('<script src="/static/vendor/tus.min.js?v=4.3.1" defer></script>');
-      expect(page.text).to.contain('<script src="/static/js/uploader.js" defer></script>');
+      expect(page.text).to.contain('<script type="module" src="/static/js/uploader.js"></script>');
       const bundle = await fetch(`${t.appUrl}/static/vendor/tus.min.js?v=4.3.1`);
       expect(bundle.status).to.equal(200);
       expect(bundle.headers.get('content-type')).to.match(/^text\/javascript/);
