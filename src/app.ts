@@ -21,6 +21,8 @@ import { PATHS } from './http/route-paths.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { videoLibraryRoutes } from './routes/video-library-routes.ts';
+import { vendorRoutes } from './routes/vendor-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
@@ -90,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
+  app.use(vendorRoutes());
   app.use(noStore);
   app.use(healthRoutes(deps.services.readiness));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
@@ -116,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection);
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));
+  app.use(videoLibraryRoutes({ services }));
   app.use(
     uploadRoutes({
       datastore: services.mediaStorage.uploads,

@@ -13,13 +13,8 @@ import type { WatchProgressService } from '../services/watching/watch-progress-s
 import { coursePath, playerPath } from '../http/route-paths.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
-
-/** The flash, plus the video form as it was typed when it was refused. */
-function takeFlashAndDraft(req: Request) {
-  const videoDraft = req.session.videoDraft ?? { title: '', sizeBytes: '', durationSeconds: '' };
-  delete req.session.videoDraft;
-  return { ...takeFlash(req), videoDraft };
-}
+/** The dashboard names the newest few videos; the library (/dashboard/videos) lists them all. */
+const DASHBOARD_VIDEOS = 3;
 
 function pageNumber(raw: unknown): number {
   const n = Number(raw);
@@ -27,7 +22,7 @@ function pageNumber(raw: unknown): number {
 }
 
 function dashboardOptions(req: Request): DashboardOptions {
-  return { page: pageNumber(req.query.page), pageSize: STUDENTS_PAGE_SIZE };
+  return { page: pageNumber(req.query.page), pageSize: STUDENTS_PAGE_SIZE, videoLimit: DASHBOARD_VIDEOS };
 }
 
 export function dashboardController(deps: {
@@ -43,7 +38,7 @@ export function dashboardController(deps: {
 }) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
-    const flash = takeFlashAndDraft(req);
+    const flash = takeFlash(req);
     if (creator) {
       const options = dashboardOptions(req);
       const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);

@@ -2,32 +2,26 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/app-errors.ts';
 
-export const MAX_VIDEO_BYTES = 50 * 1024 ** 3;
-export const MAX_VIDEO_SECONDS = 24 * 60 * 60;
-
-const wholeNumber = (label: string, max: number) =>
-  z.coerce
-    .number({ error: `${label} must be a number` })
-    .int(`${label} must be a whole number`)
-    .positive(`${label} must be greater than zero`)
-    .max(max, `${label} must be at most ${max.toLocaleString('en-US')}`);
-
 // Text a person can read: no control characters, no broken UTF-16, not only invisible characters.
 // eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const INVISIBLE = /[\s\u200b-\u200d\u2060\ufeff]/g;
 
-export const newVideoSchema = z.object({
+/** A video's title as the creator types it (the library's rename form); the database allows 1 to 200 characters. */
+export const videoTitleSchema = z.object({
   title: z
-    .string({ error: 'title is required' })
+    .string({ error: 'Enter a title.' })
     .trim()
-    .min(1, 'title is required')
-    .max(200, 'title must be at most 200 characters')
-    .refine((t) => !CONTROL.test(t), 'title must not contain control characters')
-    .refine((t) => t.isWellFormed(), 'title must be valid Unicode text')
-    .refine((t) => t.replace(INVISIBLE, '').length > 0, 'title is required'),
-  sizeBytes: wholeNumber('sizeBytes', MAX_VIDEO_BYTES),
-  durationSeconds: wholeNumber('durationSeconds', MAX_VIDEO_SECONDS),
+    .min(1, 'Enter a title.')
+    .max(200, 'The title must be at most 200 characters.')
+    .refine((t) => !CONTROL.test(t), 'The title must not contain control characters.')
+    .refine((t) => t.isWellFormed(), 'The title must be valid Unicode text.')
+    .refine((t) => t.replace(INVISIBLE, '').length > 0, 'Enter a title.'),
+});
+
+/** A library move: one step up or down. */
+export const videoMoveSchema = z.object({
+  direction: z.enum(['up', 'down'], { error: 'direction must be up or down' }),
 });
 
 export const aiCreditsSchema = z.object({

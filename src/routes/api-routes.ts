@@ -15,7 +15,6 @@ export function apiRoutes(deps: { services: Services; rateLimiter: RequestHandle
   // Mounted at /api (app.ts).
   router.get('/me', signedInApi, me.me);
   router.get('/me/whop', signedInApi, me.whopProfile);
-  router.post('/videos', signedInApi, requireCreator, usage.addVideoApi);
   router.post('/ai/credits', signedInApi, requireCreator, usage.spendAiCredits);
   router.post('/videos/:videoId/progress', signedInApi, progressController(services).save);
   return router;

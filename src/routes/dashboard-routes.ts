@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { dashboardController } from '../controllers/dashboard-controller.ts';
 import { onboardingController } from '../controllers/onboarding-controller.ts';
-import { usageController } from '../controllers/usage-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
 import { requireCreator, requireFeature } from '../middleware/require-creator.ts';
 import { analyticsController } from '../controllers/analytics-controller.ts';
@@ -22,13 +21,11 @@ export function dashboardRoutes(deps: { services: Services }): Router {
     installUrl: deps.services.installUrl,
     onboarding: (req, res, flash) => onboarding.showPicker(req, res, flash),
   });
-  const usage = usageController(deps.services.usage);
   router.get('/dashboard', requireAuth, dashboard.show);
   router.get('/onboarding', requireAuth, onboarding.show);
   router.post('/onboarding', requireAuth, onboarding.submit);
   router.get('/onboarding/install', requireAuth, onboarding.installStep);
   router.post('/dashboard/connection', requireAuth, requireCreator, onboarding.checkConnection);
-  router.post('/dashboard/videos', requireAuth, requireCreator, usage.addVideoForm);
   router.get(
     '/analytics',
     requireAuth,

@@ -43,6 +43,7 @@ import { createWebhookVerifier } from './whop/webhook-verifier.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { createReadinessService } from './readiness-service.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
+import { createVideoLibrary } from './videos/video-library.ts';
 import { createUploadService } from './videos/upload-service.ts';
 import { createUploadReservations } from './videos/upload-reservations.ts';
 import { createMediaProbe } from './videos/media-probe.ts';
@@ -151,7 +152,7 @@ export function buildServices(
     now,
   });
   const plans = createPlansService(config.whop.checkoutUrls);
-  const usage = createUsageService({ sequelize: infra.sequelize, models, plans, now: () => new Date(now()) });
+  const usage = createUsageService({ sequelize: infra.sequelize, plans, now: () => new Date(now()) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads, now: () => new Date(now()) });
   const grace = createGracePeriodService({
     sequelize: infra.sequelize,
@@ -243,6 +244,7 @@ export function buildServices(
     chronosCompanyId: config.whop.companyId,
     tierProducts: config.whop.tierProducts,
   });
+  const videoLibrary = createVideoLibrary({ sequelize: infra.sequelize, mediaStorage: infra.mediaStorage, logger });
   const uploads = createUploadService({
     reservations: createUploadReservations({ sequelize: infra.sequelize, now: () => new Date(now()) }),
     storage: infra.mediaStorage,
@@ -261,6 +263,9 @@ export function buildServices(
   return {
     mediaStorage: infra.mediaStorage,
     uploads,
+    videoLibrary,
+    /** The per-file cap of uploads, which the library's uploader checks before sending a byte. */
+    uploadMaxBytes: config.media.uploadMaxBytes,
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
     courses: createCourseAccessService({ sequelize: infra.sequelize, models }),

@@ -24,7 +24,5 @@ declare module 'express-session' {
     flashKind: 'ok' | 'info' | 'warn' | 'error';
     /** A link that goes with the flash (e.g. the upgrade checkout after a refusal). */
     flashLink: { href: string; label: string };
-    /** The video form as the creator filled it, kept when it was refused. */
-    videoDraft: { title: string; sizeBytes: string; durationSeconds: string };
   }
 }

@@ -3,6 +3,19 @@ import { formatBytes } from '../domain/byte-units.ts';
 
 export { formatBytes };
 
+const GB = 1024 ** 3;
+const MB = 1024 ** 2;
+
+/**
+ * A file's size in one unit style (the video library, the uploader): MB below 1 GB, GB above,
+ * so sizes in a list compare at a glance. A non-empty file is never shown as 0 MB.
+ */
+export function formatFileSize(bytes: number): string {
+  if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))} GB`;
+  if (bytes === 0) return '0 MB';
+  return `${Math.max(0.1, bytes / MB).toFixed(1)} MB`;
+}
+
 /** One formatter for every call (`toLocaleString('en-US')` would build one each time). */
 const NUMBER_FORMAT = new Intl.NumberFormat('en-US');
 
@@ -74,6 +87,7 @@ export function usageBar(
 
 export const viewHelpers = {
   formatBytes,
+  formatFileSize,
   formatNumber,
   formatDate,
   formatDateTime,

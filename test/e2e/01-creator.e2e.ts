@@ -13,7 +13,7 @@ describe('journey 1: a creator on the free tier', () => {
     journey = undefined;
   });
 
-  it('signs in through the consent page, picks their company, installs Chronos on it, checks again, fills the video limit, finds analytics locked, and signs out', async () => {
+  it('signs in through the consent page, picks their company, installs Chronos on it, checks again, opens the video library, whose picker refuses a file that is not a video, finds analytics locked, and signs out', async () => {
     const { chronos, browser } = e2e();
     const { appUrl, sandboxUrl } = chronos;
     await new SandboxControl(sandboxUrl).reset();
@@ -66,33 +66,35 @@ describe('journey 1: a creator on the free tier', () => {
     const students = await page.locator('#students tbody tr').allInnerTexts();
     expect(students.join('\n')).to.contain('user_student1').and.to.contain('user_student2');
 
-    // Videos through the form, up to the free tier's limit.
-    const videos = page.locator('#videos');
-    for (let n = 1; n <= FREE_VIDEO_LIMIT; n += 1) {
-      await videos.getByLabel('Title').fill(`Lesson ${n}`);
-      await videos.getByLabel('Size (bytes)').fill(String(50 * 1024 * 1024));
-      await videos.getByLabel('Duration (seconds)').fill('600');
-      await journey.click(videos.getByRole('button', { name: 'Add video' }), `video-${n}-added`);
-      expect(await page.getByRole('alert').innerText()).to.equal(`Added “Lesson ${n}”.`);
-      expect(await videos.locator('tbody tr').count()).to.equal(n);
-    }
-    const videoUsage = page.locator('.usage', { hasText: 'Videos' });
-    expect(await videoUsage.locator('.usage-value').innerText()).to.equal(`${FREE_VIDEO_LIMIT} / ${FREE_VIDEO_LIMIT}`);
-    expect(await videoUsage.innerText()).to.contain('limit reached');
+    // Videos: the dashboard links the library, whose uploader says what the Free plan has room for.
+    await journey.click(page.getByRole('link', { name: 'Upload and manage videos' }), 'video-library');
+    expect(new URL(page.url()).pathname).to.equal('/dashboard/videos');
+    const upload = page.locator('#upload');
+    expect(await upload.innerText()).to.contain(
+      `Your Free plan has room for ${FREE_VIDEO_LIMIT} more videos and 1 GB of storage.`,
+    );
+    const bulk = upload.getByRole('link', { name: 'Pro unlocks bulk upload' });
+    expect(await bulk.getAttribute('href')).to.match(new RegExp(`^${sandboxUrl}/sandbox/checkout/prod_pro`));
+    const picker = page.getByLabel('Choose a video file');
+    expect(await picker.getAttribute('multiple'), 'one file at a time below Pro').to.equal(null);
 
-    // The sixth is refused with a message naming the limit and linking the upgrade; the form keeps what was typed.
-    await videos.getByLabel('Title').fill('Lesson 6');
-    await videos.getByLabel('Size (bytes)').fill(String(50 * 1024 * 1024));
-    await videos.getByLabel('Duration (seconds)').fill('600');
-    await journey.click(videos.getByRole('button', { name: 'Add video' }), 'video-6-refused');
-    const refusal = await page.getByRole('alert').innerText();
-    expect(refusal).to.contain('video limit').and.to.contain('free tier').and.to.contain(String(FREE_VIDEO_LIMIT));
-    expect(await videos.locator('tbody tr').count()).to.equal(FREE_VIDEO_LIMIT);
-    expect(await videos.innerText()).to.not.contain('Lesson 6');
-    expect(await videos.getByLabel('Title').inputValue()).to.equal('Lesson 6');
-    const upgrade = page.getByRole('alert').getByRole('link', { name: 'Upgrade your plan' });
-    expect(await upgrade.isVisible()).to.equal(true);
-    expect(await upgrade.getAttribute('href')).to.match(new RegExp(`^${sandboxUrl}/sandbox/checkout/prod_`));
+    // A file that is not a video is refused in the browser, before a byte is sent.
+    const uploadRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/uploads')) uploadRequests.push(request.method());
+    });
+    await picker.setInputFiles({
+      name: 'notes.mp4',
+      mimeType: 'video/mp4',
+      buffer: Buffer.from('These are my lecture notes, not a video.'),
+    });
+    await page.locator('#upload-problems li').waitFor();
+    expect(await page.locator('#upload-problems').innerText()).to.contain(
+      '“notes.mp4” is not an MP4, WebM or QuickTime video, so it was not uploaded.',
+    );
+    expect(await page.locator('#upload-queue li').count()).to.equal(0);
+    expect(uploadRequests).to.deep.equal([]);
+    await journey.click(page.getByRole('banner').getByRole('link', { name: 'Dashboard' }), 'dashboard-again');
 
     // Analytics is a Basic feature: the locked page, a 403, with its own upgrade link.
     await journey.click(page.getByRole('link', { name: 'Analytics', exact: true }), 'analytics-locked', {

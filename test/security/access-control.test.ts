@@ -16,6 +16,7 @@ import {
   type SecurityCast,
 } from './support/security-fixture.ts';
 import { until } from '../support/wait.ts';
+import { insertVideo } from '../support/videos.ts';
 
 const A_VIDEO = 'A-only-video-7f3a';
 const B_VIDEO = 'B-only-video-91c2';
@@ -26,6 +27,7 @@ describe('access control between creators, students, members, admins and strange
   this.timeout(90_000);
   let cast: SecurityCast;
   let creatorIds: { a: number; b: number };
+  let videoIds: { a: number; b: number };
   const db = () => cast.t.runtime.deps.sequelize;
   const snapshot = () => stateSnapshot(db());
   const videoCount = async (creatorId: number) =>
@@ -49,7 +51,7 @@ describe('access control between creators, students, members, admins and strange
 
   before(async () => {
     cast = await startSecurityCast({ env: { API_RATE_LIMIT_PER_MINUTE: '1000000' } });
-    const { t, actors } = cast;
+    const { t } = cast;
     const { Creator } = t.runtime.deps.models;
     creatorIds = {
       a: (await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } }))!.id,
@@ -67,16 +69,10 @@ describe('access control between creators, students, members, admins and strange
     expect(
       await t.runtime.deps.models.Student.count({ where: { creatorId: creatorIds.b, whopUserId: pupil } }),
     ).to.equal(1);
-    for (const [role, title] of [
-      ['creator', A_VIDEO],
-      ['creatorPro', B_VIDEO],
-    ] as const) {
-      const created = await appRequest(t, actors[role], 'POST', '/api/videos', {
-        contentType: 'application/json',
-        body: JSON.stringify({ title, sizeBytes: 1000, durationSeconds: 60 }),
-      });
-      expect(created.status).to.equal(201);
-    }
+    videoIds = {
+      a: await insertVideo(db(), creatorIds.a, { title: A_VIDEO }),
+      b: await insertVideo(db(), creatorIds.b, { title: B_VIDEO }),
+    };
     await insertDeadEvent(db(), B_EVENT, 'biz_creator2');
   });
   after(() => cast?.t.close());
@@ -100,6 +96,7 @@ describe('access control between creators, students, members, admins and strange
       '?company=biz_creator2&page=1',
     ];
     const problems: string[] = [];
+    expect((await appRequest(t, actors.creator, 'GET', '/dashboard/videos')).text).to.contain(A_VIDEO);
     const own = await appRequest(t, actors.creator, 'GET', '/dashboard');
     expect(own.text, 'positive control: A sees their own video and students')
       .to.contain(A_VIDEO)
@@ -108,7 +105,7 @@ describe('access control between creators, students, members, admins and strange
       .to.contain(B_VIDEO)
       .and.to.contain(B_PUPIL);
     for (const query of tricks) {
-      for (const path of ['/dashboard', '/api/me', '/analytics']) {
+      for (const path of ['/dashboard', '/dashboard/videos', '/api/me', '/analytics']) {
         const asA = await appRequest(t, actors.creator, 'GET', `${path}${query}`);
         if (
           asA.status >= 500 ||
@@ -139,7 +136,7 @@ describe('access control between creators, students, members, admins and strange
     expect(me.creator.companyId).to.equal('biz_creator1');
   });
 
-  it('writes a creator’s videos and credits to their own company, whatever creator or company ids the body carries', async () => {
+  it('writes a creator’s video changes and credits to their own company, whatever creator or company ids the body carries', async () => {
     const { t, actors } = cast;
     const before = {
       aVideos: await videoCount(creatorIds.a),
@@ -154,33 +151,45 @@ describe('access control between creators, students, members, admins and strange
       companyId: 'biz_creator2',
       creator: { id: creatorIds.b },
     };
-    const video = await appRequest(t, actors.creator, 'POST', '/api/videos', {
+    const rename = await appRequest(t, actors.creator, 'POST', `/dashboard/videos/${videoIds.a}/title`, {
       contentType: 'application/json',
-      body: JSON.stringify({ ...foreign, title: 'smuggled', sizeBytes: 1, durationSeconds: 1 }),
+      body: JSON.stringify({ ...foreign, videoId: videoIds.b, id: videoIds.b, title: `${A_VIDEO} renamed` }),
     });
-    expect(video.status).to.equal(201);
-    const form = await appRequest(t, actors.creator, 'POST', '/dashboard/videos', {
-      contentType: 'application/x-www-form-urlencoded',
-      body: new URLSearchParams({
-        creatorId: String(creatorIds.b),
-        companyId: 'biz_creator2',
-        title: 'smuggled form',
-        sizeBytes: '1',
-        durationSeconds: '1',
-      }).toString(),
-    });
-    expect(form.status).to.equal(303);
+    expect(rename.status).to.equal(303);
     const credits = await appRequest(t, actors.creator, 'POST', '/api/ai/credits', {
       contentType: 'application/json',
       body: JSON.stringify({ ...foreign, amount: 3 }),
     });
     expect(credits.status).to.equal(200);
+    // Creator B's video, named by its id in the path, is not A's to see or change.
+    for (const [method, path, body] of [
+      ['GET', `/dashboard/videos/${videoIds.b}/delete`, undefined],
+      ['POST', `/dashboard/videos/${videoIds.b}/title`, 'title=taken'],
+      ['POST', `/dashboard/videos/${videoIds.b}/title`, 'title='],
+      ['POST', `/dashboard/videos/${videoIds.b}/move`, 'direction=up'],
+      ['POST', `/dashboard/videos/${videoIds.b}/delete`, ''],
+    ] as const) {
+      const answer = await appRequest(t, actors.creator, method, path, {
+        contentType: body === undefined ? undefined : 'application/x-www-form-urlencoded',
+        body,
+      });
+      expect(answer.status, `A ${method} ${path}`).to.equal(404);
+      expect(answer.text).not.to.contain(B_VIDEO);
+    }
+    const titles = await db().query<{ title: string }>('SELECT title FROM videos WHERE id IN (:ids) ORDER BY id', {
+      replacements: { ids: [videoIds.a, videoIds.b] },
+      type: QueryTypes.SELECT,
+    });
+    expect(titles.map((row) => row.title)).to.deep.equal([`${A_VIDEO} renamed`, B_VIDEO]);
     expect({
       aVideos: await videoCount(creatorIds.a),
       bVideos: await videoCount(creatorIds.b),
       aCredits: await creditsOf(creatorIds.a),
       bCredits: await creditsOf(creatorIds.b),
-    }).to.deep.equal({ ...before, aVideos: before.aVideos + 2, aCredits: before.aCredits + 3 });
+    }).to.deep.equal({ ...before, aCredits: before.aCredits + 3 });
+    await db().query('UPDATE videos SET title = :title WHERE id = :id', {
+      replacements: { title: A_VIDEO, id: videoIds.a },
+    });
   });
 
   it('refuses to let anyone take over an onboarded company through /onboarding', async () => {
@@ -209,8 +218,11 @@ describe('access control between creators, students, members, admins and strange
     for (const role of ['student', 'member', 'admin'] as const) {
       const calls: [string, string, string?, string?][] = [
         ['GET', '/analytics'],
-        ['POST', '/dashboard/videos', 'application/x-www-form-urlencoded', 'title=x&sizeBytes=1&durationSeconds=1'],
-        ['POST', '/api/videos', 'application/json', '{"title":"x","sizeBytes":1,"durationSeconds":1}'],
+        ['GET', '/dashboard/videos'],
+        ['GET', `/dashboard/videos/${videoIds.a}/delete`],
+        ['POST', `/dashboard/videos/${videoIds.a}/title`, 'application/x-www-form-urlencoded', 'title=x'],
+        ['POST', `/dashboard/videos/${videoIds.a}/move`, 'application/x-www-form-urlencoded', 'direction=down'],
+        ['POST', `/dashboard/videos/${videoIds.a}/delete`, 'application/x-www-form-urlencoded', ''],
         ['POST', '/api/ai/credits', 'application/json', '{"amount":1}'],
       ];
       for (const [method, path, contentType, body] of calls) {
@@ -277,12 +289,15 @@ describe('access control between creators, students, members, admins and strange
       ['GET', '/admin/tiers'],
       ['GET', '/admin/webhooks'],
       ['POST', '/onboarding'],
-      ['POST', '/dashboard/videos'],
+      ['GET', '/dashboard/videos'],
+      ['GET', '/dashboard/videos/1/delete'],
+      ['POST', '/dashboard/videos/1/title'],
+      ['POST', '/dashboard/videos/1/move'],
+      ['POST', '/dashboard/videos/1/delete'],
       ['POST', `/admin/webhooks/${B_EVENT}/replay`],
       ['POST', '/admin/reconciliation'],
       ['GET', '/api/me'],
       ['GET', '/api/me/whop'],
-      ['POST', '/api/videos'],
       ['POST', '/api/ai/credits'],
     ];
     const problems: string[] = [];

@@ -12,8 +12,13 @@ import { TestBrowser, formField } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { csrfOf, eventStatus, insertDeadEvent, stateSnapshot } from './support/security-fixture.ts';
 import { onboard } from '../support/onboarding.ts';
+import { insertVideo } from '../support/videos.ts';
 
 const DEAD_EVENT = 'evt_csrf_dead_event';
+
+/** The creator's videos the library routes act on (`:renamed`, `:moved`, `:deleted` in their paths). */
+const videoIds: Record<string, number> = {};
+const pathOf = (route: { path: string }) => route.path.replace(/:(\w+)/, (_m, name: string) => String(videoIds[name]));
 
 interface Session {
   browser: TestBrowser;
@@ -38,18 +43,25 @@ const ROUTES: StateChangingRoute[] = [
     changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).creators,
   },
   {
-    path: '/dashboard/videos',
+    path: '/dashboard/videos/:renamed/title',
     kind: 'form',
     who: 'creator',
-    fields: { title: 'csrf form video', sizeBytes: '10', durationSeconds: '10' },
-    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).videos,
+    fields: { title: 'csrf renamed video' },
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).video_rows,
   },
   {
-    path: '/api/videos',
-    kind: 'json',
+    path: '/dashboard/videos/:moved/move',
+    kind: 'form',
     who: 'creator',
-    fields: { title: 'csrf json video', sizeBytes: 10, durationSeconds: 10 },
-    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).videos,
+    fields: { direction: 'down' },
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).video_rows,
+  },
+  {
+    path: '/dashboard/videos/:deleted/delete',
+    kind: 'form',
+    who: 'creator',
+    fields: {},
+    changed: async (t) => (await stateSnapshot(t.runtime.deps.sequelize)).video_rows,
   },
   {
     path: '/api/ai/credits',
@@ -132,7 +144,7 @@ async function send(
     body = form.toString();
   }
   const query = placement.query === undefined ? '' : `?_csrf=${encodeURIComponent(placement.query)}`;
-  const response = await fetch(`${t.appUrl}${route.path}${query}`, {
+  const response = await fetch(`${t.appUrl}${pathOf(route)}${query}`, {
     method: 'POST',
     headers,
     body,
@@ -162,6 +174,9 @@ describe('CSRF protection of every state-changing route', function () {
     sessions.admin = await signIn('user_admin');
     sessions.student = await signIn('user_student1');
     await insertDeadEvent(t.runtime.deps.sequelize, DEAD_EVENT, 'biz_creator1');
+    const creator = await t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
+    for (const name of ['renamed', 'moved', 'deleted'])
+      videoIds[name] = await insertVideo(t.runtime.deps.sequelize, creator!.id, { title: `csrf ${name}` });
   });
   after(() => t?.close());
 

@@ -16,6 +16,7 @@ import { delivery, envelope, membershipData } from '../support/webhook-deliverie
 import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 import { csrfOf, insertDeadEvent } from './support/security-fixture.ts';
 import { onboard } from '../support/onboarding.ts';
+import { insertVideo } from '../support/videos.ts';
 import { movableClock } from '../support/test-clock.ts';
 import { until } from '../support/wait.ts';
 import { sign } from './support/webhook-fuzz-cases.ts';
@@ -149,20 +150,18 @@ describe('secrets in logs and in the session store', function () {
     // CSRF: tokens in headers and fields, refusals, and a token misplaced in a URL.
     const creatorCsrf = await csrfOf(t, creator);
     bag.add('csrf token', creatorCsrf);
-    await creator.request(`${t.appUrl}/api/videos`, {
-      json: { title: 'log scan', sizeBytes: 10, durationSeconds: 10 },
+    const creatorRow = await t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
+    const videoId = await insertVideo(t.runtime.deps.sequelize, creatorRow!.id, { title: 'log scan' });
+    await creator.request(`${t.appUrl}/dashboard/videos/${videoId}/title`, {
+      json: { title: 'log scan renamed' },
       headers: { 'x-csrf-token': creatorCsrf },
     });
     await creator.request(`${t.appUrl}/api/ai/credits`, {
       json: { amount: 5 },
       headers: { 'x-csrf-token': `${creatorCsrf}x` },
     });
-    await creator.post(`${t.appUrl}/dashboard/videos`, {
-      _csrf: creatorCsrf,
-      title: 'log scan form',
-      sizeBytes: '1',
-      durationSeconds: '1',
-    });
+    await creator.post(`${t.appUrl}/dashboard/videos/${videoId}/title`, { _csrf: creatorCsrf, title: '' });
+    await creator.post(`${t.appUrl}/dashboard/videos/${videoId}/delete`, { _csrf: creatorCsrf });
     await creator.post(`${t.appUrl}/onboarding`, { _csrf: await csrfOf(t, student), companyId: 'biz_creator2' });
     await creator.get(`${t.appUrl}/dashboard?_csrf=${encodeURIComponent(creatorCsrf)}&page=1`);
     await creator.get(`${t.appUrl}/api/whop/auth/callback?code=forgedcode1234567&state=forgedstate1234567`);

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { loadConfig } from '../../src/config/config.ts';
 import { createApp } from '../../src/app.ts';
 import { securityHeaders } from '../../src/middleware/security-headers.ts';
+import { LIBRARY_VIDEO_ID } from './support/routes.ts';
 import {
   appRequest,
   startSecurityCast,
@@ -122,7 +123,8 @@ describe('security headers on every page', function () {
       ['stranger', 'GET', '/static/css/app.css', 200],
       ['stranger', 'GET', '/static/favicon.svg', 200],
       ['stranger', 'GET', '/static/../package.json', 404],
-      ['stranger', 'POST', '/api/videos', 400, { body: '{', contentType: 'application/json' }],
+      ['stranger', 'POST', '/api/ai/credits', 400, { body: '{', contentType: 'application/json' }],
+      ['stranger', 'GET', '/dashboard/videos', 302],
       [
         'stranger',
         'POST',
@@ -135,14 +137,23 @@ describe('security headers on every page', function () {
       ['creator', 'GET', '/admin/tiers', 403],
       ['creator', 'GET', '/admin/webhooks', 403],
       ['creator', 'GET', '/api/me', 200],
+      ['creator', 'GET', '/dashboard/videos', 200],
+      ['creator', 'GET', `/dashboard/videos/${LIBRARY_VIDEO_ID}/delete`, 200],
       [
         'creator',
         'POST',
-        '/dashboard/videos',
+        `/dashboard/videos/${LIBRARY_VIDEO_ID}/title`,
         403,
         { body: 'title=x', contentType: 'application/x-www-form-urlencoded', csrf: 'none' },
       ],
-      ['creator', 'POST', '/api/videos', 400, { body: '{}', contentType: 'application/json' }],
+      [
+        'creator',
+        'POST',
+        `/dashboard/videos/${LIBRARY_VIDEO_ID}/title`,
+        400,
+        { body: 'title=', contentType: 'application/x-www-form-urlencoded' },
+      ],
+      ['creator', 'POST', '/api/ai/credits', 400, { body: '{}', contentType: 'application/json' }],
       ['creatorPro', 'GET', '/dashboard', 200],
       ['creatorPro', 'GET', '/analytics', 200],
       ['student', 'GET', '/dashboard', 200],

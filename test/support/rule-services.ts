@@ -50,7 +50,6 @@ export function ruleServices(t: TestApp, clock: TestClock) {
   });
   const usage = createUsageService({
     sequelize,
-    models,
     plans: createPlansService(config.whop.checkoutUrls),
     now: () => new Date(now()),
   });

@@ -1,13 +1,11 @@
 /**
- * Usage against the tier limits, enforced atomically: a video is added inside a transaction
- * that holds the creator's row lock (count, sum and insert cannot interleave), and AI credits
- * are spent by one conditional upsert that never passes the limit.
+ * Usage against the tier limits: what a creator uses (videos and storage from the counters the
+ * `videos` trigger keeps; upload reservations are checked by the upload endpoint), and AI
+ * credits, spent by one conditional upsert that never passes the limit.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Models } from '../../models/init-models.ts';
-import type { Video } from '../../models/video-model.ts';
 import { LimitExceededError } from '../../domain/limit-errors.ts';
-import { TIER_TABLE, tierDefinition, type Tier } from '../../domain/tier-table.ts';
+import { TIER_TABLE, type Tier } from '../../domain/tier-table.ts';
 import type { PlansService } from '../tiers/plans-service.ts';
 
 export interface Usage {
@@ -15,12 +13,6 @@ export interface Usage {
   storageBytes: number;
   aiCredits: number;
   students: number;
-}
-
-export interface NewVideo {
-  title: string;
-  sizeBytes: number;
-  durationSeconds: number;
 }
 
 /** The first day of the current calendar month in UTC, `YYYY-MM-01`. */
@@ -54,11 +46,10 @@ export function usageFromRow(row: Record<string, unknown> | undefined): Usage {
 
 export function createUsageService(deps: {
   sequelize: Sequelize;
-  models: Pick<Models, 'Creator' | 'Video'>;
   plans: Pick<PlansService, 'upgradeUrl'>;
   now?: () => Date;
 }) {
-  const { sequelize, models } = deps;
+  const { sequelize } = deps;
   const now = deps.now ?? (() => new Date());
 
   return {
@@ -68,31 +59,6 @@ export function createUsageService(deps: {
         type: QueryTypes.SELECT,
       });
       return usageFromRow(row);
-    },
-
-    /** Adds a video unless it would pass the video count or storage limit; nothing is stored on refusal. */
-    addVideo(creatorId: number, input: NewVideo): Promise<Video> {
-      return sequelize.transaction(async (transaction) => {
-        const creator = await models.Creator.findByPk(creatorId, { transaction, lock: transaction.LOCK.UPDATE });
-        if (!creator) throw new Error(`creator ${creatorId} not found`);
-        const limits = tierDefinition(creator.tier).limits;
-        const [totals] = await sequelize.query<{ count: string; bytes: string }>(
-          'SELECT count(*) AS count, coalesce(sum(size_bytes), 0) AS bytes FROM videos WHERE creator_id = :id',
-          { replacements: { id: creatorId }, type: QueryTypes.SELECT, transaction },
-        );
-        if (limits.videos !== null && Number(totals?.count ?? 0) + 1 > limits.videos) {
-          throw new LimitExceededError('videos', creator.tier, deps.plans.upgradeUrl(creator.tier), limits.videos);
-        }
-        if (limits.storageBytes !== null && Number(totals?.bytes ?? 0) + input.sizeBytes > limits.storageBytes) {
-          throw new LimitExceededError(
-            'storage',
-            creator.tier,
-            deps.plans.upgradeUrl(creator.tier),
-            limits.storageBytes,
-          );
-        }
-        return models.Video.create({ creatorId, ...input }, { transaction });
-      });
     },
 
     /** Spends AI credits of the current UTC month in one statement; refuses what would pass the limit. */

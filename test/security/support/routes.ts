@@ -6,13 +6,22 @@ export interface RouteSpec {
   parsesBody: boolean;
 }
 
+/**
+ * The id in the video library's paths: the security cast's first video (creator A's, made
+ * right after the tables are emptied), so the library routes are addressed with a real video.
+ */
+export const LIBRARY_VIDEO_ID = 1;
+
 export const GET_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/', parsesBody: true },
   { method: 'GET', path: '/login', parsesBody: true },
   { method: 'GET', path: '/healthz', parsesBody: false },
   { method: 'GET', path: '/readyz', parsesBody: false },
   { method: 'GET', path: '/static/css/app.css', parsesBody: false },
+  { method: 'GET', path: '/static/vendor/tus.min.js', parsesBody: false },
   { method: 'GET', path: '/dashboard', parsesBody: true },
+  { method: 'GET', path: '/dashboard/videos', parsesBody: true },
+  { method: 'GET', path: `/dashboard/videos/${LIBRARY_VIDEO_ID}/delete`, parsesBody: true },
   { method: 'GET', path: '/analytics', parsesBody: true },
   { method: 'GET', path: '/admin/tiers', parsesBody: true },
   { method: 'GET', path: '/admin/webhooks', parsesBody: true },
@@ -29,8 +38,9 @@ export const GET_ROUTES: readonly RouteSpec[] = [
 export const POST_ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/api/whop/auth/logout', parsesBody: true },
   { method: 'POST', path: '/onboarding', parsesBody: true },
-  { method: 'POST', path: '/dashboard/videos', parsesBody: true },
-  { method: 'POST', path: '/api/videos', parsesBody: true },
+  { method: 'POST', path: `/dashboard/videos/${LIBRARY_VIDEO_ID}/title`, parsesBody: true },
+  { method: 'POST', path: `/dashboard/videos/${LIBRARY_VIDEO_ID}/move`, parsesBody: true },
+  { method: 'POST', path: `/dashboard/videos/${LIBRARY_VIDEO_ID}/delete`, parsesBody: true },
   { method: 'POST', path: '/api/ai/credits', parsesBody: true },
   { method: 'POST', path: '/api/videos/1/progress', parsesBody: true },
   { method: 'POST', path: '/admin/webhooks/evt_security_test/replay', parsesBody: true },

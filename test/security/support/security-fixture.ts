@@ -11,6 +11,8 @@ import {
 } from '../../support/chronos-with-sandbox.ts';
 import { onboard } from '../../support/onboarding.ts';
 import { TestBrowser } from '../../support/test-browser.ts';
+import { insertVideo } from '../../support/videos.ts';
+import { LIBRARY_VIDEO_ID } from './routes.ts';
 import { cleanTables } from '../../support/table-cleaner.ts';
 
 export type Role = 'admin' | 'creator' | 'creatorPro' | 'student' | 'member' | 'stranger';
@@ -67,6 +69,10 @@ export async function startSecurityCast(options: ChronosWithSandboxOptions = {})
 
   const creator = await t.signIn('user_creator_free');
   await onboard(t, creator, 'biz_creator1');
+  const creatorA = await t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
+  const libraryVideo = await insertVideo(t.runtime.deps.sequelize, creatorA!.id, { title: 'Security cast video' });
+  if (libraryVideo !== LIBRARY_VIDEO_ID)
+    throw new Error(`the cast's video is ${libraryVideo}, not ${LIBRARY_VIDEO_ID}`);
   const creatorPro = await t.signIn('user_creator_pro');
   await onboard(t, creatorPro, 'biz_creator2');
   const admin = await t.signIn('user_admin');
@@ -110,7 +116,8 @@ export async function stateSnapshot(sequelize: Sequelize): Promise<Record<string
     `SELECT (SELECT coalesce(sum(ai_credits_used), 0)::text FROM usage_metrics) AS ai_credits,
             (SELECT coalesce(string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id), '') FROM webhook_events) AS webhook_events,
             (SELECT coalesce(string_agg(whop_company_id || ':' || tier || ':' || owner_user_id, ',' ORDER BY id), '') FROM creators) AS creators,
-            (SELECT coalesce(string_agg(creator_id || ':' || whop_user_id || ':' || status, ',' ORDER BY id), '') FROM students) AS students`,
+            (SELECT coalesce(string_agg(creator_id || ':' || whop_user_id || ':' || status, ',' ORDER BY id), '') FROM students) AS students,
+            (SELECT coalesce(string_agg(id || ':' || title || ':' || position, ',' ORDER BY id), '') FROM videos) AS video_rows`,
     { type: QueryTypes.SELECT },
   );
   return { ...(await tableCounts(sequelize)), ...extra };

@@ -1,8 +1,8 @@
 /**
- * Usage against the tier limits, at database level: the video count, storage and monthly AI
- * credits are refused past the limit with nothing stored, and hold under concurrent requests
- * (the counters change in one statement, videos under the creator's row lock). The month is
- * the injected clock's.
+ * Usage against the tier limits, at database level: videos and storage as the trigger counts
+ * them (upload reservations are refused by the upload endpoint, tested with it), and monthly AI
+ * credits, refused past the limit with nothing stored and held under concurrent requests. The
+ * month is the injected clock's.
  */
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
@@ -11,10 +11,10 @@ import { makeFactories } from '../../support/factories.ts';
 import { ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
 import { TIER_TABLE } from '../../../src/domain/tier-table.ts';
 import { LimitExceededError } from '../../../src/domain/limit-errors.ts';
+import { insertVideo } from '../../support/videos.ts';
 
 const T0 = Date.parse('2026-12-15T12:00:00Z');
 const FREE = TIER_TABLE.free.limits;
-const video = (sizeBytes = 1024) => ({ title: 'Lesson', sizeBytes, durationSeconds: 60 });
 
 async function refusal(work: Promise<unknown>): Promise<LimitExceededError> {
   const error = await work.then(
@@ -41,38 +41,23 @@ describe('usage service: tier limits (database level)', () => {
   });
   const creatorOn = (tier: 'free' | 'basic' | 'enterprise') => makeFactories(t.runtime.deps.models).creator({ tier });
 
-  describe('videos', () => {
-    it('adds videos up to the count limit and refuses the next, storing nothing', async () => {
+  describe('videos and storage', () => {
+    it('counts the videos that are not failed and their bytes, reservations included', async () => {
       const creator = await creatorOn('free');
-      for (let n = 0; n < FREE.videos!; n += 1) await s.usage.addVideo(creator.id, video());
-      const error = await refusal(s.usage.addVideo(creator.id, video()));
-      expect(error).to.include({ limit: 'videos', tier: 'free', limitValue: FREE.videos });
-      expect((await s.usage.usage(creator.id)).videos).to.equal(FREE.videos);
+      const { sequelize } = t.runtime.deps;
+      await insertVideo(sequelize, creator.id, { sizeBytes: 1000 });
+      await insertVideo(sequelize, creator.id, { sizeBytes: 2000, status: 'uploading' });
+      await insertVideo(sequelize, creator.id, { sizeBytes: 4000, status: 'failed' });
+      expect(await s.usage.usage(creator.id)).to.include({ videos: 2, storageBytes: 3000 });
     });
 
-    it('refuses a video that would pass the storage limit; one that reaches it exactly is stored', async () => {
+    it('frees a deleted video’s slot and bytes at once', async () => {
       const creator = await creatorOn('free');
-      await s.usage.addVideo(creator.id, video(FREE.storageBytes! - 1000));
-      const error = await refusal(s.usage.addVideo(creator.id, video(1001)));
-      expect(error).to.include({ limit: 'storage', limitValue: FREE.storageBytes });
-      await s.usage.addVideo(creator.id, video(1000));
-      expect(await s.usage.usage(creator.id)).to.include({ videos: 2, storageBytes: FREE.storageBytes });
-    });
-
-    it('never passes the video limit under concurrency', async () => {
-      const creator = await creatorOn('free');
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: FREE.videos! + 6 }, () => s.usage.addVideo(creator.id, video())),
-      );
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(FREE.videos!);
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).to.be.instanceOf(LimitExceededError);
-      expect((await s.usage.usage(creator.id)).videos).to.equal(FREE.videos);
-    });
-
-    it('has no video or storage limit on enterprise', async () => {
-      const creator = await creatorOn('enterprise');
-      for (let n = 0; n < FREE.videos! + 2; n += 1) await s.usage.addVideo(creator.id, video(FREE.storageBytes!));
-      expect((await s.usage.usage(creator.id)).videos).to.equal(FREE.videos! + 2);
+      const { sequelize } = t.runtime.deps;
+      const id = await insertVideo(sequelize, creator.id, { sizeBytes: 5000 });
+      await insertVideo(sequelize, creator.id, { sizeBytes: 1000 });
+      await sequelize.query('DELETE FROM videos WHERE id = :id', { replacements: { id } });
+      expect(await s.usage.usage(creator.id)).to.include({ videos: 1, storageBytes: 1000 });
     });
   });
 
