@@ -282,5 +282,25 @@ describe('watching: course pages and media, members only', function () {
       expect((await browsers.student.get(url(`/media/videos/${deleted.id}`))).status).to.equal(404);
       expect((await browsers.student.get(url('/media/videos/not-an-id'))).status).to.equal(404);
     });
+
+    it('keeps every video watchable after a downgrade below the videos the creator has', async () => {
+      const deps = { models: t.runtime.deps.models, storage: t.runtime.deps.services.mediaStorage };
+      const { Creator } = t.runtime.deps.models;
+      const creator = (await Creator.findByPk(first.creatorId))!;
+      await creator.update({ tier: 'pro' });
+      const extra = [];
+      for (let i = 0; i < 5; i += 1)
+        extra.push(await playableVideo(deps, creator.id, { title: `Pro-era lesson ${i}`, position: 10 + i }));
+      await creator.update({ tier: 'free' });
+      try {
+        const last = extra.at(-1)!;
+        const media = await browsers.student.get(url(`/media/videos/${last.id}`), { range: 'bytes=0-99' });
+        expect(media.status).to.equal(206);
+        const course = await browsers.student.get(url('/courses/biz_creator1'));
+        for (const video of extra) expect(course.text).to.contain(`/courses/biz_creator1/videos/${video.id}`);
+      } finally {
+        for (const video of extra) await video.destroy();
+      }
+    });
   });
 });
