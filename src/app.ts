@@ -26,7 +26,7 @@ import { vendorRoutes } from './routes/vendor-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
-import { courseRoutes } from './routes/course-routes.ts';
+import { courseRoutes, mediaRoutes } from './routes/course-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
@@ -103,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
+  app.use(mediaRoutes({ services }));
 
   app.use(
     PATHS.auth,

@@ -6,11 +6,21 @@ import type { Services } from '../services/build-services.ts';
 
 export function courseRoutes(deps: { services: Services }): Router {
   const router = Router();
-  const { courses, progress, mediaStorage } = deps.services;
+  const { courses, progress } = deps.services;
   const course = courseController({ courses, progress });
-  const media = mediaController({ courses, storage: mediaStorage });
   router.get('/courses/:companyId', course.show);
   router.get('/courses/:companyId/videos/:videoId', course.player);
+  return router;
+}
+
+/**
+ * The media route, mounted as soon as the signed-in user is known (app.ts): a player sends a
+ * Range request every second or so while watching, and none of them needs the page routers,
+ * the CSRF check or the page error handling that the other routes pass through first.
+ */
+export function mediaRoutes(deps: { services: Pick<Services, 'courses' | 'mediaStorage'> }): Router {
+  const router = Router();
+  const media = mediaController({ courses: deps.services.courses, storage: deps.services.mediaStorage });
   router.get('/media/videos/:videoId', media.stream);
   return router;
 }
