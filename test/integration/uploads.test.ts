@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { QueryTypes } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import type { TestBrowser, BrowserResponse } from '../support/test-browser.ts';
+import { formField, type TestBrowser, type BrowserResponse } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { movableClock } from '../support/test-clock.ts';
 import { startS3Server, type TestS3Server } from '../support/s3-server.ts';
@@ -291,6 +291,21 @@ for (const [kind, backend] of Object.entries(BACKENDS))
         await patch(u, locationOf(created), 0, WEBM.subarray(0, 1000));
         const id = locationOf(created).split('/').pop()!;
         expect((await tus(u, locationOf(created), 'DELETE')).status).to.equal(204);
+        expect(await videos()).to.have.length(0);
+        expect(await counters(u.creatorId)).to.deep.equal({ videos: 0, bytes: 0 });
+        expect(await storage().size(id)).to.equal(null);
+      });
+
+      it('deletes an uploaded video from the library: the object is gone from storage and its slot and bytes are free', async () => {
+        const u = await creator();
+        const { id } = await upload(u, WEBM, 'goodbye.webm');
+        const [video] = await videos();
+        expect(await storage().size(id)).to.equal(WEBM.length);
+        const confirm = await u.browser.get(`${t.appUrl}/dashboard/videos/${video!.id as number}/delete`);
+        const deleted = await u.browser.post(`${t.appUrl}/dashboard/videos/${video!.id as number}/delete`, {
+          _csrf: formField(confirm.text, '_csrf')!,
+        });
+        expect(deleted.status).to.equal(303);
         expect(await videos()).to.have.length(0);
         expect(await counters(u.creatorId)).to.deep.equal({ videos: 0, bytes: 0 });
         expect(await storage().size(id)).to.equal(null);
