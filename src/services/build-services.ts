@@ -268,7 +268,7 @@ export function buildServices(
     uploadMaxBytes: config.media.uploadMaxBytes,
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
-    courses: createCourseAccessService({ sequelize: infra.sequelize, models }),
+    courses: createCourseAccessService({ reads: infra.reads, models }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),

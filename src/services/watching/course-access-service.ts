@@ -7,7 +7,8 @@
  *
  * Every page and every media request asks again: nothing about access is kept in the session.
  */
-import { Op, QueryTypes, type Sequelize } from 'sequelize';
+import { Op } from 'sequelize';
+import { preparedStatement, type PreparedReads } from '../../db/prepared-reads.ts';
 import type { Models } from '../../models/init-models.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Video } from '../../models/video-model.ts';
@@ -49,13 +50,17 @@ export interface PermittedMedia {
  * The media route's question in one statement, asked for every Range request a player makes:
  * the video, and whether this viewer owns its creator or is that creator's student with access.
  */
-const PERMITTED_MEDIA = `SELECT v.storage_key, v.status, v.mime_type,
-    (v.creator_id = :viewerCreatorId) AS owner,
-    (SELECT s.status FROM students s WHERE s.creator_id = v.creator_id AND s.whop_user_id = :whopUserId) AS student_status
-  FROM videos v WHERE v.id = :videoId`;
+const PERMITTED_MEDIA = preparedStatement(
+  'media_permission',
+  `SELECT v.storage_key, v.status, v.mime_type,
+    (v.creator_id = $3) AS owner,
+    (SELECT s.status FROM students s WHERE s.creator_id = v.creator_id AND s.whop_user_id = $2) AS student_status
+  FROM videos v WHERE v.id = $1`,
+);
 
 export function createCourseAccessService(deps: {
-  sequelize: Sequelize;
+  /** The hot reads' pool (db/prepared-reads.ts): the media route asks once per Range request. */
+  reads: PreparedReads;
   models: Pick<Models, 'Creator' | 'Student' | 'Video'>;
 }) {
   const { Creator, Student, Video } = deps.models;
@@ -95,16 +100,13 @@ export function createCourseAccessService(deps: {
      * access is refused (ask `accessTo` for the reason: the refusal path may be slower).
      */
     async permittedMedia(viewer: Viewer, videoId: number): Promise<PermittedMedia | null | undefined> {
-      const [row] = await deps.sequelize.query<{
+      const [row] = await deps.reads.read<{
         storage_key: string | null;
         status: Video['status'];
         mime_type: string | null;
         owner: boolean | null;
         student_status: Student['status'] | null;
-      }>(PERMITTED_MEDIA, {
-        replacements: { videoId, whopUserId: viewer.whopUserId, viewerCreatorId: viewer.creatorId ?? 0 },
-        type: QueryTypes.SELECT,
-      });
+      }>(PERMITTED_MEDIA, [videoId, viewer.whopUserId, viewer.creatorId ?? 0]);
       if (!row) return undefined;
       const permitted = row.owner === true || (row.student_status !== null && statusGrantsAccess(row.student_status));
       return permitted ? { storageKey: row.storage_key, status: row.status, mimeType: row.mime_type } : null;

@@ -10,7 +10,6 @@ import { makeFactories } from '../../support/factories.ts';
 import { ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
 import { toMembership } from '../../../src/services/whop/whop-shapes/index.ts';
 import { nestedMembership } from '../../fixtures/whop/memberships.ts';
-import { createCourseAccessService } from '../../../src/services/watching/course-access-service.ts';
 import type { Creator } from '../../../src/models/creator-model.ts';
 
 const T0 = Date.parse('2026-12-06T12:00:00Z');
@@ -21,8 +20,7 @@ describe('course access (database level)', () => {
   let s: RuleServices;
   let creator: Creator;
   const clock = testClock(T0);
-  const courses = () =>
-    createCourseAccessService({ sequelize: t.runtime.deps.sequelize, models: t.runtime.deps.models });
+  const courses = () => t.runtime.deps.services.courses;
 
   before(async () => {
     t = await startTestApp();
