@@ -35,6 +35,8 @@ export interface PaymentHandlerDeps {
   grace: GracePeriodService;
   chronosCompanyId: string;
   appUrl: string;
+  /** Chronos's clock (ms): when a succeeded payment names no paid time, it was paid when Chronos learned of it. */
+  now: () => number;
 }
 
 /** The conventional (2 or 0 places) rounded minor units older pages read; the exact amount is `amount`. */
@@ -85,7 +87,7 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
           status,
           whopStatus: p.whopStatus,
           failureMessage: p.failureMessage,
-          paidAt: status === 'succeeded' ? (p.paidAt ?? new Date()) : p.paidAt,
+          paidAt: status === 'succeeded' ? (p.paidAt ?? new Date(deps.now())) : p.paidAt,
           updatedAt: p.updatedAt,
         },
         type: QueryTypes.SELECT,
@@ -115,7 +117,7 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
           dedupeKey: `receipt:${p.id}`,
           template: 'receipt',
           to,
-          payload: { ...money(p), paymentId: p.id, paidAt: (p.paidAt ?? new Date()).toISOString() },
+          payload: { ...money(p), paymentId: p.id, paidAt: (p.paidAt ?? new Date(deps.now())).toISOString() },
         },
         { transaction, appUrl: deps.appUrl },
       );

@@ -80,6 +80,14 @@ describe('payment event handler: effects on the database', () => {
     expect(await outbox()).to.deep.equal(['receipt']);
   });
 
+  it('dates a succeeded payment that names no paid time by Chronos’s clock', async () => {
+    const envelope = studentPayment('payment.succeeded', 'pay_undated');
+    delete (envelope.data as Record<string, unknown>).paid_at;
+    clock.set(T0 + 90_000);
+    await handle(envelope);
+    expect((await payment('pay_undated'))?.paidAt?.getTime()).to.equal(T0 + 90_000);
+  });
+
   it('never moves a payment back from a final status', async () => {
     await handle(studentPayment('payment.succeeded'));
     const late = await handle(studentPayment('payment.pending'));
