@@ -138,6 +138,52 @@ describe('journey 6: uploading videos', () => {
     expect(await page.locator('#video-list-region .library-uploading').count()).to.equal(0);
   });
 
+  it('continues an upload after the network drops mid-way, from where it stopped', async () => {
+    const { chronos, browser } = e2e();
+    journey = await creatorOnDashboard(browser, 'j6-offline', chronos, 'user_creator_free', 'biz_creator1');
+    const { page } = journey;
+    await smallChunks(page);
+    const tusUploadUrls = (url: URL) => url.pathname.startsWith('/api/uploads/');
+    let patches = 0;
+    let held: Route | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      void page.route(tusUploadUrls, async (route) => {
+        if (route.request().method() !== 'PATCH' || (patches += 1) < 2) return route.continue();
+        held = route;
+        resolve();
+      });
+    });
+    await openLibrary(journey, 'library');
+    const requests = recordUploads(page);
+    await page.getByLabel('Choose a video file').setInputFiles(WEBM);
+    await stalled;
+
+    // The network goes away under the second PATCH.
+    await page.context().setOffline(true);
+    await page.unroute(tusUploadUrls);
+    await held?.abort('internetdisconnected');
+    const item = page.locator('#upload-queue .upload-item');
+    const before = Number(await item.locator('progress').getAttribute('value'));
+    expect(before, 'half-way when the network drops').to.be.within(1, 99);
+    const dropped = requests.length;
+
+    // Back online: the upload goes on by itself, from the server's offset, and finishes.
+    await page.context().setOffline(false);
+    await page.locator('#upload-queue .upload-item[data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(await item.locator('progress').getAttribute('value')).to.equal('100');
+    expect(
+      requests.filter((r) => r.method === 'POST'),
+      'one upload, created once',
+    ).to.have.length(1);
+    const resumed = requests.slice(dropped).find((r) => r.method === 'PATCH');
+    expect(Number(resumed?.offset), 'the upload continues past zero').to.be.greaterThan(0);
+    await page.locator('#video-list-region .library-item.library-ready', { hasText: 'sample' }).waitFor();
+    journey.acceptProblems(
+      (p) => p.kind === 'console error' && /ERR_INTERNET_DISCONNECTED/.test(p.text) && p.url.includes('/api/uploads/'),
+      'the PATCH cut off by the network drop to be reported',
+    );
+  });
+
   it('pauses and resumes an upload, and shows the server’s sentence when it refuses a file', async () => {
     const { chronos, browser } = e2e();
     journey = await creatorOnDashboard(browser, 'j6-pause', chronos, 'user_creator_free', 'biz_creator1');

@@ -129,6 +129,17 @@ export class Journey {
     return problems;
   }
 
+  /**
+   * Takes back the console errors a step caused on purpose (a request the test cut off, say),
+   * each matching `expected`; fails if there was none, so an expectation never hides nothing.
+   */
+  acceptProblems(expected: (problem: PageProblem) => boolean, why: string): void {
+    const taken = this.takeProblems();
+    const accepted = taken.filter(expected);
+    expect(accepted, `${this.name}: expected ${why}`).to.not.deep.equal([]);
+    this.problems.push(...taken.filter((p) => !expected(p)));
+  }
+
   /** Ends the journey; anything the browser logged after the last landing still fails it. */
   async close(): Promise<void> {
     if (this.closed) return;
