@@ -60,7 +60,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Pages are per user and carry a fresh CSRF token and CSP nonce: an ETag (a hash of each body) never matches.
   app.disable('etag');
-  if (config.isProduction) app.set('trust proxy', 1);
+  // How many proxies' X-Forwarded-* entries to believe: req.ip, req.secure and the rate limits follow it.
+  app.set('trust proxy', config.trustProxyHops);
   // Compiled templates are cached everywhere but in development (where edits show on reload).
   const cacheViews = config.nodeEnv !== 'development';
   app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: cacheViews }));
