@@ -13,6 +13,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonErrorHandler, notFound, pageErrorHandler } from './middleware/error-handlers.ts';
 import { createSessionMiddleware } from './sessions/session-middleware.ts';
 import { enforceAbsoluteLifetime, refreshSessionExpiry } from './sessions/session-lifecycle.ts';
+import { anonymousSessionLifetime } from './sessions/anonymous-session-lifetime.ts';
 import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
+  app.use(anonymousSessionLifetime());
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
