@@ -13,6 +13,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { jsonErrorHandler, notFound, pageErrorHandler } from './middleware/error-handlers.ts';
 import { createSessionMiddleware } from './sessions/session-middleware.ts';
 import { enforceAbsoluteLifetime, refreshSessionExpiry } from './sessions/session-lifecycle.ts';
+import { anonymousSessionLifetime } from './sessions/anonymous-session-lifetime.ts';
 import { layoutEngine } from './views/layout-engine.ts';
 import { viewHelpers } from './views/view-helpers.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -60,7 +61,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Pages are per user and carry a fresh CSRF token and CSP nonce: an ETag (a hash of each body) never matches.
   app.disable('etag');
-  if (config.isProduction) app.set('trust proxy', 1);
+  // How many proxies' X-Forwarded-* entries to believe: req.ip, req.secure and the rate limits follow it.
+  app.set('trust proxy', config.trustProxyHops);
   // Compiled templates are cached everywhere but in development (where edits show on reload).
   const cacheViews = config.nodeEnv !== 'development';
   app.engine('ejs', layoutEngine(VIEWS_DIR, { cache: cacheViews }));
@@ -100,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
+  app.use(anonymousSessionLifetime());
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));

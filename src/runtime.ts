@@ -45,6 +45,18 @@ export interface RuntimeOptions {
   reportError?: ErrorReporter;
 }
 
+/**
+ * Says at start, in every process, which production settings travel in clear text because
+ * ALLOW_INSECURE_URLS is on: an opt-out nobody sees in the log is soon forgotten.
+ */
+export function warnOfInsecureUrls(config: Pick<Config, 'insecureUrlsAllowed'>, logger: Logger): void {
+  if (config.insecureUrlsAllowed.length === 0) return;
+  logger.warn(
+    { settings: config.insecureUrlsAllowed },
+    'ALLOW_INSECURE_URLS is on: these production settings travel without TLS',
+  );
+}
+
 export async function buildRuntime(
   config: Readonly<Config>,
   logger: Logger,
@@ -60,6 +72,7 @@ export async function buildRuntime(
       }
     }
   };
+  warnOfInsecureUrls(config, logger);
   try {
     let databaseUrl = options.databaseUrl ?? config.databaseUrl;
     if (!databaseUrl) {

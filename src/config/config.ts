@@ -10,6 +10,7 @@ import { runsCompiled } from './project-paths.ts';
 import { TIERS, type Tier } from '../domain/tier-table.ts';
 import { errorMessage } from '../domain/app-errors.ts';
 import { mediaStorageConfig, storageProblems, type MediaStorageConfig } from './storage-config.ts';
+import { INSECURE_URLS_OPT_OUT, insecureUrlSettings } from './insecure-urls.ts';
 
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
@@ -61,6 +62,12 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   rateLimits: { authPerMinute: number; apiPerMinute: number };
+  /**
+   * Proxies in front of the app whose `X-Forwarded-For` / `X-Forwarded-Proto` entries are
+   * believed (Express's `trust proxy` as a hop count): the client address (`req.ip`, which the
+   * rate limits key on) is the entry this many hops from the socket. 0 believes none.
+   */
+  trustProxyHops: number;
   webhooks: {
     /** Accept legacy v5 deliveries (`X-Whop-Signature: t=…,v1=<hex>`, `{action, data}` body). */
     acceptLegacy: boolean;
@@ -87,6 +94,11 @@ export interface Config {
   metricsToken: string | undefined;
   /** Sentry DSN; unset sends nothing anywhere. */
   sentryDsn: string | undefined;
+  /**
+   * Production settings in clear text that `ALLOW_INSECURE_URLS=on` let through (one line
+   * each); the processes log them as a warning at start. Always empty outside production.
+   */
+  insecureUrlsAllowed: string[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -186,6 +198,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  TRUST_PROXY_HOPS: z.coerce.number().int('must be a whole number of proxies').min(0).max(10).optional(),
   WHOP_LEGACY_WEBHOOKS: flag.default(false),
   WEBHOOK_MAX_ATTEMPTS: positiveInt.max(50).default(8),
   WORKER_IN_WEB: flag.optional(),
@@ -212,6 +225,7 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SENTRY_DSN: z.url().optional(),
+  ALLOW_INSECURE_URLS: flag.default(false),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -254,6 +268,8 @@ function productionProblems(env: ParsedEnv): string[] {
   if (env.APP_URL && !env.APP_URL.startsWith('https://'))
     problems.push('APP_URL must be an https:// URL in production');
   if (env.WHOP_SANDBOX === true) problems.push('WHOP_SANDBOX must be off in production');
+  if (!env.ALLOW_INSECURE_URLS)
+    problems.push(...insecureUrlSettings(env).map((p) => `${p} (or set ${INSECURE_URLS_OPT_OUT}=on)`));
   return problems;
 }
 
@@ -315,6 +331,7 @@ function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]):
     adminWhopUserIds: required(env.ADMIN_WHOP_USER_IDS),
     smtpUrl: required(env.SMTP_URL),
     mailFrom: required(env.MAIL_FROM),
+    insecureUrlsAllowed: env.ALLOW_INSECURE_URLS ? insecureUrlSettings(env) : [],
   };
 }
 
@@ -350,6 +367,8 @@ function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[])
     adminWhopUserIds: env.ADMIN_WHOP_USER_IDS ?? ['user_admin'],
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? 'Chronos <no-reply@chronos.localhost>',
+    // Outside production plain http (the sandbox, a local mail catcher) is the normal case.
+    insecureUrlsAllowed: [],
   };
 }
 
@@ -384,6 +403,8 @@ function common(env: ParsedEnv) {
     sandboxAccessTokenTtlSeconds: env.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
     smtpUrl: env.SMTP_URL,
     rateLimits: { authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE, apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE },
+    // Production runs behind the platform's one router; elsewhere nothing stands in front.
+    trustProxyHops: env.TRUST_PROXY_HOPS ?? (env.NODE_ENV === 'production' ? 1 : 0),
     webhooks: { acceptLegacy: env.WHOP_LEGACY_WEBHOOKS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },
     worker: {
       inWebProcess: env.WORKER_IN_WEB ?? env.NODE_ENV !== 'production',

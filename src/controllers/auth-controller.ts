@@ -15,6 +15,7 @@ import type { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import type { WhopOidcClient } from '../services/whop/whop-oidc-client.ts';
 import { destroySession, regenerateSession, saveSession } from '../sessions/session-lifecycle.ts';
 import { sessionCookieName } from '../sessions/session-middleware.ts';
+import { limitAnonymousSession } from '../sessions/anonymous-session-lifetime.ts';
 import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
 import { PATHS } from '../http/route-paths.ts';
 
@@ -36,6 +37,8 @@ export function authController(deps: AuthControllerDeps) {
     try {
       const started = await deps.signIn.start(safeReturnTo(req.query.returnTo));
       req.session.pendingLogins = deps.signIn.remember(req.session.pendingLogins, started.state, started.pending);
+      // A session started here to sign in lives 10 minutes, a signed-in one keeps its lifetime.
+      limitAnonymousSession(req.session);
       await saveSession(req);
       res.redirect(302, started.authorizationUrl.href);
     } catch (error) {

@@ -41,7 +41,17 @@ function retryAfterSeconds(req: Request): number {
   return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
 }
 
-/** Per client IP on the sign-in routes; refusals render the error page. */
+/**
+ * The client's address as Express resolves it under `trust proxy` (TRUST_PROXY_HOPS): the
+ * `X-Forwarded-For` entry the nearest trusted proxy added, never one the client wrote itself,
+ * so prepending addresses cannot buy a fresh limit. IPv6 clients count per /56 network
+ * (`ipKeyGenerator`), as one such client can change addresses at will inside it.
+ */
+export function clientAddressKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? 'unknown');
+}
+
+/** Per client address on the sign-in routes; refusals render the error page. */
 export function authRateLimiter(settings: LimiterSettings): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
@@ -51,6 +61,7 @@ export function authRateLimiter(settings: LimiterSettings): RequestHandler {
     store: store(settings, 'auth'),
     passOnStoreError: true,
     logger: limiterLogger(settings.logger),
+    keyGenerator: clientAddressKey,
     handler: (req: Request, res: Response) => {
       const seconds = retryAfterSeconds(req);
       res.setHeader('Retry-After', String(seconds));
@@ -75,7 +86,7 @@ export function apiRateLimiter(settings: LimiterSettings): RequestHandler {
     passOnStoreError: true,
     logger: limiterLogger(settings.logger),
     keyGenerator: (req: Request) =>
-      req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${ipKeyGenerator(req.ip ?? 'unknown')}`,
+      req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${clientAddressKey(req)}`,
     handler: (req: Request, res: Response) => {
       const seconds = retryAfterSeconds(req);
       res.setHeader('Retry-After', String(seconds));

@@ -6,9 +6,11 @@ export function authRoutes(deps: AuthControllerDeps & { rateLimiter: RequestHand
   // Mounted at PATHS.auth (app.ts): other requests never enter it.
   const router = Router();
   const controller = authController(deps);
-  router.use(deps.rateLimiter);
-  router.get('/login', controller.login);
-  router.get('/callback', controller.callback);
+  // The per-address limit guards the sign-in steps only. Sign-out is not limited by it: a
+  // network whose sign-in budget is spent (a shared office, someone flooding the login) must
+  // still be able to end its sessions; the session's CSRF token already guards it.
+  router.get('/login', deps.rateLimiter, controller.login);
+  router.get('/callback', deps.rateLimiter, controller.callback);
   router.post('/logout', csrfProtection, controller.logout);
   return router;
 }

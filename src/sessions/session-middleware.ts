@@ -20,7 +20,8 @@ export function createSessionMiddleware(config: Config, store: Store): RequestHa
     rolling: true,
     // Sessions end only by an explicit destroy (sign-out); a session that failed to load (store down) is left alone.
     unset: 'keep',
-    proxy: config.isProduction,
+    // No `proxy` option: whether the request came over https (for the Secure cookie) is
+    // Express's req.secure, under the app's one `trust proxy` setting (TRUST_PROXY_HOPS).
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: SESSION_IDLE_MS },
   });
 }

@@ -28,7 +28,7 @@ const completeProduction: Env = {
   WHOP_TOKEN_ENCRYPTION_KEY: KEY_A,
   WHOP_TIER_PRODUCTS: '{"prod_b":"basic","prod_p":"pro"}',
   ADMIN_WHOP_USER_IDS: 'user_ops1, user_ops2',
-  SMTP_URL: 'smtp://mail.example.com:587',
+  SMTP_URL: 'smtp://mail.example.com:587?requireTLS=true',
   MAIL_FROM: 'Chronos <hi@chronos.example.com>',
   STORAGE: 's3',
   S3_BUCKET: 'chronos-media',
@@ -250,6 +250,21 @@ describe('config', () => {
       expect(problemsOf({ ...completeProduction, WHOP_TOKEN_ENCRYPTION_KEY: `k1:${KEY_B},k1:${KEY_A}` })[0]).to.match(
         /key ids must be unique/,
       );
+    });
+  });
+
+  describe('TRUST_PROXY_HOPS', () => {
+    it('trusts one proxy in production and none elsewhere, unless set', () => {
+      expect(loadConfig(completeProduction).trustProxyHops).to.equal(1);
+      expect(loadConfig({ VAR_DIR: tempVar() }).trustProxyHops).to.equal(0);
+      expect(loadConfig({ ...completeProduction, TRUST_PROXY_HOPS: '2' }).trustProxyHops).to.equal(2);
+      expect(loadConfig({ ...completeProduction, TRUST_PROXY_HOPS: '0' }).trustProxyHops).to.equal(0);
+      expect(loadConfig({ VAR_DIR: tempVar(), TRUST_PROXY_HOPS: '1' }).trustProxyHops).to.equal(1);
+    });
+
+    it('refuses anything but a small whole number, naming the setting', () => {
+      for (const bad of ['true', '-1', '1.5', '11'])
+        expect(problemsOf({ ...completeProduction, TRUST_PROXY_HOPS: bad })[0], bad).to.match(/^TRUST_PROXY_HOPS: /);
     });
   });
 

@@ -21,7 +21,7 @@ const production: Env = {
   WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
   WHOP_TIER_PRODUCTS: '{"prod_b":"basic"}',
   ADMIN_WHOP_USER_IDS: 'user_ops1',
-  SMTP_URL: 'smtp://mail.example.com:587',
+  SMTP_URL: 'smtp://mail.example.com:587?requireTLS=true',
   MAIL_FROM: 'Chronos <hi@chronos.example.com>',
 };
 const s3: Env = { STORAGE: 's3', S3_BUCKET: 'chronos-media', S3_REGION: 'eu-west-1' };

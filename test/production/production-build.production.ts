@@ -134,6 +134,8 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
       WHOP_API_BASE: 'http://127.0.0.1:9/api/v1',
       WHOP_OAUTH_ISSUER: 'http://127.0.0.1:9',
       SMTP_URL: 'smtp://127.0.0.1:9',
+      // Loopback addresses that are never called: clear text is allowed, and the start logs it.
+      ALLOW_INSECURE_URLS: 'on',
       MAIL_FROM: 'Chronos <no-reply@chronos.example.test>',
       STORAGE: 'disk',
       LOG_LEVEL: 'info',

@@ -8,12 +8,12 @@ import { cleanTables } from '../support/table-cleaner.ts';
 import { createUserService } from '../../src/services/user-service.ts';
 
 const T0 = new Date('2026-12-01T12:00:00Z');
-const identity = (sub: string, email: string | null, username = 'ada') => ({
+const identity = (sub: string, email: string | null, username = 'ada', picture: string | null = null) => ({
   sub,
   username,
   name: 'Ada',
   email,
-  picture: null,
+  picture,
 });
 
 describe('user service: recording a sign-in (database level)', () => {
@@ -53,5 +53,26 @@ describe('user service: recording a sign-in (database level)', () => {
     expect((await t.runtime.deps.models.User.findByPk(a.id))?.email).to.equal('a@example.test');
     await users.updateProfile(a.id, identity('user_a', 'a2@example.test'));
     expect((await t.runtime.deps.models.User.findByPk(a.id))?.email).to.equal('a2@example.test');
+  });
+
+  it('keeps an avatar URL from Whop only when it is https:', async () => {
+    const users = createUserService(t.runtime.deps.models);
+    const avatarOf = async (picture: string) => {
+      const user = await users.recordSignIn(identity('user_pic', 'pic@example.test', 'pic', picture), T0);
+      return (await t.runtime.deps.models.User.findByPk(user.id))?.avatarUrl;
+    };
+    expect(await avatarOf('https://img.whop.example/a.png')).to.equal('https://img.whop.example/a.png');
+    for (const refused of [
+      'http://img.whop.example/a.png',
+      'javascript:alert(1)',
+      'data:image/svg+xml,<svg/>',
+      '//img.whop.example/a.png',
+      'not a url',
+    ])
+      expect(await avatarOf(refused), refused).to.equal(null);
+
+    const user = await users.recordSignIn(identity('user_pic', null, 'pic', 'https://img.whop.example/a.png'), T0);
+    await users.updateProfile(user.id, identity('user_pic', null, 'pic', 'http://img.whop.example/b.png'));
+    expect((await t.runtime.deps.models.User.findByPk(user.id))?.avatarUrl).to.equal(null);
   });
 });

@@ -23,7 +23,7 @@ describe('session cookie in production', () => {
       WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
       WHOP_TIER_PRODUCTS: '{}',
       ADMIN_WHOP_USER_IDS: 'user_a',
-      SMTP_URL: 'smtp://mail:25',
+      SMTP_URL: 'smtps://mail:465',
       MAIL_FROM: 'x@y.z',
       STORAGE: 'disk',
     });

@@ -20,6 +20,7 @@ import { createOidcProvider } from './oidc/oidc-provider.ts';
 import type { OidcProvider } from './oidc/oidc-provider.ts';
 import type { SandboxOptions } from './sandbox-contracts.ts';
 import { createSandboxCore } from './sandbox-core.ts';
+import { hostAllowList } from './host-allow-list.ts';
 import type { SandboxCore } from './sandbox-core.ts';
 import type { SandboxState } from './state/sandbox-state.ts';
 
@@ -89,6 +90,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const app = express();
   app.disable('x-powered-by');
+  // First: a request addressed to a foreign name (DNS rebinding) reaches nothing.
+  app.use(hostAllowList(options.origin));
   app.use(securityHeaders(options));
   app.use((req, res, next) => {
     const started = performance.now();

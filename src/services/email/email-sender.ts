@@ -24,6 +24,7 @@ import { redactDeliveryError, type MailTransport } from './mail-transport.ts';
 import { createWorkQueue, type Claim, type QueueTable } from '../../infra/work-queue/work-queue.ts';
 import { exponentialBackoff } from '../../infra/work-queue/backoff.ts';
 import { errorMessage } from '../../domain/app-errors.ts';
+import { maskEmailAddress } from './mask-address.ts';
 
 export interface EmailSenderDeps {
   sequelize: Sequelize;
@@ -106,7 +107,13 @@ export function createEmailSender(deps: EmailSenderDeps): EmailSender {
   }
 
   async function deliver(row: ClaimedEmail): Promise<'sent' | 'failed' | 'dead'> {
-    const log = logger.child({ emailId: row.id, template: row.template, to: row.toAddress, attempt: row.attempts });
+    // The address is masked: the row id leads an operator to the full one in the database.
+    const log = logger.child({
+      emailId: row.id,
+      template: row.template,
+      to: maskEmailAddress(row.toAddress),
+      attempt: row.attempts,
+    });
     let rendered;
     try {
       rendered = renderEmail(row.template, row.payload, { appUrl: deps.appUrl });

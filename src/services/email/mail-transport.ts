@@ -6,6 +6,7 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { errorMessage } from '../../domain/app-errors.ts';
+import { maskEmailAddressesIn } from './mask-address.ts';
 
 export interface MailMessage {
   from: string;
@@ -32,10 +33,12 @@ export class MailDeliveryError extends Error {
 const TIMEOUT_MS = 10_000;
 const MAX_ERROR_LENGTH = 300;
 
-/** Removes `user:password@` from any URL in `text`, flattens it to one line and caps its length. */
+/**
+ * Removes `user:password@` from any URL in `text`, masks the mail addresses an SMTP reply quotes
+ * (`550 <student@example.com>: unknown user`), flattens it to one line and caps its length.
+ */
 export function redactDeliveryError(text: string): string {
-  const flat = text
-    .replace(/\/\/[^\s/@]*@/g, '//[redacted]@')
+  const flat = maskEmailAddressesIn(text.replace(/\/\/[^\s/@]*@/g, '//[redacted]@'))
     .replace(/\s+/g, ' ')
     .trim();
   return flat.length > MAX_ERROR_LENGTH ? `${flat.slice(0, MAX_ERROR_LENGTH - 1)}…` : flat;

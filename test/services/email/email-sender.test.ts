@@ -209,7 +209,7 @@ describe('email sender', () => {
     expect(row.lastError).to.match(/^cannot render: .*amountMinor/);
   });
 
-  it('logs recipient, template and id, but never a body or the SMTP password', async () => {
+  it('logs the masked recipient, template and id, but never a body or the SMTP password', async () => {
     const authSink = await startSmtpSink({ auth: { user: 'chronos', pass: 'p4ss-w0rd-s3cret' } });
     try {
       const { logger, lines } = capturingLogger('debug');
@@ -235,12 +235,35 @@ describe('email sender', () => {
       expect(failed.lastError).not.to.include('s3cret');
 
       const log = lines.join('');
-      expect(log).to.include('"emailId":1').and.include('"template":"welcome"').and.include('"to":"grace@example.com"');
-      for (const secret of ['p4ss-w0rd-s3cret', 'wrong-s3cret-pass', 'Zanzibar', '$49.99', 'Open your dashboard'])
+      expect(log).to.include('"emailId":1').and.include('"template":"welcome"').and.include('"to":"g***@example.com"');
+      for (const secret of [
+        'grace@example.com',
+        'student2@example.com',
+        'p4ss-w0rd-s3cret',
+        'wrong-s3cret-pass',
+        'Zanzibar',
+        '$49.99',
+        'Open your dashboard',
+      ])
         expect(log).not.to.include(secret);
     } finally {
       await authSink.close();
     }
+  });
+
+  it('masks the recipient an SMTP refusal quotes, in the log and in the stored error', async () => {
+    const { logger, lines } = capturingLogger('debug');
+    sink.rejectRecipients = { code: 550, message: '5.1.1 <student7@example.com>: Recipient address rejected' };
+    await enqueue(receiptMail(7));
+    expect(await smtpSender({ logger, maxAttempts: 1 }).sendDue()).to.deep.equal({ sent: 0, failed: 0, dead: 1 });
+
+    const row = await onlyRow(sequelize);
+    expect(row.lastError).to.include('550').and.include('s***@example.com');
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const dead = records.find((r) => r.msg === 'email is dead: no more attempts')!;
+    expect(dead.to).to.equal('s***@example.com');
+    expect(dead.error).to.include('s***@example.com');
+    for (const text of [...lines, row.lastError]) expect(text).not.to.include('student7@example.com');
   });
 
   it('delivers to the sandbox dev mailbox when no SMTP_URL is set', async () => {
