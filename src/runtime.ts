@@ -14,12 +14,9 @@ import { createPreparedReads } from './db/prepared-reads.ts';
 import { createMigrator } from './db/migrator.ts';
 import { createRedisClient, waitForRedis } from './db/redis-client.ts';
 import { initModels } from './models/init-models.ts';
-import { createSessionStore } from './sessions/session-store-factory.ts';
-import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
-import { createEndedSessionRegistry } from './sessions/ended-session-registry.ts';
 import { buildServices, type ServiceOverrides } from './services/build-services.ts';
-import { createLockService } from './infra/locks/lock-service-factory.ts';
+import { createSharedState } from './shared-state.ts';
 import { realLockClock } from './infra/locks/lock-service.ts';
 import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -104,24 +101,29 @@ export async function buildRuntime(
       await waitForRedis(client);
       redis = client;
     }
-    const innerStore = createSessionStore({
-      redis,
-      redisPrefix: config.redisPrefix,
-      ttlSeconds: config.sessionMaxAgeDays * 24 * 60 * 60,
-    });
-    if (innerStore instanceof MemorySessionStore) closers.push(async () => innerStore.close());
+    const shared = createSharedState(redis, config.redisPrefix);
+    closers.push(() => shared.close());
+    const innerStore = shared.sessionStore(config.sessionMaxAgeDays * 24 * 60 * 60);
     const now = options.services?.now;
-    const locks = createLockService(redis, config.redisPrefix, now ? { ...realLockClock, now } : realLockClock);
-    const sessionStore = new TokenSafeSessionStore(
-      innerStore,
-      locks,
-      createEndedSessionRegistry(redis, config.redisPrefix),
-    );
+    const locks = shared.locks(now ? { ...realLockClock, now } : realLockClock);
+    const sessionStore = new TokenSafeSessionStore(innerStore, locks, shared.endedSessions());
     const metrics = createMetrics({ sequelize });
     const mediaStorage = await createMediaStorage(config);
     closers.push(() => mediaStorage.close());
     const services = buildServices(
-      { config, logger, sequelize, reads, models, redis, sessionStore, locks, metrics, mediaStorage },
+      {
+        config,
+        logger,
+        sequelize,
+        reads,
+        models,
+        redis,
+        sessionStore,
+        locks,
+        cache: shared.cache(),
+        metrics,
+        mediaStorage,
+      },
       options.services,
     );
     closers.push(() => services.mailTransport.close());
@@ -137,10 +139,17 @@ export async function buildRuntime(
       closers.push(() => running.stop());
     }
 
-    const limiter = { redis, redisPrefix: config.redisPrefix, logger };
     const rateLimiters = {
-      auth: authRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.authPerMinute }),
-      api: apiRateLimiter({ ...limiter, limitPerMinute: config.rateLimits.apiPerMinute }),
+      auth: authRateLimiter({
+        store: shared.rateLimitStore('auth'),
+        limitPerMinute: config.rateLimits.authPerMinute,
+        logger,
+      }),
+      api: apiRateLimiter({
+        store: shared.rateLimitStore('api'),
+        limitPerMinute: config.rateLimits.apiPerMinute,
+        logger,
+      }),
     };
     return {
       deps: {

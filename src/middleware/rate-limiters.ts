@@ -4,15 +4,13 @@
  */
 import { ipKeyGenerator, rateLimit, type Logger as LimiterLogger, type Options } from 'express-rate-limit';
 import type { Logger } from 'pino';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import type { Redis } from 'ioredis';
 import type { Request, RequestHandler, Response } from 'express';
 import { errorMessage } from '../domain/app-errors.ts';
 
 interface LimiterSettings {
   limitPerMinute: number;
-  redis: Redis | undefined;
-  redisPrefix: string;
+  /** Where the counts are kept (shared-state.ts: Redis when configured); undefined: in this process. */
+  store: Options['store'] | undefined;
   logger: Logger;
 }
 
@@ -25,15 +23,6 @@ function limiterLogger(logger: Logger): LimiterLogger {
   const log = (error: unknown, message?: string) =>
     logger.warn({ err: { message: errorMessage(error) } }, message ?? 'rate limiter');
   return { error: log, warn: log };
-}
-
-function store(settings: LimiterSettings, name: string): Options['store'] | undefined {
-  if (!settings.redis) return undefined;
-  const redis = settings.redis;
-  return new RedisStore({
-    prefix: `${settings.redisPrefix}rl:${name}:`,
-    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
-  });
 }
 
 function retryAfterSeconds(req: Request): number {
@@ -58,7 +47,7 @@ export function authRateLimiter(settings: LimiterSettings): RequestHandler {
     limit: settings.limitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: store(settings, 'auth'),
+    store: settings.store,
     passOnStoreError: true,
     logger: limiterLogger(settings.logger),
     keyGenerator: clientAddressKey,
@@ -82,7 +71,7 @@ export function apiRateLimiter(settings: LimiterSettings): RequestHandler {
     limit: settings.limitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: store(settings, 'api'),
+    store: settings.store,
     passOnStoreError: true,
     logger: limiterLogger(settings.logger),
     keyGenerator: (req: Request) =>

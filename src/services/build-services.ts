@@ -11,7 +11,7 @@ import { createUserService } from './user-service.ts';
 import { createRoleService } from './role-service.ts';
 import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from '../sessions/session-token-vault.ts';
-import { createMemoryCache, createRedisCache } from './cache/cache-service.ts';
+import type { CacheService } from './cache/cache-service.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
@@ -83,6 +83,8 @@ export function buildServices(
     redis: Redis | undefined;
     sessionStore: TokenSafeSessionStore;
     locks: LockService;
+    /** Shared by every instance when Redis is configured (shared-state.ts). */
+    cache: CacheService;
     metrics?: Metrics;
     mediaStorage: MediaStorage;
   },
@@ -115,7 +117,7 @@ export function buildServices(
     refreshMarginMs: overrides.tokenRefreshMarginMs,
     now,
   });
-  const cache = infra.redis ? createRedisCache(infra.redis, config.redisPrefix) : createMemoryCache();
+  const { cache } = infra;
   const whop = new WhopApiClient(
     {
       baseUrl: config.whop.apiBase,

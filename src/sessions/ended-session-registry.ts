@@ -12,17 +12,18 @@ export interface EndedSessionRegistry {
 
 const REMEMBER_MS = 24 * 60 * 60 * 1000;
 
-export function createEndedSessionRegistry(redis: Redis | undefined, prefix: string): EndedSessionRegistry {
-  if (redis) {
-    return {
-      async add(sid) {
-        await redis.set(`${prefix}sess-ended:${sid}`, '1', 'PX', REMEMBER_MS);
-      },
-      async has(sid) {
-        return (await redis.exists(`${prefix}sess-ended:${sid}`)) === 1;
-      },
-    };
-  }
+export function redisEndedSessionRegistry(redis: Redis, prefix: string): EndedSessionRegistry {
+  return {
+    async add(sid) {
+      await redis.set(`${prefix}sess-ended:${sid}`, '1', 'PX', REMEMBER_MS);
+    },
+    async has(sid) {
+      return (await redis.exists(`${prefix}sess-ended:${sid}`)) === 1;
+    },
+  };
+}
+
+export function inProcessEndedSessionRegistry(): EndedSessionRegistry {
   const ended = new ExpiringMap<true>();
   return {
     async add(sid) {

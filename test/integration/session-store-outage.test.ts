@@ -6,7 +6,7 @@ import { RedisStore } from 'connect-redis';
 import { createApp } from '../../src/app.ts';
 import { createRedisClient } from '../../src/db/redis-client.ts';
 import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-store.ts';
-import { createEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
+import { inProcessEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
 import { createInProcessLockService } from '../../src/infra/locks/in-process-lock.ts';
 import { startTestApp, type TestApp } from '../support/test-runtime.ts';
 
@@ -21,7 +21,7 @@ describe('when the session store (Redis) does not answer', () => {
       const store = new TokenSafeSessionStore(
         new RedisStore({ client: deadRedis, prefix: 'dead:' }),
         createInProcessLockService(),
-        createEndedSessionRegistry(undefined, 'dead:'),
+        inProcessEndedSessionRegistry(),
       );
       const app = createApp({ ...t.runtime.deps, sessionStore: store });
       // A correctly signed session cookie, as a signed-in browser would send.

@@ -5,10 +5,9 @@ import { pino } from 'pino';
 import type { SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
 import { createRedisClient, waitForRedis } from '../../src/db/redis-client.ts';
-import { createSessionStore } from '../../src/sessions/session-store-factory.ts';
+import { createSharedState } from '../../src/shared-state.ts';
 import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-store.ts';
-import { createEndedSessionRegistry } from '../../src/sessions/ended-session-registry.ts';
-import { createLockService } from '../../src/infra/locks/lock-service-factory.ts';
+import { realLockClock } from '../../src/infra/locks/lock-service.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 import { TouchThrottle } from '../../src/sessions/touch-throttle.ts';
 import { createSessionMiddleware, SESSION_IDLE_MS } from '../../src/sessions/session-middleware.ts';
@@ -40,12 +39,9 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
       redis = createRedisClient(externalRedisUrl, pino({ level: 'silent' }));
       await waitForRedis(redis);
     }
-    const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
-    store = new TokenSafeSessionStore(
-      inner,
-      createLockService(redis, runRedisPrefix),
-      createEndedSessionRegistry(redis, runRedisPrefix),
-    );
+    const shared = createSharedState(redis, runRedisPrefix);
+    const inner = shared.sessionStore(60);
+    store = new TokenSafeSessionStore(inner, shared.locks(realLockClock), shared.endedSessions());
   });
   after(async () => {
     if (store.inner instanceof MemorySessionStore) store.inner.close();
@@ -54,11 +50,12 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
 
   it("refreshes a busy session's expiry in the store at most once a minute", async () => {
     let clock = Date.now();
-    const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
+    const shared = createSharedState(redis, runRedisPrefix);
+    const inner = shared.sessionStore(60);
     const throttled = new TokenSafeSessionStore(
       inner,
-      createLockService(redis, runRedisPrefix),
-      createEndedSessionRegistry(redis, runRedisPrefix),
+      shared.locks(realLockClock),
+      shared.endedSessions(),
       new TouchThrottle(60_000, 100, () => clock),
     );
     const expiresIn = (seconds: number) =>
@@ -87,11 +84,12 @@ describe(`TokenSafeSessionStore (${storeMode})`, () => {
 
   it("rolls a signed-in visitor's idle expiry forward before the page, at most once a minute", async () => {
     let clock = Date.now();
-    const inner = createSessionStore({ redis, redisPrefix: runRedisPrefix, ttlSeconds: 60 });
+    const shared = createSharedState(redis, runRedisPrefix);
+    const inner = shared.sessionStore(60);
     const throttled = new TokenSafeSessionStore(
       inner,
-      createLockService(redis, runRedisPrefix),
-      createEndedSessionRegistry(redis, runRedisPrefix),
+      shared.locks(realLockClock),
+      shared.endedSessions(),
       new TouchThrottle(60_000, 100, () => clock),
     );
     const app = express();

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Store } from 'express-session';
 import { createRedisClient, waitForRedis } from '../../src/db/redis-client.ts';
-import { createSessionStore } from '../../src/sessions/session-store-factory.ts';
+import { createSharedState } from '../../src/shared-state.ts';
 import { createSessionMiddleware, SESSION_IDLE_MS } from '../../src/sessions/session-middleware.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 import { testConfig } from '../support/test-runtime.ts';
@@ -21,7 +21,7 @@ describe(`session store (${storeMode})`, () => {
       redis = createRedisClient(externalRedisUrl, pino({ level: 'silent' }));
       await waitForRedis(redis);
     }
-    store = createSessionStore({ redis, redisPrefix: config.redisPrefix, ttlSeconds: 3600 });
+    store = createSharedState(redis, config.redisPrefix).sessionStore(3600);
   });
   after(async () => {
     if (store instanceof MemorySessionStore) store.close();
