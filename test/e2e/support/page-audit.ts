@@ -2,7 +2,7 @@
  * The checks every page a journey lands on must pass besides its status and console:
  *
  * - axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation in the rendered page;
- * - html-validate (`.htmlvalidate.json`, its recommended rules) finds no error in the HTML the
+ * - html-validate (`.htmlvalidate.mjs`, its recommended rules) finds no error in the HTML the
  *   server sent;
  * - at 320 CSS px wide (WCAG 1.4.10, reflow) the page does not scroll sideways.
  *
@@ -43,7 +43,7 @@ const validator = new HtmlValidate(new FileSystemConfigLoader());
 
 /** html-validate's errors in a document, one line each (rule, message, line:column). */
 export async function htmlErrors(html: string, name: string): Promise<string[]> {
-  // A file name in the project root, so the loader finds `.htmlvalidate.json`.
+  // A file name in the project root, so the loader finds `.htmlvalidate.mjs`.
   const report = await validator.validateString(html, join(PROJECT_ROOT, `${name}.html`));
   return report.results.flatMap((result) =>
     result.messages
