@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, CDPSession, Locator, Page, Response } from 'playwright-core';
 import { PROJECT_ROOT } from '../../support/child-process.ts';
+import { accessibilityViolations, htmlErrors, reflowAt320, REFLOW_WIDTH } from './page-audit.ts';
 
 export const SCREENSHOT_DIR = join(PROJECT_ROOT, 'test-results', 'e2e');
 
@@ -150,6 +151,23 @@ export class Journey {
     expect(left, `${this.name}: console errors or CSP violations after the last page`).to.deep.equal([]);
   }
 
+  /**
+   * WCAG 2.2 AA (axe-core), valid HTML (html-validate on what the server sent) and no sideways
+   * scrolling at 320 px, on the page as it is now; a screenshot at 320 px is saved beside the other.
+   */
+  private async audit(where: string, response: Response, screenshotPath: string): Promise<void> {
+    expect(await accessibilityViolations(this.page), `${where}: axe-core WCAG 2.2 AA violations`).to.deep.equal([]);
+    const html = await response.text();
+    const name = screenshotPath.slice(SCREENSHOT_DIR.length + 1).replace(/\.png$/, '');
+    expect(await htmlErrors(html, name), `${where}: html-validate errors in the server's HTML`).to.deep.equal([]);
+    const narrowShot = screenshotPath.replace(/\.png$/, `-${REFLOW_WIDTH}px.png`);
+    const reflow = await reflowAt320(this.page, narrowShot);
+    expect(
+      reflow.scrollWidth,
+      `${where}: at ${REFLOW_WIDTH} px the page is ${reflow.scrollWidth} px wide (reaching out: ${reflow.widest.join(' < ')})`,
+    ).to.be.at.most(reflow.innerWidth);
+  }
+
   private nextScreenshotPath(step: string): string {
     this.stepCount += 1;
     const file = `${this.name}-${String(this.stepCount).padStart(2, '0')}-${step}.png`;
@@ -183,6 +201,7 @@ export class Journey {
       new RegExp(`^Failed to load resource: the server responded with a status of ${status}\\b`).test(p.text);
     const problems = this.takeProblems().filter((p) => !allowed(p));
     expect(problems, `${where}: console errors or CSP violations`).to.deep.equal([]);
+    await this.audit(where, response!, screenshotPath);
     return response!;
   }
 }
