@@ -87,6 +87,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Sentry DSN; unset sends nothing anywhere. */
   sentryDsn: string | undefined;
+  /** Enterprise's priority-support contact; unset, no page shows or promises priority support. */
+  supportEmail: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -212,6 +214,7 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SENTRY_DSN: z.url().optional(),
+  SUPPORT_EMAIL: z.email('must be an email address').max(254).optional(),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -398,6 +401,7 @@ function common(env: ParsedEnv) {
     },
     metricsToken: env.METRICS_TOKEN,
     sentryDsn: env.SENTRY_DSN,
+    supportEmail: env.SUPPORT_EMAIL,
   };
 }
 
