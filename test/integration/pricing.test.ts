@@ -11,13 +11,7 @@ import { movableClock } from '../support/test-clock.ts';
 import { eventually } from '../support/wait.ts';
 import type { TestBrowser } from '../support/test-browser.ts';
 import type { Tier } from '../../src/domain/tier-table.ts';
-
-/** The HTML of one tier's card on the pricing page. */
-export function tierCard(html: string, tier: Tier): string {
-  const match = new RegExp(`<article class="card tier-card" data-tier="${tier}"[\\s\\S]*?</article>`).exec(html);
-  if (!match) throw new Error(`no ${tier} card on the page`);
-  return match[0];
-}
+import { tierCard } from '../support/pricing-page.ts';
 
 const checkoutLink = (product: string) => new RegExp(`href="[^"]*/sandbox/checkout/${product}"`);
 
