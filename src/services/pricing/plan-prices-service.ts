@@ -81,17 +81,20 @@ export function createPlanPricesService(deps: {
   async function fromWhop(): Promise<{ prices: PlanPrices; complete: boolean }> {
     const prices: PlanPrices = {};
     let complete = true;
-    for (const tier of TIERS) {
-      const whopId = whopIdOf(tier);
-      if (!whopId) continue;
-      try {
-        const plan = await planOf(whopId);
-        if (plan) prices[tier] = priceOf(plan);
-      } catch (error) {
-        complete = false;
-        deps.logger.warn({ tier, whopId, err: { message: errorMessage(error) } }, 'plan price not read from whop');
-      }
-    }
+    // The tiers are read side by side, so a slow or failing Whop costs one wait, not three.
+    await Promise.all(
+      TIERS.map(async (tier) => {
+        const whopId = whopIdOf(tier);
+        if (!whopId) return;
+        try {
+          const plan = await planOf(whopId);
+          if (plan) prices[tier] = priceOf(plan);
+        } catch (error) {
+          complete = false;
+          deps.logger.warn({ tier, whopId, err: { message: errorMessage(error) } }, 'plan price not read from whop');
+        }
+      }),
+    );
     return { prices, complete };
   }
 
