@@ -22,6 +22,7 @@ import { PATHS } from './http/route-paths.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
+import { pricingRoutes } from './routes/pricing-routes.ts';
 import { videoLibraryRoutes } from './routes/video-library-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection);
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));
+  app.use(pricingRoutes({ services }));
   app.use(videoLibraryRoutes({ services }));
   app.use(
     uploadRoutes({

@@ -99,6 +99,8 @@ export interface Config {
    * each); the processes log them as a warning at start. Always empty outside production.
    */
   insecureUrlsAllowed: string[];
+  /** Enterprise's priority-support contact; unset, no page shows or promises priority support. */
+  supportEmail: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -226,6 +228,7 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SENTRY_DSN: z.url().optional(),
   ALLOW_INSECURE_URLS: flag.default(false),
+  SUPPORT_EMAIL: z.email('must be an email address').max(254).optional(),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -419,6 +422,7 @@ function common(env: ParsedEnv) {
     },
     metricsToken: env.METRICS_TOKEN,
     sentryDsn: env.SENTRY_DSN,
+    supportEmail: env.SUPPORT_EMAIL,
   };
 }
 

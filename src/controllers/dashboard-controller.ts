@@ -11,6 +11,8 @@ import { studentAccess } from '../services/students/student-access.ts';
 import { takeFlash, type Flash } from '../sessions/flash.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import { coursePath, playerPath } from '../http/route-paths.ts';
+import { AI_CREDITS_DESCRIPTION, FEATURE_DESCRIPTIONS, hasFeature, shownFeatures } from '../domain/tier-table.ts';
+import { nextCreditReset, type UsageService } from '../services/usage/usage-service.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 /** The dashboard names the newest few videos; the library (/dashboard/videos) lists them all. */
@@ -29,6 +31,11 @@ export function dashboardController(deps: {
   students: StudentService;
   dashboard: CreatorDashboardQuery;
   plans: PlansService;
+  /** The AI credits used per day this month. */
+  usage: Pick<UsageService, 'creditsByDay'>;
+  /** Enterprise's priority-support contact; undefined: not shown, not promised. */
+  supportEmail: string | undefined;
+  now: () => number;
   /** Where the student stopped ("continue watching"). */
   progress: WatchProgressService;
   /** Where a disconnected creator reinstalls Chronos on their company. */
@@ -43,12 +50,18 @@ export function dashboardController(deps: {
       const options = dashboardOptions(req);
       const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
       const plan = deps.plans.planOf(creator.tier, usage);
+      const supportContact = deps.supportEmail !== undefined;
       res.render('pages/creator-dashboard', {
         title: 'Dashboard',
         user,
         role,
         creator,
         plan,
+        planFeatures: shownFeatures(creator.tier, { supportContact }).map((f) => FEATURE_DESCRIPTIONS[f].title),
+        supportEmail: supportContact && hasFeature(creator.tier, 'priority_support') ? deps.supportEmail : undefined,
+        aiCredits: AI_CREDITS_DESCRIPTION,
+        creditDays: await deps.usage.creditsByDay(creator.id),
+        creditsReset: nextCreditReset(new Date(deps.now())),
         students,
         page: options.page,
         videos,

@@ -11,7 +11,6 @@ export type Tier = (typeof TIERS)[number];
 
 export const FEATURES = [
   'upload',
-  'ai_chat',
   'analytics',
   'course_builder',
   'bulk_upload',
@@ -45,17 +44,17 @@ export const TIER_TABLE: Readonly<Record<Tier, TierDefinition>> = Object.freeze(
   free: {
     name: 'Free',
     limits: { videos: 5, storageBytes: 1 * GB, aiCredits: 100, students: 10 },
-    features: ['upload', 'ai_chat'],
+    features: ['upload'],
   },
   basic: {
     name: 'Basic',
     limits: { videos: 50, storageBytes: 10 * GB, aiCredits: 1_000, students: 100 },
-    features: ['upload', 'ai_chat', 'analytics', 'course_builder'],
+    features: ['upload', 'analytics', 'course_builder'],
   },
   pro: {
     name: 'Pro',
     limits: { videos: 500, storageBytes: 100 * GB, aiCredits: 10_000, students: 1_000 },
-    features: ['upload', 'ai_chat', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access'],
+    features: ['upload', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access'],
   },
   enterprise: {
     name: 'Enterprise',
@@ -66,14 +65,39 @@ export const TIER_TABLE: Readonly<Record<Tier, TierDefinition>> = Object.freeze(
 
 export const FEATURE_DESCRIPTIONS: Readonly<Record<Feature, { title: string; description: string }>> = {
   upload: { title: 'Video upload', description: 'Add videos to your courses.' },
-  ai_chat: { title: 'AI chat', description: 'Let students ask questions about your videos.' },
-  analytics: { title: 'Analytics', description: 'See how your videos, students and AI usage grow over time.' },
+  analytics: { title: 'Analytics', description: 'See how your videos, students and AI credits grow over time.' },
   course_builder: { title: 'Course builder', description: 'Arrange videos into modules and lessons.' },
   bulk_upload: { title: 'Bulk upload', description: 'Add many videos at once.' },
   custom_branding: { title: 'Custom branding', description: 'Your colours and logo on your course pages.' },
   api_access: { title: 'API access', description: 'Work with your courses from your own tools.' },
   priority_support: { title: 'Priority support', description: 'Answers from our team first.' },
 };
+
+/**
+ * AI credits are not a feature: every tier has a monthly allowance (`limits.aiCredits`) that
+ * Chronos's AI services debit through `POST /api/ai/credits`. Chronos has no AI page of its
+ * own, so pages describe the allowance with these words and never name an AI product.
+ */
+export const AI_CREDITS_DESCRIPTION = {
+  title: 'AI credits',
+  description: "A monthly allowance for Chronos's AI services, reset on the first of each month (UTC).",
+} as const;
+
+/**
+ * The features Chronos provides today. The tier table still names `course_builder`,
+ * `custom_branding` and `api_access` (issue 17, points 1–3) so the tiers keep their shape, but
+ * they are not built yet: no page, plan card, email or checkout text may offer them until they
+ * are added here. `priority_support` is provided only when a support contact is configured
+ * (`SUPPORT_EMAIL`); see `shownFeatures`.
+ */
+export const PROVIDED_FEATURES: readonly Feature[] = ['upload', 'analytics', 'bulk_upload', 'priority_support'];
+
+/** What a page may promise about `tier`: its features that exist, in table order. */
+export function shownFeatures(tier: Tier, options: { supportContact: boolean }): Feature[] {
+  return TIER_TABLE[tier].features.filter(
+    (feature) => PROVIDED_FEATURES.includes(feature) && (feature !== 'priority_support' || options.supportContact),
+  );
+}
 
 export function tierRank(tier: Tier): number {
   return TIERS.indexOf(tier);

@@ -17,6 +17,8 @@ export class PlanMembership extends Model<InferAttributes<PlanMembership>, Infer
   declare renewalPeriodEnd: Date | null;
   declare cancelAtPeriodEnd: boolean;
   declare whopUpdatedAt: Date;
+  /** Whop's page where the creator changes or cancels this plan (http(s) only). */
+  declare manageUrl: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -31,6 +33,7 @@ export class PlanMembership extends Model<InferAttributes<PlanMembership>, Infer
         renewalPeriodEnd: { type: DataTypes.DATE, allowNull: true },
         cancelAtPeriodEnd: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         whopUpdatedAt: { type: DataTypes.DATE, allowNull: false },
+        manageUrl: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

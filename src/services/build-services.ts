@@ -16,6 +16,8 @@ import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
 import { createPlansService } from './tiers/plans-service.ts';
+import { createPlanPricesService } from './pricing/plan-prices-service.ts';
+import { createPlanManagementQuery } from './pricing/plan-management-query.ts';
 import { createUsageService } from './usage/usage-service.ts';
 import { createCreatorDashboardQuery } from './creator-dashboard-query.ts';
 import { createOnboardingService } from './onboarding-service.ts';
@@ -63,6 +65,8 @@ export interface ServiceOverrides {
   whopSleep?: (ms: number) => Promise<void>;
   /** How long Whop answers about plans are cached (default 5 minutes). */
   tierCacheTtlMs?: number;
+  /** How long plan prices read from Whop are cached (default 10 minutes). */
+  planPricesTtlMs?: number;
   webhookLeaseMs?: number;
   /** The clock webhook signatures' timestamps are checked against (ms). */
   webhookClock?: () => number;
@@ -154,6 +158,14 @@ export function buildServices(
     now,
   });
   const plans = createPlansService(config.whop.checkoutUrls);
+  const planPrices = createPlanPricesService({
+    whop,
+    cache,
+    tierProducts: config.whop.tierProducts,
+    companyId: config.whop.companyId,
+    logger,
+    ttlMs: overrides.planPricesTtlMs,
+  });
   const usage = createUsageService({ sequelize: infra.sequelize, plans, now: () => new Date(now()) });
   const dashboard = createCreatorDashboardQuery({ reads: infra.reads, now: () => new Date(now()) });
   const grace = createGracePeriodService({
@@ -278,6 +290,12 @@ export function buildServices(
     installUrl,
     operations,
     plans,
+    planPrices,
+    planManagement: createPlanManagementQuery({ models }),
+    /** Enterprise's priority-support contact (`SUPPORT_EMAIL`); undefined: not shown, not promised. */
+    supportEmail: config.supportEmail,
+    /** Chronos's clock (ms), for pages that say how long something has taken. */
+    now,
     webhookVerifier,
     webhookInbox,
     oidc,

@@ -6,6 +6,7 @@ import { createMigrator } from '../../src/db/migrator.ts';
 import { scratchDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const SPEC_TABLES = [
+  'ai_credit_days',
   'creators',
   'dispute_alerts',
   'disputes',

@@ -1,5 +1,14 @@
 import { expect } from 'chai';
-import { FEATURES, TIER_TABLE, TIERS, hasFeature, nextTier, tierUnlocking } from '../../src/domain/tier-table.ts';
+import {
+  FEATURES,
+  FEATURE_DESCRIPTIONS,
+  TIER_TABLE,
+  TIERS,
+  hasFeature,
+  nextTier,
+  shownFeatures,
+  tierUnlocking,
+} from '../../src/domain/tier-table.ts';
 
 const GB = 1024 ** 3;
 
@@ -27,8 +36,8 @@ describe('the tier table (SPEC §2)', () => {
   });
 
   it('adds features tier by tier', () => {
-    expect(TIER_TABLE.free.features).to.deep.equal(['upload', 'ai_chat']);
-    expect(TIER_TABLE.basic.features).to.include.members(['upload', 'ai_chat', 'analytics', 'course_builder']);
+    expect(TIER_TABLE.free.features).to.deep.equal(['upload']);
+    expect(TIER_TABLE.basic.features).to.include.members(['upload', 'analytics', 'course_builder']);
     expect(TIER_TABLE.pro.features).to.include.members(['bulk_upload', 'custom_branding', 'api_access']);
     expect(TIER_TABLE.pro.features).not.to.include('priority_support');
     expect(TIER_TABLE.enterprise.features).to.have.members([...FEATURES]);
@@ -47,5 +56,28 @@ describe('the tier table (SPEC §2)', () => {
     expect(tierUnlocking('api_access')).to.equal('pro');
     expect(tierUnlocking('priority_support')).to.equal('enterprise');
     expect(TIERS.map(nextTier)).to.deep.equal(['basic', 'pro', 'enterprise', undefined]);
+  });
+
+  it('has no AI chat: AI credits are a limit of every tier, not a feature', () => {
+    expect(FEATURES as readonly string[]).not.to.include('ai_chat');
+    for (const feature of FEATURES) expect(FEATURE_DESCRIPTIONS[feature].title).not.to.match(/ai chat/i);
+    for (const tier of TIERS) expect(TIER_TABLE[tier].limits).to.have.property('aiCredits');
+  });
+
+  it('shows only the features that exist, and priority support only with a support contact', () => {
+    expect(shownFeatures('free', { supportContact: true })).to.deep.equal(['upload']);
+    expect(shownFeatures('basic', { supportContact: true })).to.deep.equal(['upload', 'analytics']);
+    expect(shownFeatures('pro', { supportContact: true })).to.deep.equal(['upload', 'analytics', 'bulk_upload']);
+    expect(shownFeatures('enterprise', { supportContact: false })).to.deep.equal([
+      'upload',
+      'analytics',
+      'bulk_upload',
+    ]);
+    expect(shownFeatures('enterprise', { supportContact: true })).to.deep.equal([
+      'upload',
+      'analytics',
+      'bulk_upload',
+      'priority_support',
+    ]);
   });
 });

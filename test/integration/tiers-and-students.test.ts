@@ -98,7 +98,7 @@ describe('tiers follow the Chronos plan on Whop', () => {
     const body = await me(t, creator);
     expect(body).to.include.keys('user', 'role', 'tier', 'limits', 'usage', 'features', 'csrfToken');
     expect(body.user).to.include({ id: 'user_creator_free', username: 'creator_free' });
-    expect(body).to.deep.include({ role: 'creator', tier: 'free', features: ['upload', 'ai_chat'] });
+    expect(body).to.deep.include({ role: 'creator', tier: 'free', features: ['upload'] });
     expect(body.limits).to.deep.equal({ videos: 5, storageBytes: 1024 ** 3, aiCredits: 100, students: 10 });
     expect(body.usage).to.deep.equal({ videos: 0, storageBytes: 0, aiCredits: 0, students: 2 });
     const student = await me(t, await t.signIn('user_student1'));

@@ -13,6 +13,7 @@ const TABLES = [
   'webhook_events',
   'payments',
   'videos',
+  'ai_credit_days',
   'usage_metrics',
   'students',
   'creators',

@@ -44,6 +44,11 @@ export function createPlansService(checkoutUrls: Readonly<Partial<Record<Tier, s
   return {
     upgradeUrl,
 
+    /** The checkout of exactly `tier` (the pricing page offers each higher tier its own); null when it has none. */
+    checkoutFor(tier: Tier): string | null {
+      return checkoutUrls[tier] ?? null;
+    },
+
     /** The checkout of the lowest tier that unlocks `feature` (or a higher one with a checkout). */
     checkoutForFeature(feature: Feature): string | null {
       return checkoutAtLeast(tierUnlocking(feature));

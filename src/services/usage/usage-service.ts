@@ -27,6 +27,22 @@ export function monthOf(date: Date): string {
  * written in code (a column, a placeholder): the one definition, for this service and for any
  * statement that reads usage along with more (the dashboard's). `usageFromRow` reads them back.
  */
+/** The UTC day of `date`, `YYYY-MM-DD`. */
+export function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** The first day of the next UTC month, when this month's AI credits start again. */
+export function nextCreditReset(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+}
+
+/** AI credits used on one UTC day. */
+export interface CreditDay {
+  day: string;
+  used: number;
+}
+
 export function usageColumns(creatorId: string, month: string): string {
   return `(SELECT video_count FROM creators WHERE id = ${creatorId}) AS "usage.videos",
     (SELECT storage_bytes FROM creators WHERE id = ${creatorId}) AS "usage.storage",
@@ -61,7 +77,21 @@ export function createUsageService(deps: {
       return usageFromRow(row);
     },
 
-    /** Spends AI credits of the current UTC month in one statement; refuses what would pass the limit. */
+    /** The AI credits used per UTC day of the current month, oldest first; days without use are left out. */
+    async creditsByDay(creatorId: number): Promise<CreditDay[]> {
+      return sequelize.query<CreditDay>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, used FROM ai_credit_days
+         WHERE creator_id = :creatorId AND day >= :month::date AND day < :month::date + interval '1 month'
+         ORDER BY day`,
+        { replacements: { creatorId, month: monthOf(now()) }, type: QueryTypes.SELECT },
+      );
+    },
+
+    /**
+     * Spends AI credits of the current UTC month in one statement; refuses what would pass the
+     * limit. The day's row in `ai_credit_days` is added to by the same statement, and only when
+     * the month's debit went through, so the days always sum to the month.
+     */
     async spendAiCredits(
       creatorId: number,
       tier: Tier,
@@ -70,13 +100,23 @@ export function createUsageService(deps: {
       const limit = TIER_TABLE[tier].limits.aiCredits;
       const refuse = () => new LimitExceededError('ai_credits', tier, deps.plans.upgradeUrl(tier), limit ?? 0);
       if (limit !== null && amount > limit) throw refuse();
+      const at = now();
       const rows = await sequelize.query<{ used: number }>(
-        `INSERT INTO usage_metrics (creator_id, month, ai_credits_used) VALUES (:creatorId, :month, :amount)
-         ON CONFLICT (creator_id, month) DO UPDATE
-           SET ai_credits_used = usage_metrics.ai_credits_used + EXCLUDED.ai_credits_used, updated_at = now()
-           ${limit === null ? '' : 'WHERE usage_metrics.ai_credits_used + EXCLUDED.ai_credits_used <= :limit'}
-         RETURNING ai_credits_used AS used`,
-        { replacements: { creatorId, month: monthOf(now()), amount, limit }, type: QueryTypes.SELECT },
+        `WITH month AS (
+           INSERT INTO usage_metrics (creator_id, month, ai_credits_used) VALUES (:creatorId, :month, :amount)
+           ON CONFLICT (creator_id, month) DO UPDATE
+             SET ai_credits_used = usage_metrics.ai_credits_used + EXCLUDED.ai_credits_used, updated_at = now()
+             ${limit === null ? '' : 'WHERE usage_metrics.ai_credits_used + EXCLUDED.ai_credits_used <= :limit'}
+           RETURNING ai_credits_used
+         ), day AS (
+           INSERT INTO ai_credit_days (creator_id, day, used) SELECT :creatorId, :day, :amount FROM month
+           ON CONFLICT (creator_id, day) DO UPDATE SET used = ai_credit_days.used + EXCLUDED.used
+         )
+         SELECT ai_credits_used AS used FROM month`,
+        {
+          replacements: { creatorId, month: monthOf(at), day: dayOf(at), amount, limit },
+          type: QueryTypes.SELECT,
+        },
       );
       const used = rows[0]?.used;
       if (used === undefined) throw refuse();

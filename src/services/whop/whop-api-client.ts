@@ -175,6 +175,22 @@ export class WhopApiClient {
     return this.call('products.retrieve', () => this.sdk.products.retrieve(id));
   }
 
+  /** One plan (`GET /plans/{id}`): its prices, currency and billing period. */
+  getPlan(id: string) {
+    return this.call('plans.retrieve', () => this.sdk.plans.retrieve(id));
+  }
+
+  /** Every plan of `productId`, a product of `companyId` (`GET /plans?account_id&product_ids[]`). */
+  listPlans(companyId: string, productId: string) {
+    return this.list('plans.list', () =>
+      this.sdk.plans.list({
+        account_id: companyId,
+        product_ids: [productId],
+        first: this.settings.pageSize ?? PAGE_SIZE,
+      }),
+    );
+  }
+
   createProduct(params: Parameters<Whop['products']['create']>[0]) {
     return this.call('products.create', () => this.sdk.products.create(params));
   }

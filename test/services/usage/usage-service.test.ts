@@ -104,6 +104,41 @@ describe('usage service: tier limits (database level)', () => {
       expect((await s.usage.spendAiCredits(creator.id, 'free', 1)).used).to.equal(1);
     });
 
+    it('records each spend on its UTC day too, in the same statement, so the days add up to the month', async () => {
+      const creator = await creatorOn('free');
+      clock.set(Date.parse('2026-12-14T23:59:00Z'));
+      await s.usage.spendAiCredits(creator.id, 'free', 10);
+      clock.set(Date.parse('2026-12-15T00:01:00Z'));
+      await s.usage.spendAiCredits(creator.id, 'free', 5);
+      await s.usage.spendAiCredits(creator.id, 'free', 7);
+      expect(await s.usage.creditsByDay(creator.id)).to.deep.equal([
+        { day: '2026-12-14', used: 10 },
+        { day: '2026-12-15', used: 12 },
+      ]);
+      expect((await s.usage.usage(creator.id)).aiCredits).to.equal(22);
+    });
+
+    it('records no day for a refused spend, and shows only the days of the clock’s month', async () => {
+      const creator = await creatorOn('free');
+      await s.usage.spendAiCredits(creator.id, 'free', FREE.aiCredits! - 1);
+      await refusal(s.usage.spendAiCredits(creator.id, 'free', 2));
+      expect(await s.usage.creditsByDay(creator.id)).to.deep.equal([{ day: '2026-12-15', used: FREE.aiCredits! - 1 }]);
+      clock.set(Date.parse('2027-01-01T00:00:00Z'));
+      expect(await s.usage.creditsByDay(creator.id)).to.deep.equal([]);
+      await s.usage.spendAiCredits(creator.id, 'free', 3);
+      expect(await s.usage.creditsByDay(creator.id)).to.deep.equal([{ day: '2027-01-01', used: 3 }]);
+    });
+
+    it('keeps the days equal to the month under concurrent spends', async () => {
+      const creator = await creatorOn('free');
+      await Promise.all(
+        Array.from({ length: 40 }, () => s.usage.spendAiCredits(creator.id, 'free', 3).catch(() => null)),
+      );
+      const days = await s.usage.creditsByDay(creator.id);
+      expect(days.reduce((sum, d) => sum + d.used, 0)).to.equal((await s.usage.usage(creator.id)).aiCredits);
+      expect((await s.usage.usage(creator.id)).aiCredits).to.equal(99);
+    });
+
     it('has no credit limit on enterprise', async () => {
       const creator = await creatorOn('enterprise');
       expect(await s.usage.spendAiCredits(creator.id, 'enterprise', 1_000_000)).to.deep.equal({

@@ -128,13 +128,13 @@ export function createSeedData(now: Date = new Date(), ownCompanyId = 'biz_chron
     company('biz_creator1', 'Creator One Academy', ['user_creator_free']),
     company('biz_creator2', 'Creator Two Studio', ['user_creator_pro']),
   ];
-  const basic = product('prod_basic', 'biz_chronos', 'Chronos Basic', '50 videos, analytics and the course builder');
-  const pro = product('prod_pro', 'biz_chronos', 'Chronos Pro', '500 videos, bulk upload and custom branding');
+  const basic = product('prod_basic', 'biz_chronos', 'Chronos Basic', '50 videos and analytics');
+  const pro = product('prod_pro', 'biz_chronos', 'Chronos Pro', '500 videos, analytics and bulk upload');
   const enterprise = product(
     'prod_enterprise',
     'biz_chronos',
     'Chronos Enterprise',
-    'Unlimited everything, priority support',
+    'Unlimited videos, storage and students',
   );
   const course1 = product('prod_course1', 'biz_creator1', 'Time Management Course', 'The course of Creator One');
   const course2 = product('prod_course2', 'biz_creator2', 'Video Editing Masterclass', 'The course of Creator Two');

@@ -161,6 +161,22 @@ describe('sandbox REST API through the official @whop/sdk', () => {
     expect(retrieved.membership?.id).to.equal('mem_seedcreatorpro');
   });
 
+  it('serves a plan’s prices as Whop’s v1 API does: initial_price, renewal_price, currency, billing_period', async () => {
+    const plan = await whop.plans.retrieve('plan_basic');
+    expect(plan).to.include({
+      id: 'plan_basic',
+      plan_type: 'renewal',
+      initial_price: 19,
+      renewal_price: 19,
+      currency: 'usd',
+      billing_period: 30,
+    });
+    const ofProduct = await whop.plans.list({ account_id: 'biz_chronos', product_ids: ['prod_enterprise'] });
+    expect(ofProduct.data.map((p) => [p.id, p.renewal_price, p.currency, p.billing_period])).to.deep.equal([
+      ['plan_enterprise', 199, 'usd', 30],
+    ]);
+  });
+
   it('creates a product with the API key', async () => {
     const created = await whop.products.create({ title: 'Bonus Workshop', account_id: 'biz_creator1' });
     expect(created.id).to.match(/^prod_/);

@@ -1,0 +1,78 @@
+/**
+ * `GET /pricing`: the four tiers compared, for anyone; a signed-in creator sees their plan
+ * marked, a checkout for every higher tier and Whop's link to change or cancel.
+ * `GET /billing/return?tier=…`: where a creator lands after a checkout. The tier changes when
+ * Whop's membership webhook is applied, so until then the page waits and refreshes itself.
+ */
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { creatorOf } from '../middleware/require-creator.ts';
+import { ValidationError } from '../domain/app-errors.ts';
+import { TIER_TABLE, TIERS, tierRank, type Tier } from '../domain/tier-table.ts';
+import { loginPath } from '../http/route-paths.ts';
+import type { PlansService } from '../services/tiers/plans-service.ts';
+import type { PlanPricesService } from '../services/pricing/plan-prices-service.ts';
+import type { PlanManagementQuery } from '../services/pricing/plan-management-query.ts';
+import { formatBillingPeriod, formatPrice, pricingTable } from '../services/pricing/pricing-table.ts';
+
+/** Seconds between refreshes of the return page while it waits for Whop's webhook. */
+export const RETURN_REFRESH_SECONDS = 5;
+/** After this long without the new tier, the return page says Whop is late. */
+export const RETURN_LATE_AFTER_MS = 30_000;
+
+const returnQuery = z.object({
+  tier: z.enum(TIERS.filter((t) => t !== 'free') as [Tier, ...Tier[]]),
+  /** When the creator first landed here (ms, Chronos's clock): carried by the refresh, to tell late from waiting. */
+  since: z.coerce.number().int().nonnegative().optional(),
+});
+
+export function pricingController(deps: {
+  plans: Pick<PlansService, 'checkoutFor'>;
+  planPrices: PlanPricesService;
+  planManagement: PlanManagementQuery;
+  supportEmail: string | undefined;
+  now: () => number;
+}) {
+  const show: RequestHandler = async (req, res) => {
+    const current = req.currentUser;
+    const creator = current?.creator ?? null;
+    const table = pricingTable({
+      prices: await deps.planPrices.prices(),
+      currentTier: creator?.tier,
+      checkoutFor: (tier) => deps.plans.checkoutFor(tier),
+      supportContact: deps.supportEmail !== undefined,
+    });
+    res.render('pages/pricing', {
+      title: 'Plans and pricing',
+      table,
+      signedIn: current !== undefined,
+      isCreator: creator !== null,
+      manageUrl: creator ? await deps.planManagement.manageUrlOf(creator) : null,
+      loginHref: loginPath('/pricing'),
+      formatPrice,
+      formatBillingPeriod,
+    });
+  };
+
+  const checkoutReturn: RequestHandler = (req, res) => {
+    const creator = creatorOf(req);
+    const parsed = returnQuery.safeParse(req.query);
+    if (!parsed.success) throw new ValidationError('This return link names no paid plan. See /pricing for the plans.');
+    const { tier } = parsed.data;
+    const now = deps.now();
+    const since = parsed.data.since !== undefined && parsed.data.since <= now ? parsed.data.since : now;
+    const currentTier: Tier = creator.tier;
+    const arrived = tierRank(currentTier) >= tierRank(tier);
+    res.render('pages/billing-return', {
+      title: arrived ? `You're now on ${TIER_TABLE[currentTier].name}` : 'Confirming your plan',
+      arrived,
+      late: !arrived && now - since >= RETURN_LATE_AFTER_MS,
+      wantedName: TIER_TABLE[tier].name,
+      currentName: TIER_TABLE[currentTier].name,
+      refreshSeconds: arrived ? undefined : RETURN_REFRESH_SECONDS,
+      refreshUrl: `/billing/return?tier=${tier}&since=${since}`,
+    });
+  };
+
+  return { show, checkoutReturn };
+}
