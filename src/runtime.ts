@@ -16,7 +16,7 @@ import { createRedisClient, waitForRedis } from './db/redis-client.ts';
 import { initModels } from './models/init-models.ts';
 import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import { buildServices, type ServiceOverrides } from './services/build-services.ts';
-import { createSharedState } from './shared-state.ts';
+import { createSharedState } from './composition/shared-state.ts';
 import { realLockClock } from './infra/locks/lock-service.ts';
 import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs.ts';
 import { createMetrics } from './observability/metrics.ts';

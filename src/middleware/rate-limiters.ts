@@ -9,7 +9,7 @@ import { errorMessage } from '../domain/app-errors.ts';
 
 interface LimiterSettings {
   limitPerMinute: number;
-  /** Where the counts are kept (shared-state.ts: Redis when configured); undefined: in this process. */
+  /** Where the counts are kept (composition/shared-state.ts: Redis when configured); undefined: in this process. */
   store: Options['store'] | undefined;
   logger: Logger;
 }

@@ -87,7 +87,7 @@ export function buildServices(
     redis: Redis | undefined;
     sessionStore: TokenSafeSessionStore;
     locks: LockService;
-    /** Shared by every instance when Redis is configured (shared-state.ts). */
+    /** Shared by every instance when Redis is configured (composition/shared-state.ts). */
     cache: CacheService;
     metrics?: Metrics;
     mediaStorage: MediaStorage;

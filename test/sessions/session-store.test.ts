@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Store } from 'express-session';
 import { createRedisClient, waitForRedis } from '../../src/db/redis-client.ts';
-import { createSharedState } from '../../src/shared-state.ts';
+import { createSharedState } from '../../src/composition/shared-state.ts';
 import { createSessionMiddleware, SESSION_IDLE_MS } from '../../src/sessions/session-middleware.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';
 import { testConfig } from '../support/test-runtime.ts';

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
 import { createRedisClient, waitForRedis } from '../../src/db/redis-client.ts';
-import { createSharedState } from '../../src/shared-state.ts';
+import { createSharedState } from '../../src/composition/shared-state.ts';
 import { TokenSafeSessionStore } from '../../src/sessions/token-safe-session-store.ts';
 import { realLockClock } from '../../src/infra/locks/lock-service.ts';
 import { MemorySessionStore } from '../../src/sessions/memory-session-store.ts';

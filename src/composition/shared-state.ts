@@ -10,16 +10,16 @@ import type { Store } from 'express-session';
 import { RedisStore as RedisSessionStore } from 'connect-redis';
 import { RedisStore as RedisRateLimitStore, type RedisReply } from 'rate-limit-redis';
 import type { Options as RateLimitOptions } from 'express-rate-limit';
-import { MemorySessionStore } from './sessions/memory-session-store.ts';
+import { MemorySessionStore } from '../sessions/memory-session-store.ts';
 import {
   inProcessEndedSessionRegistry,
   redisEndedSessionRegistry,
   type EndedSessionRegistry,
-} from './sessions/ended-session-registry.ts';
-import { createMemoryCache, createRedisCache, type CacheService } from './services/cache/cache-service.ts';
-import { createRedisLockService } from './infra/locks/redis-lock.ts';
-import { createInProcessLockService } from './infra/locks/in-process-lock.ts';
-import type { LockClock, LockService } from './infra/locks/lock-service.ts';
+} from '../sessions/ended-session-registry.ts';
+import { createMemoryCache, createRedisCache, type CacheService } from '../services/cache/cache-service.ts';
+import { createRedisLockService } from '../infra/locks/redis-lock.ts';
+import { createInProcessLockService } from '../infra/locks/in-process-lock.ts';
+import type { LockClock, LockService } from '../infra/locks/lock-service.ts';
 
 export interface SharedState {
   /** Where the state lives, for the start-up log and /readyz. */
