@@ -86,6 +86,12 @@ export function dashboardController(deps: {
       });
       return;
     }
+    // An administrator without a company or a course of their own works in the admin area; they
+    // can still set up a company of their own from there (/onboarding).
+    if (role === 'admin') {
+      res.redirect(302, '/admin/tiers');
+      return;
+    }
     await deps.onboarding(req, res, flash);
   };
   return { show };

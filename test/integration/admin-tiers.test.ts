@@ -96,6 +96,16 @@ describe('GET /admin/tiers', () => {
     expect(response.text).not.to.contain('Tier overview');
   });
 
+  it('lands an admin without a company of their own on the admin area, with the way to set one up', async () => {
+    const browser = await t.signIn('user_admin');
+    const landing = await browser.get(`${t.appUrl}/dashboard`);
+    expect(landing.status).to.equal(302);
+    expect(landing.location).to.equal(`${t.appUrl}/admin/tiers`);
+    const overview = await browser.get(landing.location!);
+    expect(overview.text).to.contain('<a href="/onboarding">Set up a company of your own</a>');
+    expect((await browser.get(`${t.appUrl}/onboarding`)).text).to.contain('Set up Chronos');
+  });
+
   it('shows an admin the tier distribution, students per tier, totals and the creators nearest their limits', async () => {
     const browser = await t.signIn('user_admin');
     const month = monthOf(new Date());

@@ -170,7 +170,8 @@ describe('security headers on every page', function () {
       ['admin', 'GET', '/admin/tiers', 200],
       ['admin', 'GET', '/admin/tiers?sort=videos&dir=asc&page=3', 200],
       ['admin', 'GET', '/admin/webhooks', 200],
-      ['admin', 'GET', '/dashboard', 200],
+      ['admin', 'GET', '/dashboard', 302],
+      ['admin', 'GET', '/onboarding', 200],
       ['admin', 'POST', '/admin/webhooks/evt_none/replay', 404],
     ];
     const problems: string[] = [];
