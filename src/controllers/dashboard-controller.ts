@@ -45,10 +45,15 @@ export function dashboardController(deps: {
 }) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
-    const flash = takeFlash(req);
     if (creator) {
       const options = dashboardOptions(req);
       const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
+      // Past the last page of students (an old link, a typed number): the last page, not an empty table.
+      if (options.page > students.pages) {
+        res.redirect(302, `/dashboard?page=${students.pages}#students`);
+        return;
+      }
+      const flash = takeFlash(req);
       const plan = deps.plans.planOf(creator.tier, usage);
       const supportContact = deps.supportEmail !== undefined;
       res.render('pages/creator-dashboard', {
@@ -71,6 +76,7 @@ export function dashboardController(deps: {
       });
       return;
     }
+    const flash = takeFlash(req);
     const memberships = await deps.students.memberships(user.whopUserId);
     if (memberships.length > 0) {
       const continueWatching = await deps.progress.continueWatching(user);

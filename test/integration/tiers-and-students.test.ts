@@ -68,6 +68,17 @@ describe('tiers follow the Chronos plan on Whop', () => {
     expect(await t.runtime.deps.models.Video.count()).to.equal(7);
   });
 
+  it('sends a students page past the last one to the last page instead of an empty table', async () => {
+    const browser = await t.signIn('user_creator_free');
+    await onboard(t, browser, 'biz_creator1');
+    const past = await browser.get(`${t.appUrl}/dashboard?page=999`);
+    expect(past.status).to.equal(302);
+    expect(past.location).to.equal(`${t.appUrl}/dashboard?page=1#students`);
+    const last = await browser.get(`${t.appUrl}/dashboard?page=1`);
+    expect(last.status).to.equal(200);
+    expect(last.text).to.match(/Students\s*<span[^>]*>\(2\)/);
+  });
+
   it('repeated page views make no Whop call (the plan is cached and the stored tier is read)', async () => {
     const creator = await t.signIn('user_creator_pro');
     await onboard(t, creator, 'biz_creator2');
