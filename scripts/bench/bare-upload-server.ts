@@ -4,8 +4,7 @@
  * it is complete. Runs in a process that only serves (`startBareUploadServer`).
  */
 import { createServer } from 'node:http';
-import { createWriteStream } from 'node:fs';
-import { mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { childArgument, closeServer, serveForBench, startServer, type BenchServer } from './bench-children.ts';

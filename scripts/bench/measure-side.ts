@@ -58,15 +58,19 @@ export function benchLine(name: string, chronos: SideResult, bare: SideResult, f
   return `bench ${name}: ${Math.round(rps)} req/s p99 ${chronos.measured.p99} ms ratio ${(rps / bare.measured.rps).toFixed(2)} floor ${(rps / floor.measured.rps).toFixed(2)}`;
 }
 
-/** What makes a run untrustworthy: answers that were not 2xx, or connection errors, in any run of any side. */
-export function problems(sides: BenchSides): string[] {
-  const labels = { bare: 'bare Express', floor: 'stack floor', chronos: 'chronos' };
-  return Object.entries(sides).flatMap(([label, side]) =>
+const SIDE_LABELS: Record<string, string> = { bare: 'bare Express', floor: 'stack floor', chronos: 'chronos' };
+
+/**
+ * What makes a run untrustworthy: answers that were not 2xx, or connection errors, in any run of
+ * any side. Sides are named by their key (`bare`, `floor` and `chronos` read as in the bench lines).
+ */
+export function problems(sides: Record<string, SideResult>): string[] {
+  return Object.entries(sides).flatMap(([key, side]) =>
     [side.warm, side.measured]
       .filter((run) => run.non2xx > 0 || run.errors > 0)
       .map(
         (run) =>
-          `${labels[label as keyof BenchSides]}: ${run.non2xx} non-2xx answers and ${run.errors} errors in a run of ${run.total} requests`,
+          `${SIDE_LABELS[key] ?? key}: ${run.non2xx} non-2xx answers and ${run.errors} errors in a run of ${run.total} requests`,
       ),
   );
 }

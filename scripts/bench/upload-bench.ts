@@ -8,12 +8,9 @@
  */
 import type { Logger } from 'pino';
 import { rmSync } from 'node:fs';
-import { loadConfig } from '../../src/config/config.ts';
-import { buildRuntime } from '../../src/runtime.ts';
-import { startTestSandbox } from '@chronos/whop-sandbox/testing';
-import { freePort } from '../../test/support/free-port.ts';
 import { PROJECT_ROOT } from '../../test/support/child-process.ts';
-import { deleteRedisKeys, type BenchEnv } from './bench-support.ts';
+import type { BenchEnv } from './bench-support.ts';
+import { withSandboxedChronos } from './sandboxed-chronos.ts';
 import { startChronos } from './chronos-server.ts';
 import { startBareUploadServer } from './bare-upload-server.ts';
 import { startUploadClient, type UploadResult, type UploadTarget } from './upload-client.ts';
@@ -66,74 +63,46 @@ const sideLine = (label: string, side: UploadSide, bytes: number) =>
 export async function uploadBench(base: BenchEnv, logger: Logger, options: { uploadMb: number }): Promise<void> {
   const bytes = options.uploadMb * MB;
   const mediaDir = `${PROJECT_ROOT}/var/bench/media-${Date.now()}`;
-  const port = await freePort();
-  const appUrl = `http://localhost:${port}`;
-  const sandbox = await startTestSandbox({
-    app: { redirectUri: `${appUrl}/api/whop/auth/callback`, webhookUrl: `${appUrl}/api/whop/webhook` },
-  });
   try {
-    const a = sandbox.options.app;
-    const env = {
-      ...base,
-      APP_URL: appUrl,
-      PORT: String(port),
-      MEDIA_DIR: mediaDir,
-      WHOP_OAUTH_ISSUER: sandbox.url,
-      WHOP_API_BASE: `${sandbox.url}/api/v1`,
-      WHOP_API_KEY: a.apiKey,
-      WHOP_CLIENT_ID: a.clientId,
-      WHOP_CLIENT_SECRET: a.clientSecret,
-      WHOP_COMPANY_ID: a.companyId,
-      WHOP_WEBHOOK_SECRET: a.webhookSecret,
-    };
-    const runtime = await buildRuntime(loadConfig(env), logger, { migrate: true });
-    try {
-      const signIn = {
-        appUrl,
-        sandboxUrl: sandbox.url,
-        whopUserId: 'user_creator_free',
-        companyId: 'biz_creator1',
-        expectText: 'Creator One',
-      };
-      const bare = await measureUpload(
-        () => startBareUploadServer(`${mediaDir}-bare`),
-        (url) => ({ kind: 'bare', url }),
-        bytes,
-      );
-      const chronos = await measureUpload(
-        () => startChronos(env),
-        (url) => ({ kind: 'tus', url, signIn }),
-        bytes,
-        // The bench uploads more than a free plan holds: once onboarded, the creator runs an unlimited plan.
-        async () => void (await runtime.deps.sequelize.query("UPDATE creators SET tier = 'enterprise'")),
-      );
-      const ratio = chronos.mbPerSecond / bare.mbPerSecond;
-      const growth = chronos.rssPeakMb - chronos.rssBeforeMb;
-      process.stdout.write(
-        `${sideLine('bare Node (pipe to a file)', bare, bytes)}\n` +
-          `bench upload: ${chronos.mbPerSecond.toFixed(0)} MB/s ratio ${ratio.toFixed(2)} rss +${growth} MB\n` +
-          `${sideLine('chronos (tus to disk)', chronos, bytes)}\n`,
-      );
-      failOn(
-        [
+    await withSandboxedChronos(
+      base,
+      logger,
+      () => ({ MEDIA_DIR: mediaDir }),
+      async ({ env, runtime, signIn }) => {
+        const bare = await measureUpload(
+          () => startBareUploadServer(`${mediaDir}-bare`),
+          (url) => ({ kind: 'bare', url }),
+          bytes,
+        );
+        const chronos = await measureUpload(
+          () => startChronos(env),
+          (url) => ({ kind: 'tus', url, signIn }),
+          bytes,
+          // The bench uploads more than a free plan holds: once onboarded, the creator runs an unlimited plan.
+          async () => void (await runtime.deps.sequelize.query("UPDATE creators SET tier = 'enterprise'")),
+        );
+        const ratio = chronos.mbPerSecond / bare.mbPerSecond;
+        const growth = chronos.rssPeakMb - chronos.rssBeforeMb;
+        process.stdout.write(
+          `${sideLine('bare Node (pipe to a file)', bare, bytes)}\n` +
+            `bench upload: ${chronos.mbPerSecond.toFixed(0)} MB/s ratio ${ratio.toFixed(2)} rss +${growth} MB\n` +
+            `${sideLine('chronos (tus to disk)', chronos, bytes)}\n`,
+        );
+        const runs: [string, UploadResult][] = [
           ['bare', bare.warm],
           ['bare', bare.measured],
           ['chronos', chronos.warm],
           ['chronos', chronos.measured],
-        ]
-          .filter(([, run]) => !((run as UploadResult).status >= 200 && (run as UploadResult).status < 300))
-          .map(
-            ([label, run]) =>
-              `${label as string}: upload answered ${(run as UploadResult).status} ${(run as UploadResult).body}`,
-          ),
-      );
-    } finally {
-      await deleteRedisKeys(runtime.deps.redis, base.REDIS_PREFIX);
-      await runtime.close();
-      rmSync(mediaDir, { recursive: true, force: true });
-      rmSync(`${mediaDir}-bare`, { recursive: true, force: true });
-    }
+        ];
+        failOn(
+          runs
+            .filter(([, run]) => !(run.status >= 200 && run.status < 300))
+            .map(([label, run]) => `${label}: upload answered ${run.status} ${run.body}`),
+        );
+      },
+    );
   } finally {
-    await sandbox.close();
+    rmSync(mediaDir, { recursive: true, force: true });
+    rmSync(`${mediaDir}-bare`, { recursive: true, force: true });
   }
 }
