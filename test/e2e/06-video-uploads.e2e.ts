@@ -44,6 +44,30 @@ async function smallChunks(page: Page): Promise<void> {
   );
 }
 
+const TUS_UPLOAD_URLS = (url: URL) => url.pathname.startsWith('/api/uploads/');
+
+/**
+ * Holds the second tus PATCH, as a connection that stalls would; the first one passes.
+ * `stalled` resolves once it is held; `stopHolding` lets later requests through; `cutOff` makes
+ * the held request fail (Playwright's error code, `failed` by default).
+ */
+function stallSecondPatch(page: Page) {
+  let patches = 0;
+  let held: Route | undefined;
+  const stalled = new Promise<void>((resolve) => {
+    void page.route(TUS_UPLOAD_URLS, async (route) => {
+      if (route.request().method() !== 'PATCH' || (patches += 1) < 2) return route.continue();
+      held = route;
+      resolve();
+    });
+  });
+  return {
+    stalled,
+    stopHolding: () => page.unroute(TUS_UPLOAD_URLS),
+    cutOff: async (errorCode?: string) => held?.abort(errorCode),
+  };
+}
+
 async function openLibrary(journey: Journey, step: string): Promise<void> {
   await journey.click(journey.page.getByRole('link', { name: 'Upload and manage videos' }), step);
   expect(new URL(journey.page.url()).pathname).to.equal('/dashboard/videos');
@@ -96,29 +120,19 @@ describe('journey 6: uploading videos', () => {
     journey = await creatorOnDashboard(browser, 'j6-resume', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     await smallChunks(page);
-    // The second PATCH is held (the connection stalls); the first one passes.
-    const tusUploadUrls = (url: URL) => url.pathname.startsWith('/api/uploads/');
-    let patches = 0;
-    let held: Route | undefined;
-    const stalled = new Promise<void>((resolve) => {
-      void page.route(tusUploadUrls, async (route) => {
-        if (route.request().method() !== 'PATCH' || (patches += 1) < 2) return route.continue();
-        held = route;
-        resolve();
-      });
-    });
+    const stall = stallSecondPatch(page);
     await openLibrary(journey, 'library');
     const requests = recordUploads(page);
 
     await page.getByLabel('Choose a video file').setInputFiles(WEBM);
-    await stalled;
+    await stall.stalled;
     const before = Number(await page.locator('#upload-queue progress').getAttribute('value'));
     expect(before, 'half-way when the connection stalls').to.be.within(1, 99);
 
     // The creator reloads the page mid-way: the stalled request dies with it.
-    await page.unroute(tusUploadUrls);
+    await stall.stopHolding();
     await journey.reload('library-reloaded');
-    await held?.abort().catch(() => undefined);
+    await stall.cutOff().catch(() => undefined);
     expect(await page.locator('#upload-unfinished').innerText()).to.contain('Unfinished upload: sample.webm');
     expect(await page.locator('#video-list-region .library-uploading', { hasText: 'sample' }).count()).to.equal(1);
     const afterReload = requests.length;
@@ -143,27 +157,18 @@ describe('journey 6: uploading videos', () => {
     journey = await creatorOnDashboard(browser, 'j6-offline', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     await smallChunks(page);
-    const tusUploadUrls = (url: URL) => url.pathname.startsWith('/api/uploads/');
-    let patches = 0;
-    let held: Route | undefined;
-    const stalled = new Promise<void>((resolve) => {
-      void page.route(tusUploadUrls, async (route) => {
-        if (route.request().method() !== 'PATCH' || (patches += 1) < 2) return route.continue();
-        held = route;
-        resolve();
-      });
-    });
+    const stall = stallSecondPatch(page);
     await openLibrary(journey, 'library');
     const ready = '#video-list-region .library-item.library-ready';
     const readyBefore = await page.locator(ready).count();
     const requests = recordUploads(page);
     await page.getByLabel('Choose a video file').setInputFiles(WEBM);
-    await stalled;
+    await stall.stalled;
 
     // The network goes away under the second PATCH.
     await page.context().setOffline(true);
-    await page.unroute(tusUploadUrls);
-    await held?.abort('internetdisconnected');
+    await stall.stopHolding();
+    await stall.cutOff('internetdisconnected');
     const item = page.locator('#upload-queue .upload-item');
     const before = Number(await item.locator('progress').getAttribute('value'));
     expect(before, 'half-way when the network drops').to.be.within(1, 99);
@@ -192,20 +197,11 @@ describe('journey 6: uploading videos', () => {
     journey = await creatorOnDashboard(browser, 'j6-pause', chronos, 'user_creator_free', 'biz_creator1');
     const { page } = journey;
     await smallChunks(page);
-    const tusUploadUrls = (url: URL) => url.pathname.startsWith('/api/uploads/');
-    let patches = 0;
-    let held: Route | undefined;
-    const stalled = new Promise<void>((resolve) => {
-      void page.route(tusUploadUrls, async (route) => {
-        if (route.request().method() !== 'PATCH' || (patches += 1) < 2) return route.continue();
-        held = route;
-        resolve();
-      });
-    });
+    const stall = stallSecondPatch(page);
     await openLibrary(journey, 'library');
     const requests = recordUploads(page);
     await page.getByLabel('Choose a video file').setInputFiles(WEBM);
-    await stalled;
+    await stall.stalled;
 
     // Pause by keyboard: the request in flight stops; Resume continues from the server's offset.
     const item = page.locator('#upload-queue .upload-item');
@@ -213,8 +209,8 @@ describe('journey 6: uploading videos', () => {
     await page.keyboard.press('Enter');
     await page.locator('#upload-queue .upload-item[data-state="paused"]').waitFor();
     expect(await item.locator('.upload-status').innerText()).to.match(/^Paused at \d+%/);
-    await page.unroute(tusUploadUrls);
-    await held?.abort().catch(() => undefined);
+    await stall.stopHolding();
+    await stall.cutOff().catch(() => undefined);
     const beforeResume = requests.length;
     await item.getByRole('button', { name: 'Resume sample.webm' }).click();
     await page.locator('#upload-queue .upload-item[data-state="done"]').waitFor();
