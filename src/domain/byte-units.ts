@@ -1,4 +1,8 @@
-/** Sizes as people read them, one style everywhere: GB and MB (1 GB = 1024³ bytes, as the tier table counts). */
+/**
+ * Sizes in sentences (limits, refusals, charts): GB, MB, KB (1 GB = 1024³ bytes, as the tier table
+ * counts). The video library's size column uses `formatFileSize` (src/views/view-helpers.ts) instead;
+ * the two are to become one style (issue 18).
+ */
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
 
