@@ -93,8 +93,8 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
 
     // Pages of the same session keep loading on B while the user signs out on A.
     let signedOut = false;
+    const answers: number[] = [];
     const inFlight = (async () => {
-      const answers: number[] = [];
       while (!signedOut)
         answers.push(
           ...(await Promise.all(
@@ -103,7 +103,7 @@ describe('two web instances sharing one PostgreSQL and one Redis', function () {
         );
       return answers;
     })();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await until(() => answers.length >= 10, { what: 'pages answered on B before the sign-out', intervalMs: 5 });
     const logout = await browser.post(`${a.url}/api/whop/auth/logout`, { _csrf: csrf! });
     signedOut = true;
     const during = await inFlight;
