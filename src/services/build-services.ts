@@ -59,8 +59,6 @@ export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
   tokenRefreshMarginMs?: number;
   oidcDiscoveryRetryMs?: number;
-  /** Chronos's clock as sign-in checks Whop's id_token against it (tests move it). */
-  oidcClock?: () => number;
   /** Waits between retries of Whop REST calls (tests record the delays instead of waiting). */
   whopSleep?: (ms: number) => Promise<void>;
   /** How long Whop answers about plans are cached (default 5 minutes). */
@@ -68,12 +66,13 @@ export interface ServiceOverrides {
   /** How long plan prices read from Whop are cached (default 10 minutes). */
   planPricesTtlMs?: number;
   webhookLeaseMs?: number;
-  /** The clock webhook signatures' timestamps are checked against (ms). */
-  webhookClock?: () => number;
   webhookBackoffMs?: (failures: number) => number;
   /** How long "Reconcile now" waits for the run (default 10 s). */
   reconcileWaitMs?: number;
-  /** Chronos's clock (ms) for the business rules, the work queues, the locks and the sessions' Whop tokens (tests move it; Date.now by default). */
+  /**
+   * Chronos's one clock (ms): business rules, work queues, locks, the sessions' Whop tokens, the
+   * id_token's time checks at sign-in and webhook signature timestamps (tests move it; Date.now by default).
+   */
   now?: () => number;
 }
 
@@ -106,7 +105,7 @@ export function buildServices(
       discoveryRetryMs: overrides.oidcDiscoveryRetryMs,
       idTokenAlg: config.whop.idTokenAlg,
       clientAuth: config.whop.oauthClientAuth,
-      now: overrides.oidcClock,
+      now,
     },
     logger,
   );
@@ -223,7 +222,7 @@ export function buildServices(
   const webhookVerifier = createWebhookVerifier({
     secrets: config.whop.webhookSecrets,
     acceptLegacy: config.webhooks.acceptLegacy,
-    now: overrides.webhookClock,
+    now,
   });
   const webhookInbox = createWebhookInbox({ sequelize: infra.sequelize, now: () => new Date(now()) });
   const webhooks = createWebhookWorker({

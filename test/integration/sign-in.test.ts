@@ -436,7 +436,7 @@ describe('Sign in with Whop: the id_token algorithm is pinned and its issue time
 
   it('refuses an id_token issued in the future beyond the clock skew, and accepts one within it', async () => {
     let offsetMs = 0;
-    const m = await chronosBehindEditingProxy({ services: { oidcClock: () => Date.now() + offsetMs } });
+    const m = await chronosBehindEditingProxy({ services: { now: () => Date.now() + offsetMs } });
     try {
       // Chronos's clock is 5 minutes behind Whop's: the id_token seems issued 5 minutes from now.
       offsetMs = -5 * 60_000;

@@ -94,7 +94,7 @@ function expectRefused(response: Response, status: number): void {
 }
 
 async function withApp<T>(env: Record<string, string>, use: (app: TestApp) => Promise<T>): Promise<T> {
-  const app = await startTestApp(env, { webhookClock: () => SIGNING_TIME_MS });
+  const app = await startTestApp(env, { now: () => SIGNING_TIME_MS });
   try {
     return await use(app);
   } finally {
@@ -115,7 +115,7 @@ describe('webhook receiver POST /api/whop/webhook', () => {
         AUTH_RATE_LIMIT_PER_MINUTE: '2',
         API_RATE_LIMIT_PER_MINUTE: '2',
       },
-      { webhookClock: () => SIGNING_TIME_MS },
+      { now: () => SIGNING_TIME_MS },
     );
   });
   after(() => t.close());

@@ -99,7 +99,7 @@ describe('webhook receiver under hostile input (seeded fuzz)', function () {
     // are checked against a clock that stands still: a case stamped 330 s off stays 330 s off
     // however long the run takes.
     signingTimeMs = Date.now();
-    t = (await startSecurityCast({ services: { webhookBackoffMs: () => 0, webhookClock: () => signingTimeMs } })).t;
+    t = (await startSecurityCast({ services: { webhookBackoffMs: () => 0, now: () => signingTimeMs } })).t;
   });
   after(() => t?.close());
   beforeEach(async () => {
