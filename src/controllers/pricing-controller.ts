@@ -10,15 +10,19 @@ import { creatorOf } from '../middleware/require-creator.ts';
 import { ValidationError } from '../domain/app-errors.ts';
 import { TIER_TABLE, TIERS, tierRank, type Tier } from '../domain/tier-table.ts';
 import { loginPath } from '../http/route-paths.ts';
-import type { PlansService } from '../services/tiers/plans-service.ts';
 import type { PlanPricesService } from '../services/pricing/plan-prices-service.ts';
 import type { PlanManagementQuery } from '../services/pricing/plan-management-query.ts';
+import type { CheckoutService } from '../services/pricing/checkout-service.ts';
 import { formatBillingPeriod, formatPrice, pricingTable } from '../services/pricing/pricing-table.ts';
 
 /** Seconds between refreshes of the return page while it waits for Whop's webhook. */
 export const RETURN_REFRESH_SECONDS = 5;
 /** After this long without the new tier, the return page says Whop is late. */
 export const RETURN_LATE_AFTER_MS = 30_000;
+
+const checkoutForm = z.object({
+  tier: z.enum(TIERS.filter((t) => t !== 'free') as [Tier, ...Tier[]], { error: 'Choose a paid plan to upgrade to.' }),
+});
 
 const returnQuery = z.object({
   tier: z.enum(TIERS.filter((t) => t !== 'free') as [Tier, ...Tier[]]),
@@ -27,9 +31,9 @@ const returnQuery = z.object({
 });
 
 export function pricingController(deps: {
-  plans: Pick<PlansService, 'checkoutFor'>;
   planPrices: PlanPricesService;
   planManagement: PlanManagementQuery;
+  checkout: CheckoutService;
   supportEmail: string | undefined;
   now: () => number;
 }) {
@@ -39,7 +43,6 @@ export function pricingController(deps: {
     const table = pricingTable({
       prices: await deps.planPrices.prices(),
       currentTier: creator?.tier,
-      checkoutFor: (tier) => deps.plans.checkoutFor(tier),
       supportContact: deps.supportEmail !== undefined,
     });
     res.render('pages/pricing', {
@@ -74,5 +77,18 @@ export function pricingController(deps: {
     });
   };
 
-  return { show, checkoutReturn };
+  /** `POST /pricing/checkout`: a Whop checkout of the chosen higher tier, which comes back to /billing/return. */
+  const startCheckout: RequestHandler = async (req, res) => {
+    const creator = creatorOf(req);
+    const parsed = checkoutForm.safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('Choose a paid plan to upgrade to. See /pricing for the plans.');
+    const url = await deps.checkout.purchaseUrlFor({
+      tier: parsed.data.tier,
+      currentTier: creator.tier,
+      creatorId: creator.id,
+    });
+    res.redirect(303, url);
+  };
+
+  return { show, checkoutReturn, startCheckout };
 }
