@@ -15,7 +15,7 @@ import type { PlanManagementQuery } from '../services/pricing/plan-management-qu
 import type { CheckoutService } from '../services/pricing/checkout-service.ts';
 import { formatBillingPeriod, formatPrice, pricingTable } from '../services/pricing/pricing-table.ts';
 
-/** Seconds between refreshes of the return page while it waits for Whop's webhook. */
+/** Seconds between the return page's checks while it waits for Whop's webhook. */
 export const RETURN_REFRESH_SECONDS = 5;
 /** After this long without the new tier, the return page says Whop is late. */
 export const RETURN_LATE_AFTER_MS = 30_000;
@@ -57,7 +57,8 @@ export function pricingController(deps: {
     });
   };
 
-  const checkoutReturn: RequestHandler = (req, res) => {
+  /** Where the creator stands on the way back from a checkout of `tier`: arrived, waiting, or waiting too long. */
+  function returnState(req: Parameters<RequestHandler>[0]) {
     const creator = creatorOf(req);
     const parsed = returnQuery.safeParse(req.query);
     if (!parsed.success) throw new ValidationError('This return link names no paid plan. See /pricing for the plans.');
@@ -66,15 +67,37 @@ export function pricingController(deps: {
     const since = parsed.data.since !== undefined && parsed.data.since <= now ? parsed.data.since : now;
     const currentTier: Tier = creator.tier;
     const arrived = tierRank(currentTier) >= tierRank(tier);
-    res.render('pages/billing-return', {
-      title: arrived ? `You're now on ${TIER_TABLE[currentTier].name}` : 'Confirming your plan',
+    return {
+      tier,
+      currentTier,
       arrived,
       late: !arrived && now - since >= RETURN_LATE_AFTER_MS,
-      wantedName: TIER_TABLE[tier].name,
-      currentName: TIER_TABLE[currentTier].name,
-      refreshSeconds: arrived ? undefined : RETURN_REFRESH_SECONDS,
-      refreshUrl: `/billing/return?tier=${tier}&since=${since}`,
+      query: `tier=${tier}&since=${since}`,
+    };
+  }
+
+  const checkoutReturn: RequestHandler = (req, res) => {
+    const state = returnState(req);
+    res.render('pages/billing-return', {
+      title: state.arrived ? `You're now on ${TIER_TABLE[state.currentTier].name}` : 'Confirming your plan',
+      arrived: state.arrived,
+      late: state.late,
+      wantedName: TIER_TABLE[state.tier].name,
+      currentName: TIER_TABLE[state.currentTier].name,
+      pollSeconds: RETURN_REFRESH_SECONDS,
+      refreshUrl: `/billing/return?${state.query}`,
+      statusUrl: `/billing/return/status?${state.query}`,
     });
+  };
+
+  /**
+   * `GET /billing/return/status`: the same state as JSON, polled by the return page's script,
+   * which reloads the page only when what it says changes (arrived, or late). A page that
+   * refreshes itself on a timer (`<meta http-equiv="refresh">`) fails WCAG 2.2.1.
+   */
+  const checkoutReturnStatus: RequestHandler = (req, res) => {
+    const state = returnState(req);
+    res.json({ tier: state.currentTier, arrived: state.arrived, late: state.late });
   };
 
   /** `POST /pricing/checkout`: a Whop checkout of the chosen higher tier, which comes back to /billing/return. */
@@ -90,5 +113,5 @@ export function pricingController(deps: {
     res.redirect(303, url);
   };
 
-  return { show, checkoutReturn, startCheckout };
+  return { show, checkoutReturn, checkoutReturnStatus, startCheckout };
 }

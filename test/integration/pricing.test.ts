@@ -200,21 +200,26 @@ describe('plans and pricing', () => {
       const waiting = await creator.get(`${t.appUrl}/billing/return?tier=pro`);
       expect(waiting.status).to.equal(200);
       expect(waiting.text).to.contain('Waiting for Whop to confirm your payment');
-      const refresh = /<meta http-equiv="refresh" content="5; url=([^"]+)">/.exec(waiting.text);
-      expect(refresh, 'a meta refresh').to.not.equal(null);
-      const again = refresh![1]!.replace(/&amp;/g, '&');
+      expect(waiting.text, 'no timed refresh (WCAG 2.2.1)').not.to.contain('http-equiv="refresh"');
+      expect(waiting.text).to.contain('<script type="module" src="/static/js/billing-return.js"></script>');
+      const statusUrl = /data-status-url="([^"]+)"/.exec(waiting.text)![1]!.replace(/&amp;/g, '&');
+      expect(statusUrl).to.match(/^\/billing\/return\/status\?tier=pro&since=\d+$/);
+      const again = /data-refresh-url="([^"]+)"/.exec(waiting.text)![1]!.replace(/&amp;/g, '&');
       expect(again).to.match(/^\/billing\/return\?tier=pro&since=\d+$/);
-      expect(waiting.text).not.to.contain('<script');
+      const status = async () => JSON.parse((await creator.get(`${t.appUrl}${statusUrl}`)).text) as object;
+      expect(await status()).to.deep.equal({ tier: 'free', arrived: false, late: false });
 
       clock.advance(31_000);
+      expect(await status(), "late on Chronos's clock").to.deep.equal({ tier: 'free', arrived: false, late: true });
       const late = await creator.get(`${t.appUrl}${again}`);
       expect(late.text).to.contain('taking longer than usual');
-      expect(late.text).to.contain('<meta http-equiv="refresh"');
+      expect(late.text).to.contain('data-late="true"');
 
       await tierBecomes('pro');
       const done = await creator.get(`${t.appUrl}${again}`);
       expect(done.text).to.contain('You&#39;re now on Pro');
-      expect(done.text).not.to.contain('http-equiv="refresh"');
+      expect(done.text).not.to.contain('billing-return.js');
+      expect(await status()).to.deep.equal({ tier: 'pro', arrived: true, late: false });
     });
 
     it('refuses a return link without a paid tier, and sends strangers to sign in', async () => {
