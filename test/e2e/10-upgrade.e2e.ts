@@ -34,7 +34,15 @@ describe('journey 10: a Free creator upgrades to Pro', () => {
     expect(`${checkout.origin}${checkout.pathname}`).to.equal(`${chronos.sandboxUrl}/sandbox/checkout/prod_pro`);
     expect(checkout.searchParams.get('session')).to.match(/^ch_/);
     await page.getByLabel('Pay as').selectOption('user_creator_free');
+    // The return page's own checks wait until its audit is done, so it cannot move on mid-audit.
+    let audited!: () => void;
+    const auditDone = new Promise<void>((resolve) => (audited = resolve));
+    await page.route('**/billing/return/status?*', async (route) => {
+      await auditDone;
+      await route.continue();
+    });
     await journey.click(page.getByRole('button', { name: 'Pay', exact: true }), 'billing-return');
+    audited();
 
     // Whop sends the creator back; the page waits for the membership webhook, then says so.
     const back = new URL(page.url());
