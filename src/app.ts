@@ -23,6 +23,7 @@ import { pageRoutes } from './routes/page-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { pricingRoutes } from './routes/pricing-routes.ts';
+import { checkoutOrigins } from './http/checkout-origins.ts';
 import { videoLibraryRoutes } from './routes/video-library-routes.ts';
 import { vendorRoutes } from './routes/vendor-routes.ts';
 import { uploadRoutes } from './routes/upload-routes.ts';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
     securityHeaders({
       isProduction: config.isProduction,
       mediaOrigins: deps.services.mediaStorage.playbackOrigins ?? [],
+      formTargets: checkoutOrigins(config),
     }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));

@@ -7,6 +7,7 @@ import { signedIn } from '../middleware/require-auth.ts';
 import type { StudentService } from '../services/students/student-service.ts';
 import type { CreatorDashboardQuery, DashboardOptions } from '../services/creator-dashboard-query.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
+import type { PlanManagementQuery } from '../services/pricing/plan-management-query.ts';
 import { studentAccess } from '../services/students/student-access.ts';
 import { takeFlash, type Flash } from '../sessions/flash.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
@@ -31,6 +32,8 @@ export function dashboardController(deps: {
   students: StudentService;
   dashboard: CreatorDashboardQuery;
   plans: PlansService;
+  /** Whop's manage page of the creator's plan membership (the grace banner's "update your payment method"). */
+  planManagement: PlanManagementQuery;
   /** The AI credits used per day this month. */
   usage: Pick<UsageService, 'creditsByDay'>;
   /** Enterprise's priority-support contact; undefined: not shown, not promised. */
@@ -71,6 +74,8 @@ export function dashboardController(deps: {
         page: options.page,
         videos,
         overLimit: statusCounts.over_limit ?? 0,
+        paymentFailed: creator.billingStatus === 'past_due' && creator.gracePeriodEndsAt !== null,
+        manageUrl: creator.billingStatus === 'past_due' ? await deps.planManagement.manageUrlOf(creator) : null,
         installUrl: deps.installUrl,
         ...flash,
       });

@@ -35,6 +35,8 @@ export function noncePool(): () => string {
 export function securityHeaders(options: {
   isProduction: boolean;
   mediaOrigins?: readonly string[];
+  /** Origins a form may post or be redirected to besides this one (Whop's checkout). */
+  formTargets?: readonly string[];
 }): RequestHandler[] {
   const nextNonce = noncePool();
   const setNonce: RequestHandler = (_req, res, next) => {
@@ -55,7 +57,7 @@ export function securityHeaders(options: {
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...(options.formTargets ?? [])],
         frameAncestors: ["'none'"],
         upgradeInsecureRequests: options.isProduction ? [] : null,
       },

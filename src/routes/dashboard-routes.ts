@@ -17,6 +17,7 @@ export function dashboardRoutes(deps: { services: Services }): Router {
     students: deps.services.students,
     dashboard: deps.services.dashboard,
     plans: deps.services.plans,
+    planManagement: deps.services.planManagement,
     usage: deps.services.usage,
     supportEmail: deps.services.supportEmail,
     now: deps.services.now,

@@ -8,6 +8,8 @@ export function pricingRoutes(deps: { services: Services }): Router {
   const router = Router();
   const controller = pricingController(deps.services);
   router.get('/pricing', controller.show);
+  router.post('/pricing/checkout', requireAuth, requireCreator, controller.startCheckout);
   router.get('/billing/return', requireAuth, requireCreator, controller.checkoutReturn);
+  router.get('/billing/return/status', requireAuth, requireCreator, controller.checkoutReturnStatus);
   return router;
 }

@@ -18,6 +18,7 @@ import { createCreatorTierService } from './tiers/creator-tier-service.ts';
 import { createPlansService } from './tiers/plans-service.ts';
 import { createPlanPricesService } from './pricing/plan-prices-service.ts';
 import { createPlanManagementQuery } from './pricing/plan-management-query.ts';
+import { createCheckoutService } from './pricing/checkout-service.ts';
 import { createUsageService } from './usage/usage-service.ts';
 import { createCreatorDashboardQuery } from './creator-dashboard-query.ts';
 import { createOnboardingService } from './onboarding-service.ts';
@@ -291,6 +292,14 @@ export function buildServices(
     plans,
     planPrices,
     planManagement: createPlanManagementQuery({ models }),
+    /** Checkout of a higher tier through a Whop checkout configuration that returns to /billing/return. */
+    checkout: createCheckoutService({
+      whop,
+      planPrices,
+      fallbackCheckoutFor: (tier) => plans.checkoutFor(tier),
+      appUrl: config.appUrl,
+      logger,
+    }),
     /** Enterprise's priority-support contact (`SUPPORT_EMAIL`); undefined: not shown, not promised. */
     supportEmail: config.supportEmail,
     /** Chronos's clock (ms), for pages that say how long something has taken. */

@@ -3,6 +3,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { cleanTables } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
+import { nestedInvoice } from '../fixtures/whop/billing.ts';
 
 const CHRONOS = 'biz_chronos';
 const DAY = 86_400_000;
@@ -102,6 +103,68 @@ describe('grace period after a failed Chronos plan payment', () => {
     // Sign-in re-reads the plan from the sandbox (still active there); the grace period stays.
     const page = await browser.get(`${t.appUrl}/dashboard`);
     expect(page.text).to.contain('Your last payment for Chronos failed');
+  });
+
+  describe('one failed charge sends one email', () => {
+    /** Every mail the sandbox's dev mailbox received (the sandbox is reset before each test). */
+    async function mailbox(): Promise<{ to: string; subject: string }[]> {
+      return (
+        (await (await fetch(`${t.sandbox.url}/sandbox/api/mailbox`)).json()) as {
+          data: { to: string; subject: string }[];
+        }
+      ).data;
+    }
+
+    const orders: Record<string, ('payment' | 'invoice')[]> = {
+      'payment.failed then invoice.past_due': ['payment', 'invoice'],
+      'invoice.past_due then payment.failed': ['invoice', 'payment'],
+      'each of them twice (Whop redelivering under new ids)': ['payment', 'invoice', 'payment', 'invoice'],
+    };
+    for (const [name, order] of Object.entries(orders)) {
+      it(name, async () => {
+        await proCreator();
+        const payment = paymentData({
+          user: 'user_creator_pro',
+          company: CHRONOS,
+          product: 'prod_pro',
+          total: '49.00',
+          failureMessage: 'card declined',
+        });
+        const invoice = nestedInvoice({ user: 'user_creator_pro', plan: 'plan_prod_pro', status: 'past_due' });
+        for (const kind of order) {
+          const event =
+            kind === 'payment'
+              ? envelope('payment.failed', CHRONOS, payment)
+              : envelope('invoice.past_due', CHRONOS, invoice);
+          expect(await deliver(t.appUrl, secret, delivery(event))).to.equal(200);
+          await t.drain();
+        }
+        const mails = await mailbox();
+        expect(
+          mails.map((m) => `${m.to}: ${m.subject}`),
+          'one email for the failed charge',
+        ).to.have.length(1);
+        expect(mails[0]!.subject).to.match(/^Your Chronos payment failed: you keep Pro until /);
+      });
+    }
+
+    it('still tells a student once that their payment to a creator failed', async () => {
+      await proCreator();
+      const payment = paymentData({
+        user: 'user_student1',
+        company: 'biz_creator2',
+        product: 'prod_course2',
+        total: '9.00',
+      });
+      for (let i = 0; i < 2; i += 1)
+        expect(await deliver(t.appUrl, secret, delivery(envelope('payment.failed', 'biz_creator2', payment)))).to.equal(
+          200,
+        );
+      await t.drain();
+      const mails = await mailbox();
+      expect(mails.map((m) => m.to)).to.deep.equal(['user_student1@example.test']);
+      expect(mails[0]!.subject).to.match(/^Your payment of .* failed$/);
+    });
   });
 
   it('holds a deactivation inside the grace period, then applies it when the period ends', async () => {

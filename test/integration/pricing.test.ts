@@ -9,11 +9,16 @@ import { cleanTables } from '../support/table-cleaner.ts';
 import { onboard } from '../support/onboarding.ts';
 import { movableClock } from '../support/test-clock.ts';
 import { eventually } from '../support/wait.ts';
-import type { TestBrowser } from '../support/test-browser.ts';
+import { formField, type TestBrowser } from '../support/test-browser.ts';
 import type { Tier } from '../../src/domain/tier-table.ts';
 import { tierCard } from '../support/pricing-page.ts';
 
-const checkoutLink = (product: string) => new RegExp(`href="[^"]*/sandbox/checkout/${product}"`);
+/** The "Upgrade to …" form of a tier card: a CSRF-protected POST to /pricing/checkout naming the tier. */
+const upgradeForm = (tier: string) =>
+  new RegExp(
+    `<form method="post" action="/pricing/checkout">\\s*<input type="hidden" name="_csrf" value="[^"]+">\\s*<input type="hidden" name="tier" value="${tier}">`,
+  );
+const anyUpgradeForm = /action="\/pricing\/checkout"/;
 
 describe('plans and pricing', () => {
   let t: ChronosWithSandbox;
@@ -66,7 +71,7 @@ describe('plans and pricing', () => {
       expect(tierCard(html, 'enterprise')).to.contain('$199.00').and.contain('Unlimited videos');
       expect(tierCard(html, 'basic')).to.contain('Analytics').and.not.contain('Bulk upload');
       expect(html).to.contain('Sign in to upgrade to Pro');
-      expect(html).not.to.match(checkoutLink('prod_\\w+'));
+      expect(html).not.to.match(anyUpgradeForm);
       expect(html).not.to.contain('Your plan</span>');
       expect(t.whopCalls.count('/api/v1/plans')).to.equal(3);
       await (await fetch(`${t.appUrl}/pricing`)).text();
@@ -77,9 +82,10 @@ describe('plans and pricing', () => {
       const creator = await freeCreator();
       const html = (await creator.get(`${t.appUrl}/pricing`)).text;
       expect(tierCard(html, 'free')).to.contain('Your plan');
-      expect(tierCard(html, 'basic')).to.match(checkoutLink('prod_basic'));
-      expect(tierCard(html, 'pro')).to.match(checkoutLink('prod_pro'));
-      expect(tierCard(html, 'enterprise')).to.match(checkoutLink('prod_enterprise'));
+      expect(tierCard(html, 'free')).not.to.match(anyUpgradeForm);
+      expect(tierCard(html, 'basic')).to.match(upgradeForm('basic'));
+      expect(tierCard(html, 'pro')).to.match(upgradeForm('pro'));
+      expect(tierCard(html, 'enterprise')).to.match(upgradeForm('enterprise'));
       expect(html).not.to.contain('Sign in to upgrade');
     });
 
@@ -92,9 +98,9 @@ describe('plans and pricing', () => {
       )!;
       const html = (await creator.get(`${t.appUrl}/pricing`)).text;
       expect(tierCard(html, 'pro')).to.contain('Your plan');
-      expect(tierCard(html, 'basic')).not.to.match(/sandbox\/checkout/);
-      expect(tierCard(html, 'pro')).not.to.match(/sandbox\/checkout/);
-      expect(tierCard(html, 'enterprise')).to.match(checkoutLink('prod_enterprise'));
+      expect(tierCard(html, 'basic')).not.to.match(anyUpgradeForm);
+      expect(tierCard(html, 'pro')).not.to.match(anyUpgradeForm);
+      expect(tierCard(html, 'enterprise')).to.match(upgradeForm('enterprise'));
       expect(html).to.match(
         new RegExp(`<a href="[^"]*/sandbox/memberships#${membership.id}">manage your plan on Whop</a>`),
       );
@@ -111,6 +117,82 @@ describe('plans and pricing', () => {
     });
   });
 
+  describe('POST /pricing/checkout', () => {
+    /** The creator's "Upgrade to …" form on /pricing, sent as the browser sends it. */
+    async function upgrade(creator: TestBrowser, tier: string, extra: Record<string, string> = {}) {
+      const csrf = formField((await creator.get(`${t.appUrl}/pricing`)).text, '_csrf')!;
+      return creator.post(`${t.appUrl}/pricing/checkout`, { _csrf: csrf, tier, ...extra });
+    }
+
+    async function checkoutConfiguration(id: string) {
+      const res = await fetch(`${t.sandbox.url}/api/v1/checkout_configurations/${id}`, {
+        headers: { authorization: `Bearer ${t.sandbox.options.app.apiKey}` },
+      });
+      return (await res.json()) as { redirect_url: string; metadata: Record<string, string>; plan: { id: string } };
+    }
+
+    it('sends a Free creator to Whop’s checkout of Pro, which brings them back to "You\'re now on Pro"', async () => {
+      const creator = await freeCreator();
+      const started = await upgrade(creator, 'pro', { redirect_url: 'https://evil.example/steal' });
+      expect(started.status).to.equal(303);
+      const purchase = new URL(started.location!);
+      expect(`${purchase.origin}${purchase.pathname}`).to.equal(`${t.sandbox.url}/sandbox/checkout/prod_pro`);
+      const configuration = await checkoutConfiguration(purchase.searchParams.get('session')!);
+      expect(configuration.redirect_url, 'built by Chronos, not from the form').to.equal(
+        `${t.appUrl}/billing/return?tier=pro`,
+      );
+      expect(configuration.metadata).to.include({ chronos_tier: 'pro' });
+      expect(t.whopCalls.count('/api/v1/checkout_configurations')).to.equal(1);
+
+      const page = await creator.get(purchase);
+      const paid = await creator.post(`${purchase.origin}${purchase.pathname}`, {
+        _csrf: formField(page.text, '_csrf')!,
+        session: formField(page.text, 'session')!,
+        user: 'user_creator_free',
+        outcome: 'succeeded',
+      });
+      expect(paid.status).to.equal(303);
+      const back = new URL(paid.location!);
+      expect(`${back.origin}${back.pathname}`).to.equal(`${t.appUrl}/billing/return`);
+      expect(back.searchParams.get('status')).to.equal('succeeded');
+      const waiting = await creator.get(back);
+      expect(waiting.status).to.equal(200);
+      expect(waiting.text).to.contain('Waiting for Whop to confirm your payment');
+      await tierBecomes('pro');
+      expect((await creator.get(back)).text).to.contain('You&#39;re now on Pro');
+    });
+
+    it('refuses without the CSRF token, a tier that is not paid, and a tier that is not higher, and makes no checkout', async () => {
+      const creator = await freeCreator();
+      const noToken = await creator.post(`${t.appUrl}/pricing/checkout`, { tier: 'pro' });
+      expect(noToken.status).to.equal(403);
+      for (const tier of ['free', 'gold', '']) {
+        const refused = await upgrade(creator, tier);
+        expect(refused.status, tier).to.equal(400);
+        expect(refused.text).to.contain('Choose a paid plan to upgrade to.');
+      }
+      await t.runtime.deps.models.Creator.update({ tier: 'pro' }, { where: {} });
+      for (const tier of ['basic', 'pro']) {
+        const same = await upgrade(creator, tier);
+        expect(same.status, tier).to.equal(400);
+        expect(same.text).to.contain('You are on Pro, which already includes');
+      }
+      expect(t.whopCalls.count('/api/v1/checkout_configurations')).to.equal(0);
+    });
+
+    it('falls back to the tier’s configured checkout link when Whop refuses the configuration', async () => {
+      const creator = await freeCreator();
+      t.whopCalls.answerNext(1, /\/api\/v1\/checkout_configurations/, {
+        status: 400,
+        body: { error: { type: 'invalid_request_error', message: 'Plan is not available for checkout.' } },
+      });
+      const started = await upgrade(creator, 'enterprise');
+      expect(started.status).to.equal(303);
+      expect(new URL(started.location!).pathname).to.equal('/sandbox/checkout/prod_enterprise');
+      expect(new URL(started.location!).search, 'the configured link, not a checkout configuration').to.equal('');
+    });
+  });
+
   describe('GET /billing/return', () => {
     it('waits for the webhook (refreshing), says when it is late, then says "You\'re now on Pro"', async () => {
       const creator = await freeCreator();
@@ -118,21 +200,26 @@ describe('plans and pricing', () => {
       const waiting = await creator.get(`${t.appUrl}/billing/return?tier=pro`);
       expect(waiting.status).to.equal(200);
       expect(waiting.text).to.contain('Waiting for Whop to confirm your payment');
-      const refresh = /<meta http-equiv="refresh" content="5; url=([^"]+)">/.exec(waiting.text);
-      expect(refresh, 'a meta refresh').to.not.equal(null);
-      const again = refresh![1]!.replace(/&amp;/g, '&');
+      expect(waiting.text, 'no timed refresh (WCAG 2.2.1)').not.to.contain('http-equiv="refresh"');
+      expect(waiting.text).to.contain('<script type="module" src="/static/js/billing-return.js"></script>');
+      const statusUrl = /data-status-url="([^"]+)"/.exec(waiting.text)![1]!.replace(/&amp;/g, '&');
+      expect(statusUrl).to.match(/^\/billing\/return\/status\?tier=pro&since=\d+$/);
+      const again = /data-refresh-url="([^"]+)"/.exec(waiting.text)![1]!.replace(/&amp;/g, '&');
       expect(again).to.match(/^\/billing\/return\?tier=pro&since=\d+$/);
-      expect(waiting.text).not.to.contain('<script');
+      const status = async () => JSON.parse((await creator.get(`${t.appUrl}${statusUrl}`)).text) as object;
+      expect(await status()).to.deep.equal({ tier: 'free', arrived: false, late: false });
 
       clock.advance(31_000);
+      expect(await status(), "late on Chronos's clock").to.deep.equal({ tier: 'free', arrived: false, late: true });
       const late = await creator.get(`${t.appUrl}${again}`);
       expect(late.text).to.contain('taking longer than usual');
-      expect(late.text).to.contain('<meta http-equiv="refresh"');
+      expect(late.text).to.contain('data-late="true"');
 
       await tierBecomes('pro');
       const done = await creator.get(`${t.appUrl}${again}`);
       expect(done.text).to.contain('You&#39;re now on Pro');
-      expect(done.text).not.to.contain('http-equiv="refresh"');
+      expect(done.text).not.to.contain('billing-return.js');
+      expect(await status()).to.deep.equal({ tier: 'pro', arrived: true, late: false });
     });
 
     it('refuses a return link without a paid tier, and sends strangers to sign in', async () => {

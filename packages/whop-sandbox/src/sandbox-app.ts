@@ -116,6 +116,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       rateLimitPerMinute: options.apiRateLimitPerMinute,
       forcedRateLimit: core.rateLimit,
       installations: core.installations,
+      checkoutConfigurations: core.checkoutConfigurations,
       logger,
     }),
   );

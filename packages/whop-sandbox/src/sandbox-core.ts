@@ -10,6 +10,7 @@ import { EventTriggerService } from './services/event-trigger-service.ts';
 import { MembershipService } from './services/membership-service.ts';
 import { PaymentService } from './services/payment-service.ts';
 import { MailboxStore } from './state/mailbox-store.ts';
+import { CheckoutConfigurationStore } from './state/checkout-configuration-store.ts';
 import { SandboxState } from './state/sandbox-state.ts';
 import { createSeedData } from './state/seed.ts';
 import { loadSavedState, saveStateOnChange } from './state/state-persistence.ts';
@@ -55,6 +56,8 @@ export interface SandboxCore {
   /** Called with the id of a deleted user (the OIDC provider revokes their tokens). */
   onUserDeleted: Set<(userId: string) => void>;
   mailbox: MailboxStore;
+  /** Checkout configurations made through the API (in memory; cleared by reset). */
+  checkoutConfigurations: CheckoutConfigurationStore;
   /** Back to the seed: state, deliveries (pending retries cancelled) and mailbox. */
   reset(): void;
   close(): Promise<void>;
@@ -84,6 +87,7 @@ export async function createSandboxCore(options: SandboxOptions): Promise<Sandbo
   const triggers = new EventTriggerService(ctx, events, memberships, payments, billing);
   const installations = new InstallationService(state, options.app.companyId);
   const mailbox = new MailboxStore();
+  const checkoutConfigurations = new CheckoutConfigurationStore();
   const rateLimit: ForcedRateLimit = { remaining: 0, retryInSeconds: 12 };
   const initialSettings = (): AppSettings => ({
     tokenEndpointAuthMethod: options.app.tokenEndpointAuthMethod ?? 'client_secret_post',
@@ -102,6 +106,7 @@ export async function createSandboxCore(options: SandboxOptions): Promise<Sandbo
     installations,
     triggers,
     mailbox,
+    checkoutConfigurations,
     rateLimit,
     settings,
     onUserDeleted: new Set(),
@@ -109,6 +114,7 @@ export async function createSandboxCore(options: SandboxOptions): Promise<Sandbo
       state.replaceAll(seed());
       deliveries.clear();
       mailbox.clear();
+      checkoutConfigurations.clear();
       rateLimit.remaining = 0;
       rateLimit.retryInSeconds = 12;
       Object.assign(settings, initialSettings());

@@ -25,8 +25,8 @@ export interface PricingColumn {
   /** Free for the free tier, Whop's price, or null: "price shown at checkout". */
   price: PlanPrice | 'free' | null;
   current: boolean;
-  /** A checkout for a signed-in creator below this tier; null otherwise. */
-  checkoutUrl: string | null;
+  /** A signed-in creator below this tier may check it out (`POST /pricing/checkout`). */
+  canUpgrade: boolean;
 }
 
 export interface PricingTable {
@@ -40,7 +40,6 @@ export function pricingTable(input: {
   prices: PlanPrices;
   /** The signed-in creator's tier; undefined for anyone else. */
   currentTier: Tier | undefined;
-  checkoutFor: (tier: Tier) => string | null;
   supportContact: boolean;
 }): PricingTable {
   const describe = (key: Feature) => ({ key, ...FEATURE_DESCRIPTIONS[key] });
@@ -53,7 +52,7 @@ export function pricingTable(input: {
       features: shownFeatures(tier, { supportContact: input.supportContact }).map(describe),
       price: tier === 'free' ? 'free' : (input.prices[tier] ?? null),
       current: tier === input.currentTier,
-      checkoutUrl: above ? input.checkoutFor(tier) : null,
+      canUpgrade: above,
     };
   });
   const shown = new Set(columns.flatMap((c) => c.features.map((f) => f.key)));

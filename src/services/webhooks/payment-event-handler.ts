@@ -174,10 +174,15 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
         return skipped(
           `payment ${p.id}: already ${['created', 'pending', 'authorized'].includes(status) ? 'final' : 'recorded'}`,
         );
-      await notify(p, status, p.userEmail, transaction).catch((error: unknown) => {
-        // A mail that cannot be written (a currency no mail can show) never holds the payment back.
-        if (!(error instanceof InvalidEmailError)) throw error;
-      });
+      // A failed charge of a creator's Chronos plan is told once, by the grace-period email
+      // (queued by whichever of payment.failed / invoice.past_due arrives first, keyed by the
+      // grace period), not a second time as a plain payment failure.
+      const toldByGracePeriod = isPlan && creator !== null && status === 'failed';
+      if (!toldByGracePeriod)
+        await notify(p, status, p.userEmail, transaction).catch((error: unknown) => {
+          // A mail that cannot be written (a currency no mail can show) never holds the payment back.
+          if (!(error instanceof InvalidEmailError)) throw error;
+        });
       const detail = isPlan
         ? await planPayment(p, status, creator, transaction)
         : creator

@@ -191,6 +191,26 @@ export class WhopApiClient {
     );
   }
 
+  /**
+   * A checkout link for one plan (`POST /checkout_configurations`): Whop answers with its
+   * `purchase_url` and, after checkout, sends the buyer to `redirect_url`. `metadata` is copied
+   * to the payment and membership the checkout creates.
+   */
+  async createCheckoutConfiguration(input: {
+    planId: string;
+    redirectUrl: string;
+    metadata: Record<string, string>;
+  }): Promise<{ id: string; purchaseUrl: string | null }> {
+    const created = await this.call('checkoutConfigurations.create', () =>
+      this.sdk.checkoutConfigurations.create({
+        plan_id: input.planId,
+        redirect_url: input.redirectUrl,
+        metadata: input.metadata,
+      }),
+    );
+    return { id: created.id, purchaseUrl: created.purchase_url ?? null };
+  }
+
   createProduct(params: Parameters<Whop['products']['create']>[0]) {
     return this.call('products.create', () => this.sdk.products.create(params));
   }

@@ -91,6 +91,12 @@ export class Journey {
     return this.landed(step, response, options);
   }
 
+  /** Waits for the page to move on by itself (its own script navigates) and checks where it lands. */
+  async waitForItsNavigation(step: string, options: LandOptions & { timeoutMs?: number } = {}): Promise<Response> {
+    const response = await this.page.waitForNavigation({ timeout: options.timeoutMs ?? 30_000 });
+    return this.landed(step, response, options);
+  }
+
   async reload(step: string, options: LandOptions = {}): Promise<Response> {
     return this.landed(step, await this.page.reload(), options);
   }

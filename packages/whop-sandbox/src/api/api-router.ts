@@ -10,6 +10,8 @@ import { authenticateApi } from './api-credential.ts';
 import { jsonErrorHandler, jsonNotFound } from './api-error-handler.ts';
 import { limitApiRate } from './api-rate-limiter.ts';
 import { createCatalogController } from './catalog-controller.ts';
+import { createCheckoutConfigurationsController } from './checkout-configurations-controller.ts';
+import type { CheckoutConfigurationStore } from '../state/checkout-configuration-store.ts';
 import { createCompanyScope } from './company-scope.ts';
 import { createMembershipsController } from './memberships-controller.ts';
 import { createPaymentsController } from './payments-controller.ts';
@@ -24,6 +26,7 @@ export interface ApiRouterDeps {
   /** 429s forced from the control surfaces, answered before the per-minute limit. */
   forcedRateLimit: ForcedRateLimit;
   installations: InstallationService;
+  checkoutConfigurations: CheckoutConfigurationStore;
   logger: Logger;
 }
 
@@ -34,6 +37,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const memberships = createMembershipsController(deps.ctx, scope);
   const catalog = createCatalogController(deps.ctx, deps.companyId, scope);
   const payments = createPaymentsController(deps.ctx, scope);
+  const checkouts = createCheckoutConfigurationsController(deps.ctx, deps.checkoutConfigurations, scope);
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -56,6 +60,9 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   router.get('/companies/:id', catalog.retrieveCompany);
   router.get('/payments', payments.list);
   router.get('/payments/:id', payments.retrieve);
+  router.post('/checkout_configurations', checkouts.create);
+  router.get('/checkout_configurations/:id', checkouts.retrieve);
+  router.delete('/checkout_configurations/:id', checkouts.remove);
 
   router.use(jsonNotFound());
   router.use(jsonErrorHandler(deps.logger));

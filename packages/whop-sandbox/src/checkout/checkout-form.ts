@@ -6,6 +6,11 @@ import { ValidationError } from '../sandbox-errors.ts';
 export const checkoutFormSchema = z.object({
   user: z.string({ error: 'Choose who pays.' }).regex(/^user_[A-Za-z0-9_]+$/, 'Choose who pays.'),
   outcome: z.enum(['succeeded', 'failed'], { error: 'Choose “Pay” or “Pay with a declined card”.' }),
+  /** The checkout configuration (`ch_…`) the page was opened with, if any. */
+  session: z
+    .string()
+    .regex(/^ch_[A-Za-z0-9]+$/, 'This checkout link is not valid.')
+    .optional(),
 });
 
 export type CheckoutForm = z.output<typeof checkoutFormSchema>;

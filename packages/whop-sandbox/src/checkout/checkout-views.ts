@@ -42,14 +42,26 @@ function planView(plan: PlanRecord): NonNullable<CheckoutOffer['plan']> {
   };
 }
 
+/**
+ * Where Whop sends the buyer after a completed checkout: the configuration's `redirect_url`
+ * with `status` and `payment` added (Whop's documented query parameters on the return URL;
+ * parameters already in the URL are kept).
+ */
+export function returnUrlAfterPayment(redirectUrl: string, paymentId: string): string {
+  const url = new URL(redirectUrl);
+  url.searchParams.set('status', 'succeeded');
+  url.searchParams.set('payment', paymentId);
+  return url.toString();
+}
+
 /** The product on sale, or undefined when there is no such product. */
-export function checkoutOffer(core: SandboxCore, productId: string): CheckoutOffer | undefined {
+export function checkoutOffer(core: SandboxCore, productId: string, planId?: string): CheckoutOffer | undefined {
   const product = core.state.getProduct(productId);
   if (!product) return undefined;
   const company = core.state.getCompany(product.company_id);
   let plan: PlanRecord | undefined;
   try {
-    plan = core.memberships.resolvePlan(product.id);
+    plan = core.memberships.resolvePlan(product.id, planId);
   } catch (error) {
     if (!(error instanceof SandboxError)) throw error;
   }

@@ -18,6 +18,8 @@ export interface CreateMembershipInput {
   productId: string;
   planId?: string | undefined;
   status?: MembershipStatus | undefined;
+  /** Copied from the checkout configuration the membership was bought through. */
+  metadata?: Record<string, unknown> | undefined;
 }
 
 export class MembershipService {
@@ -78,7 +80,7 @@ export class MembershipService {
       cancellation_reason: null,
       renewal_period_start: period.start,
       renewal_period_end: period.end,
-      metadata: {},
+      metadata: { ...input.metadata },
       created_at: now,
       updated_at: now,
       joined_at: now,

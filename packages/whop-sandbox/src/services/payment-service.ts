@@ -33,6 +33,8 @@ export interface TakePaymentInput {
   /** Minor units (cents), the older way to give an amount. */
   amountCents?: number | undefined;
   currency?: string | undefined;
+  /** A checkout configuration's metadata, copied to a membership the payment creates (as Whop does). */
+  metadata?: Record<string, unknown> | undefined;
 }
 
 export interface PaymentResult {
@@ -90,7 +92,12 @@ export class PaymentService {
     let current = membership;
     if (input.outcome === 'succeeded') {
       if (!current) {
-        current = this.memberships.create({ userId, productId: plan.product_id, planId: plan.id });
+        current = this.memberships.create({
+          userId,
+          productId: plan.product_id,
+          planId: plan.id,
+          metadata: input.metadata,
+        });
       } else {
         current = this.memberships.renew(current.id);
         if (!isValidStatus(current.status)) current = this.memberships.setStatus(current.id, 'active');
