@@ -36,6 +36,10 @@ export const parseBrandingForm: RequestHandler = (req, res, next) => {
       };
     }
     res.locals.brandingForm = form;
-    csrfProtection(req, res, next);
+    try {
+      csrfProtection(req, res, next);
+    } catch (refused) {
+      next(refused);
+    }
   });
 };
