@@ -42,6 +42,7 @@ import { httpsOnly } from './middleware/https-only.ts';
 import { PUBLIC_DIR, VIEWS_DIR } from './config/project-paths.ts';
 import './sessions/session-data.ts';
 import { noStore } from './middleware/no-store.ts';
+import { brandingAssetRoutes, settingsRoutes, settingsUploadRoutes } from './routes/settings-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   const { services } = deps;
   app.use(loadCurrentUser(services));
   app.use(mediaRoutes({ services }));
+  app.use(brandingAssetRoutes({ services }));
 
   app.use(
     PATHS.auth,
@@ -123,7 +125,10 @@ export function createApp(deps: AppDeps): Express {
       rateLimiter: deps.rateLimiters.auth,
     }),
   );
+  // Multipart: reads its body, then checks the CSRF token itself.
+  app.use(settingsUploadRoutes({ services }));
   app.use(csrfProtection);
+  app.use(settingsRoutes({ services }));
   app.use(pageRoutes());
   app.use(dashboardRoutes({ services }));
   app.use(pricingRoutes({ services }));

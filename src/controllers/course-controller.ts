@@ -9,11 +9,17 @@ import { coursePath, mediaPath, playerPath, progressPath } from '../http/route-p
 import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import { admitToPage, creatorName } from './course-gate.ts';
+import type { BrandingService } from '../services/branding/branding-service.ts';
 
 const NO_COURSE = 'There is no course at this address.';
 const NO_VIDEO = 'This video is not in the course, or it is not ready to play yet.';
 
-export function courseController(deps: { courses: CourseAccessService; progress: WatchProgressService }) {
+export function courseController(deps: {
+  courses: CourseAccessService;
+  progress: WatchProgressService;
+  /** The creator's branding on these pages (Pro and up); absent, the pages are Chronos's own. */
+  branding?: Pick<BrandingService, 'shownFor'>;
+}) {
   const { courses } = deps;
 
   const show: RequestHandler = async (req, res) => {
@@ -23,6 +29,7 @@ export function courseController(deps: { courses: CourseAccessService; progress:
     if (!admitted) return;
     const videos = await courses.readyVideos(creator.id);
     res.render('pages/course', {
+      branding: await deps.branding?.shownFor(creator),
       title: creatorName(creator),
       creatorName: creatorName(creator),
       isPreview: admitted.access.kind === 'owner',
@@ -48,6 +55,7 @@ export function courseController(deps: { courses: CourseAccessService; progress:
     const isPreview = admitted.access.kind === 'owner';
     const resumeAt = isPreview ? 0 : await deps.progress.resumeAt(admitted.viewer.user.id, video);
     res.render('pages/player', {
+      branding: await deps.branding?.shownFor(creator),
       title: video.title,
       creatorName: creatorName(creator),
       courseHref: coursePath(creator.whopCompanyId),

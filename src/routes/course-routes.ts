@@ -6,8 +6,8 @@ import type { Services } from '../services/build-services.ts';
 
 export function courseRoutes(deps: { services: Services }): Router {
   const router = Router();
-  const { courses, progress } = deps.services;
-  const course = courseController({ courses, progress });
+  const { courses, progress, branding } = deps.services;
+  const course = courseController({ courses, progress, branding });
   router.get('/courses/:companyId', course.show);
   router.get('/courses/:companyId/videos/:videoId', course.player);
   return router;

@@ -55,6 +55,7 @@ import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
+import { createBrandingService } from './branding/branding-service.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -201,7 +202,14 @@ export function buildServices(
     installUrl,
     logger,
   });
+  const branding = createBrandingService({
+    sequelize: infra.sequelize,
+    storage: infra.mediaStorage,
+    appUrl: config.appUrl,
+    logger,
+  });
   const handlerDeps = {
+    branding,
     sequelize: infra.sequelize,
     models,
     students,
@@ -275,6 +283,7 @@ export function buildServices(
     now,
   });
   return {
+    branding,
     mediaStorage: infra.mediaStorage,
     uploads,
     videoLibrary,

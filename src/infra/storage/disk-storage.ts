@@ -4,7 +4,8 @@
  * (0700). Keys are checked before they touch a path, so no key reaches outside the folder.
  */
 import { mkdirSync } from 'node:fs';
-import { open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { checkedKey, STORAGE_KEY, type MediaStorage, type StoredObject } from './media-storage.ts';
@@ -29,6 +30,18 @@ export function createDiskStorage(options: { directory: string; uploadExpiryMs: 
         return buffer.subarray(0, bytesRead);
       } finally {
         await file.close();
+      }
+    },
+
+    async put(key, bytes) {
+      // Written beside and renamed into place, so a reader never sees half a file.
+      const path = pathOf(key);
+      const partial = `${path}.${randomUUID()}.tmp`;
+      try {
+        await writeFile(partial, bytes, { mode: 0o600 });
+        await rename(partial, path);
+      } finally {
+        await rm(partial, { force: true });
       }
     },
 

@@ -38,6 +38,8 @@ export interface MediaStorage {
   readonly playbackOrigins?: readonly string[];
   /** `length` bytes from `start` of a stored object (content sniffing, media probing); fewer at its end. */
   read(key: string, start: number, length: number): Promise<Buffer>;
+  /** Stores a small object whole (a creator's logo), replacing any under that key. */
+  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   /** The object's size in bytes, or null if there is none. */
   size(key: string): Promise<number | null>;
   /** Removes the object and anything the upload kept beside it; removing what is absent is not an error. */

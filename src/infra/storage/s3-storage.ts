@@ -112,6 +112,11 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
       }
     },
 
+    async put(key, bytes, contentType) {
+      checkedKey(key);
+      await client.putObject({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType });
+    },
+
     async size(key) {
       checkedKey(key);
       try {

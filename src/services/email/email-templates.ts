@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ValidationError } from '../../domain/app-errors.ts';
 import { EMAIL_TEMPLATES, type EmailTemplate } from '../../models/email-outbox-model.ts';
 import { formatDate, formatDateTime, formatMoney, singleLine } from './email-format.ts';
-import { renderHtml, renderText, type EmailContent } from './email-layout.ts';
+import { renderHtml, renderText, type EmailBrand, type EmailContent } from './email-layout.ts';
+import { ACCENT_COLOR } from '../../domain/accent-color.ts';
 
 export { EMAIL_TEMPLATES, type EmailTemplate };
 
@@ -76,6 +77,34 @@ const schemas = {
   grace_period: z.object({ graceEndsAt: instant, tierName: z.string().trim().min(1).max(50) }),
   trial_ending: z.object({ productName: name, trialEndsAt: instant.nullish().transform((v) => v ?? undefined) }),
 } satisfies Record<EmailTemplate, z.ZodType>;
+
+/**
+ * A creator's branding on the mails their students get (optional `branding` in the payload;
+ * see services/branding). Chronos's own mails to creators (`grace_period`) never carry one.
+ */
+const STUDENT_TEMPLATES: readonly EmailTemplate[] = [
+  'welcome',
+  'expiration',
+  'receipt',
+  'payment_failed',
+  'trial_ending',
+];
+const emailBrand = z.object({
+  name,
+  logoUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  accentColor: z.string().regex(ACCENT_COLOR, 'expected #rrggbb').optional(),
+});
+
+function brandOf(template: EmailTemplate, payload: Record<string, unknown>): EmailBrand | undefined {
+  if (!STUDENT_TEMPLATES.includes(template) || payload.branding === undefined) return undefined;
+  const result = emailBrand.safeParse(payload.branding);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `branding.${i.path.join('.')}: ${i.message}`);
+  throw new InvalidEmailError(`Invalid payload for the "${template}" email: ${problems.join('; ')}`, problems);
+}
 
 type Payloads = { [T in EmailTemplate]: z.output<(typeof schemas)[T]> };
 
@@ -198,7 +227,10 @@ export function renderEmail(
   ctx: { appUrl: string },
 ): RenderedEmail {
   if (!isEmailTemplate(template)) throw new InvalidEmailError(`Unknown email template "${String(template)}".`);
-  const content = (contents[template] as (p: Payloads[EmailTemplate]) => EmailContent)(parsePayload(template, payload));
+  const content: EmailContent = {
+    ...(contents[template] as (p: Payloads[EmailTemplate]) => EmailContent)(parsePayload(template, payload)),
+    branding: brandOf(template, payload),
+  };
   const subject = singleLine(content.subject);
   const dashboardUrl = `${ctx.appUrl.replace(/\/+$/, '')}/dashboard`;
   return {

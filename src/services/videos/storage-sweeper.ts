@@ -33,13 +33,14 @@ export function createStorageSweeper(deps: {
 }): StorageSweeper {
   const { sequelize, storage, logger, now } = deps;
 
-  /** The keys of `keys` that no row names as its upload or its stored object. */
+  /** The keys of `keys` that no row names as its upload or its stored object, nor as a creator's logo. */
   async function unreferenced(keys: string[]): Promise<string[]> {
     const orphans: string[] = [];
     for (let i = 0; i < keys.length; i += BATCH) {
       const rows = await sequelize.query<{ key: string }>(
         `SELECT k.key FROM unnest($1::text[]) AS k(key)
-          WHERE NOT EXISTS (SELECT 1 FROM videos v WHERE v.upload_id = k.key OR v.storage_key = k.key)`,
+          WHERE NOT EXISTS (SELECT 1 FROM videos v WHERE v.upload_id = k.key OR v.storage_key = k.key)
+            AND NOT EXISTS (SELECT 1 FROM creator_branding b WHERE b.logo_key = k.key)`,
         { bind: [keys.slice(i, i + BATCH)], type: QueryTypes.SELECT },
       );
       orphans.push(...rows.map((r) => r.key));

@@ -19,6 +19,7 @@ import type { StudentService } from '../students/student-service.ts';
 import type { CreatorTierService } from '../tiers/creator-tier-service.ts';
 import type { GracePeriodService } from '../billing/grace-period-service.ts';
 import { enqueueEmail, isMailableAddress } from '../email/email-outbox.ts';
+import type { BrandingService } from '../branding/branding-service.ts';
 import { ignored, processed, skipped, type EventResult } from './event-results.ts';
 import { canonicalType, envelopeCompany, eventTime, isLegacy, type HandledEnvelope } from './event-types.ts';
 import { readData } from './shape-errors.ts';
@@ -34,6 +35,8 @@ export interface MembershipHandlerDeps {
   tierProducts?: Readonly<Record<string, Tier>>;
   appUrl: string;
   logger: Logger;
+  /** The creator's branding on their students' mails (Pro and up); absent: mails are unbranded. */
+  branding?: Pick<BrandingService, 'forEmail'>;
 }
 
 interface LockedCreator {
@@ -127,6 +130,7 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
     if (result.change === 'stale') return skipped(`membership ${m.id}: older than what is stored`);
     const { status, previousStatus, userId } = result;
     const creatorName = creator.companyName ?? creator.whopCompanyId;
+    const brand = async () => (await deps.branding?.forEmail(creator.id, transaction)) ?? {};
     if (isMailableAddress(m.userEmail) && status === 'active' && previousStatus !== 'active') {
       await enqueueEmail(
         deps.models,
@@ -134,7 +138,7 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
           dedupeKey: `welcome:${creator.id}:${userId}:${m.id}`,
           template: 'welcome',
           to: m.userEmail,
-          payload: { creatorName, ...(m.username ? { studentName: m.username } : {}) },
+          payload: { creatorName, ...(m.username ? { studentName: m.username } : {}), ...(await brand()) },
         },
         { transaction, appUrl: deps.appUrl },
       );
@@ -146,7 +150,7 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
           dedupeKey: `expiration:${m.id}:${m.updatedAt.toISOString()}`,
           template: 'expiration',
           to: m.userEmail,
-          payload: { creatorName, membershipStatus: m.status },
+          payload: { creatorName, membershipStatus: m.status, ...(await brand()) },
         },
         { transaction, appUrl: deps.appUrl },
       );

@@ -11,6 +11,7 @@ import type { Creator } from '../../models/creator-model.ts';
 import { roundedMinorUnits, toPayment, type Payment } from '../whop/whop-shapes/index.ts';
 import type { CreatorTierService } from '../tiers/creator-tier-service.ts';
 import type { GracePeriodService } from '../billing/grace-period-service.ts';
+import type { BrandingService } from '../branding/branding-service.ts';
 import { enqueueEmail, isMailableAddress } from '../email/email-outbox.ts';
 import { InvalidEmailError } from '../email/email-templates.ts';
 import { canonicalType, envelopeCompany, isLegacy, type HandledEnvelope } from './event-types.ts';
@@ -37,6 +38,8 @@ export interface PaymentHandlerDeps {
   appUrl: string;
   /** Chronos's clock (ms): when a succeeded payment names no paid time, it was paid when Chronos learned of it. */
   now: () => number;
+  /** The creator's branding on their students' receipts (Pro and up); absent: mails are unbranded. */
+  branding?: Pick<BrandingService, 'forEmail'>;
 }
 
 /** The conventional (2 or 0 places) rounded minor units older pages read; the exact amount is `amount`. */
@@ -108,6 +111,7 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
     status: PaymentStatus,
     to: string | null | undefined,
     transaction: Transaction,
+    brand: { branding?: unknown } = {},
   ): Promise<void> {
     if (!isMailableAddress(to)) return;
     if (status === 'succeeded') {
@@ -117,7 +121,12 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
           dedupeKey: `receipt:${p.id}`,
           template: 'receipt',
           to,
-          payload: { ...money(p), paymentId: p.id, paidAt: (p.paidAt ?? new Date(deps.now())).toISOString() },
+          payload: {
+            ...money(p),
+            paymentId: p.id,
+            paidAt: (p.paidAt ?? new Date(deps.now())).toISOString(),
+            ...brand,
+          },
         },
         { transaction, appUrl: deps.appUrl },
       );
@@ -128,7 +137,7 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
           dedupeKey: `payment_failed:${p.id}`,
           template: 'payment_failed',
           to,
-          payload: { ...money(p), ...(p.failureMessage ? { failureMessage: p.failureMessage } : {}) },
+          payload: { ...money(p), ...(p.failureMessage ? { failureMessage: p.failureMessage } : {}), ...brand },
         },
         { transaction, appUrl: deps.appUrl },
       );
@@ -178,8 +187,10 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
       // (queued by whichever of payment.failed / invoice.past_due arrives first, keyed by the
       // grace period), not a second time as a plain payment failure.
       const toldByGracePeriod = isPlan && creator !== null && status === 'failed';
+      // A student's payment to a creator carries the creator's branding; Chronos's own plans never do.
+      const brand = !isPlan && creator ? await deps.branding?.forEmail(creator.id, transaction) : undefined;
       if (!toldByGracePeriod)
-        await notify(p, status, p.userEmail, transaction).catch((error: unknown) => {
+        await notify(p, status, p.userEmail, transaction, brand).catch((error: unknown) => {
           // A mail that cannot be written (a currency no mail can show) never holds the payment back.
           if (!(error instanceof InvalidEmailError)) throw error;
         });

@@ -201,7 +201,8 @@ export class Journey {
     expect(response!.status(), `${where}: HTTP status`).to.equal(status);
     const documentUrl = this.page.url();
     const allowed = (p: PageProblem) =>
-      (status === 403 || status === 404) &&
+      // Refusals the page itself explains: forbidden, not found, a form shown again with its errors (422).
+      [403, 404, 422].includes(status) &&
       p.kind === 'console error' &&
       p.url === documentUrl &&
       new RegExp(`^Failed to load resource: the server responded with a status of ${status}\\b`).test(p.text);

@@ -130,6 +130,7 @@ for (const [kind, start] of Object.entries(backends)) {
           () => storage.read(bad, 0, 1),
           () => storage.size(bad),
           () => storage.remove(bad),
+          () => storage.put(bad, Buffer.from('x'), 'image/png'),
           () => storage.playback(bad, { ttlSeconds: 60, contentType: 'video/mp4' }),
         ];
         for (const call of calls) {
@@ -141,6 +142,21 @@ for (const [kind, start] of Object.entries(backends)) {
         }
       }
       expect(backend.leftovers()).to.deep.equal(before);
+    });
+
+    it('stores a small object whole (a logo), replaces it in place, lists and removes it', async () => {
+      const { storage } = backend;
+      const key = 'logo_0123456789abcdef';
+      await storage.put(key, BYTES.subarray(0, 5000), 'image/png');
+      expect(await storage.size(key)).to.equal(5000);
+      expect((await storage.read(key, 0, 5000)).equals(BYTES.subarray(0, 5000))).to.equal(true);
+      await storage.put(key, BYTES.subarray(100, 300), 'image/png');
+      expect((await storage.read(key, 0, 5000)).equals(BYTES.subarray(100, 300))).to.equal(true);
+      expect(await listed(storage)).to.deep.equal([key]);
+      expect(backend.leftovers()).to.deep.equal([key]);
+      await storage.remove(key);
+      expect(await storage.size(key)).to.equal(null);
+      expect(backend.leftovers()).to.deep.equal([]);
     });
 
     it('gives a player the bytes', async () => {

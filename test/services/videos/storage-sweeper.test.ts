@@ -128,6 +128,20 @@ for (const [kind, start] of Object.entries(backends)) {
       });
     });
 
+    it("spares a creator's logo, which no video names, and removes a logo no creator names any more", async () => {
+      const logo = 'logo_kept_0123456789';
+      const dropped = 'logo_dropped_0123456789';
+      await storage.put(logo, BYTES.subarray(0, 100), 'image/png');
+      await storage.put(dropped, BYTES.subarray(0, 100), 'image/png');
+      await sequelize.query(
+        `INSERT INTO creator_branding (creator_id, logo_key, logo_content_type, logo_bytes) VALUES ($1, $2, 'image/png', 100)`,
+        { bind: [creatorId, logo] },
+      );
+      const report = await sweeperAt(Date.now() + 2 * HOUR).sweeper.sweep({ olderThanMs: HOUR });
+      expect(report.removedObjects).to.deep.equal([dropped]);
+      expect(await storage.size(logo)).to.equal(100);
+    });
+
     it('spares an unreferenced object younger than the grace (its row may still be on its way)', async () => {
       const young = await tusUpload(endpoint, BYTES, { chunkSize: 2000 });
       const report = await sweeperAt(Date.now() + HOUR / 2).sweeper.sweep({ olderThanMs: HOUR });
