@@ -39,13 +39,18 @@ export interface EventPage {
   types: string[];
 }
 
-const one = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+/** One value of a query parameter; a repeated one (`?status=a&status=b`) is refused. */
+function one(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new ValidationError(`Give the ${name} filter once, with one value.`);
+  return value;
+}
 
 /** Reads `?status=&type=&page=`; an unknown status, a malformed type or page is refused with a clear message. */
 export function parseEventFilter(raw: { status?: unknown; type?: unknown; page?: unknown }): EventFilter {
-  const status = one(raw.status);
-  const type = one(raw.type);
-  const page = one(raw.page);
+  const status = one(raw.status, 'status');
+  const type = one(raw.type, 'type');
+  const page = one(raw.page, 'page');
   if (status !== undefined && !(EVENT_STATUSES as readonly string[]).includes(status))
     throw new ValidationError(`Unknown status filter. Choose one of: ${EVENT_STATUSES.join(', ')}.`);
   if (type !== undefined && !EVENT_TYPE.test(type))
