@@ -1,7 +1,8 @@
 /**
  * The admin's webhook events: the filtered, paged list on `/admin/webhooks`, one event's page
  * (its outcome, its error in words with the raw error one click away), and replay, which leads
- * to the event's page: it refreshes itself until the replay has ended and then shows how.
+ * to the event's page, which shows the replay waiting and, once it has ended, how (no page
+ * reloads itself: a self-reloading page would move under a screen reader; "Check again" reloads).
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -16,9 +17,6 @@ import { describeEventError } from '../services/webhooks/event-error-text.ts';
 import { NotFoundError } from '../domain/app-errors.ts';
 
 const EVENT_ID = /^[\w.:-]{1,255}$/;
-/** How often an event's page reloads while the event waits for or is in processing. */
-export const EVENT_REFRESH_SECONDS = 3;
-
 export const eventPath = (id: string) => `/admin/webhooks/events/${encodeURIComponent(id)}`;
 
 export function adminEventsController(deps: {
@@ -58,7 +56,7 @@ export function adminEventsController(deps: {
       event,
       waiting,
       error: describeEventError(event.lastError),
-      ...(waiting ? { refreshSeconds: EVENT_REFRESH_SECONDS, refreshUrl: eventPath(event.id) } : {}),
+      checkAgainUrl: eventPath(event.id),
       ...takeFlash(req),
     });
   };

@@ -173,14 +173,11 @@ describe('admin inspection pages', function () {
       const waiting = await admin.get(replayed.location!);
       expect(waiting.text).to.contain(`Event ${id} is queued again. This page shows how the replay ends.`);
       expect(waiting.text).to.contain('Waiting for the worker');
-      expect(waiting.text).to.match(
-        /<meta http-equiv="refresh" content="3; url=\/admin\/webhooks\/events\/msg_inspect\d+">/,
-      );
       await drain();
       const ended = await admin.get(replayed.location!);
       expect(ended.text).to.contain('Failed for good');
       expect(ended.text).to.contain('It can never succeed');
-      expect(ended.text).not.to.contain('http-equiv="refresh"');
+      expect(ended.text).not.to.contain('Waiting for the worker');
     });
 
     it('a replay that succeeds shows what the event did', async () => {
