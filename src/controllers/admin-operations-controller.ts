@@ -6,12 +6,10 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { countOf } from '../views/plural.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
-import { NotFoundError } from '../domain/app-errors.ts';
-
-const EVENT_ID = /^[\w.:-]{1,255}$/;
 
 export function adminOperationsController(deps: {
   operations: OperationsOverviewService;
@@ -20,10 +18,9 @@ export function adminOperationsController(deps: {
   logger: Logger;
 }) {
   const show: RequestHandler = async (req, res) => {
-    const [events, problems, recent, revenue, lastRun] = await Promise.all([
+    const [events, problems, revenue, lastRun] = await Promise.all([
       deps.operations.eventsLast24h(),
       deps.operations.problemEvents(),
-      deps.operations.recentEvents(),
       deps.operations.revenue30d(),
       deps.operations.lastReconciliation(),
     ]);
@@ -31,20 +28,10 @@ export function adminOperationsController(deps: {
       title: 'Webhooks and revenue',
       events,
       problems,
-      recent,
       revenue,
       lastRun,
       ...takeFlash(req),
     });
-  };
-
-  const replay: RequestHandler<{ id: string }> = async (req, res) => {
-    const { id } = req.params;
-    if (!EVENT_ID.test(id) || !(await deps.webhooks.replay(id)))
-      throw new NotFoundError('No such event, or it is being processed right now.');
-    deps.logger.info({ eventId: id, adminUserId: req.currentUser?.user.id }, 'webhook event replay requested');
-    setFlash(req, `Event ${id} is queued again.`, 'ok');
-    res.redirect(303, '/admin/webhooks');
   };
 
   const reconcile: RequestHandler = async (req, res) => {
@@ -73,7 +60,7 @@ export function adminOperationsController(deps: {
         const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
         setFlash(
           req,
-          `Reconciliation ${run.status}: ${s.studentsCreated ?? 0} students added, ${s.studentsChanged ?? 0} changed, ${s.tierChanges?.length ?? 0} tier changes.`,
+          `Reconciliation ${run.status}: ${countOf(s.studentsCreated ?? 0, 'student')} added, ${countOf(s.studentsChanged ?? 0, 'student')} changed status, ${countOf(s.tierChanges?.length ?? 0, 'tier change')}.`,
           run.status === 'succeeded' ? 'ok' : 'error',
         );
         break;
@@ -82,5 +69,5 @@ export function adminOperationsController(deps: {
     res.redirect(303, '/admin/webhooks#reconciliation');
   };
 
-  return { show, replay, reconcile };
+  return { show, reconcile };
 }

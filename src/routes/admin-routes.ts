@@ -9,6 +9,10 @@ import type { ReconciliationService } from '../services/reconciliation-service.t
 import { adminOperationsController } from '../controllers/admin-operations-controller.ts';
 import { companyConnections } from '../controllers/company-connections-controller.ts';
 import type { CreatorAccessService } from '../services/creator-access-service.ts';
+import type { WebhookEventListQuery } from '../services/admin/webhook-event-list-query.ts';
+import type { CreatorInspectionQuery } from '../services/admin/creator-inspection-query.ts';
+import { adminEventsController } from '../controllers/admin-events-controller.ts';
+import { adminCreatorsController } from '../controllers/admin-creators-controller.ts';
 
 /** Everything under /admin is for admins only. */
 export function adminRoutes(deps: {
@@ -17,16 +21,32 @@ export function adminRoutes(deps: {
   webhooks: WebhookWorker;
   reconciliation: ReconciliationService;
   creatorAccess: CreatorAccessService;
+  eventList: WebhookEventListQuery;
+  creatorInspection: CreatorInspectionQuery;
+  now: () => number;
   logger: Logger;
 }): Router {
   const router = Router();
   const admin = adminController(deps);
   const operations = adminOperationsController(deps);
+  const events = adminEventsController(deps);
+  const creators = adminCreatorsController(deps);
   // Mounted at /admin (app.ts).
   router.use(requireAuth, requireAdmin);
   router.get('/tiers', admin.tiers);
-  router.get('/webhooks', companyConnections(deps.creatorAccess), operations.show);
-  router.post('/webhooks/:id/replay', operations.replay);
+  router.get(
+    '/webhooks',
+    async (req, res, next) => {
+      Object.assign(res.locals, await events.listLocals(req.query));
+      next();
+    },
+    companyConnections(deps.creatorAccess),
+    operations.show,
+  );
+  router.get('/webhooks/events/:id', events.show);
+  router.post('/webhooks/:id/replay', events.replay);
+  router.get('/creators/past-due', creators.pastDue);
+  router.get('/creators/:id', creators.show);
   router.post('/reconciliation', operations.reconcile);
   return router;
 }

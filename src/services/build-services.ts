@@ -31,6 +31,8 @@ import type { PreparedReads } from '../db/prepared-reads.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createReconciliationService } from './reconciliation-service.ts';
 import { createOperationsOverviewService } from './admin/operations-overview-service.ts';
+import { createWebhookEventListQuery } from './admin/webhook-event-list-query.ts';
+import { createCreatorInspectionQuery } from './admin/creator-inspection-query.ts';
 import { createGracePeriodService } from './billing/grace-period-service.ts';
 import { createEventProcessor } from './webhooks/event-processor.ts';
 import { createMembershipEventHandler } from './webhooks/membership-event-handler.ts';
@@ -298,6 +300,9 @@ export function buildServices(
     creatorAccess,
     installUrl,
     operations,
+    /** The admin's webhook event list and event page; past-due creators and the creator page. */
+    eventList: createWebhookEventListQuery({ sequelize: infra.sequelize }),
+    creatorInspection: createCreatorInspectionQuery({ sequelize: infra.sequelize, now }),
     plans,
     planPrices,
     planManagement: createPlanManagementQuery({ models }),

@@ -1,5 +1,6 @@
 /** Formatting helpers available to every view (`app.locals`): numbers, bytes, dates, usage bars. */
 import { formatBytes } from '../domain/byte-units.ts';
+import { countOf } from './plural.ts';
 
 export { formatBytes };
 
@@ -94,4 +95,5 @@ export const viewHelpers = {
   formatDuration,
   formatMoney,
   usageBar,
+  countOf,
 };

@@ -63,9 +63,44 @@ describe('journey 3: the admin', () => {
       .and.to.contain('data is not a membership');
     expect(await page.locator('.stat-dead .stat-value').innerText()).to.not.equal('0');
 
-    // Replay it.
+    // Replay it: the event's page shows the replay waiting, then how it ended.
     await journey.click(row.getByRole('button', { name: 'Replay' }), 'webhooks-replayed');
-    expect(page.url()).to.equal(`${chronos.appUrl}/admin/webhooks`);
-    expect(await page.getByRole('alert').innerText()).to.equal(`Event ${sent.webhookId} is queued again.`);
+    expect(page.url()).to.equal(`${chronos.appUrl}/admin/webhooks/events/${sent.webhookId}`);
+    expect(await page.getByRole('alert').innerText()).to.equal(
+      `Event ${sent.webhookId} is queued again. This page shows how the replay ends.`,
+    );
+    await journey.reloadUntil(
+      'webhook-event-replay-ended',
+      async () => (await page.locator('#event-state').innerText()).includes('Failed for good'),
+      { timeoutMs: 20_000, what: `the replay of ${sent.webhookId} ended` },
+    );
+    expect(await page.locator('#event-error').innerText()).to.contain('It can never succeed');
+    const raw = page.locator('#event-error details.raw-error');
+    expect(await raw.locator('code').isVisible(), 'the raw error starts folded').to.equal(false);
+    await raw.locator('summary').click();
+    expect(await raw.locator('code').innerText()).to.contain('PermanentEventError');
+
+    // The filtered event list, the creators past due, and a creator's page, at 1280 and 390 px.
+    const pages = [
+      ['webhooks-filtered', `${chronos.appUrl}/admin/webhooks?status=dead&type=membership.activated`],
+      ['webhook-event', `${chronos.appUrl}/admin/webhooks/events/${encodeURIComponent(sent.webhookId)}`],
+      ['past-due', `${chronos.appUrl}/admin/creators/past-due`],
+    ] as const;
+    const creatorId = await page.evaluate(async (url) => {
+      const html = await (await fetch(url)).text();
+      return /href="\/admin\/creators\/(\d+)"/.exec(html)?.[1] ?? null;
+    }, `${chronos.appUrl}/admin/tiers`);
+    const all: (readonly [string, string])[] = [...pages];
+    if (creatorId) all.push(['creator', `${chronos.appUrl}/admin/creators/${creatorId}`]);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const [step, url] of all) {
+        await journey.open(url, `${step}-${width}px`);
+        expect(await page.getByRole('heading', { level: 1 }).count(), `${step} at ${width} px`).to.equal(1);
+      }
+    }
+    await journey.open(`${chronos.appUrl}/admin/creators/999999999`, 'creator-unknown', { status: 404 });
+    await journey.open(`${chronos.appUrl}/admin/webhooks?status=exploded`, 'webhooks-bad-filter', { status: 400 });
+    expect(await journey.mainText()).to.contain('Unknown status filter.');
   });
 });

@@ -27,7 +27,7 @@ export function studentAccess(student: Student & { creator?: Creator }): CourseA
   const ended = `Your Whop membership is ${student.membershipStatus ?? 'no longer valid'}.`;
   const reasons: Record<Student['status'], string> = {
     active: 'You have access.',
-    over_limit: `${creatorName} has reached the student limit of their Chronos plan. You will get access as soon as they upgrade; they have been told.`,
+    over_limit: `${creatorName} has reached the student limit of their Chronos plan. You will get access as soon as a seat frees up or they upgrade (seats go in the order students joined); they have been told.`,
     inactive: `${ended} ${RENEW_SENTENCE.link}${RENEW_SENTENCE.rest}`,
     archived: 'Your membership was removed on Whop.',
   };

@@ -1,16 +1,17 @@
 /**
  * Students of a creator, kept in step with the memberships of the creator's products.
- * Every change runs in a transaction holding the creator's row lock, so the student limit
- * holds under concurrency: a student who joins at the limit is stored `over_limit` (no
- * access) and becomes active, oldest first, when the creator's tier allows more.
+ * Every change runs in a transaction holding the creator's row lock, and re-applies the seat
+ * rule (seat-assignment.ts) before it commits: the students who joined first (membership
+ * `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
+ * A freed seat goes to the earliest waiting student at once, whatever order events arrive in.
  */
-import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
 import type { StudentStatus } from '../../models/student-model.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { WhopMembership } from '../whop/whop-membership.ts';
 import { accessOf } from '../whop/membership-access.ts';
-import { tierDefinition } from '../../domain/tier-table.ts';
+import { assignSeats, type SeatChanges } from './seat-assignment.ts';
 
 /** `unmatched`: the membership has no user (`user: null`) and matches no stored student. */
 export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale' | 'unmatched';
@@ -54,18 +55,6 @@ export function createStudentService(deps: {
     const creator = await Creator.findByPk(creatorId, { transaction, lock: transaction.LOCK.UPDATE });
     if (!creator) throw new Error(`creator ${creatorId} not found`);
     return creator;
-  }
-
-  async function activeCount(creatorId: number, transaction: Transaction): Promise<number> {
-    const [row] = await deps.sequelize.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM students WHERE creator_id = :creatorId AND status = 'active'",
-      {
-        replacements: { creatorId },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
-    );
-    return row?.n ?? 0;
   }
 
   /**
@@ -143,14 +132,10 @@ export function createStudentService(deps: {
         : existing?.membership_status === 'past_due' && existing.grace_ends_at
           ? new Date(existing.grace_ends_at)
           : new Date(now() + graceMs);
+    // Provisional: a student with access keeps or waits for a seat; assignSeats below decides.
     let status: StudentStatus = 'inactive';
-    if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now())) {
-      const limit = tierDefinition(creator.tier).limits.students;
-      status =
-        existing?.status === 'active' || limit === null || (await activeCount(creatorId, transaction)) < limit
-          ? 'active'
-          : 'over_limit';
-    }
+    if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now()))
+      status = existing?.status === 'active' ? 'active' : 'over_limit';
     const fields = {
       creatorId,
       userId,
@@ -162,26 +147,37 @@ export function createStudentService(deps: {
       membershipStatus: membership.status,
       membershipUpdatedAt: membership.updatedAt,
       joinedAt: membership.createdAt ?? new Date(now()),
+      createdAt: membership.createdAt,
       graceEndsAt,
       manageUrl: membership.manageUrl ?? null,
     };
+    let studentId: number;
     if (!existing) {
       const [created] = await deps.sequelize.query<{ id: number }>(
         `INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
          VALUES (:creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl) RETURNING id`,
         { replacements: fields, type: QueryTypes.SELECT, transaction },
       );
-      return { studentId: created!.id, status, change: 'created', previousStatus: undefined, userId };
-    }
-    await deps.sequelize.query(
-      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
+      studentId = created!.id;
+    } else {
+      studentId = existing.id;
+      // The join time is the membership's own `created_at` (a new membership of the same user: its own).
+      await deps.sequelize.query(
+        `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
               whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
               membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt,
+              joined_at = coalesce(CAST(:createdAt AS timestamptz), joined_at),
               manage_url = coalesce(:manageUrl, manage_url), updated_at = now()
         WHERE id = :id`,
-      { replacements: { ...fields, id: existing.id }, transaction },
-    );
-    return { studentId: existing.id, status, change: 'updated', previousStatus: existing.status, userId };
+        { replacements: { ...fields, id: existing.id }, transaction },
+      );
+    }
+    const seats = await assignSeats(deps.sequelize, creator, transaction);
+    if (seats.seated.includes(studentId)) status = 'active';
+    else if (seats.unseated.includes(studentId)) status = 'over_limit';
+    return existing
+      ? { studentId, status, change: 'updated', previousStatus: existing.status, userId }
+      : { studentId, status, change: 'created', previousStatus: undefined, userId };
   }
 
   function inTransaction<T>(outer: Transaction | undefined, work: (t: Transaction) => Promise<T>): Promise<T> {
@@ -218,28 +214,15 @@ export function createStudentService(deps: {
       return applyToLockedCreator(creator, membership, transaction);
     },
 
-    /** Activates over-limit students, oldest first, up to the creator's current limit. Returns how many. */
-    activateUpToLimit(creatorId: number, outer?: Transaction): Promise<number> {
+    /**
+     * Re-applies the seat rule after the creator's tier changed (either way): an upgrade seats
+     * the earliest waiting students, a downgrade leaves the seats to the earliest joiners and
+     * the later ones wait (nothing is deleted).
+     */
+    reassignSeats(creatorId: number, outer?: Transaction): Promise<SeatChanges> {
       return inTransaction(outer, async (transaction) => {
         const creator = await lockCreator(creatorId, transaction);
-        const limit = tierDefinition(creator.tier).limits.students;
-        const room = limit === null ? undefined : limit - (await activeCount(creatorId, transaction));
-        if (room !== undefined && room <= 0) return 0;
-        const waiting = await Student.findAll({
-          where: { creatorId, status: 'over_limit' },
-          order: [
-            ['joinedAt', 'ASC'],
-            ['id', 'ASC'],
-          ],
-          ...(room === undefined ? {} : { limit: room }),
-          transaction,
-        });
-        if (waiting.length === 0) return 0;
-        await Student.update(
-          { status: 'active' },
-          { where: { id: { [Op.in]: waiting.map((s) => s.id) } }, transaction },
-        );
-        return waiting.length;
+        return assignSeats(deps.sequelize, creator, transaction);
       });
     },
 
@@ -260,6 +243,7 @@ export function createStudentService(deps: {
         const userId = existing.whop_user_id;
         if (isStale(existing, membership)) return { outcome: 'stale' as const, userId };
         if (keptByAnother(existing, membership)) return { outcome: 'kept' as const, userId };
+        const creator = await lockCreator(creatorId, transaction);
         await deps.sequelize.query(
           `UPDATE students SET status = 'archived', whop_membership_id = :membershipId, membership_status = :membershipStatus, membership_updated_at = :updatedAt,
                   grace_ends_at = NULL, updated_at = now() WHERE id = :id`,
@@ -273,18 +257,34 @@ export function createStudentService(deps: {
             transaction,
           },
         );
+        await assignSeats(deps.sequelize, creator, transaction);
         return { outcome: 'archived' as const, userId };
       });
     },
 
-    /** Students whose `past_due` grace period has run out lose access. Returns how many. */
+    /**
+     * Students whose `past_due` grace period has run out lose access, creator by creator under
+     * the creator's lock, and their seats go to the earliest waiting students. Returns how many.
+     */
     async expireGracePeriods(): Promise<number> {
-      const rows = await deps.sequelize.query(
-        `UPDATE students SET status = 'inactive', updated_at = now()
-          WHERE grace_ends_at <= :now AND membership_status = 'past_due' AND status IN ('active', 'over_limit') RETURNING id`,
-        { replacements: { now: new Date(now()) }, type: QueryTypes.SELECT },
+      const expired = "grace_ends_at <= :now AND membership_status = 'past_due' AND status IN ('active', 'over_limit')";
+      const at = new Date(now());
+      const creators = await deps.sequelize.query<{ creator_id: number }>(
+        `SELECT DISTINCT creator_id FROM students WHERE ${expired} ORDER BY creator_id`,
+        { replacements: { now: at }, type: QueryTypes.SELECT },
       );
-      return rows.length;
+      let ended = 0;
+      for (const { creator_id: creatorId } of creators)
+        ended += await deps.sequelize.transaction(async (transaction) => {
+          const creator = await lockCreator(creatorId, transaction);
+          const rows = await deps.sequelize.query(
+            `UPDATE students SET status = 'inactive', updated_at = now() WHERE creator_id = :creatorId AND ${expired} RETURNING id`,
+            { replacements: { now: at, creatorId }, type: QueryTypes.SELECT, transaction },
+          );
+          await assignSeats(deps.sequelize, creator, transaction);
+          return rows.length;
+        });
+      return ended;
     },
 
     /** The creators whose student this Whop user is (for the student dashboard). */

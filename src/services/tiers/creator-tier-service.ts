@@ -125,7 +125,8 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
         { creatorId: creator.id, kept: before, planSays: plan.tier },
         'tier drop held until the grace period ends',
       );
-    if (tierRank(after) > tierRank(before)) await deps.students.activateUpToLimit(creator.id, transaction);
+    // An upgrade seats the earliest waiting students; a downgrade leaves the seats to the earliest joiners.
+    if (after !== before) await deps.students.reassignSeats(creator.id, transaction);
     return { before, after, deferred };
   }
 

@@ -1,7 +1,7 @@
 /**
  * The student limit, at database level: a student who joins at the tier's limit waits
- * `over_limit`; concurrent joins never pass the limit; waiting students become active oldest
- * first when there is room; a student already in stays in. (Access and ordering rules:
+ * `over_limit`; concurrent joins never pass the limit; a freed seat, or a raised limit, goes to
+ * the earliest waiting students at once; a lowered limit leaves the seats to the earliest joiners. (Access and ordering rules:
  * student-membership-rules.test.ts.)
  */
 import { expect } from 'chai';
@@ -32,7 +32,12 @@ describe('student service: the student limit (database level)', () => {
   });
 
   const creatorOn = async (tier: Tier) => makeFactories(t.runtime.deps.models).creator({ tier });
-  const join = (creator: { id: number; whopCompanyId: string }, n: number, joinedAt = new Date(T0 - 86_400_000)) =>
+  // Student n joined on Whop n seconds after the first day's start: join order is n's order.
+  const join = (
+    creator: { id: number; whopCompanyId: string },
+    n: number,
+    joinedAt = new Date(T0 - 86_400_000 + n * 1000),
+  ) =>
     s.students.applyMembership(
       creator.id,
       toMembership(
@@ -72,10 +77,18 @@ describe('student service: the student limit (database level)', () => {
     expect(await count(creator.id, 'over_limit')).to.equal(joins - FREE_LIMIT);
   });
 
-  it('keeps a student who is in active when their membership renews, even after a downgrade put the creator over the limit', async () => {
+  it('after a downgrade the earliest joiners keep the seats, a renewal changes nothing, a newcomer waits', async () => {
     const creator = await creatorOn('basic');
     for (let n = 1; n <= FREE_LIMIT + 2; n += 1) await join(creator, n);
     await creator.update({ tier: 'free' });
+    const changes = await s.students.reassignSeats(creator.id);
+    expect(changes.seated).to.deep.equal([]);
+    expect(changes.unseated).to.have.length(2);
+    expect(await statuses(creator.id)).to.deep.equal([
+      ...Array<string>(FREE_LIMIT).fill('active'),
+      'over_limit',
+      'over_limit',
+    ]);
     clock.advance(1000);
     const renewed = await s.students.applyMembership(
       creator.id,
@@ -85,13 +98,13 @@ describe('student service: the student limit (database level)', () => {
           company: creator.whopCompanyId,
           product: 'prod_course',
           user: `user_${creator.id}_1`,
+          createdAt: new Date(T0 - 86_400_000 + 1000),
           updatedAt: new Date(T0 + 1000),
         }),
       ),
     );
     expect(renewed.change).to.equal('updated');
     expect(renewed.status).to.equal('active');
-    // A newcomer, though, waits.
     expect((await join(creator, 99)).status).to.equal('over_limit');
   });
 
@@ -101,53 +114,81 @@ describe('student service: the student limit (database level)', () => {
     expect(results.every((r) => r.status === 'active')).to.equal(true);
   });
 
-  describe('activateUpToLimit', () => {
-    it('activates waiting students oldest first, only as many as there is room for', async () => {
+  describe('seats', () => {
+    const cancel = (creator: { id: number; whopCompanyId: string }, n: number) =>
+      s.students.applyMembership(
+        creator.id,
+        toMembership(
+          nestedMembership({
+            id: `mem_${creator.id}_${n}`,
+            company: creator.whopCompanyId,
+            product: 'prod_course',
+            user: `user_${creator.id}_${n}`,
+            createdAt: new Date(T0 - 86_400_000 + n * 1000),
+            status: 'canceled',
+            updatedAt: new Date(T0 + 1000),
+          }),
+        ),
+      );
+
+    it('gives a freed seat at once to the waiting student who joined first on Whop, not who arrived first', async () => {
       const creator = await creatorOn('free');
       for (let n = 1; n <= FREE_LIMIT; n += 1) await join(creator, n);
-      // Three wait; they joined (on Whop) in the order 103, 101, 102.
+      // Three wait; they joined (on Whop) in the order 103, 101, 102, and arrived 101, 102, 103.
       await join(creator, 101, new Date(T0 - 3000));
       await join(creator, 102, new Date(T0 - 2000));
       await join(creator, 103, new Date(T0 - 5000));
       expect(await count(creator.id, 'over_limit')).to.equal(3);
-      // Two leave: room for two.
-      for (const n of [1, 2]) {
-        await s.students.applyMembership(
-          creator.id,
-          toMembership(
-            nestedMembership({
-              id: `mem_${creator.id}_${n}`,
-              company: creator.whopCompanyId,
-              product: 'prod_course',
-              user: `user_${creator.id}_${n}`,
-              status: 'canceled',
-              updatedAt: new Date(T0 + 1000),
-            }),
-          ),
-        );
-      }
-      expect(await s.students.activateUpToLimit(creator.id)).to.equal(2);
+      expect((await cancel(creator, 1)).status).to.equal('inactive');
       const { Student } = t.runtime.deps.models;
-      const stillWaiting = await Student.findAll({ where: { creatorId: creator.id, status: 'over_limit' } });
-      expect(stillWaiting.map((w) => w.whopUserId)).to.deep.equal([`user_${creator.id}_102`]);
+      const waiting = async () =>
+        (await Student.findAll({ where: { creatorId: creator.id, status: 'over_limit' }, order: [['id', 'ASC']] })).map(
+          (w) => w.whopUserId,
+        );
+      expect(await waiting()).to.deep.equal([`user_${creator.id}_101`, `user_${creator.id}_102`]);
+      await cancel(creator, 2);
+      expect(await waiting()).to.deep.equal([`user_${creator.id}_102`]);
       expect(await count(creator.id, 'active')).to.equal(FREE_LIMIT);
     });
 
-    it('activates nobody at the limit, and everybody waiting once the tier allows it', async () => {
+    it('a late arrival who joined earlier on Whop takes the seat of the latest joiner', async () => {
+      const creator = await creatorOn('free');
+      for (let n = 1; n <= FREE_LIMIT; n += 1) await join(creator, n);
+      const early = await join(creator, 0, new Date(T0 - 2 * 86_400_000));
+      expect(early.status).to.equal('active');
+      const last = await t.runtime.deps.models.Student.findOne({
+        where: { creatorId: creator.id, whopUserId: `user_${creator.id}_${FREE_LIMIT}` },
+      });
+      expect(last!.status).to.equal('over_limit');
+    });
+
+    it('breaks a tie in join time on the membership id', async () => {
+      const creator = await creatorOn('free');
+      const same = new Date(T0 - 5000);
+      for (let n = 1; n <= FREE_LIMIT; n += 1) await join(creator, n + 10, same);
+      // mem_<id>_10 sorts before every mem_<id>_1x: it takes the seat of mem_<id>_20.
+      expect((await join(creator, 10, same)).status).to.equal('active');
+      const lost = await t.runtime.deps.models.Student.findOne({
+        where: { creatorId: creator.id, whopUserId: `user_${creator.id}_20` },
+      });
+      expect(lost!.status).to.equal('over_limit');
+    });
+
+    it('seats nobody more at the limit, and everybody waiting once the tier allows it', async () => {
       const creator = await creatorOn('free');
       for (let n = 1; n <= FREE_LIMIT + 3; n += 1) await join(creator, n);
-      expect(await s.students.activateUpToLimit(creator.id)).to.equal(0);
+      expect((await s.students.reassignSeats(creator.id)).seated).to.deep.equal([]);
       expect(await count(creator.id, 'over_limit')).to.equal(3);
       await creator.update({ tier: 'basic' });
-      expect(await s.students.activateUpToLimit(creator.id)).to.equal(3);
+      expect((await s.students.reassignSeats(creator.id)).seated).to.have.length(3);
       expect(await count(creator.id, 'active')).to.equal(FREE_LIMIT + 3);
     });
 
-    it('activates everybody waiting on enterprise (no limit)', async () => {
+    it('seats everybody waiting on enterprise (no limit)', async () => {
       const creator = await creatorOn('free');
       for (let n = 1; n <= FREE_LIMIT + 4; n += 1) await join(creator, n);
       await creator.update({ tier: 'enterprise' });
-      expect(await s.students.activateUpToLimit(creator.id)).to.equal(4);
+      expect((await s.students.reassignSeats(creator.id)).seated).to.have.length(4);
       expect(await count(creator.id, 'over_limit')).to.equal(0);
     });
   });
