@@ -5,14 +5,13 @@
  */
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import type { AppDeps } from './app.ts';
 import { createMediaStorage } from './infra/storage/create-media-storage.ts';
-import { createSequelize } from './db/database.ts';
+import { openDatabase } from './db/open-database.ts';
 import { createPreparedReads } from './db/prepared-reads.ts';
 import { createMigrator } from './db/migrator.ts';
-import { createRedisClient, waitForRedis } from './db/redis-client.ts';
+import { createRedisClient, waitForRedis, warnOfUncheckedRedisCertificate } from './db/redis-client.ts';
 import { initModels } from './models/init-models.ts';
 import { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import { buildServices, type ServiceOverrides } from './services/build-services.ts';
@@ -70,33 +69,22 @@ export async function buildRuntime(
     }
   };
   warnOfInsecureUrls(config, logger);
+  warnOfUncheckedRedisCertificate(config, logger);
   try {
-    let databaseUrl = options.databaseUrl ?? config.databaseUrl;
-    if (!databaseUrl) {
-      // Development only (production requires DATABASE_URL), and a development dependency: loaded only here.
-      if (config.embeddedDatabasePassword === undefined)
-        throw new Error('no DATABASE_URL, and no embedded database outside development');
-      const { startEmbeddedPostgres } = await import('./db/embedded-postgres.ts');
-      const embedded = await startEmbeddedPostgres({
-        dataDir: options.embeddedDataDir ?? join(config.varDir, 'pgdata'),
-        password: config.embeddedDatabasePassword,
-        database: 'chronos',
-        logger,
-      });
-      closers.push(() => embedded.close());
-      databaseUrl = embedded.url;
-    }
-    const sequelize = createSequelize(databaseUrl, logger, { poolMax: config.databasePoolMax });
-    closers.push(() => sequelize.close());
-    await sequelize.authenticate();
+    const database = await openDatabase(config, logger, options);
+    closers.push(() => database.close());
+    const { sequelize, url: databaseUrl } = database;
     if (options.migrate) await createMigrator(sequelize, logger).up();
     const models = initModels(sequelize);
-    const reads = createPreparedReads(databaseUrl, { max: Math.max(2, Math.ceil(config.databasePoolMax / 4)) });
+    const reads = createPreparedReads(databaseUrl, {
+      max: Math.max(2, Math.ceil(config.databasePoolMax / 4)),
+      ssl: database.ssl,
+    });
     closers.push(() => reads.close());
 
     let redis: Redis | undefined;
     if (config.redisUrl) {
-      const client = createRedisClient(config.redisUrl, logger);
+      const client = createRedisClient(config.redisUrl, logger, config.redisTls);
       closers.push(async () => void (await client.quit().catch(() => client.disconnect())));
       await waitForRedis(client);
       redis = client;

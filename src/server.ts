@@ -4,7 +4,7 @@
  * connections, then close the database pool, Redis and the embedded database).
  */
 import type { Server, ServerResponse } from 'node:http';
-import { getConfig } from './config/config.ts';
+import { getConfig, webPort } from './config/config.ts';
 import { createLogger } from './observability/logger.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { createApp } from './app.ts';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     throw error;
   }
   try {
-    server = await listenHttp(createApp(runtime.deps), config.port);
+    server = await listenHttp(createApp(runtime.deps), webPort(config));
   } catch (error) {
     await runtime.close();
     await sandbox?.close();

@@ -11,7 +11,7 @@ import { buildRuntime } from './runtime.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
 
 async function main(): Promise<void> {
-  const config = getConfig();
+  const config = getConfig('worker');
   const logger = createLogger({ level: config.logLevel, name: 'chronos-worker' });
   const started = Date.now();
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });

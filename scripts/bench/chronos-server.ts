@@ -7,7 +7,7 @@
  * As a child (`startChronos`): listens on `PORT` (all interfaces) and reports its URL on 127.0.0.1.
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config/config.ts';
+import { loadConfig, webPort } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { buildRuntime } from '../../src/runtime.ts';
 import { createApp } from '../../src/app.ts';
@@ -23,9 +23,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const config = loadConfig(childArgument<Record<string, string>>());
   const logger = createLogger({ level: config.logLevel });
   const runtime = await buildRuntime(config, logger, { migrate: false });
-  const server = await listenHttp(createApp(runtime.deps), config.port);
+  const port = webPort(config);
+  const server = await listenHttp(createApp(runtime.deps), port);
   server.keepAliveTimeout = 65_000;
-  serveForBench(`http://127.0.0.1:${config.port}`, async () => {
+  serveForBench(`http://127.0.0.1:${port}`, async () => {
     await closeServer(server);
     await runtime.close();
   });

@@ -1,8 +1,12 @@
-/** `npm run migrate -- up|down|status`: applies, reverts (one step) or lists the migrations. */
-import { getConfig } from '../config/config.ts';
+/**
+ * `npm run migrate -- up|down|status` (the Procfile's `release` role): applies, reverts (one
+ * step) or lists the migrations. It reads the database settings only (getReleaseConfig), as a
+ * platform's release phase gets no `PORT` and needs nothing else.
+ */
+import { getReleaseConfig } from '../config/config.ts';
 import { runEntryPoint } from '../observability/run-entry-point.ts';
 import { createLogger } from '../observability/logger.ts';
-import { buildRuntime } from '../runtime.ts';
+import { openDatabase } from '../db/open-database.ts';
 import { createMigrator } from '../db/migrator.ts';
 
 const USAGE = 'usage: npm run migrate -- up | down | status';
@@ -12,11 +16,11 @@ async function main(command: string | undefined): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const config = getConfig();
+  const config = getReleaseConfig();
   const logger = createLogger({ level: config.logLevel });
-  const runtime = await buildRuntime(config, logger, { migrate: false });
+  const database = await openDatabase(config, logger);
   try {
-    const migrator = createMigrator(runtime.deps.sequelize, logger);
+    const migrator = createMigrator(database.sequelize, logger);
     if (command === 'up') {
       const applied = await migrator.up();
       process.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'nothing to apply\n');
@@ -31,7 +35,7 @@ async function main(command: string | undefined): Promise<number> {
     }
     return 0;
   } finally {
-    await runtime.close();
+    await database.close();
   }
 }
 

@@ -11,6 +11,16 @@ import { TIERS, type Tier } from '../domain/tier-table.ts';
 import { errorMessage } from '../domain/app-errors.ts';
 import { mediaStorageConfig, storageProblems, type MediaStorageConfig } from './storage-config.ts';
 import { INSECURE_URLS_OPT_OUT, insecureUrlSettings } from './insecure-urls.ts';
+import { databaseTls, type DatabaseSsl } from './database-tls.ts';
+import { redisTls } from './redis-tls.ts';
+import type { ConnectionOptions } from 'node:tls';
+
+/**
+ * The Procfile's roles. A platform gives `PORT` to the web role only, so each role requires, in
+ * production, the settings it uses: `release` (migrations) the database's; `worker` all but the
+ * web's own (`PORT`, `SESSION_SECRET`); `web` all.
+ */
+export type ProcessRole = 'web' | 'worker' | 'release';
 
 /** How Chronos authenticates at Whop's token endpoint; `none` is a public client (PKCE only). */
 export type OAuthClientAuth = 'client_secret_post' | 'client_secret_basic' | 'none';
@@ -19,18 +29,29 @@ export type NodeEnv = 'development' | 'test' | 'production';
 export interface Config {
   nodeEnv: NodeEnv;
   isProduction: boolean;
-  port: number;
+  /** The role this configuration was loaded for (which production settings it required). */
+  role: ProcessRole;
+  /** Undefined only in a production worker without PORT (the platform sets it for web only). */
+  port: number | undefined;
   appUrl: string;
   varDir: string;
   logLevel: string;
+  /** Empty only in a production worker without SESSION_SECRET (sessions are the web's). */
   sessionSecrets: string[];
   sessionMaxAgeDays: number;
+  /** `DATABASE_URL` without its `sslmode` (read into `databaseSsl`). */
   databaseUrl: string | undefined;
+  /** pg's `ssl` option, from `sslmode` and `DATABASE_CA` as libpq reads them (database-tls.ts). */
+  databaseSsl: DatabaseSsl;
   /** The embedded PostgreSQL's password (development: kept in var/secrets.json); undefined in production, which requires DATABASE_URL. */
   embeddedDatabasePassword: string | undefined;
   /** Connections per process in the database pool. */
   databasePoolMax: number;
   redisUrl: string | undefined;
+  /** ioredis's `tls` option for a `rediss://` URL (with `REDIS_CA`); undefined for `redis://`. */
+  redisTls: ConnectionOptions | undefined;
+  /** `REDIS_TLS_INSECURE=on`: the Redis certificate is not checked; logged as a warning at start. */
+  redisTlsInsecure: boolean;
   /** Prefix of every Redis key Chronos writes (sessions, caches, rate limits, locks). */
   redisPrefix: string;
   whop: {
@@ -103,6 +124,19 @@ export interface Config {
   supportEmail: string | undefined;
 }
 
+/** What the release role (migrations) reads: the database settings only. */
+export type ReleaseConfig = Pick<
+  Config,
+  | 'nodeEnv'
+  | 'isProduction'
+  | 'varDir'
+  | 'logLevel'
+  | 'databaseUrl'
+  | 'databaseSsl'
+  | 'embeddedDatabasePassword'
+  | 'databasePoolMax'
+>;
+
 export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
@@ -159,6 +193,11 @@ const envSchema = z.object({
     .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL')
     .optional(),
   DATABASE_POOL_MAX: positiveInt.max(200).default(20),
+  DATABASE_CA: z.string().optional(),
+  // libpq's own variable, read when DATABASE_URL has no sslmode (platforms that own the URL).
+  PGSSLMODE: z.string().optional(),
+  REDIS_CA: z.string().optional(),
+  REDIS_TLS_INSECURE: flag.optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[\w.:-]{1,64}$/, 'letters, digits and . : _ - only')
@@ -252,6 +291,17 @@ const REQUIRED_IN_PRODUCTION = [
   'MAIL_FROM',
 ] as const satisfies readonly (keyof ParsedEnv)[];
 
+/** Settings only the web role uses; the worker and release roles start without them. */
+const WEB_ONLY: readonly string[] = ['PORT', 'SESSION_SECRET'];
+/** The release role (migrations) uses the database only. */
+const RELEASE_REQUIRED: readonly string[] = ['DATABASE_URL'];
+
+function requiredFor(role: ProcessRole): readonly (typeof REQUIRED_IN_PRODUCTION)[number][] {
+  if (role === 'release') return REQUIRED_IN_PRODUCTION.filter((name) => RELEASE_REQUIRED.includes(name));
+  if (role === 'worker') return REQUIRED_IN_PRODUCTION.filter((name) => !WEB_ONLY.includes(name));
+  return REQUIRED_IN_PRODUCTION;
+}
+
 /** Empty strings count as unset, as most platforms cannot tell the two apart. */
 function withoutEmpty(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -260,14 +310,17 @@ function withoutEmpty(env: Env): Env {
 /** The production settings that are missing; a public client (`WHOP_OAUTH_CLIENT_AUTH=none`) has no secret. */
 function missingInProduction(
   env: Partial<Record<(typeof REQUIRED_IN_PRODUCTION)[number] | 'WHOP_OAUTH_CLIENT_AUTH', unknown>>,
+  role: ProcessRole,
 ): string[] {
-  return REQUIRED_IN_PRODUCTION.filter(
-    (name) => env[name] === undefined && !(name === 'WHOP_CLIENT_SECRET' && env.WHOP_OAUTH_CLIENT_AUTH === 'none'),
-  ).map((name) => `${name} is required in production`);
+  return requiredFor(role)
+    .filter(
+      (name) => env[name] === undefined && !(name === 'WHOP_CLIENT_SECRET' && env.WHOP_OAUTH_CLIENT_AUTH === 'none'),
+    )
+    .map((name) => `${name} is required in production`);
 }
 
-function productionProblems(env: ParsedEnv): string[] {
-  const problems = missingInProduction(env);
+function productionProblems(env: ParsedEnv, role: ProcessRole): string[] {
+  const problems = missingInProduction(env, role);
   if (env.APP_URL && !env.APP_URL.startsWith('https://'))
     problems.push('APP_URL must be an https:// URL in production');
   if (env.WHOP_SANDBOX === true) problems.push('WHOP_SANDBOX must be off in production');
@@ -276,31 +329,96 @@ function productionProblems(env: ParsedEnv): string[] {
   return problems;
 }
 
-export function loadConfig(rawEnv: Env): Readonly<Config> {
+/** The connections' settings (TLS to PostgreSQL and Redis), or the problems naming them. */
+function connectionSettings(env: ParsedEnv, role: ProcessRole) {
+  const database = databaseTls(env, env.NODE_ENV === 'production');
+  const redis = role === 'release' ? undefined : redisTls(env);
+  return {
+    problems: [...database.problems, ...(redis?.problems ?? [])],
+    settings: {
+      databaseUrl: database.tls?.url,
+      databaseSsl: database.tls?.ssl ?? false,
+      redisTls: redis?.tls.options,
+      redisTlsInsecure: redis?.tls.insecure ?? false,
+    },
+  };
+}
+
+type Connections = ReturnType<typeof connectionSettings>['settings'];
+
+function encryptionKeys(env: ParsedEnv): { keys: EncryptionKey[]; problems: string[] } {
+  if (!env.WHOP_TOKEN_ENCRYPTION_KEY) return { keys: [], problems: [] };
+  try {
+    return { keys: parseEncryptionKeys(env.WHOP_TOKEN_ENCRYPTION_KEY), problems: [] };
+  } catch (error) {
+    return { keys: [], problems: [`WHOP_TOKEN_ENCRYPTION_KEY: ${errorMessage(error)}`] };
+  }
+}
+
+/** Parses and checks the environment for `role`; throws a ConfigError naming every problem at once. */
+function parseEnvironment(
+  rawEnv: Env,
+  role: ProcessRole,
+): { env: ParsedEnv; connections: Connections; tokenEncryptionKeys: EncryptionKey[] } {
   const cleanEnv = withoutEmpty(rawEnv);
   const result = envSchema.safeParse(cleanEnv);
+  // The release role reads no storage settings.
+  const storage = (env: Parameters<typeof storageProblems>[0], isProduction: boolean) =>
+    role === 'release' ? [] : storageProblems(env, isProduction);
   if (!result.success) {
     const malformed = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
     // In production, name the missing settings in the same report as the malformed ones.
     const isProduction = cleanEnv.NODE_ENV === 'production';
-    const missing = isProduction ? missingInProduction(cleanEnv) : [];
-    throw new ConfigError([...malformed, ...missing, ...storageProblems(cleanEnv, isProduction)]);
+    const missing = isProduction ? missingInProduction(cleanEnv, role) : [];
+    throw new ConfigError([...malformed, ...missing, ...storage(cleanEnv, isProduction)]);
   }
   const env = result.data;
   const isProduction = env.NODE_ENV === 'production';
-  const problems = [...(isProduction ? productionProblems(env) : []), ...storageProblems(env, isProduction)];
-  let tokenEncryptionKeys: EncryptionKey[] = [];
-  if (env.WHOP_TOKEN_ENCRYPTION_KEY) {
-    try {
-      tokenEncryptionKeys = parseEncryptionKeys(env.WHOP_TOKEN_ENCRYPTION_KEY);
-    } catch (error) {
-      problems.push(`WHOP_TOKEN_ENCRYPTION_KEY: ${errorMessage(error)}`);
-    }
-  }
+  const connections = connectionSettings(env, role);
+  const keys = role === 'release' ? { keys: [], problems: [] } : encryptionKeys(env);
+  const problems = [
+    ...(isProduction ? productionProblems(env, role) : []),
+    ...connections.problems,
+    ...storage(env, isProduction),
+    ...keys.problems,
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(
-    isProduction ? productionConfig(env, tokenEncryptionKeys) : developmentConfig(env, tokenEncryptionKeys),
-  );
+  return { env, connections: connections.settings, tokenEncryptionKeys: keys.keys };
+}
+
+/** The configuration of the web (default) or worker role. */
+export function loadConfig(rawEnv: Env, role: Exclude<ProcessRole, 'release'> = 'web'): Readonly<Config> {
+  const { env, connections, tokenEncryptionKeys } = parseEnvironment(rawEnv, role);
+  return Object.freeze({
+    ...(env.NODE_ENV === 'production'
+      ? productionConfig(env, tokenEncryptionKeys)
+      : developmentConfig(env, tokenEncryptionKeys)),
+    role,
+    ...connections,
+  });
+}
+
+/** The configuration of the release role (`migrate`): the database settings only. */
+export function loadReleaseConfig(rawEnv: Env): Readonly<ReleaseConfig> {
+  const { env, connections } = parseEnvironment(rawEnv, 'release');
+  const isProduction = env.NODE_ENV === 'production';
+  return Object.freeze({
+    nodeEnv: env.NODE_ENV,
+    isProduction,
+    varDir: env.VAR_DIR,
+    logLevel: logLevel(env),
+    databaseUrl: connections.databaseUrl,
+    databaseSsl: connections.databaseSsl,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    embeddedDatabasePassword: isProduction ? undefined : loadLocalSecrets(env.VAR_DIR).databasePassword,
+  });
+}
+
+/** A configuration before the role and the connections' settings are added. */
+type RoleFreeConfig = Omit<Config, 'role' | keyof Connections>;
+
+function logLevel(env: ParsedEnv): string {
+  return env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info');
 }
 
 function required<T>(value: T | undefined): T {
@@ -308,13 +426,14 @@ function required<T>(value: T | undefined): T {
   return value;
 }
 
-function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): Config {
+function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): RoleFreeConfig {
   return {
     ...common(env),
     embeddedDatabasePassword: undefined,
-    port: required(env.PORT),
+    // Required for the web role (productionProblems); the worker has no use for either.
+    port: env.PORT,
     appUrl: required(env.APP_URL).replace(/\/$/, ''),
-    sessionSecrets: required(env.SESSION_SECRET),
+    sessionSecrets: env.SESSION_SECRET ?? [],
     whop: {
       sandbox: false,
       apiBase: env.WHOP_API_BASE ?? 'https://api.whop.com/api/v1',
@@ -338,7 +457,7 @@ function productionConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]):
   };
 }
 
-function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): Config {
+function developmentConfig(env: ParsedEnv, tokenEncryptionKeys: EncryptionKey[]): RoleFreeConfig {
   const port = env.PORT ?? 3000;
   const appUrl = (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const sandboxOrigin = `http://localhost:${env.SANDBOX_PORT}`;
@@ -395,9 +514,8 @@ function common(env: ParsedEnv) {
     nodeEnv: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
     varDir: env.VAR_DIR,
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logLevel: logLevel(env),
     sessionMaxAgeDays: env.SESSION_MAX_AGE_DAYS,
-    databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
@@ -448,10 +566,24 @@ let processConfig: Readonly<Config> | undefined;
  * build `NODE_ENV` is production (see `compiledBuildEnv`), and is set so in `process.env` too,
  * for the libraries that read it themselves (Express's `env`).
  */
-export function getConfig(): Readonly<Config> {
+export function getConfig(role: Exclude<ProcessRole, 'release'> = 'web'): Readonly<Config> {
   if (processConfig) return processConfig;
   const env = runsCompiled ? compiledBuildEnv(process.env) : process.env;
-  processConfig = loadConfig(env);
+  processConfig = loadConfig(env, role);
   if (runsCompiled) process.env.NODE_ENV = processConfig.nodeEnv;
   return processConfig;
+}
+
+/** The release role's configuration (`migrate`), parsed from `process.env` as `getConfig` does. */
+export function getReleaseConfig(): Readonly<ReleaseConfig> {
+  const env = runsCompiled ? compiledBuildEnv(process.env) : process.env;
+  const config = loadReleaseConfig(env);
+  if (runsCompiled) process.env.NODE_ENV = config.nodeEnv;
+  return config;
+}
+
+/** The port the web role listens on; loadConfig requires it for that role, so this only guards. */
+export function webPort(config: Pick<Config, 'port'>): number {
+  if (config.port === undefined) throw new ConfigError(['PORT is required for the web role']);
+  return config.port;
 }

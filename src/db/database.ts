@@ -1,14 +1,20 @@
 /** The Sequelize instance for a Postgres URL (real or embedded), a cheap liveness probe, and how to tell an outage from a bug. */
 import { AccessDeniedError, ConnectionError, DatabaseError, Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
+import type { DatabaseSsl } from '../config/database-tls.ts';
 
-export function createSequelize(url: string, logger: Logger, options: { poolMax?: number } = {}): Sequelize {
+/** `ssl`: pg's TLS option as config/database-tls.ts maps `sslmode`; `url` carries no sslmode. */
+export function createSequelize(
+  url: string,
+  logger: Logger,
+  options: { poolMax?: number; ssl?: DatabaseSsl } = {},
+): Sequelize {
   return new Sequelize(url, {
     dialect: 'postgres',
     logging: (sql: string, timing?: number) => logger.trace({ sql: sql.slice(0, 500), ms: timing }, 'sql'),
     benchmark: true,
     pool: { max: options.poolMax ?? 10, min: 0, idle: 10_000, acquire: 15_000, evict: 5_000 },
-    dialectOptions: { connectionTimeoutMillis: 5_000, statement_timeout: 30_000 },
+    dialectOptions: { connectionTimeoutMillis: 5_000, statement_timeout: 30_000, ssl: options.ssl ?? false },
     define: { underscored: true },
   });
 }

@@ -12,6 +12,7 @@
  */
 import pg from 'pg';
 import { ConnectionError, DatabaseError } from 'sequelize';
+import type { DatabaseSsl } from '../config/database-tls.ts';
 
 export interface PreparedStatement {
   /** Unique per statement text: PostgreSQL keeps one plan per name and connection. */
@@ -42,9 +43,11 @@ function asSequelizeError(error: unknown, statement: PreparedStatement): Error {
   return new ConnectionError(error as Error);
 }
 
-export function createPreparedReads(url: string, options: { max: number }): PreparedReads {
+/** `ssl`: pg's TLS option, as for Sequelize's pool (db/database.ts). */
+export function createPreparedReads(url: string, options: { max: number; ssl?: DatabaseSsl }): PreparedReads {
   const pool = new pg.Pool({
     connectionString: url,
+    ssl: options.ssl ?? false,
     max: options.max,
     idleTimeoutMillis: 10_000,
     connectionTimeoutMillis: 5_000,

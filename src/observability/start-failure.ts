@@ -4,11 +4,13 @@
  */
 import { ConfigError } from '../config/config.ts';
 import { EmbeddedDatabaseError } from '../db/postgres-binaries.ts';
+import { ConnectionStartError } from '../db/connection-start-error.ts';
 
 /** The lines to print, each without its newline; `role` names the process ("chronos", "worker"). */
 export function startFailureLines(role: string, error: unknown): string[] {
   if (error instanceof ConfigError) return error.problems.map((problem) => `config error: ${problem}`);
-  if (error instanceof EmbeddedDatabaseError) return [`${role} failed to start: ${error.message}`];
+  if (error instanceof EmbeddedDatabaseError || error instanceof ConnectionStartError)
+    return [`${role} failed to start: ${error.message}`];
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const port = (error as { port?: number } | undefined)?.port;
   if (code === 'EADDRINUSE')

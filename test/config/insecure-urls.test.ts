@@ -13,7 +13,7 @@ const production: Env = {
   PORT: '8080',
   APP_URL: 'https://chronos.example.com',
   SESSION_SECRET: 's'.repeat(40),
-  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos',
+  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos?sslmode=require',
   REDIS_URL: 'rediss://cache.example.com:6380',
   WHOP_API_KEY: 'apik_live',
   WHOP_CLIENT_ID: 'app_live',

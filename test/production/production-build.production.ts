@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, parse, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
@@ -18,9 +18,8 @@ import { createMigrator } from '../../src/db/migrator.ts';
 import { PROJECT_ROOT, waitForOk } from '../support/child-process.ts';
 import { freePort } from '../support/free-port.ts';
 import { bareChildEnv, externalDatabaseUrl, externalRedisUrl } from '../support/test-env.ts';
+import { productionInstall } from './support/shared-install.ts';
 import {
-  copyWorkingTree,
-  installStep,
   killLeftovers,
   readProcfile,
   runCommand,
@@ -99,14 +98,7 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
 
   before(async function () {
     this.timeout(240_000);
-    dir = await timed('copy of the working tree', async () => copyWorkingTree());
-    await timed('npm ci', () =>
-      installStep(['npm', 'ci', '--include=dev', '--no-audit', '--no-fund', '--prefer-offline'], dir),
-    );
-    await timed('npm run build', () => installStep(['npm', 'run', 'build'], dir));
-    await timed('npm prune --omit=dev', () =>
-      installStep(['npm', 'prune', '--omit=dev', '--no-audit', '--no-fund'], dir),
-    );
+    dir = await productionInstall();
     roles = readProcfile(dir);
     const admin = new Sequelize(SERVER_URL, { logging: false });
     try {
@@ -159,7 +151,6 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
     } finally {
       redis.disconnect();
     }
-    if (dir) rmSync(dir, { recursive: true, force: true });
     process.stdout.write(
       `\n    timings: ${timings.map((t) => `${t.step} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}\n`,
     );

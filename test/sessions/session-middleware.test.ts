@@ -12,7 +12,7 @@ describe('session cookie in production', () => {
       PORT: '8080',
       APP_URL: 'https://chronos.example.com',
       SESSION_SECRET: 's'.repeat(40),
-      DATABASE_URL: 'postgres://db/x',
+      DATABASE_URL: 'postgres://db/x?sslmode=require',
       REDIS_URL: 'redis://cache:6379',
       WHOP_API_KEY: 'k',
       WHOP_CLIENT_ID: 'c',

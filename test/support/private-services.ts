@@ -130,7 +130,10 @@ async function postgresUid(): Promise<{ uid: number; gid: number } | undefined> 
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
-export async function startPrivatePostgres(): Promise<PrivateService> {
+/** `settings`: extra server settings (`-c name=value`), e.g. TLS's `ssl=on` and its files. */
+export async function startPrivatePostgres(
+  options: { settings?: Record<string, string> } = {},
+): Promise<PrivateService> {
   const bin = postgresBinDir();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chronos-faults-pg-'));
@@ -148,7 +151,8 @@ export async function startPrivatePostgres(): Promise<PrivateService> {
     '--no-sync',
     '--no-instructions',
   ]);
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
+  const extra = Object.entries(options.settings ?? {}).map(([name, value]) => ` -c ${name}=${value}`);
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100${extra.join('')}`;
   let running = false;
 
   async function start(): Promise<void> {
