@@ -16,6 +16,7 @@ import {
   importJWK,
   SignJWT,
   UnsecuredJWT,
+  type CryptoKey,
   type JWTPayload,
 } from 'jose';
 import { startTestSandbox, type TestSandbox } from '@chronos/whop-sandbox/testing';
