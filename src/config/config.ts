@@ -110,6 +110,8 @@ export interface WhopAppConfig {
   frameAncestors: string[];
   /** Where the ES256 keys of `x-whop-user-token` are published (Whop's JWKS; the sandbox's in development). */
   userTokenJwksUrl: string;
+  /** Development: the port of the sandbox's app proxy, the origin its Whop frame pages show the app through. */
+  sandboxAppProxyPort: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -206,6 +208,7 @@ const envSchema = z.object({
   SANDBOX_PORT: port.default(4010),
   WHOP_FRAME_ANCESTORS: list.pipe(z.array(z.url()).min(1)).optional(),
   WHOP_USER_TOKEN_JWKS_URL: z.url().optional(),
+  SANDBOX_APP_PROXY_PORT: port.optional(),
   SANDBOX_ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(3600),
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).optional(),
@@ -449,6 +452,7 @@ function whopAppConfig(env: ParsedEnv): WhopAppConfig {
     frameAncestors: env.WHOP_FRAME_ANCESTORS ?? (isProduction ? WHOP_PRODUCTION_FRAME_ANCESTORS : [sandboxOrigin]),
     // The official verifier's default is https://api.whop.com/.well-known/jwks.json, the issuer's JWKS.
     userTokenJwksUrl: env.WHOP_USER_TOKEN_JWKS_URL ?? `${issuer}/.well-known/jwks.json`,
+    sandboxAppProxyPort: env.SANDBOX_APP_PROXY_PORT ?? Math.min(env.SANDBOX_PORT + 1, 65535),
   };
 }
 

@@ -5,12 +5,15 @@ import type { Logger } from 'pino';
 import type { AccessTokenResolver } from '../sandbox-contracts.ts';
 import type { ForcedRateLimit } from '../sandbox-core.ts';
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
+import type { ExperienceService } from '../services/experience-service.ts';
+import type { SandboxAppRegistration } from '../sandbox-contracts.ts';
 import type { InstallationService } from '../services/installation-service.ts';
 import { authenticateApi } from './api-credential.ts';
 import { jsonErrorHandler, jsonNotFound } from './api-error-handler.ts';
 import { limitApiRate } from './api-rate-limiter.ts';
 import { createCatalogController } from './catalog-controller.ts';
 import { createCompanyScope } from './company-scope.ts';
+import { createExperiencesController } from './experiences-controller.ts';
 import { createMembershipsController } from './memberships-controller.ts';
 import { createPaymentsController } from './payments-controller.ts';
 import { createUsersController } from './users-controller.ts';
@@ -24,6 +27,8 @@ export interface ApiRouterDeps {
   /** 429s forced from the control surfaces, answered before the per-minute limit. */
   forcedRateLimit: ForcedRateLimit;
   installations: InstallationService;
+  experiences: ExperienceService;
+  app: SandboxAppRegistration;
   logger: Logger;
 }
 
@@ -34,6 +39,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const memberships = createMembershipsController(deps.ctx, scope);
   const catalog = createCatalogController(deps.ctx, deps.companyId, scope);
   const payments = createPaymentsController(deps.ctx, scope);
+  const experiences = createExperiencesController(deps.experiences, deps.app, scope);
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -56,6 +62,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   router.get('/companies/:id', catalog.retrieveCompany);
   router.get('/payments', payments.list);
   router.get('/payments/:id', payments.retrieve);
+  router.get('/experiences/:id', experiences.retrieve);
 
   router.use(jsonNotFound());
   router.use(jsonErrorHandler(deps.logger));
