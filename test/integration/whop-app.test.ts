@@ -92,7 +92,8 @@ describe('Whop App: embedded member and team views', function () {
 
     it('answers a request without a valid token 401 with a page that says to open Chronos from Whop', async () => {
       const forged = (await tokenFor(member)).replace(/\.[^.]+$/, '.AAAA');
-      for (const headers of [{}, { 'x-whop-user-token': forged }, { 'x-whop-user-token': 'garbage' }]) {
+      const cases: Record<string, string>[] = [{}, { 'x-whop-user-token': forged }, { 'x-whop-user-token': 'garbage' }];
+      for (const headers of cases) {
         const answer = await fetch(url(`/experiences/${EXPERIENCE}`), { headers, redirect: 'manual' });
         expect(answer.status).to.equal(401);
         expect(answer.headers.get('location')).to.equal(null);
