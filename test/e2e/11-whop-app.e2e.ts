@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { FrameLocator } from 'playwright';
+import type { FrameLocator } from 'playwright-core';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey } from './support/journey.ts';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';

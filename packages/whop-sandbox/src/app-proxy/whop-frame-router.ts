@@ -74,6 +74,8 @@ export function createWhopFrameRouter(
     }
     const appPath = view === 'team' ? `/dashboard/${company.id}` : `/experiences/${experienceId}`;
     const paths = framePaths(company.id);
+    // whop.com shows an app only to a signed-in user: signed out, the page asks who you are first.
+    const signedIn = session.userOf(req, core.state) !== undefined;
     await render(req, res, 200, {
       heading: `${company.title} · ${view === 'team' ? 'Dashboard' : 'Chronos'}`,
       company: { id: company.id, title: company.title },
@@ -81,8 +83,12 @@ export function createWhopFrameRouter(
       experienceId,
       memberHref: paths.member,
       teamHref: paths.team,
-      frameSrc: proxyOrigin ? `${proxyOrigin}${appPath}` : null,
-      problem: proxyOrigin ? null : 'The app proxy is not running (start the sandbox with an app proxy port).',
+      frameSrc: proxyOrigin && signedIn ? `${proxyOrigin}${appPath}` : null,
+      problem: !proxyOrigin
+        ? 'The app proxy is not running (start the sandbox with an app proxy port).'
+        : signedIn
+          ? null
+          : 'Sign in to whop.com first: pick who you are above.',
     });
   });
   return router;
