@@ -43,6 +43,7 @@ import { PUBLIC_DIR, VIEWS_DIR } from './config/project-paths.ts';
 import './sessions/session-data.ts';
 import { noStore } from './middleware/no-store.ts';
 import { brandingAssetRoutes, settingsRoutes, settingsUploadRoutes } from './routes/settings-routes.ts';
+import { embeddedUploadGuard, isEmbeddedPage, whopAppRoutes } from './routes/whop-app-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -95,12 +96,15 @@ export function createApp(deps: AppDeps): Express {
       isProduction: config.isProduction,
       mediaOrigins: deps.services.mediaStorage.playbackOrigins ?? [],
       formTargets: checkoutOrigins(config),
+      embedded: { isEmbedded: isEmbeddedPage, frameAncestors: config.whopApp.frameAncestors },
     }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1d' : 0, index: false }));
   app.use(vendorRoutes());
   app.use(noStore);
   app.use(healthRoutes(deps.services.readiness));
+  // The Whop App's embedded pages: Whop's user token, no session or cookie (whop-app-routes.ts).
+  app.use(whopAppRoutes({ services: deps.services, logger, reportError: deps.reportError }));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
@@ -140,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
       uploads: services.uploads,
       uploadMaxBytes: config.media.uploadMaxBytes,
       logger,
+      embedded: embeddedUploadGuard(services),
     }),
   );
   app.use(courseRoutes({ services }));

@@ -33,6 +33,8 @@ export function sandboxOptionsFrom(config: Readonly<Config>, logger: Logger): Sa
     webhookRetryDelaysMs: [1_000, 5_000, 30_000, 120_000],
     apiRateLimitPerMinute: 600,
     deliverWebhooks: true,
+    // The Whop frame pages (/sandbox/whop/…) show the app through this port, as whop.com does.
+    appProxyPort: config.whopApp.sandboxAppProxyPort,
     logger: logger.child({ name: 'whop-sandbox' }),
   };
 }

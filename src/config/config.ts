@@ -122,6 +122,17 @@ export interface Config {
   insecureUrlsAllowed: string[];
   /** Enterprise's priority-support contact; unset, no page shows or promises priority support. */
   supportEmail: string | undefined;
+  /** Chronos as a Whop App inside whop.com (docs/WHOP_INTEGRATION_GUIDE.md). */
+  whopApp: WhopAppConfig;
+}
+
+export interface WhopAppConfig {
+  /** Origins that may frame the embedded routes (`frame-ancestors`); every other page stays unframeable. */
+  frameAncestors: string[];
+  /** Where the ES256 keys of `x-whop-user-token` are published (Whop's JWKS; the sandbox's in development). */
+  userTokenJwksUrl: string;
+  /** Development: the port of the sandbox's app proxy, the origin its Whop frame pages show the app through. */
+  sandboxAppProxyPort: number;
 }
 
 /** What the release role (migrations) reads: the database settings only. */
@@ -234,6 +245,9 @@ const envSchema = z.object({
   WHOP_CHECKOUT_URLS: jsonRecord(z.url()).pipe(z.partialRecord(tierSchema, z.url())).optional(),
   ADMIN_WHOP_USER_IDS: list.optional(),
   SANDBOX_PORT: port.default(4010),
+  WHOP_FRAME_ANCESTORS: list.pipe(z.array(z.url()).min(1)).optional(),
+  WHOP_USER_TOKEN_JWKS_URL: z.url().optional(),
+  SANDBOX_APP_PROXY_PORT: port.optional(),
   SANDBOX_ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(3600),
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).optional(),
@@ -541,6 +555,22 @@ function common(env: ParsedEnv) {
     metricsToken: env.METRICS_TOKEN,
     sentryDsn: env.SENTRY_DSN,
     supportEmail: env.SUPPORT_EMAIL,
+    whopApp: whopAppConfig(env),
+  };
+}
+
+/** Whop's production origins (whop.com and its subdomains); the sandbox's origin elsewhere. */
+const WHOP_PRODUCTION_FRAME_ANCESTORS = ['https://whop.com', 'https://*.whop.com'];
+
+function whopAppConfig(env: ParsedEnv): WhopAppConfig {
+  const isProduction = env.NODE_ENV === 'production';
+  const sandboxOrigin = `http://localhost:${env.SANDBOX_PORT}`;
+  const issuer = (env.WHOP_OAUTH_ISSUER ?? (isProduction ? 'https://api.whop.com' : sandboxOrigin)).replace(/\/$/, '');
+  return {
+    frameAncestors: env.WHOP_FRAME_ANCESTORS ?? (isProduction ? WHOP_PRODUCTION_FRAME_ANCESTORS : [sandboxOrigin]),
+    // The official verifier's default is https://api.whop.com/.well-known/jwks.json, the issuer's JWKS.
+    userTokenJwksUrl: env.WHOP_USER_TOKEN_JWKS_URL ?? `${issuer}/.well-known/jwks.json`,
+    sandboxAppProxyPort: env.SANDBOX_APP_PROXY_PORT ?? Math.min(env.SANDBOX_PORT + 1, 65535),
   };
 }
 

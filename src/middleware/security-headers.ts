@@ -5,7 +5,7 @@
  */
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 const NONCE_BYTES = 16;
 const NONCES_PER_DRAW = 256;
@@ -37,6 +37,11 @@ export function securityHeaders(options: {
   mediaOrigins?: readonly string[];
   /** Origins a form may post or be redirected to besides this one (Whop's checkout). */
   formTargets?: readonly string[];
+  /**
+   * The Whop App's embedded routes: the only pages that may be framed, and only by these
+   * origins (`WHOP_FRAME_ANCESTORS`). Same policy otherwise, nonces included.
+   */
+  embedded?: { isEmbedded: (req: Request) => boolean; frameAncestors: readonly string[] };
 }): RequestHandler[] {
   const nextNonce = noncePool();
   const setNonce: RequestHandler = (_req, res, next) => {
@@ -44,28 +49,35 @@ export function securityHeaders(options: {
     next();
   };
   const nonce = (_req: unknown, res: unknown) => `'nonce-${(res as Response).locals.cspNonce as string}'`;
-  const headers = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", nonce],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        mediaSrc: ["'self'", ...(options.mediaOrigins ?? [])],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'", ...(options.formTargets ?? [])],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: options.isProduction ? [] : null,
+  const helmetFor = (frameAncestors: string[]) =>
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", nonce],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          mediaSrc: ["'self'", ...(options.mediaOrigins ?? [])],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'", ...(options.formTargets ?? [])],
+          frameAncestors,
+          upgradeInsecureRequests: options.isProduction ? [] : null,
+        },
       },
-    },
-    strictTransportSecurity: options.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    xFrameOptions: { action: 'deny' },
-    crossOriginEmbedderPolicy: false,
-  });
+      strictTransportSecurity: options.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      // X-Frame-Options cannot name origins; where framing is allowed, frame-ancestors alone decides.
+      xFrameOptions: frameAncestors.includes("'none'") ? { action: 'deny' } : false,
+      crossOriginEmbedderPolicy: false,
+    });
+  const unframed = helmetFor(["'none'"]);
+  const embedded = options.embedded;
+  if (!embedded) return [setNonce, unframed];
+  const framed = helmetFor([...embedded.frameAncestors]);
+  const headers: RequestHandler = (req, res, next) => (embedded.isEmbedded(req) ? framed : unframed)(req, res, next);
   return [setNonce, headers];
 }

@@ -4,7 +4,7 @@
  * header on every request. Errors here are answered as tus clients read them: a status and a
  * plain-text sentence.
  */
-import { Router, type ErrorRequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { DataStore, Locker } from '@tus/utils';
 import { uploadController } from '../controllers/upload-controller.ts';
@@ -23,11 +23,21 @@ export function uploadRoutes(deps: {
   uploads: UploadService;
   uploadMaxBytes: number;
   logger: Logger;
+  /**
+   * The Whop App's team view uploads here too, without a cookie: this guard authenticates a
+   * request that carries Whop's user token (and checks its CSRF header); the session guards
+   * then see a signed-in user, and the session's CSRF check is left to it.
+   */
+  embedded?: RequestHandler;
 }): Router {
   const router = Router();
-  const tus = uploadController({ path: PATHS.uploads, ...deps });
+  const { embedded, ...tusDeps } = deps;
+  const tus = uploadController({ path: PATHS.uploads, ...tusDeps });
   const paths = [PATHS.uploads, `${PATHS.uploads}/:uploadId`];
-  for (const method of TUS_METHODS) router[method](paths, requireAuth, requireCreator, requireCsrfHeader, tus);
+  const csrf: RequestHandler = (req, res, next) =>
+    res.locals.embeddedCsrfChecked === true ? next() : requireCsrfHeader(req, res, next);
+  const guards = embedded ? [embedded, requireAuth, requireCreator, csrf] : [requireAuth, requireCreator, csrf];
+  for (const method of TUS_METHODS) router[method](paths, ...guards, tus);
 
   const asText: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (!(error instanceof AppError) || res.headersSent) return next(error);

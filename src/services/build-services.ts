@@ -12,6 +12,7 @@ import { createRoleService } from './role-service.ts';
 import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import type { CacheService } from './cache/cache-service.ts';
+import { buildWhopAppServices } from './whop-app/whop-app-services.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
@@ -284,8 +285,10 @@ export function buildServices(
     logger,
     now,
   });
+  const whopApp = buildWhopAppServices({ config, logger, models, whop, cache, roles, now });
   return {
     branding,
+    ...whopApp,
     mediaStorage: infra.mediaStorage,
     uploads,
     videoLibrary,

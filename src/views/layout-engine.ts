@@ -23,10 +23,15 @@ export function layoutEngine(viewsDir: string, options: { cache: boolean }) {
       (pageError, body) => {
         if (pageError) return callback(pageError);
         if (data.layout === false) return callback(null, body);
+        // `layout: 'layout-embedded'`: another layout of the views folder (a name, never a path).
+        const layout =
+          typeof data.layout === 'string' && /^[a-z-]+$/.test(data.layout)
+            ? join(viewsDir, `${data.layout}.ejs`)
+            : layoutPath;
         ejs.renderFile(
-          layoutPath,
+          layout,
           { ...data, body },
-          { cache: options.cache, compileDebug, filename: layoutPath, root: viewsDir },
+          { cache: options.cache, compileDebug, filename: layout, root: viewsDir },
           (layoutError, html) => (layoutError ? callback(layoutError) : callback(null, html)),
         );
       },

@@ -74,6 +74,8 @@ export async function startChronosWithSandbox(options: ChronosWithSandboxOptions
       WHOP_SANDBOX: 'off',
       // The dev mailbox (mail without SMTP_URL) is this sandbox's.
       SANDBOX_PORT: new URL(sandbox.url).port,
+      // The sandbox's Whop frame pages (on its origin) may frame the embedded routes.
+      WHOP_FRAME_ANCESTORS: sandbox.url,
       AUTH_RATE_LIMIT_PER_MINUTE: '1000',
       // Each app of the run counts its own rate limits and caches in Redis, as separate deployments would.
       REDIS_PREFIX: `${runRedisPrefix}app${(appCount += 1)}:`,

@@ -15,7 +15,8 @@ import { createCheckoutRouter } from './checkout/checkout-router.ts';
 import { createControlApiRouter } from './control/control-api-router.ts';
 import { createControlUiRouter } from './control/control-ui-router.ts';
 import { createInstallRouter } from './install/install-router.ts';
-import { createSandboxSession } from './install/sandbox-session.ts';
+import { createSandboxSession, type SandboxSession } from './install/sandbox-session.ts';
+import { createWhopFrameRouter } from './app-proxy/whop-frame-router.ts';
 import { createOidcProvider } from './oidc/oidc-provider.ts';
 import type { OidcProvider } from './oidc/oidc-provider.ts';
 import type { SandboxOptions } from './sandbox-contracts.ts';
@@ -33,6 +34,8 @@ export interface Sandbox {
   core: SandboxCore;
   oidc: OidcProvider;
   options: SandboxOptions;
+  /** Who is signed in to the sandbox's whop.com in a browser (its cookie). */
+  session: SandboxSession;
   /** Cancels pending webhook retries and writes pending state; does not stop a server. */
   close(): Promise<void>;
 }
@@ -58,6 +61,8 @@ function securityHeaders(options: SandboxOptions): express.RequestHandler {
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         formAction: formTargets,
+        // The Whop frame pages (app-proxy/) show the app through the app proxy's origin.
+        frameSrc: ["'self'", ...(options.appProxyOrigin ? [options.appProxyOrigin] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
@@ -117,6 +122,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       forcedRateLimit: core.rateLimit,
       installations: core.installations,
       checkoutConfigurations: core.checkoutConfigurations,
+      experiences: core.experiences,
+      app: options.app,
       logger,
     }),
   );
@@ -124,10 +131,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   app.use('/sandbox/api', createControlApiRouter(core));
   app.use('/sandbox/checkout', createCheckoutRouter(core));
   app.use('/sandbox/apps', createInstallRouter(core, session));
+  app.use('/sandbox/whop', createWhopFrameRouter(core, session, options.appProxyOrigin));
   app.use('/sandbox', createControlUiRouter(core));
   app.get('/', (_req, res) => res.redirect(302, '/sandbox'));
   app.use(jsonNotFound());
   app.use(jsonErrorHandler(logger));
 
-  return { app, state: core.state, core, oidc, options, close: () => core.close() };
+  return { app, state: core.state, core, oidc, options, session, close: () => core.close() };
 }

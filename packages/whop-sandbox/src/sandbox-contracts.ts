@@ -47,6 +47,12 @@ export interface SandboxOptions {
    */
   now?: (() => number) | undefined;
   logger: Logger;
+  /**
+   * Port of the app proxy (Whop's iframe origin for the app, adding `x-whop-user-token`);
+   * undefined runs none, 0 picks a free one (tests). Its origin is filled in at start.
+   */
+  appProxyPort?: number | undefined;
+  appProxyOrigin?: string | undefined;
 }
 
 /** A Whop user as the v1 API returns it (`GET /api/v1/users/{id}`). */

@@ -5,6 +5,7 @@
 import type { SandboxOptions } from './sandbox-contracts.ts';
 import type { SerializerContext } from './serializers/catalog-serializer.ts';
 import { BillingService } from './services/billing-service.ts';
+import { ExperienceService } from './services/experience-service.ts';
 import { InstallationService } from './services/installation-service.ts';
 import { EventTriggerService } from './services/event-trigger-service.ts';
 import { MembershipService } from './services/membership-service.ts';
@@ -49,6 +50,8 @@ export interface SandboxCore {
   payments: PaymentService;
   billing: BillingService;
   installations: InstallationService;
+  /** The experience each installation created (`exp_…`). */
+  experiences: ExperienceService;
   triggers: EventTriggerService;
   /** 429s to answer on the next `/api/v1` calls (not saved; cleared by reset). */
   rateLimit: ForcedRateLimit;
@@ -104,6 +107,7 @@ export async function createSandboxCore(options: SandboxOptions): Promise<Sandbo
     payments,
     billing,
     installations,
+    experiences: new ExperienceService(state),
     triggers,
     mailbox,
     checkoutConfigurations,

@@ -171,6 +171,11 @@ export class WhopApiClient {
     );
   }
 
+  /** An experience of the app (`GET /experiences/{id}`): its company and products. */
+  getExperience(id: string) {
+    return this.call('experiences.retrieve', () => this.sdk.experiences.retrieve(id));
+  }
+
   getProduct(id: string) {
     return this.call('products.retrieve', () => this.sdk.products.retrieve(id));
   }

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { AccessTokenResolver } from '../sandbox-contracts.ts';
 import type { ForcedRateLimit } from '../sandbox-core.ts';
 import type { SerializerContext } from '../serializers/catalog-serializer.ts';
+import type { ExperienceService } from '../services/experience-service.ts';
+import type { SandboxAppRegistration } from '../sandbox-contracts.ts';
 import type { InstallationService } from '../services/installation-service.ts';
 import { authenticateApi } from './api-credential.ts';
 import { jsonErrorHandler, jsonNotFound } from './api-error-handler.ts';
@@ -13,6 +15,7 @@ import { createCatalogController } from './catalog-controller.ts';
 import { createCheckoutConfigurationsController } from './checkout-configurations-controller.ts';
 import type { CheckoutConfigurationStore } from '../state/checkout-configuration-store.ts';
 import { createCompanyScope } from './company-scope.ts';
+import { createExperiencesController } from './experiences-controller.ts';
 import { createMembershipsController } from './memberships-controller.ts';
 import { createPaymentsController } from './payments-controller.ts';
 import { createUsersController } from './users-controller.ts';
@@ -27,6 +30,8 @@ export interface ApiRouterDeps {
   forcedRateLimit: ForcedRateLimit;
   installations: InstallationService;
   checkoutConfigurations: CheckoutConfigurationStore;
+  experiences: ExperienceService;
+  app: SandboxAppRegistration;
   logger: Logger;
 }
 
@@ -38,6 +43,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const catalog = createCatalogController(deps.ctx, deps.companyId, scope);
   const payments = createPaymentsController(deps.ctx, scope);
   const checkouts = createCheckoutConfigurationsController(deps.ctx, deps.checkoutConfigurations, scope);
+  const experiences = createExperiencesController(deps.experiences, deps.app, scope);
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -63,6 +69,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   router.post('/checkout_configurations', checkouts.create);
   router.get('/checkout_configurations/:id', checkouts.retrieve);
   router.delete('/checkout_configurations/:id', checkouts.remove);
+  router.get('/experiences/:id', experiences.retrieve);
 
   router.use(jsonNotFound());
   router.use(jsonErrorHandler(deps.logger));

@@ -17,10 +17,12 @@ export interface SandboxSession {
   signOut(res: Response): void;
   /** The signed-in user, if the cookie is valid and the user still exists. */
   userOf(req: Request, state: SandboxState): UserRecord | undefined;
+  /** The same, from a raw `Cookie` header (the app proxy is plain node:http). */
+  userOfCookieHeader(cookieHeader: string | undefined, state: SandboxState): UserRecord | undefined;
 }
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
+function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
     const at = part.indexOf('=');
     if (at !== -1 && part.slice(0, at).trim() === name) {
       try {
@@ -44,7 +46,10 @@ export function createSandboxSession(key: Buffer = randomBytes(32)): SandboxSess
       res.clearCookie(SESSION_COOKIE, options);
     },
     userOf(req, state) {
-      const value = readCookie(req, SESSION_COOKIE);
+      return this.userOfCookieHeader(req.headers.cookie, state);
+    },
+    userOfCookieHeader(cookieHeader, state) {
+      const value = readCookie(cookieHeader, SESSION_COOKIE);
       const dot = value?.lastIndexOf('.') ?? -1;
       if (!value || dot <= 0) return undefined;
       const userId = value.slice(0, dot);

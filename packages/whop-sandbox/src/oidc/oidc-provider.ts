@@ -18,6 +18,7 @@ import { loadOrCreateSigningKey } from './oidc-signing-key.ts';
 import { createTokenController } from './token-controller.ts';
 import { TokenService } from './token-service.ts';
 import { TokenStore } from './token-store.ts';
+import { createUserTokenSigner, type UserTokenSigner } from '../app-proxy/user-token-signer.ts';
 import { createUserinfoController } from './userinfo-controller.ts';
 
 export interface OidcProvider extends AccessTokenResolver {
@@ -25,6 +26,8 @@ export interface OidcProvider extends AccessTokenResolver {
   router: Router;
   /** Revokes every token and unredeemed code of the user (when the control API removes them). */
   revokeAllForUser(userId: string): void;
+  /** Signs `x-whop-user-token` for the app proxy with the same published key. */
+  userTokens: UserTokenSigner;
 }
 
 export interface OidcProviderDeps {
@@ -85,5 +88,6 @@ export async function createOidcProvider(deps: OidcProviderDeps): Promise<OidcPr
     router,
     resolveAccessToken: (token: string): AccessTokenInfo | undefined => tokenService.resolveAccessToken(token),
     revokeAllForUser: (userId: string): void => tokenService.revokeAllForUser(userId),
+    userTokens: createUserTokenSigner({ key, appId: options.app.clientId, clock }),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * `GET /users/{id}/access/{resource_id}`: `admin` for an admin of the company (a `biz_`
- * resource, or the company owning a `prod_`), `customer` for a holder of a valid
+ * resource, the company owning a `prod_` or an `exp_`), `customer` for a holder of a valid
  * membership (of that product; for a company, of any of its products), else `no_access`.
  */
 import { NotFoundError, ValidationError } from '../sandbox-errors.ts';
+import { ExperienceService } from './experience-service.ts';
 import { isValidStatus } from '../state/sandbox-records.ts';
 import type { SandboxState } from '../state/sandbox-state.ts';
 
@@ -33,9 +34,15 @@ export function checkAccess(state: SandboxState, userId: string, resourceId: str
     if (!product) throw new NotFoundError(`Product ${resourceId} was not found.`);
     companyId = product.company_id;
     productIds = new Set([product.id]);
+  } else if (resourceId.startsWith('exp_')) {
+    // An experience grants what its company's products grant (Whop: the products it is attached to).
+    const experience = new ExperienceService(state).find(resourceId);
+    if (!experience) throw new NotFoundError(`Experience ${resourceId} was not found.`);
+    companyId = experience.company.id;
+    productIds = new Set(experience.products.map((p) => p.id));
   } else {
     throw new ValidationError(
-      `The sandbox checks access to companies (biz_…) and products (prod_…), not ${resourceId}.`,
+      `The sandbox checks access to companies (biz_…), products (prod_…) and experiences (exp_…), not ${resourceId}.`,
     );
   }
   if (state.getCompany(companyId)?.admin_user_ids.includes(userId)) return { has_access: true, access_level: 'admin' };

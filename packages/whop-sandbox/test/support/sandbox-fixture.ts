@@ -12,6 +12,8 @@ export type TestSandboxOverrides = Partial<Omit<SandboxOptions, 'app'>> & { app?
 export interface TestSandbox {
   /** Origin, e.g. `http://127.0.0.1:43121`; the REST API is at `${url}/api/v1`. */
   url: string;
+  /** The app proxy's origin (Whop's iframe origin for the app), when `appProxyPort` was given. */
+  appProxyUrl: string | undefined;
   /** The options the sandbox runs with (origin filled in). */
   options: SandboxOptions;
   sandbox: Sandbox;
@@ -42,5 +44,11 @@ export async function startTestSandbox(overrides: TestSandboxOverrides = {}): Pr
     app: { ...TEST_APP, ...app },
   };
   const running = await startSandbox(options, 0);
-  return { url: running.url, options: running.sandbox.options, sandbox: running.sandbox, close: () => running.close() };
+  return {
+    url: running.url,
+    appProxyUrl: running.appProxyUrl,
+    options: running.sandbox.options,
+    sandbox: running.sandbox,
+    close: () => running.close(),
+  };
 }

@@ -1,0 +1,35 @@
+/** The Whop App surface's services, built once at the composition root (build-services.ts). */
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
+import type { Models } from '../../models/init-models.ts';
+import type { CacheService } from '../cache/cache-service.ts';
+import type { RoleService } from '../role-service.ts';
+import type { WhopApiClient } from '../whop/whop-api-client.ts';
+import { createUserTokenVerifier } from '../whop/user-token-verifier.ts';
+import { createEmbeddedSignatures } from './embedded-signatures.ts';
+import { createEmbeddedViewerService } from './embedded-viewer-service.ts';
+
+export function buildWhopAppServices(deps: {
+  config: Readonly<Config>;
+  logger: Logger;
+  models: Models;
+  whop: WhopApiClient;
+  cache: CacheService;
+  roles: RoleService;
+  now: () => number;
+}) {
+  const { config } = deps;
+  const secret = config.sessionSecrets[0];
+  if (!secret) throw new Error('SESSION_SECRET is required to sign the embedded pages’ media URLs and CSRF tokens');
+  return {
+    /** Verifies Whop's `x-whop-user-token` (the official SDK verifier, Whop's JWKS). */
+    userTokens: createUserTokenVerifier({
+      appId: config.whop.appId,
+      apiKey: config.whop.apiKey,
+      jwksUrl: config.whopApp.userTokenJwksUrl,
+      now: deps.now,
+    }),
+    embeddedViewers: createEmbeddedViewerService(deps),
+    embeddedSignatures: createEmbeddedSignatures({ secret, now: deps.now }),
+  };
+}
