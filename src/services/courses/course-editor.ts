@@ -131,7 +131,7 @@ export function createCourseEditor(deps: { sequelize: Sequelize }) {
     },
 
     /** Which products open the course: all of the creator's, or the listed ones (at least one). */
-    setProducts(ref: CourseRef, choice: { allProducts: boolean; productIds: string[] }): Promise<void> {
+    async setProducts(ref: CourseRef, choice: { allProducts: boolean; productIds: string[] }): Promise<void> {
       if (!choice.allProducts && choice.productIds.length === 0)
         throw new ValidationError('Choose at least one product, or let all your products open the course.');
       return change(ref, async (transaction) => {
