@@ -64,8 +64,13 @@ describe('journey 7: building and following a course', function () {
     return journey;
   }
 
-  it('a Basic creator builds a course of two modules from the keyboard and publishes it', async () => {
-    const journey = await start('j7-creator', 'user_creator_free');
+  // The creator's journey spans the next three steps (one browser session; it closes after publishing).
+  let creatorJourney: Journey;
+
+  it('a Basic creator starts a course and adds two modules', async () => {
+    creatorJourney = await Journey.start(e2e().browser, 'j7-creator');
+    const journey = creatorJourney;
+    await signInWithWhop(journey, urls(), 'user_creator_free');
     const { page } = journey;
     await journey.click(page.getByRole('link', { name: 'Build courses' }), 'courses');
     expect(new URL(page.url()).pathname).to.equal('/dashboard/courses');
@@ -78,6 +83,11 @@ describe('journey 7: building and following a course', function () {
       await page.locator('#new-module-title').fill(title);
       await journey.click(page.getByRole('button', { name: 'Add module' }), `module-${title}`);
     }
+  });
+
+  it('the creator adds two lessons, each a video plus text', async () => {
+    const journey = creatorJourney;
+    const { page } = journey;
     const basics = page.locator('.course-module', { hasText: 'Basics' }).first();
     // Both lessons go into the first module; one is then moved to the second with the keyboard.
     for (const [lesson, video] of [
@@ -91,11 +101,16 @@ describe('journey 7: building and following a course', function () {
       await add.getByLabel('Text (optional)').fill(`Notes for ${lesson.toLowerCase()}.`);
       await journey.click(add.getByRole('button', { name: 'Add lesson' }), `lesson-${lesson}`);
     }
+  });
 
+  it('the creator moves a lesson and a module from the keyboard, and publishes the course', async () => {
+    const journey = creatorJourney;
+    journeys.push(journey);
+    const { page } = journey;
     const second = page.locator('li[id^="lesson-"]', { hasText: 'Second lesson' });
     await second.getByLabel(/Move to module/).selectOption({ label: 'Going further' });
     await second.getByRole('button', { name: /^Move lesson “Second lesson” to that module/ }).focus();
-    await journey.click(second.getByRole('button', { name: /^Move lesson/ }), 'moved-to-module', {});
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     expect(await page.getByRole('alert').innerText()).to.contain('Moved the lesson');
 
     // "Move up" from the keyboard: focus the button and press Enter.
@@ -170,7 +185,7 @@ describe('journey 7: building and following a course', function () {
     await t.drain();
     const creator = await start('j7-downgraded', 'user_creator_free');
     const { page } = creator;
-    await journey(creator).open(`${t.appUrl}/dashboard/courses`, 'courses-locked');
+    await creator.open(`${t.appUrl}/dashboard/courses`, 'courses-locked');
     expect(await page.getByRole('heading', { name: 'The course builder is a Basic feature' }).count()).to.equal(1);
     expect(await page.getByRole('link', { name: 'Upgrade to Basic' }).getAttribute('href')).to.match(/prod_basic/);
     expect(await page.getByRole('button', { name: 'Create course' }).count()).to.equal(0);
@@ -190,8 +205,3 @@ describe('journey 7: building and following a course', function () {
     expect(await student.page.locator('video#player').count()).to.equal(1);
   });
 });
-
-/** The journey itself (a readable name where a step opens a URL directly). */
-function journey(j: Journey): Journey {
-  return j;
-}
