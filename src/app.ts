@@ -30,6 +30,7 @@ import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { courseRoutes, mediaRoutes } from './routes/course-routes.ts';
+import { courseBuilderRoutes } from './routes/course-builder-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(courseRoutes({ services }));
+  app.use(courseBuilderRoutes({ services }));
   app.use('/api', apiRoutes({ services, rateLimiter: deps.rateLimiters.api }));
   app.use('/admin', adminRoutes({ ...services, logger }));
 

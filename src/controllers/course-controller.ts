@@ -5,11 +5,13 @@
  */
 import type { RequestHandler } from 'express';
 import { NotFoundError } from '../domain/app-errors.ts';
-import { coursePath, mediaPath, playerPath, progressPath } from '../http/route-paths.ts';
+import { coursePath, lessonPath, mediaPath, playerPath, progressPath } from '../http/route-paths.ts';
 import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import { admitToPage, creatorName } from './course-gate.ts';
 import type { BrandingService } from '../services/branding/branding-service.ts';
+import type { StudentCourseViewService } from '../services/courses/student-course-view.ts';
+import { courseViewerOf } from './course-viewer.ts';
 
 const NO_COURSE = 'There is no course at this address.';
 const NO_VIDEO = 'This video is not in the course, or it is not ready to play yet.';
@@ -19,6 +21,7 @@ export function courseController(deps: {
   progress: WatchProgressService;
   /** The creator's branding on these pages (Pro and up); absent, the pages are Chronos's own. */
   branding?: Pick<BrandingService, 'shownFor'>;
+  studentCourses: Pick<StudentCourseViewService, 'view'>;
 }) {
   const { courses } = deps;
 
@@ -27,6 +30,19 @@ export function courseController(deps: {
     if (!creator) throw new NotFoundError(NO_COURSE);
     const admitted = await admitToPage(req, res, courses, creator);
     if (!admitted) return;
+    // Published courses (kept readable after a downgrade) replace the flat list of videos.
+    const modules = await deps.studentCourses.view(creator.id, courseViewerOf(admitted), (lessonId) =>
+      lessonPath(creator.whopCompanyId, lessonId),
+    );
+    if (modules) {
+      res.render('pages/course-modules', {
+        title: creatorName(creator),
+        creatorName: creatorName(creator),
+        isPreview: admitted.access.kind === 'owner',
+        ...modules,
+      });
+      return;
+    }
     const videos = await courses.readyVideos(creator.id);
     res.render('pages/course', {
       branding: await deps.branding?.shownFor(creator),

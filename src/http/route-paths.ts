@@ -45,3 +45,8 @@ export function mediaPath(videoId: number): string {
 export function progressPath(videoId: number): string {
   return `/api/videos/${videoId}/progress`;
 }
+
+/** A lesson of one of the creator's published courses (the player with the lesson's text). */
+export function lessonPath(whopCompanyId: string, lessonId: number): string {
+  return `${coursePath(whopCompanyId)}/lessons/${lessonId}`;
+}

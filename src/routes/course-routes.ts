@@ -2,14 +2,17 @@
 import { Router } from 'express';
 import { courseController } from '../controllers/course-controller.ts';
 import { mediaController } from '../controllers/media-controller.ts';
+import { lessonController } from '../controllers/lesson-controller.ts';
 import type { Services } from '../services/build-services.ts';
 
 export function courseRoutes(deps: { services: Services }): Router {
   const router = Router();
-  const { courses, progress, branding } = deps.services;
-  const course = courseController({ courses, progress, branding });
+  const { courses, progress, branding, studentCourses } = deps.services;
+  const course = courseController({ courses, progress, branding, studentCourses });
+  const lesson = lessonController({ courses, progress, studentCourses });
   router.get('/courses/:companyId', course.show);
   router.get('/courses/:companyId/videos/:videoId', course.player);
+  router.get('/courses/:companyId/lessons/:lessonId', lesson.show);
   return router;
 }
 

@@ -57,6 +57,7 @@ import { createStorageSweeper } from './videos/storage-sweeper.ts';
 import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
+import { createCourseServices } from './courses/course-services.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
 import { createBrandingService } from './branding/branding-service.ts';
 
@@ -298,6 +299,7 @@ export function buildServices(
     storageSweeper,
     courses: createCourseAccessService({ reads: infra.reads, models }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
+    ...createCourseServices({ sequelize: infra.sequelize, whop, logger }),
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,

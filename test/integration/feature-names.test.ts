@@ -45,7 +45,9 @@ for (const supportEmail of [undefined, 'help@chronos.test']) {
         const dashboard = (await browser.get(`${t.appUrl}/dashboard`)).text;
         const planLine = /Features: ([^<]*)<\/p>/.exec(dashboard)?.[1] ?? '';
         expect(namedFeatures(planLine), 'the plan card').to.deep.equal(provided);
-        expect(namedBeyond(visibleText(dashboard), [...provided, 'analytics', 'bulk_upload'])).to.deep.equal([]);
+        expect(
+          namedBeyond(visibleText(dashboard), [...provided, 'analytics', 'course_builder', 'bulk_upload']),
+        ).to.deep.equal([]);
 
         const pricing = (await browser.get(`${t.appUrl}/pricing`)).text;
         for (const column of TIERS)
