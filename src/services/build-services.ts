@@ -54,6 +54,9 @@ import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
+import { createApiTokenService } from './api-tokens/api-token-service.ts';
+import { createApiVideosQuery } from './creator-api/api-videos-query.ts';
+import { createApiStudentsQuery } from './creator-api/api-students-query.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -285,6 +288,10 @@ export function buildServices(
     courses: createCourseAccessService({ reads: infra.reads, models }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
+    /** The creator API (`/api/v1`): its tokens and its reads. */
+    apiTokens: createApiTokenService({ sequelize: infra.sequelize, now }),
+    apiVideos: createApiVideosQuery({ sequelize: infra.sequelize }),
+    apiStudents: createApiStudentsQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,
