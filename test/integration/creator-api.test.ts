@@ -252,7 +252,7 @@ describe('the creator API (/api/v1)', () => {
       expect(basic.status).to.equal(401);
       expect(((await basic.json()) as { error: string }).error).to.equal('malformed_token');
 
-      const [{ id }] = await t.runtime.deps.services.apiTokens.list(creatorId);
+      const { id } = (await t.runtime.deps.services.apiTokens.list(creatorId))[0]!;
       await t.runtime.deps.services.apiTokens.revoke(creatorId, id);
       const revoked = await api('/me', token);
       expect(revoked.status).to.equal(401);

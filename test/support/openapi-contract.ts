@@ -11,7 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its function is `.default`.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default;
+const addFormats = addFormatsModule.default;
 
 const DOCUMENT_ID = 'https://chronos.test/api/v1/openapi.json';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -26,7 +26,7 @@ export async function validateOpenApiDocument(
   document: unknown,
 ): Promise<{ valid: boolean; errors?: unknown; version?: string }> {
   const validator = new Validator();
-  const result = await validator.validate(document as object);
+  const result = await validator.validate(document as Record<string, unknown>);
   return { ...result, version: validator.version };
 }
 

@@ -15,10 +15,7 @@ const refused = (name: string) => ({ $ref: `#/components/responses/${name}` });
 /** What every token-guarded operation may answer besides its success. */
 const guarded = { '401': refused('Unauthorized'), '429': refused('RateLimited') };
 
-const pageParameters = [
-  { $ref: '#/components/parameters/Cursor' },
-  { $ref: '#/components/parameters/Limit' },
-];
+const pageParameters = [{ $ref: '#/components/parameters/Cursor' }, { $ref: '#/components/parameters/Limit' }];
 
 const videoId = {
   name: 'videoId',
@@ -53,7 +50,7 @@ const paths = {
     },
     patch: {
       operationId: 'updateVideo',
-      summary: "Rename a video (needs a token with the write scope)",
+      summary: 'Rename a video (needs a token with the write scope)',
       requestBody: {
         required: true,
         content: { 'application/json': { schema: { $ref: '#/components/schemas/VideoTitle' } } },

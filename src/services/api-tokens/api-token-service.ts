@@ -61,7 +61,10 @@ export function createApiTokenService(deps: { sequelize: Sequelize; now?: () => 
 
   return {
     /** Makes a token; the returned `token` is the only copy of it there will ever be. */
-    async create(creatorId: number, input: { name: string; scope: TokenScope }): Promise<{ token: string; record: ApiToken }> {
+    async create(
+      creatorId: number,
+      input: { name: string; scope: TokenScope },
+    ): Promise<{ token: string; record: ApiToken }> {
       const made = generateToken();
       const rows = await sequelize.query<TokenRow>(
         `INSERT INTO api_tokens AS t (creator_id, name, token_prefix, token_hash, scope, created_at)
