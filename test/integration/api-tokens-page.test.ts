@@ -82,11 +82,9 @@ describe('the API tokens page (/dashboard/settings/api)', () => {
   });
 
   it('revokes a token: the API refuses it as revoked and the page no longer lists it', async () => {
-    const { browser } = await creatorOn('pro');
+    const { browser, creatorId } = await creatorOn('pro');
     const token = tokenIn((await post(browser, `${PAGE}/tokens`, { name: 'Old script', scope: 'read' })).text)!;
-    const [{ id }] = (await t.runtime.deps.models.Creator.sequelize!.query('SELECT id FROM api_tokens'))[0] as {
-      id: number;
-    }[];
+    const { id } = (await t.runtime.deps.services.apiTokens.list(creatorId))[0]!;
     const revoked = await post(browser, `${PAGE}/tokens/${id}/revoke`, {});
     expect(revoked.status).to.equal(303);
     const page = await browser.get(`${t.appUrl}${PAGE}`);
