@@ -45,6 +45,9 @@ import './sessions/session-data.ts';
 import { noStore } from './middleware/no-store.ts';
 import { brandingAssetRoutes, settingsRoutes, settingsUploadRoutes } from './routes/settings-routes.ts';
 import { embeddedUploadGuard, isEmbeddedPage, whopAppRoutes } from './routes/whop-app-routes.ts';
+import { apiV1Routes } from './routes/api-v1-routes.ts';
+import { API_V1_PATH } from './http/api-paths.ts';
+import { apiTokenRoutes } from './routes/api-token-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -55,7 +58,7 @@ export interface AppDeps {
   redis: Redis | undefined;
   services: Services;
   /** Per-IP limit on the sign-in routes, per-user limit on the JSON API (built at the composition root). */
-  rateLimiters: { auth: RequestHandler; api: RequestHandler };
+  rateLimiters: { auth: RequestHandler; api: RequestHandler; apiToken: RequestHandler };
   metrics: Metrics;
   reportError: ErrorReporter;
 }
@@ -109,6 +112,17 @@ export function createApp(deps: AppDeps): Express {
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
+  // The creator API: Bearer tokens only, before the session middleware so no cookie authenticates it.
+  app.use(
+    API_V1_PATH,
+    apiV1Routes({
+      services: deps.services,
+      rateLimiter: deps.rateLimiters.apiToken,
+      appUrl: config.appUrl,
+      logger,
+      reportError: deps.reportError,
+    }),
+  );
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
   app.use(anonymousSessionLifetime());
@@ -138,6 +152,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRoutes({ services }));
   app.use(pricingRoutes({ services }));
   app.use(videoLibraryRoutes({ services }));
+  app.use(apiTokenRoutes({ services, appUrl: config.appUrl }));
   app.use(
     uploadRoutes({
       datastore: services.mediaStorage.uploads,

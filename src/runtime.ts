@@ -21,6 +21,7 @@ import { startBackgroundJobs, type BackgroundJobs } from './jobs/background-jobs
 import { createMetrics } from './observability/metrics.ts';
 import { noErrorReporting, type ErrorReporter } from './observability/error-reporter.ts';
 import { apiRateLimiter, authRateLimiter } from './middleware/rate-limiters.ts';
+import { apiTokenRateLimiter } from './middleware/api-token-rate-limiter.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -136,6 +137,11 @@ export async function buildRuntime(
       api: apiRateLimiter({
         store: shared.rateLimitStore('api'),
         limitPerMinute: config.rateLimits.apiPerMinute,
+        logger,
+      }),
+      apiToken: apiTokenRateLimiter({
+        store: shared.rateLimitStore('api-token'),
+        limitPerMinute: config.rateLimits.apiTokenPerMinute,
         logger,
       }),
     };

@@ -82,7 +82,8 @@ export interface Config {
   sandboxAccessTokenTtlSeconds: number;
   smtpUrl: string | undefined;
   mailFrom: string;
-  rateLimits: { authPerMinute: number; apiPerMinute: number };
+  /** `apiTokenPerMinute`: each creator API token's requests a minute (`/api/v1`). */
+  rateLimits: { authPerMinute: number; apiPerMinute: number; apiTokenPerMinute: number };
   /**
    * Proxies in front of the app whose `X-Forwarded-For` / `X-Forwarded-Proto` entries are
    * believed (Express's `trust proxy` as a hop count): the client address (`req.ip`, which the
@@ -253,6 +254,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: positiveInt.default(60),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  API_TOKEN_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
   TRUST_PROXY_HOPS: z.coerce.number().int('must be a whole number of proxies').min(0).max(10).optional(),
   WHOP_LEGACY_WEBHOOKS: flag.default(false),
   WEBHOOK_MAX_ATTEMPTS: positiveInt.max(50).default(8),
@@ -537,7 +539,11 @@ function common(env: ParsedEnv) {
     sandboxOrigin: `http://localhost:${env.SANDBOX_PORT}`,
     sandboxAccessTokenTtlSeconds: env.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
     smtpUrl: env.SMTP_URL,
-    rateLimits: { authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE, apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE },
+    rateLimits: {
+      authPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      apiTokenPerMinute: env.API_TOKEN_RATE_LIMIT_PER_MINUTE,
+    },
     // Production runs behind the platform's one router; elsewhere nothing stands in front.
     trustProxyHops: env.TRUST_PROXY_HOPS ?? (env.NODE_ENV === 'production' ? 1 : 0),
     webhooks: { acceptLegacy: env.WHOP_LEGACY_WEBHOOKS, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },

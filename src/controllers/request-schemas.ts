@@ -42,3 +42,15 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   }));
   throw new ValidationError(details.map((d) => d.message).join('; '), details);
 }
+
+/** A new API token: a name to tell it apart and its scope (read-only unless `write` is chosen). */
+export const apiTokenSchema = z.object({
+  name: z
+    .string({ error: 'Enter a name for the token.' })
+    .trim()
+    .min(1, 'Enter a name for the token.')
+    .max(60, 'The name must be at most 60 characters.')
+    .refine((t) => !CONTROL.test(t), 'The name must not contain control characters.')
+    .refine((t) => t.isWellFormed(), 'The name must be valid Unicode text.'),
+  scope: z.enum(['read', 'write'], { error: 'Choose read-only or read and write.' }).default('read'),
+});

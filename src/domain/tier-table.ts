@@ -84,13 +84,20 @@ export const AI_CREDITS_DESCRIPTION = {
 } as const;
 
 /**
- * The features Chronos provides today. The tier table still names `course_builder`,
- * `custom_branding` and `api_access` (issue 17, points 1–3) so the tiers keep their shape, but
- * they are not built yet: no page, plan card, email or checkout text may offer them until they
- * are added here. `priority_support` is provided only when a support contact is configured
- * (`SUPPORT_EMAIL`); see `shownFeatures`.
+ * The features Chronos provides, every one built: the course builder (`/dashboard/courses`),
+ * custom branding (`/dashboard/settings`), bulk upload (several files at once on the library),
+ * the creator API (`/api/v1`, tokens on `/dashboard/settings/api`). `priority_support` is
+ * provided only when a support contact is configured (`SUPPORT_EMAIL`); see `shownFeatures`.
  */
-export const PROVIDED_FEATURES: readonly Feature[] = ['upload', 'analytics', 'bulk_upload', 'priority_support'];
+export const PROVIDED_FEATURES: readonly Feature[] = [
+  'upload',
+  'analytics',
+  'course_builder',
+  'bulk_upload',
+  'custom_branding',
+  'api_access',
+  'priority_support',
+];
 
 /** What a page may promise about `tier`: its features that exist, in table order. */
 export function shownFeatures(tier: Tier, options: { supportContact: boolean }): Feature[] {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Request, RequestHandler, Response } from 'express';
 import { errorMessage } from '../domain/app-errors.ts';
 
-interface LimiterSettings {
+export interface LimiterSettings {
   limitPerMinute: number;
   /** Where the counts are kept (composition/shared-state.ts: Redis when configured); undefined: in this process. */
   store: Options['store'] | undefined;
@@ -19,13 +19,13 @@ interface LimiterSettings {
  * away each request is let through uncounted (`passOnStoreError`), an outage already reported
  * by /readyz, not a new failure each time.
  */
-function limiterLogger(logger: Logger): LimiterLogger {
+export function limiterLogger(logger: Logger): LimiterLogger {
   const log = (error: unknown, message?: string) =>
     logger.warn({ err: { message: errorMessage(error) } }, message ?? 'rate limiter');
   return { error: log, warn: log };
 }
 
-function retryAfterSeconds(req: Request): number {
+export function retryAfterSeconds(req: Request): number {
   const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
   return resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
 }

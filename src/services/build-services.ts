@@ -60,6 +60,9 @@ import { createWatchProgressService } from './watching/watch-progress-service.ts
 import { createCourseServices } from './courses/course-services.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
 import { createBrandingService } from './branding/branding-service.ts';
+import { createApiTokenService } from './api-tokens/api-token-service.ts';
+import { createApiVideosQuery } from './creator-api/api-videos-query.ts';
+import { createApiStudentsQuery } from './creator-api/api-students-query.ts';
 
 export interface ServiceOverrides {
   /** Refresh margin for Whop access tokens (tests shorten it). */
@@ -301,6 +304,10 @@ export function buildServices(
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     ...createCourseServices({ sequelize: infra.sequelize, whop, logger }),
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
+    /** The creator API (`/api/v1`): its tokens and its reads. */
+    apiTokens: createApiTokenService({ sequelize: infra.sequelize, now }),
+    apiVideos: createApiVideosQuery({ sequelize: infra.sequelize }),
+    apiStudents: createApiStudentsQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,
     installUrl,

@@ -7,6 +7,7 @@ import { scratchDatabase, type TestDatabase } from '../support/test-database.ts'
 
 const SPEC_TABLES = [
   'ai_credit_days',
+  'api_tokens',
   'creators',
   'dispute_alerts',
   'disputes',

@@ -67,16 +67,23 @@ describe('the tier table (SPEC §2)', () => {
   it('shows only the features that exist, and priority support only with a support contact', () => {
     expect(shownFeatures('free', { supportContact: true })).to.deep.equal(['upload']);
     expect(shownFeatures('basic', { supportContact: true })).to.deep.equal(['upload', 'analytics']);
-    expect(shownFeatures('pro', { supportContact: true })).to.deep.equal(['upload', 'analytics', 'bulk_upload']);
+    expect(shownFeatures('pro', { supportContact: true })).to.deep.equal([
+      'upload',
+      'analytics',
+      'bulk_upload',
+      'api_access',
+    ]);
     expect(shownFeatures('enterprise', { supportContact: false })).to.deep.equal([
       'upload',
       'analytics',
       'bulk_upload',
+      'api_access',
     ]);
     expect(shownFeatures('enterprise', { supportContact: true })).to.deep.equal([
       'upload',
       'analytics',
       'bulk_upload',
+      'api_access',
       'priority_support',
     ]);
   });

@@ -236,7 +236,7 @@ describe('plans and pricing', () => {
     it('names features in words, links /pricing, and explains AI credits and their reset', async () => {
       const creator = await creatorOn('pro');
       const html = (await creator.get(`${t.appUrl}/dashboard`)).text;
-      expect(html).to.contain('Features: Video upload, Analytics, Bulk upload</p>');
+      expect(html).to.contain('Features: Video upload, Analytics, Bulk upload, API access</p>');
       expect(html).to.contain('<a href="/pricing">');
       expect(html).to.contain("A monthly allowance for Chronos's AI services".replace("'", '&#39;'));
       expect(html).to.match(/Next reset: 1 [A-Z][a-z]{2} \d{4}/);
@@ -297,7 +297,7 @@ describe('priority support with SUPPORT_EMAIL set', () => {
     await t.runtime.deps.models.Creator.update({ tier: 'enterprise' }, { where: {} });
     const dashboard = (await pro.get(`${t.appUrl}/dashboard`)).text;
     expect(dashboard).to.contain('<a href="mailto:help@chronos.test">help@chronos.test</a>');
-    expect(dashboard).to.contain('Features: Video upload, Analytics, Bulk upload, Priority support</p>');
+    expect(dashboard).to.contain('Features: Video upload, Analytics, Bulk upload, API access, Priority support</p>');
   });
 
   it('promises priority support on the Enterprise plan of the pricing page, and nowhere else', async () => {
