@@ -104,7 +104,7 @@ describe('the video library (/dashboard/videos)', () => {
       expect(page.text).to.contain('1:02:05');
       expect(page.text).to.contain('0.1 MB');
       expect(page.text).to.contain('1.5 GB');
-      expect(page.text).to.contain('40.0 MB reserved');
+      expect(page.text).to.contain('40 MB reserved');
       expect(page.text).to.contain('1 Dec 2026');
       // Only ready videos link to the player.
       expect(page.text.match(/href="\/courses\//g)).to.have.length(2);
@@ -277,7 +277,7 @@ describe('the video library (/dashboard/videos)', () => {
       expect(page.text).to.contain('Deleted “Goodbye”.');
       expect(titlesIn(page.text)).to.deep.equal(['Stays']);
       const dashboard = await c.browser.get(`${t.appUrl}/dashboard`);
-      expect(dashboard.text).to.contain('1 video uses 100.0 MB of your storage.');
+      expect(dashboard.text).to.contain('1 video uses 100 MB of your storage.');
     });
 
     it('refuses another creator’s video (404) and a missing CSRF token (403), deleting nothing', async () => {
