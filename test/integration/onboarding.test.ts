@@ -154,6 +154,24 @@ describe('onboarding a creator', () => {
     expect(await t.runtime.deps.models.Creator.count()).to.equal(0);
   });
 
+  it('answers a non-admin the same for a company on Chronos as for one that is not, so nobody learns who uses Chronos', async () => {
+    await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
+    await pickCompany(t, await t.signIn('user_creator_free'), 'biz_creator1');
+    const outsider = await t.signIn('user_student1');
+    const page = await outsider.get(`${t.appUrl}/onboarding`);
+    const answers = [];
+    for (const companyId of ['biz_creator1', 'biz_creator2']) {
+      answers.push(await outsider.post(`${t.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId }));
+    }
+    const [onChronos, notOnChronos] = answers.map((a) => ({
+      status: a.status,
+      notice: /role="alert">([^<]*)</.exec(a.text)?.[1],
+    }));
+    expect(onChronos).to.deep.equal(notOnChronos);
+    expect(onChronos!.notice).to.contain('Whop does not list that company among the ones you manage');
+    expect(answers[0]!.text).to.not.contain('already on Chronos');
+  });
+
   it('refuses a company that another account runs while that account is still its admin', async () => {
     await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
     await pickCompany(t, await t.signIn('user_creator_free'), 'biz_creator1');
