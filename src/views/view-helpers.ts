@@ -1,6 +1,7 @@
 /** Formatting helpers available to every view (`app.locals`): numbers, bytes, dates, usage bars. */
 import { formatBytes } from '../domain/byte-units.ts';
 import { formatDate, formatDateTime } from '../domain/dates.ts';
+import { studentAccess } from './student-access.ts';
 
 export { formatBytes, formatDate, formatDateTime };
 
@@ -64,4 +65,5 @@ export const viewHelpers = {
   formatDuration,
   formatMoney,
   usageBar,
+  studentAccess,
 };

@@ -3,6 +3,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { formField } from '../support/test-browser.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { ensureInstalled, pickCompany, setCompanyAdmins } from '../support/onboarding.ts';
+import { RAW_WHOP_ID, visibleText } from '../support/page-text.ts';
 
 /** The href of the first link whose text contains `text`. */
 function linkHref(html: string, text: string): string | undefined {
@@ -34,6 +35,7 @@ describe('onboarding a creator', () => {
     expect(page.text).to.not.contain('biz_creator2');
     expect(page.text).to.not.contain('value="biz_chronos"');
     expect(page.text).to.not.match(/<input[^>]+name="companyId"[^>]+type="text"/);
+    expect(visibleText(page.text).match(RAW_WHOP_ID)).to.equal(null);
     // Asked with the user's own token, not the app's key.
     const listCall = t.whopCalls.requests.findIndex((r) => r.startsWith('GET /api/v1/companies'));
     expect(listCall).to.be.at.least(0);
@@ -97,7 +99,7 @@ describe('onboarding a creator', () => {
     expect(onboarded.location).to.equal(`${t.appUrl}/dashboard`);
     const dashboard = await browser.get(`${t.appUrl}/dashboard`);
     expect(dashboard.text).to.contain('We imported 2 students from Whop.');
-    expect(dashboard.text).to.contain('user_student1');
+    expect(dashboard.text).to.contain('@student1');
   });
 
   it('refuses the install step without a CSRF token on "Check again"', async () => {
@@ -116,8 +118,13 @@ describe('onboarding a creator', () => {
     expect(answer.location).to.equal(`${t.appUrl}/dashboard`);
     const dashboard = await browser.get(`${t.appUrl}/dashboard`);
     expect(dashboard.text).to.contain('We imported 2 students from Whop.');
-    expect(dashboard.text).to.contain('user_student1');
-    expect(dashboard.text).to.contain('user_student2');
+    expect(dashboard.text).to.contain('@student1');
+    expect(dashboard.text).to.contain('@student2');
+    // Names, not raw Whop ids; the company's id only in the secondary "Ids for Whop support" place.
+    expect(visibleText(dashboard.text, { withoutClass: 'support-ids' }).match(RAW_WHOP_ID)).to.equal(null);
+    expect(visibleText(dashboard.text)).to.contain(
+      'Ids for Whop support Whop support may ask for these. Your company: biz_creator1',
+    );
     const { Creator, Student } = t.runtime.deps.models;
     const creator = await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
     expect(creator?.tier).to.equal('free');
