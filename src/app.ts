@@ -32,6 +32,7 @@ import { courseRoutes, mediaRoutes } from './routes/course-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
+import { deferBodyErrors } from './middleware/deferred-body-errors.ts';
 import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import type { Services } from './services/build-services.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -99,14 +100,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(noStore);
   app.use(healthRoutes(deps.services.readiness));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(express.json({ limit: '100kb' }));
+  const bodies = deferBodyErrors(
+    express.urlencoded({ extended: false, limit: '100kb' }),
+    express.json({ limit: '100kb' }),
+  );
+  app.use(bodies.parse);
   app.use(createSessionMiddleware(config, deps.sessionStore));
   app.use(enforceAbsoluteLifetime());
   app.use(anonymousSessionLifetime());
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
+  app.use(bodies.raise);
   app.use(mediaRoutes({ services }));
 
   app.use(

@@ -333,4 +333,31 @@ describe('the video library (/dashboard/videos)', () => {
       expect((await c.browser.get(`${t.appUrl}/dashboard`)).text).not.to.contain('name="sizeBytes"');
     });
   });
+
+  describe('a form too large to read (413)', () => {
+    it('answers with the signed-in header, says why in words, and links back to the form on this site', async () => {
+      const c = await creatorOn('free');
+      const id = await insertVideo(t.runtime.deps.sequelize, c.creatorId, { title: 'Kept', position: 1 });
+      const page = await library(c);
+      const answer = await c.browser.request(`${t.appUrl}/dashboard/videos/${id}/title`, {
+        method: 'POST',
+        form: { _csrf: formField(page.text, '_csrf')!, title: 'x'.repeat(200 * 1024) },
+        headers: { referer: `${t.appUrl}/dashboard/videos` },
+      });
+      expect(answer.status).to.equal(413);
+      expect(answer.text).to.contain('Sign out');
+      expect(answer.text).to.not.contain('>Sign in<');
+      expect(answer.text).to.contain('What you sent is longer than Chronos accepts, so nothing was saved.');
+      expect(answer.text).to.contain('<a class="button" href="/dashboard/videos">Back to the form</a>');
+      expect((await video(id))?.title).to.equal('Kept');
+
+      const foreign = await c.browser.request(`${t.appUrl}/dashboard/videos/${id}/title`, {
+        method: 'POST',
+        form: { _csrf: formField(page.text, '_csrf')!, title: 'x'.repeat(200 * 1024) },
+        headers: { referer: 'https://evil.example/dashboard/videos' },
+      });
+      expect(foreign.status).to.equal(413);
+      expect(foreign.text).to.not.contain('Back to the form');
+    });
+  });
 });

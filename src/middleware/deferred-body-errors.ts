@@ -1,0 +1,30 @@
+/**
+ * The body parsers run before the session (SPEC §6), so a body they refuse (too large, say)
+ * would be answered with no signed-in user: a "Sign in" header for someone who is signed in.
+ * `parse` runs the parsers and keeps their error; `raise` passes it on once the session and the
+ * current user are loaded, so the error page shows the user's own header.
+ */
+import type { Request, RequestHandler } from 'express';
+
+export function deferBodyErrors(...parsers: RequestHandler[]): { parse: RequestHandler; raise: RequestHandler } {
+  const refused = new WeakMap<Request, unknown>();
+  const parse: RequestHandler = (req, res, next) => {
+    const run = (index: number): void => {
+      const parser = parsers[index];
+      if (!parser) return next();
+      parser(req, res, (error?: unknown) => {
+        if (error) {
+          refused.set(req, error);
+          return next();
+        }
+        run(index + 1);
+      });
+    };
+    run(0);
+  };
+  const raise: RequestHandler = (req, _res, next) => {
+    if (!refused.has(req)) return next();
+    next(refused.get(req));
+  };
+  return { parse, raise };
+}
