@@ -172,10 +172,10 @@ describe('onboarding a creator', () => {
     }
     const [onChronos, notOnChronos] = answers.map((a) => ({
       status: a.status,
-      notice: /role="alert">([^<]*)</.exec(a.text)?.[1],
+      main: visibleText(/<main[\s\S]*<\/main>/.exec(a.text)![0]).replace(/Reference: \S+/, ''),
     }));
     expect(onChronos).to.deep.equal(notOnChronos);
-    expect(onChronos!.notice).to.contain('Whop does not list that company among the ones you manage');
+    expect(onChronos!.main).to.contain('Whop does not list that company among the ones you manage');
     expect(answers[0]!.text).to.not.contain('already on Chronos');
   });
 

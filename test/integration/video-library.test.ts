@@ -161,6 +161,20 @@ describe('the video library (/dashboard/videos)', () => {
       expect((await library(c)).text).to.contain('Renamed to “Lesson one: the basics”.');
     });
 
+    it('says so inside the renamed video’s item, where the redirect lands, focusable, and not at the page top', async () => {
+      const c = await creatorOn();
+      const sequelize = t.runtime.deps.sequelize;
+      for (let i = 0; i < 5; i += 1) await insertVideo(sequelize, c.creatorId, { title: `Other ${i}`, position: i });
+      const id = await insertVideo(sequelize, c.creatorId, { title: 'Old name', position: 9 });
+      await post(c, `/dashboard/videos/${id}/title`, { title: 'New name' });
+      const html = (await library(c)).text;
+      const item = new RegExp(`<li[^>]*id="video-${id}"[\\s\\S]*?</li>`).exec(html)![0];
+      expect(item).to.match(/<p class="notice notice-ok" role="status" tabindex="-1">Renamed to “New name”\.<\/p>/);
+      expect(html.match(/Renamed to/g)).to.have.length(1);
+      expect(html).to.contain('<script src="/static/js/focus-message.js" defer></script>');
+      expect((await library(c)).text, 'said once').not.to.contain('Renamed to');
+    });
+
     for (const [name, title, message] of [
       ['empty', '   ', 'Enter a title.'],
       ['too long', 'x'.repeat(201), 'The title must be at most 200 characters.'],
@@ -345,8 +359,8 @@ describe('the video library (/dashboard/videos)', () => {
         headers: { referer: `${t.appUrl}/dashboard/videos` },
       });
       expect(answer.status).to.equal(413);
-      expect(answer.text).to.contain('Sign out');
-      expect(answer.text).to.not.contain('>Sign in<');
+      expect(answer.text).to.contain('Fran Free');
+      expect(answer.text).to.not.contain('Sign in');
       expect(answer.text).to.contain('What you sent is longer than Chronos accepts, so nothing was saved.');
       expect(answer.text).to.contain('<a class="button" href="/dashboard/videos">Back to the form</a>');
       expect((await video(id))?.title).to.equal('Kept');
