@@ -122,6 +122,7 @@ describe('onboarding a creator', () => {
     expect(dashboard.text).to.contain('@student2');
     // Names, not raw Whop ids; the company's id only in the secondary "Ids for Whop support" place.
     expect(visibleText(dashboard.text, { withoutClass: 'support-ids' }).match(RAW_WHOP_ID)).to.equal(null);
+    expect(visibleText(dashboard.text), 'one date style: no ISO dates').not.to.match(/\d{4}-\d{2}-\d{2}/);
     expect(visibleText(dashboard.text)).to.contain(
       'Ids for Whop support Whop support may ask for these. Your company: biz_creator1',
     );

@@ -10,6 +10,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { formField, type TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { makeFactories } from '../support/factories.ts';
+import { visibleText } from '../support/page-text.ts';
 import { creatorCounters, insertVideo } from '../support/videos.ts';
 import type { Tier } from '../../src/domain/tier-table.ts';
 
@@ -106,6 +107,7 @@ describe('the video library (/dashboard/videos)', () => {
       expect(page.text).to.contain('1.5 GB');
       expect(page.text).to.contain('40 MB reserved');
       expect(page.text).to.contain('1 Dec 2026');
+      expect(visibleText(page.text), 'one date style: no ISO dates').not.to.match(/\d{4}-\d{2}-\d{2}/);
       // Only ready videos link to the player.
       expect(page.text.match(/href="\/courses\//g)).to.have.length(2);
     });
