@@ -34,6 +34,7 @@ import { courseBuilderRoutes } from './routes/course-builder-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
+import { deferBodyErrors } from './middleware/deferred-body-errors.ts';
 import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import type { Services } from './services/build-services.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -110,8 +111,11 @@ export function createApp(deps: AppDeps): Express {
   // The Whop App's embedded pages: Whop's user token, no session or cookie (whop-app-routes.ts).
   app.use(whopAppRoutes({ services: deps.services, logger, reportError: deps.reportError }));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
-  app.use(express.json({ limit: '100kb' }));
+  const bodies = deferBodyErrors(
+    express.urlencoded({ extended: false, limit: '100kb' }),
+    express.json({ limit: '100kb' }),
+  );
+  app.use(bodies.parse);
   // The creator API: Bearer tokens only, before the session middleware so no cookie authenticates it.
   app.use(
     API_V1_PATH,
@@ -129,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
+  app.use(bodies.raise);
   app.use(mediaRoutes({ services }));
   app.use(brandingAssetRoutes({ services }));
 

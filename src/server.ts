@@ -5,7 +5,7 @@
  */
 import type { Server, ServerResponse } from 'node:http';
 import { getConfig, webPort } from './config/config.ts';
-import { createLogger } from './observability/logger.ts';
+import { createConsoleLogger, LISTENING_MESSAGE } from './observability/console-logger.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { createApp } from './app.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
@@ -16,7 +16,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = getConfig();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = await createConsoleLogger({
+    level: config.logLevel,
+    nodeEnv: config.nodeEnv,
+    isTTY: process.stdout.isTTY === true,
+  });
   const started = Date.now();
   // Development only (production refuses WHOP_SANDBOX): loaded on demand, so neither the sandbox
   // nor its packages are ever part of a production process.
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   logger.info(
     { url: config.appUrl, ms: Date.now() - started, sandbox: sandbox ? `${sandbox.url}/sandbox` : 'off' },
-    'chronos listening',
+    LISTENING_MESSAGE,
   );
 
   let stopping = false;

@@ -6,13 +6,18 @@
  */
 import { getConfig } from './config/config.ts';
 import { runEntryPoint } from './observability/run-entry-point.ts';
-import { createLogger } from './observability/logger.ts';
+import { createConsoleLogger } from './observability/console-logger.ts';
 import { buildRuntime } from './runtime.ts';
 import { createErrorReporter } from './observability/error-reporter.ts';
 
 async function main(): Promise<void> {
   const config = getConfig('worker');
-  const logger = createLogger({ level: config.logLevel, name: 'chronos-worker' });
+  const logger = await createConsoleLogger({
+    level: config.logLevel,
+    name: 'chronos-worker',
+    nodeEnv: config.nodeEnv,
+    isTTY: process.stdout.isTTY === true,
+  });
   const started = Date.now();
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
   const runtime = await buildRuntime(config, logger, { migrate: false, backgroundJobs: true, reportError });

@@ -21,26 +21,30 @@ export const videoTitleSchema = z.object({
 
 /** A library move: one step up or down. */
 export const videoMoveSchema = z.object({
-  direction: z.enum(['up', 'down'], { error: 'direction must be up or down' }),
+  direction: z.enum(['up', 'down'], { error: 'Choose whether to move the video up or down.' }),
 });
 
 export const aiCreditsSchema = z.object({
   amount: z
-    .number({ error: 'amount must be a number' })
-    .int('amount must be a whole number')
-    .min(1, 'amount must be at least 1')
-    .max(1000, 'amount must be at most 1000'),
+    .number({ error: 'Give the amount of AI credits as a number, such as 10.' })
+    .int('Give the amount of AI credits without decimals, such as 10.')
+    .min(1, 'The amount of AI credits must be at least 1.')
+    .max(1000, 'The amount of AI credits can be at most 1,000 at a time.'),
 });
 
-/** The body, parsed; a ValidationError listing each problem by field otherwise. */
+/**
+ * The body, parsed; otherwise a ValidationError whose message is the sentences above, each said
+ * once (a field that breaks two rules with the same sentence is named once), and whose details
+ * list each problem by field for the JSON API.
+ */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    field: issue.path.join('.') || '(body)',
-    message: issue.message,
-  }));
-  throw new ValidationError(details.map((d) => d.message).join('; '), details);
+  const seen = new Set<string>();
+  const details = result.error.issues
+    .map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }))
+    .filter((d) => !seen.has(`${d.field}\n${d.message}`) && Boolean(seen.add(`${d.field}\n${d.message}`)));
+  throw new ValidationError([...new Set(details.map((d) => d.message))].join(' '), details);
 }
 
 /** A new API token: a name to tell it apart and its scope (read-only unless `write` is chosen). */

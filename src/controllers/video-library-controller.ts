@@ -6,7 +6,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { takeFlash, setFlash } from '../sessions/flash.ts';
+import { takeFlash, setFlash, setFlashAt } from '../sessions/flash.ts';
 import { NotFoundError, ValidationError } from '../domain/app-errors.ts';
 import { hasFeature } from '../domain/tier-table.ts';
 import type { VideoLibrary } from '../services/videos/video-library.ts';
@@ -91,7 +91,7 @@ export function videoLibraryController(deps: {
       return;
     }
     await deps.library.rename(creator.id, videoId, title);
-    setFlash(req, `Renamed to “${title}”.`, 'ok');
+    setFlashAt(req, `video-${videoId}`, `Renamed to “${title}”.`, 'ok');
     res.redirect(303, `${LIBRARY}#video-${videoId}`);
   };
 
@@ -99,8 +99,9 @@ export function videoLibraryController(deps: {
     const videoId = videoIdOf(req);
     const { direction } = parseBody(videoMoveSchema, req.body);
     const outcome = await deps.library.move(creatorOf(req).id, videoId, direction);
-    if (outcome === 'edge') setFlash(req, `That video is already ${direction === 'up' ? 'first' : 'last'}.`, 'info');
-    else setFlash(req, `Moved the video ${direction}.`, 'ok');
+    const target = `video-${videoId}`;
+    if (outcome === 'edge') setFlashAt(req, target, `That video is already ${direction === 'up' ? 'first' : 'last'}.`);
+    else setFlashAt(req, target, `Moved the video ${direction}.`, 'ok');
     res.redirect(303, `${LIBRARY}#video-${videoId}`);
   };
 

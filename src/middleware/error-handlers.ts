@@ -16,6 +16,7 @@ import { noErrorReporting, type ErrorReporter } from '../observability/error-rep
 import { isDatabaseOutage } from '../db/database.ts';
 import { PATHS } from '../http/route-paths.ts';
 import { SessionStoreUnavailableError } from '../sessions/session-store-errors.ts';
+import { safeReturnTo } from '../services/return-to.ts';
 
 interface Described {
   status: number;
@@ -53,7 +54,9 @@ function describe(error: unknown): Described {
     return {
       status,
       code: tooLarge ? 'payload_too_large' : 'invalid_request',
-      message: tooLarge ? 'The request is too large.' : 'The request could not be read.',
+      message: tooLarge
+        ? 'What you sent is longer than Chronos accepts, so nothing was saved. Go back to the form: your browser usually keeps what you typed, so you can shorten it and send it again.'
+        : 'The request could not be read.',
     };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
@@ -125,12 +128,27 @@ export function pageErrorHandler(logger: Logger, report: ErrorReporter = noError
       status: described.status,
       message: described.message,
       requestId: req.id,
+      backHref: described.status === 413 ? sameSiteReferrer(req) : undefined,
     });
   };
 }
 
+/** The page the refused form was on, when the browser says and it is on this site; else undefined. */
+function sameSiteReferrer(req: Request): string | undefined {
+  const referrer = req.get('referer');
+  if (!referrer) return undefined;
+  try {
+    const url = new URL(referrer);
+    if (url.host !== req.get('host')) return undefined;
+    return safeReturnTo(`${url.pathname}${url.search}`);
+  } catch {
+    return undefined;
+  }
+}
+
 function titleFor(status: number): string {
   if (status === 404) return 'Page not found';
+  if (status === 413) return 'Too much to send';
   if (status === 403) return 'Not allowed';
   if (status === 429) return 'Too many requests';
   if (status === 503) return 'Temporarily unavailable';

@@ -12,6 +12,8 @@ export interface Flash {
   message: string | undefined;
   messageKind: string;
   messageLink: FlashLink | undefined;
+  /** Where the page shows the message: next to the element with this id, else at its top. */
+  messageTarget: string | undefined;
 }
 
 /** Leaves `message` for the next page, shown as `kind`, with an optional link (an upgrade checkout, say). */
@@ -20,6 +22,16 @@ export function setFlash(req: Request, message: string, kind: FlashKind = 'info'
   req.session.flashKind = kind;
   if (link) req.session.flashLink = link;
   else delete req.session.flashLink;
+  delete req.session.flashTarget;
+}
+
+/**
+ * Leaves `message` to be shown next to the element `target` (an id) on the next page, where the
+ * user's eyes and focus are after the redirect (`#target`), not at the page's top.
+ */
+export function setFlashAt(req: Request, target: string, message: string, kind: FlashKind = 'info'): void {
+  setFlash(req, message, kind);
+  req.session.flashTarget = target;
 }
 
 export function takeFlash(req: Request): Flash {
@@ -27,9 +39,11 @@ export function takeFlash(req: Request): Flash {
     message: req.session.flash,
     messageKind: req.session.flashKind ?? 'info',
     messageLink: req.session.flashLink,
+    messageTarget: req.session.flashTarget,
   };
   delete req.session.flash;
   delete req.session.flashKind;
   delete req.session.flashLink;
+  delete req.session.flashTarget;
   return flash;
 }

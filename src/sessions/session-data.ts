@@ -24,5 +24,7 @@ declare module 'express-session' {
     flashKind: 'ok' | 'info' | 'warn' | 'error';
     /** A link that goes with the flash (e.g. the upgrade checkout after a refusal). */
     flashLink: { href: string; label: string };
+    /** The id of the element on the next page the flash belongs next to (a library item, say); else the page's top. */
+    flashTarget: string;
   }
 }

@@ -1,39 +1,16 @@
 /** Formatting helpers available to every view (`app.locals`): numbers, bytes, dates, usage bars. */
 import { formatBytes } from '../domain/byte-units.ts';
 import { countOf } from './plural.ts';
+import { formatDate, formatDateTime } from '../domain/dates.ts';
+import { studentAccess } from './student-access.ts';
 
-export { formatBytes };
-
-const GB = 1024 ** 3;
-const MB = 1024 ** 2;
-
-/**
- * A file's size in one unit style (the video library, the uploader): MB below 1 GB, GB above,
- * so sizes in a list compare at a glance. A non-empty file is never shown as 0 MB.
- */
-export function formatFileSize(bytes: number): string {
-  if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))} GB`;
-  if (bytes === 0) return '0 MB';
-  return `${Math.max(0.1, bytes / MB).toFixed(1)} MB`;
-}
+export { formatBytes, formatDate, formatDateTime };
 
 /** One formatter for every call (`toLocaleString('en-US')` would build one each time). */
 const NUMBER_FORMAT = new Intl.NumberFormat('en-US');
 
 export function formatNumber(value: number): string {
   return NUMBER_FORMAT.format(value);
-}
-
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-
-export function formatDate(value: Date | string | null | undefined): string {
-  if (!value) return '—';
-  return DATE_FORMAT.format(new Date(value));
 }
 
 export function formatDuration(seconds: number): string {
@@ -43,11 +20,6 @@ export function formatDuration(seconds: number): string {
   return h > 0
     ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`
     : `${m}:${String(s).padStart(2, '0')}`;
-}
-
-export function formatDateTime(value: Date | string | null | undefined): string {
-  if (!value) return '—';
-  return `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Integer minor units of a currency, formatted (4999 usd → $49.99; 500 jpy → ¥500). */
@@ -88,7 +60,6 @@ export function usageBar(
 
 export const viewHelpers = {
   formatBytes,
-  formatFileSize,
   formatNumber,
   formatDate,
   formatDateTime,
@@ -96,4 +67,5 @@ export const viewHelpers = {
   formatMoney,
   usageBar,
   countOf,
+  studentAccess,
 };

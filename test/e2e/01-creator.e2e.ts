@@ -64,7 +64,7 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await page.locator('.tier-name').innerText()).to.equal('Free');
     expect(await studentCount(journey)).to.equal(2);
     const students = await page.locator('#students tbody tr').allInnerTexts();
-    expect(students.join('\n')).to.contain('user_student1').and.to.contain('user_student2');
+    expect(students.join('\n')).to.contain('@student1').and.to.contain('@student2');
 
     // Videos: the dashboard links the library, whose uploader says what the Free plan has room for.
     await journey.click(page.getByRole('link', { name: 'Upload and manage videos' }), 'video-library');

@@ -17,7 +17,7 @@ describe('journey 2: a student of an onboarded creator', () => {
     // The creator of biz_creator1 has joined Chronos (in their own browser; done here if not yet).
     const creator = await creatorOnDashboard(browser, 'j2-setup-creator', chronos, 'user_creator_free', 'biz_creator1');
     journeys.push(creator);
-    expect(await creator.page.locator('#students').innerText()).to.contain('user_student1');
+    expect(await creator.page.locator('#students').innerText()).to.contain('@student1');
     await creator.close();
 
     const journey = await Journey.start(browser, 'j2-student');

@@ -84,10 +84,9 @@ describe('journey 4: a new student arrives from Whop (the sandbox UI)', () => {
       timeoutMs: 15_000,
       what: `the student count going from ${before} to ${before + 1}`,
     });
-    const newRow = page.locator('#students tbody tr', { hasText: userId });
-    expect(await newRow.innerText())
-      .to.contain(`@${username}`)
-      .and.to.contain('active');
+    const newRow = page.locator('#students tbody tr', { hasText: `@${username}` });
+    expect(await newRow.innerText()).to.contain('Active');
+    expect(await newRow.innerText(), 'names, not raw Whop ids').not.to.contain(userId);
     expect(await activeStudents.innerText(), 'free tier: 10 active students').to.equal(`${activeBefore + 1} / 10`);
   });
 });

@@ -3,6 +3,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { formField } from '../support/test-browser.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { ensureInstalled, pickCompany, setCompanyAdmins } from '../support/onboarding.ts';
+import { RAW_WHOP_ID, visibleText } from '../support/page-text.ts';
 
 /** The href of the first link whose text contains `text`. */
 function linkHref(html: string, text: string): string | undefined {
@@ -34,6 +35,7 @@ describe('onboarding a creator', () => {
     expect(page.text).to.not.contain('biz_creator2');
     expect(page.text).to.not.contain('value="biz_chronos"');
     expect(page.text).to.not.match(/<input[^>]+name="companyId"[^>]+type="text"/);
+    expect(visibleText(page.text).match(RAW_WHOP_ID)).to.equal(null);
     // Asked with the user's own token, not the app's key.
     const listCall = t.whopCalls.requests.findIndex((r) => r.startsWith('GET /api/v1/companies'));
     expect(listCall).to.be.at.least(0);
@@ -97,7 +99,7 @@ describe('onboarding a creator', () => {
     expect(onboarded.location).to.equal(`${t.appUrl}/dashboard`);
     const dashboard = await browser.get(`${t.appUrl}/dashboard`);
     expect(dashboard.text).to.contain('We imported 2 students from Whop.');
-    expect(dashboard.text).to.contain('user_student1');
+    expect(dashboard.text).to.contain('@student1');
   });
 
   it('refuses the install step without a CSRF token on "Check again"', async () => {
@@ -116,8 +118,14 @@ describe('onboarding a creator', () => {
     expect(answer.location).to.equal(`${t.appUrl}/dashboard`);
     const dashboard = await browser.get(`${t.appUrl}/dashboard`);
     expect(dashboard.text).to.contain('We imported 2 students from Whop.');
-    expect(dashboard.text).to.contain('user_student1');
-    expect(dashboard.text).to.contain('user_student2');
+    expect(dashboard.text).to.contain('@student1');
+    expect(dashboard.text).to.contain('@student2');
+    // Names, not raw Whop ids; the company's id only in the secondary "Ids for Whop support" place.
+    expect(visibleText(dashboard.text, { withoutClass: 'support-ids' }).match(RAW_WHOP_ID)).to.equal(null);
+    expect(visibleText(dashboard.text), 'one date style: no ISO dates').not.to.match(/\d{4}-\d{2}-\d{2}/);
+    expect(visibleText(dashboard.text)).to.contain(
+      'Ids for Whop support Whop support may ask for these. Your company: biz_creator1',
+    );
     const { Creator, Student } = t.runtime.deps.models;
     const creator = await Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
     expect(creator?.tier).to.equal('free');
@@ -152,6 +160,24 @@ describe('onboarding a creator', () => {
     expect(answer.status).to.equal(403);
     expect(answer.text).to.contain('Whop does not list that company among the ones you manage');
     expect(await t.runtime.deps.models.Creator.count()).to.equal(0);
+  });
+
+  it('answers a non-admin the same for a company on Chronos as for one that is not, so nobody learns who uses Chronos', async () => {
+    await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
+    await pickCompany(t, await t.signIn('user_creator_free'), 'biz_creator1');
+    const outsider = await t.signIn('user_student1');
+    const page = await outsider.get(`${t.appUrl}/onboarding`);
+    const answers = [];
+    for (const companyId of ['biz_creator1', 'biz_creator2']) {
+      answers.push(await outsider.post(`${t.appUrl}/onboarding`, { _csrf: formField(page.text, '_csrf')!, companyId }));
+    }
+    const [onChronos, notOnChronos] = answers.map((a) => ({
+      status: a.status,
+      main: visibleText(/<main[\s\S]*<\/main>/.exec(a.text)![0]).replace(/Reference: \S+/, ''),
+    }));
+    expect(onChronos).to.deep.equal(notOnChronos);
+    expect(onChronos!.main).to.contain('Whop does not list that company among the ones you manage');
+    expect(answers[0]!.text).to.not.contain('already on Chronos');
   });
 
   it('refuses a company that another account runs while that account is still its admin', async () => {

@@ -10,6 +10,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { formField, type TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { makeFactories } from '../support/factories.ts';
+import { visibleText } from '../support/page-text.ts';
 import { creatorCounters, insertVideo } from '../support/videos.ts';
 import type { Tier } from '../../src/domain/tier-table.ts';
 
@@ -104,8 +105,9 @@ describe('the video library (/dashboard/videos)', () => {
       expect(page.text).to.contain('1:02:05');
       expect(page.text).to.contain('0.1 MB');
       expect(page.text).to.contain('1.5 GB');
-      expect(page.text).to.contain('40.0 MB reserved');
+      expect(page.text).to.contain('40 MB reserved');
       expect(page.text).to.contain('1 Dec 2026');
+      expect(visibleText(page.text), 'one date style: no ISO dates').not.to.match(/\d{4}-\d{2}-\d{2}/);
       // Only ready videos link to the player.
       expect(page.text.match(/href="\/courses\//g)).to.have.length(2);
     });
@@ -159,6 +161,20 @@ describe('the video library (/dashboard/videos)', () => {
       expect(answer.location).to.equal(`${t.appUrl}/dashboard/videos#video-${id}`);
       expect((await video(id))?.title).to.equal('Lesson one: the basics');
       expect((await library(c)).text).to.contain('Renamed to “Lesson one: the basics”.');
+    });
+
+    it('says so inside the renamed video’s item, where the redirect lands, focusable, and not at the page top', async () => {
+      const c = await creatorOn();
+      const sequelize = t.runtime.deps.sequelize;
+      for (let i = 0; i < 5; i += 1) await insertVideo(sequelize, c.creatorId, { title: `Other ${i}`, position: i });
+      const id = await insertVideo(sequelize, c.creatorId, { title: 'Old name', position: 9 });
+      await post(c, `/dashboard/videos/${id}/title`, { title: 'New name' });
+      const html = (await library(c)).text;
+      const item = new RegExp(`<li[^>]*id="video-${id}"[\\s\\S]*?</li>`).exec(html)![0];
+      expect(item).to.match(/<p class="notice notice-ok" role="status" tabindex="-1">Renamed to “New name”\.<\/p>/);
+      expect(html.match(/Renamed to/g)).to.have.length(1);
+      expect(html).to.contain('<script src="/static/js/focus-message.js" defer></script>');
+      expect((await library(c)).text, 'said once').not.to.contain('Renamed to');
     });
 
     for (const [name, title, message] of [
@@ -277,7 +293,7 @@ describe('the video library (/dashboard/videos)', () => {
       expect(page.text).to.contain('Deleted “Goodbye”.');
       expect(titlesIn(page.text)).to.deep.equal(['Stays']);
       const dashboard = await c.browser.get(`${t.appUrl}/dashboard`);
-      expect(dashboard.text).to.contain('1 video uses 100.0 MB of your storage.');
+      expect(dashboard.text).to.contain('1 video uses 100 MB of your storage.');
     });
 
     it('refuses another creator’s video (404) and a missing CSRF token (403), deleting nothing', async () => {
@@ -331,6 +347,33 @@ describe('the video library (/dashboard/videos)', () => {
       expect(json.status).to.equal(404);
       expect(await t.runtime.deps.models.Video.count()).to.equal(0);
       expect((await c.browser.get(`${t.appUrl}/dashboard`)).text).not.to.contain('name="sizeBytes"');
+    });
+  });
+
+  describe('a form too large to read (413)', () => {
+    it('answers with the signed-in header, says why in words, and links back to the form on this site', async () => {
+      const c = await creatorOn('free');
+      const id = await insertVideo(t.runtime.deps.sequelize, c.creatorId, { title: 'Kept', position: 1 });
+      const page = await library(c);
+      const answer = await c.browser.request(`${t.appUrl}/dashboard/videos/${id}/title`, {
+        method: 'POST',
+        form: { _csrf: formField(page.text, '_csrf')!, title: 'x'.repeat(200 * 1024) },
+        headers: { referer: `${t.appUrl}/dashboard/videos` },
+      });
+      expect(answer.status).to.equal(413);
+      expect(answer.text).to.contain('Fran Free');
+      expect(answer.text).to.not.contain('Sign in');
+      expect(answer.text).to.contain('What you sent is longer than Chronos accepts, so nothing was saved.');
+      expect(answer.text).to.contain('<a class="button" href="/dashboard/videos">Back to the form</a>');
+      expect((await video(id))?.title).to.equal('Kept');
+
+      const foreign = await c.browser.request(`${t.appUrl}/dashboard/videos/${id}/title`, {
+        method: 'POST',
+        form: { _csrf: formField(page.text, '_csrf')!, title: 'x'.repeat(200 * 1024) },
+        headers: { referer: 'https://evil.example/dashboard/videos' },
+      });
+      expect(foreign.status).to.equal(413);
+      expect(foreign.text).to.not.contain('Back to the form');
     });
   });
 });

@@ -130,7 +130,7 @@ describe('svg-chart', () => {
         { ...options, valueKind: 'bytes' },
       );
       expect(chart.bars.map((b) => b.valueLabel)).to.deep.equal(['512 MB', '1 GB']);
-      expect(chart.ticks.map((t) => t.label)).to.deep.equal(['0 B', '512 MB', '1 GB']);
+      expect(chart.ticks.map((t) => t.label)).to.deep.equal(['0 MB', '512 MB', '1 GB']);
     });
 
     it('draws every label when there is room, and every second one, ending with the latest, when they would overlap', () => {

@@ -25,6 +25,6 @@ describe('view helpers', () => {
     expect(formatBytes(1024 ** 3)).to.equal('1 GB');
     expect(formatBytes(1.5 * 1024 ** 3)).to.equal('1.5 GB');
     expect(formatBytes(300 * 1024 ** 2)).to.equal('300 MB');
-    expect(formatBytes(512)).to.equal('512 B');
+    expect(formatBytes(512)).to.equal('0.1 MB');
   });
 });

@@ -1,11 +1,12 @@
-/* How the uploader writes sizes, speeds and time left: one unit style with the library's list (MB below 1 GB, GB above). */
+/* How the uploader writes sizes, speeds and time left. formatSize is the browser's copy of the server's
+   formatBytes (src/domain/byte-units.ts): MB below 1 GB, GB above; a test keeps the two equal. */
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
 
 export function formatSize(bytes) {
   if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))} GB`;
-  if (bytes === 0) return '0 MB';
-  return `${Math.max(0.1, bytes / MB).toFixed(1)} MB`;
+  if (bytes <= 0) return '0 MB';
+  return `${Number(Math.max(0.1, bytes / MB).toFixed(1))} MB`;
 }
 
 export function formatSpeed(bytesPerSecond) {

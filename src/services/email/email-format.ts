@@ -1,6 +1,6 @@
 /**
- * Formatting for mail: money from integer minor units (never through a float), dates in UTC,
- * and HTML escaping. English (en-US) wording and number style throughout.
+ * Formatting for mail: money from integer minor units (never through a float) and HTML escaping.
+ * Dates come from src/domain/dates.ts, the same as on pages. English (en-US) wording and number style throughout.
  */
 const LOCALE = 'en-US';
 
@@ -16,19 +16,6 @@ export function formatMoney(amountMinor: bigint, currency: string): string {
   const magnitude = (negative ? -amountMinor : amountMinor).toString().padStart(digits + 1, '0');
   const decimal = digits === 0 ? magnitude : `${magnitude.slice(0, -digits)}.${magnitude.slice(-digits)}`;
   return formatter.format(`${negative ? '-' : ''}${decimal}` as `${number}`);
-}
-
-const dateFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'long', timeZone: 'UTC' });
-const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-
-/** "March 3, 2027" (UTC). */
-export function formatDate(date: Date): string {
-  return dateFormat.format(date);
-}
-
-/** "March 3, 2027 at 2:05 PM UTC". */
-export function formatDateTime(date: Date): string {
-  return `${dateTimeFormat.format(date)} UTC`;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

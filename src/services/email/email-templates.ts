@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/app-errors.ts';
 import { EMAIL_TEMPLATES, type EmailTemplate } from '../../models/email-outbox-model.ts';
-import { formatDate, formatDateTime, formatMoney, singleLine } from './email-format.ts';
+import { formatDate, formatDateTime } from '../../domain/dates.ts';
+import { formatMoney, singleLine } from './email-format.ts';
 import { renderHtml, renderText, type EmailBrand, type EmailContent } from './email-layout.ts';
 import { ACCENT_COLOR } from '../../domain/accent-color.ts';
 
@@ -180,12 +181,11 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
   trial_ending: (p) => trialEnding(p),
   grace_period: (p) => {
     const tier = capitalised(p.tierName);
-    const until = formatDate(p.graceEndsAt);
     return {
-      subject: `Your Chronos payment failed: you keep ${tier} until ${until}`,
+      subject: `Your Chronos payment failed: you keep ${tier} until ${formatDate(p.graceEndsAt)}`,
       heading: 'Your Chronos plan payment failed',
       paragraphs: [
-        `The payment for your Chronos ${tier} plan did not go through. You keep the ${tier} tier and its limits until ${until} (UTC).`,
+        `The payment for your Chronos ${tier} plan did not go through. You keep the ${tier} tier and its limits until ${formatDateTime(p.graceEndsAt)}.`,
         'Update your payment method on Whop before then. After that your account moves to the free tier; nothing is deleted, but new uploads and students beyond the free limits are refused.',
       ],
       actionLabel: 'Open your dashboard',
@@ -195,11 +195,12 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
 
 function trialEnding(p: Payloads['trial_ending']): EmailContent {
   const when = p.trialEndsAt ? ` on ${formatDate(p.trialEndsAt)}` : ' soon';
+  const at = p.trialEndsAt ? ` on ${formatDateTime(p.trialEndsAt)}` : ' soon';
   return {
     subject: `Your free trial of ${p.productName} ends${when}`,
     heading: 'Your trial is ending',
     paragraphs: [
-      `Your free trial of ${p.productName} ends${when} (UTC).`,
+      `Your free trial of ${p.productName} ends${at}.`,
       'If you keep your membership, Whop charges it then and your access goes on; to stop, cancel it on Whop before that date.',
     ],
     actionLabel: 'Open your dashboard',

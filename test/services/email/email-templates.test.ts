@@ -78,7 +78,7 @@ describe('email templates', () => {
     for (const part of [mail.text, mail.html]) {
       expect(part).to.include('Course One');
       expect(part).to.include('pay_123');
-      expect(part).to.include('March 3, 2027 at 2:05 PM UTC');
+      expect(part).to.include('3 Mar 2027, 14:05 UTC');
     }
     expect(mail.subject).to.equal('Your receipt: $49.99 for Course One');
   });
@@ -94,8 +94,18 @@ describe('email templates', () => {
 
   it('tells a creator in grace which tier they keep and until when', () => {
     const mail = renderEmail('grace_period', examples.grace_period, ctx);
-    expect(mail.subject).to.equal('Your Chronos payment failed: you keep Pro until March 10, 2027');
-    expect(mail.text).to.include('You keep the Pro tier and its limits until March 10, 2027 (UTC).');
+    expect(mail.subject).to.equal('Your Chronos payment failed: you keep Pro until 10 Mar 2027');
+    expect(mail.text).to.include('You keep the Pro tier and its limits until 10 Mar 2027, 00:00 UTC.');
+  });
+
+  it('writes every date the way pages do ("10 Mar 2027"), never ISO or US style', () => {
+    for (const template of EMAIL_TEMPLATES) {
+      const mail = renderEmail(template, examples[template], ctx);
+      for (const part of [mail.subject, mail.text, mail.html]) {
+        expect(part, template).not.to.match(/\d{4}-\d{2}-\d{2}|\b(January|February|March|December) \d/);
+      }
+    }
+    expect(renderEmail('trial_ending', examples.trial_ending, ctx).text).to.include('ends on 10 Mar 2027, 00:00 UTC.');
   });
 
   it('escapes every value in the HTML part (a hostile creator name stays text)', () => {
