@@ -1,5 +1,5 @@
 /**
- * The creator's API tokens page (`/dashboard/settings/api`): create a token (shown once, in the
+ * The creator's API tokens page (`/settings/api`): create a token (shown once, in the
  * answer to the POST that made it: it never travels in a URL or sits in the session), see each
  * token's name, prefix, scope and last use, and revoke one. Below Pro the page says why the
  * tokens do not work and still lists them for revoking; creating one is the feature guard's.

@@ -8,6 +8,7 @@ import { TIER_TABLE } from '../domain/tier-table.ts';
 import { apiCallerOf } from '../middleware/require-api-token.ts';
 import type { ApiVideosQuery } from '../services/creator-api/api-videos-query.ts';
 import type { ApiStudentsQuery } from '../services/creator-api/api-students-query.ts';
+import type { ApiCoursesQuery } from '../services/creator-api/api-courses-query.ts';
 import type { VideoLibrary } from '../services/videos/video-library.ts';
 import { nextCreditReset, monthOf, type UsageService } from '../services/usage/usage-service.ts';
 import { pageOf, pageRequest } from './api-v1-pagination.ts';
@@ -25,6 +26,7 @@ export function apiV1Controller(deps: {
   videos: ApiVideosQuery;
   library: Pick<VideoLibrary, 'rename'>;
   students: ApiStudentsQuery;
+  courses: ApiCoursesQuery;
   usage: Pick<UsageService, 'usage'>;
   now: () => number;
 }) {
@@ -72,6 +74,12 @@ export function apiV1Controller(deps: {
     res.json(pageOf('students', rows, limit));
   };
 
+  const listCourses: RequestHandler = async (req, res) => {
+    const { afterId, limit } = pageRequest('courses', req.query);
+    const rows = await deps.courses.page(apiCallerOf(req).creator.id, afterId, limit + 1);
+    res.json(pageOf('courses', rows, limit));
+  };
+
   const usage: RequestHandler = async (req, res) => {
     const { creator } = apiCallerOf(req);
     const at = new Date(deps.now());
@@ -84,5 +92,5 @@ export function apiV1Controller(deps: {
     });
   };
 
-  return { me, listVideos, getVideo, updateVideo, listStudents, usage };
+  return { me, listVideos, getVideo, updateVideo, listStudents, listCourses, usage };
 }

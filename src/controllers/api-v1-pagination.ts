@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { AppError } from '../domain/app-errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../http/api-paths.ts';
 
-/** The lists that page: adding one (courses) is a new name here. */
-export type ListName = 'videos' | 'students';
+/** The lists that page: adding one is a new name here. */
+export type ListName = 'videos' | 'students' | 'courses';
 
 export class PageRequestError extends AppError {
   constructor(code: 'invalid_cursor' | 'invalid_limit', message: string) {

@@ -1,5 +1,5 @@
 /**
- * The creator's settings page (`/dashboard/settings`): the Branding section (Pro and up: accent
+ * The creator's settings page (`/settings`): the Branding section (Pro and up: accent
  * colour and logo; below Pro, locked with a link to the plans) and a link to the API tokens page.
  * Saving is a CSRF-checked multipart POST answered with a redirect (POST-redirect-GET) and a
  * flash; a form with a bad field changes nothing and is shown again, each error by its field.

@@ -85,8 +85,8 @@ export const AI_CREDITS_DESCRIPTION = {
 
 /**
  * The features Chronos provides, every one built: the course builder (`/dashboard/courses`),
- * custom branding (`/dashboard/settings`), bulk upload (several files at once on the library),
- * the creator API (`/api/v1`, tokens on `/dashboard/settings/api`). `priority_support` is
+ * custom branding (`/settings`), bulk upload (several files at once on the library),
+ * the creator API (`/api/v1`, tokens on `/settings/api`). `priority_support` is
  * provided only when a support contact is configured (`SUPPORT_EMAIL`); see `shownFeatures`.
  */
 export const PROVIDED_FEATURES: readonly Feature[] = [

@@ -3,6 +3,7 @@
  * statement), so changes of role or tier apply at once. A creator's tier older than the plan
  * cache is refreshed in the background. A session whose user row is gone is treated as signed out.
  */
+import { navigationFor } from '../views/navigation.ts';
 import type { RequestHandler } from 'express';
 import type { RoleService, UserContext } from '../services/role-service.ts';
 import type { CreatorTierService } from '../services/tiers/creator-tier-service.ts';
@@ -29,6 +30,8 @@ export function loadCurrentUser(deps: { roles: RoleService; tiers: CreatorTierSe
     req.currentUser = current;
     res.locals.currentUser = current.user;
     res.locals.currentRole = current.role;
+    res.locals.navLinks = navigationFor(current.role, current.creator !== null && current.creator !== undefined);
+    res.locals.currentPath = req.path;
     next();
   };
 }

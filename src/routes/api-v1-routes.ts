@@ -26,6 +26,7 @@ export function apiV1Routes(deps: {
     videos: services.apiVideos,
     library: services.videoLibrary,
     students: services.apiStudents,
+    courses: services.apiCourses,
     usage: services.usage,
     now: services.now,
   });
@@ -37,6 +38,7 @@ export function apiV1Routes(deps: {
   router.get('/videos/:videoId', api.getVideo);
   router.patch('/videos/:videoId', requireWriteScope, api.updateVideo);
   router.get('/students', api.listStudents);
+  router.get('/courses', api.listCourses);
   router.get('/usage', api.usage);
   router.use(() => {
     throw new NotFoundError('No such endpoint in the Chronos API. See /api/v1/openapi.json.');

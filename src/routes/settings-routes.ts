@@ -1,5 +1,5 @@
 /**
- * The creator's settings (`/dashboard/settings`) and their branding's public assets. The
+ * The creator's settings (`/settings`) and their branding's public assets. The
  * branding form is multipart, so its POST is mounted before the app-wide CSRF check and checks
  * the token itself once the form is read (`settingsUploadRoutes`, see app.ts).
  */

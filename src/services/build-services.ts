@@ -61,6 +61,7 @@ import { createCourseServices } from './courses/course-services.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
 import { createBrandingService } from './branding/branding-service.ts';
 import { createApiTokenService } from './api-tokens/api-token-service.ts';
+import { createApiCoursesQuery } from './creator-api/api-courses-query.ts';
 import { createApiVideosQuery } from './creator-api/api-videos-query.ts';
 import { createApiStudentsQuery } from './creator-api/api-students-query.ts';
 
@@ -290,6 +291,7 @@ export function buildServices(
     now,
   });
   const whopApp = buildWhopAppServices({ config, logger, models, whop, cache, roles, now });
+  const courseServices = createCourseServices({ sequelize: infra.sequelize, whop, logger });
   return {
     branding,
     ...whopApp,
@@ -302,11 +304,12 @@ export function buildServices(
     storageSweeper,
     courses: createCourseAccessService({ reads: infra.reads, models }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
-    ...createCourseServices({ sequelize: infra.sequelize, whop, logger }),
+    ...courseServices,
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
     /** The creator API (`/api/v1`): its tokens and its reads. */
     apiTokens: createApiTokenService({ sequelize: infra.sequelize, now }),
     apiVideos: createApiVideosQuery({ sequelize: infra.sequelize }),
+    apiCourses: createApiCoursesQuery({ catalog: courseServices.courseCatalog }),
     apiStudents: createApiStudentsQuery({ sequelize: infra.sequelize }),
     readiness: createReadinessService({ sequelize: infra.sequelize, redis: infra.redis }),
     creatorAccess,

@@ -3,6 +3,7 @@ import { formatBytes } from '../domain/byte-units.ts';
 import { countOf } from './plural.ts';
 import { formatDate, formatDateTime } from '../domain/dates.ts';
 import { studentAccess } from './student-access.ts';
+import { isCurrentLink } from './navigation.ts';
 
 export { formatBytes, formatDate, formatDateTime };
 
@@ -68,4 +69,5 @@ export const viewHelpers = {
   usageBar,
   countOf,
   studentAccess,
+  isCurrentLink,
 };

@@ -8,6 +8,11 @@ import { scratchDatabase, type TestDatabase } from '../support/test-database.ts'
 const SPEC_TABLES = [
   'ai_credit_days',
   'api_tokens',
+  'course_lessons',
+  'course_modules',
+  'course_products',
+  'courses',
+  'creator_branding',
   'creators',
   'dispute_alerts',
   'disputes',

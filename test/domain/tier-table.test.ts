@@ -64,26 +64,27 @@ describe('the tier table (SPEC §2)', () => {
     for (const tier of TIERS) expect(TIER_TABLE[tier].limits).to.have.property('aiCredits');
   });
 
-  it('shows only the features that exist, and priority support only with a support contact', () => {
+  it('shows every feature of a tier, and priority support only with a support contact', () => {
     expect(shownFeatures('free', { supportContact: true })).to.deep.equal(['upload']);
-    expect(shownFeatures('basic', { supportContact: true })).to.deep.equal(['upload', 'analytics']);
+    expect(shownFeatures('basic', { supportContact: true })).to.deep.equal(['upload', 'analytics', 'course_builder']);
     expect(shownFeatures('pro', { supportContact: true })).to.deep.equal([
       'upload',
       'analytics',
+      'course_builder',
       'bulk_upload',
+      'custom_branding',
       'api_access',
     ]);
     expect(shownFeatures('enterprise', { supportContact: false })).to.deep.equal([
       'upload',
       'analytics',
+      'course_builder',
       'bulk_upload',
+      'custom_branding',
       'api_access',
     ]);
     expect(shownFeatures('enterprise', { supportContact: true })).to.deep.equal([
-      'upload',
-      'analytics',
-      'bulk_upload',
-      'api_access',
+      ...['upload', 'analytics', 'course_builder', 'bulk_upload', 'custom_branding', 'api_access'],
       'priority_support',
     ]);
   });

@@ -46,9 +46,9 @@ describe('journey 8: custom branding', () => {
     const creator = await creatorOnDashboard(browser, 'j8-creator', chronos, 'user_creator_pro', 'biz_creator2');
     journeys.push(creator);
     const { page } = creator;
-    await creator.open(`${chronos.appUrl}/dashboard/settings`, 'settings');
+    await creator.open(`${chronos.appUrl}/settings`, 'settings');
     expect(await page.getByRole('link', { name: 'API tokens' }).getAttribute('href')).to.equal(
-      '/dashboard/settings/api',
+      '/settings/api',
     );
 
     // Bad input: an SVG logo and a colour that is not #rrggbb. Both are named by their fields; nothing is saved.

@@ -11,7 +11,7 @@ import { e2e } from './support/suite-hooks.ts';
 import type { Journey } from './support/journey.ts';
 import { creatorOnDashboard } from './support/whop-sign-in.ts';
 
-const SETTINGS = '/dashboard/settings/api';
+const SETTINGS = '/settings/api';
 
 describe('journey 9: API tokens', () => {
   let journey: Journey | undefined;

@@ -1,5 +1,5 @@
 /**
- * The API tokens page (`/dashboard/settings/api`) in a signed-in browser: a Pro creator creates
+ * The API tokens page (`/settings/api`) in a signed-in browser: a Pro creator creates
  * a token (CSRF-checked, shown once in the answer to the POST, never again), sees its name,
  * prefix, scope and last use, and revokes it; bad names change nothing; below Pro the page says
  * why the tokens do not work and offers no form, creating is refused, revoking still works.
@@ -11,9 +11,9 @@ import { cleanTables } from '../support/table-cleaner.ts';
 import { makeFactories } from '../support/factories.ts';
 import type { Tier } from '../../src/domain/tier-table.ts';
 
-const PAGE = '/dashboard/settings/api';
+const PAGE = '/settings/api';
 
-describe('the API tokens page (/dashboard/settings/api)', () => {
+describe('the API tokens page (/settings/api)', () => {
   let t: ChronosWithSandbox;
 
   before(async () => {

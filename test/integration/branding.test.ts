@@ -43,7 +43,7 @@ describe('custom branding', () => {
   }
 
   async function submit(browser: TestBrowser, form: Form) {
-    const page = await browser.get(`${t.appUrl}/dashboard/settings`);
+    const page = await browser.get(`${t.appUrl}/settings`);
     const data = new FormData();
     const csrf = form.csrf === undefined ? formField(page.text, '_csrf') : form.csrf;
     if (csrf) data.set('_csrf', csrf);
@@ -51,7 +51,7 @@ describe('custom branding', () => {
     if (form.logo) data.set('logo', new Blob([form.logo.bytes], { type: form.logo.type ?? '' }), form.logo.name);
     else data.set('logo', new Blob([]), '');
     const request = new Request(t.appUrl, { method: 'POST', body: data });
-    return browser.request(`${t.appUrl}/dashboard/settings/branding`, {
+    return browser.request(`${t.appUrl}/settings/branding`, {
       method: 'POST',
       bytes: new Uint8Array(await request.arrayBuffer()),
       headers: { 'content-type': request.headers.get('content-type')! },
@@ -75,12 +75,12 @@ describe('custom branding', () => {
   it('below Pro, shows branding locked with a link to the plans, and refuses a save', async () => {
     const { browser, creator } = await creatorOn('basic');
     const keysBefore = await storedKeys();
-    const page = await browser.get(`${t.appUrl}/dashboard/settings`);
+    const page = await browser.get(`${t.appUrl}/settings`);
     expect(page.status).to.equal(200);
     expect(page.headers.get('cache-control')).to.equal('no-store');
     expect(page.text).to.contain('Custom branding is locked.');
     expect(page.text).to.contain('<a class="button button-whop" href="/pricing">See plans and upgrade</a>');
-    expect(page.text).to.contain('<a href="/dashboard/settings/api">API tokens</a>');
+    expect(page.text).to.contain('<a href="/settings/api">API tokens</a>');
     expect(page.text).not.to.contain('name="accentColor"');
     const refused = await submit(browser, { accentColor: '#1a73e8', logo: { name: 'a.png', bytes: PNG_LOGO } });
     expect(refused.status).to.equal(403);
@@ -93,7 +93,7 @@ describe('custom branding', () => {
     const { browser, creator } = await creatorOn('pro');
     const saved = await submit(browser, { accentColor: '#FFEB3B', logo: { name: 'logo.png', bytes: PNG_LOGO } });
     expect(saved.status).to.equal(303);
-    expect(saved.location).to.equal(`${t.appUrl}/dashboard/settings`);
+    expect(saved.location).to.equal(`${t.appUrl}/settings`);
     const stored = await row(creator);
     expect(stored).to.deep.include({
       accent_color: '#ffeb3b',
@@ -101,7 +101,7 @@ describe('custom branding', () => {
       logo_bytes: PNG_LOGO.length,
     });
 
-    const settings = await browser.get(`${t.appUrl}/dashboard/settings`);
+    const settings = await browser.get(`${t.appUrl}/settings`);
     expect(settings.text).to.contain('Your branding is saved.');
     expect(settings.text).to.contain('value="#ffeb3b"');
 
@@ -189,8 +189,8 @@ describe('custom branding', () => {
     expect(await storedKeys())
       .to.include(second)
       .and.not.include(first);
-    const page = await browser.get(`${t.appUrl}/dashboard/settings`);
-    const removed = await browser.post(`${t.appUrl}/dashboard/settings/branding/logo/delete`, {
+    const page = await browser.get(`${t.appUrl}/settings`);
+    const removed = await browser.post(`${t.appUrl}/settings/branding/logo/delete`, {
       _csrf: formField(page.text, '_csrf')!,
     });
     expect(removed.status).to.equal(303);
@@ -220,7 +220,7 @@ describe('custom branding', () => {
     expect((await new TestBrowser().get(`${t.appUrl}${logoSrc}`)).status).to.equal(404);
     expect((await new TestBrowser().get(`${t.appUrl}${cssHref}`)).status).to.equal(404);
     expect(await t.runtime.deps.services.branding.forEmail(creator.id)).to.deep.equal({});
-    const settings = await browser.get(`${t.appUrl}/dashboard/settings`);
+    const settings = await browser.get(`${t.appUrl}/settings`);
     expect(settings.text).to.contain('Your saved branding is kept and shows again as soon as you upgrade.');
     expect(await row(creator)).to.deep.equal(kept);
 

@@ -236,16 +236,19 @@ describe('plans and pricing', () => {
     it('names features in words, links /pricing, and explains AI credits and their reset', async () => {
       const creator = await creatorOn('pro');
       const html = (await creator.get(`${t.appUrl}/dashboard`)).text;
-      expect(html).to.contain('Features: Video upload, Analytics, Bulk upload, API access</p>');
+      expect(html).to.contain(
+        'Features: Video upload, Analytics, Course builder, Bulk upload, Custom branding, API access</p>',
+      );
       expect(html).to.contain('<a href="/pricing">');
       expect(html).to.contain("A monthly allowance for Chronos's AI services".replace("'", '&#39;'));
       expect(html).to.match(/Next reset: 1 [A-Z][a-z]{2} \d{4}/);
     });
 
     it('shows the AI credits used per day this month (the injected clock)', async () => {
-      clock.set(Date.parse('2026-12-03T10:00:00Z'));
+      // Signed in first, at the sandbox's time (the id_token's iat is checked against the clock).
       const creator = await creatorOn('basic');
       const csrf = JSON.parse((await creator.get(`${t.appUrl}/api/me`)).text).csrfToken as string;
+      clock.set(Date.parse('2026-12-03T10:00:00Z'));
       const spend = (amount: number) =>
         creator.request(`${t.appUrl}/api/ai/credits`, { json: { amount }, headers: { 'x-csrf-token': csrf } });
       expect((await spend(12)).status).to.equal(200);
@@ -297,7 +300,9 @@ describe('priority support with SUPPORT_EMAIL set', () => {
     await t.runtime.deps.models.Creator.update({ tier: 'enterprise' }, { where: {} });
     const dashboard = (await pro.get(`${t.appUrl}/dashboard`)).text;
     expect(dashboard).to.contain('<a href="mailto:help@chronos.test">help@chronos.test</a>');
-    expect(dashboard).to.contain('Features: Video upload, Analytics, Bulk upload, API access, Priority support</p>');
+    expect(dashboard).to.contain(
+      'Features: Video upload, Analytics, Course builder, Bulk upload, Custom branding, API access, Priority support</p>',
+    );
   });
 
   it('promises priority support on the Enterprise plan of the pricing page, and nowhere else', async () => {

@@ -100,7 +100,7 @@ describe('access control between creators, students, members, admins and strange
     const own = await appRequest(t, actors.creator, 'GET', '/dashboard');
     expect(own.text, 'positive control: A sees their own video and students')
       .to.contain(A_VIDEO)
-      .and.to.contain('user_student1');
+      .and.to.contain('@student1');
     expect((await appRequest(t, actors.creatorPro, 'GET', '/dashboard')).text, 'positive control: B sees their own')
       .to.contain(B_VIDEO)
       .and.to.contain(B_PUPIL);
@@ -123,7 +123,7 @@ describe('access control between creators, students, members, admins and strange
         if (
           asB.status >= 500 ||
           asB.text.includes(A_VIDEO) ||
-          asB.text.includes('user_student1') ||
+          asB.text.includes('@student1') ||
           asB.text.includes('biz_creator1')
         )
           problems.push(`B GET ${path}${query} → ${asB.status} shows creator A's data`);

@@ -13,8 +13,8 @@ export function accentStylesheetPath(whopCompanyId: string, version: number): st
   return `${base(whopCompanyId)}/accent.css?v=${version}`;
 }
 
-export const SETTINGS_PATH = '/dashboard/settings';
-export const BRANDING_FORM_PATH = '/dashboard/settings/branding';
-export const LOGO_REMOVE_PATH = '/dashboard/settings/branding/logo/delete';
+export const SETTINGS_PATH = '/settings';
+export const BRANDING_FORM_PATH = '/settings/branding';
+export const LOGO_REMOVE_PATH = '/settings/branding/logo/delete';
 /** The API tokens page (issue 17, point 3), linked from the settings page. */
-export const API_TOKENS_PATH = '/dashboard/settings/api';
+export const API_TOKENS_PATH = '/settings/api';

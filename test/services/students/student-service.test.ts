@@ -71,8 +71,15 @@ describe('student service: the student limit (database level)', () => {
   it('never passes the limit under concurrency: parallel joins at the limit leave exactly `limit` active', async () => {
     const creator = await creatorOn('free');
     const joins = FREE_LIMIT + 12;
-    const results = await Promise.all(Array.from({ length: joins }, (_, i) => join(creator, i + 1)));
-    expect(results.filter((r) => r.status === 'active')).to.have.length(FREE_LIMIT);
+    // Each answer says the status at its own moment: a later-arriving earlier joiner may unseat
+    // someone seated a moment before. The rows at the end are the truth, and they go by join time.
+    await Promise.all(Array.from({ length: joins }, (_, i) => join(creator, i + 1)));
+    const rows = await t.runtime.deps.models.Student.findAll({ where: { creatorId: creator.id } });
+    const byJoinTime = rows.sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime()).map((r) => r.status);
+    expect(byJoinTime).to.deep.equal([
+      ...Array<string>(FREE_LIMIT).fill('active'),
+      ...Array<string>(joins - FREE_LIMIT).fill('over_limit'),
+    ]);
     expect(await count(creator.id, 'active')).to.equal(FREE_LIMIT);
     expect(await count(creator.id, 'over_limit')).to.equal(joins - FREE_LIMIT);
   });
