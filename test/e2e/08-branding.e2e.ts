@@ -47,9 +47,7 @@ describe('journey 8: custom branding', () => {
     journeys.push(creator);
     const { page } = creator;
     await creator.open(`${chronos.appUrl}/settings`, 'settings');
-    expect(await page.getByRole('link', { name: 'API tokens' }).getAttribute('href')).to.equal(
-      '/settings/api',
-    );
+    expect(await page.getByRole('link', { name: 'API tokens' }).getAttribute('href')).to.equal('/settings/api');
 
     // Bad input: an SVG logo and a colour that is not #rrggbb. Both are named by their fields; nothing is saved.
     await page.getByLabel('Accent colour').fill('red');

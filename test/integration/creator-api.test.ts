@@ -145,6 +145,58 @@ describe('the creator API (/api/v1)', () => {
       }
     });
 
+    it('GET /courses gives the creator’s courses with modules and lessons in order, by cursor, a deleted video as null', async () => {
+      const creatorId = await creatorOn('pro');
+      const other = await creatorOn('pro');
+      const sequelize = t.runtime.deps.sequelize;
+      const editor = t.runtime.deps.services.courseEditor;
+      const intro = await insertVideo(sequelize, creatorId, { title: 'Intro', durationSeconds: 30 });
+      const gone = await insertVideo(sequelize, creatorId, { title: 'Gone' });
+      const first = await editor.create(creatorId, 'Course one');
+      const moduleA = await editor.addModule({ creatorId, courseId: first, version: 1 }, 'Start here');
+      const moduleB = await editor.addModule({ creatorId, courseId: first, version: 2 }, 'Then this');
+      await editor.addLesson({ creatorId, courseId: first, version: 3 }, moduleA, {
+        title: 'Welcome',
+        body: 'Read me',
+        videoId: intro,
+      });
+      await editor.addLesson({ creatorId, courseId: first, version: 4 }, moduleB, {
+        title: 'Old',
+        body: '',
+        videoId: gone,
+      });
+      await editor.setStatus({ creatorId, courseId: first, version: 5 }, 'published');
+      await sequelize.query('DELETE FROM videos WHERE id = :gone', { replacements: { gone } });
+      const second = await editor.create(creatorId, 'Course two');
+      await editor.create(other, 'Not yours');
+      const token = await tokenOf(creatorId);
+
+      const page1 = await api('/courses?limit=1', token);
+      expect(page1.status).to.equal(200);
+      const [course] = page1.body.data as {
+        id: number;
+        title: string;
+        status: string;
+        modules: { title: string; position: number; lessons: { title: string; body: string; video: unknown }[] }[];
+      }[];
+      expect(course).to.include({ id: first, title: 'Course one', status: 'published' });
+      expect(course!.modules.map((m) => [m.title, m.position])).to.deep.equal([
+        ['Start here', 1],
+        ['Then this', 2],
+      ]);
+      expect(course!.modules[0]!.lessons[0]).to.deep.include({ title: 'Welcome', body: 'Read me' });
+      expect(course!.modules[0]!.lessons[0]!.video).to.deep.include({ id: intro, title: 'Intro', durationSeconds: 30 });
+      expect(course!.modules[1]!.lessons[0]!.video).to.equal(null);
+      const page2 = await api(`/courses?limit=1&cursor=${encodeURIComponent(page1.body.nextCursor as string)}`, token);
+      expect((page2.body.data as { id: number; status: string }[]).map((c) => [c.id, c.status])).to.deep.equal([
+        [second, 'draft'],
+      ]);
+      expect(page2.body.nextCursor).to.equal(null);
+      const crossed = await api(`/videos?cursor=${encodeURIComponent(page1.body.nextCursor as string)}`, token);
+      expect(crossed.status).to.equal(400);
+      expect(crossed.body.message).to.contain('another list (courses)');
+    });
+
     it('GET /students lists status, joined and progress (ready videos watched to 90 %)', async () => {
       const creatorId = await creatorOn('pro');
       const sequelize = t.runtime.deps.sequelize;

@@ -24,7 +24,7 @@ const videoId = {
   schema: { type: 'integer', minimum: 1 },
 };
 
-/** Pathname → path item. Adding `/courses`: one entry here, its schemas, and its route. */
+/** Pathname → path item. Adding an endpoint: one entry here, its schemas, and its route. */
 const paths = {
   '/me': {
     get: {
@@ -70,6 +70,14 @@ const paths = {
       summary: "The creator's students with status, join date and progress, lowest id first",
       parameters: pageParameters,
       responses: { '200': json('StudentPage', 'One page of students.'), '400': refused('BadRequest'), ...guarded },
+    },
+  },
+  '/courses': {
+    get: {
+      operationId: 'listCourses',
+      summary: "The creator's courses (drafts too) with their modules and lessons in order, lowest id first",
+      parameters: pageParameters,
+      responses: { '200': json('CoursePage', 'One page of courses.'), '400': refused('BadRequest'), ...guarded },
     },
   },
   '/usage': {
