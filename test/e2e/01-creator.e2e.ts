@@ -97,9 +97,13 @@ describe('journey 1: a creator on the free tier', () => {
     await journey.click(page.getByRole('banner').getByRole('link', { name: 'Dashboard' }), 'dashboard-again');
 
     // Analytics is a Basic feature: the locked page, a 403, with its own upgrade link.
-    await journey.click(page.getByRole('link', { name: 'Analytics', exact: true }), 'analytics-locked', {
-      status: 403,
-    });
+    await journey.click(
+      page.getByRole('main').getByRole('link', { name: 'Analytics', exact: true }),
+      'analytics-locked',
+      {
+        status: 403,
+      },
+    );
     expect(new URL(page.url()).pathname).to.equal('/analytics');
     expect(await page.locator('.locked .eyebrow').textContent()).to.equal('Locked');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Analytics');

@@ -82,8 +82,9 @@ export async function creatorOnDashboard(
       await journey.click(page.getByRole('button', { name: 'Check again' }), 'onboarded');
     }
   }
-  expect(await page.locator('.page-head .eyebrow').textContent(), 'the creator dashboard of the company').to.equal(
-    companyId,
+  expect(await page.locator('.page-head .eyebrow').textContent(), 'the creator dashboard').to.equal(
+    'Creator dashboard',
   );
+  expect(await page.locator('main').textContent(), "the company's id, in the ids section").to.contain(companyId);
   return journey;
 }
