@@ -88,13 +88,17 @@ describe('journey 7: building and following a course', function () {
   it('the creator adds two lessons, each a video plus text', async () => {
     const journey = creatorJourney;
     const { page } = journey;
-    const basics = page.locator('.course-module', { hasText: 'Basics' }).first();
+    // A module is found by its own title (another module's "Move to module" list names it too).
+    const moduleTitled = (title: string) =>
+      page.locator('.course-module', { has: page.locator('.module-title', { hasText: new RegExp(`^${title}$`) }) });
+    const basics = moduleTitled('Basics');
     // Both lessons go into the first module; one is then moved to the second with the keyboard.
     for (const [lesson, video] of [
       ['First lesson', 'Welcome video'],
       ['Second lesson', 'Practice video'],
     ] as const) {
-      const add = basics.locator('details', { has: page.getByRole('button', { name: 'Add lesson' }) });
+      // Once the module has a lesson its "Add a lesson" part is closed (its button hidden): found by its summary.
+      const add = basics.locator('details', { has: page.locator('summary', { hasText: 'Add a lesson' }) });
       if ((await add.getAttribute('open')) === null) await add.locator('summary').click();
       await add.getByLabel('Lesson title').fill(lesson);
       await add.getByLabel('Video').selectOption({ label: video });
@@ -114,7 +118,8 @@ describe('journey 7: building and following a course', function () {
     expect(await page.getByRole('alert').innerText()).to.contain('Moved the lesson');
 
     // "Move up" from the keyboard: focus the button and press Enter.
-    const further = () => page.locator('.course-module', { hasText: 'Going further' }).first();
+    const further = () =>
+      page.locator('.course-module', { has: page.locator('.module-title', { hasText: /^Going further$/ }) });
     await further().getByRole('button', { name: 'Move up module “Going further”' }).focus();
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     const modules = await page.locator('.course-modules > li .module-title').allInnerTexts();
@@ -128,7 +133,7 @@ describe('journey 7: building and following a course', function () {
     expect(await further().locator('.video-title').allInnerTexts()).to.deep.equal(['Second lesson']);
 
     await journey.click(page.getByRole('button', { name: 'Publish' }), 'published');
-    expect(await page.locator('#course-status').innerText()).to.equal('Published');
+    expect((await page.locator('#course-status').textContent())?.trim()).to.equal('Published');
 
     await page.setViewportSize({ width: 320, height: 640 });
     await journey.reload('editor-320px');

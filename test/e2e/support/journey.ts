@@ -3,8 +3,8 @@
  * same way: the main document's HTTP status is the expected one, a full-page screenshot is saved
  * under `test-results/e2e/<journey>-<nn>-<step>.png`, and the browser logged no console error and
  * no Content-Security-Policy violation while it loaded. The one allowed console error is
- * Chromium's "Failed to load resource: … status of 403/404" for the document itself, on a page the
- * step expects to be that 403/404.
+ * Chromium's "Failed to load resource: … status of 400/403/404/422" for the document itself, on a
+ * page the step expects to answer that status.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -201,8 +201,9 @@ export class Journey {
     expect(response!.status(), `${where}: HTTP status`).to.equal(status);
     const documentUrl = this.page.url();
     const allowed = (p: PageProblem) =>
-      // Refusals the page itself explains: forbidden, not found, a form shown again with its errors (422).
-      [403, 404, 422].includes(status) &&
+      // Refusals the page itself explains: a bad request (400), forbidden, not found, a form shown
+      // again with its errors (422).
+      [400, 403, 404, 422].includes(status) &&
       p.kind === 'console error' &&
       p.url === documentUrl &&
       new RegExp(`^Failed to load resource: the server responded with a status of ${status}\\b`).test(p.text);
