@@ -40,8 +40,15 @@ export function clientAddressKey(req: Request): string {
   return ipKeyGenerator(req.ip ?? 'unknown');
 }
 
-/** Per client address on the sign-in routes; refusals render the error page. */
-export function authRateLimiter(settings: LimiterSettings): RequestHandler {
+/**
+ * The one shape of Chronos's limiters: a one-minute window in the shared store, standard headers,
+ * a store failure lets the request through; `refuse` answers a 429 after `Retry-After` is set.
+ */
+export function perMinuteLimiter(
+  settings: LimiterSettings,
+  key: (req: Request) => string,
+  refuse: (req: Request, res: Response, retryAfter: number) => void,
+): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: settings.limitPerMinute,
@@ -50,40 +57,37 @@ export function authRateLimiter(settings: LimiterSettings): RequestHandler {
     store: settings.store,
     passOnStoreError: true,
     logger: limiterLogger(settings.logger),
-    keyGenerator: clientAddressKey,
+    keyGenerator: key,
     handler: (req: Request, res: Response) => {
       const seconds = retryAfterSeconds(req);
       res.setHeader('Retry-After', String(seconds));
-      res.status(429).render('pages/error', {
-        title: 'Too many requests',
-        status: 429,
-        message: `Too many sign-in attempts from your network. Please try again in ${seconds} seconds.`,
-        requestId: req.id,
-      });
+      refuse(req, res, seconds);
     },
   });
 }
 
+/** Per client address on the sign-in routes; refusals render the error page. */
+export function authRateLimiter(settings: LimiterSettings): RequestHandler {
+  return perMinuteLimiter(settings, clientAddressKey, (req, res, seconds) =>
+    res.status(429).render('pages/error', {
+      title: 'Too many requests',
+      status: 429,
+      message: `Too many sign-in attempts from your network. Please try again in ${seconds} seconds.`,
+      requestId: req.id,
+    }),
+  );
+}
+
 /** Per signed-in user on the JSON API. */
 export function apiRateLimiter(settings: LimiterSettings): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: settings.limitPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    store: settings.store,
-    passOnStoreError: true,
-    logger: limiterLogger(settings.logger),
-    keyGenerator: (req: Request) =>
-      req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${clientAddressKey(req)}`,
-    handler: (req: Request, res: Response) => {
-      const seconds = retryAfterSeconds(req);
-      res.setHeader('Retry-After', String(seconds));
-      res.status(429).json({
+  return perMinuteLimiter(
+    settings,
+    (req) => (req.currentUser ? `user:${req.currentUser.user.id}` : `anon:${clientAddressKey(req)}`),
+    (_req, res, seconds) =>
+      void res.status(429).json({
         error: 'rate_limited',
         message: `Too many requests. Retry in ${seconds} seconds.`,
         retryAfterSeconds: seconds,
-      });
-    },
-  });
+      }),
+  );
 }
