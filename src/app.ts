@@ -30,6 +30,7 @@ import { uploadRoutes } from './routes/upload-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { courseRoutes, mediaRoutes } from './routes/course-routes.ts';
+import { signedMediaRoutes } from './routes/signed-media-routes.ts';
 import { courseBuilderRoutes } from './routes/course-builder-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
@@ -96,6 +97,8 @@ export function createApp(deps: AppDeps): Express {
       reportError: deps.reportError,
     }),
   );
+  // A player's signed media URL: no page headers, session or user query on its path (signed-media-routes.ts).
+  app.use(signedMediaRoutes({ services: deps.services, logger, reportError: deps.reportError }));
   app.use(
     securityHeaders({
       isProduction: config.isProduction,

@@ -27,8 +27,11 @@ export interface SignIn {
 export type LoadSpec =
   | { kind: 'page'; url: string; signIn?: SignIn }
   | { kind: 'webhook'; url: string; secret: string }
-  /** GETs of `rangeBytes`-long ranges at random aligned offsets of a `sizeBytes` file. */
-  | { kind: 'range'; url: string; sizeBytes: number; rangeBytes: number; signIn?: SignIn };
+  /**
+   * GETs of `rangeBytes`-long ranges at random aligned offsets of a `sizeBytes` file: at `url`, or
+   * at the media URL the page at `playerUrl` gives its `<video>` (read once the runs begin).
+   */
+  | { kind: 'range'; url: string; playerUrl?: string; sizeBytes: number; rangeBytes: number; signIn?: SignIn };
 
 export interface LoadGenerator {
   run(seconds: number): Promise<LoadResult>;
@@ -104,6 +107,15 @@ async function options(spec: LoadSpec, connections: number): Promise<autocannon.
   };
 }
 
+/** The `src` of the `<source>` of the player page at `playerUrl`, as the browser would resolve it. */
+async function playerMediaUrl(playerUrl: string, cookie: string | undefined): Promise<string> {
+  const page = await fetch(playerUrl, { headers: cookie ? { cookie } : {} });
+  const html = await page.text();
+  const src = /<source src="([^"]+)"/.exec(html)?.[1];
+  if (page.status !== 200 || !src) throw new Error(`the player page ${playerUrl} gave no media URL (${page.status})`);
+  return new URL(src.replaceAll('&amp;', '&'), playerUrl).toString();
+}
+
 async function measure(base: autocannon.Options, seconds: number): Promise<LoadResult> {
   const cpuBefore = process.cpuUsage();
   const result = await autocannon({ ...base, duration: seconds });
@@ -125,15 +137,24 @@ async function measure(base: autocannon.Options, seconds: number): Promise<LoadR
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { spec, connections } = childArgument<{ spec: LoadSpec; connections: number }>();
   const base = await options(spec, connections);
+  // The player page exists once the parent has set up (after `ready`): its media URL is read at the first run.
+  let resolved: Promise<autocannon.Options> | undefined;
+  const runOptions = () =>
+    (resolved ??=
+      spec.kind === 'range' && spec.playerUrl
+        ? playerMediaUrl(spec.playerUrl, base.headers?.cookie).then((url) => ({ ...base, url }))
+        : Promise.resolve(base));
   process.on('message', (message: BenchMessage) => {
     if (message.type !== 'run') return;
-    measure(base, Number(message.seconds)).then(
-      (result) => tellParent({ type: 'result', result }),
-      (error: unknown) => {
-        process.stderr.write(`load generator failed: ${(error as Error).stack ?? String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    runOptions()
+      .then((options) => measure(options, Number(message.seconds)))
+      .then(
+        (result) => tellParent({ type: 'result', result }),
+        (error: unknown) => {
+          process.stderr.write(`load generator failed: ${(error as Error).stack ?? String(error)}\n`);
+          process.exit(1);
+        },
+      );
   });
   process.on('disconnect', () => process.exit(0));
   tellParent({ type: 'ready' });

@@ -5,13 +5,15 @@
  */
 import type { RequestHandler } from 'express';
 import { NotFoundError } from '../domain/app-errors.ts';
-import { coursePath, lessonPath, mediaPath, playerPath, progressPath } from '../http/route-paths.ts';
+import { coursePath, lessonPath, playerPath, progressPath } from '../http/route-paths.ts';
 import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import { admitToPage, creatorName } from './course-gate.ts';
 import type { BrandingService } from '../services/branding/branding-service.ts';
 import type { StudentCourseViewService } from '../services/courses/student-course-view.ts';
 import { courseViewerOf } from './course-viewer.ts';
+import type { MediaUrlSigner } from '../services/watching/media-url-signer.ts';
+import { signedMediaUrl } from './signed-media-url.ts';
 
 const NO_COURSE = 'There is no course at this address.';
 const NO_VIDEO = 'This video is not in the course, or it is not ready to play yet.';
@@ -22,6 +24,8 @@ export function courseController(deps: {
   /** The creator's branding on these pages (Pro and up); absent, the pages are Chronos's own. */
   branding?: Pick<BrandingService, 'shownFor'>;
   studentCourses: Pick<StudentCourseViewService, 'view'>;
+  /** Signs the player's media URL for the viewer (signed-media-url.ts). */
+  mediaUrls: Pick<MediaUrlSigner, 'sign'>;
 }) {
   const { courses } = deps;
 
@@ -84,7 +88,7 @@ export function courseController(deps: {
       },
       position: index + 1,
       count: videos.length,
-      mediaUrl: mediaPath(video.id),
+      mediaUrl: signedMediaUrl(deps.mediaUrls, admitted, video.id),
       // Previews are not recorded: the creator's own views would skew their analytics.
       progressUrl: isPreview ? null : progressPath(video.id),
       resumeAt,

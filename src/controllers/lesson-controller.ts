@@ -6,13 +6,15 @@
  */
 import type { RequestHandler } from 'express';
 import { NotFoundError } from '../domain/app-errors.ts';
-import { coursePath, lessonPath, mediaPath, progressPath } from '../http/route-paths.ts';
+import { coursePath, lessonPath, progressPath } from '../http/route-paths.ts';
 import { isPlayable, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import type { StudentCourseViewService } from '../services/courses/student-course-view.ts';
 import { admitToPage, creatorName } from './course-gate.ts';
 import { pathId } from './course-request-schemas.ts';
 import { courseViewerOf } from './course-viewer.ts';
+import type { MediaUrlSigner } from '../services/watching/media-url-signer.ts';
+import { signedMediaUrl } from './signed-media-url.ts';
 
 const NO_LESSON = 'This lesson is not in a course open to you.';
 
@@ -20,6 +22,8 @@ export function lessonController(deps: {
   courses: CourseAccessService;
   progress: Pick<WatchProgressService, 'resumeAt'>;
   studentCourses: Pick<StudentCourseViewService, 'openCourses'>;
+  /** Signs the player's media URL for the viewer (signed-media-url.ts). */
+  mediaUrls: Pick<MediaUrlSigner, 'sign'>;
 }) {
   const show: RequestHandler = async (req, res) => {
     const creator = await deps.courses.creatorByCompany(String(req.params.companyId));
@@ -58,7 +62,7 @@ export function lessonController(deps: {
             height: playable.height,
           }
         : null,
-      mediaUrl: playable ? mediaPath(playable.id) : null,
+      mediaUrl: playable ? signedMediaUrl(deps.mediaUrls, admitted, playable.id) : null,
       progressUrl: playable && viewer.kind === 'student' ? progressPath(playable.id) : null,
       resumeAt,
       isPreview: viewer.kind === 'owner',

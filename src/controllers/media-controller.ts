@@ -6,7 +6,7 @@
  * so neither a shared cache nor the browser keeps a member's video after access ends.
  */
 import { basename, dirname } from 'node:path';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import send from 'send';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain/app-errors.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
@@ -17,8 +17,19 @@ import { singleRange } from './single-range.ts';
 export const PRESIGNED_TTL_SECONDS = 300;
 const GONE = 'This video is not available.';
 
-export function mediaController(deps: { courses: CourseAccessService; storage: MediaStorage }) {
-  const { courses, storage } = deps;
+/** The session's user as the access rule takes them, or null when signed out. */
+function sessionViewer(req: Request): Viewer | null {
+  const viewer = req.currentUser;
+  return viewer ? { whopUserId: viewer.user.whopUserId, creatorId: viewer.creator?.id ?? null } : null;
+}
+
+export function mediaController(deps: {
+  courses: CourseAccessService;
+  storage: MediaStorage;
+  /** Who asks: the session's user by default; a signed URL's viewer on the fast path (signed-media-routes.ts). */
+  viewerOf?: (req: Request, res: Response) => Viewer | null;
+}) {
+  const { courses, storage, viewerOf = sessionViewer } = deps;
 
   async function refusalReason(viewer: Viewer, videoId: number): Promise<string> {
     const video = await courses.video(videoId);
@@ -29,15 +40,14 @@ export function mediaController(deps: { courses: CourseAccessService; storage: M
   }
 
   const stream: RequestHandler = async (req, res, next) => {
-    const viewer = req.currentUser;
+    const viewer = viewerOf(req, res);
     if (!viewer) throw new UnauthenticatedError('Sign in to watch this video.');
     const videoId = videoIdFrom(req.params.videoId);
     if (videoId === null) throw new NotFoundError(GONE);
-    const viewerOf = { whopUserId: viewer.user.whopUserId, creatorId: viewer.creator?.id ?? null };
     // One statement on the path every Range request takes; a refusal asks again for its reason.
-    const video = await courses.permittedMedia(viewerOf, videoId);
+    const video = await courses.permittedMedia(viewer, videoId);
     if (video === undefined) throw new NotFoundError(GONE);
-    if (video === null) throw new ForbiddenError(await refusalReason(viewerOf, videoId));
+    if (video === null) throw new ForbiddenError(await refusalReason(viewer, videoId));
     if (video.status !== 'ready' || video.storageKey === null) throw new NotFoundError(GONE);
     const contentType = video.mimeType ?? 'application/octet-stream';
     const playback = await storage.playback(video.storageKey, { ttlSeconds: PRESIGNED_TTL_SECONDS, contentType });

@@ -39,7 +39,7 @@ export function createLogger(options: { level: string; name?: string }, destinat
 }
 
 const SENSITIVE_QUERY_KEYS =
-  /^(code|state|token|access_token|refresh_token|id_token|nonce|code_verifier|client_secret|_csrf)$/i;
+  /^(code|state|token|access_token|refresh_token|id_token|nonce|code_verifier|client_secret|_csrf|signature)$/i;
 
 /** A URL fit for a log line: the query values that may be credentials are masked. */
 export function redactUrl(url: string): string {

@@ -7,9 +7,9 @@ import type { Services } from '../services/build-services.ts';
 
 export function courseRoutes(deps: { services: Services }): Router {
   const router = Router();
-  const { courses, progress, branding, studentCourses } = deps.services;
-  const course = courseController({ courses, progress, branding, studentCourses });
-  const lesson = lessonController({ courses, progress, studentCourses });
+  const { courses, progress, branding, studentCourses, mediaUrls } = deps.services;
+  const course = courseController({ courses, progress, branding, studentCourses, mediaUrls });
+  const lesson = lessonController({ courses, progress, studentCourses, mediaUrls });
   router.get('/courses/:companyId', course.show);
   router.get('/courses/:companyId/videos/:videoId', course.player);
   router.get('/courses/:companyId/lessons/:lessonId', lesson.show);

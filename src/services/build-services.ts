@@ -56,6 +56,7 @@ import { createMediaProbe } from './videos/media-probe.ts';
 import { createStorageSweeper } from './videos/storage-sweeper.ts';
 import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
+import { createMediaUrlSigner } from './watching/media-url-signer.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
 import { createCourseServices } from './courses/course-services.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
@@ -303,6 +304,8 @@ export function buildServices(
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
     courses: createCourseAccessService({ reads: infra.reads, models }),
+    /** The course pages' signed media URLs (the first SESSION_SECRET, which whopApp already requires). */
+    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     ...courseServices,
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
