@@ -34,6 +34,7 @@ import {
   type Certificates,
   type TlsRedis,
 } from './support/tls-services.ts';
+import { platformSettings } from './support/platform-settings.ts';
 
 /** Heroku's (and most platforms') wait between SIGTERM and SIGKILL. */
 const PLATFORM_GRACE_MS = 30_000;
@@ -91,24 +92,7 @@ describe('deploy rehearsal: the Procfile roles as a platform starts them, over T
       REDIS_URL: `rediss://127.0.0.1:${redis.port}`,
       REDIS_CA: readFileSync(certs.caFile, 'utf8'),
       APP_URL: 'https://chronos.example.test',
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      WHOP_API_KEY: 'apik_rehearsal',
-      WHOP_CLIENT_ID: 'app_rehearsal',
-      WHOP_CLIENT_SECRET: 'secret_rehearsal',
-      WHOP_APP_ID: 'app_rehearsal',
-      WHOP_COMPANY_ID: 'biz_chronos_rehearsal',
-      WHOP_WEBHOOK_SECRET: webhookSecret,
-      WHOP_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      WHOP_TIER_PRODUCTS: '{"prod_basic":"basic","prod_pro":"pro"}',
-      ADMIN_WHOP_USER_IDS: 'user_ops',
-      // Never called while the rehearsal runs; loopback, so a mistake never reaches out.
-      WHOP_API_BASE: 'http://127.0.0.1:9/api/v1',
-      WHOP_OAUTH_ISSUER: 'http://127.0.0.1:9',
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      ALLOW_INSECURE_URLS: 'on',
-      MAIL_FROM: 'Chronos <no-reply@chronos.example.test>',
-      STORAGE: 'disk',
-      LOG_LEVEL: 'info',
+      ...platformSettings('rehearsal', { webhookSecret }),
     };
   });
 
