@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { PROJECT_ROOT, waitForOk, type RunningProcess } from '../support/child-process.ts';
 import { freePort } from '../support/free-port.ts';
+import { eventually } from '../support/wait.ts';
 import { bareChildEnv } from '../support/test-env.ts';
 import type { PrivateService } from '../support/private-services.ts';
 import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
@@ -167,14 +168,14 @@ describe('deploy rehearsal: the Procfile roles as a platform starts them, over T
   });
 
   async function waitForProcessed(webhookId: string, worker: RunningProcess): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    let status = '';
-    while (Date.now() < deadline) {
-      const rows = await query<{ status: string }>('SELECT status FROM webhook_events WHERE id = $1', [webhookId]);
-      status = rows[0]?.status ?? 'absent';
-      if (status !== 'pending' && status !== 'processing' && status !== 'absent') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const status = await eventually(
+      async () => {
+        const rows = await query<{ status: string }>('SELECT status FROM webhook_events WHERE id = $1', [webhookId]);
+        const current = rows[0]?.status ?? 'absent';
+        return current !== 'pending' && current !== 'processing' && current !== 'absent' && current;
+      },
+      { what: `webhook ${webhookId} settled`, timeoutMs: 60_000, intervalMs: 200, detail: worker.output },
+    );
     expect(status, worker.output()).to.be.oneOf(['processed', 'skipped', 'ignored']);
   }
 

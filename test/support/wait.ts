@@ -9,6 +9,8 @@ export interface WaitOptions {
   what?: string;
   timeoutMs?: number;
   intervalMs?: number;
+  /** What to add to the timeout error (a process's output, say). */
+  detail?: () => string;
 }
 
 export interface UntilOptions extends WaitOptions {
@@ -25,12 +27,14 @@ export async function eventually<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   options: WaitOptions = {},
 ): Promise<T> {
-  const { what = 'the awaited outcome', timeoutMs = 5_000, intervalMs = 10 } = options;
+  const { what = 'the awaited outcome', timeoutMs = 5_000, intervalMs = 10, detail } = options;
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`${what}: not within ${timeoutMs} ms${detail ? `\n${detail()}` : ''}`);
+    }
     await sleep(intervalMs);
   }
 }
