@@ -51,3 +51,16 @@ export async function until(check: () => boolean | Promise<boolean>, options: Un
   await eventually(probe, options);
   return Date.now() - started;
 }
+
+/** Lets other work run for `turns` turns of the event loop, no time passing. */
+export async function yieldTurns(turns = 1): Promise<void> {
+  for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Lets other work run, a turn of the event loop at a time, until `condition` holds (at most `maxTurns`). */
+export async function untilTurn(condition: () => boolean, maxTurns = 10_000): Promise<void> {
+  for (let turns = 0; !condition(); turns += 1) {
+    if (turns > maxTurns) throw new Error(`condition not reached within ${maxTurns} turns`);
+    await yieldTurns();
+  }
+}

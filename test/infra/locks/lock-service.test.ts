@@ -9,11 +9,7 @@ import { ServiceUnavailableError } from '../../../src/domain/app-errors.ts';
 import { createRedisClient, waitForRedis } from '../../../src/db/redis-client.ts';
 import { runRedisPrefix } from '../../support/test-runtime.ts';
 import { externalRedisUrl } from '../../support/test-env.ts';
-
-/** Lets the other contenders run: a few turns of the event loop, no time passing. */
-const yieldTurns = async (turns = 5) => {
-  for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
+import { yieldTurns } from '../../support/wait.ts';
 
 /** A clock the test moves; a wait moves it by the time waited, at once. */
 function movingClock(): LockClock & { advance(ms: number): void; waited: number[] } {
