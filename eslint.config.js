@@ -34,6 +34,37 @@ const RULES = [
       layer(name, 'Infrastructure (locks, the work queue) knows nothing of what uses it.'),
     ),
   },
+  // Settings are read first, by everything: they know only the product's definitions.
+  {
+    files: ['src/config/**/*.ts'],
+    forbidden: [
+      'db',
+      'infra',
+      'models',
+      'services',
+      'sessions',
+      'middleware',
+      'controllers',
+      'routes',
+      'views',
+      'jobs',
+      'observability',
+      'http',
+      'composition',
+    ].map((name) => layer(name, 'src/config reads the environment: it imports only src/domain.')),
+  },
+  {
+    files: ['src/http/**/*.ts'],
+    forbidden: ['db', 'models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map(
+      (name) => layer(name, 'src/http holds shared HTTP facts (paths, the server): nothing of the layers above.'),
+    ),
+  },
+  {
+    files: ['src/observability/**/*.ts'],
+    forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
+      layer(name, 'Logs, metrics and error reports know nothing of what they observe.'),
+    ),
+  },
   {
     files: ['src/db/**/*.ts'],
     forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
@@ -55,6 +86,18 @@ const RULES = [
         name,
         'Services never import middleware, controllers, routes, sessions or views: they get plain values, not req/res.',
       ),
+    ),
+  },
+  {
+    files: ['src/views/**/*.ts'],
+    forbidden: ['sessions', 'middleware', 'controllers', 'routes', 'jobs'].map((name) =>
+      layer(name, 'View helpers format what controllers hand them: no HTTP layers.'),
+    ),
+  },
+  {
+    files: ['src/jobs/**/*.ts'],
+    forbidden: ['sessions', 'middleware', 'controllers', 'routes', 'views'].map((name) =>
+      layer(name, 'Background jobs run services, never the HTTP layers.'),
     ),
   },
   {

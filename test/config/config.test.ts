@@ -1,54 +1,24 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, compiledBuildEnv, loadConfig, SDK_API_VERSION_DATE, type Env } from '../../src/config/config.ts';
 import { STORAGE_REQUIRED_IN_PRODUCTION } from '../../src/config/storage-config.ts';
+import { developmentEnv, problemsOf, productionEnv } from '../support/config-env.ts';
 
 const KEY_A = 'a'.repeat(64);
 const KEY_B = 'b'.repeat(64);
 
-function tempVar(): string {
-  return mkdtempSync(join(tmpdir(), 'chronos-config-'));
-}
-
-const completeProduction: Env = {
-  NODE_ENV: 'production',
-  PORT: '8080',
-  APP_URL: 'https://chronos.example.com',
-  SESSION_SECRET: 's'.repeat(40),
-  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos?sslmode=require',
-  REDIS_URL: 'rediss://cache.example.com:6380',
-  WHOP_API_KEY: 'apik_live',
-  WHOP_CLIENT_ID: 'app_live',
-  WHOP_CLIENT_SECRET: 'secret_live',
-  WHOP_APP_ID: 'app_live',
-  WHOP_COMPANY_ID: 'biz_live',
-  WHOP_WEBHOOK_SECRET: 'ws_live_secret_value',
-  WHOP_TOKEN_ENCRYPTION_KEY: KEY_A,
-  WHOP_TIER_PRODUCTS: '{"prod_b":"basic","prod_p":"pro"}',
+const completeProduction: Env = productionEnv({
   ADMIN_WHOP_USER_IDS: 'user_ops1, user_ops2',
-  SMTP_URL: 'smtp://mail.example.com:587?requireTLS=true',
-  MAIL_FROM: 'Chronos <hi@chronos.example.com>',
   STORAGE: 's3',
   S3_BUCKET: 'chronos-media',
   S3_REGION: 'eu-west-1',
-};
-
-function problemsOf(env: Env): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  expect.fail('expected a ConfigError');
-}
+});
 
 describe('config', () => {
   describe('outside production', () => {
     it('runs on the embedded defaults with the sandbox on and secrets kept under var/', () => {
-      const varDir = tempVar();
+      const varDir = developmentEnv().VAR_DIR!;
       const config = loadConfig({ VAR_DIR: varDir });
       expect(config.port).to.equal(3000);
       expect(config.appUrl).to.equal('http://localhost:3000');
@@ -72,7 +42,7 @@ describe('config', () => {
     });
 
     it('keeps the generated secrets across restarts', () => {
-      const varDir = tempVar();
+      const varDir = developmentEnv().VAR_DIR!;
       const first = loadConfig({ VAR_DIR: varDir });
       const second = loadConfig({ VAR_DIR: varDir });
       expect(second.sessionSecrets).to.deep.equal(first.sessionSecrets);
@@ -81,29 +51,31 @@ describe('config', () => {
     });
 
     it('derives the app URL from PORT and turns the sandbox off when a real API key is given', () => {
-      const config = loadConfig({ VAR_DIR: tempVar(), PORT: '3100', WHOP_API_KEY: 'apik_real' });
+      const config = loadConfig({ VAR_DIR: developmentEnv().VAR_DIR!, PORT: '3100', WHOP_API_KEY: 'apik_real' });
       expect(config.appUrl).to.equal('http://localhost:3100');
       expect(config.whop.sandbox).to.equal(false);
     });
 
     it('defaults the Whop protocol settings: app id = the OAuth client id, the SDK’s API version, client_secret_post, ES256', () => {
-      const config = loadConfig({ VAR_DIR: tempVar() });
+      const config = loadConfig({ VAR_DIR: developmentEnv().VAR_DIR! });
       expect(config.whop.clientId).to.equal('app_chronos_sandbox');
       expect(config.whop.appId).to.equal('app_chronos_sandbox');
       expect(config.whop.apiVersionDate).to.equal(SDK_API_VERSION_DATE);
       expect(config.whop.oauthClientAuth).to.equal('client_secret_post');
       expect(config.whop.idTokenAlg).to.equal('ES256');
-      expect(loadConfig({ VAR_DIR: tempVar(), WHOP_CLIENT_ID: 'app_other' }).whop.appId).to.equal('app_other');
+      expect(loadConfig({ VAR_DIR: developmentEnv().VAR_DIR!, WHOP_CLIENT_ID: 'app_other' }).whop.appId).to.equal(
+        'app_other',
+      );
     });
 
     it('is frozen', () => {
-      const config = loadConfig({ VAR_DIR: tempVar() });
+      const config = loadConfig({ VAR_DIR: developmentEnv().VAR_DIR! });
       expect(Object.isFrozen(config)).to.equal(true);
     });
 
     it('rejects malformed values even in development, naming the variable', () => {
       const problems = problemsOf({
-        VAR_DIR: tempVar(),
+        VAR_DIR: developmentEnv().VAR_DIR!,
         PORT: 'eighty',
         WHOP_TIER_PRODUCTS: '{"prod_x":"gold"}',
         REDIS_URL: 'http://x',
@@ -256,10 +228,10 @@ describe('config', () => {
   describe('TRUST_PROXY_HOPS', () => {
     it('trusts one proxy in production and none elsewhere, unless set', () => {
       expect(loadConfig(completeProduction).trustProxyHops).to.equal(1);
-      expect(loadConfig({ VAR_DIR: tempVar() }).trustProxyHops).to.equal(0);
+      expect(loadConfig({ VAR_DIR: developmentEnv().VAR_DIR! }).trustProxyHops).to.equal(0);
       expect(loadConfig({ ...completeProduction, TRUST_PROXY_HOPS: '2' }).trustProxyHops).to.equal(2);
       expect(loadConfig({ ...completeProduction, TRUST_PROXY_HOPS: '0' }).trustProxyHops).to.equal(0);
-      expect(loadConfig({ VAR_DIR: tempVar(), TRUST_PROXY_HOPS: '1' }).trustProxyHops).to.equal(1);
+      expect(loadConfig({ VAR_DIR: developmentEnv().VAR_DIR!, TRUST_PROXY_HOPS: '1' }).trustProxyHops).to.equal(1);
     });
 
     it('refuses anything but a small whole number, naming the setting', () => {
@@ -277,7 +249,9 @@ describe('config', () => {
         expect(config.isProduction).to.equal(true);
         expect(config.whop.sandbox).to.equal(false);
       }
-      expect(problemsOf(compiledBuildEnv({ VAR_DIR: tempVar() }))).to.include('DATABASE_URL is required in production');
+      expect(problemsOf(compiledBuildEnv({ VAR_DIR: developmentEnv().VAR_DIR! }))).to.include(
+        'DATABASE_URL is required in production',
+      );
     });
 
     it('keeps NODE_ENV=production and refuses development or test with one line saying why', () => {

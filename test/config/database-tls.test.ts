@@ -1,33 +1,14 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseTls } from '../../src/config/database-tls.ts';
-
-/** A self-signed certificate made with openssl, as a provider's authority would be given. */
-function makeCa(): { file: string; pem: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'chronos-ca-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'].concat([
-      '-keyout',
-      join(dir, 'ca.key'),
-      '-out',
-      join(dir, 'ca.crt'),
-      '-subj',
-      '/CN=test CA',
-    ]),
-    { stdio: 'ignore' },
-  );
-  const file = join(dir, 'ca.crt');
-  return { file, pem: readFileSync(file, 'utf8') };
-}
+import { selfSignedCa } from '../support/config-env.ts';
 
 const REMOTE = 'postgres://u:p@db.example.com:5432/chronos';
 
 describe('TLS to PostgreSQL (sslmode as libpq reads it, DATABASE_CA)', () => {
-  const ca = makeCa();
+  const ca = selfSignedCa();
 
   it('maps each sslmode into pg ssl options, removing it from the URL so pg never reads it itself', () => {
     const of = (mode: string, extra: { DATABASE_CA?: string } = {}) =>

@@ -2,32 +2,14 @@ import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Env } from '../../src/config/config.ts';
+import { loadConfig, type Env } from '../../src/config/config.ts';
 import { smtpUrlUsesTls } from '../../src/config/insecure-urls.ts';
 import { warnOfInsecureUrls } from '../../src/runtime.ts';
 import { capturingLogger } from '../support/test-runtime.ts';
 import { logRecords } from '../support/log-records.ts';
+import { problemsOf, productionEnv } from '../support/config-env.ts';
 
-const production: Env = {
-  NODE_ENV: 'production',
-  PORT: '8080',
-  APP_URL: 'https://chronos.example.com',
-  SESSION_SECRET: 's'.repeat(40),
-  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos?sslmode=require',
-  REDIS_URL: 'rediss://cache.example.com:6380',
-  WHOP_API_KEY: 'apik_live',
-  WHOP_CLIENT_ID: 'app_live',
-  WHOP_CLIENT_SECRET: 'secret_live',
-  WHOP_APP_ID: 'app_live',
-  WHOP_COMPANY_ID: 'biz_live',
-  WHOP_WEBHOOK_SECRET: 'ws_live_secret_value',
-  WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
-  WHOP_TIER_PRODUCTS: '{"prod_b":"basic","prod_p":"pro"}',
-  ADMIN_WHOP_USER_IDS: 'user_ops',
-  SMTP_URL: 'smtps://mailer:pw@mail.example.com:465',
-  MAIL_FROM: 'Chronos <hi@chronos.example.com>',
-  STORAGE: 'disk',
-};
+const production = productionEnv({ SMTP_URL: 'smtps://mailer:pw@mail.example.com:465' });
 
 const insecure: Env = {
   WHOP_API_BASE: 'http://whop.internal/api/v1',
@@ -35,16 +17,6 @@ const insecure: Env = {
   WHOP_CHECKOUT_URLS: '{"basic":"https://whop.com/checkout/plan_b","pro":"http://whop.com/checkout/plan_p"}',
   SMTP_URL: 'smtp://mailer:pw@mail.example.com:587',
 };
-
-function problemsOf(env: Env): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  expect.fail('expected a ConfigError');
-}
 
 describe('production refuses settings in clear text', () => {
   it('refuses http:// for the Whop API, the OAuth issuer and each checkout URL, and SMTP without TLS, naming each', () => {

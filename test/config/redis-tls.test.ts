@@ -1,29 +1,9 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { redisTls } from '../../src/config/redis-tls.ts';
-
-function makeCaPem(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chronos-ca-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'].concat([
-      '-keyout',
-      join(dir, 'ca.key'),
-      '-out',
-      join(dir, 'ca.crt'),
-      '-subj',
-      '/CN=test CA',
-    ]),
-    { stdio: 'ignore' },
-  );
-  return readFileSync(join(dir, 'ca.crt'), 'utf8');
-}
+import { selfSignedCa } from '../support/config-env.ts';
 
 describe('TLS to Redis (rediss://, REDIS_CA, REDIS_TLS_INSECURE)', () => {
-  const pem = makeCaPem();
+  const { pem } = selfSignedCa();
 
   it('checks the certificate of a rediss:// server, against REDIS_CA when given', () => {
     expect(redisTls({ REDIS_URL: 'rediss://cache:6380' })).to.deep.equal({

@@ -1,48 +1,14 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadConfig, type Env } from '../../src/config/config.ts';
+import { loadConfig, type Env } from '../../src/config/config.ts';
 import { STORAGE_REQUIRED_IN_PRODUCTION } from '../../src/config/storage-config.ts';
+import { developmentEnv, problemsOf, productionEnv, withoutSettings } from '../support/config-env.ts';
 
-const production: Env = {
-  NODE_ENV: 'production',
-  PORT: '8080',
-  APP_URL: 'https://chronos.example.com',
-  SESSION_SECRET: 's'.repeat(40),
-  DATABASE_URL: 'postgres://u:p@db.example.com:5432/chronos?sslmode=require',
-  REDIS_URL: 'rediss://cache.example.com:6380',
-  WHOP_API_KEY: 'apik_live',
-  WHOP_CLIENT_ID: 'app_live',
-  WHOP_CLIENT_SECRET: 'secret_live',
-  WHOP_APP_ID: 'app_live',
-  WHOP_COMPANY_ID: 'biz_live',
-  WHOP_WEBHOOK_SECRET: 'ws_live_secret_value',
-  WHOP_TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
-  WHOP_TIER_PRODUCTS: '{"prod_b":"basic"}',
-  ADMIN_WHOP_USER_IDS: 'user_ops1',
-  SMTP_URL: 'smtp://mail.example.com:587?requireTLS=true',
-  MAIL_FROM: 'Chronos <hi@chronos.example.com>',
-};
+const production = withoutSettings(productionEnv(), 'STORAGE');
 const s3: Env = { STORAGE: 's3', S3_BUCKET: 'chronos-media', S3_REGION: 'eu-west-1' };
-
-function development(extra: Env = {}): Env {
-  return { VAR_DIR: mkdtempSync(join(tmpdir(), 'chronos-config-')), ...extra };
-}
-
-function problemsOf(env: Env): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  expect.fail('expected a ConfigError');
-}
 
 describe('config: media storage (STORAGE, S3_*)', () => {
   it('stores on disk under var/media outside production when STORAGE is unset', () => {
-    const env = development();
+    const env = developmentEnv();
     const { media } = loadConfig(env);
     expect(media.storage).to.equal('disk');
     expect(media).to.not.have.property('s3');
@@ -83,7 +49,7 @@ describe('config: media storage (STORAGE, S3_*)', () => {
 
   it('takes an S3-compatible endpoint, path-style addressing and a key pair', () => {
     const { media } = loadConfig(
-      development({
+      developmentEnv({
         ...s3,
         S3_REGION: 'auto',
         S3_ENDPOINT: 'http://127.0.0.1:9000',
@@ -103,7 +69,7 @@ describe('config: media storage (STORAGE, S3_*)', () => {
   });
 
   it('refuses S3 without a bucket or a region, naming each, in production and outside it', () => {
-    for (const base of [production, development()]) {
+    for (const base of [production, developmentEnv()]) {
       expect(problemsOf({ ...base, STORAGE: 's3' })).to.deep.equal([
         'S3_BUCKET is required when STORAGE=s3',
         'S3_REGION is required when STORAGE=s3',
@@ -116,14 +82,14 @@ describe('config: media storage (STORAGE, S3_*)', () => {
     expect(problemsOf({ ...production, ...s3, S3_ACCESS_KEY_ID: 'AKID' })).to.deep.equal([
       'S3_SECRET_ACCESS_KEY is required when S3_ACCESS_KEY_ID is set',
     ]);
-    expect(problemsOf(development({ ...s3, S3_SECRET_ACCESS_KEY: 'secret-key' }))).to.deep.equal([
+    expect(problemsOf(developmentEnv({ ...s3, S3_SECRET_ACCESS_KEY: 'secret-key' }))).to.deep.equal([
       'S3_ACCESS_KEY_ID is required when S3_SECRET_ACCESS_KEY is set',
     ]);
   });
 
   it('refuses malformed storage settings, naming each', () => {
     const problems = problemsOf(
-      development({
+      developmentEnv({
         STORAGE: 'gcs',
         S3_BUCKET: 'Not_A_Bucket',
         S3_REGION: 'EU WEST',
@@ -139,7 +105,7 @@ describe('config: media storage (STORAGE, S3_*)', () => {
   });
 
   it('ignores the S3 settings when STORAGE is disk', () => {
-    const { media } = loadConfig(development({ STORAGE: 'disk', S3_ACCESS_KEY_ID: 'AKID' }));
+    const { media } = loadConfig(developmentEnv({ STORAGE: 'disk', S3_ACCESS_KEY_ID: 'AKID' }));
     expect(media).to.not.have.property('s3');
   });
 });

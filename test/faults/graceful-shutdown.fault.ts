@@ -151,10 +151,9 @@ describe('graceful shutdown with SIGTERM', function () {
     this.timeout(60_000);
     const web = await t.startWeb('web-slow', { port: t.appPort, env: { WORKER_IN_WEB: 'off' } });
     const [item, late] = paymentDeliveries(2, 'slow');
-    // Headers and half the body are sent; the rest comes after SIGTERM.
+    // The server has taken the request and half its body is sent; the rest comes after SIGTERM.
     const slow = await startSlowDelivery(web.url, secret, item!);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
       const signalledAt = Date.now();
       const stopping = web.stop('SIGTERM');
       await until(async () => web.output().includes('shutting down'), {

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { ConnectionError } from 'sequelize';
 import { startBackgroundJobs, type BackgroundJobsDeps } from '../../src/jobs/background-jobs.ts';
 import type { ErrorReporter } from '../../src/observability/error-reporter.ts';
+import { untilTurn, yieldTurns } from '../support/wait.ts';
 
 type Reported = { error: unknown; context: Parameters<ErrorReporter>[1] };
 
@@ -29,17 +30,9 @@ function jobsFailingWith(failures: unknown[], reported: Reported[]) {
     webhookConcurrency: 1,
     idlePollMs: 5,
     // The loops' pauses let no time pass: one turn of the event loop each.
-    pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
+    pause: () => yieldTurns(),
   } as unknown as BackgroundJobsDeps;
   return { jobs: startBackgroundJobs(deps), calls: () => calls };
-}
-
-/** Lets the loops run, a turn of the event loop at a time, until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let turns = 0; !condition(); turns += 1) {
-    if (turns > 10_000) throw new Error('condition not reached');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('background jobs', () => {
@@ -48,7 +41,7 @@ describe('background jobs', () => {
     const boom = new Error('handler bug');
     const { jobs, calls } = jobsFailingWith([boom], reported);
     try {
-      await until(() => calls() >= 3);
+      await untilTurn(() => calls() >= 3);
       expect(reported).to.deep.equal([{ error: boom, context: { job: 'webhooks-0' } }]);
     } finally {
       await jobs.stop();
@@ -62,7 +55,7 @@ describe('background jobs', () => {
     );
     const { jobs, calls } = jobsFailingWith([outage, outage], reported);
     try {
-      await until(() => calls() >= 4);
+      await untilTurn(() => calls() >= 4);
       expect(reported).to.deep.equal([]);
     } finally {
       await jobs.stop();

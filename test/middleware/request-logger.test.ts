@@ -7,6 +7,7 @@ import { requestLogger } from '../../src/middleware/request-logger.ts';
 import { listenHttp } from '../../src/http/http-server.ts';
 import { capturingLogger } from '../support/test-runtime.ts';
 import { eventually, until } from '../support/wait.ts';
+import { yieldTurns } from '../support/wait.ts';
 
 interface Line {
   level: number;
@@ -72,7 +73,7 @@ describe('the request logger', () => {
     const app = express();
     app.use(requestLogger(logger));
     app.get('/work', async (_req, res) => {
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldTurns();
       await Promise.resolve().then(() => logger.info({ step: 'deep' }, 'working'));
       res.send('done');
     });

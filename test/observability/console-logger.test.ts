@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.ts';
 import { LISTENING_MESSAGE, prettyDestination, wantsPrettyLogs } from '../../src/observability/console-logger.ts';
+import { yieldTurns } from '../support/wait.ts';
 
 describe('console logger', () => {
   it('prettifies only in development with a terminal; production and piped output stay JSON', () => {
@@ -19,7 +20,7 @@ describe('console logger', () => {
     logger.info({ url: 'http://localhost:3000', ms: 12 }, LISTENING_MESSAGE);
     logger.info({ session: { accessToken: 'tok_secret_value' } }, 'signed in');
     logger.flush();
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldTurns();
     expect(text).to.contain('➜ Chronos is ready: http://localhost:3000');
     expect(text).to.contain('INFO');
     expect(text).to.contain('signed in');

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { PROJECT_ROOT, waitForOk, type RunningProcess } from '../support/child-process.ts';
 import { freePort } from '../support/free-port.ts';
+import { eventually } from '../support/wait.ts';
 import { bareChildEnv } from '../support/test-env.ts';
 import type { PrivateService } from '../support/private-services.ts';
 import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
@@ -34,6 +35,7 @@ import {
   type Certificates,
   type TlsRedis,
 } from './support/tls-services.ts';
+import { platformSettings } from './support/platform-settings.ts';
 
 /** Heroku's (and most platforms') wait between SIGTERM and SIGKILL. */
 const PLATFORM_GRACE_MS = 30_000;
@@ -91,24 +93,7 @@ describe('deploy rehearsal: the Procfile roles as a platform starts them, over T
       REDIS_URL: `rediss://127.0.0.1:${redis.port}`,
       REDIS_CA: readFileSync(certs.caFile, 'utf8'),
       APP_URL: 'https://chronos.example.test',
-      SESSION_SECRET: randomBytes(32).toString('hex'),
-      WHOP_API_KEY: 'apik_rehearsal',
-      WHOP_CLIENT_ID: 'app_rehearsal',
-      WHOP_CLIENT_SECRET: 'secret_rehearsal',
-      WHOP_APP_ID: 'app_rehearsal',
-      WHOP_COMPANY_ID: 'biz_chronos_rehearsal',
-      WHOP_WEBHOOK_SECRET: webhookSecret,
-      WHOP_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      WHOP_TIER_PRODUCTS: '{"prod_basic":"basic","prod_pro":"pro"}',
-      ADMIN_WHOP_USER_IDS: 'user_ops',
-      // Never called while the rehearsal runs; loopback, so a mistake never reaches out.
-      WHOP_API_BASE: 'http://127.0.0.1:9/api/v1',
-      WHOP_OAUTH_ISSUER: 'http://127.0.0.1:9',
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      ALLOW_INSECURE_URLS: 'on',
-      MAIL_FROM: 'Chronos <no-reply@chronos.example.test>',
-      STORAGE: 'disk',
-      LOG_LEVEL: 'info',
+      ...platformSettings('rehearsal', { webhookSecret }),
     };
   });
 
@@ -183,14 +168,14 @@ describe('deploy rehearsal: the Procfile roles as a platform starts them, over T
   });
 
   async function waitForProcessed(webhookId: string, worker: RunningProcess): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    let status = '';
-    while (Date.now() < deadline) {
-      const rows = await query<{ status: string }>('SELECT status FROM webhook_events WHERE id = $1', [webhookId]);
-      status = rows[0]?.status ?? 'absent';
-      if (status !== 'pending' && status !== 'processing' && status !== 'absent') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const status = await eventually(
+      async () => {
+        const rows = await query<{ status: string }>('SELECT status FROM webhook_events WHERE id = $1', [webhookId]);
+        const current = rows[0]?.status ?? 'absent';
+        return current !== 'pending' && current !== 'processing' && current !== 'absent' && current;
+      },
+      { what: `webhook ${webhookId} settled`, timeoutMs: 60_000, intervalMs: 200, detail: worker.output },
+    );
     expect(status, worker.output()).to.be.oneOf(['processed', 'skipped', 'ignored']);
   }
 

@@ -29,6 +29,7 @@ import {
   timings,
   waitForOutput,
 } from './support/production-install.ts';
+import { platformSettings } from './support/platform-settings.ts';
 
 const SERVER_URL = externalDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = externalRedisUrl ?? 'redis://127.0.0.1:6379';
@@ -109,28 +110,10 @@ describe('the production build (npm ci, npm run build, npm prune --omit=dev, the
     settings = {
       PORT: String(await freePort()),
       APP_URL,
-      SESSION_SECRET: randomBytes(32).toString('hex'),
       DATABASE_URL: withDatabaseName(SERVER_URL, database),
       REDIS_URL,
       REDIS_PREFIX: redisPrefix,
-      WHOP_API_KEY: 'apik_production_check',
-      WHOP_CLIENT_ID: 'app_production_check',
-      WHOP_CLIENT_SECRET: 'secret_production_check',
-      WHOP_APP_ID: 'app_production_check',
-      WHOP_COMPANY_ID: 'biz_production_check',
-      WHOP_WEBHOOK_SECRET: `ws_${randomBytes(24).toString('hex')}`,
-      WHOP_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      WHOP_TIER_PRODUCTS: '{"prod_basic":"basic","prod_pro":"pro"}',
-      ADMIN_WHOP_USER_IDS: 'user_ops',
-      // Nothing here is called while the roles start; loopback, so a mistake never reaches out.
-      WHOP_API_BASE: 'http://127.0.0.1:9/api/v1',
-      WHOP_OAUTH_ISSUER: 'http://127.0.0.1:9',
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      // Loopback addresses that are never called: clear text is allowed, and the start logs it.
-      ALLOW_INSECURE_URLS: 'on',
-      MAIL_FROM: 'Chronos <no-reply@chronos.example.test>',
-      STORAGE: 'disk',
-      LOG_LEVEL: 'info',
+      ...platformSettings('production_check'),
     };
   });
 

@@ -1,6 +1,7 @@
 /** Runs one of the project's entry points as a user would, and collects what it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { until } from './wait.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,17 +25,14 @@ export function startEntryPoint(script: string, env: Record<string, string>, arg
 }
 
 /** Polls `url` until it answers 200 or `timeoutMs` passes; returns the milliseconds it took. */
-export async function waitForOk(url: string, timeoutMs: number, process?: RunningProcess): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    try {
-      const response = await fetch(url);
-      if (response.status === 200) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    if (process && process.child.exitCode !== null) throw new Error(`process exited early:\n${process.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms:\n${process?.output() ?? ''}`);
+export function waitForOk(url: string, timeoutMs: number, process?: RunningProcess): Promise<number> {
+  return until(
+    async () => {
+      const response = await fetch(url).catch(() => undefined); // not listening yet
+      if (response?.status === 200) return true;
+      if (process && process.child.exitCode !== null) throw new Error(`process exited early:\n${process.output()}`);
+      return false;
+    },
+    { what: `${url} answering 200`, timeoutMs, intervalMs: 100, detail: () => process?.output() ?? '' },
+  );
 }

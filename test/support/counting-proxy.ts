@@ -6,6 +6,7 @@
  */
 import http, { type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from './wait.ts';
 
 export interface CountingProxy {
   url: string;
@@ -45,7 +46,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     const request = `${req.method} ${req.url}`;
     requests.push(request);
     headers.push(req.headers);
-    if (proxy.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, proxy.delayMs));
+    if (proxy.delayMs > 0) await sleep(proxy.delayMs); // a slow upstream, as the test asked for
     const url = req.url ?? '/';
     const cannedAt = canned.findIndex((c) =>
       typeof c.match === 'string' ? url.startsWith(c.match) : c.match.test(url),

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
+import { until } from './wait.ts';
 
 const run = promisify(execFile);
 const READY_TIMEOUT_MS = 20_000;
@@ -39,12 +40,7 @@ export interface PrivateService {
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < READY_TIMEOUT_MS) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what} did not become ready within ${READY_TIMEOUT_MS} ms`);
+  await until(check, { what: `${what} ready`, timeoutMs: READY_TIMEOUT_MS, intervalMs: 50, retryErrors: true });
 }
 
 function redisAnswersPing(port: number): Promise<boolean> {

@@ -9,6 +9,8 @@ export interface WaitOptions {
   what?: string;
   timeoutMs?: number;
   intervalMs?: number;
+  /** What to add to the timeout error (a process's output, say). */
+  detail?: () => string;
 }
 
 export interface UntilOptions extends WaitOptions {
@@ -25,12 +27,14 @@ export async function eventually<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   options: WaitOptions = {},
 ): Promise<T> {
-  const { what = 'the awaited outcome', timeoutMs = 5_000, intervalMs = 10 } = options;
+  const { what = 'the awaited outcome', timeoutMs = 5_000, intervalMs = 10, detail } = options;
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`${what}: not within ${timeoutMs} ms${detail ? `\n${detail()}` : ''}`);
+    }
     await sleep(intervalMs);
   }
 }
@@ -46,4 +50,17 @@ export async function until(check: () => boolean | Promise<boolean>, options: Un
     : check;
   await eventually(probe, options);
   return Date.now() - started;
+}
+
+/** Lets other work run for `turns` turns of the event loop, no time passing. */
+export async function yieldTurns(turns = 1): Promise<void> {
+  for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Lets other work run, a turn of the event loop at a time, until `condition` holds (at most `maxTurns`). */
+export async function untilTurn(condition: () => boolean, maxTurns = 10_000): Promise<void> {
+  for (let turns = 0; !condition(); turns += 1) {
+    if (turns > maxTurns) throw new Error(`condition not reached within ${maxTurns} turns`);
+    await yieldTurns();
+  }
 }

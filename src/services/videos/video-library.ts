@@ -11,21 +11,12 @@
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
-import type { VideoStatus } from '../../models/video-model.ts';
 import type { MediaStorage } from '../../infra/storage/media-storage.ts';
 import { NotFoundError } from '../../domain/app-errors.ts';
+import { VIDEO_COLUMNS, videoSummary, type VideoRow, type VideoSummary } from './video-row.ts';
 
-export interface LibraryVideo {
-  id: number;
-  title: string;
-  status: VideoStatus;
-  /** Reserved bytes while uploading, stored bytes once ready. */
-  sizeBytes: number;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
+export interface LibraryVideo extends VideoSummary {
   failure: string | null;
-  createdAt: Date;
 }
 
 export type MoveDirection = 'up' | 'down';
@@ -35,30 +26,14 @@ export type MoveOutcome = 'moved' | 'edge';
 
 const NOT_FOUND = 'That video is not in your library.';
 
-interface VideoRow {
-  id: number;
-  title: string;
-  status: VideoStatus;
-  size_bytes: string;
-  duration_seconds: number | null;
-  width: number | null;
-  height: number | null;
+interface LibraryRow extends VideoRow {
   failure: string | null;
-  created_at: Date;
 }
 
-function libraryVideo(row: VideoRow): LibraryVideo {
-  return {
-    id: row.id,
-    title: row.title,
-    status: row.status,
-    sizeBytes: Number(row.size_bytes),
-    durationSeconds: row.duration_seconds,
-    width: row.width,
-    height: row.height,
-    failure: row.failure,
-    createdAt: new Date(row.created_at),
-  };
+const LIBRARY_COLUMNS = `${VIDEO_COLUMNS}, failure`;
+
+function libraryVideo(row: LibraryRow): LibraryVideo {
+  return { ...videoSummary(row), failure: row.failure };
 }
 
 export function createVideoLibrary(deps: {
@@ -71,9 +46,8 @@ export function createVideoLibrary(deps: {
   return {
     /** Every video of the creator in library order (position, ties by id). */
     async list(creatorId: number): Promise<LibraryVideo[]> {
-      const rows = await sequelize.query<VideoRow>(
-        `SELECT id, title, status, size_bytes, duration_seconds, width, height, failure, created_at
-           FROM videos WHERE creator_id = :creatorId ORDER BY position, id`,
+      const rows = await sequelize.query<LibraryRow>(
+        `SELECT ${LIBRARY_COLUMNS} FROM videos WHERE creator_id = :creatorId ORDER BY position, id`,
         { replacements: { creatorId }, type: QueryTypes.SELECT },
       );
       return rows.map(libraryVideo);
@@ -151,9 +125,8 @@ export function createVideoLibrary(deps: {
 
     /** One of the creator's videos, or NotFoundError (the delete confirmation shows its title). */
     async find(creatorId: number, videoId: number): Promise<LibraryVideo> {
-      const rows = await sequelize.query<VideoRow>(
-        `SELECT id, title, status, size_bytes, duration_seconds, width, height, failure, created_at
-           FROM videos WHERE id = :videoId AND creator_id = :creatorId`,
+      const rows = await sequelize.query<LibraryRow>(
+        `SELECT ${LIBRARY_COLUMNS} FROM videos WHERE id = :videoId AND creator_id = :creatorId`,
         { replacements: { creatorId, videoId }, type: QueryTypes.SELECT },
       );
       const row = rows[0];

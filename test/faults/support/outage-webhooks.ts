@@ -5,6 +5,7 @@
  */
 import { signWebhook } from '@chronos/whop-sandbox/webhook-signer';
 import { delivery, envelope, paymentData, type Delivery } from '../../support/webhook-deliveries.ts';
+import { sleep } from '../../support/wait.ts';
 
 /** The answer to one delivery: an HTTP status, or no answer at all. */
 export type DeliveryStatus = number | 'timeout' | 'error';
@@ -80,7 +81,7 @@ export function startWebhookStream(
       const sentAt = Date.now();
       const answer = await post(appUrl, secret, d, 15_000);
       records.push({ delivery: d, paymentId, ...answer, sentAt, answeredAt: Date.now() });
-      if (!stopping) await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+      if (!stopping) await sleep(options.intervalMs ?? 50); // a sender's pace, as Whop's stream has one
     }
   };
   const running = Promise.all(Array.from({ length: options.senders ?? 3 }, sender));

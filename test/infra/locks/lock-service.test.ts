@@ -2,18 +2,14 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { realLockClock, type LockClock, type LockService } from '../../../src/infra/locks/lock-service.ts';
+import type { LockClock, LockService } from '../../../src/infra/locks/lock-service.ts';
 import { createInProcessLockService } from '../../../src/infra/locks/in-process-lock.ts';
 import { createRedisLockService } from '../../../src/infra/locks/redis-lock.ts';
 import { ServiceUnavailableError } from '../../../src/domain/app-errors.ts';
 import { createRedisClient, waitForRedis } from '../../../src/db/redis-client.ts';
 import { runRedisPrefix } from '../../support/test-runtime.ts';
 import { externalRedisUrl } from '../../support/test-env.ts';
-
-/** Lets the other contenders run: a few turns of the event loop, no time passing. */
-const yieldTurns = async (turns = 5) => {
-  for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
-};
+import { yieldTurns } from '../../support/wait.ts';
 
 /** A clock the test moves; a wait moves it by the time waited, at once. */
 function movingClock(): LockClock & { advance(ms: number): void; waited: number[] } {
@@ -31,8 +27,22 @@ function movingClock(): LockClock & { advance(ms: number): void; waited: number[
   };
 }
 
+/** A clock that stands still and whose waits never end by themselves: a waiter wakes only when the lock is released. */
+function stoppedClock(): LockClock {
+  return {
+    now: () => 1_000_000,
+    sleep: (_ms, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+  };
+}
+
+/** A clock that stands still and whose waits last one turn of the event loop: a poller tries again at once, no time passing. */
+function turnClock(): LockClock {
+  return { now: () => 1_000_000, sleep: () => yieldTurns(1) };
+}
+
 const uniqueKey = (name: string) => `${name}-${randomBytes(4).toString('hex')}`;
 
+/** `make` gets a clock that never lets a wait run out: the contenders get in by releases alone. */
 function provesMutualExclusion(make: () => LockService) {
   it('lets one holder at a time run, in order, and releases on failure', async () => {
     const locks = make();
@@ -118,7 +128,7 @@ function provesOwnership(
 
 describe('lock service', () => {
   describe('in-process', () => {
-    provesMutualExclusion(() => createInProcessLockService());
+    provesMutualExclusion(() => createInProcessLockService(stoppedClock()));
     // Owners within one process share its one lock service.
     const perProcess = new WeakMap<LockClock, LockService>();
     const inProcess = (clock: LockClock) =>
@@ -147,12 +157,7 @@ describe('lock service', () => {
     });
 
     it('wakes a waiter as soon as the lock is released, before its wait ends', async () => {
-      // A clock whose waits never end by themselves: only the release can wake the waiter.
-      const stopped: LockClock = {
-        now: realLockClock.now,
-        sleep: (_ms, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
-      };
-      const locks = createInProcessLockService(stopped);
+      const locks = createInProcessLockService(stoppedClock());
       const held = (await locks.acquire('wake', { waitMs: 0 }))!;
       const waiting = locks.acquire('wake', { waitMs: 60_000 });
       await yieldTurns();
@@ -169,7 +174,8 @@ describe('lock service', () => {
         await waitForRedis(redis);
       });
       after(() => redis.quit());
-      provesMutualExclusion(() => createRedisLockService(redis, runRedisPrefix));
+      // Redis has no wake-up: a contender polls, here on the next turn instead of after a pause.
+      provesMutualExclusion(() => createRedisLockService(redis, runRedisPrefix, turnClock()));
       // Redis keeps the TTL itself: a lapse is the key expiring now.
       provesOwnership(
         (clock) => createRedisLockService(redis, runRedisPrefix, clock),
@@ -192,10 +198,10 @@ describe('lock service', () => {
         let bWaiting!: () => void;
         const bTried = new Promise<void>((resolve) => (bWaiting = resolve));
         const a = createRedisLockService(redis, runRedisPrefix);
-        // B's waits are real; the first tells A that B found the lock taken.
+        // B's first wait tells A that B found the lock taken; B tries again on the next turn.
         const b = createRedisLockService(other, runRedisPrefix, {
-          ...realLockClock,
-          sleep: (ms, signal) => (bWaiting(), realLockClock.sleep(ms, signal)),
+          ...turnClock(),
+          sleep: () => (bWaiting(), yieldTurns(1)),
         });
         const events: string[] = [];
         let aIn!: () => void;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ERRORS } from '@tus/server';
 import { createInProcessLockService } from '../../../src/infra/locks/in-process-lock.ts';
 import { tusUploadLocker } from '../../../src/infra/locks/tus-upload-locker.ts';
+import { yieldTurns } from '../../support/wait.ts';
 
 const never = () => new AbortController().signal;
 
@@ -17,7 +18,7 @@ describe('tus upload locker (one writer per upload, across instances)', () => {
       .newLock('upload-1')
       .lock(never(), () => {})
       .then(() => events.push('B locked'));
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldTurns();
     events.push('A unlocks');
     await held.unlock();
     await waiting;

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpat
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT, type RunningProcess } from '../../support/child-process.ts';
+import { until } from '../../support/wait.ts';
 
 /** Each step's duration, printed as it ends and listed again at the end. */
 export const timings: { step: string; ms: number }[] = [];
@@ -87,15 +88,16 @@ export function readProcfile(dir: string): Record<string, string[]> {
 }
 
 /** Waits until the process has printed `pattern`; fails when it exits first or `timeoutMs` passes. */
-export async function waitForOutput(running: RunningProcess, pattern: RegExp, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (pattern.test(running.output())) return Date.now() - started;
-    if (running.child.exitCode !== null)
-      throw new Error(`process exited early (${running.child.exitCode}):\n${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${pattern} not printed within ${timeoutMs} ms:\n${running.output()}`);
+export function waitForOutput(running: RunningProcess, pattern: RegExp, timeoutMs: number): Promise<number> {
+  return until(
+    () => {
+      if (pattern.test(running.output())) return true;
+      if (running.child.exitCode !== null)
+        throw new Error(`process exited early (${running.child.exitCode}):\n${running.output()}`);
+      return false;
+    },
+    { what: `${pattern} printed`, timeoutMs, intervalMs: 50, detail: running.output },
+  );
 }
 
 /** Sends SIGTERM and waits for the exit code; fails after `timeoutMs`. */

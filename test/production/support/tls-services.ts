@@ -12,6 +12,7 @@ import { connect } from 'node:tls';
 import { promisify } from 'node:util';
 import { freePort } from '../../support/free-port.ts';
 import { startPrivatePostgres, type PrivateService } from '../../support/private-services.ts';
+import { until } from '../../support/wait.ts';
 
 const run = promisify(execFile);
 
@@ -144,12 +145,14 @@ export async function startTlsRedis(certs: Certificates): Promise<TlsRedis> {
   const kill = () => child.kill('SIGKILL');
   process.on('exit', kill);
   const ca = readFileSync(certs.caFile, 'utf8');
-  const started = Date.now();
-  while (!(await answersPingOverTls(port, ca))) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): is it built with TLS?`);
-    if (Date.now() - started > 20_000) throw new Error(`redis-server with tls-port ${port} did not answer within 20 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until(
+    async () => {
+      if (await answersPingOverTls(port, ca)) return true;
+      if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): is it built with TLS?`);
+      return false;
+    },
+    { what: `redis-server with tls-port ${port} answering`, timeoutMs: 20_000, intervalMs: 50 },
+  );
   return {
     port,
     async close() {

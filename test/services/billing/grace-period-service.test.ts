@@ -4,42 +4,29 @@
  * gets the tier their plan now grants and past_due students lose access.
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
-import { DAY_MS, ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { DAY_MS, type RuleServices } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { toMembership } from '../../../src/services/whop/whop-shapes/index.ts';
 import { nestedMembership } from '../../fixtures/whop/memberships.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 
 describe('grace period service (database level)', () => {
-  let t: TestApp;
-  let s: RuleServices;
+  const bed = useRuleTestBed(T0);
+  const { clock } = bed;
   let graceMs: number;
-  const clock = testClock(T0);
-
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-    graceMs = t.runtime.deps.config.gracePeriodDays * DAY_MS;
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    clock.set(T0);
-    await cleanTables(t.runtime.deps.sequelize);
-  });
+  before(() => (graceMs = bed.config.gracePeriodDays * DAY_MS));
 
   async function proCreator() {
-    const f = makeFactories(t.runtime.deps.models);
+    const f = bed.factories();
     const owner = await f.user({ email: 'owner@example.test' });
     const creator = await f.creator({ ownerUserId: owner.id, tier: 'pro' });
     return { owner, creator };
   }
   const start = (creator: Parameters<RuleServices['grace']['start']>[0]) =>
-    t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
-  const reload = async (id: number) => (await t.runtime.deps.models.Creator.findByPk(id))!;
-  const mails = () => t.runtime.deps.models.EmailOutbox.findAll({ where: { template: 'grace_period' } });
+    bed.inTransaction((tx) => bed.rules.grace.start(creator, tx));
+  const reload = async (id: number) => (await bed.models.Creator.findByPk(id))!;
+  const mails = () => bed.models.EmailOutbox.findAll({ where: { template: 'grace_period' } });
 
   it('starts once: past_due, ends after GRACE_PERIOD_DAYS on the clock, one email to the owner', async () => {
     const { creator } = await proCreator();
@@ -67,12 +54,12 @@ describe('grace period service (database level)', () => {
   it('ends when a payment succeeds: good standing, no end date', async () => {
     const { creator } = await proCreator();
     await start(creator);
-    await t.runtime.deps.sequelize.transaction(async (tx) => s.grace.end(await reload(creator.id), tx));
+    await bed.inTransaction(async (tx) => bed.rules.grace.end(await reload(creator.id), tx));
     const ended = await reload(creator.id);
     expect(ended.billingStatus).to.equal('ok');
     expect(ended.gracePeriodEndsAt).to.equal(null);
     clock.set(T0 + graceMs);
-    expect(await s.grace.applyExpired()).to.equal(0);
+    expect(await bed.rules.grace.applyExpired()).to.equal(0);
     expect((await reload(creator.id)).tier).to.equal('pro');
   });
 
@@ -91,20 +78,18 @@ describe('grace period service (database level)', () => {
           updatedAt: new Date(at),
         }),
       );
-    await s.students.applyMembership(creator.id, m('active', T0));
-    await s.students.applyMembership(creator.id, m('past_due', T0 + 1));
+    await bed.rules.students.applyMembership(creator.id, m('active', T0));
+    await bed.rules.students.applyMembership(creator.id, m('past_due', T0 + 1));
     clock.set(T0 + graceMs - 1);
-    expect(await s.grace.applyExpired()).to.equal(0);
+    expect(await bed.rules.grace.applyExpired()).to.equal(0);
     expect((await reload(creator.id)).tier).to.equal('pro');
     clock.set(T0 + graceMs);
-    expect(await s.grace.applyExpired()).to.equal(1);
+    expect(await bed.rules.grace.applyExpired()).to.equal(1);
     const after = await reload(creator.id);
     expect(after).to.include({ tier: 'free', billingStatus: 'ok', gracePeriodEndsAt: null });
-    expect((await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id } }))?.status).to.equal(
-      'inactive',
-    );
+    expect((await bed.models.Student.findOne({ where: { creatorId: creator.id } }))?.status).to.equal('inactive');
     expect(
-      s
+      bed.rules
         .logRecords()
         .filter((r) => 'students' in r)
         .at(-1),

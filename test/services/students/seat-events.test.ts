@@ -6,14 +6,11 @@
  * while a student waits.
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
-import { DAY_MS, ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { DAY_MS } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { nestedMembership, type MembershipFields } from '../../fixtures/whop/memberships.ts';
 import { nestedEnvelope } from '../../fixtures/whop/envelopes.ts';
 import type { HandledEnvelope } from '../../../src/services/webhooks/event-types.ts';
-import type { Creator } from '../../../src/models/creator-model.ts';
 import { TIER_TABLE } from '../../../src/domain/tier-table.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
@@ -21,36 +18,19 @@ const FREE = TIER_TABLE.free.limits.students!;
 const JOINED = T0 - 10 * DAY_MS;
 
 describe('seat events: a seat changes hands in the transaction that frees or adds it', () => {
-  let t: TestApp;
-  let s: RuleServices;
-  let creator: Creator;
-  let ownerId: string;
-  const clock = testClock(T0);
-
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    clock.set(T0);
-    await cleanTables(t.runtime.deps.sequelize);
-    const f = makeFactories(t.runtime.deps.models);
-    const owner = await f.user();
-    ownerId = owner.whopUserId;
-    creator = await f.creator({ ownerUserId: owner.id, tier: 'free' });
-  });
+  const bed = useRuleTestBed(T0, { creatorTier: 'free' });
+  const { clock } = bed;
 
   const handle = (envelope: HandledEnvelope) =>
-    t.runtime.deps.sequelize.transaction((tx) => s.handlers.memberships.handle(envelope, tx));
+    bed.inTransaction((tx) => bed.rules.handlers.memberships.handle(envelope, tx));
   /** Student n's membership: n joined on Whop n minutes after JOINED. */
   const studentEvent = (type: string, n: number, f: Partial<MembershipFields> & { updatedAt: Date }) =>
     nestedEnvelope(
       type,
-      creator.whopCompanyId,
+      bed.creator.whopCompanyId,
       nestedMembership({
         id: `mem_seat_${String(n).padStart(3, '0')}`,
-        company: creator.whopCompanyId,
+        company: bed.creator.whopCompanyId,
         product: 'prod_course',
         user: `user_seat_${n}`,
         createdAt: new Date(JOINED + n * 60_000),
@@ -59,18 +39,18 @@ describe('seat events: a seat changes hands in the transaction that frees or add
       f.updatedAt,
     );
   const planEvent = (type: string, tier: string, f: Partial<MembershipFields> & { updatedAt: Date }) => {
-    const company = t.runtime.deps.config.whop.companyId;
-    const product = Object.entries(t.runtime.deps.config.whop.tierProducts).find(([, x]) => x === tier)![0];
+    const company = bed.config.whop.companyId;
+    const product = Object.entries(bed.config.whop.tierProducts).find(([, x]) => x === tier)![0];
     return nestedEnvelope(
       type,
       company,
-      nestedMembership({ id: 'mem_plan', company, product, user: ownerId, ...f }),
+      nestedMembership({ id: 'mem_plan', company, product, user: bed.ownerId, ...f }),
       f.updatedAt,
     );
   };
   const join = (n: number) => handle(studentEvent('membership.activated', n, { updatedAt: new Date(T0) }));
   const seats = async () => {
-    const rows = await t.runtime.deps.models.Student.findAll({ where: { creatorId: creator.id } });
+    const rows = await bed.models.Student.findAll({ where: { creatorId: bed.creator.id } });
     const of = (status: string) =>
       rows
         .filter((r) => r.status === status)
@@ -101,8 +81,8 @@ describe('seat events: a seat changes hands in the transaction that frees or add
     await handle(studentEvent('membership.updated', 2, { status: 'past_due', updatedAt: new Date(T0 + 1000) }));
     // In grace: the seat is still theirs.
     expect((await seats()).waiting).to.deep.equal([FREE + 1]);
-    clock.advance(t.runtime.deps.config.gracePeriodDays * DAY_MS + 1);
-    expect(await s.students.expireGracePeriods()).to.equal(1);
+    clock.advance(bed.config.gracePeriodDays * DAY_MS + 1);
+    expect(await bed.rules.students.expireGracePeriods()).to.equal(1);
     expect(await seats()).to.deep.equal({ active: [1, ...range(3, FREE + 1)], waiting: [] });
   });
 
@@ -111,7 +91,7 @@ describe('seat events: a seat changes hands in the transaction that frees or add
     await handle(planEvent('membership.activated', 'basic', { updatedAt: new Date(T0 + 1000) }));
     expect(await seats()).to.deep.equal({ active: range(1, FREE + 3), waiting: [] });
     await handle(planEvent('membership.deactivated', 'basic', { status: 'canceled', updatedAt: new Date(T0 + 2000) }));
-    expect((await t.runtime.deps.models.Creator.findByPk(creator.id))!.tier).to.equal('free');
+    expect((await bed.models.Creator.findByPk(bed.creator.id))!.tier).to.equal('free');
     expect(await seats()).to.deep.equal({ active: range(1, FREE), waiting: range(FREE + 1, FREE + 3) });
   });
 

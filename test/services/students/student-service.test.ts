@@ -5,10 +5,7 @@
  * student-membership-rules.test.ts.)
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
-import { ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { toMembership } from '../../../src/services/whop/whop-shapes/index.ts';
 import { nestedMembership } from '../../fixtures/whop/memberships.ts';
 import { TIER_TABLE, type Tier } from '../../../src/domain/tier-table.ts';
@@ -17,28 +14,17 @@ const T0 = Date.parse('2026-12-01T12:00:00Z');
 const FREE_LIMIT = TIER_TABLE.free.limits.students!;
 
 describe('student service: the student limit (database level)', () => {
-  let t: TestApp;
-  let s: RuleServices;
-  const clock = testClock(T0);
+  const bed = useRuleTestBed(T0);
+  const { clock } = bed;
 
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    clock.set(T0);
-    await cleanTables(t.runtime.deps.sequelize);
-  });
-
-  const creatorOn = async (tier: Tier) => makeFactories(t.runtime.deps.models).creator({ tier });
+  const creatorOn = async (tier: Tier) => bed.factories().creator({ tier });
   // Student n joined on Whop n seconds after the first day's start: join order is n's order.
   const join = (
     creator: { id: number; whopCompanyId: string },
     n: number,
     joinedAt = new Date(T0 - 86_400_000 + n * 1000),
   ) =>
-    s.students.applyMembership(
+    bed.rules.students.applyMembership(
       creator.id,
       toMembership(
         nestedMembership({
@@ -52,7 +38,7 @@ describe('student service: the student limit (database level)', () => {
       ),
     );
   const statuses = async (creatorId: number) => {
-    const rows = await t.runtime.deps.models.Student.findAll({ where: { creatorId }, order: [['id', 'ASC']] });
+    const rows = await bed.models.Student.findAll({ where: { creatorId }, order: [['id', 'ASC']] });
     return rows.map((r) => r.status);
   };
   const count = async (creatorId: number, status: string) =>
@@ -74,7 +60,7 @@ describe('student service: the student limit (database level)', () => {
     // Each answer says the status at its own moment: a later-arriving earlier joiner may unseat
     // someone seated a moment before. The rows at the end are the truth, and they go by join time.
     await Promise.all(Array.from({ length: joins }, (_, i) => join(creator, i + 1)));
-    const rows = await t.runtime.deps.models.Student.findAll({ where: { creatorId: creator.id } });
+    const rows = await bed.models.Student.findAll({ where: { creatorId: creator.id } });
     const byJoinTime = rows.sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime()).map((r) => r.status);
     expect(byJoinTime).to.deep.equal([
       ...Array<string>(FREE_LIMIT).fill('active'),
@@ -88,7 +74,7 @@ describe('student service: the student limit (database level)', () => {
     const creator = await creatorOn('basic');
     for (let n = 1; n <= FREE_LIMIT + 2; n += 1) await join(creator, n);
     await creator.update({ tier: 'free' });
-    const changes = await s.students.reassignSeats(creator.id);
+    const changes = await bed.rules.students.reassignSeats(creator.id);
     expect(changes.seated).to.deep.equal([]);
     expect(changes.unseated).to.have.length(2);
     expect(await statuses(creator.id)).to.deep.equal([
@@ -97,7 +83,7 @@ describe('student service: the student limit (database level)', () => {
       'over_limit',
     ]);
     clock.advance(1000);
-    const renewed = await s.students.applyMembership(
+    const renewed = await bed.rules.students.applyMembership(
       creator.id,
       toMembership(
         nestedMembership({
@@ -123,7 +109,7 @@ describe('student service: the student limit (database level)', () => {
 
   describe('seats', () => {
     const cancel = (creator: { id: number; whopCompanyId: string }, n: number) =>
-      s.students.applyMembership(
+      bed.rules.students.applyMembership(
         creator.id,
         toMembership(
           nestedMembership({
@@ -147,7 +133,7 @@ describe('student service: the student limit (database level)', () => {
       await join(creator, 103, new Date(T0 - 5000));
       expect(await count(creator.id, 'over_limit')).to.equal(3);
       expect((await cancel(creator, 1)).status).to.equal('inactive');
-      const { Student } = t.runtime.deps.models;
+      const { Student } = bed.models;
       const waiting = async () =>
         (await Student.findAll({ where: { creatorId: creator.id, status: 'over_limit' }, order: [['id', 'ASC']] })).map(
           (w) => w.whopUserId,
@@ -163,7 +149,7 @@ describe('student service: the student limit (database level)', () => {
       for (let n = 1; n <= FREE_LIMIT; n += 1) await join(creator, n);
       const early = await join(creator, 0, new Date(T0 - 2 * 86_400_000));
       expect(early.status).to.equal('active');
-      const last = await t.runtime.deps.models.Student.findOne({
+      const last = await bed.models.Student.findOne({
         where: { creatorId: creator.id, whopUserId: `user_${creator.id}_${FREE_LIMIT}` },
       });
       expect(last!.status).to.equal('over_limit');
@@ -175,7 +161,7 @@ describe('student service: the student limit (database level)', () => {
       for (let n = 1; n <= FREE_LIMIT; n += 1) await join(creator, n + 10, same);
       // mem_<id>_10 sorts before every mem_<id>_1x: it takes the seat of mem_<id>_20.
       expect((await join(creator, 10, same)).status).to.equal('active');
-      const lost = await t.runtime.deps.models.Student.findOne({
+      const lost = await bed.models.Student.findOne({
         where: { creatorId: creator.id, whopUserId: `user_${creator.id}_20` },
       });
       expect(lost!.status).to.equal('over_limit');
@@ -184,10 +170,10 @@ describe('student service: the student limit (database level)', () => {
     it('seats nobody more at the limit, and everybody waiting once the tier allows it', async () => {
       const creator = await creatorOn('free');
       for (let n = 1; n <= FREE_LIMIT + 3; n += 1) await join(creator, n);
-      expect((await s.students.reassignSeats(creator.id)).seated).to.deep.equal([]);
+      expect((await bed.rules.students.reassignSeats(creator.id)).seated).to.deep.equal([]);
       expect(await count(creator.id, 'over_limit')).to.equal(3);
       await creator.update({ tier: 'basic' });
-      expect((await s.students.reassignSeats(creator.id)).seated).to.have.length(3);
+      expect((await bed.rules.students.reassignSeats(creator.id)).seated).to.have.length(3);
       expect(await count(creator.id, 'active')).to.equal(FREE_LIMIT + 3);
     });
 
@@ -195,7 +181,7 @@ describe('student service: the student limit (database level)', () => {
       const creator = await creatorOn('free');
       for (let n = 1; n <= FREE_LIMIT + 4; n += 1) await join(creator, n);
       await creator.update({ tier: 'enterprise' });
-      expect((await s.students.reassignSeats(creator.id)).seated).to.have.length(4);
+      expect((await bed.rules.students.reassignSeats(creator.id)).seated).to.have.length(4);
       expect(await count(creator.id, 'over_limit')).to.equal(0);
     });
   });
@@ -213,22 +199,22 @@ describe('student service: the student limit (database level)', () => {
           updatedAt: new Date(at),
         }),
       );
-    await s.students.applyMembership(creator.id, m('active', T0));
-    await s.students.applyMembership(creator.id, m('past_due', T0 + 1000));
-    const graceMs = t.runtime.deps.config.gracePeriodDays * 86_400_000;
+    await bed.rules.students.applyMembership(creator.id, m('active', T0));
+    await bed.rules.students.applyMembership(creator.id, m('past_due', T0 + 1000));
+    const graceMs = bed.config.gracePeriodDays * 86_400_000;
     // The grace period counts from when Chronos learned of the past_due (the clock: T0).
     clock.set(T0 + graceMs - 1);
-    expect(await s.students.expireGracePeriods()).to.equal(0);
+    expect(await bed.rules.students.expireGracePeriods()).to.equal(0);
     expect(await statuses(creator.id)).to.deep.equal(['active']);
     clock.set(T0 + graceMs);
-    expect(await s.students.expireGracePeriods()).to.equal(1);
+    expect(await bed.rules.students.expireGracePeriods()).to.equal(1);
     expect(await statuses(creator.id)).to.deep.equal(['inactive']);
     // Paid again, then past_due again: a fresh grace period, counted from the new past_due.
-    await s.students.applyMembership(creator.id, m('active', T0 + 2000 + graceMs));
-    await s.students.applyMembership(creator.id, m('past_due', T0 + 3000 + graceMs));
+    await bed.rules.students.applyMembership(creator.id, m('active', T0 + 2000 + graceMs));
+    await bed.rules.students.applyMembership(creator.id, m('past_due', T0 + 3000 + graceMs));
     expect(await statuses(creator.id)).to.deep.equal(['active']);
-    expect(
-      (await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id } }))?.graceEndsAt?.getTime(),
-    ).to.equal(T0 + 2 * graceMs);
+    expect((await bed.models.Student.findOne({ where: { creatorId: creator.id } }))?.graceEndsAt?.getTime()).to.equal(
+      T0 + 2 * graceMs,
+    );
   });
 });

@@ -5,10 +5,8 @@
  * grace period ends (on an injected clock).
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
-import { DAY_MS, ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { DAY_MS } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { toMembership } from '../../../src/services/whop/whop-shapes/index.ts';
 import { nestedMembership } from '../../fixtures/whop/memberships.ts';
 import type { Tier } from '../../../src/domain/tier-table.ts';
@@ -16,29 +14,11 @@ import type { Tier } from '../../../src/domain/tier-table.ts';
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 
 describe('creator tier service (database level)', () => {
-  let t: TestApp;
-  let s: RuleServices;
-  const clock = testClock(T0);
-  let productOf: Record<Exclude<Tier, 'free'>, string>;
-
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-    const products = Object.entries(t.runtime.deps.config.whop.tierProducts);
-    productOf = {
-      basic: products.find(([, x]) => x === 'basic')![0],
-      pro: products.find(([, x]) => x === 'pro')![0],
-      enterprise: products.find(([, x]) => x === 'enterprise')![0],
-    };
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    clock.set(T0);
-    await cleanTables(t.runtime.deps.sequelize);
-  });
+  const bed = useRuleTestBed(T0);
+  const { clock } = bed;
 
   async function creatorWithOwner(tier: Tier = 'free') {
-    const f = makeFactories(t.runtime.deps.models);
+    const f = bed.factories();
     const owner = await f.user();
     const creator = await f.creator({ ownerUserId: owner.id, tier });
     return { owner, creator };
@@ -47,20 +27,20 @@ describe('creator tier service (database level)', () => {
     toMembership(
       nestedMembership({
         id,
-        company: t.runtime.deps.config.whop.companyId,
-        product: productOf[tier],
+        company: bed.config.whop.companyId,
+        product: bed.planProductOf(tier),
         user,
         status,
         updatedAt: new Date(at),
       }),
     );
-  const reload = async (id: number) => (await t.runtime.deps.models.Creator.findByPk(id))!;
+  const reload = async (id: number) => (await bed.models.Creator.findByPk(id))!;
 
   it('gives the creator the best tier among their valid plan memberships, and free when none is valid', async () => {
     const { owner, creator } = await creatorWithOwner();
-    await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'active', T0, 'mem_basic'));
-    await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0, 'mem_pro'));
-    expect(await s.tiers.applyStoredPlan(creator, owner.whopUserId)).to.deep.equal({
+    await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'active', T0, 'mem_basic'));
+    await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0, 'mem_pro'));
+    expect(await bed.rules.tiers.applyStoredPlan(creator, owner.whopUserId)).to.deep.equal({
       before: 'free',
       after: 'pro',
       deferred: false,
@@ -69,29 +49,33 @@ describe('creator tier service (database level)', () => {
     expect(stored.tier).to.equal('pro');
     expect(stored.tierSourceMembershipId).to.equal('mem_pro');
     expect(stored.tierUpdatedAt?.getTime()).to.equal(T0);
-    await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 1000, 'mem_pro'));
-    expect((await s.tiers.applyStoredPlan(stored, owner.whopUserId)).after).to.equal('basic');
-    await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'expired', T0 + 2000, 'mem_basic'));
-    expect((await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).after).to.equal('free');
+    await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 1000, 'mem_pro'));
+    expect((await bed.rules.tiers.applyStoredPlan(stored, owner.whopUserId)).after).to.equal('basic');
+    await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'expired', T0 + 2000, 'mem_basic'));
+    expect((await bed.rules.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).after).to.equal('free');
     expect((await reload(creator.id)).tierSourceMembershipId).to.equal(null);
   });
 
   it('never lets an older change of a plan membership win over a newer one', async () => {
     const { owner, creator } = await creatorWithOwner();
-    expect(await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0 + 2000))).to.equal('stored');
-    expect(await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 1000))).to.equal('stale');
-    expect((await t.runtime.deps.models.PlanMembership.findByPk(`mem_plan_${owner.whopUserId}`))?.status).to.equal(
-      'active',
+    expect(await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0 + 2000))).to.equal(
+      'stored',
     );
-    expect((await s.tiers.applyStoredPlan(creator, owner.whopUserId)).after).to.equal('pro');
+    expect(await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 1000))).to.equal(
+      'stale',
+    );
+    expect((await bed.models.PlanMembership.findByPk(`mem_plan_${owner.whopUserId}`))?.status).to.equal('active');
+    expect((await bed.rules.tiers.applyStoredPlan(creator, owner.whopUserId)).after).to.equal('pro');
     // The same moment again is not older: it is applied (a redelivery, or Whop's two events of one change).
-    expect(await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 2000))).to.equal('stored');
-    expect((await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).after).to.equal('free');
+    expect(await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + 2000))).to.equal(
+      'stored',
+    );
+    expect((await bed.rules.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).after).to.equal('free');
   });
 
   it('lets waiting students in when the tier goes up', async () => {
     const { owner, creator } = await creatorWithOwner('free');
-    const { Student } = t.runtime.deps.models;
+    const { Student } = bed.models;
     for (let n = 0; n < 12; n += 1) {
       await Student.create({
         creatorId: creator.id,
@@ -104,46 +88,46 @@ describe('creator tier service (database level)', () => {
         joinedAt: new Date(T0 + n),
       } as never);
     }
-    await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'active', T0));
-    await s.tiers.applyStoredPlan(creator, owner.whopUserId);
+    await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'basic', 'active', T0));
+    await bed.rules.tiers.applyStoredPlan(creator, owner.whopUserId);
     expect(await Student.count({ where: { creatorId: creator.id, status: 'over_limit' } })).to.equal(0);
   });
 
   describe('across a billing grace period', () => {
     it('holds the tier while the grace period runs, and drops it to what the plan says when it ends', async () => {
       const { owner, creator } = await creatorWithOwner();
-      await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0));
-      await s.tiers.applyStoredPlan(creator, owner.whopUserId);
-      const graceMs = t.runtime.deps.config.gracePeriodDays * DAY_MS;
-      await t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
+      await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0));
+      await bed.rules.tiers.applyStoredPlan(creator, owner.whopUserId);
+      const graceMs = bed.config.gracePeriodDays * DAY_MS;
+      await bed.inTransaction((tx) => bed.rules.grace.start(creator, tx));
       expect((await reload(creator.id)).gracePeriodEndsAt?.getTime()).to.equal(T0 + graceMs);
 
       clock.advance(DAY_MS);
-      await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + DAY_MS));
-      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
+      await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'canceled', T0 + DAY_MS));
+      expect(await bed.rules.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
         before: 'pro',
         after: 'pro',
         deferred: true,
       });
       expect((await reload(creator.id)).tier).to.equal('pro');
-      const held = s
+      const held = bed.rules
         .logRecords()
         .filter((r) => 'planSays' in r)
         .at(-1);
       expect(held).to.include({ creatorId: creator.id, kept: 'pro', planSays: 'free' });
 
       clock.set(T0 + graceMs - 1);
-      expect(await s.grace.applyExpired()).to.equal(0);
+      expect(await bed.rules.grace.applyExpired()).to.equal(0);
       expect((await reload(creator.id)).tier).to.equal('pro');
 
       clock.set(T0 + graceMs);
-      expect(await s.grace.applyExpired()).to.equal(1);
+      expect(await bed.rules.grace.applyExpired()).to.equal(1);
       const after = await reload(creator.id);
       expect(after.tier).to.equal('free');
       expect(after.billingStatus).to.equal('ok');
       expect(after.gracePeriodEndsAt).to.equal(null);
       expect(
-        s
+        bed.rules
           .logRecords()
           .filter((r) => 'from' in r && 'to' in r)
           .at(-1),
@@ -152,12 +136,14 @@ describe('creator tier service (database level)', () => {
 
     it('holds nothing from the moment the grace period ends', async () => {
       const { owner, creator } = await creatorWithOwner('pro');
-      await t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
+      await bed.inTransaction((tx) => bed.rules.grace.start(creator, tx));
       const endsAt = (await reload(creator.id)).gracePeriodEndsAt!.getTime();
       clock.set(endsAt - 1);
-      expect((await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).deferred).to.equal(true);
+      expect((await bed.rules.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).deferred).to.equal(
+        true,
+      );
       clock.set(endsAt);
-      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
+      expect(await bed.rules.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
         before: 'pro',
         after: 'free',
         deferred: false,
@@ -166,9 +152,9 @@ describe('creator tier service (database level)', () => {
 
     it('does not hold a rise: an upgrade applies at once during a grace period', async () => {
       const { owner, creator } = await creatorWithOwner('basic');
-      await t.runtime.deps.sequelize.transaction((tx) => s.grace.start(creator, tx));
-      await s.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0));
-      expect(await s.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
+      await bed.inTransaction((tx) => bed.rules.grace.start(creator, tx));
+      await bed.rules.tiers.recordPlanMembership(plan(owner.whopUserId, 'pro', 'active', T0));
+      expect(await bed.rules.tiers.applyStoredPlan(await reload(creator.id), owner.whopUserId)).to.deep.equal({
         before: 'basic',
         after: 'pro',
         deferred: false,

@@ -6,71 +6,47 @@
  * skipped; unknown companies are ignored; the trial reminder is queued once.
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
-import { DAY_MS, ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { DAY_MS } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { nestedMembership, type MembershipFields } from '../../fixtures/whop/memberships.ts';
 import { nestedEnvelope } from '../../fixtures/whop/envelopes.ts';
 import type { HandledEnvelope } from '../../../src/services/webhooks/event-types.ts';
-import type { Creator } from '../../../src/models/creator-model.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 
 describe('membership event handler: effects on the database', () => {
-  let t: TestApp;
-  let s: RuleServices;
-  let creator: Creator;
-  let ownerId: string;
-  const clock = testClock(T0);
-
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    clock.set(T0);
-    await cleanTables(t.runtime.deps.sequelize);
-    const f = makeFactories(t.runtime.deps.models);
-    const owner = await f.user();
-    ownerId = owner.whopUserId;
-    creator = await f.creator({ ownerUserId: owner.id, tier: 'free' });
-  });
+  const bed = useRuleTestBed(T0, { creatorTier: 'free' });
+  const { clock } = bed;
 
   const handle = (envelope: HandledEnvelope) =>
-    t.runtime.deps.sequelize.transaction((tx) => s.handlers.memberships.handle(envelope, tx));
+    bed.inTransaction((tx) => bed.rules.handlers.memberships.handle(envelope, tx));
   const studentEvent = (type: string, f: Partial<MembershipFields> & { updatedAt: Date }) =>
     nestedEnvelope(
       type,
-      creator.whopCompanyId,
+      bed.creator.whopCompanyId,
       nestedMembership({
         id: 'mem_student',
-        company: creator.whopCompanyId,
+        company: bed.creator.whopCompanyId,
         product: 'prod_course',
         user: 'user_student',
         ...f,
       }),
       f.updatedAt,
     );
-  const planProduct = (tier: string) =>
-    Object.entries(t.runtime.deps.config.whop.tierProducts).find(([, x]) => x === tier)![0];
   const planEvent = (type: string, f: Partial<MembershipFields> & { updatedAt: Date }) => {
-    const company = t.runtime.deps.config.whop.companyId;
+    const company = bed.config.whop.companyId;
     return nestedEnvelope(
       type,
       company,
-      nestedMembership({ id: 'mem_plan', company, product: planProduct('pro'), user: ownerId, ...f }),
+      nestedMembership({ id: 'mem_plan', company, product: bed.planProductOf('pro'), user: bed.ownerId, ...f }),
       f.updatedAt,
     );
   };
   const student = () =>
-    t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id, whopUserId: 'user_student' } });
+    bed.models.Student.findOne({ where: { creatorId: bed.creator.id, whopUserId: 'user_student' } });
   const outbox = async () =>
-    (await t.runtime.deps.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map(
-      (m) => `${m.template} ${m.toAddress}`,
-    );
-  const tier = async () => (await t.runtime.deps.models.Creator.findByPk(creator.id))!.tier;
+    (await bed.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map((m) => `${m.template} ${m.toAddress}`);
+  const tier = async () => (await bed.models.Creator.findByPk(bed.creator.id))!.tier;
 
   describe("on a creator's company: students", () => {
     it('makes an activated member a student and queues one welcome email', async () => {
@@ -118,7 +94,7 @@ describe('membership event handler: effects on the database', () => {
         ),
       );
       expect(result.status).to.equal('ignored');
-      expect(await t.runtime.deps.models.Student.count()).to.equal(0);
+      expect(await bed.models.Student.count()).to.equal(0);
     });
 
     it('queues the trial reminder once per membership', async () => {
@@ -134,7 +110,7 @@ describe('membership event handler: effects on the database', () => {
     it('stores the plan membership and gives the creator its tier; an older change is skipped', async () => {
       await handle(planEvent('membership.activated', { updatedAt: new Date(T0 + 2000) }));
       expect(await tier()).to.equal('pro');
-      expect((await t.runtime.deps.models.PlanMembership.findByPk('mem_plan'))?.status).to.equal('active');
+      expect((await bed.models.PlanMembership.findByPk('mem_plan'))?.status).to.equal('active');
       const late = await handle(
         planEvent('membership.deactivated', { status: 'canceled', updatedAt: new Date(T0 + 1000) }),
       );
@@ -147,20 +123,20 @@ describe('membership event handler: effects on the database', () => {
     it('a past_due plan starts the grace period and holds the tier through it; at its end the tier drops', async () => {
       await handle(planEvent('membership.activated', { updatedAt: new Date(T0) }));
       await handle(planEvent('membership.updated', { status: 'past_due', updatedAt: new Date(T0 + 1000) }));
-      const held = (await t.runtime.deps.models.Creator.findByPk(creator.id))!;
+      const held = (await bed.models.Creator.findByPk(bed.creator.id))!;
       expect(held).to.include({ tier: 'pro', billingStatus: 'past_due' });
       clock.advance(DAY_MS);
       await handle(planEvent('membership.deactivated', { status: 'expired', updatedAt: new Date(T0 + DAY_MS) }));
       expect(await tier()).to.equal('pro');
       clock.set(held.gracePeriodEndsAt!.getTime());
-      expect(await s.grace.applyExpired()).to.equal(1);
+      expect(await bed.rules.grace.applyExpired()).to.equal(1);
       expect(await tier()).to.equal('free');
     });
 
     it('settles a plan membership without a user that is not stored, writing nothing', async () => {
       const result = await handle(planEvent('membership.activated', { user: null, updatedAt: new Date(T0) }));
       expect(result.status).to.equal('skipped');
-      expect(await t.runtime.deps.models.PlanMembership.count()).to.equal(0);
+      expect(await bed.models.PlanMembership.count()).to.equal(0);
     });
   });
 });

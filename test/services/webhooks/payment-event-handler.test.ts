@@ -5,73 +5,51 @@
  * that fails starts the creator's grace period, one that succeeds ends it.
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
-import { ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { nestedPayment } from '../../fixtures/whop/payments.ts';
 import { nestedRefund } from '../../fixtures/whop/billing.ts';
 import { nestedEnvelope } from '../../fixtures/whop/envelopes.ts';
 import type { HandledEnvelope } from '../../../src/services/webhooks/event-types.ts';
-import type { Creator } from '../../../src/models/creator-model.ts';
 
 const T0 = Date.parse('2026-12-01T12:00:00Z');
 
 describe('payment event handler: effects on the database', () => {
-  let t: TestApp;
-  let s: RuleServices;
-  let creator: Creator;
-  let ownerId: string;
-  const clock = testClock(T0);
+  const bed = useRuleTestBed(T0, { creatorTier: 'pro' });
+  const { clock } = bed;
 
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    clock.set(T0);
-    await cleanTables(t.runtime.deps.sequelize);
-    const f = makeFactories(t.runtime.deps.models);
-    const owner = await f.user();
-    ownerId = owner.whopUserId;
-    creator = await f.creator({ ownerUserId: owner.id, tier: 'pro' });
-  });
-
-  const tx = <T>(work: (transaction: import('sequelize').Transaction) => Promise<T>) =>
-    t.runtime.deps.sequelize.transaction(work);
-  const handle = (envelope: HandledEnvelope) => tx((transaction) => s.handlers.payments.handle(envelope, transaction));
+  const tx = bed.inTransaction;
+  const handle = (envelope: HandledEnvelope) =>
+    tx((transaction) => bed.rules.handlers.payments.handle(envelope, transaction));
   const studentPayment = (type: string, id = 'pay_student') =>
     nestedEnvelope(
       type,
-      creator.whopCompanyId,
+      bed.creator.whopCompanyId,
       nestedPayment({
         id,
-        company: creator.whopCompanyId,
+        company: bed.creator.whopCompanyId,
         product: 'prod_course',
         user: 'user_student',
         total: '29.99',
       }),
     );
   const planPayment = (type: string, id: string) => {
-    const company = t.runtime.deps.config.whop.companyId;
+    const company = bed.config.whop.companyId;
     return nestedEnvelope(
       type,
       company,
-      nestedPayment({ id, company, product: 'prod_pro', user: ownerId, total: '49.00' }),
+      nestedPayment({ id, company, product: 'prod_pro', user: bed.ownerId, total: '49.00' }),
     );
   };
-  const payment = (id: string) => t.runtime.deps.models.Payment.findOne({ where: { whopPaymentId: id } });
-  const outbox = async () =>
-    (await t.runtime.deps.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map((m) => m.template);
-  const reload = async () => (await t.runtime.deps.models.Creator.findByPk(creator.id))!;
+  const payment = (id: string) => bed.models.Payment.findOne({ where: { whopPaymentId: id } });
+  const outbox = async () => (await bed.models.EmailOutbox.findAll({ order: [['id', 'ASC']] })).map((m) => m.template);
+  const reload = async () => (await bed.models.Creator.findByPk(bed.creator.id))!;
 
   it("records a student's payment once, with its creator and exact amount, and queues one receipt", async () => {
     expect((await handle(studentPayment('payment.succeeded'))).status).to.equal('processed');
     await handle(studentPayment('payment.succeeded'));
-    expect(await t.runtime.deps.models.Payment.count()).to.equal(1);
+    expect(await bed.models.Payment.count()).to.equal(1);
     expect(await payment('pay_student')).to.include({
-      creatorId: creator.id,
+      creatorId: bed.creator.id,
       status: 'succeeded',
       amount: '29.99',
       currency: 'usd',
@@ -101,10 +79,10 @@ describe('payment event handler: effects on the database', () => {
 
   it('counts a refund recorded before its payment as soon as the payment is recorded', async () => {
     await tx((transaction) =>
-      s.handlers.refunds.handle(
+      bed.rules.handlers.refunds.handle(
         nestedEnvelope(
           'refund.created',
-          creator.whopCompanyId,
+          bed.creator.whopCompanyId,
           nestedRefund({ payment: 'pay_student', amount: '10.00' }),
         ),
         transaction,

@@ -4,9 +4,7 @@
  * change is skipped and a final status is never replaced by pending.
  */
 import { expect } from 'chai';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { ruleServices, testClock, type RuleServices } from '../../support/rule-services.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { nestedPayment } from '../../fixtures/whop/payments.ts';
 import { nestedRefund } from '../../fixtures/whop/billing.ts';
 import { nestedEnvelope } from '../../fixtures/whop/envelopes.ts';
@@ -16,31 +14,23 @@ const T0 = Date.parse('2026-12-01T12:00:00Z');
 const COMPANY = 'biz_refunds';
 
 describe('refund event handler: effects on the database', () => {
-  let t: TestApp;
-  let s: RuleServices;
-  const clock = testClock(T0);
-
-  before(async () => {
-    t = await startTestApp();
-    s = ruleServices(t, clock);
-  });
-  after(() => t.close());
-  beforeEach(async () => {
-    await cleanTables(t.runtime.deps.sequelize);
-    await t.runtime.deps.sequelize.transaction((tx) =>
-      s.handlers.payments.handle(
-        nestedEnvelope(
-          'payment.succeeded',
-          COMPANY,
-          nestedPayment({ id: 'pay_1', company: COMPANY, product: 'prod_x', user: 'user_x', total: '50.00' }),
+  // Every refund below belongs to this recorded payment.
+  const bed = useRuleTestBed(T0, {
+    seed: (bed) =>
+      bed.inTransaction((tx) =>
+        bed.rules.handlers.payments.handle(
+          nestedEnvelope(
+            'payment.succeeded',
+            COMPANY,
+            nestedPayment({ id: 'pay_1', company: COMPANY, product: 'prod_x', user: 'user_x', total: '50.00' }),
+          ),
+          tx,
         ),
-        tx,
       ),
-    );
   });
 
   const handle = (envelope: HandledEnvelope) =>
-    t.runtime.deps.sequelize.transaction((tx) => s.handlers.refunds.handle(envelope, tx));
+    bed.inTransaction((tx) => bed.rules.handlers.refunds.handle(envelope, tx));
   const refund = (f: { id: string; amount: string; status?: string; at: number }) =>
     nestedEnvelope(
       'refund.updated',
@@ -49,9 +39,8 @@ describe('refund event handler: effects on the database', () => {
       new Date(f.at),
     );
   const refunded = async () =>
-    Number((await t.runtime.deps.models.Payment.findOne({ where: { whopPaymentId: 'pay_1' } }))?.refundedAmount);
-  const refundStatus = async (id: string) =>
-    (await t.runtime.deps.models.Refund.findOne({ where: { whopRefundId: id } }))?.status;
+    Number((await bed.models.Payment.findOne({ where: { whopPaymentId: 'pay_1' } }))?.refundedAmount);
+  const refundStatus = async (id: string) => (await bed.models.Refund.findOne({ where: { whopRefundId: id } }))?.status;
 
   it('adds up the succeeded refunds of a payment, each counted once', async () => {
     expect((await handle(refund({ id: 'rfnd_1', amount: '10.00', at: T0 }))).status).to.equal('processed');
@@ -59,7 +48,7 @@ describe('refund event handler: effects on the database', () => {
     await handle(refund({ id: 'rfnd_2', amount: '15.00', at: T0 }));
     await handle(refund({ id: 'rfnd_3', amount: '5.00', status: 'pending', at: T0 }));
     expect(await refunded()).to.equal(25);
-    expect(await t.runtime.deps.models.Refund.count()).to.equal(3);
+    expect(await bed.models.Refund.count()).to.equal(3);
   });
 
   it('skips a change older than the stored one', async () => {
