@@ -13,6 +13,7 @@ import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import type { CacheService } from './cache/cache-service.ts';
 import { buildWhopAppServices } from './whop-app/whop-app-services.ts';
+import { createExperienceRecords } from './whop-app/experience-records.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
@@ -200,12 +201,21 @@ export function buildServices(
     logger,
     waitMs: overrides.reconcileWaitMs,
   });
+  const experienceRecords = createExperienceRecords({
+    sequelize: infra.sequelize,
+    models,
+    whop,
+    appId: config.whop.appId,
+    logger,
+    now,
+  });
   const onboarding = createOnboardingService({
     models,
     whop,
     tiers,
     reconciliation,
     access: creatorAccess,
+    experiences: experienceRecords,
     chronosCompanyId: config.whop.companyId,
     installUrl,
     logger,
@@ -290,7 +300,16 @@ export function buildServices(
     logger,
     now,
   });
-  const whopApp = buildWhopAppServices({ config, logger, models, whop, cache, roles, now });
+  const whopApp = buildWhopAppServices({
+    config,
+    logger,
+    models,
+    whop,
+    cache,
+    roles,
+    records: experienceRecords,
+    now,
+  });
   const courseServices = createCourseServices({ sequelize: infra.sequelize, whop, logger });
   return {
     branding,
