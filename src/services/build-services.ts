@@ -37,6 +37,7 @@ import { createWebhookEventListQuery } from './admin/webhook-event-list-query.ts
 import { createCreatorInspectionQuery } from './admin/creator-inspection-query.ts';
 import { createGracePeriodService } from './billing/grace-period-service.ts';
 import { createEventProcessor } from './webhooks/event-processor.ts';
+import { createAppInstallationEventHandler } from './webhooks/app-installation-event-handler.ts';
 import { createMembershipEventHandler } from './webhooks/membership-event-handler.ts';
 import { createPaymentEventHandler } from './webhooks/payment-event-handler.ts';
 import { createRefundEventHandler } from './webhooks/refund-event-handler.ts';
@@ -245,6 +246,7 @@ export function buildServices(
     refunds: createRefundEventHandler(handlerDeps),
     disputes: createDisputeEventHandler(handlerDeps),
     invoices: createInvoiceEventHandler(handlerDeps),
+    installations: createAppInstallationEventHandler({ experiences: experienceRecords, appId: config.whop.appId }),
   });
   const webhookVerifier = createWebhookVerifier({
     secrets: config.whop.webhookSecrets,

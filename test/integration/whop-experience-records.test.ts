@@ -71,10 +71,30 @@ describe('Whop App: the experiences recorded at install', function () {
     expect(t.whopCalls.count(EXPERIENCES_API)).to.equal(0);
   });
 
+  it('records the experiences of a company that installs the app, from Whop’s app_installation.created', async () => {
+    if ((await t.control.installedCompanies()).includes('biz_creator1')) await t.control.uninstall('biz_creator1');
+    await t.runtime.deps.models.WhopExperience.destroy({ where: { experienceId: 'exp_creator1' } });
+    await t.control.install('biz_creator1', 'user_creator_free');
+    await until(
+      async () => {
+        await t.drain();
+        return (await rowOf('exp_creator1')) !== null;
+      },
+      { what: 'the installation event recording the experience', intervalMs: 50 },
+    );
+    expect((await rowOf('exp_creator1'))!.get({ plain: true })).to.include({
+      companyId: 'biz_creator1',
+      source: 'webhook',
+    });
+    const event = await t.runtime.deps.models.WebhookEvent.findOne({ where: { type: 'app_installation.created' } });
+    expect(event?.status).to.equal('processed');
+    expect(t.whopCalls.count(`${EXPERIENCES_API}?`)).to.equal(1);
+  });
+
   it('resolves an experience it has not recorded once through Whop, and records it', async () => {
-    // biz_creator1 installs the app but is not connected to Chronos: its experience is unknown.
+    // biz_creator1 installed the app but is not connected to Chronos, and its record is lost.
     await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
-    expect(await rowOf('exp_creator1')).to.equal(null);
+    await t.runtime.deps.models.WhopExperience.destroy({ where: { experienceId: 'exp_creator1' } });
     const first = await view('exp_creator1', 'user_creator_free');
     expect(first.status).to.equal(404);
     expect(first.html).to.contain('has not set up Chronos yet');
