@@ -7,13 +7,7 @@
 import { canonicalEventName } from '../whop/event-names.ts';
 
 export type HandledKind =
-  | 'membership'
-  | 'payment'
-  | 'refund'
-  | 'dispute'
-  | 'dispute_alert'
-  | 'invoice'
-  | 'app_installation';
+  'membership' | 'payment' | 'refund' | 'dispute' | 'dispute_alert' | 'invoice' | 'app_installation';
 
 const KINDS: Readonly<Record<string, HandledKind>> = Object.freeze({
   'membership.activated': 'membership',

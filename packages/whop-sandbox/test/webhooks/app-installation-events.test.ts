@@ -43,7 +43,7 @@ describe('sandbox: app installation webhooks', () => {
     expect(envelope.data.app).to.include({ id: sandbox.options.app.clientId });
     expect(envelope.data.app.company.id).to.equal(sandbox.options.app.companyId);
     expect(envelope.data).to.include({ external_id: null, metadata: null });
-    expect(Date.parse(envelope.data.created_at)).to.be.a('number').and.not.NaN;
+    expect(new Date(envelope.data.created_at).toISOString()).to.equal(envelope.data.created_at);
   });
 
   it('sends app_installation.deleted when the app is removed', async () => {
