@@ -76,7 +76,7 @@ export function whopAppController(deps: {
     const whopUserId = req.whopAppUser!.whopUserId;
     const level = await viewers.accessLevel(experience.id, whopUserId);
     if (level === 'no_access') {
-      renderEmbeddedRefusal(res, 403, noAccessReason(experience), experience.purchaseUrl);
+      renderEmbeddedRefusal(res, 403, noAccessReason(experience), await viewers.purchaseUrl(experience));
       return null;
     }
     const creator = await courses.creatorByCompany(experience.companyId);

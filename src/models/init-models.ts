@@ -12,6 +12,7 @@ import { PlanMembership } from './plan-membership-model.ts';
 import { ReconciliationRun } from './reconciliation-run-model.ts';
 import { Refund } from './refund-model.ts';
 import { Dispute, DisputeAlert } from './dispute-model.ts';
+import { WhopExperience } from './whop-experience-model.ts';
 
 export interface Models {
   User: typeof User;
@@ -27,6 +28,7 @@ export interface Models {
   Refund: typeof Refund;
   Dispute: typeof Dispute;
   DisputeAlert: typeof DisputeAlert;
+  WhopExperience: typeof WhopExperience;
 }
 
 export function initModels(sequelize: Sequelize): Models {
@@ -44,6 +46,7 @@ export function initModels(sequelize: Sequelize): Models {
     Refund: Refund.initModel(sequelize),
     Dispute: Dispute.initModel(sequelize),
     DisputeAlert: DisputeAlert.initModel(sequelize),
+    WhopExperience: WhopExperience.initModel(sequelize),
   };
   const cascade = { onDelete: 'CASCADE' } as const;
   User.hasMany(Creator, { foreignKey: 'ownerUserId', as: 'creators' });

@@ -13,6 +13,7 @@ import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from '../sessions/session-token-vault.ts';
 import type { CacheService } from './cache/cache-service.ts';
 import { buildWhopAppServices } from './whop-app/whop-app-services.ts';
+import { createExperienceRecords } from './whop-app/experience-records.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
 import { createStudentService } from './students/student-service.ts';
 import { createCreatorTierService } from './tiers/creator-tier-service.ts';
@@ -36,6 +37,7 @@ import { createWebhookEventListQuery } from './admin/webhook-event-list-query.ts
 import { createCreatorInspectionQuery } from './admin/creator-inspection-query.ts';
 import { createGracePeriodService } from './billing/grace-period-service.ts';
 import { createEventProcessor } from './webhooks/event-processor.ts';
+import { createAppInstallationEventHandler } from './webhooks/app-installation-event-handler.ts';
 import { createMembershipEventHandler } from './webhooks/membership-event-handler.ts';
 import { createPaymentEventHandler } from './webhooks/payment-event-handler.ts';
 import { createRefundEventHandler } from './webhooks/refund-event-handler.ts';
@@ -201,12 +203,21 @@ export function buildServices(
     logger,
     waitMs: overrides.reconcileWaitMs,
   });
+  const experienceRecords = createExperienceRecords({
+    sequelize: infra.sequelize,
+    models,
+    whop,
+    appId: config.whop.appId,
+    logger,
+    now,
+  });
   const onboarding = createOnboardingService({
     models,
     whop,
     tiers,
     reconciliation,
     access: creatorAccess,
+    experiences: experienceRecords,
     chronosCompanyId: config.whop.companyId,
     installUrl,
     logger,
@@ -236,6 +247,7 @@ export function buildServices(
     refunds: createRefundEventHandler(handlerDeps),
     disputes: createDisputeEventHandler(handlerDeps),
     invoices: createInvoiceEventHandler(handlerDeps),
+    installations: createAppInstallationEventHandler({ experiences: experienceRecords, appId: config.whop.appId }),
   });
   const webhookVerifier = createWebhookVerifier({
     secrets: config.whop.webhookSecrets,
@@ -291,7 +303,16 @@ export function buildServices(
     logger,
     now,
   });
-  const whopApp = buildWhopAppServices({ config, logger, models, whop, cache, roles, now });
+  const whopApp = buildWhopAppServices({
+    config,
+    logger,
+    models,
+    whop,
+    cache,
+    roles,
+    records: experienceRecords,
+    now,
+  });
   const courseServices = createCourseServices({ sequelize: infra.sequelize, whop, logger });
   return {
     branding,

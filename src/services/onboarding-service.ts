@@ -5,7 +5,8 @@
  * check again), and Whop's check-access must call the user an `admin`. One company has one
  * creator and one user runs one company; a company whose owner is no longer its admin can be
  * taken over by a current admin, keeping its data. The company's memberships are then imported
- * as students (every page).
+ * as students (every page), and its experiences of the Chronos app recorded (the embedded
+ * member view's company, see whop-app/experience-records.ts).
  */
 import { Op, UniqueConstraintError } from 'sequelize';
 import type { Logger } from 'pino';
@@ -24,6 +25,7 @@ import type { WhopApiClient } from './whop/whop-api-client.ts';
 import type { ReconciliationService } from './reconciliation-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
 import type { CreatorAccessService } from './creator-access-service.ts';
+import type { ExperienceRecords } from './whop-app/experience-records.ts';
 
 export const COMPANY_ID_PATTERN = /^biz_[A-Za-z0-9_]{1,64}$/;
 
@@ -52,6 +54,7 @@ export function createOnboardingService(deps: {
   tiers: CreatorTierService;
   reconciliation: ReconciliationService;
   access: CreatorAccessService;
+  experiences: Pick<ExperienceRecords, 'recordCompany'>;
   chronosCompanyId: string;
   installUrl: string;
   logger: Logger;
@@ -73,8 +76,28 @@ export function createOnboardingService(deps: {
     }
   }
 
-  /** Imports the company's members (a reconciliation of that one company) and counts where they stand. */
+  /**
+   * Records the company's experiences of the app, as Whop lists them now. Best effort: a Whop
+   * failure is logged, and each experience is then recorded on its first visit instead.
+   */
+  async function recordExperiences(companyId: string): Promise<void> {
+    try {
+      await deps.experiences.recordCompany(companyId, 'install');
+    } catch (error) {
+      deps.logger.warn(
+        { companyId, err: { name: (error as Error).name, message: errorMessage(error) } },
+        'experiences not recorded at connection; each is recorded on its first visit',
+      );
+    }
+  }
+
+  /**
+   * A company Chronos can read (just onboarded, taken over or reconnected): records its
+   * experiences, imports its members (a reconciliation of that one company) and counts where
+   * they stand.
+   */
   async function importMembers(creator: Creator): Promise<ImportResult> {
+    await recordExperiences(creator.whopCompanyId);
     const summary = await whopCall(() => deps.reconciliation.runForCreator(creator, 'onboarding'));
     const count = (status: string) => deps.models.Student.count({ where: { creatorId: creator.id, status } });
     return {

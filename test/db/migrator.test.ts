@@ -28,6 +28,7 @@ const SPEC_TABLES = [
   'videos',
   'watch_progress',
   'webhook_events',
+  'whop_experiences',
 ];
 
 async function tables(sequelize: Sequelize): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { ensureInstalled } from '../support/onboarding.ts';
+import { installSettled } from '../support/onboarding.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
 import { INTERRUPTED, RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
@@ -26,9 +26,12 @@ describe('webhook processing (exactly once in effect)', () => {
   });
   after(() => t.close());
 
-  /** A creator for biz_creator1 run by user_creator_free, on `tier` (the app installed there, as onboarding requires). */
+  /**
+   * A creator for biz_creator1 run by user_creator_free, on `tier` (the app installed there, as
+   * onboarding requires; the installation's own webhook already processed and forgotten).
+   */
   async function creator(tier: 'free' | 'basic' | 'pro' = 'free') {
-    await ensureInstalled(t, 'biz_creator1', 'user_creator_free');
+    await installSettled(t, 'biz_creator1', 'user_creator_free');
     const { User, Creator } = t.runtime.deps.models;
     const owner = await User.create({
       whopUserId: 'user_creator_free',

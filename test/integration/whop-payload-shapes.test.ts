@@ -292,7 +292,7 @@ describe('Whop payloads in every shape (nested, flat, legacy v5)', () => {
   });
 
   it('stores and ignores a validly signed event of a type Chronos does not know (200, never 4xx)', async () => {
-    const d = delivery(flatEnvelope('app_installation.created', COMPANY, { id: 'apex_1' }));
+    const d = delivery(flatEnvelope('resolution_center_case.created', COMPANY, { id: 'apex_1' }));
     expect(await deliver(t.appUrl, secret, d)).to.equal(200);
     expect(
       await deliver(t.appUrl, secret, delivery(nestedEnvelope('membership_experience_claimed', COMPANY, { id: 'x' }))),

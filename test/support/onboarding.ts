@@ -5,6 +5,7 @@
  */
 import type { ChronosWithSandbox } from './chronos-with-sandbox.ts';
 import { formField, type BrowserResponse, type TestBrowser } from './test-browser.ts';
+import { until } from './wait.ts';
 
 /** Installs the app on `companyId` as `adminUserId` unless it is installed already. */
 export async function ensureInstalled(
@@ -13,6 +14,31 @@ export async function ensureInstalled(
   adminUserId: string,
 ): Promise<void> {
   if (!(await t.control.installedCompanies()).includes(companyId)) await t.control.install(companyId, adminUserId);
+}
+
+/**
+ * Installs the app on `companyId` (unless it is installed) and lets the `app_installation.created`
+ * webhook Whop then sends reach Chronos and be processed, then forgets it (its inbox row and the
+ * Whop calls it made), so a test that counts events or Whop calls starts from zero.
+ */
+export async function installSettled(
+  t: Pick<ChronosWithSandbox, 'control' | 'runtime' | 'drain' | 'whopCalls'>,
+  companyId: string,
+  adminUserId: string,
+): Promise<void> {
+  if ((await t.control.installedCompanies()).includes(companyId)) return;
+  await t.control.install(companyId, adminUserId);
+  const { WebhookEvent } = t.runtime.deps.models;
+  const where = { type: 'app_installation.created', companyId };
+  await until(
+    async () => {
+      await t.drain();
+      return (await WebhookEvent.count({ where: { ...where, status: 'processed' } })) > 0;
+    },
+    { what: `the app_installation.created of ${companyId}`, intervalMs: 20 },
+  );
+  await WebhookEvent.destroy({ where });
+  t.whopCalls.reset();
 }
 
 /** Picks `companyId` on the onboarding page (with its CSRF token); returns the answer. */

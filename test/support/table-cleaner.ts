@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 
 const TABLES = [
   'watch_progress',
+  'whop_experiences',
   'refunds',
   'disputes',
   'dispute_alerts',

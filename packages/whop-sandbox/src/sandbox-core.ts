@@ -88,7 +88,7 @@ export async function createSandboxCore(options: SandboxOptions): Promise<Sandbo
   const payments = new PaymentService(ctx, events, memberships);
   const billing = new BillingService(ctx, events, payments, memberships);
   const triggers = new EventTriggerService(ctx, events, memberships, payments, billing);
-  const installations = new InstallationService(state, options.app.companyId);
+  const installations = new InstallationService(state, options.app, events);
   const mailbox = new MailboxStore();
   const checkoutConfigurations = new CheckoutConfigurationStore();
   const rateLimit: ForcedRateLimit = { remaining: 0, retryInSeconds: 12 };

@@ -10,7 +10,7 @@ export interface EventHandler {
 }
 
 export type EventHandlers = Record<'memberships' | 'payments', EventHandler> &
-  Partial<Record<'refunds' | 'disputes' | 'invoices', EventHandler>>;
+  Partial<Record<'refunds' | 'disputes' | 'invoices' | 'installations', EventHandler>>;
 
 const HANDLER_OF: Record<HandledKind, keyof EventHandlers> = {
   membership: 'memberships',
@@ -19,6 +19,7 @@ const HANDLER_OF: Record<HandledKind, keyof EventHandlers> = {
   dispute: 'disputes',
   dispute_alert: 'disputes',
   invoice: 'invoices',
+  app_installation: 'installations',
 };
 
 export function createEventProcessor(handlers: EventHandlers) {

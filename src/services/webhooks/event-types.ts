@@ -6,7 +6,8 @@
  */
 import { canonicalEventName } from '../whop/event-names.ts';
 
-export type HandledKind = 'membership' | 'payment' | 'refund' | 'dispute' | 'dispute_alert' | 'invoice';
+export type HandledKind =
+  'membership' | 'payment' | 'refund' | 'dispute' | 'dispute_alert' | 'invoice' | 'app_installation';
 
 const KINDS: Readonly<Record<string, HandledKind>> = Object.freeze({
   'membership.activated': 'membership',
@@ -28,6 +29,7 @@ const KINDS: Readonly<Record<string, HandledKind>> = Object.freeze({
   'dispute_alert.created': 'dispute_alert',
   'invoice.past_due': 'invoice',
   'invoice.paid': 'invoice',
+  'app_installation.created': 'app_installation',
 });
 
 export function canonicalType(type: string): string {

@@ -8,6 +8,7 @@ import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { createUserTokenVerifier } from '../whop/user-token-verifier.ts';
 import { createEmbeddedSignatures } from './embedded-signatures.ts';
 import { createEmbeddedViewerService } from './embedded-viewer-service.ts';
+import type { ExperienceRecords } from './experience-records.ts';
 
 export function buildWhopAppServices(deps: {
   config: Readonly<Config>;
@@ -16,6 +17,7 @@ export function buildWhopAppServices(deps: {
   whop: WhopApiClient;
   cache: CacheService;
   roles: RoleService;
+  records: ExperienceRecords;
   now: () => number;
 }) {
   const { config } = deps;
@@ -31,5 +33,7 @@ export function buildWhopAppServices(deps: {
     }),
     embeddedViewers: createEmbeddedViewerService(deps),
     embeddedSignatures: createEmbeddedSignatures({ secret, now: deps.now }),
+    /** Chronos's record of its Whop experiences and their companies. */
+    experienceRecords: deps.records,
   };
 }

@@ -176,6 +176,16 @@ export class WhopApiClient {
     return this.call('experiences.retrieve', () => this.sdk.experiences.retrieve(id));
   }
 
+  /**
+   * The company's experiences powered by `appId` (`GET /experiences?company_id&app_id`), every
+   * page: the experiences installing the app on the company created. Each carries its company.
+   */
+  listAppExperiences(companyId: string, appId: string) {
+    return this.list('experiences.list', () =>
+      this.sdk.experiences.list({ company_id: companyId, app_id: appId, first: this.settings.pageSize ?? PAGE_SIZE }),
+    );
+  }
+
   getProduct(id: string) {
     return this.call('products.retrieve', () => this.sdk.products.retrieve(id));
   }

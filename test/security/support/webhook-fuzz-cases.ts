@@ -75,7 +75,7 @@ const UNKNOWN = [
   'Membership.Activated',
   'membership',
   'x.',
-  'app_installation.created',
+  'app_installation.deleted',
   'membership_experience_claimed',
   '__proto__',
 ];

@@ -69,6 +69,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   router.post('/checkout_configurations', checkouts.create);
   router.get('/checkout_configurations/:id', checkouts.retrieve);
   router.delete('/checkout_configurations/:id', checkouts.remove);
+  router.get('/experiences', experiences.list);
   router.get('/experiences/:id', experiences.retrieve);
 
   router.use(jsonNotFound());

@@ -24,13 +24,24 @@ export class ExperienceService {
   /** The experience of an installed company, if `id` names one. */
   find(id: string): ExperienceRecord | undefined {
     const installation = this.state.listInstallations().find((i) => experienceIdFor(i.company_id) === id);
-    const company = installation ? this.state.getCompany(installation.company_id) : undefined;
-    if (!installation || !company) return undefined;
+    return installation ? this.of(installation.company_id, installation.installed_at) : undefined;
+  }
+
+  /** The app's experiences on a company: the one its installation created, or none. */
+  listForCompany(companyId: string): ExperienceRecord[] {
+    const installation = this.state.listInstallations().find((i) => i.company_id === companyId);
+    const experience = installation ? this.of(installation.company_id, installation.installed_at) : undefined;
+    return experience ? [experience] : [];
+  }
+
+  private of(companyId: string, installedAt: string): ExperienceRecord | undefined {
+    const company = this.state.getCompany(companyId);
+    if (!company) return undefined;
     return {
-      id,
+      id: experienceIdFor(companyId),
       company,
       products: this.state.listProducts().filter((p) => p.company_id === company.id),
-      created_at: installation.installed_at,
+      created_at: installedAt,
     };
   }
 }

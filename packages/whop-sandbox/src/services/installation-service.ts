@@ -4,14 +4,27 @@
  * any other company answer 403 until an admin of that company installs the app.
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../sandbox-errors.ts';
+import type { SandboxAppRegistration } from '../sandbox-contracts.ts';
+import { serializeAppInstallation } from '../serializers/app-installation-serializer.ts';
 import type { CompanyRecord } from '../state/sandbox-records.ts';
 import type { SandboxState } from '../state/sandbox-state.ts';
+import type { EventPublisher } from '../webhooks/webhook-event.ts';
 
+/**
+ * Installing sends the app's webhooks `app_installation.created`, removing it
+ * `app_installation.deleted` (sent before the installation goes, so the app webhook still
+ * takes it), as Whop does for apps with `webhook_receive:app_installations`.
+ */
 export class InstallationService {
+  private readonly ownCompanyId: string;
+
   constructor(
     private readonly state: SandboxState,
-    private readonly ownCompanyId: string,
-  ) {}
+    private readonly app: SandboxAppRegistration,
+    private readonly events?: EventPublisher,
+  ) {
+    this.ownCompanyId = app.companyId;
+  }
 
   /** Whether the app's API key may read this company's data. */
   isReachable(companyId: string): boolean {
@@ -35,14 +48,25 @@ export class InstallationService {
       throw new ForbiddenError(`${userId} is not an admin of ${company.id}, so cannot install apps on it.`);
     if (!this.state.isInstalled(company.id)) {
       this.state.install({ company_id: company.id, installed_by: userId, installed_at: new Date().toISOString() });
+      this.announce('app_installation.created', company);
     }
     return company;
   }
 
   uninstall(companyId: string): CompanyRecord {
     const company = this.company(companyId);
-    if (!this.state.uninstall(company.id)) throw new ConflictError(`The app is not installed on ${company.id}.`);
+    if (!this.state.isInstalled(company.id)) throw new ConflictError(`The app is not installed on ${company.id}.`);
+    this.announce('app_installation.deleted', company);
+    this.state.uninstall(company.id);
     return company;
+  }
+
+  private announce(type: string, company: CompanyRecord): void {
+    const installation = this.state.listInstallations().find((i) => i.company_id === company.id);
+    if (!this.events || !installation) return;
+    const developer = this.state.getCompany(this.ownCompanyId);
+    const data = serializeAppInstallation(installation, company, this.app, developer);
+    this.events.publish(type, company.id, { kind: 'app_installation', data });
   }
 
   /** Every company but the app's own, with whether the app is installed there. */

@@ -30,6 +30,8 @@ export type EventSubject =
   | { kind: 'dispute'; record: DisputeRecord; before?: DisputeRecord | undefined }
   | { kind: 'dispute_alert'; record: DisputeAlertRecord }
   | { kind: 'invoice'; record: InvoiceRecord; before?: InvoiceRecord | undefined }
+  /** An install of the app on a company (`AppInstallation`, already in Whop's shape; v1 only). */
+  | { kind: 'app_installation'; data: Record<string, unknown> }
   /** An event fired by hand with its own `data`, sent as given in every version. */
   | { kind: 'raw'; data: unknown };
 

@@ -72,6 +72,8 @@ function serializeV1(
     }
     case 'dispute_alert':
       return which === 'record' ? serializeDisputeAlert(ctx, subject.record) : undefined;
+    case 'app_installation':
+      return which === 'record' ? subject.data : undefined;
     case 'raw':
       return which === 'record' ? subject.data : undefined;
   }

@@ -19,8 +19,24 @@ export interface SandboxWithListenerSetup {
   answerDelayMs?: number;
   /** Sandbox options; the app's webhook URL is the listener's unless given here. */
   overrides?: TestSandboxOverrides;
-  /** Installs the app on biz_creator1 first, so its events are delivered. */
+  /**
+   * Installs the app on biz_creator1 first, so its events are delivered. The installation's own
+   * `app_installation.created` is let through and then forgotten (listener and delivery log), so
+   * tests see only the events they cause.
+   */
   installOnCreatorOne?: boolean;
+}
+
+/** Waits until every delivery so far is settled (delivered, not sent or given up), then forgets them all. */
+async function forgetDeliveries(sandbox: TestSandbox, listener: WebhookListener): Promise<void> {
+  const { deliveries } = sandbox.sandbox.core;
+  const settled = () => deliveries.log.list().every((d) => d.status !== 'pending' && d.status !== 'retrying');
+  for (let waited = 0; !settled(); waited += 10) {
+    if (waited > 5000) throw new Error('the installation webhook did not settle');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  deliveries.clear();
+  listener.received.splice(0);
 }
 
 export async function startSandboxWithListener(setup: SandboxWithListenerSetup = {}): Promise<SandboxWithListener> {
@@ -29,7 +45,10 @@ export async function startSandboxWithListener(setup: SandboxWithListenerSetup =
   let sandbox: TestSandbox;
   try {
     sandbox = await startTestSandbox({ ...rest, app: { webhookUrl: listener.url, ...app } });
-    if (setup.installOnCreatorOne) await installOnCreatorOne(sandbox);
+    if (setup.installOnCreatorOne) {
+      await installOnCreatorOne(sandbox);
+      await forgetDeliveries(sandbox, listener);
+    }
   } catch (error) {
     await listener.close();
     throw error;

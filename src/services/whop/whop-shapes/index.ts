@@ -11,3 +11,4 @@ export { toRefund, REFUND_STATUSES, type Refund } from './refund-shape.ts';
 export { toDispute, toDisputeAlert, OPEN_DISPUTE_STATUSES, type Dispute, type DisputeAlert } from './dispute-shape.ts';
 export { toInvoice, type Invoice } from './invoice-shape.ts';
 export { currencyDecimals, exactMinorUnits, roundedMinorUnits } from '../../../domain/currency-precision.ts';
+export { toAppInstallation, type AppInstallation } from './app-installation-shape.ts';
