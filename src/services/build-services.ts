@@ -56,6 +56,7 @@ import { createMediaProbe } from './videos/media-probe.ts';
 import { createStorageSweeper } from './videos/storage-sweeper.ts';
 import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
+import { createVideoRefusals } from './watching/video-refusal-service.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
 import { createCourseServices } from './courses/course-services.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
@@ -302,7 +303,9 @@ export function buildServices(
     uploadMaxBytes: config.media.uploadMaxBytes,
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
-    courses: createCourseAccessService({ reads: infra.reads, models }),
+    courses: createCourseAccessService({ reads: infra.reads, sequelize: infra.sequelize, models }),
+    /** Why a member may not watch a video of a product-restricted course (refusals only). */
+    videoRefusals: createVideoRefusals({ whop, cache, logger }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     ...courseServices,
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
