@@ -64,7 +64,7 @@ export function whopAppController(deps: {
   courses: CourseAccessService;
   progress: WatchProgressService;
   dashboard: CreatorDashboardQuery;
-  plans: Pick<PlansService, 'planOf' | 'checkoutForFeature'>;
+  plans: Pick<PlansService, 'planOf' | 'upgradeForFeature'>;
   uploadMaxBytes: number;
   refusals: VideoRefusals;
 }) {
@@ -200,7 +200,7 @@ export function whopAppController(deps: {
         remainingBytes: remaining(plan.limits.storageBytes, plan.usage.storageBytes),
         remainingVideos: remaining(plan.limits.videos, plan.usage.videos),
         bulk: hasFeature(creator.tier, 'bulk_upload'),
-        bulkUpgradeUrl: deps.plans.checkoutForFeature('bulk_upload'),
+        bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
         chunkBytes: UPLOAD_CHUNK_BYTES,
       },
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,

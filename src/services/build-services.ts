@@ -167,7 +167,7 @@ export function buildServices(
     ttlMs: overrides.tierCacheTtlMs,
     now,
   });
-  const plans = createPlansService(config.whop.checkoutUrls);
+  const plans = createPlansService({ checkoutUrls: config.whop.checkoutUrls, pricingUrl: `${config.appUrl}/pricing` });
   const planPrices = createPlanPricesService({
     whop,
     cache,
