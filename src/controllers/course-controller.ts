@@ -10,7 +10,7 @@ import { NotFoundError } from '../domain/app-errors.ts';
 import { coursePath, lessonPath, mediaPath, playerPath, progressPath } from '../http/route-paths.ts';
 import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
-import { admitToPage, creatorName, productRefusal, renderRefused } from './course-gate.ts';
+import { admitToPage, creatorName, refusalOfUnlisted, renderRefused } from './course-gate.ts';
 import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 import type { BrandingService } from '../services/branding/branding-service.ts';
 import type { StudentCourseViewService } from '../services/courses/student-course-view.ts';
@@ -73,11 +73,7 @@ export function courseController(deps: {
     const video = videos[index];
     if (!video || !isPlayable(video)) {
       // A playable video of this creator left out of the list: the product rule refused it.
-      const other = await courses.video(videoId);
-      const refusal =
-        other && other.creatorId === creator.id && isPlayable(other)
-          ? await productRefusal({ courses, refusals: deps.refusals }, creator, other)
-          : null;
+      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId);
       if (refusal) return renderRefused(res, refusal);
       throw new NotFoundError(NO_VIDEO);
     }

@@ -7,7 +7,7 @@
 import type { Request, Response } from 'express';
 import type { Creator } from '../models/creator-model.ts';
 import type { UserContext } from '../services/role-service.ts';
-import type { CourseAccess, CourseAccessService } from '../services/watching/course-access-service.ts';
+import { isPlayable, type CourseAccess, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { Video } from '../models/video-model.ts';
 import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 import { loginPath } from '../http/route-paths.ts';
@@ -64,6 +64,21 @@ export async function productRefusal(
   if (restricting.length === 0) return null;
   const { reason, purchaseUrl } = await deps.refusals.explain(creator, video, restricting);
   return { kind: 'refused', refusal: 'product', reason, renewUrl: null, purchaseUrl };
+}
+
+/**
+ * A player asked for a video its viewer's list left out: the product refusal when it is a
+ * playable video of `creator` (403), or null (the caller answers 404: missing, not ready, or
+ * another creator's).
+ */
+export async function refusalOfUnlisted(
+  deps: { courses: Pick<CourseAccessService, 'restrictingCourses' | 'video'>; refusals: VideoRefusals },
+  creator: Creator,
+  videoId: number,
+): Promise<Refusal | null> {
+  const video = await deps.courses.video(videoId);
+  if (!video || video.creatorId !== creator.id || !isPlayable(video)) return null;
+  return productRefusal(deps, creator, video);
 }
 
 /** The admitted viewer of `creator`'s course for a page, or null once the refusal page is sent. */

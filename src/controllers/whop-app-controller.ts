@@ -24,7 +24,7 @@ import {
 import type { EmbeddedSignatures } from '../services/whop-app/embedded-signatures.ts';
 import { companyScope } from '../middleware/whop-user-token.ts';
 import { UPLOAD_CHUNK_BYTES } from './video-library-controller.ts';
-import { admitToPage, creatorName, productRefusal } from './course-gate.ts';
+import { admitToPage, creatorName, refusalOfUnlisted } from './course-gate.ts';
 import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 
 const NO_EXPERIENCE = 'There is no Chronos experience at this address.';
@@ -118,11 +118,8 @@ export function whopAppController(deps: {
     const index = videos.findIndex((v) => v.id === videoId);
     const video = videos[index];
     if (!video || !isPlayable(video)) {
-      const other = await courses.video(videoId);
-      const refusal =
-        other && other.creatorId === creator.id && isPlayable(other)
-          ? await productRefusal({ courses, refusals: deps.refusals }, creator, other)
-          : null;
+      // A playable video of this creator left out of the list: the product rule refused it.
+      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId);
       if (refusal) return renderEmbeddedRefusal(res, 403, refusal.reason, refusal.purchaseUrl ?? null);
       throw new NotFoundError(NO_VIDEO);
     }
