@@ -29,7 +29,7 @@ function tokenIdOf(req: Request): number {
 
 export function apiTokenController(deps: {
   tokens: Pick<ApiTokenService, 'create' | 'list' | 'revoke'>;
-  plans: Pick<PlansService, 'checkoutForFeature'>;
+  plans: Pick<PlansService, 'upgradeForFeature'>;
   appUrl: string;
 }) {
   async function render(
@@ -47,7 +47,7 @@ export function apiTokenController(deps: {
       allowed,
       currentTier: tierDefinition(creator.tier).name,
       requiredTier: tierDefinition(tierUnlocking('api_access')).name,
-      upgradeUrl: deps.plans.checkoutForFeature('api_access'),
+      upgradeUrl: deps.plans.upgradeForFeature('api_access'),
       apiBase: `${deps.appUrl}${API_V1_PATH}`,
       settingsPath: API_SETTINGS_PATH,
       form: extra.form ?? { name: '', scope: 'read' },

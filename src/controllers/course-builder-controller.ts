@@ -30,7 +30,7 @@ export function courseBuilderController(
   deps: EditorPageDeps & {
     catalog: Pick<CourseCatalog, 'list' | 'find'>;
     editor: CourseEditor;
-    plans: Pick<PlansService, 'checkoutForFeature'>;
+    plans: Pick<PlansService, 'upgradeForFeature'>;
   },
 ) {
   const { editor } = deps;
@@ -59,7 +59,7 @@ export function courseBuilderController(
         lessons: c.modules.reduce((n, m) => n + m.lessons.length, 0),
       })),
       editable,
-      upgradeUrl: deps.plans.checkoutForFeature('course_builder'),
+      upgradeUrl: deps.plans.upgradeForFeature('course_builder'),
       typedTitle: refusal?.title ?? '',
       titleError: refusal?.message ?? null,
       ...takeFlash(req),

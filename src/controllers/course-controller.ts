@@ -1,14 +1,17 @@
 /**
  * `GET /courses/:companyId` (the creator's ready videos in library order) and
  * `GET /courses/:companyId/videos/:videoId` (the player, resuming where the student stopped,
- * with a link to the next video). Members with access and the creator (a preview) only.
+ * with a link to the next video). Members with access and the creator (a preview) only; a
+ * student's list, player and next link hold only the videos their product opens (the product
+ * rule of course-access-service.ts), and another video of the creator is a 403 saying why.
  */
 import type { RequestHandler } from 'express';
 import { NotFoundError } from '../domain/app-errors.ts';
 import { coursePath, lessonPath, playerPath, progressPath } from '../http/route-paths.ts';
 import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
-import { admitToPage, creatorName } from './course-gate.ts';
+import { admitToPage, creatorName, refusalOfUnlisted, renderRefused } from './course-gate.ts';
+import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 import type { BrandingService } from '../services/branding/branding-service.ts';
 import type { StudentCourseViewService } from '../services/courses/student-course-view.ts';
 import { courseViewerOf } from './course-viewer.ts';
@@ -26,6 +29,7 @@ export function courseController(deps: {
   studentCourses: Pick<StudentCourseViewService, 'view'>;
   /** Signs the player's media URL for the viewer (signed-media-url.ts). */
   mediaUrls: Pick<MediaUrlSigner, 'sign'>;
+  refusals: VideoRefusals;
 }) {
   const { courses } = deps;
 
@@ -40,6 +44,7 @@ export function courseController(deps: {
     );
     if (modules) {
       res.render('pages/course-modules', {
+        branding: await deps.branding?.shownFor(creator),
         title: creatorName(creator),
         creatorName: creatorName(creator),
         isPreview: admitted.access.kind === 'owner',
@@ -47,7 +52,7 @@ export function courseController(deps: {
       });
       return;
     }
-    const videos = await courses.readyVideos(creator.id);
+    const videos = await courses.watchableVideos(creator.id, admitted.access);
     res.render('pages/course', {
       branding: await deps.branding?.shownFor(creator),
       title: creatorName(creator),
@@ -67,10 +72,15 @@ export function courseController(deps: {
     if (!creator || videoId === null) throw new NotFoundError(creator ? NO_VIDEO : NO_COURSE);
     const admitted = await admitToPage(req, res, courses, creator);
     if (!admitted) return;
-    const videos = await courses.readyVideos(creator.id);
+    const videos = await courses.watchableVideos(creator.id, admitted.access);
     const index = videos.findIndex((v) => v.id === videoId);
     const video = videos[index];
-    if (!video || !isPlayable(video)) throw new NotFoundError(NO_VIDEO);
+    if (!video || !isPlayable(video)) {
+      // A playable video of this creator left out of the list: the product rule refused it.
+      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId);
+      if (refusal) return renderRefused(res, refusal);
+      throw new NotFoundError(NO_VIDEO);
+    }
     const next = videos[index + 1];
     const isPreview = admitted.access.kind === 'owner';
     const resumeAt = isPreview ? 0 : await deps.progress.resumeAt(admitted.viewer.user.id, video);

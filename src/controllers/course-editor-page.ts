@@ -25,7 +25,7 @@ export interface EditorPageDeps {
   catalog: Pick<CourseCatalog, 'find'>;
   products: Pick<CourseProducts, 'list'>;
   library: Pick<VideoLibrary, 'list'>;
-  plans: Pick<PlansService, 'checkoutForFeature'>;
+  plans: Pick<PlansService, 'upgradeForFeature'>;
 }
 
 const NO_COURSE = 'That course is not one of yours.';
@@ -62,7 +62,7 @@ export function editorPage(deps: EditorPageDeps) {
       title: `Edit “${course.title}”`,
       course,
       editable,
-      upgradeUrl: deps.plans.checkoutForFeature('course_builder'),
+      upgradeUrl: deps.plans.upgradeForFeature('course_builder'),
       studentPageHref: coursePath(creator.whopCompanyId),
       videos: videos.map((v) => ({ id: v.id, title: v.title, ready: v.status === 'ready' })),
       products: products.products,

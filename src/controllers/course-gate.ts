@@ -7,11 +7,21 @@
 import type { Request, Response } from 'express';
 import type { Creator } from '../models/creator-model.ts';
 import type { UserContext } from '../services/role-service.ts';
-import type { CourseAccess, CourseAccessService } from '../services/watching/course-access-service.ts';
+import { isPlayable, type CourseAccess, type CourseAccessService } from '../services/watching/course-access-service.ts';
+import type { Video } from '../models/video-model.ts';
+import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 import { loginPath } from '../http/route-paths.ts';
 import { safeReturnTo } from '../services/return-to.ts';
 
 export type Admitted = { viewer: UserContext; creator: Creator; access: Exclude<CourseAccess, { kind: 'refused' }> };
+export type Refusal = Extract<CourseAccess, { kind: 'refused' }>;
+
+const TITLES: Record<Refusal['refusal'], string> = {
+  not_member: 'No access to this course',
+  over_limit: 'No access to this course',
+  ended: 'Your membership has ended',
+  product: 'This video is in a course you do not have',
+};
 
 export function creatorName(creator: Creator): string {
   return creator.companyName ?? creator.whopCompanyId;
@@ -25,17 +35,50 @@ export function renderSignInRequired(req: Request, res: Response): void {
     reason: 'Courses are for members. Sign in with the Whop account that holds your membership.',
     signInHref: loginPath(safeReturnTo(req.originalUrl)),
     renewUrl: null,
+    purchaseUrl: null,
   });
 }
 
-export function renderRefused(res: Response, access: Extract<CourseAccess, { kind: 'refused' }>): void {
+export function renderRefused(res: Response, access: Refusal): void {
   res.status(403).render('pages/course-refused', {
-    title: access.refusal === 'ended' ? 'Your membership has ended' : 'No access to this course',
+    title: TITLES[access.refusal],
     status: 403,
     reason: access.reason,
     signInHref: null,
     renewUrl: access.renewUrl,
+    purchaseUrl: access.purchaseUrl ?? null,
   });
+}
+
+/**
+ * The product rule's refusal of a playable video of `creator` that the admitted viewer's list
+ * left out (video-product-rule.ts): which course holds it, which products open it, where to buy
+ * one. Null when no published restricted course holds it (not a refusal).
+ */
+export async function productRefusal(
+  deps: { courses: Pick<CourseAccessService, 'restrictingCourses'>; refusals: VideoRefusals },
+  creator: Creator,
+  video: Video,
+): Promise<Refusal | null> {
+  const restricting = await deps.courses.restrictingCourses(video);
+  if (restricting.length === 0) return null;
+  const { reason, purchaseUrl } = await deps.refusals.explain(creator, video, restricting);
+  return { kind: 'refused', refusal: 'product', reason, renewUrl: null, purchaseUrl };
+}
+
+/**
+ * A player asked for a video its viewer's list left out: the product refusal when it is a
+ * playable video of `creator` (403), or null (the caller answers 404: missing, not ready, or
+ * another creator's).
+ */
+export async function refusalOfUnlisted(
+  deps: { courses: Pick<CourseAccessService, 'restrictingCourses' | 'video'>; refusals: VideoRefusals },
+  creator: Creator,
+  videoId: number,
+): Promise<Refusal | null> {
+  const video = await deps.courses.video(videoId);
+  if (!video || video.creatorId !== creator.id || !isPlayable(video)) return null;
+  return productRefusal(deps, creator, video);
 }
 
 /** The admitted viewer of `creator`'s course for a page, or null once the refusal page is sent. */

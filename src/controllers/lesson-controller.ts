@@ -10,6 +10,7 @@ import { coursePath, lessonPath, progressPath } from '../http/route-paths.ts';
 import { isPlayable, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import type { StudentCourseViewService } from '../services/courses/student-course-view.ts';
+import type { BrandingService } from '../services/branding/branding-service.ts';
 import { admitToPage, creatorName } from './course-gate.ts';
 import { pathId } from './course-request-schemas.ts';
 import { courseViewerOf } from './course-viewer.ts';
@@ -24,6 +25,8 @@ export function lessonController(deps: {
   studentCourses: Pick<StudentCourseViewService, 'openCourses'>;
   /** Signs the player's media URL for the viewer (signed-media-url.ts). */
   mediaUrls: Pick<MediaUrlSigner, 'sign'>;
+  /** The creator's branding, as on the course and player pages (Pro and up); absent, Chronos's own. */
+  branding?: Pick<BrandingService, 'shownFor'>;
 }) {
   const show: RequestHandler = async (req, res) => {
     const creator = await deps.courses.creatorByCompany(String(req.params.companyId));
@@ -43,6 +46,7 @@ export function lessonController(deps: {
     const playable = video && isPlayable(video) ? video : null;
     const resumeAt = playable && viewer.kind === 'student' ? await deps.progress.resumeAt(viewer.userId, playable) : 0;
     res.render('pages/lesson', {
+      branding: await deps.branding?.shownFor(creator),
       title: lesson.title,
       creatorName: creatorName(creator),
       courseTitle: course.title,

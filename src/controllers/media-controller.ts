@@ -1,6 +1,6 @@
 /**
  * `GET /media/videos/:videoId`: a video's bytes, authorised on every request (the session, then
- * the same access rule as the course pages). Disk: streamed by `send` with Range support (one
+ * the same access rule as the course pages, the product rule included, in one statement). Disk: streamed by `send` with Range support (one
  * range per request, `If-Range`, 416 when unsatisfiable). S3: a 302 to a presigned GET that
  * expires within 5 minutes. Always `no-store` (set for every response by middleware/no-store.ts),
  * so neither a shared cache nor the browser keeps a member's video after access ends.
@@ -11,7 +11,9 @@ import send from 'send';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain/app-errors.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
 import { videoIdFrom, type CourseAccessService, type Viewer } from '../services/watching/course-access-service.ts';
+import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 import { singleRange } from './single-range.ts';
+import { productRefusal } from './course-gate.ts';
 
 /** How long a presigned S3 URL lives: the most SPEC §4 allows. */
 export const PRESIGNED_TTL_SECONDS = 300;
@@ -26,17 +28,20 @@ function sessionViewer(req: Request): Viewer | null {
 export function mediaController(deps: {
   courses: CourseAccessService;
   storage: MediaStorage;
+  refusals: VideoRefusals;
   /** Who asks: the session's user by default; a signed URL's viewer on the fast path (signed-media-routes.ts). */
   viewerOf?: (req: Request, res: Response) => Viewer | null;
 }) {
   const { courses, storage, viewerOf = sessionViewer } = deps;
 
+  /** Why (the refusal path only): no access to the creator, or the product rule (which product opens it). */
   async function refusalReason(viewer: Viewer, videoId: number): Promise<string> {
     const video = await courses.video(videoId);
     const creator = video ? await courses.creatorById(video.creatorId) : null;
-    if (!creator) return GONE;
+    if (!video || !creator) return GONE;
     const access = await courses.accessTo(viewer, creator);
-    return access.kind === 'refused' ? access.reason : GONE;
+    if (access.kind === 'refused') return access.reason;
+    return (await productRefusal({ courses, refusals: deps.refusals }, creator, video))?.reason ?? GONE;
   }
 
   const stream: RequestHandler = async (req, res, next) => {

@@ -44,7 +44,7 @@ function videoIdOf(req: Request): number {
 export function videoLibraryController(deps: {
   library: VideoLibrary;
   usage: Pick<UsageService, 'usage'>;
-  plans: Pick<PlansService, 'planOf' | 'checkoutForFeature'>;
+  plans: Pick<PlansService, 'planOf' | 'upgradeForFeature'>;
   /** The per-file cap of the upload endpoint (UPLOAD_MAX_BYTES). */
   uploadMaxBytes: number;
 }) {
@@ -65,7 +65,7 @@ export function videoLibraryController(deps: {
         remainingBytes: remaining(plan.limits.storageBytes, usage.storageBytes),
         remainingVideos: remaining(plan.limits.videos, usage.videos),
         bulk: hasFeature(creator.tier, 'bulk_upload'),
-        bulkUpgradeUrl: deps.plans.checkoutForFeature('bulk_upload'),
+        bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
         chunkBytes: UPLOAD_CHUNK_BYTES,
       },
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,

@@ -24,7 +24,8 @@ import {
 import type { EmbeddedSignatures } from '../services/whop-app/embedded-signatures.ts';
 import { companyScope } from '../middleware/whop-user-token.ts';
 import { UPLOAD_CHUNK_BYTES } from './video-library-controller.ts';
-import { admitToPage, creatorName } from './course-gate.ts';
+import { admitToPage, creatorName, refusalOfUnlisted } from './course-gate.ts';
+import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 
 const NO_EXPERIENCE = 'There is no Chronos experience at this address.';
 const NO_VIDEO = 'This video is not in the course, or it is not ready to play yet.';
@@ -63,8 +64,9 @@ export function whopAppController(deps: {
   courses: CourseAccessService;
   progress: WatchProgressService;
   dashboard: CreatorDashboardQuery;
-  plans: Pick<PlansService, 'planOf' | 'checkoutForFeature'>;
+  plans: Pick<PlansService, 'planOf' | 'upgradeForFeature'>;
   uploadMaxBytes: number;
+  refusals: VideoRefusals;
 }) {
   const { viewers, courses } = deps;
 
@@ -90,7 +92,7 @@ export function whopAppController(deps: {
     const admitted = await admitToExperience(req, res);
     if (!admitted) return;
     const { creator, access, experience: exp } = admitted;
-    const videos = await courses.readyVideos(creator.id);
+    const videos = await courses.watchableVideos(creator.id, access);
     res.render('pages/course', {
       title: creatorName(creator),
       creatorName: creatorName(creator),
@@ -110,10 +112,17 @@ export function whopAppController(deps: {
     if (!admitted) return;
     const { creator, access, viewer, experience: exp } = admitted;
     // Only the experience's own company's videos: another creator's video id is not found here.
-    const videos = await courses.readyVideos(creator.id);
+    // A student's list holds the videos their product opens (the product rule), so no media URL
+    // is signed for a video they may not watch.
+    const videos = await courses.watchableVideos(creator.id, access);
     const index = videos.findIndex((v) => v.id === videoId);
     const video = videos[index];
-    if (!video || !isPlayable(video)) throw new NotFoundError(NO_VIDEO);
+    if (!video || !isPlayable(video)) {
+      // A playable video of this creator left out of the list: the product rule refused it.
+      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId);
+      if (refusal) return renderEmbeddedRefusal(res, 403, refusal.reason, refusal.purchaseUrl ?? null);
+      throw new NotFoundError(NO_VIDEO);
+    }
     const next = videos[index + 1];
     const isPreview = access.kind === 'owner';
     const resumeAt = isPreview ? 0 : await deps.progress.resumeAt(viewer.user.id, video);
@@ -188,7 +197,7 @@ export function whopAppController(deps: {
         remainingBytes: remaining(plan.limits.storageBytes, plan.usage.storageBytes),
         remainingVideos: remaining(plan.limits.videos, plan.usage.videos),
         bulk: hasFeature(creator.tier, 'bulk_upload'),
-        bulkUpgradeUrl: deps.plans.checkoutForFeature('bulk_upload'),
+        bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
         chunkBytes: UPLOAD_CHUNK_BYTES,
       },
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,

@@ -22,13 +22,13 @@ export function creatorOf(req: Request): Creator {
  * A feature of a higher tier: pages get a 403 page that says what the feature is, which tier
  * unlocks it and where to upgrade; JSON gets 403 `feature_locked`.
  */
-export function requireFeature(feature: Feature, plans: Pick<PlansService, 'checkoutForFeature'>): RequestHandler {
+export function requireFeature(feature: Feature, plans: Pick<PlansService, 'upgradeForFeature'>): RequestHandler {
   return (req, res, next) => {
     const creator = creatorOf(req);
     if (hasFeature(creator.tier, feature)) return next();
     const unlockedBy = tierUnlocking(feature);
     const info = FEATURE_DESCRIPTIONS[feature];
-    const url = plans.checkoutForFeature(feature);
+    const url = plans.upgradeForFeature(feature);
     if (wantsJson(req)) {
       res
         .status(403)

@@ -7,9 +7,9 @@ import type { Services } from '../services/build-services.ts';
 
 export function courseRoutes(deps: { services: Services }): Router {
   const router = Router();
-  const { courses, progress, branding, studentCourses, mediaUrls } = deps.services;
-  const course = courseController({ courses, progress, branding, studentCourses, mediaUrls });
-  const lesson = lessonController({ courses, progress, studentCourses, mediaUrls });
+  const { courses, progress, branding, studentCourses, mediaUrls, videoRefusals } = deps.services;
+  const course = courseController({ courses, progress, branding, studentCourses, mediaUrls, refusals: videoRefusals });
+  const lesson = lessonController({ courses, progress, studentCourses, branding, mediaUrls });
   router.get('/courses/:companyId', course.show);
   router.get('/courses/:companyId/videos/:videoId', course.player);
   router.get('/courses/:companyId/lessons/:lessonId', lesson.show);
@@ -21,9 +21,10 @@ export function courseRoutes(deps: { services: Services }): Router {
  * Range request every second or so while watching, and none of them needs the page routers,
  * the CSRF check or the page error handling that the other routes pass through first.
  */
-export function mediaRoutes(deps: { services: Pick<Services, 'courses' | 'mediaStorage'> }): Router {
+export function mediaRoutes(deps: { services: Pick<Services, 'courses' | 'mediaStorage' | 'videoRefusals'> }): Router {
   const router = Router();
-  const media = mediaController({ courses: deps.services.courses, storage: deps.services.mediaStorage });
+  const { courses, mediaStorage, videoRefusals } = deps.services;
+  const media = mediaController({ courses, storage: mediaStorage, refusals: videoRefusals });
   router.get('/media/videos/:videoId', media.stream);
   return router;
 }

@@ -20,11 +20,11 @@ import { videoIdFrom } from '../services/watching/course-access-service.ts';
 import type { SignedViewer } from '../services/watching/media-url-signer.ts';
 
 export function signedMediaRoutes(deps: {
-  services: Pick<Services, 'courses' | 'mediaStorage' | 'mediaUrls'>;
+  services: Pick<Services, 'courses' | 'mediaStorage' | 'mediaUrls' | 'videoRefusals'>;
   logger: Logger;
   reportError: ErrorReporter;
 }): Router {
-  const { courses, mediaStorage, mediaUrls } = deps.services;
+  const { courses, mediaStorage, mediaUrls, videoRefusals } = deps.services;
   const router = Router();
   const signedViewer: RequestHandler = (req, res, next) => {
     const videoId = videoIdFrom(req.params.videoId);
@@ -36,6 +36,7 @@ export function signedMediaRoutes(deps: {
   const media = mediaController({
     courses,
     storage: mediaStorage,
+    refusals: videoRefusals,
     viewerOf: (_req, res) => res.locals.signedViewer as SignedViewer,
   });
   router.get('/media/videos/:videoId', signedViewer, mediaResponseHeaders, media.stream);

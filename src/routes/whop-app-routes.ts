@@ -43,6 +43,7 @@ export function whopAppRoutes(deps: { services: Services; logger: Logger; report
     dashboard: services.dashboard,
     plans: services.plans,
     uploadMaxBytes: services.uploadMaxBytes,
+    refusals: services.videoRefusals,
   });
   const authenticate = authenticateWhopUser({ verifier: services.userTokens, viewers: services.embeddedViewers });
   const layout: RequestHandler = (_req, res, next) => {
@@ -73,6 +74,7 @@ export function whopAppRoutes(deps: { services: Services; logger: Logger; report
     mediaController({
       courses: services.courses,
       storage: services.mediaStorage,
+      refusals: services.videoRefusals,
     }).stream,
   );
 

@@ -59,6 +59,7 @@ import { createStorageSweeper } from './videos/storage-sweeper.ts';
 import { tusUploadLocker } from '../infra/locks/tus-upload-locker.ts';
 import { createCourseAccessService } from './watching/course-access-service.ts';
 import { createMediaUrlSigner } from './watching/media-url-signer.ts';
+import { createVideoRefusals } from './watching/video-refusal-service.ts';
 import { createWatchProgressService } from './watching/watch-progress-service.ts';
 import { createCourseServices } from './courses/course-services.ts';
 import { createVideoEngagementQuery } from './watching/video-engagement-query.ts';
@@ -169,7 +170,7 @@ export function buildServices(
     ttlMs: overrides.tierCacheTtlMs,
     now,
   });
-  const plans = createPlansService(config.whop.checkoutUrls);
+  const plans = createPlansService({ checkoutUrls: config.whop.checkoutUrls, pricingUrl: `${config.appUrl}/pricing` });
   const planPrices = createPlanPricesService({
     whop,
     cache,
@@ -324,7 +325,9 @@ export function buildServices(
     uploadMaxBytes: config.media.uploadMaxBytes,
     uploadLocker: tusUploadLocker(infra.locks),
     storageSweeper,
-    courses: createCourseAccessService({ reads: infra.reads, models }),
+    courses: createCourseAccessService({ reads: infra.reads, sequelize: infra.sequelize, models }),
+    /** Why a member may not watch a video of a product-restricted course (refusals only). */
+    videoRefusals: createVideoRefusals({ whop, cache, logger }),
     /** The course pages' signed media URLs (the first SESSION_SECRET, which whopApp already requires). */
     mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),

@@ -74,7 +74,7 @@ describe('journey 1: a creator on the free tier', () => {
       `Your Free plan has room for ${FREE_VIDEO_LIMIT} more videos and 1 GB of storage.`,
     );
     const bulk = upload.getByRole('link', { name: 'Pro unlocks bulk upload' });
-    expect(await bulk.getAttribute('href')).to.match(new RegExp(`^${sandboxUrl}/sandbox/checkout/prod_pro`));
+    expect(await bulk.getAttribute('href')).to.equal(`${appUrl}/pricing#plan-pro`);
     const picker = page.getByLabel('Choose a video file');
     expect(await picker.getAttribute('multiple'), 'one file at a time below Pro').to.equal(null);
 
@@ -109,7 +109,7 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Analytics');
     expect(await journey.mainText()).to.contain('You are on Free');
     const unlock = page.getByRole('link', { name: /^Upgrade to Basic$/ });
-    expect(await unlock.getAttribute('href')).to.match(new RegExp(`^${sandboxUrl}/sandbox/checkout/prod_basic`));
+    expect(await unlock.getAttribute('href')).to.equal(`${appUrl}/pricing#plan-basic`);
 
     // Sign out from the header: back on the landing page, signed out.
     await journey.click(page.getByRole('banner').getByRole('button', { name: 'Sign out' }), 'signed-out');

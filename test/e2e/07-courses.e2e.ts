@@ -192,7 +192,9 @@ describe('journey 7: building and following a course', function () {
     const { page } = creator;
     await creator.open(`${t.appUrl}/dashboard/courses`, 'courses-locked');
     expect(await page.getByRole('heading', { name: 'The course builder is a Basic feature' }).count()).to.equal(1);
-    expect(await page.getByRole('link', { name: 'Upgrade to Basic' }).getAttribute('href')).to.match(/prod_basic/);
+    expect(await page.getByRole('link', { name: 'Upgrade to Basic' }).getAttribute('href')).to.match(
+      /\/pricing#plan-basic$/,
+    );
     expect(await page.getByRole('button', { name: 'Create course' }).count()).to.equal(0);
     await creator.click(page.getByRole('link', { name: 'Start here' }), 'editor-locked');
     expect(

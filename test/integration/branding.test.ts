@@ -1,7 +1,7 @@
 /**
  * Custom branding (issue 17, point 2) through the app over HTTP: the settings page at each tier,
  * saving a colour and a logo, refusals that change nothing, the public logo and accent routes,
- * branded course pages, and a downgrade that hides branding but keeps it.
+ * branded course, published-courses and lesson pages, and a downgrade that hides branding but keeps it.
  */
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
@@ -13,6 +13,7 @@ import type { Tier } from '../../src/domain/tier-table.ts';
 import type { Creator } from '../../src/models/creator-model.ts';
 import { LOGO_MAX_BYTES } from '../../src/services/branding/logo-image.ts';
 import { JPEG_LOGO, PNG_LOGO, SVG_LOGO } from '../support/logo-fixtures.ts';
+import { insertVideo } from '../support/videos.ts';
 
 interface Form {
   accentColor?: string;
@@ -228,6 +229,43 @@ describe('custom branding', () => {
     const back = await browser.get(`${t.appUrl}/courses/${creator.whopCompanyId}`);
     expect(back.text).to.contain(`src="${logoSrc}"`);
     expect((await new TestBrowser().get(`${t.appUrl}${logoSrc}`)).status).to.equal(200);
+  });
+
+  it('brands the published-courses page and the lesson page the same way, and hides it below Pro', async () => {
+    const { browser, creator } = await creatorOn('pro');
+    await submit(browser, { accentColor: '#1a237e', logo: { name: 'a.png', bytes: PNG_LOGO } });
+    const sql = <T extends object>(query: string, replacements: Record<string, unknown>) =>
+      t.runtime.deps.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
+    const videoId = await insertVideo(t.runtime.deps.sequelize, creator.id, { title: 'Branded video' });
+    const [course] = await sql<{ id: number }>(
+      `INSERT INTO courses (creator_id, title, status) VALUES (:creatorId, 'Branded course', 'published') RETURNING id`,
+      { creatorId: creator.id },
+    );
+    const [mod] = await sql<{ id: number }>(
+      `INSERT INTO course_modules (course_id, title, position) VALUES (:courseId, 'Module', 1) RETURNING id`,
+      { courseId: course!.id },
+    );
+    const [lesson] = await sql<{ id: number }>(
+      `INSERT INTO course_lessons (module_id, video_id, title, position) VALUES (:moduleId, :videoId, 'Branded lesson', 1) RETURNING id`,
+      { moduleId: mod!.id, videoId },
+    );
+    const pages = [`/courses/${creator.whopCompanyId}`, `/courses/${creator.whopCompanyId}/lessons/${lesson!.id}`];
+    for (const path of pages) {
+      const page = await browser.get(`${t.appUrl}${path}`);
+      expect(page.status, path).to.equal(200);
+      expect(page.text, path).to.match(
+        /<img class="brand-logo" src="\/branding\/biz_fixture\d+\/logo\?v=\d+" alt="Ada Academy logo">/,
+      );
+      expect(page.text, path).to.match(/<link rel="stylesheet" href="\/branding\/biz_fixture\d+\/accent\.css\?v=\d+">/);
+    }
+    expect((await browser.get(`${t.appUrl}${pages[1]}`)).text).to.contain('Branded lesson');
+    await setTier(creator, 'basic');
+    for (const path of pages) {
+      const page = await browser.get(`${t.appUrl}${path}`);
+      expect(page.status, path).to.equal(200);
+      expect(page.text, path).not.to.contain('brand-banner');
+      expect(page.text, path).not.to.contain('/branding/');
+    }
   });
 
   it('answers 404 for the branding of a company nobody runs', async () => {

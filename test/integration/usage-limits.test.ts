@@ -57,7 +57,13 @@ describe('usage limits (enforced on the server, atomically)', () => {
       });
       const refused = await postJson(c, '/api/ai/credits', { amount: 1 });
       expect(refused.status).to.equal(403);
-      expect(JSON.parse(refused.text)).to.include({ error: 'limit_exceeded', limit: 'ai_credits', tier: 'free' });
+      expect(JSON.parse(refused.text)).to.include({
+        error: 'limit_exceeded',
+        limit: 'ai_credits',
+        tier: 'free',
+        // The plans page (its checkout returns to /billing/return), never a static checkout link.
+        upgradeUrl: `${t.config.appUrl}/pricing`,
+      });
       const [row] = await t.runtime.deps.models.UsageMetric.findAll();
       const now = new Date();
       expect(row?.month).to.equal(`${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01`);

@@ -1,10 +1,12 @@
 /**
  * Watching with media on S3: the media route is still authorised per request, then answers a
  * 302 to a presigned GET that lives at most 5 minutes (and is not cached), the presigned URL
- * really serves the bytes, and the player page's CSP lets `<video>` follow the redirect to the
+ * really serves the bytes, a video of a course restricted to another product is refused before
+ * any redirect (the product rule), and the player page's CSP lets `<video>` follow the redirect to the
  * bucket's origin and nowhere else.
  */
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
@@ -64,6 +66,40 @@ describe('watching with media on S3', function () {
     const refused = await outsider.get(url(`/media/videos/${video.id}`));
     expect(refused.status).to.equal(403);
     expect(refused.location).to.equal(undefined);
+  });
+
+  it('refuses a video of a course restricted to another product before any redirect, and redirects once it opens', async () => {
+    const sql = (query: string, replacements: Record<string, unknown>) =>
+      t.runtime.deps.sequelize.query(query, { replacements, type: QueryTypes.SELECT });
+    const [course] = (await sql(
+      `INSERT INTO courses (creator_id, title, status, all_products) VALUES (:creatorId, 'Other product', 'published', false) RETURNING id`,
+      { creatorId: video.creatorId },
+    )) as { id: number }[];
+    await sql(
+      `INSERT INTO course_products (course_id, whop_product_id) VALUES (:id, 'prod_other') RETURNING 1`,
+      course!,
+    );
+    const [mod] = (await sql(
+      `INSERT INTO course_modules (course_id, title, position) VALUES (:id, 'Module', 1) RETURNING id`,
+      course!,
+    )) as { id: number }[];
+    await sql(
+      `INSERT INTO course_lessons (module_id, video_id, title, position) VALUES (:moduleId, :videoId, 'Lesson', 1) RETURNING 1`,
+      { moduleId: mod!.id, videoId: video.id },
+    );
+    try {
+      const refused = await student.get(url(`/media/videos/${video.id}`));
+      expect(refused.status).to.equal(403);
+      expect(refused.location).to.equal(undefined);
+      // student1 holds prod_course1: the course opens for it once the creator adds it.
+      await sql(
+        `INSERT INTO course_products (course_id, whop_product_id) VALUES (:id, 'prod_course1') RETURNING 1`,
+        course!,
+      );
+      expect((await student.get(url(`/media/videos/${video.id}`))).status).to.equal(302);
+    } finally {
+      await sql('DELETE FROM courses WHERE id = :id RETURNING 1', course!);
+    }
   });
 
   it('lets the player page load media from the bucket’s origin, and only from there', async () => {

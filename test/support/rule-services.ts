@@ -50,7 +50,7 @@ export function ruleServices(t: TestApp, clock: TestClock) {
   });
   const usage = createUsageService({
     sequelize,
-    plans: createPlansService(config.whop.checkoutUrls),
+    plans: createPlansService({ checkoutUrls: config.whop.checkoutUrls, pricingUrl: `${config.appUrl}/pricing` }),
     now: () => new Date(now()),
   });
   const handlerDeps = {

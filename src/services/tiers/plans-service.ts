@@ -1,16 +1,19 @@
 /**
- * Chronos's plans as a creator meets them: where a creator on a tier goes to upgrade, which
- * checkout unlocks a feature, and what a creator's pages and `/api/me` show about their plan
+ * Chronos's plans as a creator meets them: where a creator on a tier goes to upgrade, where a
+ * locked feature sends them, and what a creator's pages and `/api/me` show about their plan
  * (tier, limits with null for unlimited, usage this month, features, the upgrade link).
- * The checkouts are the configured Whop checkout URLs per tier; a tier may have none.
+ *
+ * Every upgrade link (pages, `/api/me`, the JSON of 403 `limit_exceeded` and `feature_locked`)
+ * is the pricing page, absolute from `APP_URL`: from there the checkout is a Whop checkout
+ * configuration that comes back to `/billing/return`, which a static checkout link cannot do.
+ * The configured checkout URLs per tier (`WHOP_CHECKOUT_URLS`) are only the pricing page's
+ * fallback when Whop does not answer (`checkoutFor`).
  */
 import type { Usage } from '../usage/usage-service.ts';
 import {
   nextTier,
   tierDefinition,
-  tierRank,
   tierUnlocking,
-  TIERS,
   type Feature,
   type Tier,
   type TierLimits,
@@ -25,20 +28,16 @@ export interface CreatorPlan {
   upgradeUrl: string | null;
 }
 
-export function createPlansService(checkoutUrls: Readonly<Partial<Record<Tier, string>>>) {
-  /** The checkout of the lowest tier at or above `atLeast` that has one; null when none has. */
-  function checkoutAtLeast(atLeast: Tier): string | null {
-    for (const candidate of TIERS.filter((t) => tierRank(t) >= tierRank(atLeast))) {
-      const url = checkoutUrls[candidate];
-      if (url) return url;
-    }
-    return null;
-  }
+export function createPlansService(deps: {
+  checkoutUrls: Readonly<Partial<Record<Tier, string>>>;
+  /** The pricing page, absolute (`$APP_URL/pricing`). */
+  pricingUrl: string;
+}) {
+  const { checkoutUrls, pricingUrl } = deps;
 
-  /** Where a creator on `tier` goes to upgrade: the next tier up (or higher) with a checkout; null at the top. */
+  /** Where a creator on `tier` goes to upgrade: the pricing page; null at the top tier. */
   function upgradeUrl(tier: Tier): string | null {
-    const next = nextTier(tier);
-    return next ? checkoutAtLeast(next) : null;
+    return nextTier(tier) ? pricingUrl : null;
   }
 
   return {
@@ -49,9 +48,9 @@ export function createPlansService(checkoutUrls: Readonly<Partial<Record<Tier, s
       return checkoutUrls[tier] ?? null;
     },
 
-    /** The checkout of the lowest tier that unlocks `feature` (or a higher one with a checkout). */
-    checkoutForFeature(feature: Feature): string | null {
-      return checkoutAtLeast(tierUnlocking(feature));
+    /** Where a locked feature sends a creator: the pricing page, at the plan that unlocks it. */
+    upgradeForFeature(feature: Feature): string {
+      return `${pricingUrl}#plan-${tierUnlocking(feature)}`;
     },
 
     /** The plan of a creator on `tier`, with their usage already read. */

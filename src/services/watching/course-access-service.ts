@@ -5,15 +5,20 @@
  * have no access until the creator upgrades; `inactive` and `archived` ones had a membership
  * that ended. The creator previews their own course. Nobody else gets in, admins included.
  *
+ * On top of it, a video in a published course restricted to some products is watchable only
+ * by students whose product opens such a course (video-product-rule.ts, the one rule, applied
+ * here to the player, the lists, the media route and progress).
+ *
  * Every page and every media request asks again: nothing about access is kept in the session.
  */
-import { Op } from 'sequelize';
+import { Op, QueryTypes, literal, type Sequelize } from 'sequelize';
 import { preparedStatement, type PreparedReads } from '../../db/prepared-reads.ts';
 import type { Models } from '../../models/init-models.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Video } from '../../models/video-model.ts';
 import { statusGrantsAccess, studentAccess } from '../students/student-access.ts';
 import type { Student } from '../../models/student-model.ts';
+import { productOpensVideoSql, restrictingCoursesSql } from './video-product-rule.ts';
 
 /** The signed-in user as this service needs them. */
 export interface Viewer {
@@ -22,12 +27,27 @@ export interface Viewer {
   creatorId: number | null;
 }
 
-export type RefusalKind = 'not_member' | 'over_limit' | 'ended';
+export type RefusalKind = 'not_member' | 'over_limit' | 'ended' | 'product';
+
+/** A published course restricted to some products that holds a video (a refusal names them). */
+export interface RestrictingCourse {
+  id: number;
+  title: string;
+  productIds: string[];
+}
 
 export type CourseAccess =
   | { kind: 'owner' }
-  | { kind: 'student' }
-  | { kind: 'refused'; refusal: RefusalKind; reason: string; renewUrl: string | null };
+  /** `productId`: the Whop product of the student's membership (it decides which restricted courses open). */
+  | { kind: 'student'; productId: string | null }
+  | {
+      kind: 'refused';
+      refusal: RefusalKind;
+      reason: string;
+      renewUrl: string | null;
+      /** A product refusal: where to buy a product that opens the video. */
+      purchaseUrl?: string | null;
+    };
 
 const COMPANY_ID = /^biz_[A-Za-z0-9_]{1,100}$/;
 const MAX_ID = 2_147_483_647;
@@ -48,21 +68,33 @@ export interface PermittedMedia {
 
 /**
  * The media route's question in one statement, asked for every Range request a player makes:
- * the video, and whether this viewer owns its creator or is that creator's student with access.
+ * the video, whether this viewer owns its creator or is that creator's student with access,
+ * and whether the student's product opens the video (video-product-rule.ts).
  */
 const PERMITTED_MEDIA = preparedStatement(
-  'media_permission',
+  'media_permission_by_product',
   `SELECT v.storage_key, v.status, v.mime_type,
     (v.creator_id = $3) AS owner,
-    (SELECT s.status FROM students s WHERE s.creator_id = v.creator_id AND s.whop_user_id = $2) AS student_status
-  FROM videos v WHERE v.id = $1`,
+    s.status AS student_status,
+    ${productOpensVideoSql('v.id', 'v.creator_id', 's.whop_product_id')} AS product_opens
+  FROM videos v
+  LEFT JOIN students s ON s.creator_id = v.creator_id AND s.whop_user_id = $2
+  WHERE v.id = $1`,
 );
+
+const READY = { status: 'ready', storageKey: { [Op.ne]: null } } as const;
+const LIBRARY_ORDER: [string, string][] = [
+  ['position', 'ASC'],
+  ['id', 'ASC'],
+];
 
 export function createCourseAccessService(deps: {
   /** The hot reads' pool (db/prepared-reads.ts): the media route asks once per Range request. */
   reads: PreparedReads;
+  sequelize: Sequelize;
   models: Pick<Models, 'Creator' | 'Student' | 'Video'>;
 }) {
+  const { sequelize } = deps;
   const { Creator, Student, Video } = deps.models;
 
   async function accessTo(viewer: Viewer, creator: Creator): Promise<CourseAccess> {
@@ -77,7 +109,7 @@ export function createCourseAccessService(deps: {
         renewUrl: null,
       };
     const { hasAccess, reason } = studentAccess(Object.assign(student, { creator }));
-    if (hasAccess) return { kind: 'student' };
+    if (hasAccess) return { kind: 'student', productId: student.whopProductId ?? null };
     if (student.status === 'over_limit') return { kind: 'refused', refusal: 'over_limit', reason, renewUrl: null };
     return { kind: 'refused', refusal: 'ended', reason, renewUrl: student.manageUrl ?? null };
   }
@@ -106,21 +138,49 @@ export function createCourseAccessService(deps: {
         mime_type: string | null;
         owner: boolean | null;
         student_status: Student['status'] | null;
+        product_opens: boolean;
       }>(PERMITTED_MEDIA, [videoId, viewer.whopUserId, viewer.creatorId ?? 0]);
       if (!row) return undefined;
-      const permitted = row.owner === true || (row.student_status !== null && statusGrantsAccess(row.student_status));
+      const permitted =
+        row.owner === true ||
+        (row.student_status !== null && statusGrantsAccess(row.student_status) && row.product_opens);
       return permitted ? { storageKey: row.storage_key, status: row.status, mimeType: row.mime_type } : null;
     },
 
-    /** The creator's playable videos in library order (position, then id). */
-    readyVideos(creatorId: number): Promise<Video[]> {
-      return Video.findAll({
-        where: { creatorId, status: 'ready', storageKey: { [Op.ne]: null } },
-        order: [
-          ['position', 'ASC'],
-          ['id', 'ASC'],
-        ],
-      });
+    /**
+     * The creator's playable videos this admitted viewer may watch, in library order (position,
+     * then id): every one for the creator, for a student those their product opens (one query).
+     */
+    watchableVideos(creatorId: number, access: Exclude<CourseAccess, { kind: 'refused' }>): Promise<Video[]> {
+      const product =
+        access.kind === 'student' && access.productId !== null ? sequelize.escape(access.productId) : 'NULL';
+      const where =
+        access.kind === 'owner'
+          ? { creatorId, ...READY }
+          : {
+              creatorId,
+              ...READY,
+              [Op.and]: [literal(productOpensVideoSql('"Video"."id"', '"Video"."creator_id"', product))],
+            };
+      return Video.findAll({ where, order: LIBRARY_ORDER });
+    },
+
+    /** Whether a student holding `productId` may watch the video under the product rule. */
+    async productOpens(video: Pick<Video, 'id' | 'creatorId'>, productId: string | null): Promise<boolean> {
+      const [row] = await sequelize.query<{ opens: boolean }>(
+        `SELECT ${productOpensVideoSql(':videoId', ':creatorId', ':productId')} AS opens`,
+        { replacements: { videoId: video.id, creatorId: video.creatorId, productId }, type: QueryTypes.SELECT },
+      );
+      return row?.opens === true;
+    },
+
+    /** The published, product-restricted courses holding the video (empty when none restricts it). */
+    async restrictingCourses(video: Pick<Video, 'id' | 'creatorId'>): Promise<RestrictingCourse[]> {
+      const rows = await sequelize.query<{ id: number; title: string; product_ids: string[] }>(
+        restrictingCoursesSql(':videoId', ':creatorId'),
+        { replacements: { videoId: video.id, creatorId: video.creatorId }, type: QueryTypes.SELECT },
+      );
+      return rows.map((r) => ({ id: r.id, title: r.title, productIds: r.product_ids }));
     },
 
     /** A video in any status (the caller decides what a missing or unready one means), or null. */
