@@ -4,6 +4,7 @@ import { countOf } from './plural.ts';
 import { formatDate, formatDateTime } from '../domain/dates.ts';
 import { studentAccess } from './student-access.ts';
 import { isCurrentLink } from './navigation.ts';
+import { fieldError, hasErrorUnder, invalidAttrs, typedOr } from './form-state.ts';
 
 export { formatBytes, formatDate, formatDateTime };
 
@@ -70,4 +71,8 @@ export const viewHelpers = {
   countOf,
   studentAccess,
   isCurrentLink,
+  invalidAttrs,
+  typedOr,
+  fieldError,
+  hasErrorUnder,
 };
