@@ -13,7 +13,21 @@
     var closed = target.closest('details:not([open])');
     if (closed) closed.open = true;
     target.focus();
+    // The answer and the field's message in view (focusing a file input does not scroll to it).
+    target.scrollIntoView({ block: 'nearest' });
+    var error = document.getElementById(target.id + '-error');
+    if (error) error.scrollIntoView({ block: 'nearest' });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusAnswer);
   else focusAnswer();
+  // A page reached at #anchor: once loaded, the browser's scroll to the fragment runs the focusing
+  // steps on the anchor (a <section>, not focusable) and so drops focus back to the page. Put it
+  // back on the answer then, unless the user has already moved it.
+  if (location.hash) {
+    window.addEventListener('load', function () {
+      setTimeout(function () {
+        if (!document.activeElement || document.activeElement === document.body) focusAnswer();
+      }, 0);
+    });
+  }
 })();

@@ -65,6 +65,10 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await studentCount(journey)).to.equal(2);
     const students = await page.locator('#students tbody tr').allInnerTexts();
     expect(students.join('\n')).to.contain('@student1').and.to.contain('@student2');
+    // The dashboard at 390 px (a phone), for docs/screenshots/ (npm run docs:screenshots).
+    await page.setViewportSize({ width: 390, height: 800 });
+    await journey.reload('dashboard-390px');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Videos: the dashboard links the library, whose uploader says what the Free plan has room for.
     await journey.click(page.getByRole('link', { name: 'Upload and manage videos' }), 'video-library');

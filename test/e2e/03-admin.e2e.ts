@@ -80,8 +80,11 @@ describe('journey 3: the admin', () => {
     await raw.locator('summary').click();
     expect(await raw.locator('code').innerText()).to.contain('PermanentEventError');
 
-    // The filtered event list, the creators past due, and a creator's page, at 1280 and 390 px.
+    // The tier overview, the event list (all, then filtered), the creators past due, and a creator's
+    // page, at 1280 and 390 px.
     const pages = [
+      ['tiers', `${chronos.appUrl}/admin/tiers`],
+      ['webhooks', `${chronos.appUrl}/admin/webhooks`],
       ['webhooks-filtered', `${chronos.appUrl}/admin/webhooks?status=dead&type=membership.activated`],
       ['webhook-event', `${chronos.appUrl}/admin/webhooks/events/${encodeURIComponent(sent.webhookId)}`],
       ['past-due', `${chronos.appUrl}/admin/creators/past-due`],
