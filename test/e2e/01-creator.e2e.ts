@@ -121,6 +121,15 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await page.getByRole('link', { name: 'Sign in with Whop' }).isVisible()).to.equal(true);
     expect(await page.getByRole('banner').innerText()).to.not.contain('Fran Free');
 
+    // Back, to the page before signing out: the browser kept nothing (no-store, no back/forward
+    // cache), so it asks the server again, which asks for a sign-in; nothing of the creator shows.
+    const back = await page.goBack();
+    expect(back, 'Back loads the page again from the server').to.not.equal(null);
+    expect(new URL(page.url()).pathname).to.equal('/login');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Sign in');
+    expect(await page.locator('body').innerText()).to.not.contain('Fran Free');
+    expect(await page.content()).to.not.contain('Creator One Academy');
+
     // The dashboard now asks them to sign in.
     await journey.open(`${appUrl}/dashboard`, 'dashboard-after-sign-out');
     const after = new URL(page.url());

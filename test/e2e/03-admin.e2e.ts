@@ -12,7 +12,9 @@ describe('journey 3: the admin', () => {
     journey = undefined;
   });
 
-  it('opens the tier overview and its chart, watches a malformed event go dead, replays it and sees it queued again', async () => {
+  it('opens the tier overview and its chart, watches a malformed event go dead, replays it and sees it queued again', async function () {
+    // Many audited page loads (seven pages at two widths) on a shared 2-core machine.
+    this.timeout(300_000);
     const { chronos, browser } = e2e();
     const control = new SandboxControl(chronos.sandboxUrl);
     await control.reset();
