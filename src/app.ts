@@ -50,6 +50,7 @@ import { embeddedUploadGuard, isEmbeddedPage, whopAppRoutes } from './routes/who
 import { apiV1Routes } from './routes/api-v1-routes.ts';
 import { API_V1_PATH } from './http/api-paths.ts';
 import { apiTokenRoutes } from './routes/api-token-routes.ts';
+import { FORM_BODY_MAX_BYTES } from './domain/form-limits.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -115,8 +116,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(whopAppRoutes({ services: deps.services, logger, reportError: deps.reportError }));
   // Before the body parsers and the session: raw body, no cookie, no rate limit (SPEC §6).
   const bodies = deferBodyErrors(
-    express.urlencoded({ extended: false, limit: '100kb' }),
-    express.json({ limit: '100kb' }),
+    express.urlencoded({ extended: false, limit: FORM_BODY_MAX_BYTES }),
+    express.json({ limit: FORM_BODY_MAX_BYTES }),
   );
   app.use(bodies.parse);
   // The creator API: Bearer tokens only, before the session middleware so no cookie authenticates it.

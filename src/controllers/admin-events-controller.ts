@@ -11,10 +11,15 @@ import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import {
   EVENT_STATUSES,
   parseEventFilter,
+  type EventFilter,
   type WebhookEventListQuery,
 } from '../services/admin/webhook-event-list-query.ts';
 import { describeEventError } from '../services/webhooks/event-error-text.ts';
-import { NotFoundError } from '../domain/app-errors.ts';
+import { NotFoundError, ValidationError } from '../domain/app-errors.ts';
+import { formStateOf, type FormState } from '../views/form-state.ts';
+
+/** The filter form's fields by name (a bad page number has no field: it is said at the page's top). */
+const FILTER_FIELDS = { status: 'filter-status', type: 'filter-type' };
 
 const EVENT_ID = /^[\w.:-]{1,255}$/;
 export const eventPath = (id: string) => `/admin/webhooks/events/${encodeURIComponent(id)}`;
@@ -24,9 +29,25 @@ export function adminEventsController(deps: {
   webhooks: WebhookWorker;
   logger: Logger;
 }) {
-  /** The list part of `/admin/webhooks` (its locals), from `?status=&type=&page=`. */
+  /**
+   * The list part of `/admin/webhooks` (its locals), from `?status=&type=&page=`. A filter that
+   * cannot be read (a hand-edited address) shows every event, with the reason next to that filter
+   * and status 400.
+   */
   async function listLocals(query: Record<string, unknown>) {
-    const filter = parseEventFilter(query);
+    let filter: EventFilter;
+    let formState: FormState | undefined;
+    let refusal: { message: string; messageKind: 'error' } | undefined;
+    let status = 200;
+    try {
+      filter = parseEventFilter(query);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      filter = { status: null, type: null, page: 1 };
+      formState = formStateOf(error.details, FILTER_FIELDS, {});
+      if (!formState) refusal = { message: error.message, messageKind: 'error' };
+      status = 400;
+    }
     const page = await deps.eventList.list(filter);
     const link = (n: number) => {
       const params = new URLSearchParams();
@@ -37,6 +58,9 @@ export function adminEventsController(deps: {
       return `/admin/webhooks${q ? `?${q}` : ''}#recent`;
     };
     return {
+      status,
+      formState,
+      ...refusal,
       filter,
       eventPage: page,
       eventStatuses: EVENT_STATUSES,

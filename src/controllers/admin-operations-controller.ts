@@ -5,11 +5,13 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { setFlashAt, takeFlash, type Flash } from '../sessions/flash.ts';
 import { countOf } from '../views/plural.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
+
+const withMessage = (flash: Flash): Partial<Flash> => (flash.message ? flash : {});
 
 export function adminOperationsController(deps: {
   operations: OperationsOverviewService;
@@ -30,7 +32,8 @@ export function adminOperationsController(deps: {
       problems,
       revenue,
       lastRun,
-      ...takeFlash(req),
+      // A one-time message, if any; else the list's own refusal (res.locals) stays.
+      ...withMessage(takeFlash(req)),
     });
   };
 
@@ -46,11 +49,17 @@ export function adminOperationsController(deps: {
     );
     switch (waited.state) {
       case 'busy':
-        setFlash(req, 'A reconciliation is already running; its results will show here when it finishes.', 'warn');
+        setFlashAt(
+          req,
+          'reconciliation',
+          'A reconciliation is already running; its results will show here when it finishes.',
+          'warn',
+        );
         break;
       case 'continuing':
-        setFlash(
+        setFlashAt(
           req,
+          'reconciliation',
           'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.',
           'info',
         );
@@ -58,8 +67,9 @@ export function adminOperationsController(deps: {
       case 'finished': {
         const { run } = waited;
         const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
-        setFlash(
+        setFlashAt(
           req,
+          'reconciliation',
           `Reconciliation ${run.status}: ${countOf(s.studentsCreated ?? 0, 'student')} added, ${countOf(s.studentsChanged ?? 0, 'student')} changed status, ${countOf(s.tierChanges?.length ?? 0, 'tier change')}.`,
           run.status === 'succeeded' ? 'ok' : 'error',
         );

@@ -8,7 +8,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { NotFoundError, ValidationError, ConflictError } from '../domain/app-errors.ts';
 import { hasFeature, tierDefinition, tierUnlocking } from '../domain/tier-table.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { setFlashAt, takeFlash } from '../sessions/flash.ts';
 import type { ApiTokenService } from '../services/api-tokens/api-token-service.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { API_SETTINGS_PATH, API_V1_PATH } from '../http/api-paths.ts';
@@ -80,8 +80,9 @@ export function apiTokenController(deps: {
 
   const revoke: RequestHandler = async (req, res) => {
     const { name } = await deps.tokens.revoke(creatorOf(req).id, tokenIdOf(req));
-    setFlash(req, `Revoked “${name}”. Requests with it are refused from now on.`, 'ok');
-    res.redirect(303, API_SETTINGS_PATH);
+    // Said in the token list, where the user pressed Revoke (#tokens), not at the top.
+    setFlashAt(req, 'tokens', `Revoked “${name}”. Requests with it are refused from now on.`, 'ok');
+    res.redirect(303, `${API_SETTINGS_PATH}#tokens`);
   };
 
   return { show, create, revoke };

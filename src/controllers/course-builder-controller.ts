@@ -26,6 +26,13 @@ import {
 import { parseBody } from './request-schemas.ts';
 import { COURSES, editorPage, editorPath, idOf, type EditorPageDeps } from './course-editor-page.ts';
 
+/** A lesson form's fields by name, to their element ids (`prefix` as the form partial draws them). */
+const lessonFields = (prefix: string) => ({
+  title: `${prefix}-title`,
+  videoId: `${prefix}-video`,
+  body: `${prefix}-body`,
+});
+
 export function courseBuilderController(
   deps: EditorPageDeps & {
     catalog: Pick<CourseCatalog, 'list' | 'find'>;
@@ -89,11 +96,14 @@ export function courseBuilderController(
       : { message: `Moved the ${what}.` };
 
   const handlers = {
-    rename: page.change(async (req, ref) => {
-      const { title } = parseBody(courseTitleSchema, req.body);
-      await editor.rename(ref, title);
-      return { message: `Renamed the course to “${title}”.` };
-    }),
+    rename: page.change(
+      async (req, ref) => {
+        const { title } = parseBody(courseTitleSchema, req.body);
+        await editor.rename(ref, title);
+        return { message: `Renamed the course to “${title}”.` };
+      },
+      () => ({ title: 'course-title' }),
+    ),
     status: page.change(async (req, ref) => {
       const { status } = parseBody(statusSchema, req.body);
       await editor.setStatus(ref, status);
@@ -114,17 +124,23 @@ export function courseBuilderController(
       await editor.setProducts(ref, { allProducts: choice.access === 'all', productIds: choice.productIds });
       return { message: 'Saved which products open this course.', anchor: 'access' };
     }),
-    addModule: page.change(async (req, ref) => {
-      const { title } = parseBody(moduleTitleSchema, req.body);
-      const id = await editor.addModule(ref, title);
-      return { message: `Added the module “${title}”.`, anchor: `module-${id}` };
-    }),
-    renameModule: page.change(async (req, ref) => {
-      const moduleId = idOf(req, 'moduleId');
-      const { title } = parseBody(moduleTitleSchema, req.body);
-      await editor.renameModule(ref, moduleId, title);
-      return { message: `Renamed the module to “${title}”.`, anchor: `module-${moduleId}` };
-    }),
+    addModule: page.change(
+      async (req, ref) => {
+        const { title } = parseBody(moduleTitleSchema, req.body);
+        const id = await editor.addModule(ref, title);
+        return { message: `Added the module “${title}”.`, anchor: `module-${id}` };
+      },
+      () => ({ title: 'new-module-title' }),
+    ),
+    renameModule: page.change(
+      async (req, ref) => {
+        const moduleId = idOf(req, 'moduleId');
+        const { title } = parseBody(moduleTitleSchema, req.body);
+        await editor.renameModule(ref, moduleId, title);
+        return { message: `Renamed the module to “${title}”.`, anchor: `module-${moduleId}` };
+      },
+      (req) => ({ title: `module-title-${idOf(req, 'moduleId')}` }),
+    ),
     moveModule: page.change(async (req, ref) => {
       const moduleId = idOf(req, 'moduleId');
       const { direction } = parseBody(moveSchema, req.body);
@@ -135,18 +151,24 @@ export function courseBuilderController(
       await editor.removeModule(ref, idOf(req, 'moduleId'));
       return { message: 'Deleted the module and its lessons. The videos stay in your library.' };
     }),
-    addLesson: page.change(async (req, ref) => {
-      const moduleId = idOf(req, 'moduleId');
-      const lesson = parseBody(lessonSchema, req.body);
-      const id = await editor.addLesson(ref, moduleId, lesson);
-      return { message: `Added the lesson “${lesson.title}”.`, anchor: `lesson-${id}` };
-    }),
-    editLesson: page.change(async (req, ref) => {
-      const lessonId = idOf(req, 'lessonId');
-      const lesson = parseBody(lessonSchema, req.body);
-      await editor.editLesson(ref, lessonId, lesson);
-      return { message: `Saved the lesson “${lesson.title}”.`, anchor: `lesson-${lessonId}` };
-    }),
+    addLesson: page.change(
+      async (req, ref) => {
+        const moduleId = idOf(req, 'moduleId');
+        const lesson = parseBody(lessonSchema, req.body);
+        const id = await editor.addLesson(ref, moduleId, lesson);
+        return { message: `Added the lesson “${lesson.title}”.`, anchor: `lesson-${id}` };
+      },
+      (req) => lessonFields(`new-lesson-${idOf(req, 'moduleId')}`),
+    ),
+    editLesson: page.change(
+      async (req, ref) => {
+        const lessonId = idOf(req, 'lessonId');
+        const lesson = parseBody(lessonSchema, req.body);
+        await editor.editLesson(ref, lessonId, lesson);
+        return { message: `Saved the lesson “${lesson.title}”.`, anchor: `lesson-${lessonId}` };
+      },
+      (req) => lessonFields(`lesson-${idOf(req, 'lessonId')}`),
+    ),
     moveLesson: page.change(async (req, ref) => {
       const lessonId = idOf(req, 'lessonId');
       const { direction } = parseBody(moveSchema, req.body);

@@ -8,7 +8,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/app-errors.ts';
 import { hasFeature } from '../domain/tier-table.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { setFlash, setFlashAt, takeFlash } from '../sessions/flash.ts';
+import { formStateOf, type FormState } from '../views/form-state.ts';
 import { coursePath } from '../http/route-paths.ts';
 import type { CourseCatalog } from '../services/courses/course-catalog.ts';
 import type { CourseProducts } from '../services/courses/course-products.ts';
@@ -48,7 +49,11 @@ export function idOf(req: Request, name: 'moduleId' | 'lessonId'): number {
 }
 
 export function editorPage(deps: EditorPageDeps) {
-  async function render(req: Request, res: Response, refusal?: { status: number; message: string }): Promise<void> {
+  async function render(
+    req: Request,
+    res: Response,
+    refusal?: { status: number; message: string; formState?: FormState },
+  ): Promise<void> {
     const creator = creatorOf(req);
     const course = await deps.catalog.find(creator.id, courseIdOf(req));
     if (!course) throw new NotFoundError(NO_COURSE);
@@ -67,26 +72,39 @@ export function editorPage(deps: EditorPageDeps) {
       videos: videos.map((v) => ({ id: v.id, title: v.title, ready: v.status === 'ready' })),
       products: products.products,
       productsFromWhop: products.whopAnswered,
-      ...(refusal ? { message: refusal.message, messageKind: 'error', messageLink: undefined } : flash),
+      formState: refusal?.formState,
+      // A refusal that names a field is said next to it; any other at the top of the page.
+      ...(refusal
+        ? refusal.formState
+          ? { message: undefined, messageTarget: undefined }
+          : { message: refusal.message, messageKind: 'error', messageLink: undefined }
+        : flash),
     });
   }
 
   /**
    * A builder form: `work` gets the course reference (with the version the page showed) and
-   * returns the flash to show; refusals render the editor again.
+   * returns the flash to show, shown inside the element `anchor` the redirect lands on (or at the
+   * top). Refusals render the editor again; `fields` (the form's field names to their element
+   * ids) lets a refusal keep what was typed and say the reason next to its field.
    */
   function change(
     work: (req: Request, ref: CourseRef) => Promise<{ message: string; anchor?: string; kind?: 'ok' | 'info' }>,
+    fields?: (req: Request) => Record<string, string>,
   ): RequestHandler {
     return async (req, res) => {
       const courseId = courseIdOf(req);
       try {
         const { version } = parseBody(versionSchema, req.body);
         const outcome = await work(req, { creatorId: creatorOf(req).id, courseId, version });
-        setFlash(req, outcome.message, outcome.kind ?? 'ok');
+        if (outcome.anchor) setFlashAt(req, outcome.anchor, outcome.message, outcome.kind ?? 'ok');
+        else setFlash(req, outcome.message, outcome.kind ?? 'ok');
         res.redirect(303, `${editorPath(courseId)}${outcome.anchor ? `#${outcome.anchor}` : ''}`);
       } catch (error) {
-        if (error instanceof ValidationError) return render(req, res, { status: 400, message: error.message });
+        if (error instanceof ValidationError) {
+          const formState = fields ? formStateOf(error.details, fields(req), req.body) : undefined;
+          return render(req, res, { status: 400, message: error.message, formState });
+        }
         if (error instanceof ConflictError) return render(req, res, { status: 409, message: error.message });
         throw error;
       }

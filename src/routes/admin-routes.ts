@@ -37,7 +37,9 @@ export function adminRoutes(deps: {
   router.get(
     '/webhooks',
     async (req, res, next) => {
-      Object.assign(res.locals, await events.listLocals(req.query));
+      const { status, ...locals } = await events.listLocals(req.query);
+      res.status(status);
+      Object.assign(res.locals, locals);
       next();
     },
     companyConnections(deps.creatorAccess),

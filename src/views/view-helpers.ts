@@ -4,6 +4,8 @@ import { countOf } from './plural.ts';
 import { formatDate, formatDateTime } from '../domain/dates.ts';
 import { studentAccess } from './student-access.ts';
 import { isCurrentLink } from './navigation.ts';
+import { FORM_BODY_MAX_BYTES } from '../domain/form-limits.ts';
+import { fieldError, hasErrorUnder, invalidAttrs, typedOr } from './form-state.ts';
 
 export { formatBytes, formatDate, formatDateTime };
 
@@ -70,4 +72,10 @@ export const viewHelpers = {
   countOf,
   studentAccess,
   isCurrentLink,
+  invalidAttrs,
+  typedOr,
+  fieldError,
+  hasErrorUnder,
+  /** The body limit, for the submit check of public/js/form-size.js. */
+  formMaxBytes: FORM_BODY_MAX_BYTES,
 };

@@ -65,6 +65,10 @@ describe('journey 1: a creator on the free tier', () => {
     expect(await studentCount(journey)).to.equal(2);
     const students = await page.locator('#students tbody tr').allInnerTexts();
     expect(students.join('\n')).to.contain('@student1').and.to.contain('@student2');
+    // The dashboard at 390 px (a phone), for docs/screenshots/ (npm run docs:screenshots).
+    await page.setViewportSize({ width: 390, height: 800 });
+    await journey.reload('dashboard-390px');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Videos: the dashboard links the library, whose uploader says what the Free plan has room for.
     await journey.click(page.getByRole('link', { name: 'Upload and manage videos' }), 'video-library');
@@ -116,6 +120,15 @@ describe('journey 1: a creator on the free tier', () => {
     expect(page.url()).to.equal(`${appUrl}/`);
     expect(await page.getByRole('link', { name: 'Sign in with Whop' }).isVisible()).to.equal(true);
     expect(await page.getByRole('banner').innerText()).to.not.contain('Fran Free');
+
+    // Back, to the page before signing out: the browser kept nothing (no-store, no back/forward
+    // cache), so it asks the server again, which asks for a sign-in; nothing of the creator shows.
+    const back = await page.goBack();
+    expect(back, 'Back loads the page again from the server').to.not.equal(null);
+    expect(new URL(page.url()).pathname).to.equal('/login');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Sign in');
+    expect(await page.locator('body').innerText()).to.not.contain('Fran Free');
+    expect(await page.content()).to.not.contain('Creator One Academy');
 
     // The dashboard now asks them to sign in.
     await journey.open(`${appUrl}/dashboard`, 'dashboard-after-sign-out');

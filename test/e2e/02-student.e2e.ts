@@ -33,5 +33,9 @@ describe('journey 2: a student of an onboarded creator', () => {
     expect(await course.getAttribute('class')).to.contain('course-open');
     expect(await course.locator('.status').innerText()).to.equal('Access');
     expect(await course.innerText()).to.contain('You have access');
+    // The same page at 390 px (a phone), for docs/screenshots/ (npm run docs:screenshots).
+    await page.setViewportSize({ width: 390, height: 800 });
+    await journey.reload('student-390px');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Your courses');
   });
 });

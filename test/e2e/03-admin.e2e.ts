@@ -12,7 +12,9 @@ describe('journey 3: the admin', () => {
     journey = undefined;
   });
 
-  it('opens the tier overview and its chart, watches a malformed event go dead, replays it and sees it queued again', async () => {
+  it('opens the tier overview and its chart, watches a malformed event go dead, replays it and sees it queued again', async function () {
+    // Many audited page loads (seven pages at two widths) on a shared 2-core machine.
+    this.timeout(300_000);
     const { chronos, browser } = e2e();
     const control = new SandboxControl(chronos.sandboxUrl);
     await control.reset();
@@ -80,8 +82,11 @@ describe('journey 3: the admin', () => {
     await raw.locator('summary').click();
     expect(await raw.locator('code').innerText()).to.contain('PermanentEventError');
 
-    // The filtered event list, the creators past due, and a creator's page, at 1280 and 390 px.
+    // The tier overview, the event list (all, then filtered), the creators past due, and a creator's
+    // page, at 1280 and 390 px.
     const pages = [
+      ['tiers', `${chronos.appUrl}/admin/tiers`],
+      ['webhooks', `${chronos.appUrl}/admin/webhooks`],
       ['webhooks-filtered', `${chronos.appUrl}/admin/webhooks?status=dead&type=membership.activated`],
       ['webhook-event', `${chronos.appUrl}/admin/webhooks/events/${encodeURIComponent(sent.webhookId)}`],
       ['past-due', `${chronos.appUrl}/admin/creators/past-due`],

@@ -57,7 +57,8 @@ describe('journey 9: API tokens', () => {
     expect(await item.locator('.token-last-used').innerText()).not.to.contain('never');
 
     await journey.click(item.getByRole('button', { name: /Revoke/ }), 'token-revoked');
-    expect(await page.getByRole('alert').innerText()).to.contain('Revoked “Journey script”');
+    // Said in the token list, where Revoke was pressed (journey 12 checks focus and viewport).
+    expect(await page.locator('#tokens .notice').innerText()).to.contain('Revoked “Journey script”');
     const revoked = await call('/me');
     expect(revoked.status).to.equal(401);
     expect(((await revoked.json()) as { error: string }).error).to.equal('revoked_token');

@@ -116,20 +116,34 @@ describe('admin inspection pages', function () {
       );
     });
 
-    for (const [query, message] of [
+    for (const [query, message, field] of [
       [
         'status=exploded',
         'Unknown status filter. Choose one of: pending, processing, processed, skipped, ignored, dead.',
+        'filter-status',
       ],
-      ['type=%3Cscript%3E', 'The type filter must be an event type such as membership.activated.'],
-      ['page=0', 'The page must be a whole number from 1.'],
-      ['page=abc', 'The page must be a whole number from 1.'],
-      ['status=dead&status=pending', 'Give the status filter once, with one value.'],
+      ['type=%3Cscript%3E', 'The type filter must be an event type such as membership.activated.', 'filter-type'],
+      ['page=0', 'The page must be a whole number from 1.', null],
+      ['page=abc', 'The page must be a whole number from 1.', null],
+      ['status=dead&status=pending', 'Give the status filter once, with one value.', 'filter-status'],
+      ['type=a.b&type=c.d', 'Give the type filter once, with one value.', 'filter-type'],
     ] as const) {
-      it(`answers ?${query} with a clear 400, not a 500`, async () => {
+      it(`answers ?${query} with a clear 400 on the list page${field ? `, said next to #${field}` : ''}`, async () => {
         const response = await admin.get(`${t.appUrl}/admin/webhooks?${query}`);
         expect(response.status).to.equal(400);
-        expect(response.text).to.contain(message);
+        expect(response.text).to.contain('<h2 id="recent-heading">Events</h2>');
+        if (field) {
+          expect(response.text).to.match(
+            new RegExp(`<select id="${field}" name="\\w+" aria-invalid="true" aria-describedby="${field}-error">`),
+          );
+          expect(response.text).to.contain(`<p class="field-error" id="${field}-error">${message}</p>`);
+          expect(response.text).not.to.contain('role="alert"');
+        } else {
+          expect(response.text).to.match(
+            new RegExp(`<div class="notice notice-error" role="alert" tabindex="-1">${message}`),
+          );
+          expect(response.text).not.to.contain('aria-invalid');
+        }
       });
     }
 

@@ -40,10 +40,15 @@ export interface EventPage {
 }
 
 /** One value of a query parameter; a repeated one (`?status=a&status=b`) is refused. */
-function one(value: unknown, name: string): string | undefined {
+function one(value: unknown, name: 'status' | 'type' | 'page'): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new ValidationError(`Give the ${name} filter once, with one value.`);
+  if (typeof value !== 'string') refuse(name, `Give the ${name} filter once, with one value.`);
   return value;
+}
+
+/** A refused filter, naming its field so the page can say it next to that filter. */
+function refuse(field: 'status' | 'type' | 'page', message: string): never {
+  throw new ValidationError(message, [{ field, message }]);
 }
 
 /** Reads `?status=&type=&page=`; an unknown status, a malformed type or page is refused with a clear message. */
@@ -52,11 +57,10 @@ export function parseEventFilter(raw: { status?: unknown; type?: unknown; page?:
   const type = one(raw.type, 'type');
   const page = one(raw.page, 'page');
   if (status !== undefined && !(EVENT_STATUSES as readonly string[]).includes(status))
-    throw new ValidationError(`Unknown status filter. Choose one of: ${EVENT_STATUSES.join(', ')}.`);
+    refuse('status', `Unknown status filter. Choose one of: ${EVENT_STATUSES.join(', ')}.`);
   if (type !== undefined && !EVENT_TYPE.test(type))
-    throw new ValidationError('The type filter must be an event type such as membership.activated.');
-  if (page !== undefined && !/^[1-9]\d{0,5}$/.test(page))
-    throw new ValidationError('The page must be a whole number from 1.');
+    refuse('type', 'The type filter must be an event type such as membership.activated.');
+  if (page !== undefined && !/^[1-9]\d{0,5}$/.test(page)) refuse('page', 'The page must be a whole number from 1.');
   return { status: (status as EventStatus | undefined) ?? null, type: type ?? null, page: page ? Number(page) : 1 };
 }
 
