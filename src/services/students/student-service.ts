@@ -1,7 +1,7 @@
 /**
  * Students of a creator, kept in step with the memberships of the creator's products.
  * Every change runs in a transaction holding the creator's row lock, and re-applies the seat
- * rule (seat-assignment.ts) before it commits: the students who joined first (membership
+ * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first (membership
  * `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
  * A freed seat goes to the earliest waiting student at once, whatever order events arrive in.
  */
@@ -11,7 +11,8 @@ import type { StudentStatus } from '../../models/student-model.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { WhopMembership } from '../whop/whop-membership.ts';
 import { accessOf } from '../whop/membership-access.ts';
-import { assignSeats, type SeatChanges } from './seat-assignment.ts';
+import { assignSeats, seatsCanChange, type SeatChanges, type SeatStanding } from './seat-assignment.ts';
+import { tierDefinition } from '../../domain/tier-table.ts';
 
 /** `unmatched`: the membership has no user (`user: null`) and matches no stored student. */
 export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale' | 'unmatched';
@@ -36,9 +37,13 @@ interface StoredStudent {
   membership_status: string | null;
   membership_updated_at: Date | null;
   grace_ends_at: Date | null;
+  joined_at: Date;
 }
 
-const STORED = 'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at';
+const STORED =
+  'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at, joined_at';
+
+const holdsOrAwaitsSeat = (status: StudentStatus) => status === 'active' || status === 'over_limit';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function createStudentService(deps: {
@@ -132,10 +137,12 @@ export function createStudentService(deps: {
         : existing?.membership_status === 'past_due' && existing.grace_ends_at
           ? new Date(existing.grace_ends_at)
           : new Date(now() + graceMs);
-    // Provisional: a student with access keeps or waits for a seat; assignSeats below decides.
+    // Without a limit everybody with access is seated. With one, a student with access keeps or
+    // waits for a seat provisionally; assignSeats below decides when this change can move a seat.
+    const limit = tierDefinition(creator.tier).limits.students;
     let status: StudentStatus = 'inactive';
     if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now()))
-      status = existing?.status === 'active' ? 'active' : 'over_limit';
+      status = limit === null || existing?.status === 'active' ? 'active' : 'over_limit';
     const fields = {
       creatorId,
       userId,
@@ -172,9 +179,21 @@ export function createStudentService(deps: {
         { replacements: { ...fields, id: existing.id }, transaction },
       );
     }
-    const seats = await assignSeats(deps.sequelize, creator, transaction);
-    if (seats.seated.includes(studentId)) status = 'active';
-    else if (seats.unseated.includes(studentId)) status = 'over_limit';
+    const before: SeatStanding | undefined = existing && {
+      hasAccess: holdsOrAwaitsSeat(existing.status),
+      joinedAt: new Date(existing.joined_at).getTime(),
+      membershipId: existing.whop_membership_id,
+    };
+    const after: SeatStanding = {
+      hasAccess: holdsOrAwaitsSeat(status),
+      joinedAt: (membership.createdAt ?? (existing ? new Date(existing.joined_at) : fields.joinedAt)).getTime(),
+      membershipId: membership.id,
+    };
+    if (limit !== null && seatsCanChange(before, after)) {
+      const seats = await assignSeats(deps.sequelize, creator, transaction);
+      if (seats.seated.includes(studentId)) status = 'active';
+      else if (seats.unseated.includes(studentId)) status = 'over_limit';
+    }
     return existing
       ? { studentId, status, change: 'updated', previousStatus: existing.status, userId }
       : { studentId, status, change: 'created', previousStatus: undefined, userId };
@@ -188,7 +207,8 @@ export function createStudentService(deps: {
     /**
      * Applies one membership of the creator's products. A change older (`updated_at`) than what
      * is stored is skipped (`stale`); invalid memberships make the student inactive. Plain SQL:
-     * this runs once per webhook and per reconciled membership, so it is kept to four statements.
+     * this runs once per webhook and per reconciled membership, so it is kept to four statements
+     * (a fifth, the seat assignment, only when the change can move a seat under a limited tier).
      */
     applyMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<AppliedMembership> {
       return inTransaction(outer, async (transaction) => {
