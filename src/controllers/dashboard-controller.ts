@@ -13,7 +13,7 @@ import { takeFlash, type Flash } from '../sessions/flash.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import { coursePath, playerPath } from '../http/route-paths.ts';
 import { AI_CREDITS_DESCRIPTION, FEATURE_DESCRIPTIONS, hasFeature, shownFeatures } from '../domain/tier-table.ts';
-import { nextCreditReset, type UsageService } from '../services/usage/usage-service.ts';
+import { nextCreditReset } from '../services/usage/usage-service.ts';
 
 const STUDENTS_PAGE_SIZE = 20;
 /** The dashboard names the newest few videos; the library (/dashboard/videos) lists them all. */
@@ -34,8 +34,6 @@ export function dashboardController(deps: {
   plans: PlansService;
   /** Whop's manage page of the creator's plan membership (the grace banner's "update your payment method"). */
   planManagement: PlanManagementQuery;
-  /** The AI credits used per day this month. */
-  usage: Pick<UsageService, 'creditsByDay'>;
   /** Enterprise's priority-support contact; undefined: not shown, not promised. */
   supportEmail: string | undefined;
   now: () => number;
@@ -50,7 +48,7 @@ export function dashboardController(deps: {
     const { user, role, creator } = signedIn(req);
     if (creator) {
       const options = dashboardOptions(req);
-      const { usage, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
+      const { usage, creditDays, students, videos, statusCounts } = await deps.dashboard.read(creator.id, options);
       // Past the last page of students (an old link, a typed number): the last page, not an empty table.
       if (options.page > students.pages) {
         res.redirect(302, `/dashboard?page=${students.pages}#students`);
@@ -68,7 +66,7 @@ export function dashboardController(deps: {
         planFeatures: shownFeatures(creator.tier, { supportContact }).map((f) => FEATURE_DESCRIPTIONS[f].title),
         supportEmail: supportContact && hasFeature(creator.tier, 'priority_support') ? deps.supportEmail : undefined,
         aiCredits: AI_CREDITS_DESCRIPTION,
-        creditDays: await deps.usage.creditsByDay(creator.id),
+        creditDays,
         creditsReset: nextCreditReset(new Date(deps.now())),
         students,
         page: options.page,

@@ -18,7 +18,6 @@ export function dashboardRoutes(deps: { services: Services }): Router {
     dashboard: deps.services.dashboard,
     plans: deps.services.plans,
     planManagement: deps.services.planManagement,
-    usage: deps.services.usage,
     supportEmail: deps.services.supportEmail,
     now: deps.services.now,
     progress: deps.services.progress,

@@ -1,12 +1,20 @@
 /**
- * Everything the creator dashboard shows, read in one statement: usage this month, the students
- * by status, one page of students and the latest videos. The dashboard is the page creators open
+ * Everything the creator dashboard shows, read in one statement: usage this month, the AI
+ * credits used per day this month, the students by status, one page of students and the latest
+ * videos. The dashboard is the page creators open
  * most; one round trip instead of seven, a prepared statement (db/prepared-reads.ts), keeps it fast (see
  * `npm run bench -- dashboard`).
  */
 import { preparedStatement, type PreparedReads } from '../db/prepared-reads.ts';
 import type { StudentStatus } from '../models/student-model.ts';
-import { monthOf, usageColumns, usageFromRow, type Usage } from './usage/usage-service.ts';
+import {
+  creditDaysColumn,
+  monthOf,
+  usageColumns,
+  usageFromRow,
+  type CreditDay,
+  type Usage,
+} from './usage/usage-service.ts';
 
 export interface DashboardStudent {
   username: string | null;
@@ -25,6 +33,8 @@ export interface DashboardVideo {
 
 export interface CreatorDashboard {
   usage: Usage;
+  /** The AI credits used per UTC day this month, oldest first; days without use are left out. */
+  creditDays: CreditDay[];
   /** Students of each status (archived included). */
   statusCounts: Partial<Record<StudentStatus, number>>;
   /** One page of the students that are not archived, and how many there are. */
@@ -41,6 +51,7 @@ const DASHBOARD_STATEMENT = preparedStatement(
   'chronos_creator_dashboard',
   `SELECT
     ${usageColumns('c.id', '$2::date')},
+    ${creditDaysColumn('c.id', '$2::date')},
     (SELECT json_object_agg(status, n) FROM
       (SELECT status, count(*) AS n FROM students WHERE creator_id = c.id GROUP BY status) counts) AS "statusCounts",
     (SELECT coalesce(json_agg(page ORDER BY page.status, page."joinedAt", page.id), '[]') FROM
@@ -56,6 +67,7 @@ const DASHBOARD_STATEMENT = preparedStatement(
 
 /** The dashboard's own columns (the usage columns are read by `usageFromRow`). */
 interface Row {
+  days: CreditDay[];
   statusCounts: Partial<Record<StudentStatus, number>> | null;
   students: (Omit<DashboardStudent, 'joinedAt'> & { joinedAt: string })[];
   videos: (Omit<DashboardVideo, 'createdAt'> & { createdAt: string })[];
@@ -74,6 +86,7 @@ function dashboardFrom(columns: Record<string, unknown>, options: DashboardOptio
   const total = Object.entries(statusCounts).reduce((sum, [status, n]) => (status === 'archived' ? sum : sum + n), 0);
   return {
     usage: usageFromRow(columns),
+    creditDays: row.days,
     statusCounts,
     students: {
       students: row.students.map(({ username, whopUserId, status, membershipStatus, joinedAt }) => ({

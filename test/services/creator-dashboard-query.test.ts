@@ -58,6 +58,12 @@ describe('creator dashboard query', () => {
     // Another creator's rows never show.
     const other = await makeFactories(models).creator();
     await models.Video.create({ creatorId: other.id, title: 'Not mine', sizeBytes: 5, durationSeconds: 5 });
+    // AI credits per day: two days this month (stored out of order), one the month before, one of the other creator.
+    await t.runtime.deps.sequelize.query(
+      `INSERT INTO ai_credit_days (creator_id, day, used) VALUES
+         (:mine, '2026-11-14', 5), (:mine, '2026-11-02', 2), (:mine, '2026-10-31', 99), (:other, '2026-11-03', 4)`,
+      { replacements: { mine: creator.id, other: other.id } },
+    );
     return creator;
   }
 
@@ -65,6 +71,10 @@ describe('creator dashboard query', () => {
     const creator = await creatorWithData();
     const first = await dashboard.read(creator.id, { page: 1, pageSize: 3 });
     expect(first.usage).to.deep.equal({ videos: 3, storageBytes: 6_000, aiCredits: 7, students: 3 });
+    expect(first.creditDays, 'this month only, oldest first').to.deep.equal([
+      { day: '2026-11-02', used: 2 },
+      { day: '2026-11-14', used: 5 },
+    ]);
     expect(first.statusCounts).to.deep.equal({ active: 3, over_limit: 1, inactive: 1, archived: 1 });
     expect(first.students.total, 'archived students are not listed').to.equal(5);
     expect(first.students.pages).to.equal(2);
@@ -92,6 +102,7 @@ describe('creator dashboard query', () => {
     const creator = await makeFactories(t.runtime.deps.models).creator();
     expect(await dashboard.read(creator.id, { page: 1, pageSize: 20 })).to.deep.equal({
       usage: { videos: 0, storageBytes: 0, aiCredits: 0, students: 0 },
+      creditDays: [],
       statusCounts: {},
       students: { students: [], total: 0, pages: 1 },
       videos: [],

@@ -7,7 +7,14 @@
  * So the order in which webhooks arrive never decides who gets a seat.
  *
  * The caller holds the creator's row lock (`SELECT … FOR UPDATE` on `creators`): every change
- * to one creator's students is serialised, so the ranking sees every committed change.
+ * to one creator's students is serialised, so the assignment sees every committed change, and
+ * every committed state obeys the rule. That is what lets a change skip the assignment when it
+ * cannot move a seat (`seatsCanChange`), and lets a tier without a limit seat a student at once.
+ *
+ * The assignment is one statement whose cost is bounded by the limit, not by the number of
+ * students: it walks the first N students with access in join order (the partial index
+ * `students_seat_order_idx`), seats the waiting ones among them and unseats any seat holder
+ * outside them (at most N rows are `active`).
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { tierDefinition, type Tier } from '../../domain/tier-table.ts';
@@ -19,21 +26,25 @@ export interface SeatChanges {
   unseated: number[];
 }
 
-const ASSIGN_SEATS = `
-  WITH ranked AS (
-    SELECT id, status AS was,
-           row_number() OVER (ORDER BY joined_at, whop_membership_id COLLATE "C" NULLS LAST, id) AS seat
-      FROM students
+/** Seats $limit students with access, in join order (the order of `students_seat_order_idx`). */
+const ASSIGN_LIMITED_SEATS = `
+  WITH seats AS (
+    SELECT id FROM students
      WHERE creator_id = :creatorId AND status IN ('active', 'over_limit')
-  ), wanted AS (
-    SELECT id, was,
-           CASE WHEN CAST(:limit AS integer) IS NULL OR seat <= CAST(:limit AS integer) THEN 'active' ELSE 'over_limit' END AS status
-      FROM ranked
+     ORDER BY joined_at, whop_membership_id COLLATE "C" NULLS LAST, id
+     LIMIT :limit
   )
-  UPDATE students s SET status = wanted.status, updated_at = now()
-    FROM wanted
-   WHERE s.id = wanted.id AND wanted.status <> wanted.was
+  UPDATE students s SET status = CASE WHEN s.status = 'active' THEN 'over_limit' ELSE 'active' END, updated_at = now()
+   WHERE s.creator_id = :creatorId
+     AND ((s.status = 'over_limit' AND s.id IN (SELECT id FROM seats))
+       OR (s.status = 'active' AND s.id NOT IN (SELECT id FROM seats)))
   RETURNING s.id, s.status`;
+
+/** No limit: everybody with access holds a seat. */
+const SEAT_EVERYBODY = `
+  UPDATE students SET status = 'active', updated_at = now()
+   WHERE creator_id = :creatorId AND status = 'over_limit'
+  RETURNING id, status`;
 
 /** Re-applies the seat rule to one creator whose row the caller has locked in `transaction`. */
 export async function assignSeats(
@@ -41,13 +52,32 @@ export async function assignSeats(
   creator: { id: number; tier: Tier },
   transaction: Transaction,
 ): Promise<SeatChanges> {
-  const rows = await sequelize.query<{ id: number; status: string }>(ASSIGN_SEATS, {
-    replacements: { creatorId: creator.id, limit: tierDefinition(creator.tier).limits.students },
-    type: QueryTypes.SELECT,
-    transaction,
-  });
+  const limit = tierDefinition(creator.tier).limits.students;
+  const rows = await sequelize.query<{ id: number; status: string }>(
+    limit === null ? SEAT_EVERYBODY : ASSIGN_LIMITED_SEATS,
+    { replacements: { creatorId: creator.id, limit }, type: QueryTypes.SELECT, transaction },
+  );
   return {
     seated: rows.filter((r) => r.status === 'active').map((r) => r.id),
     unseated: rows.filter((r) => r.status === 'over_limit').map((r) => r.id),
   };
+}
+
+/** What the seat rule looks at in one student: whether they have access, and their place in the join order. */
+export interface SeatStanding {
+  /** `active` or `over_limit`. */
+  hasAccess: boolean;
+  joinedAt: number;
+  membershipId: string | null;
+}
+
+/**
+ * Whether changing one student from `before` (undefined: a new student) to `after` can move a
+ * seat, in a state that obeys the rule: only if they gain or lose access, or move in the join
+ * order while they have it.
+ */
+export function seatsCanChange(before: SeatStanding | undefined, after: SeatStanding): boolean {
+  if (!before) return after.hasAccess;
+  if (before.hasAccess !== after.hasAccess) return true;
+  return after.hasAccess && (before.joinedAt !== after.joinedAt || before.membershipId !== after.membershipId);
 }

@@ -1,7 +1,7 @@
 /**
  * Students of a creator, kept in step with the memberships of the creator's products.
  * Every change runs in a transaction holding the creator's row lock, and re-applies the seat
- * rule (seat-assignment.ts) before it commits: the students who joined first (membership
+ * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first (membership
  * `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
  * A freed seat goes to the earliest waiting student at once, whatever order events arrive in.
  */
@@ -11,7 +11,8 @@ import type { StudentStatus } from '../../models/student-model.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { WhopMembership } from '../whop/whop-membership.ts';
 import { accessOf } from '../whop/membership-access.ts';
-import { assignSeats, type SeatChanges } from './seat-assignment.ts';
+import { assignSeats, seatsCanChange, type SeatChanges, type SeatStanding } from './seat-assignment.ts';
+import { tierDefinition } from '../../domain/tier-table.ts';
 
 /** `unmatched`: the membership has no user (`user: null`) and matches no stored student. */
 export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale' | 'unmatched';
@@ -28,17 +29,22 @@ export interface AppliedMembership {
 
 export type ArchiveOutcome = 'archived' | 'stale' | 'kept' | 'none';
 
+/** A stored student's columns; times are Dates, or ISO strings when read as JSON (`findOrCreate`). */
 interface StoredStudent {
   id: number;
   whop_user_id: string;
   status: StudentStatus;
   whop_membership_id: string | null;
   membership_status: string | null;
-  membership_updated_at: Date | null;
-  grace_ends_at: Date | null;
+  membership_updated_at: Date | string | null;
+  grace_ends_at: Date | string | null;
+  joined_at: Date | string;
 }
 
-const STORED = 'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at';
+const STORED =
+  'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at, joined_at';
+
+const holdsOrAwaitsSeat = (status: StudentStatus) => status === 'active' || status === 'over_limit';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function createStudentService(deps: {
@@ -98,33 +104,14 @@ export function createStudentService(deps: {
       accessOf(existing.membership_status ?? '') !== 'none',
     );
 
-  async function applyToLockedCreator(
+  /** What a membership makes of a student (`existing`, or a new one): grace end, provisional status, the row's fields. */
+  function planChange(
     creator: { id: number; tier: Creator['tier'] },
     membership: WhopMembership,
-    transaction: Transaction,
-  ): Promise<AppliedMembership> {
-    const creatorId = creator.id;
-    const existing = await stored(creatorId, membership, transaction);
-    const userId = membership.userId ?? existing?.whop_user_id ?? null;
-    if (!existing && !userId)
-      return { studentId: null, status: null, change: 'unmatched', previousStatus: undefined, userId: null };
-    if (isStale(existing, membership))
-      return {
-        studentId: existing!.id,
-        status: existing!.status,
-        change: 'stale',
-        previousStatus: existing!.status,
-        userId,
-      };
+    existing: StoredStudent | undefined,
+    userId: string,
+  ) {
     const access = accessOf(membership.status);
-    if (access !== 'grants' && keptByAnother(existing, membership))
-      return {
-        studentId: existing!.id,
-        status: existing!.status,
-        change: 'unchanged',
-        previousStatus: existing!.status,
-        userId,
-      };
     // past_due: access is kept for the grace period, counted from when the membership first went past_due.
     const graceEndsAt =
       access !== 'grace'
@@ -132,12 +119,15 @@ export function createStudentService(deps: {
         : existing?.membership_status === 'past_due' && existing.grace_ends_at
           ? new Date(existing.grace_ends_at)
           : new Date(now() + graceMs);
-    // Provisional: a student with access keeps or waits for a seat; assignSeats below decides.
+    // Without a limit everybody with access is seated. With one, a student with access keeps or
+    // waits for a seat provisionally; assignSeats decides when this change can move a seat.
+    const limit = tierDefinition(creator.tier).limits.students;
     let status: StudentStatus = 'inactive';
     if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now()))
-      status = existing?.status === 'active' ? 'active' : 'over_limit';
+      status = limit === null || existing?.status === 'active' ? 'active' : 'over_limit';
+    const joinedAt = membership.createdAt ?? (existing ? new Date(existing.joined_at) : new Date(now()));
     const fields = {
-      creatorId,
+      creatorId: creator.id,
       userId,
       username: membership.username,
       membershipId: membership.id,
@@ -146,38 +136,121 @@ export function createStudentService(deps: {
       status,
       membershipStatus: membership.status,
       membershipUpdatedAt: membership.updatedAt,
-      joinedAt: membership.createdAt ?? new Date(now()),
+      joinedAt,
       createdAt: membership.createdAt,
       graceEndsAt,
       manageUrl: membership.manageUrl ?? null,
     };
-    let studentId: number;
-    if (!existing) {
-      const [created] = await deps.sequelize.query<{ id: number }>(
-        `INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
-         VALUES (:creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl) RETURNING id`,
-        { replacements: fields, type: QueryTypes.SELECT, transaction },
-      );
-      studentId = created!.id;
-    } else {
-      studentId = existing.id;
-      // The join time is the membership's own `created_at` (a new membership of the same user: its own).
-      await deps.sequelize.query(
-        `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
-              whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
-              membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt,
-              joined_at = coalesce(CAST(:createdAt AS timestamptz), joined_at),
-              manage_url = coalesce(:manageUrl, manage_url), updated_at = now()
-        WHERE id = :id`,
-        { replacements: { ...fields, id: existing.id }, transaction },
-      );
-    }
+    const after: SeatStanding = {
+      hasAccess: holdsOrAwaitsSeat(status),
+      joinedAt: joinedAt.getTime(),
+      membershipId: membership.id,
+    };
+    return { limit, status, fields, after };
+  }
+
+  /**
+   * A member's student row, in one statement: the stored one (locked), or, for a member seen for
+   * the first time, a new one stored from `fields` (planned as for a new student). `existing`
+   * undefined and no `createdId`: a row appeared outside the creator's lock; read it again.
+   */
+  async function findOrCreate(
+    fields: ReturnType<typeof planChange>['fields'],
+    transaction: Transaction,
+  ): Promise<{ existing?: StoredStudent; createdId?: number }> {
+    const [row] = await deps.sequelize.query<{ existing: StoredStudent | null; created_id: number | null }>(
+      `WITH found AS (
+         SELECT ${STORED} FROM students WHERE creator_id = :creatorId AND whop_user_id = :userId FOR UPDATE
+       ), created AS (
+         INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
+         SELECT :creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl
+          WHERE NOT EXISTS (SELECT 1 FROM found)
+         ON CONFLICT (creator_id, whop_user_id) DO NOTHING
+         RETURNING id
+       )
+       SELECT (SELECT row_to_json(found) FROM found) AS existing, (SELECT id FROM created) AS created_id`,
+      { replacements: fields, type: QueryTypes.SELECT, transaction },
+    );
+    return { existing: row?.existing ?? undefined, createdId: row?.created_id ?? undefined };
+  }
+
+  /** Re-applies the seat rule if this change can move a seat; the student's status after it. */
+  async function settleSeat(
+    creator: { id: number; tier: Creator['tier'] },
+    studentId: number,
+    planned: ReturnType<typeof planChange>,
+    before: SeatStanding | undefined,
+    transaction: Transaction,
+  ): Promise<StudentStatus> {
+    if (planned.limit === null || !seatsCanChange(before, planned.after)) return planned.status;
     const seats = await assignSeats(deps.sequelize, creator, transaction);
-    if (seats.seated.includes(studentId)) status = 'active';
-    else if (seats.unseated.includes(studentId)) status = 'over_limit';
-    return existing
-      ? { studentId, status, change: 'updated', previousStatus: existing.status, userId }
-      : { studentId, status, change: 'created', previousStatus: undefined, userId };
+    if (seats.seated.includes(studentId)) return 'active';
+    if (seats.unseated.includes(studentId)) return 'over_limit';
+    return planned.status;
+  }
+
+  async function applyToLockedCreator(
+    creator: { id: number; tier: Creator['tier'] },
+    membership: WhopMembership,
+    transaction: Transaction,
+  ): Promise<AppliedMembership> {
+    let existing: StoredStudent | undefined;
+    if (membership.userId) {
+      // Most members are new when their first event comes: looked up and stored in one round trip.
+      const planned = planChange(creator, membership, undefined, membership.userId);
+      const found = await findOrCreate(planned.fields, transaction);
+      if (found.createdId !== undefined) {
+        const status = await settleSeat(creator, found.createdId, planned, undefined, transaction);
+        return {
+          studentId: found.createdId,
+          status,
+          change: 'created',
+          previousStatus: undefined,
+          userId: membership.userId,
+        };
+      }
+      existing = found.existing ?? (await stored(creator.id, membership, transaction));
+      if (!existing) throw new Error(`the student ${membership.userId} of creator ${creator.id} changed meanwhile`);
+    } else {
+      existing = await stored(creator.id, membership, transaction);
+      if (!existing)
+        return { studentId: null, status: null, change: 'unmatched', previousStatus: undefined, userId: null };
+    }
+    const userId = membership.userId ?? existing.whop_user_id;
+    if (isStale(existing, membership))
+      return {
+        studentId: existing.id,
+        status: existing.status,
+        change: 'stale',
+        previousStatus: existing.status,
+        userId,
+      };
+    if (accessOf(membership.status) !== 'grants' && keptByAnother(existing, membership))
+      return {
+        studentId: existing.id,
+        status: existing.status,
+        change: 'unchanged',
+        previousStatus: existing.status,
+        userId,
+      };
+    const planned = planChange(creator, membership, existing, userId);
+    // The join time is the membership's own `created_at` (a new membership of the same user: its own).
+    await deps.sequelize.query(
+      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
+            whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
+            membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt,
+            joined_at = coalesce(CAST(:createdAt AS timestamptz), joined_at),
+            manage_url = coalesce(:manageUrl, manage_url), updated_at = now()
+      WHERE id = :id`,
+      { replacements: { ...planned.fields, id: existing.id }, transaction },
+    );
+    const before: SeatStanding = {
+      hasAccess: holdsOrAwaitsSeat(existing.status),
+      joinedAt: new Date(existing.joined_at).getTime(),
+      membershipId: existing.whop_membership_id,
+    };
+    const status = await settleSeat(creator, existing.id, planned, before, transaction);
+    return { studentId: existing.id, status, change: 'updated', previousStatus: existing.status, userId };
   }
 
   function inTransaction<T>(outer: Transaction | undefined, work: (t: Transaction) => Promise<T>): Promise<T> {
@@ -188,7 +261,9 @@ export function createStudentService(deps: {
     /**
      * Applies one membership of the creator's products. A change older (`updated_at`) than what
      * is stored is skipped (`stale`); invalid memberships make the student inactive. Plain SQL:
-     * this runs once per webhook and per reconciled membership, so it is kept to four statements.
+     * this runs once per webhook and per reconciled membership, so it is kept to three statements
+     * for a new member and four otherwise (one more, the seat assignment, only when the change
+     * can move a seat under a limited tier).
      */
     applyMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<AppliedMembership> {
       return inTransaction(outer, async (transaction) => {

@@ -50,6 +50,15 @@ export function usageColumns(creatorId: string, month: string): string {
     (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = ${creatorId} AND month = ${month}) AS "usage.credits"`;
 }
 
+/**
+ * A column `days`: the AI credits used per UTC day of the month starting on `month` (a SQL date
+ * expression), oldest first, as a JSON array of `CreditDay`; days without use are left out.
+ */
+export function creditDaysColumn(creatorId: string, month: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'), 'used', used) ORDER BY day), '[]')
+      FROM ai_credit_days WHERE creator_id = ${creatorId} AND day >= CAST(${month} AS date) AND day < CAST(${month} AS date) + interval '1 month') AS days`;
+}
+
 export function usageFromRow(row: Record<string, unknown> | undefined): Usage {
   const number = (key: string) => Number(row?.[`usage.${key}`] ?? 0);
   return {
@@ -79,12 +88,11 @@ export function createUsageService(deps: {
 
     /** The AI credits used per UTC day of the current month, oldest first; days without use are left out. */
     async creditsByDay(creatorId: number): Promise<CreditDay[]> {
-      return sequelize.query<CreditDay>(
-        `SELECT to_char(day, 'YYYY-MM-DD') AS day, used FROM ai_credit_days
-         WHERE creator_id = :creatorId AND day >= :month::date AND day < :month::date + interval '1 month'
-         ORDER BY day`,
-        { replacements: { creatorId, month: monthOf(now()) }, type: QueryTypes.SELECT },
-      );
+      const [row] = await sequelize.query<{ days: CreditDay[] }>(`SELECT ${creditDaysColumn(':creatorId', ':month')}`, {
+        replacements: { creatorId, month: monthOf(now()) },
+        type: QueryTypes.SELECT,
+      });
+      return row?.days ?? [];
     },
 
     /**

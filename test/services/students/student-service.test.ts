@@ -167,6 +167,92 @@ describe('student service: the student limit (database level)', () => {
       expect(lost!.status).to.equal('over_limit');
     });
 
+    // A change moves a seat only when the student gains or loses access, or moves in the join
+    // order while having it; these are the moves that keep their access.
+    const rejoin = (creator: { id: number; whopCompanyId: string }, n: number, membershipId: string, joinedAt: Date) =>
+      s.students.applyMembership(
+        creator.id,
+        toMembership(
+          nestedMembership({
+            id: membershipId,
+            company: creator.whopCompanyId,
+            product: 'prod_course',
+            user: `user_${creator.id}_${n}`,
+            createdAt: joinedAt,
+            updatedAt: new Date(T0 + 2000),
+          }),
+        ),
+      );
+    const statusOf = async (creatorId: number, n: number) =>
+      (await t.runtime.deps.models.Student.findOne({ where: { creatorId, whopUserId: `user_${creatorId}_${n}` } }))!
+        .status;
+
+    it('seats a waiting student whose membership turns out to have joined earlier, without a change of access', async () => {
+      const creator = await creatorOn('free');
+      for (let n = 1; n <= FREE_LIMIT + 1; n += 1) await join(creator, n);
+      expect(await statusOf(creator.id, FREE_LIMIT + 1)).to.equal('over_limit');
+      // The same membership, with the `created_at` Whop sends now: the join time follows it.
+      const moved = await rejoin(
+        creator,
+        FREE_LIMIT + 1,
+        `mem_${creator.id}_${FREE_LIMIT + 1}`,
+        new Date(T0 - 2 * 86_400_000),
+      );
+      expect(moved.status).to.equal('active');
+      expect(await statusOf(creator.id, FREE_LIMIT), 'the latest joiner gives up the seat').to.equal('over_limit');
+      expect(await count(creator.id, 'active')).to.equal(FREE_LIMIT);
+    });
+
+    it('seats a waiting student whose new membership wins the tie on the same join time', async () => {
+      const creator = await creatorOn('free');
+      const same = new Date(T0 - 5000);
+      for (let n = 1; n <= FREE_LIMIT + 1; n += 1) await join(creator, n, same);
+      // All joined at once: the membership ids decide, and the one sorting last waits.
+      const waiting = (await t.runtime.deps.models.Student.findOne({
+        where: { creatorId: creator.id, status: 'over_limit' },
+      }))!;
+      const moved = await s.students.applyMembership(
+        creator.id,
+        toMembership(
+          nestedMembership({
+            id: `mem_${creator.id}_0`,
+            company: creator.whopCompanyId,
+            product: 'prod_course',
+            user: waiting.whopUserId,
+            createdAt: same,
+            updatedAt: new Date(T0 + 2000),
+          }),
+        ),
+      );
+      expect(moved.status, 'mem_<id>_0 sorts before every other membership id').to.equal('active');
+      expect(await count(creator.id, 'active')).to.equal(FREE_LIMIT);
+      expect(await count(creator.id, 'over_limit')).to.equal(1);
+    });
+
+    it('gives a returning earliest joiner their seat back, and the newest seat holder waits again', async () => {
+      const creator = await creatorOn('free');
+      for (let n = 1; n <= FREE_LIMIT + 1; n += 1) await join(creator, n);
+      await cancel(creator, 1);
+      expect(await statusOf(creator.id, FREE_LIMIT + 1)).to.equal('active');
+      const back = await rejoin(creator, 1, `mem_${creator.id}_1`, new Date(T0 - 86_400_000 + 1000));
+      expect(back.status).to.equal('active');
+      expect(await statusOf(creator.id, FREE_LIMIT + 1)).to.equal('over_limit');
+    });
+
+    it('leaves every seat where it is when a waiting student renews the same membership', async () => {
+      const creator = await creatorOn('free');
+      for (let n = 1; n <= FREE_LIMIT + 1; n += 1) await join(creator, n);
+      const renewed = await rejoin(
+        creator,
+        FREE_LIMIT + 1,
+        `mem_${creator.id}_${FREE_LIMIT + 1}`,
+        new Date(T0 - 86_400_000 + (FREE_LIMIT + 1) * 1000),
+      );
+      expect(renewed.change).to.equal('updated');
+      expect(renewed.status).to.equal('over_limit');
+      expect(await statuses(creator.id)).to.deep.equal([...Array<string>(FREE_LIMIT).fill('active'), 'over_limit']);
+    });
+
     it('seats nobody more at the limit, and everybody waiting once the tier allows it', async () => {
       const creator = await creatorOn('free');
       for (let n = 1; n <= FREE_LIMIT + 3; n += 1) await join(creator, n);
