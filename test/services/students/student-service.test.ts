@@ -170,7 +170,7 @@ describe('student service: the student limit (database level)', () => {
     // A change moves a seat only when the student gains or loses access, or moves in the join
     // order while having it; these are the moves that keep their access.
     const rejoin = (creator: { id: number; whopCompanyId: string }, n: number, membershipId: string, joinedAt: Date) =>
-      s.students.applyMembership(
+      bed.rules.students.applyMembership(
         creator.id,
         toMembership(
           nestedMembership({
@@ -184,8 +184,7 @@ describe('student service: the student limit (database level)', () => {
         ),
       );
     const statusOf = async (creatorId: number, n: number) =>
-      (await t.runtime.deps.models.Student.findOne({ where: { creatorId, whopUserId: `user_${creatorId}_${n}` } }))!
-        .status;
+      (await bed.models.Student.findOne({ where: { creatorId, whopUserId: `user_${creatorId}_${n}` } }))!.status;
 
     it('seats a waiting student whose membership turns out to have joined earlier, without a change of access', async () => {
       const creator = await creatorOn('free');
@@ -208,10 +207,10 @@ describe('student service: the student limit (database level)', () => {
       const same = new Date(T0 - 5000);
       for (let n = 1; n <= FREE_LIMIT + 1; n += 1) await join(creator, n, same);
       // All joined at once: the membership ids decide, and the one sorting last waits.
-      const waiting = (await t.runtime.deps.models.Student.findOne({
+      const waiting = (await bed.models.Student.findOne({
         where: { creatorId: creator.id, status: 'over_limit' },
       }))!;
-      const moved = await s.students.applyMembership(
+      const moved = await bed.rules.students.applyMembership(
         creator.id,
         toMembership(
           nestedMembership({
