@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
       REDIS_PREFIX: `chronos-bench-${Date.now()}:`,
       WHOP_SANDBOX: 'off',
+      // The drain runs as many loops as the worker would with this environment.
+      ...(process.env.WEBHOOK_WORKER_LOOPS ? { WEBHOOK_WORKER_LOOPS: process.env.WEBHOOK_WORKER_LOOPS } : {}),
     };
     if (name !== 'upload')
       process.stdout.write(

@@ -123,6 +123,7 @@ export async function buildRuntime(
         logger,
         reportError: options.reportError,
         reconcileIntervalMs: config.worker.reconcileIntervalMinutes * 60_000,
+        webhookConcurrency: config.worker.webhookLoops,
       });
       const running = jobs;
       closers.push(() => running.stop());

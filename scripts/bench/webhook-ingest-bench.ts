@@ -3,8 +3,8 @@
  * durable insert into PostgreSQL) next to the two baselines answering the same requests (bare
  * Express; the stack floor's Redis read, row and template). Each server and each load generator
  * runs in a process of its own; the deliveries are signed in the load generator's. Then, with
- * Chronos stopped, the time for four worker loops in the bench process (as the worker process
- * runs them) to drain every stored event, and a check that each accepted event was processed
+ * Chronos stopped, the time for the worker's loops (`WEBHOOK_WORKER_LOOPS`, batches of
+ * `WEBHOOK_BATCH`) run in the bench process, as the worker process runs them, to drain every stored event, and a check that each accepted event was processed
  * exactly once.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { QueryTypes } from 'sequelize';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/config.ts';
 import { buildRuntime, type Runtime } from '../../src/runtime.ts';
+import { WEBHOOK_BATCH } from '../../src/jobs/background-jobs.ts';
 import { freePort } from '../../test/support/free-port.ts';
 import { deleteRedisKeys, type BenchEnv } from './bench-support.ts';
 import { CREATORS } from './signed-webhook-request.ts';
@@ -44,12 +45,13 @@ async function seedCreators(runtime: Runtime): Promise<void> {
   }
 }
 
-/** Four worker loops until nothing is left; the events per second. */
+/** The worker's loops until nothing is left; the events per second. */
 async function drain(runtime: Runtime, rows: number): Promise<void> {
   const started = Date.now();
-  const workers = Array.from({ length: 4 }, async () => {
+  const loops = runtime.deps.config.worker.webhookLoops;
+  const workers = Array.from({ length: loops }, async () => {
     for (;;) {
-      const r = await runtime.deps.services.webhooks.runOnce(100);
+      const r = await runtime.deps.services.webhooks.runOnce(WEBHOOK_BATCH);
       if (process.env.BENCH_DEBUG) process.stderr.write(`${JSON.stringify(r)} `);
       if (r.processed + r.failed + r.dead + r.lost === 0) return;
     }
@@ -57,7 +59,7 @@ async function drain(runtime: Runtime, rows: number): Promise<void> {
   await Promise.all(workers);
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(
-    `bench webhook-drain: ${rows} events in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} events/s (4 worker loops)\n`,
+    `bench webhook-drain: ${rows} events in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} events/s (${loops} worker loops)\n`,
   );
 }
 

@@ -101,6 +101,8 @@ export interface Config {
     inWebProcess: boolean;
     /** Minutes between scheduled reconciliations with Whop. */
     reconcileIntervalMinutes: number;
+    /** Parallel webhook inbox loops per process (they share the inbox through SKIP LOCKED). */
+    webhookLoops: number;
   };
   /** Days a creator keeps their tier after a failed Chronos plan payment. */
   gracePeriodDays: number;
@@ -260,6 +262,7 @@ const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: positiveInt.max(50).default(8),
   WORKER_IN_WEB: flag.optional(),
   RECONCILE_INTERVAL_MINUTES: positiveInt.default(60),
+  WEBHOOK_WORKER_LOOPS: positiveInt.max(32).default(4),
   GRACE_PERIOD_DAYS: positiveInt.max(60).default(3),
   MEDIA_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: positiveInt.default(20 * 1024 ** 3),
@@ -550,6 +553,7 @@ function common(env: ParsedEnv) {
     worker: {
       inWebProcess: env.WORKER_IN_WEB ?? env.NODE_ENV !== 'production',
       reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
+      webhookLoops: env.WEBHOOK_WORKER_LOOPS,
     },
     gracePeriodDays: env.GRACE_PERIOD_DAYS,
     media: {

@@ -39,6 +39,9 @@ export interface BackgroundJobsDeps {
 
 const realPause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
+/** Events one webhook loop claims at a time. */
+export const WEBHOOK_BATCH = 25;
+
 export interface BackgroundJobs {
   stop(): Promise<void>;
 }
@@ -69,7 +72,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
       loop(
         `webhooks-${i}`,
         async () => {
-          const r = await deps.webhooks.runOnce(25);
+          const r = await deps.webhooks.runOnce(WEBHOOK_BATCH);
           return r.processed + r.failed + r.dead + r.lost > 0;
         },
         idleMs,

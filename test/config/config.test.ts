@@ -225,6 +225,17 @@ describe('config', () => {
     });
   });
 
+  describe('WEBHOOK_WORKER_LOOPS', () => {
+    it('runs four inbox loops per worker unless set, and refuses 0, fractions and more than 32', () => {
+      expect(loadConfig(completeProduction).worker.webhookLoops).to.equal(4);
+      expect(loadConfig({ ...completeProduction, WEBHOOK_WORKER_LOOPS: '8' }).worker.webhookLoops).to.equal(8);
+      for (const bad of ['0', '1.5', '33', 'many'])
+        expect(problemsOf({ ...completeProduction, WEBHOOK_WORKER_LOOPS: bad })[0], bad).to.match(
+          /^WEBHOOK_WORKER_LOOPS: /,
+        );
+    });
+  });
+
   describe('TRUST_PROXY_HOPS', () => {
     it('trusts one proxy in production and none elsewhere, unless set', () => {
       expect(loadConfig(completeProduction).trustProxyHops).to.equal(1);
