@@ -6,15 +6,19 @@ import { FEATURE_DESCRIPTIONS, hasFeature, tierDefinition, tierUnlocking, type F
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { signedIn, wantsJson } from './require-auth.ts';
 
-export const requireCreator: RequestHandler = (req, _res, next) => {
-  if (!signedIn(req).creator) throw new ForbiddenError('Only creators can do that. Onboard your Whop company first.');
-  next();
+const NOT_A_CREATOR = 'Only creators can do that. Onboard your Whop company first.';
+
+/** JSON gets 403 `forbidden`; a page gets a 403 page that links the set-up page (the dashboard). */
+export const requireCreator: RequestHandler = (req, res, next) => {
+  if (signedIn(req).creator) return next();
+  if (wantsJson(req) || req.method !== 'GET') throw new ForbiddenError(NOT_A_CREATOR);
+  res.status(403).render('pages/creator-required', { title: 'Set up Chronos first' });
 };
 
 /** The creator of a request that passed `requireCreator`. */
 export function creatorOf(req: Request): Creator {
   const creator = signedIn(req).creator;
-  if (!creator) throw new ForbiddenError('Only creators can do that. Onboard your Whop company first.');
+  if (!creator) throw new ForbiddenError(NOT_A_CREATOR);
   return creator;
 }
 

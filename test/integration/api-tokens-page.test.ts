@@ -127,6 +127,10 @@ describe('the API tokens page (/settings/api)', () => {
     expect(visitor.status).to.equal(302);
     expect(visitor.headers.get('location')).to.match(/^\/login\?returnTo=/);
     const member = await t.signIn('user_student1');
-    expect((await member.get(`${t.appUrl}${PAGE}`)).status).to.equal(403);
+    const page = await member.get(`${t.appUrl}${PAGE}`);
+    expect(page.status).to.equal(403);
+    // The page says what to do and links the set-up page.
+    expect(page.text).to.contain('<h1>Set up Chronos first</h1>');
+    expect(page.text).to.match(/<a class="button" href="\/dashboard">Set up Chronos<\/a>/);
   });
 });
