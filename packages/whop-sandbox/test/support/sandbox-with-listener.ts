@@ -4,7 +4,7 @@
  */
 import { installOnCreatorOne } from './installations.ts';
 import { startTestSandbox, type TestSandbox, type TestSandboxOverrides } from './sandbox-fixture.ts';
-import { startWebhookListener, type WebhookListener } from './webhook-listener.ts';
+import { eventually, startWebhookListener, type WebhookListener } from './webhook-listener.ts';
 
 export interface SandboxWithListener {
   sandbox: TestSandbox;
@@ -31,10 +31,7 @@ export interface SandboxWithListenerSetup {
 async function forgetDeliveries(sandbox: TestSandbox, listener: WebhookListener): Promise<void> {
   const { deliveries } = sandbox.sandbox.core;
   const settled = () => deliveries.log.list().every((d) => d.status !== 'pending' && d.status !== 'retrying');
-  for (let waited = 0; !settled(); waited += 10) {
-    if (waited > 5000) throw new Error('the installation webhook did not settle');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(settled);
   deliveries.clear();
   listener.received.splice(0);
 }
