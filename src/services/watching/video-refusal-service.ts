@@ -31,7 +31,7 @@ function either(words: string[]): string {
 }
 
 export function createVideoRefusals(deps: {
-  whop: Pick<WhopApiClient, 'listProducts' | 'listPlans'>;
+  whop: Pick<WhopApiClient, 'listProducts' | 'purchaseUrlOf'>;
   cache: CacheService;
   logger: Logger;
 }) {
@@ -42,8 +42,7 @@ export function createVideoRefusals(deps: {
     try {
       const products = await deps.whop.listProducts(companyId);
       const title = products.find((p) => p.id === productId)?.title || productId;
-      const plans = await deps.whop.listPlans(companyId, productId);
-      const purchaseUrl = plans.map((p) => p.purchase_url).find((url) => typeof url === 'string' && url) ?? null;
+      const purchaseUrl = await deps.whop.purchaseUrlOf(companyId, productId);
       const facts = { title, purchaseUrl };
       await deps.cache.set(key, facts, CACHE_TTL_MS);
       return facts;

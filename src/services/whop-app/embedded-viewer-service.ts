@@ -41,7 +41,7 @@ export function isCompanyId(value: string): boolean {
 }
 
 export function createEmbeddedViewerService(deps: {
-  whop: Pick<WhopApiClient, 'getExperience' | 'checkAccess' | 'getUser' | 'listPlans'>;
+  whop: Pick<WhopApiClient, 'getExperience' | 'checkAccess' | 'getUser' | 'purchaseUrlOf'>;
   cache: CacheService;
   models: Pick<Models, 'User'>;
   roles: RoleService;
@@ -81,8 +81,7 @@ export function createEmbeddedViewerService(deps: {
       const answer = await whop.getExperience(experienceId);
       const productId = answer.products[0]?.id;
       if (!productId) return null;
-      const plans = await whop.listPlans(answer.company.id, productId);
-      return plans.map((p) => (p as { purchase_url?: string | null }).purchase_url).find((u) => Boolean(u)) ?? null;
+      return await whop.purchaseUrlOf(answer.company.id, productId);
     } catch (error) {
       deps.logger.warn({ err: { name: (error as Error).name }, experienceId }, 'no purchase link for the experience');
       return undefined;

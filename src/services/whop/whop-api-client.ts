@@ -206,6 +206,12 @@ export class WhopApiClient {
     );
   }
 
+  /** Where to buy `productId`: the first of its plans with a `purchase_url`, or null when none has one. */
+  async purchaseUrlOf(companyId: string, productId: string): Promise<string | null> {
+    const plans = await this.listPlans(companyId, productId);
+    return plans.map((p) => p.purchase_url).find((url) => typeof url === 'string' && url) ?? null;
+  }
+
   /**
    * A checkout link for one plan (`POST /checkout_configurations`): Whop answers with its
    * `purchase_url` and, after checkout, sends the buyer to `redirect_url`. `metadata` is copied
