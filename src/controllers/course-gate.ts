@@ -50,7 +50,10 @@ export function renderRefused(res: Response, access: Refusal): void {
   });
 }
 
-type RefusalDeps = { courses: Pick<CourseAccessService, 'restrictingCourses' | 'renewUrlFor'>; refusals: VideoRefusals };
+type RefusalDeps = {
+  courses: Pick<CourseAccessService, 'restrictingCourses' | 'renewUrlFor'>;
+  refusals: VideoRefusals;
+};
 
 /**
  * The product rule's refusal of a playable video of `creator` that the admitted viewer's list

@@ -189,7 +189,9 @@ describe('the course builder (/dashboard/courses) and the student course page', 
     );
     expect(only.status, only.text.slice(0, 300)).to.equal(303);
     expect((await student.get(`${t.appUrl}/courses/biz_creator1`)).text).to.contain('Lesson one');
-    const { id: studentId } = (await t.runtime.deps.models.Student.findOne({ where: { whopUserId: 'user_student1' } }))!;
+    const { id: studentId } = (await t.runtime.deps.models.Student.findOne({
+      where: { whopUserId: 'user_student1' },
+    }))!;
     await holdMembership(t.runtime.deps.sequelize, { studentId, membershipId: 'mem_s1', productId: 'prod_other' });
     const hidden = await student.get(`${t.appUrl}/courses/biz_creator1`);
     expect(hidden.text).not.to.contain('Lesson one');

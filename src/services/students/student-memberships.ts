@@ -67,7 +67,13 @@ export async function storeMembership(
       WHERE sm.membership_updated_at <= EXCLUDED.membership_updated_at
      RETURNING sm.grants_access`,
     {
-      replacements: { ...change.fields, studentId: change.studentId, access: change.access, graceEndsAt: change.graceEndsAt, now: change.now },
+      replacements: {
+        ...change.fields,
+        studentId: change.studentId,
+        access: change.access,
+        graceEndsAt: change.graceEndsAt,
+        now: change.now,
+      },
       type: QueryTypes.SELECT,
       transaction,
     },

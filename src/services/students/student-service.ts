@@ -86,8 +86,7 @@ export function createStudentService(deps: {
     return (
       (await by('id IN (SELECT student_id FROM student_memberships WHERE whop_membership_id = :membershipId)', {
         membershipId: m.id,
-      })) ??
-      (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined)
+      })) ?? (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined)
     );
   }
 
@@ -221,7 +220,13 @@ export function createStudentService(deps: {
     );
     // An older change never wins: what is stored of this membership is newer.
     if (!kept)
-      return { studentId: existing.id, status: existing.status, change: 'stale', previousStatus: existing.status, userId };
+      return {
+        studentId: existing.id,
+        status: existing.status,
+        change: 'stale',
+        previousStatus: existing.status,
+        userId,
+      };
     const [standing] = await settleStanding(
       deps.sequelize,
       {
