@@ -23,7 +23,7 @@ export async function up({ context }: { context: MigrationContext }): Promise<vo
       membership_created_at timestamptz,
       grace_ends_at timestamptz,
       grants_access boolean NOT NULL,
-      manage_url text,
+      manage_url text CHECK (manage_url ~ '^https?://' AND length(manage_url) <= 2048),
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );
