@@ -258,10 +258,11 @@ export function createStudentService(deps: {
   return {
     /**
      * Applies one membership of the creator's products. A change older (`updated_at`) than what
-     * is stored is skipped (`stale`); invalid memberships make the student inactive. Plain SQL:
-     * this runs once per webhook and per reconciled membership, so it is kept to three statements
-     * for a new member and four otherwise (one more, the seat assignment, only when the change
-     * can move a seat under a limited tier).
+     * is stored of the same membership is skipped (`stale`); the student has access while any of
+     * their memberships grants it (`unchanged`: this one does not, another does), and becomes
+     * inactive when none does. Plain SQL: this runs once per webhook and per reconciled
+     * membership, so it is kept to two statements for a new member and four for a known one (one
+     * more, the seat assignment, only when the change can move a seat under a limited tier).
      */
     applyMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<AppliedMembership> {
       return inTransaction(outer, async (transaction) => {
@@ -300,10 +301,10 @@ export function createStudentService(deps: {
     },
 
     /**
-     * A deleted membership (`membership.deleted`): the student is kept for the record, without
-     * access, by the same rules as a deactivation: a deletion older than what is stored changes
-     * nothing (`stale`), nor does one of a membership that is not the one giving them access
-     * while that one still does (`kept`).
+     * A deleted membership (`membership.deleted`): it stops granting access, and the student is
+     * kept for the record, without access, by the same rules as a deactivation: a deletion older
+     * than what is stored of that membership changes nothing (`stale`); while another membership
+     * still grants access the student keeps it (`kept`); otherwise they are `archived`.
      */
     archiveMembership(
       creatorId: number,
