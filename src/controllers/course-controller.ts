@@ -77,7 +77,7 @@ export function courseController(deps: {
     const video = videos[index];
     if (!video || !isPlayable(video)) {
       // A playable video of this creator left out of the list: the product rule refused it.
-      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId);
+      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId, admitted.access);
       if (refusal) return renderRefused(res, refusal);
       throw new NotFoundError(NO_VIDEO);
     }

@@ -50,20 +50,31 @@ export function renderRefused(res: Response, access: Refusal): void {
   });
 }
 
+type RefusalDeps = {
+  courses: Pick<CourseAccessService, 'restrictingCourses' | 'renewUrlFor'>;
+  refusals: VideoRefusals;
+};
+
 /**
  * The product rule's refusal of a playable video of `creator` that the admitted viewer's list
  * left out (video-product-rule.ts): which course holds it, which products open it, where to buy
- * one. Null when no published restricted course holds it (not a refusal).
+ * one and, for a student (`access`) whose membership of such a product ended, where to renew
+ * it. Null when no published restricted course holds it (not a refusal).
  */
 export async function productRefusal(
-  deps: { courses: Pick<CourseAccessService, 'restrictingCourses'>; refusals: VideoRefusals },
+  deps: RefusalDeps,
   creator: Creator,
   video: Video,
+  access?: Admitted['access'],
 ): Promise<Refusal | null> {
   const restricting = await deps.courses.restrictingCourses(video);
   if (restricting.length === 0) return null;
   const { reason, purchaseUrl } = await deps.refusals.explain(creator, video, restricting);
-  return { kind: 'refused', refusal: 'product', reason, renewUrl: null, purchaseUrl };
+  const renewUrl =
+    access?.kind === 'student'
+      ? await deps.courses.renewUrlFor(access.studentId, [...new Set(restricting.flatMap((c) => c.productIds))])
+      : null;
+  return { kind: 'refused', refusal: 'product', reason, renewUrl, purchaseUrl };
 }
 
 /**
@@ -72,13 +83,14 @@ export async function productRefusal(
  * another creator's).
  */
 export async function refusalOfUnlisted(
-  deps: { courses: Pick<CourseAccessService, 'restrictingCourses' | 'video'>; refusals: VideoRefusals },
+  deps: RefusalDeps & { courses: Pick<CourseAccessService, 'video'> },
   creator: Creator,
   videoId: number,
+  access?: Admitted['access'],
 ): Promise<Refusal | null> {
   const video = await deps.courses.video(videoId);
   if (!video || video.creatorId !== creator.id || !isPlayable(video)) return null;
-  return productRefusal(deps, creator, video);
+  return productRefusal(deps, creator, video, access);
 }
 
 /** The admitted viewer of `creator`'s course for a page, or null once the refusal page is sent. */

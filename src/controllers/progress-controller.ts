@@ -28,7 +28,7 @@ export function progressController(deps: {
     if (access.kind === 'owner') throw new ForbiddenError('Your own previews are not recorded.');
     if (!isPlayable(video)) throw new NotFoundError('No such video.');
     // The product rule: a video only a course of another product holds is not the student's to record.
-    if (!(await deps.courses.productOpens(video, access.productId))) {
+    if (!(await deps.courses.productOpens(video, access.studentId))) {
       const refusal = await productRefusal({ courses: deps.courses, refusals: deps.videoRefusals }, creator, video);
       throw new ForbiddenError(refusal?.reason ?? 'This video is not part of your membership.');
     }

@@ -22,6 +22,7 @@ const SPEC_TABLES = [
   'plan_memberships',
   'reconciliation_runs',
   'refunds',
+  'student_memberships',
   'students',
   'usage_metrics',
   'users',

@@ -12,6 +12,7 @@ import { formField, type TestBrowser } from '../support/test-browser.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { insertVideo } from '../support/videos.ts';
 import type { Tier } from '../../src/domain/tier-table.ts';
+import { holdMembership } from '../support/student-memberships.ts';
 
 interface Creatorship {
   browser: TestBrowser;
@@ -44,7 +45,7 @@ describe('the course builder (/dashboard/courses) and the student course page', 
   }
 
   async function studentOf(creatorId: number, productId = 'prod_course1'): Promise<TestBrowser> {
-    await t.runtime.deps.models.Student.create({
+    const student = await t.runtime.deps.models.Student.create({
       creatorId,
       whopUserId: 'user_student1',
       whopMembershipId: 'mem_s1',
@@ -53,6 +54,7 @@ describe('the course builder (/dashboard/courses) and the student course page', 
       membershipStatus: 'active',
       membershipUpdatedAt: new Date(),
     });
+    await holdMembership(t.runtime.deps.sequelize, { studentId: student.id, membershipId: 'mem_s1', productId });
     return t.signIn('user_student1');
   }
 
@@ -187,10 +189,10 @@ describe('the course builder (/dashboard/courses) and the student course page', 
     );
     expect(only.status, only.text.slice(0, 300)).to.equal(303);
     expect((await student.get(`${t.appUrl}/courses/biz_creator1`)).text).to.contain('Lesson one');
-    await t.runtime.deps.models.Student.update(
-      { whopProductId: 'prod_other' },
-      { where: { whopUserId: 'user_student1' } },
-    );
+    const { id: studentId } = (await t.runtime.deps.models.Student.findOne({
+      where: { whopUserId: 'user_student1' },
+    }))!;
+    await holdMembership(t.runtime.deps.sequelize, { studentId, membershipId: 'mem_s1', productId: 'prod_other' });
     const hidden = await student.get(`${t.appUrl}/courses/biz_creator1`);
     expect(hidden.text).not.to.contain('Lesson one');
     expect(hidden.text).to.contain('None of the courses here is open to your membership yet.');

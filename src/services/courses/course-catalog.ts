@@ -173,8 +173,11 @@ export function createCourseCatalog(deps: { sequelize: Sequelize }) {
 
 export type CourseCatalog = ReturnType<typeof createCourseCatalog>;
 
-/** Whether a student holding `productId` may open the course (its product choice). */
-export function courseOpensFor(course: Pick<Course, 'allProducts' | 'productIds'>, productId: string | null): boolean {
+/** Whether a student whose granting memberships are of `productIds` may open the course (its product choice). */
+export function courseOpensFor(
+  course: Pick<Course, 'allProducts' | 'productIds'>,
+  productIds: readonly string[],
+): boolean {
   if (course.allProducts) return true;
-  return productId !== null && course.productIds.includes(productId);
+  return course.productIds.some((id) => productIds.includes(id));
 }

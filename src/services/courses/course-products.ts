@@ -1,7 +1,7 @@
 /**
  * The products a creator can choose from when deciding which of them open a course: the
  * company's products as Whop lists them (`GET /products?company_id=…`), plus any product id
- * Chronos already knows from the creator's students (so the choice still works, by id, when
+ * Chronos already knows from the memberships of the creator's students (so the choice still works, by id, when
  * Whop cannot be reached). A choice is only accepted for products in this list.
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -26,8 +26,8 @@ export function createCourseProducts(deps: {
       whopCompanyId: string;
     }): Promise<{ products: CreatorProduct[]; whopAnswered: boolean }> {
       const known = await deps.sequelize.query<{ id: string }>(
-        `SELECT DISTINCT whop_product_id AS id FROM students
-          WHERE creator_id = :creatorId AND whop_product_id IS NOT NULL`,
+        `SELECT DISTINCT sm.whop_product_id AS id FROM student_memberships sm JOIN students s ON s.id = sm.student_id
+          WHERE s.creator_id = :creatorId AND sm.whop_product_id IS NOT NULL`,
         { replacements: { creatorId: creator.id }, type: QueryTypes.SELECT },
       );
       const products = new Map<string, string>(known.map((row) => [row.id, row.id]));

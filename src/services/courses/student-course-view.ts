@@ -1,5 +1,5 @@
 /**
- * What a member sees of a creator's courses: the published courses their product opens, each
+ * What a member sees of a creator's courses: the published courses their products open, each
  * with its modules and lessons in order, the progress of each lesson (from watch progress) and
  * the lesson to continue with. Pages (the course page, the Whop App view) render it; they pass
  * how a lesson is linked. `null` means the creator has no published course: the page shows
@@ -34,7 +34,7 @@ export interface StudentCourseView {
   continueWith: { lessonId: number; title: string; courseTitle: string; href: string; resumeSeconds: number } | null;
 }
 
-/** Who is looking: the owner previews every published course; a student sees the ones their product opens. */
+/** Who is looking: the owner previews every published course; a student sees the ones their products open. */
 export type CourseViewer = { kind: 'owner' } | { kind: 'student'; userId: number; whopUserId: string };
 
 interface ProgressRow {
@@ -54,12 +54,15 @@ function stateOf(lesson: CourseLesson, progress: ProgressRow | undefined): Lesso
 export function createStudentCourseView(deps: { sequelize: Sequelize; catalog: Pick<CourseCatalog, 'published'> }) {
   const { sequelize } = deps;
 
-  async function productOf(creatorId: number, whopUserId: string): Promise<string | null> {
-    const [row] = await sequelize.query<{ whop_product_id: string | null }>(
-      'SELECT whop_product_id FROM students WHERE creator_id = :creatorId AND whop_user_id = :whopUserId',
+  /** The products of the student's memberships that grant access (video-product-rule.ts, the same rule). */
+  async function productsOf(creatorId: number, whopUserId: string): Promise<string[]> {
+    const rows = await sequelize.query<{ whop_product_id: string }>(
+      `SELECT DISTINCT sm.whop_product_id FROM students s
+         JOIN student_memberships sm ON sm.student_id = s.id AND sm.grants_access AND sm.whop_product_id IS NOT NULL
+        WHERE s.creator_id = :creatorId AND s.whop_user_id = :whopUserId`,
       { replacements: { creatorId, whopUserId }, type: QueryTypes.SELECT },
     );
-    return row?.whop_product_id ?? null;
+    return rows.map((r) => r.whop_product_id);
   }
 
   async function progressOf(userId: number, videoIds: number[]): Promise<Map<number, ProgressRow>> {
@@ -77,8 +80,8 @@ export function createStudentCourseView(deps: { sequelize: Sequelize; catalog: P
     const published = await deps.catalog.published(creatorId);
     if (published.length === 0) return null;
     if (viewer.kind === 'owner') return published;
-    const productId = await productOf(creatorId, viewer.whopUserId);
-    return published.filter((course) => courseOpensFor(course, productId));
+    const productIds = await productsOf(creatorId, viewer.whopUserId);
+    return published.filter((course) => courseOpensFor(course, productIds));
   }
 
   async function view(

@@ -4,6 +4,8 @@
  * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first (membership
  * `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
  * A freed seat goes to the earliest waiting student at once, whatever order events arrive in.
+ * A student holds every membership they have of the creator's products (student-memberships.ts)
+ * and has access while any of them grants it.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../models/init-models.ts';
@@ -13,6 +15,7 @@ import type { WhopMembership } from '../whop/whop-membership.ts';
 import { accessOf } from '../whop/membership-access.ts';
 import { assignSeats, seatsCanChange, type SeatChanges, type SeatStanding } from './seat-assignment.ts';
 import { tierDefinition } from '../../domain/tier-table.ts';
+import { EXPIRED_GRACE, endExpiredGrace, settleStanding, storeMembership } from './student-memberships.ts';
 
 /** `unmatched`: the membership has no user (`user: null`) and matches no stored student. */
 export type MembershipChange = 'created' | 'updated' | 'unchanged' | 'stale' | 'unmatched';
@@ -35,14 +38,10 @@ interface StoredStudent {
   whop_user_id: string;
   status: StudentStatus;
   whop_membership_id: string | null;
-  membership_status: string | null;
-  membership_updated_at: Date | string | null;
-  grace_ends_at: Date | string | null;
   joined_at: Date | string;
 }
 
-const STORED =
-  'id, whop_user_id, status, whop_membership_id, membership_status, membership_updated_at, grace_ends_at, joined_at';
+const STORED = 'id, whop_user_id, status, whop_membership_id, joined_at';
 
 const holdsOrAwaitsSeat = (status: StudentStatus) => status === 'active' || status === 'over_limit';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -85,47 +84,24 @@ export function createStudentService(deps: {
       )[0];
     if (m.userId) return by('whop_user_id = :userId', { userId: m.userId });
     return (
-      (await by('whop_membership_id = :membershipId', { membershipId: m.id })) ??
-      (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined)
+      (await by('id IN (SELECT student_id FROM student_memberships WHERE whop_membership_id = :membershipId)', {
+        membershipId: m.id,
+      })) ?? (m.memberId ? by('whop_member_id = :memberId', { memberId: m.memberId }) : undefined)
     );
   }
 
-  const isStale = (existing: StoredStudent | undefined, m: WhopMembership) =>
-    Boolean(
-      existing?.membership_updated_at && new Date(existing.membership_updated_at).getTime() > m.updatedAt.getTime(),
-    );
-
-  /** Another membership of this creator keeps the student in: one that is not theirs ending changes nothing. */
-  const keptByAnother = (existing: StoredStudent | undefined, m: WhopMembership) =>
-    Boolean(
-      existing &&
-      existing.whop_membership_id !== m.id &&
-      existing.status === 'active' &&
-      accessOf(existing.membership_status ?? '') !== 'none',
-    );
-
-  /** What a membership makes of a student (`existing`, or a new one): grace end, provisional status, the row's fields. */
-  function planChange(
-    creator: { id: number; tier: Creator['tier'] },
-    membership: WhopMembership,
-    existing: StoredStudent | undefined,
-    userId: string,
-  ) {
+  /** What a membership makes of a new student: its access, grace end, provisional status, the row's fields. */
+  function planChange(creator: { id: number; tier: Creator['tier'] }, membership: WhopMembership, userId: string) {
     const access = accessOf(membership.status);
-    // past_due: access is kept for the grace period, counted from when the membership first went past_due.
-    const graceEndsAt =
-      access !== 'grace'
-        ? null
-        : existing?.membership_status === 'past_due' && existing.grace_ends_at
-          ? new Date(existing.grace_ends_at)
-          : new Date(now() + graceMs);
-    // Without a limit everybody with access is seated. With one, a student with access keeps or
-    // waits for a seat provisionally; assignSeats decides when this change can move a seat.
+    // past_due: access is kept for the grace period, counted from when the membership first went
+    // past_due (storeMembership keeps an earlier end); this is the end of one starting now.
+    const graceEndsAt = new Date(now() + graceMs);
+    // Without a limit everybody with access is seated. With one, a new student with access waits
+    // for a seat provisionally; assignSeats decides when this change can move a seat.
     const limit = tierDefinition(creator.tier).limits.students;
-    let status: StudentStatus = 'inactive';
-    if (access === 'grants' || (access === 'grace' && graceEndsAt!.getTime() > now()))
-      status = limit === null || existing?.status === 'active' ? 'active' : 'over_limit';
-    const joinedAt = membership.createdAt ?? (existing ? new Date(existing.joined_at) : new Date(now()));
+    const grantsAccess = access === 'grants' || (access === 'grace' && graceEndsAt.getTime() > now());
+    const status: StudentStatus = !grantsAccess ? 'inactive' : limit === null ? 'active' : 'over_limit';
+    const joinedAt = membership.createdAt ?? new Date(now());
     const fields = {
       creatorId: creator.id,
       userId,
@@ -137,8 +113,9 @@ export function createStudentService(deps: {
       membershipStatus: membership.status,
       membershipUpdatedAt: membership.updatedAt,
       joinedAt,
-      createdAt: membership.createdAt,
-      graceEndsAt,
+      createdAt: membership.createdAt ?? null,
+      graceEndsAt: access === 'grace' ? graceEndsAt : null,
+      grantsAccess,
       manageUrl: membership.manageUrl ?? null,
     };
     const after: SeatStanding = {
@@ -146,13 +123,14 @@ export function createStudentService(deps: {
       joinedAt: joinedAt.getTime(),
       membershipId: membership.id,
     };
-    return { limit, status, fields, after };
+    return { access, limit, status, fields, after, graceEndsAt };
   }
 
   /**
    * A member's student row, in one statement: the stored one (locked), or, for a member seen for
-   * the first time, a new one stored from `fields` (planned as for a new student). `existing`
-   * undefined and no `createdId`: a row appeared outside the creator's lock; read it again.
+   * the first time, a new one stored from `fields` (planned as for a new student) with its first
+   * membership. `existing` undefined and no `createdId`: a row appeared outside the creator's
+   * lock; read it again.
    */
   async function findOrCreate(
     fields: ReturnType<typeof planChange>['fields'],
@@ -167,6 +145,12 @@ export function createStudentService(deps: {
           WHERE NOT EXISTS (SELECT 1 FROM found)
          ON CONFLICT (creator_id, whop_user_id) DO NOTHING
          RETURNING id
+       ), held AS (
+         INSERT INTO student_memberships (student_id, whop_membership_id, whop_product_id, membership_status, membership_updated_at,
+                membership_created_at, grace_ends_at, grants_access, manage_url)
+         SELECT id, :membershipId, :productId, :membershipStatus, :membershipUpdatedAt, :createdAt, :graceEndsAt, :grantsAccess, :manageUrl
+           FROM created
+         ON CONFLICT (whop_membership_id) DO NOTHING
        )
        SELECT (SELECT row_to_json(found) FROM found) AS existing, (SELECT id FROM created) AS created_id`,
       { replacements: fields, type: QueryTypes.SELECT, transaction },
@@ -178,7 +162,7 @@ export function createStudentService(deps: {
   async function settleSeat(
     creator: { id: number; tier: Creator['tier'] },
     studentId: number,
-    planned: ReturnType<typeof planChange>,
+    planned: { limit: number | null; status: StudentStatus; after: SeatStanding },
     before: SeatStanding | undefined,
     transaction: Transaction,
   ): Promise<StudentStatus> {
@@ -189,15 +173,21 @@ export function createStudentService(deps: {
     return planned.status;
   }
 
+  const standingOf = (row: Pick<StoredStudent, 'status' | 'joined_at' | 'whop_membership_id'>): SeatStanding => ({
+    hasAccess: holdsOrAwaitsSeat(row.status),
+    joinedAt: new Date(row.joined_at).getTime(),
+    membershipId: row.whop_membership_id,
+  });
+
   async function applyToLockedCreator(
     creator: { id: number; tier: Creator['tier'] },
     membership: WhopMembership,
     transaction: Transaction,
   ): Promise<AppliedMembership> {
     let existing: StoredStudent | undefined;
+    const planned = planChange(creator, membership, membership.userId ?? '');
     if (membership.userId) {
       // Most members are new when their first event comes: looked up and stored in one round trip.
-      const planned = planChange(creator, membership, undefined, membership.userId);
       const found = await findOrCreate(planned.fields, transaction);
       if (found.createdId !== undefined) {
         const status = await settleSeat(creator, found.createdId, planned, undefined, transaction);
@@ -217,7 +207,19 @@ export function createStudentService(deps: {
         return { studentId: null, status: null, change: 'unmatched', previousStatus: undefined, userId: null };
     }
     const userId = membership.userId ?? existing.whop_user_id;
-    if (isStale(existing, membership))
+    const kept = await storeMembership(
+      deps.sequelize,
+      {
+        studentId: existing.id,
+        fields: planned.fields,
+        access: planned.access,
+        graceEndsAt: planned.graceEndsAt,
+        now: new Date(now()),
+      },
+      transaction,
+    );
+    // An older change never wins: what is stored of this membership is newer.
+    if (!kept)
       return {
         studentId: existing.id,
         status: existing.status,
@@ -225,32 +227,28 @@ export function createStudentService(deps: {
         previousStatus: existing.status,
         userId,
       };
-    if (accessOf(membership.status) !== 'grants' && keptByAnother(existing, membership))
-      return {
-        studentId: existing.id,
-        status: existing.status,
-        change: 'unchanged',
-        previousStatus: existing.status,
-        userId,
-      };
-    const planned = planChange(creator, membership, existing, userId);
-    // The join time is the membership's own `created_at` (a new membership of the same user: its own).
-    await deps.sequelize.query(
-      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
-            whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
-            membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt,
-            joined_at = coalesce(CAST(:createdAt AS timestamptz), joined_at),
-            manage_url = coalesce(:manageUrl, manage_url), updated_at = now()
-      WHERE id = :id`,
-      { replacements: { ...planned.fields, id: existing.id }, transaction },
+    const [standing] = await settleStanding(
+      deps.sequelize,
+      {
+        studentIds: [existing.id],
+        unlimited: planned.limit === null,
+        endedStatus: 'inactive',
+        username: membership.username,
+        memberId: membership.memberId ?? null,
+      },
+      transaction,
     );
-    const before: SeatStanding = {
-      hasAccess: holdsOrAwaitsSeat(existing.status),
-      joinedAt: new Date(existing.joined_at).getTime(),
-      membershipId: existing.whop_membership_id,
-    };
-    const status = await settleSeat(creator, existing.id, planned, before, transaction);
-    return { studentId: existing.id, status, change: 'updated', previousStatus: existing.status, userId };
+    if (!standing) throw new Error(`the student ${existing.id} has no membership stored`);
+    const status = await settleSeat(
+      creator,
+      existing.id,
+      { limit: planned.limit, status: standing.status, after: standingOf(standing) },
+      standingOf(existing),
+      transaction,
+    );
+    // A membership that does not grant access while another keeps the student in changes nothing for them.
+    const change = !kept.grantsAccess && standing.has_access ? 'unchanged' : 'updated';
+    return { studentId: existing.id, status, change, previousStatus: existing.status, userId };
   }
 
   function inTransaction<T>(outer: Transaction | undefined, work: (t: Transaction) => Promise<T>): Promise<T> {
@@ -260,10 +258,11 @@ export function createStudentService(deps: {
   return {
     /**
      * Applies one membership of the creator's products. A change older (`updated_at`) than what
-     * is stored is skipped (`stale`); invalid memberships make the student inactive. Plain SQL:
-     * this runs once per webhook and per reconciled membership, so it is kept to three statements
-     * for a new member and four otherwise (one more, the seat assignment, only when the change
-     * can move a seat under a limited tier).
+     * is stored of the same membership is skipped (`stale`); the student has access while any of
+     * their memberships grants it (`unchanged`: this one does not, another does), and becomes
+     * inactive when none does. Plain SQL: this runs once per webhook and per reconciled
+     * membership, so it is kept to two statements for a new member and four for a known one (one
+     * more, the seat assignment, only when the change can move a seat under a limited tier).
      */
     applyMembership(creatorId: number, membership: WhopMembership, outer?: Transaction): Promise<AppliedMembership> {
       return inTransaction(outer, async (transaction) => {
@@ -302,10 +301,10 @@ export function createStudentService(deps: {
     },
 
     /**
-     * A deleted membership (`membership.deleted`): the student is kept for the record, without
-     * access, by the same rules as a deactivation: a deletion older than what is stored changes
-     * nothing (`stale`), nor does one of a membership that is not the one giving them access
-     * while that one still does (`kept`).
+     * A deleted membership (`membership.deleted`): it stops granting access, and the student is
+     * kept for the record, without access, by the same rules as a deactivation: a deletion older
+     * than what is stored of that membership changes nothing (`stale`); while another membership
+     * still grants access the student keeps it (`kept`); otherwise they are `archived`.
      */
     archiveMembership(
       creatorId: number,
@@ -313,51 +312,68 @@ export function createStudentService(deps: {
       outer?: Transaction,
     ): Promise<{ outcome: ArchiveOutcome; userId: string | null }> {
       return inTransaction(outer, async (transaction) => {
+        const creator = await lockCreator(creatorId, transaction);
         const existing = await stored(creatorId, membership, transaction);
         if (!existing) return { outcome: 'none' as const, userId: membership.userId };
         const userId = existing.whop_user_id;
-        if (isStale(existing, membership)) return { outcome: 'stale' as const, userId };
-        if (keptByAnother(existing, membership)) return { outcome: 'kept' as const, userId };
-        const creator = await lockCreator(creatorId, transaction);
-        await deps.sequelize.query(
-          `UPDATE students SET status = 'archived', whop_membership_id = :membershipId, membership_status = :membershipStatus, membership_updated_at = :updatedAt,
-                  grace_ends_at = NULL, updated_at = now() WHERE id = :id`,
+        const kept = await storeMembership(
+          deps.sequelize,
           {
-            replacements: {
-              id: existing.id,
+            studentId: existing.id,
+            fields: {
               membershipId: membership.id,
+              productId: membership.productId || null,
               membershipStatus: membership.status,
-              updatedAt: membership.updatedAt,
+              membershipUpdatedAt: membership.updatedAt,
+              createdAt: membership.createdAt ?? null,
+              manageUrl: membership.manageUrl ?? null,
             },
-            transaction,
+            access: 'none',
+            graceEndsAt: new Date(now()),
+            now: new Date(now()),
           },
+          transaction,
         );
+        if (!kept) return { outcome: 'stale' as const, userId };
+        const [standing] = await settleStanding(
+          deps.sequelize,
+          {
+            studentIds: [existing.id],
+            unlimited: tierDefinition(creator.tier).limits.students === null,
+            endedStatus: 'archived',
+          },
+          transaction,
+        );
+        if (standing?.has_access) return { outcome: 'kept' as const, userId };
         await assignSeats(deps.sequelize, creator, transaction);
         return { outcome: 'archived' as const, userId };
       });
     },
 
     /**
-     * Students whose `past_due` grace period has run out lose access, creator by creator under
-     * the creator's lock, and their seats go to the earliest waiting students. Returns how many.
+     * Memberships whose `past_due` grace period has run out stop granting access; a student
+     * none of whose memberships grants it any more loses access, creator by creator under the
+     * creator's lock, and their seats go to the earliest waiting students. Returns how many.
      */
     async expireGracePeriods(): Promise<number> {
-      const expired = "grace_ends_at <= :now AND membership_status = 'past_due' AND status IN ('active', 'over_limit')";
       const at = new Date(now());
       const creators = await deps.sequelize.query<{ creator_id: number }>(
-        `SELECT DISTINCT creator_id FROM students WHERE ${expired} ORDER BY creator_id`,
+        `SELECT DISTINCT s.creator_id FROM student_memberships sm JOIN students s ON s.id = sm.student_id
+          WHERE ${EXPIRED_GRACE} ORDER BY s.creator_id`,
         { replacements: { now: at }, type: QueryTypes.SELECT },
       );
       let ended = 0;
       for (const { creator_id: creatorId } of creators)
         ended += await deps.sequelize.transaction(async (transaction) => {
           const creator = await lockCreator(creatorId, transaction);
-          const rows = await deps.sequelize.query(
-            `UPDATE students SET status = 'inactive', updated_at = now() WHERE creator_id = :creatorId AND ${expired} RETURNING id`,
-            { replacements: { now: at, creatorId }, type: QueryTypes.SELECT, transaction },
+          const studentIds = await endExpiredGrace(deps.sequelize, creatorId, at, transaction);
+          const standings = await settleStanding(
+            deps.sequelize,
+            { studentIds, unlimited: tierDefinition(creator.tier).limits.students === null, endedStatus: 'inactive' },
+            transaction,
           );
           await assignSeats(deps.sequelize, creator, transaction);
-          return rows.length;
+          return standings.filter((s) => holdsOrAwaitsSeat(s.previous_status) && !s.has_access).length;
         });
       return ended;
     },

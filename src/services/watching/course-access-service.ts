@@ -6,7 +6,7 @@
  * that ended. The creator previews their own course. Nobody else gets in, admins included.
  *
  * On top of it, a video in a published course restricted to some products is watchable only
- * by students whose product opens such a course (video-product-rule.ts, the one rule, applied
+ * by students one of whose granting memberships is of a product that opens such a course (video-product-rule.ts, the one rule, applied
  * here to the player, the lists, the media route and progress).
  *
  * Every page and every media request asks again: nothing about access is kept in the session.
@@ -38,8 +38,8 @@ export interface RestrictingCourse {
 
 export type CourseAccess =
   | { kind: 'owner' }
-  /** `productId`: the Whop product of the student's membership (it decides which restricted courses open). */
-  | { kind: 'student'; productId: string | null }
+  /** `studentId`: the student row; the products of its granting memberships decide which restricted courses open. */
+  | { kind: 'student'; studentId: number }
   | {
       kind: 'refused';
       refusal: RefusalKind;
@@ -69,14 +69,15 @@ export interface PermittedMedia {
 /**
  * The media route's question in one statement, asked for every Range request a player makes:
  * the video, whether this viewer owns its creator or is that creator's student with access,
- * and whether the student's product opens the video (video-product-rule.ts).
+ * and whether one of the student's granting memberships' products opens the video
+ * (video-product-rule.ts, answered through `student_memberships_granting_idx`).
  */
 const PERMITTED_MEDIA = preparedStatement(
-  'media_permission_by_product',
+  'media_permission_by_memberships',
   `SELECT v.storage_key, v.status, v.mime_type,
     (v.creator_id = $3) AS owner,
     s.status AS student_status,
-    ${productOpensVideoSql('v.id', 'v.creator_id', 's.whop_product_id')} AS product_opens
+    ${productOpensVideoSql('v.id', 'v.creator_id', 's.id')} AS product_opens
   FROM videos v
   LEFT JOIN students s ON s.creator_id = v.creator_id AND s.whop_user_id = $2
   WHERE v.id = $1`,
@@ -109,7 +110,7 @@ export function createCourseAccessService(deps: {
         renewUrl: null,
       };
     const { hasAccess, reason } = studentAccess(Object.assign(student, { creator }));
-    if (hasAccess) return { kind: 'student', productId: student.whopProductId ?? null };
+    if (hasAccess) return { kind: 'student', studentId: student.id };
     if (student.status === 'over_limit') return { kind: 'refused', refusal: 'over_limit', reason, renewUrl: null };
     return { kind: 'refused', refusal: 'ended', reason, renewUrl: student.manageUrl ?? null };
   }
@@ -149,29 +150,44 @@ export function createCourseAccessService(deps: {
 
     /**
      * The creator's playable videos this admitted viewer may watch, in library order (position,
-     * then id): every one for the creator, for a student those their product opens (one query).
+     * then id): every one for the creator, for a student those their products open (one query).
      */
     watchableVideos(creatorId: number, access: Exclude<CourseAccess, { kind: 'refused' }>): Promise<Video[]> {
-      const product =
-        access.kind === 'student' && access.productId !== null ? sequelize.escape(access.productId) : 'NULL';
+      const student = access.kind === 'student' ? sequelize.escape(access.studentId) : 'NULL';
       const where =
         access.kind === 'owner'
           ? { creatorId, ...READY }
           : {
               creatorId,
               ...READY,
-              [Op.and]: [literal(productOpensVideoSql('"Video"."id"', '"Video"."creator_id"', product))],
+              [Op.and]: [literal(productOpensVideoSql('"Video"."id"', '"Video"."creator_id"', student))],
             };
       return Video.findAll({ where, order: LIBRARY_ORDER });
     },
 
-    /** Whether a student holding `productId` may watch the video under the product rule. */
-    async productOpens(video: Pick<Video, 'id' | 'creatorId'>, productId: string | null): Promise<boolean> {
+    /** Whether the student `studentId` (null: none) may watch the video under the product rule. */
+    async productOpens(video: Pick<Video, 'id' | 'creatorId'>, studentId: number | null): Promise<boolean> {
       const [row] = await sequelize.query<{ opens: boolean }>(
-        `SELECT ${productOpensVideoSql(':videoId', ':creatorId', ':productId')} AS opens`,
-        { replacements: { videoId: video.id, creatorId: video.creatorId, productId }, type: QueryTypes.SELECT },
+        `SELECT ${productOpensVideoSql(':videoId', ':creatorId', 'CAST(:studentId AS integer)')} AS opens`,
+        { replacements: { videoId: video.id, creatorId: video.creatorId, studentId }, type: QueryTypes.SELECT },
       );
       return row?.opens === true;
+    },
+
+    /**
+     * Where the student renews an ended membership of one of `productIds` (Whop's manage page of
+     * the latest changed one), or null when none of theirs has ended: a product refusal offers
+     * it beside the link to buy. An ended membership of another product would not open the video.
+     */
+    async renewUrlFor(studentId: number, productIds: string[]): Promise<string | null> {
+      if (productIds.length === 0) return null;
+      const [row] = await sequelize.query<{ manage_url: string }>(
+        `SELECT manage_url FROM student_memberships
+          WHERE student_id = :studentId AND NOT grants_access AND manage_url IS NOT NULL AND whop_product_id IN (:productIds)
+          ORDER BY membership_updated_at DESC, id DESC LIMIT 1`,
+        { replacements: { studentId, productIds }, type: QueryTypes.SELECT },
+      );
+      return row?.manage_url ?? null;
     },
 
     /** The published, product-restricted courses holding the video (empty when none restricts it). */

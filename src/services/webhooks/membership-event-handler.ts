@@ -64,7 +64,8 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
       return deps.chronosCompanyId;
     if (!m.productId) return null;
     const row = await one<{ whop_company_id: string }>(
-      'SELECT c.whop_company_id FROM students s JOIN creators c ON c.id = s.creator_id WHERE s.whop_product_id = :productId LIMIT 1',
+      `SELECT c.whop_company_id FROM student_memberships sm JOIN students s ON s.id = sm.student_id
+         JOIN creators c ON c.id = s.creator_id WHERE sm.whop_product_id = :productId LIMIT 1`,
       { productId: m.productId },
       transaction,
     );

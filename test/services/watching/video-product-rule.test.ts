@@ -13,6 +13,7 @@ import { makeFactories } from '../../support/factories.ts';
 import { insertVideo } from '../../support/videos.ts';
 import type { Creator } from '../../../src/models/creator-model.ts';
 import type { StudentStatus } from '../../../src/models/student-model.ts';
+import { holdMembership } from '../../support/student-memberships.ts';
 
 describe('the product rule: which members may watch a video (database level)', () => {
   let t: TestApp;
@@ -62,7 +63,7 @@ describe('the product rule: which members may watch a video (database level)', (
   }
 
   async function student(whopUserId: string, productId: string | null, status: StudentStatus = 'active') {
-    await t.runtime.deps.models.Student.create({
+    const row = await t.runtime.deps.models.Student.create({
       creatorId: creator.id,
       whopUserId,
       whopMembershipId: `mem_${whopUserId}`,
@@ -71,6 +72,13 @@ describe('the product rule: which members may watch a video (database level)', (
       membershipStatus: status === 'inactive' ? 'expired' : 'active',
       membershipUpdatedAt: new Date(),
     });
+    await holdMembership(t.runtime.deps.sequelize, {
+      studentId: row.id,
+      membershipId: `mem_${whopUserId}`,
+      productId,
+      grantsAccess: status === 'active' || status === 'over_limit',
+    });
+    return row.id;
   }
 
   const media = (whopUserId: string, videoId: number, creatorId: number | null = null) =>
@@ -86,8 +94,8 @@ describe('the product rule: which members may watch a video (database level)', (
     const open = await insertVideo(t.runtime.deps.sequelize, creator.id, { title: 'Open', position: 1 });
     const bOnly = await insertVideo(t.runtime.deps.sequelize, creator.id, { title: 'B only', position: 2 });
     await course('B course', [bOnly], { products: ['prod_b'] });
-    await student('user_a', 'prod_a');
-    await student('user_b', 'prod_b');
+    const a = await student('user_a', 'prod_a');
+    const b = await student('user_b', 'prod_b');
     await student('user_none', null);
 
     expect(await media('user_a', bOnly)).to.equal(null);
@@ -100,10 +108,10 @@ describe('the product rule: which members may watch a video (database level)', (
     expect(await watchable('user_b')).to.deep.equal([open, bOnly]);
     expect(await courses().watchableVideos(creator.id, { kind: 'owner' })).to.have.length(2);
 
-    expect(await courses().productOpens(video(bOnly), 'prod_a')).to.equal(false);
+    expect(await courses().productOpens(video(bOnly), a)).to.equal(false);
     expect(await courses().productOpens(video(bOnly), null)).to.equal(false);
-    expect(await courses().productOpens(video(bOnly), 'prod_b')).to.equal(true);
-    expect(await courses().productOpens(video(open), 'prod_a')).to.equal(true);
+    expect(await courses().productOpens(video(bOnly), b)).to.equal(true);
+    expect(await courses().productOpens(video(open), a)).to.equal(true);
   });
 
   it('a video also in a published course open to all products follows the creator-wide rule', async () => {
