@@ -15,6 +15,13 @@ export interface QueueTable {
   returning: string;
   /** Which due rows are claimed first. */
   order: string;
+  /** The id column's SQL type (`settleAllSql` binds ids as an array of it). */
+  idType: 'text' | 'integer';
+  /**
+   * A column whose value a claim's rows share: a claim takes the oldest due row and then only due
+   * rows with the same value (`IS NOT DISTINCT FROM`), so one batch is about one thing (a company).
+   */
+  groupBy?: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -29,13 +36,25 @@ function extraSets(columns: readonly string[], first: number): string {
   return columns.map((column, i) => `, ${identifier(column)} = $${first + i}`).join('');
 }
 
-/** $1 now, $2 lease end, $3 limit. */
+/** Due: pending and its time has come, or claimed with its lease lapsed. $1 now. */
+const dueSql = (t: QueueTable) =>
+  `((status = 'pending' AND locked_until IS NULL AND next_attempt_at <= $1::timestamptz)
+    OR (status = '${t.claimedStatus}' AND locked_until < $1::timestamptz))`;
+
+/**
+ * $1 now, $2 lease end, $3 limit. Grouped (`groupBy`): the oldest due row no other claim holds
+ * picks the group, locked by this statement like the rest (an uncorrelated subquery: run once).
+ */
 export function claimSql(t: QueueTable): string {
   const name = identifier(t.name);
+  const group = t.groupBy
+    ? `
+                   AND ${identifier(t.groupBy)} IS NOT DISTINCT FROM (SELECT ${identifier(t.groupBy)} FROM ${name}
+                        WHERE ${dueSql(t)} ORDER BY ${t.order} LIMIT 1 FOR UPDATE SKIP LOCKED)`
+    : '';
   return `UPDATE ${name} SET status = '${t.claimedStatus}', claim_token = gen_random_uuid(), attempts = attempts + 1, locked_until = $2::timestamptz
    WHERE id IN (SELECT id FROM ${name}
-                 WHERE (status = 'pending' AND locked_until IS NULL AND next_attempt_at <= $1::timestamptz)
-                    OR (status = '${t.claimedStatus}' AND locked_until < $1::timestamptz)
+                 WHERE ${dueSql(t)}${group}
                  ORDER BY ${t.order} LIMIT $3 FOR UPDATE SKIP LOCKED)
   RETURNING id, claim_token AS "claimToken", attempts, locked_until AS "lockedUntil", ${t.returning}`;
 }
@@ -48,6 +67,21 @@ export function settleSql(t: QueueTable, columns: readonly string[], commitWitho
   return `UPDATE ${identifier(t.name)} SET status = $3, ${identifier(t.settledAt)} = $4::timestamptz, locked_until = NULL, claim_token = NULL, last_error = NULL${extraSets(columns, 5)}
    ${commitWithoutFlush ? "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush" : ''}
    WHERE ${stillMine(t)} RETURNING id`;
+}
+
+/**
+ * Settles many claimed rows in one statement, each only while it carries its claim: $1 now, $2
+ * ids, $3 claim tokens, $4 statuses, then one text array per extra column, all in step.
+ */
+export function settleAllSql(t: QueueTable, columns: readonly string[], commitWithoutFlush: boolean): string {
+  const name = identifier(t.name);
+  const names = columns.map(identifier);
+  const arrays = names.map((_, i) => `, $${5 + i}::text[]`).join('');
+  const sets = names.map((column) => `, ${column} = v.${column}`).join('');
+  return `UPDATE ${name} AS q SET status = v.status, ${identifier(t.settledAt)} = $1::timestamptz, locked_until = NULL, claim_token = NULL, last_error = NULL${sets}
+     FROM unnest($2::${t.idType}[], $3::uuid[], $4::text[]${arrays}) AS v(id, claim_token, status${names.map((c) => `, ${c}`).join('')})
+     ${commitWithoutFlush ? ", (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush" : ''}
+    WHERE q.id = v.id AND q.claim_token = v.claim_token AND q.status = '${t.claimedStatus}' RETURNING q.id`;
 }
 
 /** $3 status (`pending` or `dead`), $4 error, $5 next attempt. */

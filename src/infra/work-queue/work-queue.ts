@@ -22,7 +22,15 @@
  * If a third queue is ever needed, wrap graphile-worker or pg-boss instead of growing this one.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { claimSql, failSql, handBackSql, replaySql, settleSql, type QueueTable } from './work-queue-sql.ts';
+import {
+  claimSql,
+  failSql,
+  handBackSql,
+  replaySql,
+  settleAllSql,
+  settleSql,
+  type QueueTable,
+} from './work-queue-sql.ts';
 
 export type { QueueTable } from './work-queue-sql.ts';
 
@@ -59,6 +67,13 @@ export interface BatchOptions<Row, Outcome extends string> {
   limit: number;
   /** Handles one claimed row and says what came of it (it settles or fails the row itself). */
   handle: (claim: Claim<Row>) => Promise<Outcome>;
+  /**
+   * Handles a whole claim at once (two rows or more), settling every row itself, and says what
+   * came of each, in order; `undefined` when it could not (nothing of it committed): the rows are
+   * then handed to `handle` one at a time. When it throws (the database went away), every row
+   * of the claim is kept for hand-back.
+   */
+  handleAll?: (claims: Claim<Row>[]) => Promise<Outcome[] | undefined>;
   /** The order rows of a batch are handled in (a claim's rows come back in no particular order). */
   order?: (a: Claim<Row>, b: Claim<Row>) => number;
   /**
@@ -125,6 +140,32 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
     },
 
     /**
+     * Settles every row of `settled` whose claim is still ours, in one statement; how many were.
+     * The extra columns hold text.
+     */
+    async settleAll(
+      settled: readonly { claim: Claim<unknown>; status: string; columns?: Record<string, string> }[],
+      options: Omit<SettleOptions, 'status' | 'columns'>,
+    ): Promise<number> {
+      const names = Object.keys(settled[0]?.columns ?? {});
+      const rows = await sequelize.query<{ id: unknown }>(
+        settleAllSql(table, names, options.commitWithoutFlush ?? false),
+        {
+          bind: [
+            now().toISOString(),
+            settled.map((s) => s.claim.id),
+            settled.map((s) => s.claim.claimToken),
+            settled.map((s) => s.status),
+            ...names.map((name) => settled.map((s) => s.columns?.[name] ?? null)),
+          ],
+          type: QueryTypes.SELECT,
+          transaction: options.transaction,
+        },
+      );
+      return rows.length;
+    },
+
+    /**
      * Records a failed attempt, if the claim is still ours: `dead` (the error kept) when it was
      * permanent or the last attempt, otherwise due again after the backoff.
      */
@@ -159,9 +200,10 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
     },
 
     /**
-     * Claims a batch and hands each row to `handle`, one at a time. A handler records its own
-     * failures; when it throws (the database went away), the batch stops, its unsettled claims
-     * are kept for hand-back at the next claim, and the error is thrown.
+     * Claims a batch and hands it to `handleAll` if given, else (or when it could not) each row
+     * to `handle`, one at a time. A handler records its own failures; when it throws (the
+     * database went away), the batch stops, its unsettled claims are kept for hand-back at the
+     * next claim, and the error is thrown.
      */
     async runBatch<Row, Outcome extends string>(
       counts: Record<Outcome, number>,
@@ -169,6 +211,19 @@ export function createWorkQueue(table: QueueTable, deps: WorkQueueDeps) {
     ): Promise<Record<Outcome, number>> {
       const claims = await claim<Row>(options.limit);
       if (options.order) claims.sort(options.order);
+      if (options.handleAll && claims.length > 1) {
+        let outcomes: Outcome[] | undefined;
+        try {
+          outcomes = await options.handleAll(claims);
+        } catch (error) {
+          for (const left of claims) unsettled.set(left.id, left.claimToken);
+          throw error;
+        }
+        if (outcomes) {
+          for (const outcome of outcomes) counts[outcome] += 1;
+          return counts;
+        }
+      }
       for (const [index, item] of claims.entries()) {
         if (
           options.minLeaseLeftMs !== undefined &&

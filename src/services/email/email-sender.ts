@@ -73,6 +73,7 @@ const EMAIL_OUTBOX: QueueTable = {
   settledAt: 'sent_at',
   returning: 'template, to_address AS "toAddress", payload',
   order: 'next_attempt_at, id',
+  idType: 'integer',
 };
 
 export function createEmailSender(deps: EmailSenderDeps): EmailSender {

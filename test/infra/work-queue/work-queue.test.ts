@@ -1,7 +1,8 @@
 /**
  * The work queue's rules, each on a real PostgreSQL table of its own (the columns the webhook
  * inbox and the email outbox share), on a clock the test moves: claim, lease, lost claim,
- * settle only if still mine, backoff, hand-back after an outage, dead, replay.
+ * settle only if still mine (one row or many), backoff, hand-back after an outage, dead, replay,
+ * claims of one group, a batch handled whole or one row at a time.
  */
 import { expect } from 'chai';
 import { pino } from 'pino';
@@ -24,6 +25,7 @@ const ITEMS: QueueTable = {
   settledAt: 'done_at',
   returning: 'label',
   order: 'next_attempt_at, id',
+  idType: 'integer',
 };
 const LEASE_MS = 60_000;
 const MINUTE = 60_000;
@@ -60,7 +62,7 @@ describe('work queue', () => {
     await sequelize.query(`CREATE TABLE ${TABLE} (
       id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, label text NOT NULL, effect text,
       status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL,
-      locked_until timestamptz, claim_token uuid, last_error text, done_at timestamptz)`);
+      locked_until timestamptz, claim_token uuid, last_error text, done_at timestamptz, grp text)`);
   });
   after(async () => {
     await sequelize.query(`DROP TABLE ${TABLE}`);
@@ -300,6 +302,153 @@ describe('work queue', () => {
     expect(await row('a')).to.include({ status: 'pending', attempts: 0 });
     expect(await queue.replay(b!.id), 'b is being handled').to.equal(false);
     expect((await queue.claim<Item>(10)).map((c) => c.label)).to.deep.equal(['a']);
+  });
+
+  describe('a queue whose claims take one group (groupBy)', () => {
+    const grouped = (db: Sequelize) =>
+      createWorkQueue(
+        { ...ITEMS, groupBy: 'grp' },
+        { sequelize: db, maxAttempts: 3, leaseMs: LEASE_MS, backoffMs: () => MINUTE, now: clock.now },
+      );
+    const addIn = async (grp: string | null, ...names: string[]) => {
+      for (const label of names) {
+        await sequelize.query(`INSERT INTO ${TABLE} (label, grp, next_attempt_at) VALUES ($1, $2, $3::timestamptz)`, {
+          bind: [label, grp, clock.now().toISOString()],
+        });
+        clock.advance(1);
+      }
+    };
+
+    it('takes the group of the oldest due row, and only that group’s due rows', async () => {
+      await addIn('y', 'y1');
+      await addIn('x', 'x1', 'x2');
+      await addIn('y', 'y2');
+      await sequelize.query(
+        `UPDATE ${TABLE} SET next_attempt_at = next_attempt_at + interval '1 hour' WHERE label = 'y2'`,
+      );
+      const queue = grouped(sequelize);
+      expect(labels(await queue.claim<Item>(10)), 'y1 is the oldest; y2 is not due').to.deep.equal(['y1']);
+      expect(labels(await queue.claim<Item>(10))).to.deep.equal(['x1', 'x2']);
+      expect(await queue.claim<Item>(10)).to.deep.equal([]);
+    });
+
+    it('gives concurrent claims different groups while the first holds its rows, and groups rows without a value too', async () => {
+      await addIn('x', 'x1', 'x2');
+      await addIn(null, 'n1', 'n2');
+      await addIn('y', 'y1');
+      const holder = await other.transaction();
+      try {
+        // A claim in flight: x's rows are locked until it commits.
+        await other.query(`SELECT id FROM ${TABLE} WHERE grp = 'x' FOR UPDATE`, { transaction: holder });
+        expect(labels(await grouped(sequelize).claim<Item>(10))).to.deep.equal(['n1', 'n2']);
+        expect(labels(await grouped(sequelize).claim<Item>(10))).to.deep.equal(['y1']);
+      } finally {
+        await holder.commit();
+      }
+      expect(labels(await grouped(sequelize).claim<Item>(1)), 'the limit holds').to.deep.equal(['x1']);
+    });
+  });
+
+  it('settles many rows in one statement, each only while its claim is still its own', async () => {
+    await add('a', 'b', 'c');
+    const queue = queueOn(sequelize);
+    const claims = (await queue.claim<Item>(10)).sort((x, y) => x.label.localeCompare(y.label));
+    clock.advance(LEASE_MS + 1);
+    // c's lease lapsed and another worker took it over: its old claim must settle nothing.
+    await sequelize.query(`UPDATE ${TABLE} SET locked_until = now() + interval '1 hour' WHERE label <> 'c'`);
+    const [taken] = await queueOn(other).claim<Item>(10);
+    expect(taken!.label).to.equal('c');
+    const settled = await queue.settleAll(
+      claims.map((claim) => ({
+        claim,
+        status: claim.label === 'a' ? 'processed' : 'skipped',
+        columns: { effect: `of ${claim.label}` },
+      })),
+      {},
+    );
+    expect(settled).to.equal(2);
+    expect(
+      (await rows()).map((r) => [r.label, r.status, r.effect, r.claim_token === null, r.done_at?.getTime()]),
+    ).to.deep.equal([
+      ['a', 'processed', 'of a', true, clock.now().getTime()],
+      ['b', 'skipped', 'of b', true, clock.now().getTime()],
+      ['c', 'processing', null, false, undefined],
+    ]);
+  });
+
+  describe('a batch handled whole (handleAll)', () => {
+    const settleEach = (queue: ReturnType<typeof queueOn>) => async (claim: Claim<Item>) => {
+      await queue.settle(claim, { status: 'processed' });
+      return 'one' as const;
+    };
+
+    it('counts what the whole-batch handler says and hands no row to the one-row handler', async () => {
+      await add('a', 'b');
+      const queue = queueOn(sequelize);
+      const one: string[] = [];
+      const counts = await queue.runBatch<Item, 'whole' | 'one'>(
+        { whole: 0, one: 0 },
+        {
+          limit: 10,
+          handBackInFlight: true,
+          handle: async (claim) => (one.push(claim.label), settleEach(queue)(claim)),
+          handleAll: async (claims) => {
+            await queue.settleAll(
+              claims.map((claim) => ({ claim, status: 'processed' })),
+              {},
+            );
+            return claims.map(() => 'whole' as const);
+          },
+        },
+      );
+      expect(counts).to.deep.equal({ whole: 2, one: 0 });
+      expect(one).to.deep.equal([]);
+      expect((await rows()).map((r) => r.status)).to.deep.equal(['processed', 'processed']);
+    });
+
+    it('hands the rows one at a time to the one-row handler when the whole-batch handler could not, and a lone row always', async () => {
+      await add('a', 'b');
+      const queue = queueOn(sequelize);
+      let whole = 0;
+      const run = () =>
+        queue.runBatch<Item, 'one'>(
+          { one: 0 },
+          {
+            limit: 10,
+            handBackInFlight: true,
+            handle: settleEach(queue),
+            handleAll: async () => ((whole += 1), undefined),
+          },
+        );
+      expect(await run()).to.deep.equal({ one: 2 });
+      await add('c');
+      expect(await run(), 'one row: no whole-batch attempt').to.deep.equal({ one: 1 });
+      expect(whole).to.equal(1);
+    });
+
+    it('keeps every row of a batch cut by an outage for hand-back, attempts not counted', async () => {
+      await add('a', 'b');
+      const queue = queueOn(sequelize);
+      const error = await queue
+        .runBatch<Item, 'one'>(
+          { one: 0 },
+          {
+            limit: 10,
+            handBackInFlight: true,
+            handle: settleEach(queue),
+            handleAll: async () => {
+              throw outage();
+            },
+          },
+        )
+        .catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ConnectionError);
+      const again = await queue.claim<Item>(10);
+      expect(again.map((c) => [c.label, c.attempts]).sort()).to.deep.equal([
+        ['a', 1],
+        ['b', 1],
+      ]);
+    });
   });
 
   it('backs off exponentially from its base, capped, with 50–100 % jitter', () => {
