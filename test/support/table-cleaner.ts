@@ -21,8 +21,24 @@ const TABLES = [
   'users',
 ];
 
+/**
+ * A test app's webhook worker may be applying a claim (creators, students, … then
+ * webhook_events) while TRUNCATE takes its locks in list order: PostgreSQL breaks such a
+ * deadlock by aborting one of the two, and when that is the TRUNCATE it is simply run again.
+ */
 export async function cleanTables(sequelize: Sequelize): Promise<void> {
-  await sequelize.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await sequelize.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+      return;
+    } catch (error) {
+      const original = (error as { original?: { code?: string; message?: string } }).original;
+      if (original?.code !== '40P01' || attempt === 3)
+        throw new Error(`cleaning the tables failed: ${original?.code ?? ''} ${original?.message ?? String(error)}`, {
+          cause: error,
+        });
+    }
+  }
 }
 
 /** Runs `work` while `table` is renamed away: every statement on it fails, as in a real outage of that table. */
