@@ -5,13 +5,11 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { setFlashAt, takeFlash, type Flash } from '../sessions/flash.ts';
+import { setFlashAt } from '../sessions/flash.ts';
 import { countOf } from '../views/plural.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
-
-const withMessage = (flash: Flash): Partial<Flash> => (flash.message ? flash : {});
 
 export function adminOperationsController(deps: {
   operations: OperationsOverviewService;
@@ -32,8 +30,6 @@ export function adminOperationsController(deps: {
       problems,
       revenue,
       lastRun,
-      // A one-time message, if any; else the list's own refusal (res.locals) stays.
-      ...withMessage(takeFlash(req)),
     });
   };
 

@@ -12,7 +12,7 @@ import { signedIn } from '../middleware/require-auth.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { AppError } from '../domain/app-errors.ts';
 import { WhopApiError } from '../services/whop/whop-errors.ts';
-import { setFlash, takeFlash, type Flash } from '../sessions/flash.ts';
+import { setFlash, type Flash } from '../sessions/flash.ts';
 
 function welcome(outcome: Extract<OnboardingOutcome, { kind: 'onboarded' | 'took_over' }>): string {
   const { creator, imported } = outcome;
@@ -36,10 +36,8 @@ export function onboardingController(deps: {
     extra: Partial<Flash> & { status?: number; selected?: string } = {},
   ): Promise<void> {
     const { user, role } = signedIn(req);
-    const flash = {
-      ...takeFlash(req),
-      ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
-    };
+    // What the caller says replaces the flash (flash-locals.ts); what it leaves undefined does not.
+    const said = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
     const lost = await deps.onboarding.lostCreator(user);
     let companies: Awaited<ReturnType<OnboardingService['choices']>> = [];
     let listProblem: string | null = null;
@@ -57,7 +55,7 @@ export function onboardingController(deps: {
       listProblem,
       lost,
       selected: extra.selected ?? '',
-      ...flash,
+      ...said,
     });
   }
 
