@@ -329,7 +329,7 @@ export function buildServices(
     /** Why a member may not watch a video of a product-restricted course (refusals only). */
     videoRefusals: createVideoRefusals({ whop, cache, logger }),
     /** The course pages' signed media URLs (the first SESSION_SECRET, which whopApp already requires). */
-    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now }),
+    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now, surface: 'course' }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     ...courseServices,
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),
