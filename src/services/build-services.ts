@@ -11,7 +11,7 @@ import { createUserService } from './user-service.ts';
 import { createRoleService } from './role-service.ts';
 import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from '../sessions/session-token-vault.ts';
-import type { CacheService } from './cache/cache-service.ts';
+import type { CacheService } from '../infra/cache/cache-service.ts';
 import { buildWhopAppServices } from './whop-app/whop-app-services.ts';
 import { createExperienceRecords } from './whop-app/experience-records.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';

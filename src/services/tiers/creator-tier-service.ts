@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Models } from '../../models/init-models.ts';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { isValidMembershipStatus, type WhopMembership } from '../whop/whop-membership.ts';
 import type { StudentService } from '../students/student-service.ts';

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Models } from '../../models/init-models.ts';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { RoleService } from '../role-service.ts';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { createUserTokenVerifier } from '../whop/user-token-verifier.ts';
