@@ -81,8 +81,8 @@ export interface ServiceOverrides {
   planPricesTtlMs?: number;
   webhookLeaseMs?: number;
   webhookBackoffMs?: (failures: number) => number;
-  /** How long "Reconcile now" waits for the run (default 10 s). */
-  reconcileWaitMs?: number;
+  /** How "Reconcile now" lets its 10 s pass (tests end the wait themselves; a timer by default). */
+  reconcileWait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /**
    * Chronos's one clock (ms): business rules, work queues, locks, the sessions' Whop tokens, the
    * id_token's time checks at sign-in and webhook signature timestamps (tests move it; Date.now by default).
@@ -202,7 +202,7 @@ export function buildServices(
     access: creatorAccess,
     chronosCompanyId: config.whop.companyId,
     logger,
-    waitMs: overrides.reconcileWaitMs,
+    wait: overrides.reconcileWait,
   });
   const experienceRecords = createExperienceRecords({
     sequelize: infra.sequelize,

@@ -7,6 +7,7 @@
  * and the next run marks the record it left `running` as failed. Only the lock's owner releases
  * it: a run whose lease lapsed cannot free the next run's lock.
  */
+import { setTimeout as waitFor } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import type { Models } from '../models/init-models.ts';
@@ -65,9 +66,14 @@ export function createReconciliationService(deps: {
   access?: CreatorAccessService;
   chronosCompanyId: string;
   logger: Logger;
-  /** How long `runWaiting` waits by default (RECONCILE_WAIT_MS; tests shorten it). */
-  waitMs?: number;
+  /**
+   * How `runWaiting` lets RECONCILE_WAIT_MS pass: a timer (cancelled through `signal` once the run
+   * finished first) by default; tests end the wait themselves instead of letting time pass.
+   */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }) {
+  const wait = deps.wait ?? ((ms: number, signal: AbortSignal) => waitFor(ms, undefined, { signal }));
+
   /** Holding the lock, no other scheduled or admin run is alive: any such record still `running` was interrupted. */
   async function closeInterrupted(): Promise<void> {
     const [count] = await deps.models.ReconciliationRun.update(
@@ -292,12 +298,13 @@ export function createReconciliationService(deps: {
      * in the background (its record shows on /admin/webhooks when done), `busy` when another run
      * was going.
      */
-    async runWaiting(trigger: ReconciliationTrigger, waitMs = deps.waitMs ?? RECONCILE_WAIT_MS): Promise<WaitedRun> {
+    async runWaiting(trigger: ReconciliationTrigger): Promise<WaitedRun> {
       const running = run(trigger);
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<'continuing'>((resolve) => {
-        timer = setTimeout(() => resolve('continuing'), waitMs);
-      });
+      const finished = new AbortController();
+      const waited = wait(RECONCILE_WAIT_MS, finished.signal).then(
+        () => 'continuing' as const,
+        () => new Promise<never>(() => undefined), // aborted: the run won the race already
+      );
       try {
         const outcome = await Promise.race([running, waited]);
         if (outcome === 'continuing') {
@@ -308,7 +315,7 @@ export function createReconciliationService(deps: {
         }
         return outcome ? { state: 'finished', run: outcome } : { state: 'busy' };
       } finally {
-        clearTimeout(timer);
+        finished.abort();
       }
     },
 
