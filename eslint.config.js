@@ -166,6 +166,12 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Prettier wraps code at 120 columns but leaves strings, SQL and comments as they are: this
+    // keeps those within 120 too (a URL may run longer).
+    files: ['src/**/*.ts'],
+    rules: { 'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true }] },
+  },
   // The layers point down (docs/ARCHITECTURE.md). Each block names what its files may not
   // import; ESLint keeps only the last matching block's no-restricted-imports, so each repeats
   // the sandbox's door.

@@ -20,7 +20,10 @@ function welcome(outcome: Extract<OnboardingOutcome, { kind: 'onboarded' | 'took
   const overLimit = imported.overLimit > 0 ? ` ${imported.overLimit} are waiting for room in your plan.` : '';
   const students = `We imported ${imported.active + imported.overLimit} students from Whop.${overLimit}`;
   if (outcome.kind === 'took_over')
-    return `You now run ${name} on Chronos: its former owner is no longer an admin on Whop. Its videos, courses and students are kept. ${students}`;
+    return (
+      `You now run ${name} on Chronos: its former owner is no longer an admin on Whop. Its videos, courses ` +
+      `and students are kept. ${students}`
+    );
   return `Welcome, ${name}! ${students}`;
 }
 
@@ -129,14 +132,16 @@ export function onboardingController(deps: {
       if (answer === 'not_installed') {
         setFlash(
           req,
-          `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install it, then check again.`,
+          `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install ` +
+            `it, then check again.`,
           'error',
         );
       } else {
         const imported = await deps.onboarding.importMembers(creator);
         setFlash(
           req,
-          `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ${imported.active + imported.overLimit} students are up to date.`,
+          `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ` +
+            `${imported.active + imported.overLimit} students are up to date.`,
           'ok',
         );
       }

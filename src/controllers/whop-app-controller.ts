@@ -176,7 +176,8 @@ export function whopAppController(deps: {
       renderEmbeddedRefusal(
         res,
         403,
-        'Chronos is not set up for this company under your account yet. Sign in to Chronos with Whop once and pick this company to set it up.',
+        'Chronos is not set up for this company under your account yet. Sign in to Chronos with Whop once and pick ' +
+          'this company to set it up.',
       );
       return;
     }

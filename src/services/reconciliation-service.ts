@@ -33,7 +33,9 @@ export interface ReconciliationSummary {
   gracePeriodsStarted: number;
   tierChanges: { creatorId: number; from: string; to: string }[];
   errors: string[];
-  /** Companies whose memberships were not (all) read, so nothing of theirs was changed; the next run reads them first. */
+  /**
+   * Companies whose memberships were not (all) read, so nothing of theirs was changed; the next run reads them first.
+   */
   unreconciled: { companyId: string; reason: string }[];
   /** Companies skipped on purpose: the app is not installed there (Whop answers 403); not a failure. */
   skipped: { companyId: string; reason: string }[];
@@ -147,7 +149,9 @@ export function createReconciliationService(deps: {
     return true;
   }
 
-  /** Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run. */
+  /**
+   * Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run.
+   */
   async function students(summary: ReconciliationSummary): Promise<boolean> {
     const first = await leftOver();
     const creators = (await deps.models.Creator.findAll({ order: [['id', 'ASC']] })).sort(

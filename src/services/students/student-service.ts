@@ -1,8 +1,8 @@
 /**
  * Students of a creator, kept in step with the memberships of the creator's products.
  * Every change runs in a transaction holding the creator's row lock, and re-applies the seat
- * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first (membership
- * `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
+ * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first
+ * (membership `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
  * A freed seat goes to the earliest waiting student at once, whatever order events arrive in.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
@@ -104,7 +104,9 @@ export function createStudentService(deps: {
       accessOf(existing.membership_status ?? '') !== 'none',
     );
 
-  /** What a membership makes of a student (`existing`, or a new one): grace end, provisional status, the row's fields. */
+  /**
+   * What a membership makes of a student (`existing`, or a new one): grace end, provisional status, the row's fields.
+   */
   function planChange(
     creator: { id: number; tier: Creator['tier'] },
     membership: WhopMembership,
@@ -162,8 +164,10 @@ export function createStudentService(deps: {
       `WITH found AS (
          SELECT ${STORED} FROM students WHERE creator_id = :creatorId AND whop_user_id = :userId FOR UPDATE
        ), created AS (
-         INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
-         SELECT :creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl
+         INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id,
+           status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
+         SELECT :creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus,
+           :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl
           WHERE NOT EXISTS (SELECT 1 FROM found)
          ON CONFLICT (creator_id, whop_user_id) DO NOTHING
          RETURNING id
@@ -236,8 +240,10 @@ export function createStudentService(deps: {
     const planned = planChange(creator, membership, existing, userId);
     // The join time is the membership's own `created_at` (a new membership of the same user: its own).
     await deps.sequelize.query(
-      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId, whop_product_id = coalesce(:productId, whop_product_id),
-            whop_member_id = coalesce(:memberId, whop_member_id), status = :status, membership_status = :membershipStatus,
+      `UPDATE students SET username = coalesce(:username, username), whop_membership_id = :membershipId,
+              whop_product_id = coalesce(:productId, whop_product_id),
+            whop_member_id = coalesce(:memberId, whop_member_id), status = :status,
+              membership_status = :membershipStatus,
             membership_updated_at = :membershipUpdatedAt, grace_ends_at = :graceEndsAt,
             joined_at = coalesce(CAST(:createdAt AS timestamptz), joined_at),
             manage_url = coalesce(:manageUrl, manage_url), updated_at = now()
@@ -320,7 +326,8 @@ export function createStudentService(deps: {
         if (keptByAnother(existing, membership)) return { outcome: 'kept' as const, userId };
         const creator = await lockCreator(creatorId, transaction);
         await deps.sequelize.query(
-          `UPDATE students SET status = 'archived', whop_membership_id = :membershipId, membership_status = :membershipStatus, membership_updated_at = :updatedAt,
+          `UPDATE students SET status = 'archived', whop_membership_id = :membershipId,
+                  membership_status = :membershipStatus, membership_updated_at = :updatedAt,
                   grace_ends_at = NULL, updated_at = now() WHERE id = :id`,
           {
             replacements: {
@@ -353,7 +360,8 @@ export function createStudentService(deps: {
         ended += await deps.sequelize.transaction(async (transaction) => {
           const creator = await lockCreator(creatorId, transaction);
           const rows = await deps.sequelize.query(
-            `UPDATE students SET status = 'inactive', updated_at = now() WHERE creator_id = :creatorId AND ${expired} RETURNING id`,
+            `UPDATE students SET status = 'inactive', updated_at = now() WHERE creator_id = :creatorId AND ` +
+              `${expired} RETURNING id`,
             { replacements: { now: at, creatorId }, type: QueryTypes.SELECT, transaction },
           );
           await assignSeats(deps.sequelize, creator, transaction);
