@@ -7,6 +7,13 @@ const SANDBOX = {
   message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).',
 };
 
+/** Redis or this process is chosen once (composition/shared-state.ts); services get a CacheService. */
+const CACHE_CHOICE = {
+  group: ['**/infra/cache/*'],
+  importNames: ['createRedisCache', 'createMemoryCache'],
+  message: 'Services receive their cache; only src/composition/shared-state.ts chooses Redis or memory.',
+};
+
 /** An import of a layer's folder (relative, from anywhere under src/). */
 const layer = (name, why) => ({ group: [`**/${name}/*`, `**/${name}/**`], message: why });
 
@@ -31,7 +38,7 @@ const RULES = [
   {
     files: ['src/infra/**/*.ts'],
     forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
-      layer(name, 'Infrastructure (locks, the work queue) knows nothing of what uses it.'),
+      layer(name, 'Infrastructure (cache, locks, the work queue, storage) knows nothing of what uses it.'),
     ),
   },
   // Settings are read first, by everything: they know only the product's definitions.
@@ -81,12 +88,15 @@ const RULES = [
   {
     files: ['src/services/**/*.ts'],
     ignores: ['src/services/build-services.ts'],
-    forbidden: ['middleware', 'controllers', 'routes', 'sessions', 'views', 'jobs'].map((name) =>
-      layer(
-        name,
-        'Services never import middleware, controllers, routes, sessions or views: they get plain values, not req/res.',
+    forbidden: [
+      ...['middleware', 'controllers', 'routes', 'sessions', 'views', 'jobs'].map((name) =>
+        layer(
+          name,
+          'Services never import middleware, controllers, routes, sessions or views: they get plain values, not req/res.',
+        ),
       ),
-    ),
+      CACHE_CHOICE,
+    ],
   },
   {
     files: ['src/views/**/*.ts'],
@@ -155,6 +165,12 @@ export default tseslint.config(
         { object: 'process', property: 'env', message: 'Read settings through src/config/config.ts.' },
       ],
     },
+  },
+  {
+    // Prettier wraps code at 120 columns but leaves strings, SQL and comments as they are: this
+    // keeps those within 120 too (a URL may run longer).
+    files: ['src/**/*.ts'],
+    rules: { 'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true }] },
   },
   // The layers point down (docs/ARCHITECTURE.md). Each block names what its files may not
   // import; ESLint keeps only the last matching block's no-restricted-imports, so each repeats

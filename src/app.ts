@@ -35,6 +35,7 @@ import { courseBuilderRoutes } from './routes/course-builder-routes.ts';
 import { loadCurrentUser } from './middleware/current-user.ts';
 import { csrfProtection } from './middleware/csrf-protection.ts';
 import { sessionEndedHandler } from './middleware/session-ended-handler.ts';
+import { flashLocals } from './middleware/flash-locals.ts';
 import { deferBodyErrors } from './middleware/deferred-body-errors.ts';
 import type { TokenSafeSessionStore } from './sessions/token-safe-session-store.ts';
 import type { Services } from './services/build-services.ts';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(refreshSessionExpiry(deps.sessionStore));
   const { services } = deps;
   app.use(loadCurrentUser(services));
+  app.use(flashLocals);
   app.use(bodies.raise);
   app.use(mediaRoutes({ services }));
   app.use(brandingAssetRoutes({ services }));

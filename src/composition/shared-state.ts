@@ -16,7 +16,7 @@ import {
   redisEndedSessionRegistry,
   type EndedSessionRegistry,
 } from '../sessions/ended-session-registry.ts';
-import { createMemoryCache, createRedisCache, type CacheService } from '../services/cache/cache-service.ts';
+import { createMemoryCache, createRedisCache, type CacheService } from '../infra/cache/cache-service.ts';
 import { createRedisLockService } from '../infra/locks/redis-lock.ts';
 import { createInProcessLockService } from '../infra/locks/in-process-lock.ts';
 import type { LockClock, LockService } from '../infra/locks/lock-service.ts';

@@ -43,7 +43,10 @@ export interface Config {
   databaseUrl: string | undefined;
   /** pg's `ssl` option, from `sslmode` and `DATABASE_CA` as libpq reads them (database-tls.ts). */
   databaseSsl: DatabaseSsl;
-  /** The embedded PostgreSQL's password (development: kept in var/secrets.json); undefined in production, which requires DATABASE_URL. */
+  /**
+   * The embedded PostgreSQL's password (development: kept in var/secrets.json); undefined in production, which requires
+   * DATABASE_URL.
+   */
   embeddedDatabasePassword: string | undefined;
   /** Connections per process in the database pool. */
   databasePoolMax: number;
@@ -595,7 +598,8 @@ export function compiledBuildEnv(env: Env): Env {
   if (nodeEnv === undefined) return { ...env, NODE_ENV: 'production' };
   if (nodeEnv === 'production') return env;
   throw new ConfigError([
-    `NODE_ENV=${nodeEnv}: the compiled build (dist/) runs in production only; leave NODE_ENV unset or set it to production, or run the sources (npm start, npm run worker, npm run migrate) for ${nodeEnv}`,
+    `NODE_ENV=${nodeEnv}: the compiled build (dist/) runs in production only; leave NODE_ENV unset or set it to ` +
+      `production, or run the sources (npm start, npm run worker, npm run migrate) for ${nodeEnv}`,
   ]);
 }
 

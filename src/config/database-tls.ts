@@ -93,7 +93,8 @@ export function databaseTls(
   }
   if (isProduction && raw === undefined && !isLoopbackHost(url.hostname))
     problems.push(
-      `DATABASE_URL: the database at ${url.hostname} would be reached without TLS; add sslmode=verify-full (with DATABASE_CA for the provider's authority) or sslmode=require, or write sslmode=disable to mean it`,
+      `DATABASE_URL: the database at ${url.hostname} would be reached without TLS; add sslmode=verify-full (with ` +
+        `DATABASE_CA for the provider's authority) or sslmode=require, or write sslmode=disable to mean it`,
     );
   if (problems.length > 0) return { tls: undefined, problems };
   return { tls: { url: url.toString(), mode, ssl: sslOptions(mode, ca) }, problems };

@@ -46,7 +46,8 @@ export function insecureUrlSettings(env: UrlSettings): string[] {
       found.push(`WHOP_CHECKOUT_URLS.${tier} must be an https:// URL in production`);
   if (env.SMTP_URL !== undefined && !smtpUrlUsesTls(env.SMTP_URL))
     found.push(
-      'SMTP_URL must use TLS in production: smtps://… or smtp://…?requireTLS=true (STARTTLS required), with the certificate checked',
+      'SMTP_URL must use TLS in production: smtps://… or smtp://…?requireTLS=true (STARTTLS required), with the ' +
+        'certificate checked',
     );
   return found;
 }

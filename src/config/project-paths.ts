@@ -11,7 +11,10 @@ import { join } from 'node:path';
 /** True in the compiled build (this module is `dist/src/config/project-paths.js`), false when tsx runs the sources. */
 export const runsCompiled = import.meta.url.endsWith('.js');
 
-/** The folder holding `package.json`, `views/` and `public/`: one level above `src/`, two above `dist/src/` (this module is in their `config/`). */
+/**
+ * The folder holding `package.json`, `views/` and `public/`: one level above `src/`, two above `dist/src/` (this module
+ * is in their `config/`).
+ */
 export const PROJECT_ROOT = fileURLToPath(new URL(runsCompiled ? '../../../' : '../../', import.meta.url));
 
 export const VIEWS_DIR = join(PROJECT_ROOT, 'views');

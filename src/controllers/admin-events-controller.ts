@@ -6,7 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { setFlash } from '../sessions/flash.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import {
   EVENT_STATUSES,
@@ -81,7 +81,6 @@ export function adminEventsController(deps: {
       waiting,
       error: describeEventError(event.lastError),
       checkAgainUrl: eventPath(event.id),
-      ...takeFlash(req),
     });
   };
 

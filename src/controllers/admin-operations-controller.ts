@@ -5,13 +5,11 @@
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { setFlashAt, takeFlash, type Flash } from '../sessions/flash.ts';
+import { setFlashAt } from '../sessions/flash.ts';
 import { countOf } from '../views/plural.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { ReconciliationService } from '../services/reconciliation-service.ts';
-
-const withMessage = (flash: Flash): Partial<Flash> => (flash.message ? flash : {});
 
 export function adminOperationsController(deps: {
   operations: OperationsOverviewService;
@@ -32,8 +30,6 @@ export function adminOperationsController(deps: {
       problems,
       revenue,
       lastRun,
-      // A one-time message, if any; else the list's own refusal (res.locals) stays.
-      ...withMessage(takeFlash(req)),
     });
   };
 
@@ -60,17 +56,21 @@ export function adminOperationsController(deps: {
         setFlashAt(
           req,
           'reconciliation',
-          'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its results when it finishes.',
+          'Reconciliation started. It is taking a while and goes on in the background; reload this page to see its ' +
+            'results when it finishes.',
           'info',
         );
         break;
       case 'finished': {
         const { run } = waited;
         const s = run.summary as { studentsCreated?: number; studentsChanged?: number; tierChanges?: unknown[] };
+        const added = countOf(s.studentsCreated ?? 0, 'student');
+        const changed = countOf(s.studentsChanged ?? 0, 'student');
+        const tierChanges = countOf(s.tierChanges?.length ?? 0, 'tier change');
         setFlashAt(
           req,
           'reconciliation',
-          `Reconciliation ${run.status}: ${countOf(s.studentsCreated ?? 0, 'student')} added, ${countOf(s.studentsChanged ?? 0, 'student')} changed status, ${countOf(s.tierChanges?.length ?? 0, 'tier change')}.`,
+          `Reconciliation ${run.status}: ${added} added, ${changed} changed status, ${tierChanges}.`,
           run.status === 'succeeded' ? 'ok' : 'error',
         );
         break;

@@ -8,7 +8,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { NotFoundError, ValidationError, ConflictError } from '../domain/app-errors.ts';
 import { hasFeature, tierDefinition, tierUnlocking } from '../domain/tier-table.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { setFlashAt, takeFlash } from '../sessions/flash.ts';
+import { setFlashAt } from '../sessions/flash.ts';
 import type { ApiTokenService } from '../services/api-tokens/api-token-service.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { API_SETTINGS_PATH, API_V1_PATH } from '../http/api-paths.ts';
@@ -52,7 +52,6 @@ export function apiTokenController(deps: {
       settingsPath: API_SETTINGS_PATH,
       form: extra.form ?? { name: '', scope: 'read' },
       created: extra.created,
-      ...takeFlash(req),
     });
   }
 

@@ -40,7 +40,8 @@ function decodeCursor(list: ListName, cursor: string): number {
   if (parsed.list !== list)
     throw new PageRequestError(
       'invalid_cursor',
-      `That cursor belongs to another list (${parsed.list.slice(0, 40)}); use it only with that list, not with ${list}.`,
+      `That cursor belongs to another list (${parsed.list.slice(0, 40)}); use it only with that list, not with ` +
+        `${list}.`,
     );
   return parsed.after;
 }

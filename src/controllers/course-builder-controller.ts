@@ -10,7 +10,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ValidationError } from '../domain/app-errors.ts';
 import { hasFeature } from '../domain/tier-table.ts';
 import { creatorOf, requireFeature } from '../middleware/require-creator.ts';
-import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { setFlash } from '../sessions/flash.ts';
 import type { CourseCatalog } from '../services/courses/course-catalog.ts';
 import type { CourseEditor } from '../services/courses/course-editor.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
@@ -69,7 +69,6 @@ export function courseBuilderController(
       upgradeUrl: deps.plans.upgradeForFeature('course_builder'),
       typedTitle: refusal?.title ?? '',
       titleError: refusal?.message ?? null,
-      ...takeFlash(req),
     });
   }
 

@@ -8,7 +8,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/app-errors.ts';
 import { hasFeature } from '../domain/tier-table.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { setFlash, setFlashAt, takeFlash } from '../sessions/flash.ts';
+import { setFlash, setFlashAt } from '../sessions/flash.ts';
 import { formStateOf, type FormState } from '../views/form-state.ts';
 import { coursePath } from '../http/route-paths.ts';
 import type { CourseCatalog } from '../services/courses/course-catalog.ts';
@@ -62,7 +62,6 @@ export function editorPage(deps: EditorPageDeps) {
       deps.library.list(creator.id),
       editable ? deps.products.list(creator) : Promise.resolve({ products: [], whopAnswered: true }),
     ]);
-    const flash = takeFlash(req);
     res.status(refusal?.status ?? 200).render('pages/course-editor', {
       title: `Edit “${course.title}”`,
       course,
@@ -74,11 +73,11 @@ export function editorPage(deps: EditorPageDeps) {
       productsFromWhop: products.whopAnswered,
       formState: refusal?.formState,
       // A refusal that names a field is said next to it; any other at the top of the page.
-      ...(refusal
-        ? refusal.formState
+      // (No refusal: the flash, if any, from flash-locals.ts.)
+      ...(refusal &&
+        (refusal.formState
           ? { message: undefined, messageTarget: undefined }
-          : { message: refusal.message, messageKind: 'error', messageLink: undefined }
-        : flash),
+          : { message: refusal.message, messageKind: 'error', messageLink: undefined })),
     });
   }
 

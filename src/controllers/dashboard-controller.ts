@@ -9,7 +9,6 @@ import type { CreatorDashboardQuery, DashboardOptions } from '../services/creato
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import type { PlanManagementQuery } from '../services/pricing/plan-management-query.ts';
 import { studentAccess } from '../services/students/student-access.ts';
-import { takeFlash, type Flash } from '../sessions/flash.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
 import { coursePath, playerPath } from '../http/route-paths.ts';
 import { AI_CREDITS_DESCRIPTION, FEATURE_DESCRIPTIONS, hasFeature, shownFeatures } from '../domain/tier-table.ts';
@@ -42,7 +41,7 @@ export function dashboardController(deps: {
   /** Where a disconnected creator reinstalls Chronos on their company. */
   installUrl: string;
   /** Renders onboarding for a user who is neither creator nor student. */
-  onboarding: (req: Request, res: Response, flash: Flash) => Promise<void>;
+  onboarding: (req: Request, res: Response) => Promise<void>;
 }) {
   const show: RequestHandler = async (req, res) => {
     const { user, role, creator } = signedIn(req);
@@ -54,7 +53,6 @@ export function dashboardController(deps: {
         res.redirect(302, `/dashboard?page=${students.pages}#students`);
         return;
       }
-      const flash = takeFlash(req);
       const plan = deps.plans.planOf(creator.tier, usage);
       const supportContact = deps.supportEmail !== undefined;
       res.render('pages/creator-dashboard', {
@@ -75,11 +73,9 @@ export function dashboardController(deps: {
         paymentFailed: creator.billingStatus === 'past_due' && creator.gracePeriodEndsAt !== null,
         manageUrl: creator.billingStatus === 'past_due' ? await deps.planManagement.manageUrlOf(creator) : null,
         installUrl: deps.installUrl,
-        ...flash,
       });
       return;
     }
-    const flash = takeFlash(req);
     const memberships = await deps.students.memberships(user.whopUserId);
     if (memberships.length > 0) {
       const continueWatching = await deps.progress.continueWatching(user);
@@ -91,7 +87,6 @@ export function dashboardController(deps: {
           .map(studentAccess)
           .map((c) => ({ ...c, href: c.hasAccess ? coursePath(c.companyId) : null })),
         continueWatching: continueWatching.map((v) => ({ ...v, href: playerPath(v.whopCompanyId, v.videoId) })),
-        ...flash,
       });
       return;
     }
@@ -101,7 +96,7 @@ export function dashboardController(deps: {
       res.redirect(302, '/admin/tiers');
       return;
     }
-    await deps.onboarding(req, res, flash);
+    await deps.onboarding(req, res);
   };
   return { show };
 }

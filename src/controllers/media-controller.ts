@@ -1,7 +1,7 @@
 /**
  * `GET /media/videos/:videoId`: a video's bytes, authorised on every request (the session, then
- * the same access rule as the course pages, the product rule included, in one statement). Disk: streamed by `send` with Range support (one
- * range per request, `If-Range`, 416 when unsatisfiable). S3: a 302 to a presigned GET that
+ * the same access rule as the course pages, the product rule included, in one statement). Disk: streamed by `send` with
+ * Range support (one range per request, `If-Range`, 416 when unsatisfiable). S3: a 302 to a presigned GET that
  * expires within 5 minutes. Always `no-store` (set for every response by middleware/no-store.ts),
  * so neither a shared cache nor the browser keeps a member's video after access ends.
  */

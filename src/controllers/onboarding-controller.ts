@@ -12,7 +12,7 @@ import { signedIn } from '../middleware/require-auth.ts';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { AppError } from '../domain/app-errors.ts';
 import { WhopApiError } from '../services/whop/whop-errors.ts';
-import { setFlash, takeFlash, type Flash } from '../sessions/flash.ts';
+import { setFlash, type Flash } from '../sessions/flash.ts';
 
 function welcome(outcome: Extract<OnboardingOutcome, { kind: 'onboarded' | 'took_over' }>): string {
   const { creator, imported } = outcome;
@@ -20,7 +20,10 @@ function welcome(outcome: Extract<OnboardingOutcome, { kind: 'onboarded' | 'took
   const overLimit = imported.overLimit > 0 ? ` ${imported.overLimit} are waiting for room in your plan.` : '';
   const students = `We imported ${imported.active + imported.overLimit} students from Whop.${overLimit}`;
   if (outcome.kind === 'took_over')
-    return `You now run ${name} on Chronos: its former owner is no longer an admin on Whop. Its videos, courses and students are kept. ${students}`;
+    return (
+      `You now run ${name} on Chronos: its former owner is no longer an admin on Whop. Its videos, courses ` +
+      `and students are kept. ${students}`
+    );
   return `Welcome, ${name}! ${students}`;
 }
 
@@ -36,10 +39,8 @@ export function onboardingController(deps: {
     extra: Partial<Flash> & { status?: number; selected?: string } = {},
   ): Promise<void> {
     const { user, role } = signedIn(req);
-    const flash = {
-      ...takeFlash(req),
-      ...Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
-    };
+    // What the caller says replaces the flash (flash-locals.ts); what it leaves undefined does not.
+    const said = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
     const lost = await deps.onboarding.lostCreator(user);
     let companies: Awaited<ReturnType<OnboardingService['choices']>> = [];
     let listProblem: string | null = null;
@@ -57,7 +58,7 @@ export function onboardingController(deps: {
       listProblem,
       lost,
       selected: extra.selected ?? '',
-      ...flash,
+      ...said,
     });
   }
 
@@ -131,14 +132,16 @@ export function onboardingController(deps: {
       if (answer === 'not_installed') {
         setFlash(
           req,
-          `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install it, then check again.`,
+          `Whop still says Chronos is not installed on ${creator.companyName ?? creator.whopCompanyId}. Install ` +
+            `it, then check again.`,
           'error',
         );
       } else {
         const imported = await deps.onboarding.importMembers(creator);
         setFlash(
           req,
-          `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ${imported.active + imported.overLimit} students are up to date.`,
+          `Reconnected: Chronos can read ${creator.companyName ?? creator.whopCompanyId} on Whop again. ` +
+            `${imported.active + imported.overLimit} students are up to date.`,
           'ok',
         );
       }

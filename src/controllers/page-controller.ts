@@ -2,19 +2,15 @@
 import type { RequestHandler } from 'express';
 import { safeReturnTo } from '../services/return-to.ts';
 import { loginPath } from '../http/route-paths.ts';
-import { takeFlash } from '../sessions/flash.ts';
 
 export function pageController() {
   const landing: RequestHandler = (_req, res) => {
     res.render('pages/landing', { title: 'Chronos — video courses for Whop creators', loginHref: loginPath() });
   };
   const login: RequestHandler = (req, res) => {
-    const { message, messageKind } = takeFlash(req);
     res.render('pages/login', {
       title: 'Sign in',
       loginHref: loginPath(safeReturnTo(req.query.returnTo)),
-      message,
-      messageKind,
     });
   };
   return { landing, login };

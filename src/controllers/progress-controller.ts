@@ -2,7 +2,8 @@
  * `POST /api/videos/:videoId/progress`: the player saves where the viewer is and how long they
  * played (JSON, or a form body from `navigator.sendBeacon`, which cannot set headers: the CSRF
  * token then comes as `_csrf`). Only students with access are recorded, for videos their product
- * opens (the product rule); the creator's previews are not. Bad input is a 400 that changes nothing (see watch-progress-service.ts).
+ * opens (the product rule); the creator's previews are not. Bad input is a 400 that changes nothing (see
+ * watch-progress-service.ts).
  */
 import type { RequestHandler } from 'express';
 import { ForbiddenError, NotFoundError } from '../domain/app-errors.ts';

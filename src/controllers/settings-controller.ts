@@ -6,7 +6,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { setFlash, takeFlash } from '../sessions/flash.ts';
+import { setFlash } from '../sessions/flash.ts';
 import { tierDefinition, tierUnlocking } from '../domain/tier-table.ts';
 import { LOGO_MAX_BYTES } from '../services/branding/logo-image.ts';
 import type { BrandingErrors, ParsedBrandingForm } from '../services/branding/branding-input.ts';
@@ -35,7 +35,6 @@ export function settingsController(deps: { branding: BrandingService }) {
     const accentColor = submitted ? submitted.accentColor : (saved?.accentColor ?? '');
     res.status(submitted ? 422 : 200).render('pages/settings', {
       title: 'Settings',
-      ...(submitted ? {} : takeFlash(req)),
       entitled,
       tierName: tierDefinition(creator.tier).name,
       requiredTierName: tierDefinition(tierUnlocking('custom_branding')).name,

@@ -4,7 +4,8 @@
  * request. Here, tus's hooks ask the upload service: creation reserves against the tier's
  * limits, every later request must name an unfinished upload of this creator (ids are
  * unguessable and bound to their creator: anything else is 404), a DELETE gives the reservation
- * back before tus removes the bytes, and the last PATCH probes the bytes. Refusals are one plain-text sentence, which the uploader shows as it is.
+ * back before tus removes the bytes, and the last PATCH probes the bytes. Refusals are one plain-text sentence, which
+ * the uploader shows as it is.
  */
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';

@@ -6,7 +6,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { creatorOf } from '../middleware/require-creator.ts';
-import { takeFlash, setFlash, setFlashAt } from '../sessions/flash.ts';
+import { setFlash, setFlashAt } from '../sessions/flash.ts';
 import { NotFoundError, ValidationError } from '../domain/app-errors.ts';
 import { hasFeature } from '../domain/tier-table.ts';
 import type { VideoLibrary } from '../services/videos/video-library.ts';
@@ -69,7 +69,6 @@ export function videoLibraryController(deps: {
         chunkBytes: UPLOAD_CHUNK_BYTES,
       },
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,
-      ...takeFlash(req),
     });
   }
 

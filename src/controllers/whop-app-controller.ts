@@ -22,6 +22,8 @@ import {
   type EmbeddedViewerService,
 } from '../services/whop-app/embedded-viewer-service.ts';
 import type { EmbeddedSignatures } from '../services/whop-app/embedded-signatures.ts';
+import type { MediaUrlSigner } from '../services/watching/media-url-signer.ts';
+import { signedMediaUrl } from './signed-media-url.ts';
 import { companyScope } from '../middleware/whop-user-token.ts';
 import { UPLOAD_CHUNK_BYTES } from './video-library-controller.ts';
 import { admitToPage, creatorName, refusalOfUnlisted } from './course-gate.ts';
@@ -61,6 +63,8 @@ export function renderEmbeddedRefusal(
 export function whopAppController(deps: {
   viewers: EmbeddedViewerService;
   signatures: EmbeddedSignatures;
+  /** The embedded player's media URLs (the one media URL signer, embedded surface). */
+  mediaUrls: Pick<MediaUrlSigner, 'sign'>;
   courses: CourseAccessService;
   progress: WatchProgressService;
   dashboard: CreatorDashboardQuery;
@@ -139,7 +143,7 @@ export function whopAppController(deps: {
       },
       position: index + 1,
       count: videos.length,
-      mediaUrl: embeddedPaths.media(video.id, deps.signatures.mediaQuery(viewer.user.whopUserId, video.id)),
+      mediaUrl: signedMediaUrl(deps.mediaUrls, admitted, video.id, embeddedPaths.media),
       progressUrl: isPreview ? null : embeddedPaths.progress(exp.id, video.id),
       resumeAt,
       isPreview,
@@ -172,7 +176,8 @@ export function whopAppController(deps: {
       renderEmbeddedRefusal(
         res,
         403,
-        'Chronos is not set up for this company under your account yet. Sign in to Chronos with Whop once and pick this company to set it up.',
+        'Chronos is not set up for this company under your account yet. Sign in to Chronos with Whop once and pick ' +
+          'this company to set it up.',
       );
       return;
     }

@@ -1,4 +1,7 @@
-/** The Sequelize instance for a Postgres URL (real or embedded), a cheap liveness probe, and how to tell an outage from a bug. */
+/**
+ * The Sequelize instance for a Postgres URL (real or embedded), a cheap liveness probe, and how to tell an outage from
+ * a bug.
+ */
 import { AccessDeniedError, ConnectionError, DatabaseError, Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { DatabaseSsl } from '../config/database-tls.ts';

@@ -62,7 +62,8 @@ export async function serverUser(logger: Logger): Promise<RunAs | undefined> {
       return await idsOf('postgres');
     } catch (error) {
       throw new EmbeddedDatabaseError(
-        `running as root, and the OS user "postgres" (PostgreSQL refuses root) could not be created: ${errorMessage(error).split('\n')[0]}; create it, run as another user, or set DATABASE_URL`,
+        `running as root, and the OS user "postgres" (PostgreSQL refuses root) could not be created: ` +
+          `${errorMessage(error).split('\n')[0]}; create it, run as another user, or set DATABASE_URL`,
         { cause: error },
       );
     }
@@ -81,7 +82,8 @@ export function makePrivateFolder(dir: string, runAs: RunAs | undefined): void {
     const closed = closedAncestor(dirname(dir), runAs);
     if (closed) {
       throw new EmbeddedDatabaseError(
-        `running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot pass through ${closed}: allow it (chmod o+x ${closed}), choose another VAR_DIR, or set DATABASE_URL`,
+        `running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot pass through ` +
+          `${closed}: allow it (chmod o+x ${closed}), choose another VAR_DIR, or set DATABASE_URL`,
       );
     }
     chownSync(dir, 0, runAs.gid);
@@ -109,13 +111,18 @@ export function writeServerFile(path: string, content: string, runAs: RunAs | un
   if (runAs) chownSync(path, runAs.uid, runAs.gid);
 }
 
-/** The line Chronos adds to a cluster's postgresql.conf when it creates it: its own settings come from `chronos.conf`. */
+/**
+ * The line Chronos adds to a cluster's postgresql.conf when it creates it: its own settings come from `chronos.conf`.
+ */
 export const CHRONOS_CONF_INCLUDE = "include_if_exists = 'chronos.conf'";
 
 /** `ours`: created by Chronos's embedded server (its postgresql.conf includes chronos.conf). */
 export type DataFolderState = { kind: 'new' } | { kind: 'cluster'; major: number; ours: boolean };
 
-/** Whether `dataDir` is missing or empty (to be initialised), or a PostgreSQL cluster of which version; anything else is refused, untouched. */
+/**
+ * Whether `dataDir` is missing or empty (to be initialised), or a PostgreSQL cluster of which version; anything else is
+ * refused, untouched.
+ */
 export function dataFolderState(dataDir: string): DataFolderState {
   if (!existsSync(dataDir)) return { kind: 'new' };
   if (!statSync(dataDir).isDirectory())
@@ -124,13 +131,15 @@ export function dataFolderState(dataDir: string): DataFolderState {
   if (entries.length === 0) return { kind: 'new' };
   if (!entries.includes('PG_VERSION')) {
     throw new EmbeddedDatabaseError(
-      `${dataDir} is not a PostgreSQL data folder (no PG_VERSION file): nothing was changed; move it away (or delete it to start afresh), or set DATABASE_URL`,
+      `${dataDir} is not a PostgreSQL data folder (no PG_VERSION file): nothing was changed; move it away (or ` +
+        `delete it to start afresh), or set DATABASE_URL`,
     );
   }
   const major = Number.parseInt(readFileSync(`${dataDir}/PG_VERSION`, 'utf8').trim(), 10);
   if (!Number.isInteger(major))
     throw new EmbeddedDatabaseError(
-      `${dataDir}/PG_VERSION does not name a PostgreSQL version: the folder is damaged; move it away, or set DATABASE_URL`,
+      `${dataDir}/PG_VERSION does not name a PostgreSQL version: the folder is damaged; move it away, or set ` +
+        `DATABASE_URL`,
     );
   let ours = false;
   try {
@@ -170,8 +179,8 @@ export function runningServerPid(dataDir: string): number | undefined {
 
 /**
  * Takes the data folder for this process: a lock file beside it (`<dataDir>.lock`) holds the
- * owner's pid. A lock whose owner is alive (this process included) is refused with its pid; a dead owner's lock (a killed
- * process) is taken over. Returns the function that releases it.
+ * owner's pid. A lock whose owner is alive (this process included) is refused with its pid; a dead owner's lock (a
+ * killed process) is taken over. Returns the function that releases it.
  */
 export function lockDataFolder(dataDir: string): () => void {
   const lockFile = `${dataDir}.lock`;
@@ -191,7 +200,8 @@ export function lockDataFolder(dataDir: string): () => void {
     }
     if (Number.isInteger(holder) && isAlive(holder)) {
       throw new EmbeddedDatabaseError(
-        `the embedded database in ${dataDir} is in use by process ${holder} (another \`npm start\` or \`npm run worker\`?): stop that process, or set DATABASE_URL so that several processes share one PostgreSQL`,
+        `the embedded database in ${dataDir} is in use by process ${holder} (another \`npm start\` or \`npm run ` +
+          `worker\`?): stop that process, or set DATABASE_URL so that several processes share one PostgreSQL`,
       );
     }
     // The owner is gone: move its lock aside (only one contender's rename succeeds) and try again.
@@ -211,12 +221,14 @@ export function lockDataFolder(dataDir: string): () => void {
       }
       rmSync(aside, { force: true });
       throw new EmbeddedDatabaseError(
-        `the embedded database in ${dataDir} is being started by process ${moved}: stop that process, or set DATABASE_URL`,
+        `the embedded database in ${dataDir} is being started by process ${moved}: stop that process, or set ` +
+          `DATABASE_URL`,
       );
     }
     rmSync(aside, { force: true });
   }
   throw new EmbeddedDatabaseError(
-    `could not take the lock ${lockFile}: another process keeps taking it; stop the other Chronos processes and start again`,
+    `could not take the lock ${lockFile}: another process keeps taking it; stop the other Chronos processes and ` +
+      `start again`,
   );
 }

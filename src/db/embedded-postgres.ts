@@ -84,7 +84,10 @@ function serverSettings(port: number, throwaway: boolean): string {
     .join('\n')}\n`;
 }
 
-/** Only what the programs need (they find each other beside themselves): no setting or secret of Chronos's reaches the server. */
+/**
+ * Only what the programs need (they find each other beside themselves): no setting or secret of Chronos's reaches the
+ * server.
+ */
 function childEnv(): NodeJS.ProcessEnv {
   return { LC_ALL: 'C', LANG: 'C' };
 }
@@ -247,7 +250,8 @@ async function ensureDatabase(serverUrl: string, database: string, dataDir: stri
   } catch (error) {
     if ((error as { code?: string }).code === '28P01') {
       throw new EmbeddedDatabaseError(
-        `the embedded database in ${dataDir} does not accept the password kept beside it (was secrets.json replaced?): restore it, or move ${dataDir} away to start afresh`,
+        `the embedded database in ${dataDir} does not accept the password kept beside it (was secrets.json ` +
+          `replaced?): restore it, or move ${dataDir} away to start afresh`,
         { cause: error },
       );
     }
@@ -282,12 +286,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const state = dataFolderState(dataDir);
     if (state.kind === 'cluster' && state.major !== major) {
       throw new EmbeddedDatabaseError(
-        `${dataDir} holds PostgreSQL ${state.major} data, but the embedded server is PostgreSQL ${major}: nothing was changed; move the folder away (or delete var/ to start afresh), or set DATABASE_URL`,
+        `${dataDir} holds PostgreSQL ${state.major} data, but the embedded server is PostgreSQL ${major}: nothing ` +
+          `was changed; move the folder away (or delete var/ to start afresh), or set DATABASE_URL`,
       );
     }
     if (state.kind === 'cluster' && !state.ours) {
       throw new EmbeddedDatabaseError(
-        `${dataDir} holds a database this server did not create (earlier versions of Chronos kept a PGlite database there, which a PostgreSQL server cannot read): nothing was changed; move the folder away (or delete var/ to start afresh), or set DATABASE_URL`,
+        `${dataDir} holds a database this server did not create (earlier versions of Chronos kept a PGlite ` +
+          'database there, which a PostgreSQL server cannot read): nothing was changed; move the folder away ' +
+          '(or delete var/ to start afresh), or set DATABASE_URL',
       );
     }
     if (state.kind === 'new') await initialise(binaries, { ...options, dataDir }, runAs);

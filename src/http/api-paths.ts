@@ -1,4 +1,6 @@
-/** Where the creator API lives and where creators manage its tokens (routes mount at them; messages and docs name them). */
+/**
+ * Where the creator API lives and where creators manage its tokens (routes mount at them; messages and docs name them).
+ */
 export const API_V1_PATH = '/api/v1';
 export const API_SETTINGS_PATH = '/settings/api';
 

@@ -1,7 +1,7 @@
 /**
  * The background loops: the webhook inbox worker, the email outbox sender, the grace period
- * check, the expiry of unfinished uploads, the storage sweep and the scheduled reconciliation. Run by the `worker` process, and by the web process
- * in development. `stop()` lets the current iteration of each loop finish. A loop whose
+ * check, the expiry of unfinished uploads, the storage sweep and the scheduled reconciliation. Run by the `worker`
+ * process, and by the web process in development. `stop()` lets the current iteration of each loop finish. A loop whose
  * iteration fails logs it, reports it (Sentry, when configured) unless the database is simply
  * away for a moment, and goes on after its pause.
  */
@@ -88,7 +88,8 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
     ),
     loop('grace-periods', async () => (await deps.grace.applyExpired(), false), 60_000),
     loop('upload-expiry', async () => (await deps.uploads.expire(), false), 10 * 60_000),
-    // An hour's grace: an upload's row is written before its first byte, so a younger object is never an orphan in the making.
+    // An hour's grace: an upload's row is written before its first byte, so a younger object is never an orphan in the
+    // making.
     loop('storage-sweep', async () => (await deps.storageSweeper.sweep({ olderThanMs: 3_600_000 }), false), 3_600_000),
     loop(
       'reconciliation',

@@ -13,7 +13,9 @@ export function apiTokenRateLimiter(settings: LimiterSettings): RequestHandler {
     (_req, res, seconds) =>
       void res.status(429).json({
         error: 'rate_limited',
-        message: `This token made more than ${settings.limitPerMinute} requests this minute. Retry in ${seconds} seconds.`,
+        message:
+          `This token made more than ${settings.limitPerMinute} requests this minute. Retry in ` +
+          `${seconds} seconds.`,
         retryAfterSeconds: seconds,
       }),
   );

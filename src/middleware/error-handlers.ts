@@ -55,7 +55,8 @@ function describe(error: unknown): Described {
       status,
       code: tooLarge ? 'payload_too_large' : 'invalid_request',
       message: tooLarge
-        ? 'What you sent is longer than Chronos accepts, so nothing was saved. Go back to the form: your browser usually keeps what you typed, so you can shorten it and send it again.'
+        ? 'What you sent is longer than Chronos accepts, so nothing was saved. Go back to the form: your browser ' +
+          'usually keeps what you typed, so you can shorten it and send it again.'
         : 'The request could not be read.',
     };
   }
@@ -115,7 +116,8 @@ export function jsonErrorHandler(logger: Logger, report: ErrorReporter = noError
 export function pageErrorHandler(logger: Logger, report: ErrorReporter = noErrorReporting): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) {
-      // Too late to answer (e.g. the session store failed while saving after the page went out): log it, end the exchange.
+      // Too late to answer (e.g. the session store failed while saving after the page went out): log it, end the
+      // exchange.
       logError(logger, req, error, describe(error), report);
       if (!res.writableEnded) req.socket.destroy();
       return;

@@ -95,7 +95,9 @@ export class Payment extends Model<InferAttributes<Payment>, InferCreationAttrib
               const text = Math.abs(payment.amountMinor)
                 .toString()
                 .padStart(digits + 1, '0');
-              payment.amount = `${payment.amountMinor < 0 ? '-' : ''}${digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`}`;
+              const sign = payment.amountMinor < 0 ? '-' : '';
+              payment.amount =
+                digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
             }
           },
         },

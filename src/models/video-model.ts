@@ -9,7 +9,10 @@ import {
 } from 'sequelize';
 import type { Creator } from './creator-model.ts';
 
-/** `uploading`: reserved, bytes arriving; `ready`: stored and probed, playable; `failed`: counts for nothing, `failure` says why. */
+/**
+ * `uploading`: reserved, bytes arriving; `ready`: stored and probed, playable; `failed`: counts for nothing, `failure`
+ * says why.
+ */
 export const VIDEO_STATUSES = ['uploading', 'ready', 'failed'] as const;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 

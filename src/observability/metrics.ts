@@ -25,7 +25,9 @@ export function createMetrics(deps: { sequelize: Sequelize }): Metrics {
   });
   const webhookEvents = new Counter({
     name: 'chronos_webhook_events_total',
-    help: 'Webhook events handled by this process, by type and resulting status (processed, skipped, ignored, retry, dead)',
+    help:
+      'Webhook events handled by this process, by type and resulting status (processed, skipped, ignored, ' +
+      'retry, dead)',
     labelNames: ['type', 'status'] as const,
     registers: [registry],
   });
@@ -41,7 +43,8 @@ export function createMetrics(deps: { sequelize: Sequelize }): Metrics {
     registers: [registry],
     async collect() {
       const [row] = await deps.sequelize.query<{ lag: number | null }>(
-        "SELECT extract(epoch FROM now() - min(next_attempt_at))::float AS lag FROM webhook_events WHERE status IN ('pending', 'processing') AND next_attempt_at <= now()",
+        'SELECT extract(epoch FROM now() - min(next_attempt_at))::float AS lag FROM webhook_events WHERE status IN ' +
+          "('pending', 'processing') AND next_attempt_at <= now()",
         { type: QueryTypes.SELECT },
       );
       this.set(Math.max(0, row?.lag ?? 0));

@@ -15,7 +15,8 @@ export function startFailureLines(role: string, error: unknown): string[] {
   const port = (error as { port?: number } | undefined)?.port;
   if (code === 'EADDRINUSE')
     return [
-      `${role} failed to start: port ${port ?? ''} is already in use: stop the program that holds it, or set PORT to another port`,
+      `${role} failed to start: port ${port ?? ''} is already in use: stop the program that holds it, or set PORT ` +
+        `to another port`,
     ];
   if (code === 'EACCES' && port !== undefined)
     return [`${role} failed to start: port ${port} may not be opened by this user: choose a port above 1023 with PORT`];

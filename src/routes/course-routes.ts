@@ -1,4 +1,7 @@
-/** Watching: the course pages and the media route. Each handler checks the session and access itself (401 page, 403 with the reason). */
+/**
+ * Watching: the course pages and the media route. Each handler checks the session and access itself (401 page, 403 with
+ * the reason).
+ */
 import { Router } from 'express';
 import { courseController } from '../controllers/course-controller.ts';
 import { mediaController } from '../controllers/media-controller.ts';

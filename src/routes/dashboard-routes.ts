@@ -22,7 +22,7 @@ export function dashboardRoutes(deps: { services: Services }): Router {
     now: deps.services.now,
     progress: deps.services.progress,
     installUrl: deps.services.installUrl,
-    onboarding: (req, res, flash) => onboarding.showPicker(req, res, flash),
+    onboarding: (req, res) => onboarding.showPicker(req, res),
   });
   router.get('/dashboard', requireAuth, dashboard.show);
   router.get('/onboarding', requireAuth, onboarding.show);

@@ -38,6 +38,7 @@ export function whopAppRoutes(deps: { services: Services; logger: Logger; report
   const controller = whopAppController({
     viewers: services.embeddedViewers,
     signatures: services.embeddedSignatures,
+    mediaUrls: services.embeddedMediaUrls,
     courses: services.courses,
     progress: services.progress,
     dashboard: services.dashboard,
@@ -129,7 +130,7 @@ function isEmbeddedRequest(req: Request): boolean {
 function signedMediaViewer(services: Services): RequestHandler {
   return async (req, _res, next) => {
     const videoId = videoIdFrom(req.params.videoId);
-    const signed = videoId === null ? null : services.embeddedSignatures.verifyMedia(videoId, req.query);
+    const signed = videoId === null ? null : services.embeddedMediaUrls.verify(videoId, req.query);
     if (!signed) throw new ForbiddenError('This video link has expired. Reload the page to keep watching.');
     const context = await services.embeddedViewers.contextOf(signed.whopUserId);
     if (!context) throw new NotFoundError('This video is not available.');

@@ -11,7 +11,7 @@ import { createUserService } from './user-service.ts';
 import { createRoleService } from './role-service.ts';
 import { createSignInService } from './auth/sign-in-service.ts';
 import { SessionTokenVault } from '../sessions/session-token-vault.ts';
-import type { CacheService } from './cache/cache-service.ts';
+import type { CacheService } from '../infra/cache/cache-service.ts';
 import { buildWhopAppServices } from './whop-app/whop-app-services.ts';
 import { createExperienceRecords } from './whop-app/experience-records.ts';
 import { WhopApiClient } from './whop/whop-api-client.ts';
@@ -81,8 +81,8 @@ export interface ServiceOverrides {
   planPricesTtlMs?: number;
   webhookLeaseMs?: number;
   webhookBackoffMs?: (failures: number) => number;
-  /** How long "Reconcile now" waits for the run (default 10 s). */
-  reconcileWaitMs?: number;
+  /** How "Reconcile now" lets its 10 s pass (tests end the wait themselves; a timer by default). */
+  reconcileWait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /**
    * Chronos's one clock (ms): business rules, work queues, locks, the sessions' Whop tokens, the
    * id_token's time checks at sign-in and webhook signature timestamps (tests move it; Date.now by default).
@@ -202,7 +202,7 @@ export function buildServices(
     access: creatorAccess,
     chronosCompanyId: config.whop.companyId,
     logger,
-    waitMs: overrides.reconcileWaitMs,
+    wait: overrides.reconcileWait,
   });
   const experienceRecords = createExperienceRecords({
     sequelize: infra.sequelize,
@@ -329,7 +329,7 @@ export function buildServices(
     /** Why a member may not watch a video of a product-restricted course (refusals only). */
     videoRefusals: createVideoRefusals({ whop, cache, logger }),
     /** The course pages' signed media URLs (the first SESSION_SECRET, which whopApp already requires). */
-    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now }),
+    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now, surface: 'course' }),
     progress: createWatchProgressService({ sequelize: infra.sequelize, now }),
     ...courseServices,
     engagement: createVideoEngagementQuery({ sequelize: infra.sequelize }),

@@ -55,7 +55,8 @@ const DASHBOARD_STATEMENT = preparedStatement(
     (SELECT json_object_agg(status, n) FROM
       (SELECT status, count(*) AS n FROM students WHERE creator_id = c.id GROUP BY status) counts) AS "statusCounts",
     (SELECT coalesce(json_agg(page ORDER BY page.status, page."joinedAt", page.id), '[]') FROM
-      (SELECT id, username, whop_user_id AS "whopUserId", status, membership_status AS "membershipStatus", joined_at AS "joinedAt"
+      (SELECT id, username, whop_user_id AS "whopUserId", status, membership_status AS "membershipStatus",
+        joined_at AS "joinedAt"
          FROM students WHERE creator_id = c.id AND status <> 'archived'
          ORDER BY status, joined_at, id LIMIT $3::integer OFFSET $4::integer) page) AS students,
     (SELECT coalesce(json_agg(latest ORDER BY latest."createdAt" DESC, latest.id DESC), '[]') FROM

@@ -145,7 +145,8 @@ export function createOnboardingService(deps: {
       const ownerAccess = await whopCall(() => deps.access.recheckOwner(existing));
       if (ownerAccess === 'admin')
         throw new ConflictError(
-          'That company is already on Chronos under another account, who is still its admin on Whop. Ask them, or contact support.',
+          'That company is already on Chronos under another account, who is still its admin on Whop. Ask them, or ' +
+            'contact support.',
         );
       if (!(await deps.access.takeOver(existing, user)))
         throw new ConflictError('That company was just taken over by another account.');

@@ -7,6 +7,7 @@
  * and the next run marks the record it left `running` as failed. Only the lock's owner releases
  * it: a run whose lease lapsed cannot free the next run's lock.
  */
+import { setTimeout as waitFor } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import type { Models } from '../models/init-models.ts';
@@ -32,7 +33,9 @@ export interface ReconciliationSummary {
   gracePeriodsStarted: number;
   tierChanges: { creatorId: number; from: string; to: string }[];
   errors: string[];
-  /** Companies whose memberships were not (all) read, so nothing of theirs was changed; the next run reads them first. */
+  /**
+   * Companies whose memberships were not (all) read, so nothing of theirs was changed; the next run reads them first.
+   */
   unreconciled: { companyId: string; reason: string }[];
   /** Companies skipped on purpose: the app is not installed there (Whop answers 403); not a failure. */
   skipped: { companyId: string; reason: string }[];
@@ -65,9 +68,14 @@ export function createReconciliationService(deps: {
   access?: CreatorAccessService;
   chronosCompanyId: string;
   logger: Logger;
-  /** How long `runWaiting` waits by default (RECONCILE_WAIT_MS; tests shorten it). */
-  waitMs?: number;
+  /**
+   * How `runWaiting` lets RECONCILE_WAIT_MS pass: a timer (cancelled through `signal` once the run
+   * finished first) by default; tests end the wait themselves instead of letting time pass.
+   */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }) {
+  const wait = deps.wait ?? ((ms: number, signal: AbortSignal) => waitFor(ms, undefined, { signal }));
+
   /** Holding the lock, no other scheduled or admin run is alive: any such record still `running` was interrupted. */
   async function closeInterrupted(): Promise<void> {
     const [count] = await deps.models.ReconciliationRun.update(
@@ -141,7 +149,9 @@ export function createReconciliationService(deps: {
     return true;
   }
 
-  /** Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run. */
+  /**
+   * Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run.
+   */
   async function students(summary: ReconciliationSummary): Promise<boolean> {
     const first = await leftOver();
     const creators = (await deps.models.Creator.findAll({ order: [['id', 'ASC']] })).sort(
@@ -292,12 +302,13 @@ export function createReconciliationService(deps: {
      * in the background (its record shows on /admin/webhooks when done), `busy` when another run
      * was going.
      */
-    async runWaiting(trigger: ReconciliationTrigger, waitMs = deps.waitMs ?? RECONCILE_WAIT_MS): Promise<WaitedRun> {
+    async runWaiting(trigger: ReconciliationTrigger): Promise<WaitedRun> {
       const running = run(trigger);
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<'continuing'>((resolve) => {
-        timer = setTimeout(() => resolve('continuing'), waitMs);
-      });
+      const finished = new AbortController();
+      const waited = wait(RECONCILE_WAIT_MS, finished.signal).then(
+        () => 'continuing' as const,
+        () => new Promise<never>(() => undefined), // aborted: the run won the race already
+      );
       try {
         const outcome = await Promise.race([running, waited]);
         if (outcome === 'continuing') {
@@ -308,7 +319,7 @@ export function createReconciliationService(deps: {
         }
         return outcome ? { state: 'finished', run: outcome } : { state: 'busy' };
       } finally {
-        clearTimeout(timer);
+        finished.abort();
       }
     },
 

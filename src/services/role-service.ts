@@ -1,8 +1,8 @@
 /**
  * Who is signed in, read from the database on each request (never frozen into the session):
  * the user, their role — `admin` (listed in ADMIN_WHOP_USER_IDS), `creator` (owns an onboarded
- * company and is still its admin on Whop), `student` (a student of some creator), or `member` (signed in, neither yet) — and
- * the creator row, which most pages of a creator need. Every page runs this, so all three come
+ * company and is still its admin on Whop), `student` (a student of some creator), or `member` (signed in, neither yet)
+ * — and the creator row, which most pages of a creator need. Every page runs this, so all three come
  * from one prepared statement (db/prepared-reads.ts) with the user's id as a bound parameter.
  */
 import type { Models } from '../models/init-models.ts';

@@ -1,4 +1,7 @@
-/** express-session with the cookie of SPEC §5: httpOnly, SameSite=Lax, Secure and `__Host-` in production, rolling idle limit. */
+/**
+ * express-session with the cookie of SPEC §5: httpOnly, SameSite=Lax, Secure and `__Host-` in production, rolling idle
+ * limit.
+ */
 import session, { type Store } from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/config.ts';

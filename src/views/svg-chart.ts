@@ -89,7 +89,10 @@ interface ChartBase {
   scaleMax: number;
   /** Baseline of the category labels under the plot. */
   labelY: number;
-  /** Every n-th category label is drawn (1: all), counted back from the last (the latest period), so labels never overlap. */
+  /**
+   * Every n-th category label is drawn (1: all), counted back from the last (the latest period), so labels never
+   * overlap.
+   */
   labelEvery: number;
   /** True when every value is zero (or there are none): the partial says so. */
   empty: boolean;

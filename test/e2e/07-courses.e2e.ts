@@ -12,11 +12,8 @@ import { expect } from 'chai';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey } from './support/journey.ts';
 import { signInWithWhop } from './support/whop-sign-in.ts';
-import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { onboard } from '../support/onboarding.ts';
-import { playableVideo } from '../support/media-fixtures.ts';
-import { dropTestDatabase } from '../support/test-runtime.ts';
-import { stopEmbeddedTestServer } from '../support/test-database.ts';
+import type { ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
+import { startWithPaidCreator, stopPaidCreatorChronos } from './support/paid-creator.ts';
 
 /** The part of an HTMLVideoElement the journey drives (the tests compile without the DOM library). */
 interface VideoElement {
@@ -37,24 +34,17 @@ describe('journey 7: building and following a course', function () {
 
   before(async function () {
     this.timeout(120_000);
-    t = await startChronosWithSandbox();
-    basicMembership = (await t.control.pay('user_creator_free', 'prod_basic')).membershipId!;
-    await onboard(t, await t.signIn('user_creator_free'), 'biz_creator1');
-    await t.drain();
-    const creator = await t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
-    expect(creator!.tier, 'the creator is on Basic').to.equal('basic');
-    const deps = { models: t.runtime.deps.models, storage: t.runtime.deps.services.mediaStorage };
-    await playableVideo(deps, creator!.id, { title: 'Welcome video', position: 1 });
-    await playableVideo(deps, creator!.id, { title: 'Practice video', position: 2 });
+    ({ t, planMembershipId: basicMembership } = await startWithPaidCreator('basic', [
+      'Welcome video',
+      'Practice video',
+    ]));
   });
   afterEach(async () => {
     for (const journey of journeys.splice(0)) await journey.close();
   });
   after(async function () {
     this.timeout(60_000);
-    await t?.close();
-    await dropTestDatabase();
-    await stopEmbeddedTestServer();
+    await stopPaidCreatorChronos(t);
   });
 
   async function start(name: string, whopUserId: string): Promise<Journey> {

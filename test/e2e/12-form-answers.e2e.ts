@@ -13,11 +13,8 @@ import type { Page } from 'playwright-core';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey } from './support/journey.ts';
 import { signInWithWhop } from './support/whop-sign-in.ts';
-import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { onboard } from '../support/onboarding.ts';
-import { playableVideo } from '../support/media-fixtures.ts';
-import { dropTestDatabase } from '../support/test-runtime.ts';
-import { stopEmbeddedTestServer } from '../support/test-database.ts';
+import type { ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
+import { startWithPaidCreator, stopPaidCreatorChronos } from './support/paid-creator.ts';
 
 interface Focused {
   tag: string;
@@ -82,23 +79,14 @@ describe('journey 12: answers where the user acted', function () {
 
   before(async function () {
     this.timeout(120_000);
-    t = await startChronosWithSandbox();
-    await t.control.pay('user_creator_free', 'prod_pro');
-    await onboard(t, await t.signIn('user_creator_free'), 'biz_creator1');
-    await t.drain();
-    const creator = await t.runtime.deps.models.Creator.findOne({ where: { whopCompanyId: 'biz_creator1' } });
-    expect(creator!.tier, 'the creator is on Pro').to.equal('pro');
-    const deps = { models: t.runtime.deps.models, storage: t.runtime.deps.services.mediaStorage };
-    await playableVideo(deps, creator!.id, { title: 'Welcome video', position: 1 });
+    ({ t } = await startWithPaidCreator('pro', ['Welcome video']));
   });
   afterEach(async () => {
     for (const journey of journeys.splice(0)) await journey.close();
   });
   after(async function () {
     this.timeout(60_000);
-    await t?.close();
-    await dropTestDatabase();
-    await stopEmbeddedTestServer();
+    await stopPaidCreatorChronos(t);
   });
 
   async function start(name: string, whopUserId: string, width = 1280): Promise<Journey> {

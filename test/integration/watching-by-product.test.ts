@@ -172,7 +172,7 @@ describe('watching by product: a course restricted to some products', function (
       expect(html).to.match(new RegExp(`id="purchase-link" href="http://[^"]+/checkout/${VIP_PLAN}"`));
 
       // A signed URL (leaked, or signed before the course was restricted) does not get around the rule.
-      const query = t.runtime.deps.services.embeddedSignatures.mediaQuery(pupil, vip.id);
+      const query = t.runtime.deps.services.embeddedMediaUrls.sign({ whopUserId: pupil, creatorId: null }, vip.id);
       expect((await fetch(url(`/embedded/media/videos/${vip.id}?${query}`))).status).to.equal(403);
 
       const openPage = await (await embedded(`/experiences/${EXPERIENCE}/videos/${open.id}`)).text();

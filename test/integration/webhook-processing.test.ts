@@ -12,11 +12,16 @@ const CHRONOS = 'biz_chronos';
 describe('webhook processing (exactly once in effect)', () => {
   let t: ChronosWithSandbox;
   let secret: string;
+  let endReconcileWait = () => {};
 
   before(async () => {
     t = await startChronosWithSandbox({
       env: { REDIS_PREFIX: `${runRedisPrefix}webhooks:`, WEBHOOK_MAX_ATTEMPTS: '3' },
-      services: { webhookBackoffMs: () => 0, reconcileWaitMs: 2000 },
+      // "Reconcile now" waits until the test ends the wait (endReconcileWait), not for 10 s to pass.
+      services: {
+        webhookBackoffMs: () => 0,
+        reconcileWait: () => new Promise<void>((resolve) => (endReconcileWait = resolve)),
+      },
     });
     secret = t.config.whop.webhookSecrets[0]!;
   });
@@ -383,21 +388,21 @@ describe('webhook processing (exactly once in effect)', () => {
     );
 
     const { ReconciliationRun } = t.runtime.deps.models;
-    t.whopCalls.delayMs = 1500; // a slow Whop: the run (two calls at least) outlasts the 2 s the request waits
+    const latest = async () => ReconciliationRun.findOne({ order: [['id', 'DESC']] });
+    const quick = (await latest())!.id;
+    const answerWhop = t.whopCalls.hold(); // a slow Whop: it answers when the test says so
     try {
-      expect((await admin.post(`${t.appUrl}/admin/reconciliation`, { _csrf: csrf })).status).to.equal(303);
+      const answered = admin.post(`${t.appUrl}/admin/reconciliation`, { _csrf: csrf });
+      await until(async () => ((await latest())?.id ?? 0) > quick, { what: 'the slow run recorded' });
+      endReconcileWait(); // the request's wait is over, Whop still has not answered
+      expect((await answered).status).to.equal(303);
       expect((await admin.get(`${t.appUrl}/admin/webhooks`)).text).to.contain('goes on in the background');
-      const latest = async () => ReconciliationRun.findOne({ order: [['id', 'DESC']] });
       expect((await latest())?.status, 'still going when the admin got the answer').to.equal('running');
-      await until(async () => (await latest())?.status !== 'running', {
-        what: 'the background reconciliation to end',
-        timeoutMs: 20_000,
-        intervalMs: 50,
-      });
-      expect((await latest())?.status).to.equal('succeeded');
     } finally {
-      t.whopCalls.delayMs = 0;
+      answerWhop();
     }
+    await until(async () => (await latest())?.status !== 'running', { what: 'the background reconciliation to end' });
+    expect((await latest())?.status).to.equal('succeeded');
   });
 
   it('lets a reconciliation whose process died block the next only while its lock lives, then closes its record as interrupted', async () => {

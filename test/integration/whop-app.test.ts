@@ -121,7 +121,9 @@ describe('Whop App: embedded member and team views', function () {
       const html = await answer.text();
       expect(answer.status).to.equal(200);
       const src = /<source src="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
-      expect(src).to.match(new RegExp(`^/embedded/media/videos/${lesson.id}\\?user=${member}&expires=\\d+&signature=`));
+      expect(src).to.match(
+        new RegExp(`^/embedded/media/videos/${lesson.id}\\?viewer=${member}&creator=0&expires=\\d+&signature=`),
+      );
       const bytes = await fetch(url(src), { headers: { range: 'bytes=0-9' } });
       expect(bytes.status).to.equal(206);
       expect(Buffer.from(await bytes.arrayBuffer()).length).to.equal(10);

@@ -6,7 +6,6 @@
  */
 import http, { type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sleep } from './wait.ts';
 
 export interface CountingProxy {
   url: string;
@@ -14,8 +13,11 @@ export interface CountingProxy {
   count(prefix?: string): number;
   /** Forgets the requests seen and the answers not given yet. */
   reset(): void;
-  /** Holds each request this long before passing it on (a slow Whop); 0 by default. */
-  delayMs: number;
+  /**
+   * Holds every request from now on until the returned function is called (a slow Whop), then
+   * passes them on: the test decides when Whop answers, no time has to pass.
+   */
+  hold(): () => void;
   /** Where requests go; may be set after the proxy started (an issuer whose origin is the proxy). */
   target: string;
   /** The headers of each request, in the order of `requests`. */
@@ -37,8 +39,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const requests: string[] = [];
   const headers: IncomingHttpHeaders[] = [];
   const canned: { match: string | RegExp; answer: CannedAnswer }[] = [];
-  const proxy: { delayMs: number; target: string; rewrite: CountingProxy['rewrite'] } = {
-    delayMs: 0,
+  const proxy: { held: Promise<void> | undefined; target: string; rewrite: CountingProxy['rewrite'] } = {
+    held: undefined,
     target,
     rewrite: undefined,
   };
@@ -46,7 +48,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     const request = `${req.method} ${req.url}`;
     requests.push(request);
     headers.push(req.headers);
-    if (proxy.delayMs > 0) await sleep(proxy.delayMs); // a slow upstream, as the test asked for
+    if (proxy.held) await proxy.held; // a slow upstream, until the test lets it answer
     const url = req.url ?? '/';
     const cannedAt = canned.findIndex((c) =>
       typeof c.match === 'string' ? url.startsWith(c.match) : c.match.test(url),
@@ -97,6 +99,14 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       requests.splice(0);
       headers.splice(0);
       canned.splice(0);
+    },
+    hold() {
+      let release = () => {};
+      proxy.held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        proxy.held = undefined;
+        release();
+      };
     },
     answerNext(count: number, match: string | RegExp, answer: CannedAnswer) {
       for (let i = 0; i < count; i += 1) canned.push({ match, answer });

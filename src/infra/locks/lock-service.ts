@@ -60,7 +60,10 @@ export function lockService(acquire: LockService['acquire']): LockService {
   };
 }
 
-/** Renews `lease` every `everyMs` until the returned function is called; `onLost` hears of a lapsed lease or a failed renewal. */
+/**
+ * Renews `lease` every `everyMs` until the returned function is called; `onLost` hears of a lapsed lease or a failed
+ * renewal.
+ */
 export function keepRenewing(lease: LockLease, everyMs: number, onLost: (error?: unknown) => void): () => void {
   const timer = setInterval(() => {
     lease.renew().then((mine) => mine || onLost(), onLost);

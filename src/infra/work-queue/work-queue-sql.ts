@@ -47,12 +47,14 @@ const dueSql = (t: QueueTable) =>
  */
 export function claimSql(t: QueueTable): string {
   const name = identifier(t.name);
-  const group = t.groupBy
+  const column = t.groupBy ? identifier(t.groupBy) : undefined;
+  const group = column
     ? `
-                   AND ${identifier(t.groupBy)} IS NOT DISTINCT FROM (SELECT ${identifier(t.groupBy)} FROM ${name}
+                   AND ${column} IS NOT DISTINCT FROM (SELECT ${column} FROM ${name}
                         WHERE ${dueSql(t)} ORDER BY ${t.order} LIMIT 1 FOR UPDATE SKIP LOCKED)`
     : '';
-  return `UPDATE ${name} SET status = '${t.claimedStatus}', claim_token = gen_random_uuid(), attempts = attempts + 1, locked_until = $2::timestamptz
+  return `UPDATE ${name} SET status = '${t.claimedStatus}', claim_token = gen_random_uuid(), attempts = attempts + 1,
+          locked_until = $2::timestamptz
    WHERE id IN (SELECT id FROM ${name}
                  WHERE ${dueSql(t)}${group}
                  ORDER BY ${t.order} LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -64,7 +66,8 @@ const stillMine = (t: QueueTable) => `id = $1 AND claim_token = $2 AND status = 
 
 /** $3 status, $4 now, then the extra columns. `set_config(…, true)` is `SET LOCAL`: it counts at commit. */
 export function settleSql(t: QueueTable, columns: readonly string[], commitWithoutFlush: boolean): string {
-  return `UPDATE ${identifier(t.name)} SET status = $3, ${identifier(t.settledAt)} = $4::timestamptz, locked_until = NULL, claim_token = NULL, last_error = NULL${extraSets(columns, 5)}
+  return `UPDATE ${identifier(t.name)} SET status = $3, ${identifier(t.settledAt)} = $4::timestamptz,
+          locked_until = NULL, claim_token = NULL, last_error = NULL${extraSets(columns, 5)}
    ${commitWithoutFlush ? "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush" : ''}
    WHERE ${stillMine(t)} RETURNING id`;
 }
@@ -78,27 +81,35 @@ export function settleAllSql(t: QueueTable, columns: readonly string[], commitWi
   const names = columns.map(identifier);
   const arrays = names.map((_, i) => `, $${5 + i}::text[]`).join('');
   const sets = names.map((column) => `, ${column} = v.${column}`).join('');
-  return `UPDATE ${name} AS q SET status = v.status, ${identifier(t.settledAt)} = $1::timestamptz, locked_until = NULL, claim_token = NULL, last_error = NULL${sets}
-     FROM unnest($2::${t.idType}[], $3::uuid[], $4::text[]${arrays}) AS v(id, claim_token, status${names.map((c) => `, ${c}`).join('')})
-     ${commitWithoutFlush ? ", (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush" : ''}
+  const extra = names.map((c) => `, ${c}`).join('');
+  const withoutFlush = commitWithoutFlush
+    ? ", (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush"
+    : '';
+  return `UPDATE ${name} AS q SET status = v.status, ${identifier(t.settledAt)} = $1::timestamptz,
+          locked_until = NULL, claim_token = NULL, last_error = NULL${sets}
+     FROM unnest($2::${t.idType}[], $3::uuid[], $4::text[]${arrays}) AS v(id, claim_token, status${extra})
+     ${withoutFlush}
     WHERE q.id = v.id AND q.claim_token = v.claim_token AND q.status = '${t.claimedStatus}' RETURNING q.id`;
 }
 
 /** $3 status (`pending` or `dead`), $4 error, $5 next attempt. */
 export function failSql(t: QueueTable): string {
-  return `UPDATE ${identifier(t.name)} SET status = $3, last_error = $4, next_attempt_at = $5::timestamptz, locked_until = NULL, claim_token = NULL
+  return `UPDATE ${identifier(t.name)} SET status = $3, last_error = $4, next_attempt_at = $5::timestamptz,
+          locked_until = NULL, claim_token = NULL
    WHERE ${stillMine(t)} RETURNING id`;
 }
 
 /** $3 now: due at once (or as it was, if earlier), the attempt not counted. */
 export function handBackSql(t: QueueTable): string {
-  return `UPDATE ${identifier(t.name)} SET status = 'pending', attempts = greatest(attempts - 1, 0), locked_until = NULL, claim_token = NULL,
+  return `UPDATE ${identifier(t.name)} SET status = 'pending', attempts = greatest(attempts - 1, 0),
+          locked_until = NULL, claim_token = NULL,
           next_attempt_at = least(next_attempt_at, $3::timestamptz)
    WHERE ${stillMine(t)} RETURNING id`;
 }
 
 /** $1 id, $2 now, then the extra columns. A row in hand (claimed, lease running) is left alone. */
 export function replaySql(t: QueueTable, columns: readonly string[] = []): string {
-  return `UPDATE ${identifier(t.name)} SET status = 'pending', attempts = 0, next_attempt_at = $2::timestamptz, locked_until = NULL, claim_token = NULL${extraSets(columns, 3)}
+  return `UPDATE ${identifier(t.name)} SET status = 'pending', attempts = 0, next_attempt_at = $2::timestamptz,
+          locked_until = NULL, claim_token = NULL${extraSets(columns, 3)}
    WHERE id = $1 AND NOT (status = '${t.claimedStatus}' AND locked_until IS NOT NULL) RETURNING id`;
 }

@@ -64,7 +64,8 @@ export function createCreatorInspectionQuery(deps: { sequelize: Sequelize; now?:
     /** Creators past due or in a grace period, the soonest grace end first. */
     async pastDue(): Promise<PastDueCreator[]> {
       const rows = await sequelize.query<CreatorRow>(
-        `SELECT c.id, c.whop_company_id, c.company_name, coalesce(u.name, u.username) AS owner, u.whop_user_id AS owner_whop_user_id,
+        `SELECT c.id, c.whop_company_id, c.company_name, coalesce(u.name, u.username) AS owner,
+                u.whop_user_id AS owner_whop_user_id,
                 c.tier, c.billing_status, c.grace_period_ends_at
            FROM creators c LEFT JOIN users u ON u.id = c.owner_user_id
           WHERE c.billing_status = 'past_due' OR c.grace_period_ends_at > :now
@@ -92,14 +93,17 @@ export function createCreatorInspectionQuery(deps: { sequelize: Sequelize; now?:
           students: Record<string, number> | null;
         }
       >(
-        `SELECT c.id, c.whop_company_id, c.company_name, coalesce(u.name, u.username) AS owner, u.whop_user_id AS owner_whop_user_id,
+        `SELECT c.id, c.whop_company_id, c.company_name, coalesce(u.name, u.username) AS owner,
+                u.whop_user_id AS owner_whop_user_id,
                 c.tier, c.billing_status, c.grace_period_ends_at, c.tier_source_membership_id, c.tier_renews_at,
                 c.tier_cancel_at_period_end, c.tier_updated_at, c.connection, c.disconnected_at, c.owner_access,
                 c.owner_access_checked_at, c.created_at,
                 (SELECT count(*)::int FROM videos v WHERE v.creator_id = c.id) AS videos,
                 (SELECT coalesce(sum(size_bytes), 0) FROM videos v WHERE v.creator_id = c.id) AS storage_bytes,
-                coalesce((SELECT ai_credits_used FROM usage_metrics m WHERE m.creator_id = c.id AND m.month = CAST(:month AS date)), 0)::int AS ai_credits,
-                (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM students s WHERE s.creator_id = c.id GROUP BY status) x) AS students
+                coalesce((SELECT ai_credits_used FROM usage_metrics m WHERE m.creator_id = c.id
+                  AND m.month = CAST(:month AS date)), 0)::int AS ai_credits,
+                (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM students s
+                  WHERE s.creator_id = c.id GROUP BY status) x) AS students
            FROM creators c LEFT JOIN users u ON u.id = c.owner_user_id
           WHERE c.id = :id`,
         { replacements: { id, month }, type: QueryTypes.SELECT },

@@ -11,7 +11,10 @@ import { OPEN_DISPUTE_STATUSES } from '../whop/whop-shapes/index.ts';
 export const REVENUE_DAYS = 30;
 export const OPEN_DISPUTES_SHOWN = 25;
 
-/** One currency's revenue: never added to another currency's. Amounts are exact decimal text in major units, at the places the currency's payments carry. */
+/**
+ * One currency's revenue: never added to another currency's. Amounts are exact decimal text in major units, at the
+ * places the currency's payments carry.
+ */
 export interface CurrencyRevenue {
   currency: string;
   payments: number;
@@ -76,14 +79,17 @@ export function createFinancesQuery(deps: { sequelize: Sequelize; now: () => Dat
             SELECT currency, count(*) AS payments, round(sum(amount), max(amount_decimals))::text AS gross,
                    round(sum(least(refunded_amount, amount)), max(amount_decimals))::text AS refunded,
                    round(sum(amount) - sum(least(refunded_amount, amount)), max(amount_decimals))::text AS net
-              FROM payments WHERE status = 'succeeded' AND paid_at > CAST(:now AS timestamptz) - make_interval(days => :days)
+              FROM payments WHERE status = 'succeeded'
+                AND paid_at > CAST(:now AS timestamptz) - make_interval(days => :days)
              GROUP BY currency) r) AS revenue,
          (SELECT json_agg(d) FROM (
-            SELECT d.whop_dispute_id, d.whop_payment_id, d.whop_company_id, c.company_name, d.amount::text AS amount, d.currency, d.status, d.reason, d.needs_response_by
+            SELECT d.whop_dispute_id, d.whop_payment_id, d.whop_company_id, c.company_name, d.amount::text AS amount,
+              d.currency, d.status, d.reason, d.needs_response_by
               FROM disputes d LEFT JOIN creators c ON c.id = d.creator_id
              WHERE d.status IN (:openStatuses)
              ORDER BY d.needs_response_by ASC NULLS LAST, d.id ASC LIMIT :shown) d) AS disputes,
-         (SELECT count(*) FROM dispute_alerts WHERE created_at > CAST(:now AS timestamptz) - make_interval(days => :days)) AS alerts`,
+         (SELECT count(*) FROM dispute_alerts
+           WHERE created_at > CAST(:now AS timestamptz) - make_interval(days => :days)) AS alerts`,
       {
         replacements: {
           now: now(),

@@ -44,7 +44,8 @@ export function createOperationsOverviewService(deps: {
   return {
     async eventsLast24h(): Promise<Record<string, number>> {
       const rows = await sequelize.query<{ status: string; count: string }>(
-        "SELECT status, count(*) AS count FROM webhook_events WHERE received_at > now() - interval '24 hours' GROUP BY status",
+        "SELECT status, count(*) AS count FROM webhook_events WHERE received_at > now() - interval '24 hours' " +
+          'GROUP BY status',
         { type: QueryTypes.SELECT },
       );
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
@@ -99,11 +100,17 @@ export function createOperationsOverviewService(deps: {
 
     async revenue30d(): Promise<RevenueRow[]> {
       const productTiers = Object.entries(deps.tierProducts);
-      // NUMERIC sums of the exact amounts Whop sent, net of refunds, at the places the currency's payments carry: a tiny crypto amount never rounds away.
+      const tierRows = productTiers.length
+        ? productTiers.map((_, i) => `(:p${i}, :t${i})`).join(', ')
+        : '(NULL::text, NULL::text)';
+      // NUMERIC sums of the exact amounts Whop sent, net of refunds, at the places the currency's payments carry: a
+      // tiny crypto amount never rounds away.
       const rows = await sequelize.query<{ tier: Tier; currency: string; plan: string; students: string }>(
-        `WITH product_tiers(product_id, tier) AS (SELECT * FROM (VALUES ${productTiers.length ? productTiers.map((_, i) => `(:p${i}, :t${i})`).join(', ') : '(NULL::text, NULL::text)'}) AS v(product_id, tier))
-         SELECT tier, currency, round(sum(plan_net), max(places))::text AS plan, round(sum(student_net), max(places))::text AS students FROM (
-           SELECT pt.tier, p.currency, p.amount - p.refunded_amount AS plan_net, 0::numeric AS student_net, p.amount_decimals AS places
+        `WITH product_tiers(product_id, tier) AS (SELECT * FROM (VALUES ${tierRows}) AS v(product_id, tier))
+         SELECT tier, currency, round(sum(plan_net), max(places))::text AS plan,
+                round(sum(student_net), max(places))::text AS students FROM (
+           SELECT pt.tier, p.currency, p.amount - p.refunded_amount AS plan_net, 0::numeric AS student_net,
+             p.amount_decimals AS places
              FROM payments p JOIN product_tiers pt ON pt.product_id = p.whop_product_id
             WHERE p.status = 'succeeded' AND p.paid_at > now() - interval '30 days' AND p.whop_company_id = :chronos
            UNION ALL

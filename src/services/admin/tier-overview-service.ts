@@ -100,7 +100,8 @@ const CREATOR_USAGE = `creator_usage AS (
          coalesce(s.active_students, 0) AS active_students, coalesce(s.over_limit_students, 0) AS over_limit_students
     FROM creators c
     LEFT JOIN users u ON u.id = c.owner_user_id
-    LEFT JOIN (SELECT creator_id, count(*) AS videos, sum(size_bytes) AS storage_bytes FROM videos GROUP BY creator_id) v ON v.creator_id = c.id
+    LEFT JOIN (SELECT creator_id, count(*) AS videos, sum(size_bytes) AS storage_bytes
+                 FROM videos GROUP BY creator_id) v ON v.creator_id = c.id
     LEFT JOIN (SELECT creator_id, count(*) FILTER (WHERE status = 'active') AS active_students,
                       count(*) FILTER (WHERE status = 'over_limit') AS over_limit_students
                  FROM students GROUP BY creator_id) s ON s.creator_id = c.id
@@ -164,7 +165,10 @@ function limitsValues(): { sql: string; replacements: Record<string, string | nu
       [`credits${i}`]: aiCredits,
       [`students${i}`]: students,
     });
-    return `(CAST(:tier${i} AS text), CAST(:videos${i} AS numeric), CAST(:storage${i} AS numeric), CAST(:credits${i} AS numeric), CAST(:students${i} AS numeric))`;
+    return (
+      `(CAST(:tier${i} AS text), CAST(:videos${i} AS numeric), CAST(:storage${i} AS numeric), ` +
+      `CAST(:credits${i} AS numeric), CAST(:students${i} AS numeric))`
+    );
   });
   return { sql: `VALUES ${rows.join(', ')}`, replacements };
 }
@@ -176,7 +180,8 @@ export function createTierOverviewService(deps: { sequelize: Sequelize; now?: ()
   async function perTier(month: string): Promise<TierSummary[]> {
     const rows = await sequelize.query<TierRow>(
       `WITH ${CREATOR_USAGE}
-       SELECT tier, count(*) AS creators, sum(active_students) AS active_students, sum(over_limit_students) AS over_limit_students,
+       SELECT tier, count(*) AS creators, sum(active_students) AS active_students,
+         sum(over_limit_students) AS over_limit_students,
               sum(videos) AS videos, sum(storage_bytes) AS storage_bytes, sum(ai_credits) AS ai_credits
          FROM creator_usage GROUP BY tier`,
       { replacements: { month }, type: QueryTypes.SELECT },
@@ -205,7 +210,8 @@ export function createTierOverviewService(deps: { sequelize: Sequelize; now?: ()
       `WITH ${CREATOR_USAGE},
        tier_limits (tier, videos, storage_bytes, ai_credits, students) AS (${limits.sql}),
        closest AS (
-         SELECT cu.id, cu.whop_company_id, cu.company_name, cu.tier, worst.limit_name, worst.used, worst.max, worst.used / worst.max AS ratio
+         SELECT cu.id, cu.whop_company_id, cu.company_name, cu.tier, worst.limit_name, worst.used, worst.max,
+           worst.used / worst.max AS ratio
            FROM creator_usage cu
            JOIN tier_limits l ON l.tier = cu.tier
            CROSS JOIN LATERAL (
@@ -213,7 +219,8 @@ export function createTierOverviewService(deps: { sequelize: Sequelize; now?: ()
                FROM (VALUES (1, 'videos', CAST(cu.videos AS numeric), l.videos),
                             (2, 'storage', CAST(cu.storage_bytes AS numeric), l.storage_bytes),
                             (3, 'ai_credits', CAST(cu.ai_credits AS numeric), l.ai_credits),
-                            (4, 'students', CAST(cu.active_students AS numeric), l.students)) AS x (position, limit_name, used, max)
+                            (4, 'students', CAST(cu.active_students AS numeric), l.students)) AS x (position,
+                              limit_name, used, max)
               WHERE x.max > 0
               ORDER BY x.used / x.max DESC, x.position
               LIMIT 1

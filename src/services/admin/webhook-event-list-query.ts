@@ -133,7 +133,8 @@ export function createWebhookEventListQuery(deps: { sequelize: Sequelize }) {
     /** The latest events of one company (a creator's detail page). */
     async ofCompany(companyId: string, limit = 10): Promise<ListedEvent[]> {
       const rows = await sequelize.query<EventRow>(
-        `SELECT ${COLUMNS} FROM webhook_events WHERE company_id = :companyId ORDER BY received_at DESC, id LIMIT :limit`,
+        `SELECT ${COLUMNS} FROM webhook_events WHERE company_id = :companyId ` +
+          'ORDER BY received_at DESC, id LIMIT :limit',
         { replacements: { companyId, limit }, type: QueryTypes.SELECT },
       );
       return rows.map(toEvent);

@@ -54,10 +54,12 @@ export function createAnalyticsService(deps: { sequelize: Sequelize; now?: () =>
          SELECT date_trunc('week', CAST(:now AS timestamptz) AT TIME ZONE 'UTC') AS this_week
        ),
        weeks AS (
-         SELECT generate_series(this_week - CAST(:span AS interval), this_week, interval '1 week') AS week_start FROM bounds
+         SELECT generate_series(this_week - CAST(:span AS interval), this_week, interval '1 week') AS week_start
+           FROM bounds
        ),
        added AS (
-         SELECT date_trunc('week', created_at AT TIME ZONE 'UTC') AS week_start, count(*) AS videos, sum(size_bytes) AS bytes
+         SELECT date_trunc('week', created_at AT TIME ZONE 'UTC') AS week_start, count(*) AS videos,
+           sum(size_bytes) AS bytes
            FROM videos
           WHERE creator_id = :creatorId AND created_at AT TIME ZONE 'UTC' >= (SELECT min(week_start) FROM weeks)
           GROUP BY 1
@@ -99,7 +101,8 @@ export function createAnalyticsService(deps: { sequelize: Sequelize; now?: () =>
   async function months(creatorId: number, at: Date): Promise<MonthCredits[]> {
     const rows = await sequelize.query<{ month: string; ai_credits: Numeric }>(
       `WITH months AS (
-         SELECT CAST(generate_series(this_month - CAST(:span AS interval), this_month, interval '1 month') AS date) AS month
+         SELECT CAST(generate_series(this_month - CAST(:span AS interval), this_month,
+           interval '1 month') AS date) AS month
            FROM (SELECT date_trunc('month', CAST(:now AS timestamptz) AT TIME ZONE 'UTC') AS this_month) bounds
        )
        SELECT to_char(m.month, 'YYYY-MM-DD') AS month, coalesce(u.ai_credits_used, 0) AS ai_credits

@@ -160,7 +160,8 @@ export function createApiTokenService(deps: { sequelize: Sequelize; now?: () => 
       if (row.revoked_at)
         throw new ApiTokenError(
           'revoked_token',
-          `This token was revoked on ${new Date(row.revoked_at).toISOString().slice(0, 10)}. Create a new one on ${API_SETTINGS_PATH}.`,
+          `This token was revoked on ${new Date(row.revoked_at).toISOString().slice(0, 10)}. Create a new one on ` +
+            `${API_SETTINGS_PATH}.`,
         );
       if (!hasFeature(row.tier, 'api_access'))
         throw new ApiTokenError(

@@ -85,7 +85,8 @@ export function createSignInService(deps: {
       }
       if (!pending)
         throw new SignInError(
-          'This sign-in link is not valid any more (it was used already or came from another browser). Please sign in again.',
+          'This sign-in link is not valid any more (it was used already or came from another browser). Please sign ' +
+            'in again.',
         );
       if (pending.expiresAt <= now()) throw new SignInError('The sign-in took too long. Please try again.');
       return pending;

@@ -55,7 +55,9 @@ export function checkLogo(logo: LogoUpload): { logo: CheckedLogo } | { error: st
   if (!extensionMatches(logo.fileName, type)) {
     const ext = extensionOf(logo.fileName);
     return {
-      error: `This file is a ${TYPE_NAMES[type]} image but its name ends in ${ext ? `.${ext}` : 'no extension'}. Rename it to end in ${TYPE_EXTENSIONS[type]} and choose it again.`,
+      error:
+        `This file is a ${TYPE_NAMES[type]} image but its name ends in ${ext ? `.${ext}` : 'no extension'}. ` +
+        `Rename it to end in ${TYPE_EXTENSIONS[type]} and choose it again.`,
     };
   }
   return { logo: { bytes: logo.bytes, contentType: type } };

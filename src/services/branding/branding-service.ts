@@ -210,7 +210,10 @@ export function createBrandingService(deps: {
     async accentStylesheet(whopCompanyId: string): Promise<string | null> {
       const branding = await shownByCompany(whopCompanyId);
       if (!branding?.accentColor) return null;
-      return `:root { --brand-accent: ${branding.accentColor}; --brand-on-accent: ${textColorOn(branding.accentColor)}; }\n`;
+      return (
+        `:root { --brand-accent: ${branding.accentColor}; --brand-on-accent: ` +
+        `${textColorOn(branding.accentColor)}; }\n`
+      );
     },
 
     /**

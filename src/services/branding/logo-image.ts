@@ -18,7 +18,10 @@ const EXTENSIONS: Readonly<Record<LogoType, readonly string[]>> = {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** The image type the bytes are, or null. PNG: signature then the IHDR chunk; JPEG: SOI then a marker; WebP: RIFF….WEBPVP8. */
+/**
+ * The image type the bytes are, or null. PNG: signature then the IHDR chunk; JPEG: SOI then a marker; WebP:
+ * RIFF….WEBPVP8.
+ */
 export function detectLogoType(bytes: Buffer): LogoType | null {
   if (bytes.length >= 16 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR')
     return 'image/png';

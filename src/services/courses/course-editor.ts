@@ -12,7 +12,8 @@ import { coursePositions, LESSONS, MODULES, stepped, type MoveDirection } from '
 import type { CourseStatus } from './course-catalog.ts';
 
 export const STALE_COURSE =
-  'This course changed in another tab or window since this page was loaded, so nothing was changed. The page now shows the current course: check it and try again.';
+  'This course changed in another tab or window since this page was loaded, so nothing was changed. The page now ' +
+  'shows the current course: check it and try again.';
 const NO_COURSE = 'That course is not one of yours.';
 const NO_MODULE = 'That module is not in this course.';
 const NO_LESSON = 'That lesson is not in this course.';
@@ -115,7 +116,8 @@ export function createCourseEditor(deps: { sequelize: Sequelize }) {
       return change(ref, async (transaction) => {
         if (status === 'published') {
           const lesson = await one(
-            `SELECT 1 FROM course_lessons l JOIN course_modules m ON m.id = l.module_id WHERE m.course_id = :courseId LIMIT 1`,
+            'SELECT 1 FROM course_lessons l JOIN course_modules m ON m.id = l.module_id ' +
+              'WHERE m.course_id = :courseId LIMIT 1',
             { ...ref },
             transaction,
           );
@@ -264,7 +266,8 @@ export function createCourseEditor(deps: { sequelize: Sequelize }) {
         if (from === targetModuleId) return 'edge';
         const position = await positions.next(LESSONS, targetModuleId, transaction);
         await sequelize.query(
-          'UPDATE course_lessons SET module_id = :targetModuleId, position = :position, updated_at = now() WHERE id = :lessonId',
+          'UPDATE course_lessons SET module_id = :targetModuleId, position = :position, updated_at = now() ' +
+            'WHERE id = :lessonId',
           { replacements: { lessonId, targetModuleId, position }, transaction },
         );
         await positions.renumber(LESSONS, from, await positions.ordered(LESSONS, from, transaction), transaction);

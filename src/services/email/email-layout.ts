@@ -26,7 +26,10 @@ const CHRONOS_BUTTON = { background: '#1f6feb', color: '#ffffff' };
 
 function brandHeader(brand: EmailBrand | undefined): string {
   if (!brand?.logoUrl) return '';
-  return `<p style="margin:0 0 16px"><img src="${escapeHtml(brand.logoUrl)}" alt="${escapeHtml(brand.name)}" height="48" style="display:block;height:48px;width:auto;max-width:100%;border:0"></p>`;
+  return (
+    `<p style="margin:0 0 16px"><img src="${escapeHtml(brand.logoUrl)}" alt="${escapeHtml(brand.name)}" ` +
+    `height="48" style="display:block;height:48px;width:auto;max-width:100%;border:0"></p>`
+  );
 }
 
 export function renderText(content: EmailContent, dashboardUrl: string): string {
@@ -44,12 +47,14 @@ export function renderHtml(content: EmailContent, dashboardUrl: string): string 
     ? `<table role="presentation" style="border-collapse:collapse;margin:16px 0">${content.details
         .map(
           ([label, value]) =>
-            `<tr><th style="text-align:left;padding:4px 16px 4px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:4px 0">${escapeHtml(value)}</td></tr>`,
+            `<tr><th style="text-align:left;padding:4px 16px 4px 0;font-weight:600">${escapeHtml(label)}</th><td ` +
+            `style="padding:4px 0">${escapeHtml(value)}</td></tr>`,
         )
         .join('')}</table>`
     : '';
   // Only a checked #rrggbb reaches here (email-templates.ts); the text on it keeps 4.5:1 or more.
   const accent = content.branding?.accentColor;
+  const footerName = content.branding ? `${escapeHtml(content.branding.name)} · Chronos` : 'Chronos';
   const button = accent ? { background: accent, color: textColorOn(accent) } : CHRONOS_BUTTON;
   return [
     '<!doctype html>',
@@ -61,8 +66,10 @@ export function renderHtml(content: EmailContent, dashboardUrl: string): string 
     `<h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(content.heading)}</h1>`,
     ...content.paragraphs.map((p) => `<p style="line-height:1.5;margin:0 0 12px">${escapeHtml(p)}</p>`),
     details,
-    `<p style="margin:24px 0 0"><a href="${escapeHtml(dashboardUrl)}" style="background:${button.background};color:${button.color};padding:10px 16px;border-radius:6px;text-decoration:none">${escapeHtml(content.actionLabel)}</a></p>`,
-    `<p style="color:#656d76;font-size:12px;margin:24px 0 0">${content.branding ? `${escapeHtml(content.branding.name)} · Chronos` : 'Chronos'}</p>`,
+    `<p style="margin:24px 0 0"><a href="${escapeHtml(dashboardUrl)}" ` +
+      `style="background:${button.background};color:${button.color};` +
+      `padding:10px 16px;border-radius:6px;text-decoration:none">${escapeHtml(content.actionLabel)}</a></p>`,
+    `<p style="color:#656d76;font-size:12px;margin:24px 0 0">${footerName}</p>`,
     '</div></body></html>',
   ].join('\n');
 }

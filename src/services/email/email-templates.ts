@@ -185,8 +185,10 @@ const contents: { [T in EmailTemplate]: (p: Payloads[T]) => EmailContent } = {
       subject: `Your Chronos payment failed: you keep ${tier} until ${formatDate(p.graceEndsAt)}`,
       heading: 'Your Chronos plan payment failed',
       paragraphs: [
-        `The payment for your Chronos ${tier} plan did not go through. You keep the ${tier} tier and its limits until ${formatDateTime(p.graceEndsAt)}.`,
-        'Update your payment method on Whop before then. After that your account moves to the free tier; nothing is deleted, but new uploads and students beyond the free limits are refused.',
+        `The payment for your Chronos ${tier} plan did not go through. You keep the ${tier} tier and its limits ` +
+          `until ${formatDateTime(p.graceEndsAt)}.`,
+        'Update your payment method on Whop before then. After that your account moves to the free tier; nothing ' +
+          'is deleted, but new uploads and students beyond the free limits are refused.',
       ],
       actionLabel: 'Open your dashboard',
     };
@@ -201,7 +203,8 @@ function trialEnding(p: Payloads['trial_ending']): EmailContent {
     heading: 'Your trial is ending',
     paragraphs: [
       `Your free trial of ${p.productName} ends${at}.`,
-      'If you keep your membership, Whop charges it then and your access goes on; to stop, cancel it on Whop before that date.',
+      'If you keep your membership, Whop charges it then and your access goes on; to stop, cancel it on Whop ' +
+        'before that date.',
     ],
     actionLabel: 'Open your dashboard',
   };

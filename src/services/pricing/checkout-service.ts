@@ -44,7 +44,8 @@ export function createCheckoutService(deps: {
       const { tier, currentTier } = input;
       if (tierRank(tier) <= tierRank(currentTier))
         throw new ValidationError(
-          `You are on ${TIER_TABLE[currentTier].name}, which already includes ${TIER_TABLE[tier].name}. To change or cancel, manage your plan on Whop.`,
+          `You are on ${TIER_TABLE[currentTier].name}, which already includes ${TIER_TABLE[tier].name}. To change ` +
+            `or cancel, manage your plan on Whop.`,
         );
       const planId = (await deps.planPrices.prices())[tier]?.planId;
       if (planId) {

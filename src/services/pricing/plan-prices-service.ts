@@ -7,7 +7,7 @@
  * answer is cached briefly too, so an outage does not make every page view wait for Whop.
  */
 import type { Logger } from 'pino';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { TIERS, type Tier } from '../../domain/tier-table.ts';
 import { errorMessage } from '../../domain/app-errors.ts';

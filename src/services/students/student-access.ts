@@ -8,7 +8,10 @@ export interface CourseAccess {
   hasAccess: boolean;
   status: Student['status'];
   reason: string;
-  /** Whop's manage page of the membership, where an ended one is renewed; null when access is not ended or Whop sent none. */
+  /**
+   * Whop's manage page of the membership, where an ended one is renewed; null when access is not ended or Whop sent
+   * none.
+   */
   renewUrl: string | null;
   /** For an ended membership: the reason before its "Renew it on Whop" sentence (pages make that sentence a link). */
   reasonBeforeRenew: string;
@@ -27,7 +30,9 @@ export function studentAccess(student: Student & { creator?: Creator }): CourseA
   const ended = `Your Whop membership is ${student.membershipStatus ?? 'no longer valid'}.`;
   const reasons: Record<Student['status'], string> = {
     active: 'You have access.',
-    over_limit: `${creatorName} has reached the student limit of their Chronos plan. You will get access as soon as a seat frees up or they upgrade (seats go in the order students joined); they have been told.`,
+    over_limit:
+      `${creatorName} has reached the student limit of their Chronos plan. You will get access as soon ` +
+      `as a seat frees up or they upgrade (seats go in the order students joined); they have been told.`,
     inactive: `${ended} ${RENEW_SENTENCE.link}${RENEW_SENTENCE.rest}`,
     archived: 'Your membership was removed on Whop.',
   };

@@ -51,7 +51,8 @@ export async function storeMembership(
        SELECT grace_ends_at FROM student_memberships
         WHERE whop_membership_id = :membershipId AND membership_status = 'past_due'
      ), grace AS (
-       SELECT CASE WHEN :access = 'grace' THEN coalesce((SELECT grace_ends_at FROM prior), CAST(:graceEndsAt AS timestamptz)) END AS ends
+       SELECT CASE WHEN :access = 'grace'
+                   THEN coalesce((SELECT grace_ends_at FROM prior), CAST(:graceEndsAt AS timestamptz)) END AS ends
      )
      INSERT INTO student_memberships AS sm (student_id, whop_membership_id, whop_product_id, membership_status,
             membership_updated_at, membership_created_at, grace_ends_at, grants_access, manage_url)
@@ -123,7 +124,8 @@ export async function settleStanding(
               ORDER BY student_id, ${LEADING_ORDER}) l,
             students old
       WHERE s.id = l.student_id AND old.id = s.id
-      RETURNING s.id, s.status, old.status AS previous_status, l.grants_access AS has_access, s.joined_at, s.whop_membership_id`,
+      RETURNING s.id, s.status, old.status AS previous_status, l.grants_access AS has_access, s.joined_at,
+                s.whop_membership_id`,
     {
       replacements: {
         studentIds: change.studentIds,
@@ -138,7 +140,10 @@ export async function settleStanding(
   );
 }
 
-/** The past_due memberships of the creator's students whose grace period ran out by `now` stop granting; their students. */
+/**
+ * The past_due memberships of the creator's students whose grace period ran out by `now` stop
+ * granting; their students.
+ */
 export async function endExpiredGrace(
   sequelize: Sequelize,
   creatorId: number,

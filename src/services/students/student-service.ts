@@ -1,8 +1,8 @@
 /**
  * Students of a creator, kept in step with the memberships of the creator's products.
  * Every change runs in a transaction holding the creator's row lock, and re-applies the seat
- * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first (membership
- * `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
+ * rule (seat-assignment.ts) before it commits whenever the change can move a seat: the students who joined first
+ * (membership `created_at`) hold the seats of the creator's tier, the rest wait `over_limit` (no access).
  * A freed seat goes to the earliest waiting student at once, whatever order events arrive in.
  * A student holds every membership they have of the creator's products (student-memberships.ts)
  * and has access while any of them grants it.
@@ -140,15 +140,19 @@ export function createStudentService(deps: {
       `WITH found AS (
          SELECT ${STORED} FROM students WHERE creator_id = :creatorId AND whop_user_id = :userId FOR UPDATE
        ), created AS (
-         INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id, status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
-         SELECT :creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus, :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl
+         INSERT INTO students (creator_id, whop_user_id, username, whop_membership_id, whop_product_id, whop_member_id,
+           status, membership_status, membership_updated_at, joined_at, grace_ends_at, manage_url)
+         SELECT :creatorId, :userId, :username, :membershipId, :productId, :memberId, :status, :membershipStatus,
+           :membershipUpdatedAt, :joinedAt, :graceEndsAt, :manageUrl
           WHERE NOT EXISTS (SELECT 1 FROM found)
          ON CONFLICT (creator_id, whop_user_id) DO NOTHING
          RETURNING id
        ), held AS (
-         INSERT INTO student_memberships (student_id, whop_membership_id, whop_product_id, membership_status, membership_updated_at,
+         INSERT INTO student_memberships (student_id, whop_membership_id, whop_product_id, membership_status,
+                membership_updated_at,
                 membership_created_at, grace_ends_at, grants_access, manage_url)
-         SELECT id, :membershipId, :productId, :membershipStatus, :membershipUpdatedAt, :createdAt, :graceEndsAt, :grantsAccess, :manageUrl
+         SELECT id, :membershipId, :productId, :membershipStatus, :membershipUpdatedAt, :createdAt, :graceEndsAt,
+                :grantsAccess, :manageUrl
            FROM created
          ON CONFLICT (whop_membership_id) DO NOTHING
        )

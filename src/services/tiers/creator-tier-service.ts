@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Creator } from '../../models/creator-model.ts';
 import type { Models } from '../../models/init-models.ts';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { isValidMembershipStatus, type WhopMembership } from '../whop/whop-membership.ts';
 import type { StudentService } from '../students/student-service.ts';
@@ -49,12 +49,15 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
   /** Stores a plan membership unless a newer version of it is stored already. */
   async function recordPlanMembership(m: WhopMembership, transaction?: Transaction): Promise<'stored' | 'stale'> {
     const rows = await deps.sequelize.query(
-      `INSERT INTO plan_memberships (whop_membership_id, whop_user_id, whop_product_id, whop_plan_id, status, renewal_period_end, cancel_at_period_end, whop_updated_at, manage_url)
-       VALUES (:id, :userId, :productId, :planId, :status, :renewalPeriodEnd, :cancelAtPeriodEnd, :updatedAt, :manageUrl)
+      `INSERT INTO plan_memberships (whop_membership_id, whop_user_id, whop_product_id, whop_plan_id, status,
+              renewal_period_end, cancel_at_period_end, whop_updated_at, manage_url)
+       VALUES (:id, :userId, :productId, :planId, :status, :renewalPeriodEnd, :cancelAtPeriodEnd, :updatedAt,
+         :manageUrl)
        ON CONFLICT (whop_membership_id) DO UPDATE SET
          status = EXCLUDED.status, whop_product_id = EXCLUDED.whop_product_id, whop_plan_id = EXCLUDED.whop_plan_id,
          renewal_period_end = EXCLUDED.renewal_period_end, cancel_at_period_end = EXCLUDED.cancel_at_period_end,
-         whop_updated_at = EXCLUDED.whop_updated_at, manage_url = coalesce(EXCLUDED.manage_url, plan_memberships.manage_url),
+         whop_updated_at = EXCLUDED.whop_updated_at, manage_url = coalesce(EXCLUDED.manage_url,
+           plan_memberships.manage_url),
          updated_at = now()
        WHERE plan_memberships.whop_updated_at <= EXCLUDED.whop_updated_at
        RETURNING whop_membership_id`,
@@ -176,7 +179,10 @@ export function createCreatorTierService(deps: CreatorTierServiceDeps) {
       });
     },
 
-    /** Starts a background refresh when the stored tier is older than the cache period (once per period across instances). */
+    /**
+     * Starts a background refresh when the stored tier is older than the cache period (once per period across
+     * instances).
+     */
     refreshIfStale(creator: Creator, whopUserId: string): void {
       const updatedAt = creator.tierUpdatedAt?.getTime() ?? 0;
       if (now() - updatedAt < ttlMs) return;

@@ -22,8 +22,8 @@ export function monthOf(date: Date): string {
 
 /**
  * What counts against the limits (videos and storage: the creator's counters, kept by a trigger on
- * `videos` over the rows not `failed`, reservations included), as SQL select-list columns (`"usage.videos"`, `"usage.storage"`,
- * `"usage.students"`, `"usage.credits"`) for the creator and month given as SQL expressions
+ * `videos` over the rows not `failed`, reservations included), as SQL select-list columns (`"usage.videos"`,
+ * `"usage.storage"`, `"usage.students"`, `"usage.credits"`) for the creator and month given as SQL expressions
  * written in code (a column, a placeholder): the one definition, for this service and for any
  * statement that reads usage along with more (the dashboard's). `usageFromRow` reads them back.
  */
@@ -47,7 +47,8 @@ export function usageColumns(creatorId: string, month: string): string {
   return `(SELECT video_count FROM creators WHERE id = ${creatorId}) AS "usage.videos",
     (SELECT storage_bytes FROM creators WHERE id = ${creatorId}) AS "usage.storage",
     (SELECT count(*) FROM students WHERE creator_id = ${creatorId} AND status = 'active') AS "usage.students",
-    (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = ${creatorId} AND month = ${month}) AS "usage.credits"`;
+    (SELECT ai_credits_used FROM usage_metrics WHERE creator_id = ${creatorId} AND month = ${month}) 
+      AS "usage.credits"`;
 }
 
 /**
@@ -55,8 +56,10 @@ export function usageColumns(creatorId: string, month: string): string {
  * expression), oldest first, as a JSON array of `CreditDay`; days without use are left out.
  */
 export function creditDaysColumn(creatorId: string, month: string): string {
-  return `(SELECT coalesce(json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'), 'used', used) ORDER BY day), '[]')
-      FROM ai_credit_days WHERE creator_id = ${creatorId} AND day >= CAST(${month} AS date) AND day < CAST(${month} AS date) + interval '1 month') AS days`;
+  return `(SELECT coalesce(
+            json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'), 'used', used) ORDER BY day), '[]')
+      FROM ai_credit_days WHERE creator_id = ${creatorId}
+        AND day >= CAST(${month} AS date) AND day < CAST(${month} AS date) + interval '1 month') AS days`;
 }
 
 export function usageFromRow(row: Record<string, unknown> | undefined): Usage {

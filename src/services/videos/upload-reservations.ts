@@ -129,7 +129,10 @@ export function createUploadReservations(deps: { sequelize: Sequelize; now?: () 
       return deleted.length > 0;
     },
 
-    /** Unfinished uploads created (on this service's clock) before `olderThanMs` ago, oldest first: the expiry job releases them. */
+    /**
+     * Unfinished uploads created (on this service's clock) before `olderThanMs` ago, oldest first: the expiry job
+     * releases them.
+     */
     async expired(olderThanMs: number, limit = 100): Promise<string[]> {
       const rows = await sequelize.query<{ upload_id: string }>(
         `SELECT upload_id FROM videos WHERE status = 'uploading' AND created_at < :before

@@ -40,8 +40,14 @@ export function createUploadService(deps: {
     const plan = TIER_TABLE[tier].name;
     const upgrade = deps.plans.upgradeUrl(tier) ? ' Upgrade your plan for more.' : '';
     if (limit === 'videos')
-      return `Your ${plan} plan holds ${limitValue} videos and you have no slot left. Delete a video or upgrade.${upgrade}`;
-    return `This file does not fit: ${formatBytes(remaining)} of your ${plan} plan's ${formatBytes(limitValue)} storage is left.${upgrade}`;
+      return (
+        `Your ${plan} plan holds ${limitValue} videos and you have no slot left. Delete a video or ` +
+        `upgrade.${upgrade}`
+      );
+    return (
+      `This file does not fit: ${formatBytes(remaining)} of your ${plan} plan's ` +
+      `${formatBytes(limitValue)} storage is left.${upgrade}`
+    );
   }
 
   return {
@@ -56,7 +62,9 @@ export function createUploadService(deps: {
       if (input.sizeBytes > deps.uploadMaxBytes)
         return {
           status: 413,
-          message: `This file is ${formatBytes(input.sizeBytes)}; a video can be at most ${formatBytes(deps.uploadMaxBytes)}.`,
+          message:
+            `This file is ${formatBytes(input.sizeBytes)}; a video can be at most ` +
+            `${formatBytes(deps.uploadMaxBytes)}.`,
         };
       const outcome = await reservations.reserve({
         creatorId: input.creatorId,

@@ -6,8 +6,9 @@
  * that ended. The creator previews their own course. Nobody else gets in, admins included.
  *
  * On top of it, a video in a published course restricted to some products is watchable only
- * by students one of whose granting memberships is of a product that opens such a course (video-product-rule.ts, the one rule, applied
- * here to the player, the lists, the media route and progress).
+ * by students one of whose granting memberships is of a product that opens such a course
+ * (video-product-rule.ts, the one rule, applied here to the player, the lists, the media route
+ * and progress).
  *
  * Every page and every media request asks again: nothing about access is kept in the session.
  */
@@ -183,7 +184,8 @@ export function createCourseAccessService(deps: {
       if (productIds.length === 0) return null;
       const [row] = await sequelize.query<{ manage_url: string }>(
         `SELECT manage_url FROM student_memberships
-          WHERE student_id = :studentId AND NOT grants_access AND manage_url IS NOT NULL AND whop_product_id IN (:productIds)
+          WHERE student_id = :studentId AND NOT grants_access AND manage_url IS NOT NULL
+            AND whop_product_id IN (:productIds)
           ORDER BY membership_updated_at DESC, id DESC LIMIT 1`,
         { replacements: { studentId, productIds }, type: QueryTypes.SELECT },
       );

@@ -1,17 +1,23 @@
 /**
- * Signed media URLs for the course pages (`/media/videos/:id?viewer=…&creator=…&expires=…&signature=…`):
- * an HMAC over (viewer's Whop user, the company they run or 0, video, expiry), valid at most
- * 300 s. The player page issues one after admitting the viewer; the media route accepts it in
- * place of the session (no Redis read, no user query) and still asks the access rule on every
- * request. Expired, tampered or absent: the route falls back to the session cookie.
+ * The one signer of media URLs, for both players: the course pages' (`/media/videos/:id`) and the
+ * Whop App's embedded one (`/embedded/media/videos/:id`, whose iframe carries no cookie). A URL's
+ * query is `viewer=…&creator=…&expires=…&signature=…`: an HMAC over (viewer's Whop user, the
+ * company they run or 0, video, expiry), valid at most 300 s, compared in constant time. The
+ * player page issues one after admitting the viewer; the media route accepts it in place of a
+ * session or Whop's user token and still asks the access rule on every request. The logger
+ * redacts `signature` from every logged URL (observability/logger.ts).
  *
- * Its key is derived (HKDF) from the first `SESSION_SECRET`, apart from the embedded pages' key
- * (whop-app/embedded-signatures.ts), so a URL of one surface is never accepted by the other.
+ * Each surface has its own key, derived (HKDF) from the first `SESSION_SECRET`, so a URL of one
+ * player is never accepted by the other's route. There is no fallback secret: production
+ * requires `SESSION_SECRET`, and rotating it rotates these keys.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** The most a signed media URL lives, as for presigned S3 GETs (SPEC §4). */
 export const SIGNED_MEDIA_TTL_SECONDS = 300;
+
+/** Which player a URL is for: its own key, so one surface's URL opens nothing on the other. */
+export type MediaSurface = 'course' | 'embedded';
 
 /** Who a media URL was signed for, as the access rule (course-access-service.ts) takes them. */
 export interface SignedViewer {
@@ -23,9 +29,9 @@ const USER_ID = /^[A-Za-z0-9_]{1,100}$/;
 const CREATOR_ID = /^(0|[1-9][0-9]{0,9})$/;
 const EXPIRES = /^[1-9][0-9]{0,11}$/;
 
-export function createMediaUrlSigner(deps: { secret: string; now: () => number }) {
+export function createMediaUrlSigner(deps: { secret: string; now: () => number; surface: MediaSurface }) {
   if (!deps.secret) throw new Error('signed media URLs need a secret');
-  const key = Buffer.from(hkdfSync('sha256', deps.secret, 'chronos', 'chronos course media urls v1', 32));
+  const key = Buffer.from(hkdfSync('sha256', deps.secret, 'chronos', `chronos ${deps.surface} media urls v1`, 32));
   const mac = (user: string, creator: string, videoId: number, expires: string) =>
     createHmac('sha256', key).update(`${user}\n${creator}\n${videoId}\n${expires}`).digest();
   const nowSeconds = () => Math.floor(deps.now() / 1000);

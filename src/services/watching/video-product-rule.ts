@@ -30,7 +30,8 @@
 export function productOpensVideoSql(video: string, creator: string, student: string): string {
   return `coalesce((SELECT bool_or(c.all_products OR EXISTS (
         SELECT 1 FROM course_products p
-          JOIN student_memberships sm ON sm.student_id = ${student} AND sm.grants_access AND sm.whop_product_id = p.whop_product_id
+          JOIN student_memberships sm
+            ON sm.student_id = ${student} AND sm.grants_access AND sm.whop_product_id = p.whop_product_id
          WHERE p.course_id = c.id))
       FROM course_lessons l
       JOIN course_modules m ON m.id = l.module_id

@@ -6,7 +6,7 @@
  * are named and no link is offered. Only refusals come here, never the playing path.
  */
 import type { Logger } from 'pino';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import type { RestrictingCourse } from './course-access-service.ts';
 

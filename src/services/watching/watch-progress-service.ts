@@ -73,7 +73,8 @@ export function createWatchProgressService(deps: { sequelize: Sequelize; now?: (
     const watched = seconds(input.watched ?? 0, 'watched', MAX_CLAIM_SECONDS);
     // What this save adds: the claim, but never more than the time since the last save.
     const credit =
-      'LEAST(CAST(:watched AS double precision), GREATEST(0, EXTRACT(EPOCH FROM CAST(:now AS timestamptz) - w.last_saved_at)))';
+      'LEAST(CAST(:watched AS double precision), GREATEST(0, EXTRACT(EPOCH FROM CAST(:now AS timestamptz) - ' +
+      'w.last_saved_at)))';
     const [row] = await sequelize.query<ProgressRow>(
       `INSERT INTO watch_progress AS w (user_id, video_id, position_seconds, watched_seconds, last_saved_at)
        VALUES (:userId, :videoId, :position, 0, CAST(:now AS timestamptz))

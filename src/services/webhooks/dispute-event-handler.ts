@@ -20,12 +20,17 @@ export function createDisputeEventHandler(deps: { sequelize: Sequelize; now?: ()
     const eventAt = d.updatedAt ?? eventTime(envelope) ?? new Date(now());
     const companyId = envelopeCompany(envelope) ?? d.companyId;
     const stored = await deps.sequelize.query(
-      `INSERT INTO disputes (whop_dispute_id, whop_payment_id, whop_company_id, creator_id, amount, currency, status, reason, needs_response_by, whop_created_at, event_at)
-       VALUES (:id, :paymentId, :companyId, (SELECT id FROM creators WHERE whop_company_id = :companyId), CAST(:amount AS numeric), :currency, :status, :reason, :needsResponseBy, :createdAt, :eventAt)
+      `INSERT INTO disputes (whop_dispute_id, whop_payment_id, whop_company_id, creator_id, amount, currency, status,
+              reason, needs_response_by, whop_created_at, event_at)
+       VALUES (:id, :paymentId, :companyId, (SELECT id FROM creators WHERE whop_company_id = :companyId),
+         CAST(:amount AS numeric), :currency, :status, :reason, :needsResponseBy, :createdAt, :eventAt)
        ON CONFLICT (whop_dispute_id) DO UPDATE SET
-         whop_payment_id = coalesce(EXCLUDED.whop_payment_id, disputes.whop_payment_id), whop_company_id = coalesce(EXCLUDED.whop_company_id, disputes.whop_company_id),
-         creator_id = coalesce(disputes.creator_id, EXCLUDED.creator_id), amount = EXCLUDED.amount, currency = EXCLUDED.currency, status = EXCLUDED.status,
-         reason = coalesce(EXCLUDED.reason, disputes.reason), needs_response_by = EXCLUDED.needs_response_by, event_at = EXCLUDED.event_at, updated_at = now()
+         whop_payment_id = coalesce(EXCLUDED.whop_payment_id, disputes.whop_payment_id),
+           whop_company_id = coalesce(EXCLUDED.whop_company_id, disputes.whop_company_id),
+         creator_id = coalesce(disputes.creator_id, EXCLUDED.creator_id), amount = EXCLUDED.amount,
+           currency = EXCLUDED.currency, status = EXCLUDED.status,
+         reason = coalesce(EXCLUDED.reason, disputes.reason), needs_response_by = EXCLUDED.needs_response_by,
+           event_at = EXCLUDED.event_at, updated_at = now()
        WHERE disputes.event_at <= EXCLUDED.event_at
        RETURNING whop_dispute_id`,
       {
@@ -54,7 +59,8 @@ export function createDisputeEventHandler(deps: { sequelize: Sequelize; now?: ()
   async function alert(envelope: HandledEnvelope, transaction: Transaction): Promise<EventResult> {
     const a = readData('dispute alert', () => toDisputeAlert(envelope.data, { legacy: isLegacy(envelope) }));
     const rows = await deps.sequelize.query(
-      `INSERT INTO dispute_alerts (whop_alert_id, alert_type, whop_payment_id, whop_dispute_id, whop_company_id, amount, currency, whop_created_at)
+      `INSERT INTO dispute_alerts (whop_alert_id, alert_type, whop_payment_id, whop_dispute_id, whop_company_id,
+              amount, currency, whop_created_at)
        VALUES (:id, :alertType, :paymentId, :disputeId, :companyId, CAST(:amount AS numeric), :currency, :createdAt)
        ON CONFLICT (whop_alert_id) DO NOTHING RETURNING whop_alert_id`,
       {

@@ -13,12 +13,21 @@ const RULES: { test: RegExp; text: (raw: string) => EventErrorText }[] = [
   {
     test: /^PermanentEventError: /,
     text: (raw) => ({
-      summary: `Whop's data for this event cannot be read (${raw.replace(/^PermanentEventError: /, '').split(':')[0]}). It can never succeed: a replay will fail the same way.`,
+      summary:
+        `Whop's data for this event cannot be read (${raw.replace(/^PermanentEventError: /, '').split(':')[0]}). ` +
+        'It can never succeed: a replay will fail the same way.',
       permanent: true,
     }),
   },
   {
-    test: /Sequelize(Connection|ConnectionRefused|ConnectionAcquireTimeout|HostNotReachable)Error|ECONNREFUSED|timeout/i,
+    test: new RegExp(
+      [
+        'Sequelize(Connection|ConnectionRefused|ConnectionAcquireTimeout|HostNotReachable)Error',
+        'ECONNREFUSED',
+        'timeout',
+      ].join('|'),
+      'i',
+    ),
     text: () => ({
       summary: 'The database did not answer in time. A replay will most likely succeed.',
       permanent: false,

@@ -48,10 +48,12 @@ export function createInvoiceEventHandler(deps: {
       const status = canonicalType(envelope.type) === 'invoice.paid' ? 'paid' : 'past_due';
       const eventAt = eventTime(envelope) ?? new Date(now());
       const stored = await deps.sequelize.query(
-        `INSERT INTO plan_invoices (whop_invoice_id, whop_user_id, status, event_at) VALUES (:id, :userId, :status, :eventAt)
+        `INSERT INTO plan_invoices (whop_invoice_id, whop_user_id, status, event_at) VALUES (:id, :userId, :status,
+                :eventAt)
          ON CONFLICT (whop_invoice_id) DO UPDATE SET status = EXCLUDED.status, event_at = EXCLUDED.event_at,
            whop_user_id = coalesce(EXCLUDED.whop_user_id, plan_invoices.whop_user_id), updated_at = now()
-         WHERE plan_invoices.event_at <= EXCLUDED.event_at AND (plan_invoices.status <> 'paid' OR EXCLUDED.status = 'paid')
+         WHERE plan_invoices.event_at <= EXCLUDED.event_at AND (plan_invoices.status <> 'paid'
+           OR EXCLUDED.status = 'paid')
          RETURNING whop_invoice_id`,
         {
           replacements: { id: invoice.id, userId: invoice.userId, status, eventAt },
@@ -64,13 +66,15 @@ export function createInvoiceEventHandler(deps: {
       const owner = await ownerOf(invoice.userId, invoice.email, transaction);
       if (!owner)
         return processed(
-          `invoice ${invoice.id} ${status} recorded; ${invoice.userId ?? 'no user (deleted account), no known address'}: no creator to act on`,
+          `invoice ${invoice.id} ${status} recorded; ` +
+            `${invoice.userId ?? 'no user (deleted account), no known address'}: no creator to act on`,
         );
       const { creator, userId } = owner;
       if (status === 'past_due') {
         const started = await deps.grace.start(creator, transaction);
         return processed(
-          `invoice ${invoice.id} past due: creator ${creator.id} grace period ${started ? 'started' : 'already running'}`,
+          `invoice ${invoice.id} past due: creator ${creator.id} grace period ` +
+            `${started ? 'started' : 'already running'}`,
         );
       }
       await deps.grace.end(creator, transaction);

@@ -82,7 +82,8 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
       );
       if (!known)
         return skipped(
-          `plan membership ${m.id} has no user (deleted account or unclaimed) and is not stored: settled, nothing to apply`,
+          `plan membership ${m.id} has no user (deleted account or unclaimed) and is not stored: ` +
+            'settled, nothing to apply',
         );
       m = { ...m, userId: known.whop_user_id };
     }
@@ -126,7 +127,8 @@ export function createMembershipEventHandler(deps: MembershipHandlerDeps) {
     const result = await deps.students.applyMembershipLocked(creator, m, transaction);
     if (result.change === 'unmatched')
       return skipped(
-        `membership ${m.id} has no user (deleted account or unclaimed) and matches no student: settled, nothing to apply`,
+        `membership ${m.id} has no user (deleted account or unclaimed) and matches no student: ` +
+          'settled, nothing to apply',
       );
     if (result.change === 'stale') return skipped(`membership ${m.id}: older than what is stored`);
     const { status, previousStatus, userId } = result;

@@ -59,19 +59,26 @@ export function createPaymentEventHandler(deps: PaymentHandlerDeps) {
     transaction: Transaction,
   ): Promise<boolean> {
     const rows = await deps.sequelize.query(
-      `INSERT INTO payments (whop_payment_id, creator_id, whop_company_id, whop_user_id, whop_membership_id, whop_product_id, whop_plan_id, amount_minor, amount, amount_decimals,
+      `INSERT INTO payments (whop_payment_id, creator_id, whop_company_id, whop_user_id, whop_membership_id,
+              whop_product_id, whop_plan_id, amount_minor, amount, amount_decimals,
                              refunded_amount, currency, status, whop_status, failure_message, paid_at, whop_updated_at)
-       VALUES (:id, :creatorId, :companyId, :userId, :membershipId, :productId, :planId, :amountMinor, CAST(:amount AS numeric), :decimals,
-               greatest(CAST(:refunded AS numeric), (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.whop_payment_id = :id AND r.status = 'succeeded')),
+       VALUES (:id, :creatorId, :companyId, :userId, :membershipId, :productId, :planId, :amountMinor,
+         CAST(:amount AS numeric), :decimals,
+               greatest(CAST(:refunded AS numeric), (SELECT coalesce(sum(r.amount), 0) FROM refunds r
+                 WHERE r.whop_payment_id = :id AND r.status = 'succeeded')),
                :currency, :status, :whopStatus, :failureMessage, :paidAt, :updatedAt)
        ON CONFLICT (whop_payment_id) DO UPDATE SET
-         status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor, amount = EXCLUDED.amount, amount_decimals = EXCLUDED.amount_decimals,
-         currency = EXCLUDED.currency, whop_status = coalesce(EXCLUDED.whop_status, payments.whop_status), failure_message = EXCLUDED.failure_message,
+         status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor, amount = EXCLUDED.amount,
+           amount_decimals = EXCLUDED.amount_decimals,
+         currency = EXCLUDED.currency, whop_status = coalesce(EXCLUDED.whop_status, payments.whop_status),
+           failure_message = EXCLUDED.failure_message,
          refunded_amount = greatest(payments.refunded_amount, EXCLUDED.refunded_amount),
-         whop_plan_id = coalesce(EXCLUDED.whop_plan_id, payments.whop_plan_id), whop_user_id = coalesce(EXCLUDED.whop_user_id, payments.whop_user_id),
+         whop_plan_id = coalesce(EXCLUDED.whop_plan_id, payments.whop_plan_id),
+           whop_user_id = coalesce(EXCLUDED.whop_user_id, payments.whop_user_id),
          paid_at = coalesce(EXCLUDED.paid_at, payments.paid_at), whop_updated_at = EXCLUDED.whop_updated_at,
          creator_id = coalesce(payments.creator_id, EXCLUDED.creator_id), updated_at = now()
-       WHERE payments.status NOT IN ('succeeded', 'failed', 'canceled', 'refunded') OR EXCLUDED.status IN ('succeeded', 'failed', 'canceled')
+       WHERE payments.status NOT IN ('succeeded', 'failed', 'canceled', 'refunded') OR EXCLUDED.status IN ('succeeded',
+         'failed', 'canceled')
        RETURNING whop_payment_id`,
       {
         replacements: {

@@ -21,10 +21,12 @@ export function createRefundEventHandler(deps: { sequelize: Sequelize; now?: () 
         `INSERT INTO refunds (whop_refund_id, whop_payment_id, amount, currency, status, whop_created_at, event_at)
          VALUES (:id, :paymentId, CAST(:amount AS numeric), :currency, :status, :createdAt, :eventAt)
          ON CONFLICT (whop_refund_id) DO UPDATE SET
-           whop_payment_id = coalesce(EXCLUDED.whop_payment_id, refunds.whop_payment_id), amount = EXCLUDED.amount, currency = EXCLUDED.currency,
+           whop_payment_id = coalesce(EXCLUDED.whop_payment_id, refunds.whop_payment_id), amount = EXCLUDED.amount,
+             currency = EXCLUDED.currency,
            status = EXCLUDED.status, event_at = EXCLUDED.event_at, updated_at = now()
          WHERE refunds.event_at <= EXCLUDED.event_at
-           AND NOT (refunds.status IN ('succeeded', 'failed', 'canceled') AND EXCLUDED.status IN ('pending', 'requires_action'))
+           AND NOT (refunds.status IN ('succeeded', 'failed', 'canceled') AND EXCLUDED.status IN ('pending',
+             'requires_action'))
          RETURNING whop_refund_id`,
         {
           replacements: {
@@ -45,19 +47,22 @@ export function createRefundEventHandler(deps: { sequelize: Sequelize; now?: () 
         return processed(`refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; it names no payment`);
       const [payment] = await deps.sequelize.query<{ amount: string; refunded_amount: string; whole: boolean }>(
         `UPDATE payments SET refunded_amount = greatest(refunded_amount,
-                  (SELECT coalesce(sum(amount), 0) FROM refunds WHERE whop_payment_id = :paymentId AND status = 'succeeded')), updated_at = now()
+                  (SELECT coalesce(sum(amount), 0) FROM refunds WHERE whop_payment_id = :paymentId
+                    AND status = 'succeeded')), updated_at = now()
           WHERE whop_payment_id = :paymentId
           RETURNING amount, refunded_amount, refunded_amount >= amount AS whole`,
         { replacements: { paymentId: r.paymentId }, type: QueryTypes.SELECT, transaction },
       );
       if (!payment)
         return processed(
-          `refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; payment ${r.paymentId} not recorded yet, counted when it is`,
+          `refund ${r.id} ${r.status} (${r.amount} ${r.currency}) recorded; payment ${r.paymentId} not recorded ` +
+            `yet, counted when it is`,
         );
       const state =
         Number(payment.refunded_amount) === 0 ? 'not refunded' : payment.whole ? 'refunded in full' : 'partly refunded';
       return processed(
-        `refund ${r.id} ${r.status}: payment ${r.paymentId} ${state} (${payment.refunded_amount} of ${payment.amount} ${r.currency})`,
+        `refund ${r.id} ${r.status}: payment ${r.paymentId} ${state} (${payment.refunded_amount} of ` +
+          `${payment.amount} ${r.currency})`,
       );
     },
   };

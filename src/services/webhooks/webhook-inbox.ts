@@ -13,7 +13,8 @@ export interface WebhookInbox {
   store(event: InboxEvent): Promise<InboxOutcome>;
 }
 
-const INSERT_EVENT = `INSERT INTO webhook_events (id, type, company_id, payload, status, attempts, next_attempt_at, received_at)
+const INSERT_EVENT = `INSERT INTO webhook_events (id, type, company_id, payload, status, attempts, next_attempt_at,
+        received_at)
   VALUES ($1, $2, $3, $4::jsonb, 'pending', 0, $5::timestamptz, now())
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;

@@ -140,7 +140,8 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     try {
       return await applyOne(item);
     } catch (error) {
-      // The database is away: neither the event nor its failure can be recorded; the queue keeps the claim for hand-back.
+      // The database is away: neither the event nor its failure can be recorded; the queue keeps the claim for
+      // hand-back.
       if (isDatabaseOutage(error)) throw error;
       const message = `${(error as Error).name}: ${errorMessage(error)}`.slice(0, 1000);
       const { outcome } = await queue.fail(item, message, error instanceof PermanentEventError);

@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { Models } from '../../models/init-models.ts';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { RoleService, UserContext } from '../role-service.ts';
 import { avatarUrlFrom } from '../user-service.ts';
 import type { AccessLevel, WhopApiClient } from '../whop/whop-api-client.ts';

@@ -2,10 +2,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Models } from '../../models/init-models.ts';
-import type { CacheService } from '../cache/cache-service.ts';
+import type { CacheService } from '../../infra/cache/cache-service.ts';
 import type { RoleService } from '../role-service.ts';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';
 import { createUserTokenVerifier } from '../whop/user-token-verifier.ts';
+import { createMediaUrlSigner } from '../watching/media-url-signer.ts';
 import { createEmbeddedSignatures } from './embedded-signatures.ts';
 import { createEmbeddedViewerService } from './embedded-viewer-service.ts';
 import type { ExperienceRecords } from './experience-records.ts';
@@ -32,7 +33,9 @@ export function buildWhopAppServices(deps: {
       now: deps.now,
     }),
     embeddedViewers: createEmbeddedViewerService(deps),
-    embeddedSignatures: createEmbeddedSignatures({ secret, now: deps.now }),
+    embeddedSignatures: createEmbeddedSignatures({ secret }),
+    /** The embedded player's media URLs: the one signer, with the embedded surface's key. */
+    embeddedMediaUrls: createMediaUrlSigner({ secret, now: deps.now, surface: 'embedded' }),
     /** Chronos's record of its Whop experiences and their companies. */
     experienceRecords: deps.records,
   };

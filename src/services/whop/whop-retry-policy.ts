@@ -25,12 +25,18 @@ export const DEFAULT_RETRY_POLICY: WhopRetryPolicy = {
   maxWaitMs: 30_000,
 };
 
-/** Statuses worth another try, as the SDK's own retry logic has them (timeouts, lock conflicts, rate limits, server errors). */
+/**
+ * Statuses worth another try, as the SDK's own retry logic has them (timeouts, lock conflicts, rate limits, server
+ * errors).
+ */
 function retryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** The delay Whop asks for, in ms: `retry-after-ms`, `Retry-After` (seconds or HTTP date), or "Try again in N seconds" in the body. */
+/**
+ * The delay Whop asks for, in ms: `retry-after-ms`, `Retry-After` (seconds or HTTP date), or "Try again in N seconds"
+ * in the body.
+ */
 export function whopRetryHintMs(
   headers: Headers | undefined,
   body: unknown,

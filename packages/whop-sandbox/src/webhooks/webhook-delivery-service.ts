@@ -30,17 +30,32 @@ export interface WebhookDeliveryOptions {
   enabled: boolean;
   logger: Logger;
   timeoutMs?: number;
+  /**
+   * Runs `fire` after `ms` and returns what cancels it: an attempt's timeout and the wait before a
+   * retry. A timer by default; tests fire it themselves instead of letting the time pass.
+   */
+  schedule?: (fire: () => void, ms: number) => () => void;
+}
+
+function scheduleWithTimer(fire: () => void, ms: number): () => void {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
 }
 
 export class WebhookDeliveryService implements EventPublisher {
   readonly log = new WebhookDeliveryLog();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** What cancels each delivery's scheduled retry. */
+  private readonly timers = new Map<string, () => void>();
   private readonly inFlight = new Set<AbortController>();
   /** Bumped per (re)send so a stale retry chain stops when a resend starts a new one. */
   private readonly runs = new Map<string, number>();
   private closed = false;
 
-  constructor(private readonly options: WebhookDeliveryOptions) {}
+  private readonly schedule: NonNullable<WebhookDeliveryOptions['schedule']>;
+
+  constructor(private readonly options: WebhookDeliveryOptions) {
+    this.schedule = options.schedule ?? scheduleWithTimer;
+  }
 
   publish(type: string, companyId: string | null, subject: EventSubject): WebhookDelivery[] {
     const event: SandboxEvent = { id: newId('evt'), type, companyId, timestamp: new Date().toISOString(), subject };
@@ -162,7 +177,10 @@ export class WebhookDeliveryService implements EventPublisher {
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    const cancelTimeout = this.schedule(
+      () => controller.abort(new Error(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     let statusCode: number | null = null;
     let snippet: string | null = null;
     let error: string | null = null;
@@ -180,7 +198,7 @@ export class WebhookDeliveryService implements EventPublisher {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
       error = reason instanceof Error ? describeError(reason) : String(reason);
     } finally {
-      clearTimeout(timeout);
+      cancelTimeout();
       this.inFlight.delete(controller);
     }
     if (this.log.get(delivery.id) !== delivery) return; // forgotten by a reset
@@ -219,22 +237,21 @@ export class WebhookDeliveryService implements EventPublisher {
     } else {
       delivery.status = 'retrying';
       delivery.nextAttemptAt = new Date(Date.now() + delay).toISOString();
-      const timer = setTimeout(() => {
+      const cancel = this.schedule(() => {
         this.timers.delete(delivery.id);
         void this.attempt(delivery, run, retryIndex + 1);
       }, delay);
-      this.timers.set(delivery.id, timer);
+      this.timers.set(delivery.id, cancel);
     }
   }
 
   private clearTimer(id: string): void {
-    const timer = this.timers.get(id);
-    if (timer) clearTimeout(timer);
+    this.timers.get(id)?.();
     this.timers.delete(id);
   }
 
   private cancelTimers(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 }

@@ -15,8 +15,6 @@ export interface SandboxWithListener {
 export interface SandboxWithListenerSetup {
   /** Statuses the listener answers with, in order (then 200). */
   statuses?: number[];
-  /** How long the listener takes to answer each delivery (a slow endpoint). */
-  answerDelayMs?: number;
   /** Sandbox options; the app's webhook URL is the listener's unless given here. */
   overrides?: TestSandboxOverrides;
   /**
@@ -37,7 +35,7 @@ async function forgetDeliveries(sandbox: TestSandbox, listener: WebhookListener)
 }
 
 export async function startSandboxWithListener(setup: SandboxWithListenerSetup = {}): Promise<SandboxWithListener> {
-  const listener = await startWebhookListener(setup.statuses, setup.answerDelayMs);
+  const listener = await startWebhookListener(setup.statuses);
   const { app, ...rest } = setup.overrides ?? {};
   let sandbox: TestSandbox;
   try {

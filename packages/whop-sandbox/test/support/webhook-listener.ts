@@ -17,11 +17,18 @@ export interface WebhookListener {
   received: ReceivedWebhook[];
   /** Resolves when at least `count` requests arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  /**
+   * From now on records each request but answers none until the returned function is called (a
+   * slow endpoint, or one that never answers): the test decides, no time has to pass.
+   */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
-export async function startWebhookListener(statuses: number[] = [], delayMs = 0): Promise<WebhookListener> {
+export async function startWebhookListener(statuses: number[] = []): Promise<WebhookListener> {
   const received: ReceivedWebhook[] = [];
+  let held: Promise<void> | undefined;
+  let release = () => {};
   const script = [...statuses];
   const waiters: Array<() => void> = [];
   const server = http.createServer((req, res) => {
@@ -34,10 +41,12 @@ export async function startWebhookListener(statuses: number[] = [], delayMs = 0)
       received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
       const status = script.shift() ?? 200;
       for (const wake of waiters.splice(0)) wake();
-      setTimeout(() => {
+      const answer = () => {
         if (!res.destroyed)
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ received: status < 300 }));
-      }, delayMs);
+      };
+      if (held) void held.then(answer);
+      else answer();
     });
   });
   server.listen(0, '127.0.0.1');
@@ -58,7 +67,15 @@ export async function startWebhookListener(statuses: number[] = [], delayMs = 0)
       }
       return received;
     },
+    hold() {
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
     async close() {
+      release();
       server.closeAllConnections();
       server.close();
       await once(server, 'close');

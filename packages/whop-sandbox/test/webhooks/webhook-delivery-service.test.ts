@@ -67,7 +67,7 @@ describe('sandbox webhook delivery', () => {
   it('retries a failed attempt and logs both attempts with the same webhook-id', async () => {
     ({ sandbox, listener } = await startSandboxWithListener({
       statuses: [500],
-      overrides: { webhookRetryDelaysMs: [30, 30] },
+      overrides: { webhookRetryDelaysMs: [0, 0] }, // the retry itself is proven, not its wait
     }));
 
     const res = await controlPost(sandbox, '/events', {
@@ -104,7 +104,7 @@ describe('sandbox webhook delivery', () => {
   it('gives up after the last retry and can resend by hand', async () => {
     ({ sandbox, listener } = await startSandboxWithListener({
       statuses: [503, 503],
-      overrides: { webhookRetryDelaysMs: [20] },
+      overrides: { webhookRetryDelaysMs: [0] },
     }));
     const res = await controlPost(sandbox, '/events', {
       type: 'resolution_center_case.created',
@@ -153,17 +153,27 @@ describe('sandbox webhook delivery', () => {
   });
 
   it('answers the API before a slow endpoint answers the webhook', async () => {
-    ({ sandbox, listener } = await startSandboxWithListener({ answerDelayMs: 400, installOnCreatorOne: true }));
-    const started = performance.now();
+    ({ sandbox, listener } = await startSandboxWithListener({ installOnCreatorOne: true }));
+    const answerWebhooks = listener.hold(); // the endpoint answers only when the test says so
     const res = await controlPost(sandbox, '/memberships/mem_seedstudent1/status', { status: 'expired' });
-    expect(res.status).to.equal(200);
-    expect(performance.now() - started, 'the control API did not wait for the webhook').to.be.below(300);
+    expect(res.status, 'the control API answered while the webhook is unanswered').to.equal(200);
     await listener.waitFor(1);
+    const statuses = sandbox.sandbox.core.deliveries.log.list().map((d) => d.status);
+    expect(statuses).to.include('pending').and.not.include('delivered');
+    answerWebhooks();
     await eventually(() => sandbox.sandbox.core.deliveries.log.list().every((d) => d.status === 'delivered'));
   });
 
   it('counts an endpoint that does not answer in time as failed, and close() cancels pending retries', async () => {
-    listener = await startWebhookListener([], 1000);
+    listener = await startWebhookListener();
+    listener.hold(); // it never answers
+    // The attempt's timeout and the retry's wait fire when the test fires them, not after 100 ms.
+    const scheduled: Array<{ ms: number; fire: () => void; cancelled: boolean }> = [];
+    const schedule = (fire: () => void, ms: number) => {
+      const entry = { ms, fire, cancelled: false };
+      scheduled.push(entry);
+      return () => void (entry.cancelled = true);
+    };
     const state = new SandboxState(createSeedData());
     const service = new WebhookDeliveryService({
       state,
@@ -174,14 +184,22 @@ describe('sandbox webhook delivery', () => {
       enabled: true,
       logger: pino({ level: 'silent' }),
       timeoutMs: 100,
+      schedule,
     });
     const [delivery] = service.publish('payment.created', 'biz_chronos', { kind: 'raw', data: { id: 'pay_x' } });
     if (!delivery) throw new Error('no delivery');
     expect(delivery.status).to.equal('pending');
+    await listener.waitFor(1);
+    const timeout = scheduled.find((s) => s.ms === 100)!;
+    expect(delivery.status, 'unanswered, before its time is up').to.equal('pending');
+    timeout.fire();
     await eventually(() => delivery.status === 'retrying');
     expect(delivery.attempts[0]?.statusCode).to.equal(null);
     expect(delivery.attempts[0]?.error ?? '').to.match(/timed out after 100 ms/);
+    const retry = scheduled.find((s) => s.ms === 60_000)!;
+    expect(retry.cancelled).to.equal(false);
     await service.close();
+    expect(retry.cancelled, 'close() cancels the pending retry').to.equal(true);
     expect(delivery.attempts.length).to.equal(1);
   });
 });

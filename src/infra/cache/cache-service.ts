@@ -3,7 +3,7 @@
  * in-process otherwise. Values are JSON.
  */
 import type { Redis } from 'ioredis';
-import { ExpiringMap } from '../../infra/expiring-map.ts';
+import { ExpiringMap } from '../expiring-map.ts';
 
 export interface CacheService {
   get<T>(key: string): Promise<T | undefined>;
