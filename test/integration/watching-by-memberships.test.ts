@@ -10,9 +10,10 @@ import { QueryTypes } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import { formField, type TestBrowser } from '../support/test-browser.ts';
+import type { TestBrowser } from '../support/test-browser.ts';
 import { playableVideo } from '../support/media-fixtures.ts';
 import { until } from '../support/wait.ts';
+import { publishedCourse, sellSecondProduct } from '../support/product-courses.ts';
 import type { Video } from '../../src/models/video-model.ts';
 
 const COMPANY = 'biz_creator2';
@@ -58,38 +59,11 @@ describe('watching by all memberships: holding A, buying B, B ending', function 
   const playsMedia = async (video: Video) =>
     (await browser.request(url(`/media/videos/${video.id}`), { headers: { range: 'bytes=0-9' } })).status;
 
-  async function publishedCourse(title: string, videoId: number, productId: string): Promise<void> {
-    const post = async (path: string, form: Record<string, string>) => {
-      const html = (await creator.get(url('/dashboard/courses'))).text;
-      const answer = await creator.post(url(path), { _csrf: formField(html, '_csrf')!, ...form });
-      expect(answer.status, `${path}: ${answer.text.slice(0, 300)}`).to.equal(303);
-      return answer;
-    };
-    const created = await post('/dashboard/courses', { title });
-    const courseId = Number(/\/dashboard\/courses\/(\d+)$/.exec(created.location!)![1]);
-    const base = `/dashboard/courses/${courseId}`;
-    const version = async () =>
-      String((await sql<{ v: number }>('SELECT version AS v FROM courses WHERE id = :courseId', { courseId }))[0]!.v);
-    await post(`${base}/modules`, { title: 'Module', version: await version() });
-    const [mod] = await sql<{ id: number }>('SELECT id FROM course_modules WHERE course_id = :courseId', { courseId });
-    await post(`${base}/modules/${mod!.id}/lessons`, {
-      title: `Lesson ${videoId}`,
-      videoId: String(videoId),
-      version: await version(),
-    });
-    await post(`${base}/products`, { access: 'selected', productIds: productId, version: await version() });
-    await post(`${base}/status`, { status: 'published', version: await version() });
-  }
-
   before(async () => {
     t = await startChronosWithSandbox();
     await cleanTables(t.runtime.deps.sequelize);
     // The creator sells a second product (B) on Whop, with a plan members can buy.
-    const state = t.sandbox.sandbox.state;
-    const course2 = state.getProduct(A)!;
-    state.insertProduct({ ...course2, id: B, title: 'VIP Coaching', route: 'vip-coaching' });
-    const plan = state.plansOfProduct(A)[0]!;
-    state.insertPlan({ ...plan, id: B_PLAN, product_id: B, title: 'VIP Coaching monthly' });
+    sellSecondProduct(t, { likeProduct: A, productId: B, planId: B_PLAN });
 
     creator = await t.signIn('user_creator_pro');
     await onboard(t, creator, COMPANY);
@@ -98,8 +72,8 @@ describe('watching by all memberships: holding A, buying B, B ending', function 
     const deps = { models: t.runtime.deps.models, storage: t.runtime.deps.services.mediaStorage };
     aVideo = await playableVideo(deps, owner.id, { title: 'Members lesson', position: 1 });
     bVideo = await playableVideo(deps, owner.id, { title: 'VIP lesson', position: 2 });
-    await publishedCourse('Members course', aVideo.id, A);
-    await publishedCourse('VIP room', bVideo.id, B);
+    await publishedCourse(t, creator, { title: 'Members course', videoIds: [aVideo.id], productId: A });
+    await publishedCourse(t, creator, { title: 'VIP room', videoIds: [bVideo.id], productId: B });
 
     pupil = await t.control.createUser('memberships_pupil');
     await t.control.createMembership(pupil, A);

@@ -12,9 +12,10 @@ import { QueryTypes } from 'sequelize';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
-import { formField, type TestBrowser } from '../support/test-browser.ts';
+import type { TestBrowser } from '../support/test-browser.ts';
 import { playableVideo } from '../support/media-fixtures.ts';
 import { until } from '../support/wait.ts';
+import { publishedCourse, sellSecondProduct } from '../support/product-courses.ts';
 import { csrfOf } from '../security/support/security-fixture.ts';
 import type { Video } from '../../src/models/video-model.ts';
 
@@ -62,41 +63,11 @@ describe('watching by product: a course restricted to some products', function (
       )
     ).map((r) => r.p);
 
-  /** Builds a published course of one module over the builder's forms; `productId`: the only product that opens it. */
-  async function publishedCourse(title: string, videoIds: number[], productId: string | null): Promise<void> {
-    const post = async (path: string, form: Record<string, string>) => {
-      const html = (await creator.get(url('/dashboard/courses'))).text;
-      const answer = await creator.post(url(path), { _csrf: formField(html, '_csrf')!, ...form });
-      expect(answer.status, `${path}: ${answer.text.slice(0, 300)}`).to.equal(303);
-      return answer;
-    };
-    const created = await post('/dashboard/courses', { title });
-    const courseId = Number(/\/dashboard\/courses\/(\d+)$/.exec(created.location!)![1]);
-    const base = `/dashboard/courses/${courseId}`;
-    const version = async () =>
-      String((await sql<{ v: number }>('SELECT version AS v FROM courses WHERE id = :courseId', { courseId }))[0]!.v);
-    await post(`${base}/modules`, { title: 'Module', version: await version() });
-    const [mod] = await sql<{ id: number }>('SELECT id FROM course_modules WHERE course_id = :courseId', { courseId });
-    for (const videoId of videoIds)
-      await post(`${base}/modules/${mod!.id}/lessons`, {
-        title: `Lesson ${videoId}`,
-        videoId: String(videoId),
-        version: await version(),
-      });
-    if (productId)
-      await post(`${base}/products`, { access: 'selected', productIds: productId, version: await version() });
-    await post(`${base}/status`, { status: 'published', version: await version() });
-  }
-
   before(async () => {
     t = await startChronosWithSandbox();
     await cleanTables(t.runtime.deps.sequelize);
     // The creator sells a second product on Whop, with a plan members can buy.
-    const state = t.sandbox.sandbox.state;
-    const course2 = state.getProduct('prod_course2')!;
-    state.insertProduct({ ...course2, id: VIP, title: 'VIP Coaching', route: 'vip-coaching' });
-    const plan = state.plansOfProduct('prod_course2')[0]!;
-    state.insertPlan({ ...plan, id: VIP_PLAN, product_id: VIP, title: 'VIP Coaching monthly' });
+    sellSecondProduct(t, { likeProduct: 'prod_course2', productId: VIP, planId: VIP_PLAN });
 
     creator = await t.signIn('user_creator_pro');
     await onboard(t, creator, COMPANY);
@@ -106,8 +77,8 @@ describe('watching by product: a course restricted to some products', function (
     open = await playableVideo(deps, owner.id, { title: 'Open lesson', position: 1 });
     vip = await playableVideo(deps, owner.id, { title: 'VIP lesson', position: 2 });
     members = await playableVideo(deps, owner.id, { title: 'Members lesson', position: 3 });
-    await publishedCourse('VIP room', [vip.id], VIP);
-    await publishedCourse('Members course', [members.id], 'prod_course2');
+    await publishedCourse(t, creator, { title: 'VIP room', videoIds: [vip.id], productId: VIP });
+    await publishedCourse(t, creator, { title: 'Members course', videoIds: [members.id], productId: 'prod_course2' });
 
     // The member holds product A (prod_course2) only, bought on Whop.
     pupil = await t.control.createUser('productpupil');
