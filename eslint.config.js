@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 /** The sandbox is a development-only package: the product reaches it through one door. */
 const SANDBOX = {
   group: ['@chronos/whop-sandbox', '@chronos/whop-sandbox/*'],
-  message: 'Only src/sandbox-launcher.ts loads the sandbox (development only).',
+  message: 'Only src/dev/sandbox-launcher.ts loads the sandbox (development only).',
 };
 
 /** Redis or this process is chosen once (composition/shared-state.ts); services get a CacheService. */
@@ -129,7 +129,7 @@ const RULES = [
 function layerRules() {
   const everywhere = {
     files: ['src/**/*.ts'],
-    ignores: ['src/sandbox-launcher.ts'],
+    ignores: ['src/dev/sandbox-launcher.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX] }] },
   };
   return [

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // Development only (production refuses WHOP_SANDBOX): loaded on demand, so neither the sandbox
   // nor its packages are ever part of a production process.
   const sandbox = config.whop.sandbox
-    ? await (await import('./sandbox-launcher.ts')).launchSandbox(config, logger)
+    ? await (await import('./dev/sandbox-launcher.ts')).launchSandbox(config, logger)
     : undefined;
   const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
   let runtime: Runtime;

@@ -1,7 +1,7 @@
 /** `npm run sandbox`: the Whop sandbox alone, configured like the app. */
 import { getConfig } from '../config/config.ts';
 import { createLogger } from '../observability/logger.ts';
-import { launchSandbox } from '../sandbox-launcher.ts';
+import { launchSandbox } from '../dev/sandbox-launcher.ts';
 import { runEntryPoint } from '../observability/run-entry-point.ts';
 
 async function main(): Promise<void> {

