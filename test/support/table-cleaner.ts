@@ -90,6 +90,11 @@ async function cleaningSql(sequelize: Sequelize): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * A test app's webhook worker may be applying a claim (creators, students, … then
+ * webhook_events) while the cleaning locks the same rows in another order: PostgreSQL breaks
+ * such a deadlock by aborting one of the two, and when that is the cleaning it is simply run again.
+ */
 export async function cleanTables(sequelize: Sequelize): Promise<void> {
   const key = sequelize.config.database;
   let sql = statements.get(key);
@@ -98,8 +103,20 @@ export async function cleanTables(sequelize: Sequelize): Promise<void> {
     statements.set(key, sql);
     sql.catch(() => statements.delete(key));
   }
-  // Several statements in one simple query: PostgreSQL runs them as one transaction.
-  await sequelize.query(await sql);
+  const cleaning = await sql;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      // Several statements in one simple query: PostgreSQL runs them as one transaction.
+      await sequelize.query(cleaning);
+      return;
+    } catch (error) {
+      const original = (error as { original?: { code?: string; message?: string } }).original;
+      if (original?.code !== '40P01' || attempt === 3)
+        throw new Error(`cleaning the tables failed: ${original?.code ?? ''} ${original?.message ?? String(error)}`, {
+          cause: error,
+        });
+    }
+  }
 }
 
 /** Runs `work` while `table` is renamed away: every statement on it fails, as in a real outage of that table. */
