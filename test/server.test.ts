@@ -49,6 +49,8 @@ describe('the server process (src/server.ts)', function () {
 
     const first = startEntryPoint('src/server.ts', env);
     await waitForOk(`${base}/healthz`, 40_000, first);
+    // The CLI loads for a second or two: it starts now and is checked once the pages have been.
+    const cli = startEntryPoint('src/bin/whop.ts', env, ['users']);
     for (const path of ['/', '/login', '/healthz', '/readyz'])
       expect((await fetch(`${base}${path}`)).status, path).to.equal(200);
     const sandboxUrl = `http://localhost:${env.SANDBOX_PORT}`;
@@ -56,8 +58,7 @@ describe('the server process (src/server.ts)', function () {
     const login = await fetch(`${base}/api/whop/auth/login`, { redirect: 'manual' });
     expect(login.status).to.equal(302);
     expect(login.headers.get('location')).to.match(new RegExp(`^${sandboxUrl}/oauth/authorize\\?`));
-    const cli = startEntryPoint('src/bin/whop.ts', env, ['users']);
-    expect(await cli.exited).to.equal(0);
+    expect(await cli.exited, cli.output()).to.equal(0);
     expect(cli.output()).to.contain('user_creator_free');
     expect(await stop(first)).to.equal(0);
 
