@@ -8,6 +8,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
 
 export const CSRF_COOKIE = 'whop_sandbox_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -16,13 +17,9 @@ export class CsrfRejectedError extends Error {
   readonly status = 403;
 }
 
+/** A cookie of the request (jshttp's `cookie` parses the header; a value it cannot decode stays as sent). */
 function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const at = part.indexOf('=');
-    if (at !== -1 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
-  }
-  return undefined;
+  return parseCookies(req.headers.cookie ?? '')[name];
 }
 
 export interface CsrfProtection {

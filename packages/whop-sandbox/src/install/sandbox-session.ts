@@ -9,6 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { UserRecord } from '../state/sandbox-records.ts';
 import type { SandboxState } from '../state/sandbox-state.ts';
+import { parse as parseCookies } from 'cookie';
 
 export const SESSION_COOKIE = 'whop_sandbox_user';
 
@@ -21,18 +22,9 @@ export interface SandboxSession {
   userOfCookieHeader(cookieHeader: string | undefined, state: SandboxState): UserRecord | undefined;
 }
 
+/** A cookie of a `Cookie` header (jshttp's `cookie` parses it; a value it cannot decode stays as sent). */
 function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at !== -1 && part.slice(0, at).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(at + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return parseCookies(cookieHeader ?? '')[name];
 }
 
 export function createSandboxSession(key: Buffer = randomBytes(32)): SandboxSession {

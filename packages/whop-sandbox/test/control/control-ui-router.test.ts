@@ -100,6 +100,15 @@ describe('sandbox control UI', () => {
       .type('form')
       .send({ _csrf: token, status: 'expired' });
     expect(crossSite.status).to.equal(403);
+    // A cookie that does not decode (a stray %) is a refusal like any other, not a failure.
+    const undecodable = await request(sandbox.url)
+      .post('/sandbox/memberships/mem_seedstudent1/status')
+      .set('Cookie', `whop_sandbox_csrf=%E0%A4%A; ${cookie}`)
+      .type('form')
+      .send({ _csrf: token, status: 'expired' });
+    expect(undecodable.status).to.equal(403);
+    const page = await request(sandbox.url).get('/sandbox/memberships').set('Cookie', 'whop_sandbox_csrf=%E0%A4%A');
+    expect(page.status, 'a page read with that cookie gets a fresh one').to.equal(200);
     expect(sandbox.sandbox.state.getMembership('mem_seedstudent1')?.status).to.equal('active');
   });
 
