@@ -4,6 +4,11 @@
  * at the end and when the page is left. Leaving uses navigator.sendBeacon, which cannot set
  * headers, so the CSRF token travels in the form body as `_csrf`. The server credits played
  * time only up to the wall-clock time between saves, so this count is a claim, not the truth.
+ *
+ * The video's URL is signed for five minutes. When the browser's request for it is refused (a
+ * page left open longer, or a long video buffering past that; inside Whop there is no cookie to
+ * fall back on), the player asks this page again for a fresh URL and carries on from where it
+ * was, at most once a minute, so a refusal that is not an expiry is shown, not retried.
  */
 (function () {
   'use strict';
@@ -21,6 +26,36 @@
   }
   if (video.readyState >= 1) resume();
   else video.addEventListener('loadedmetadata', resume, { once: true });
+
+  var source = video.querySelector('source');
+  var lastRenewal = -Infinity;
+  function renewUrl() {
+    var now = performance.now();
+    if (!source || now - lastRenewal < 60000) return;
+    lastRenewal = now;
+    var at = video.currentTime || resumeAt;
+    var wasPlaying = !video.paused;
+    fetch(window.location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        var fresh = html && new DOMParser().parseFromString(html, 'text/html').querySelector('#player source');
+        if (!fresh || !fresh.getAttribute('src')) return;
+        source.setAttribute('src', fresh.getAttribute('src'));
+        resumeAt = at;
+        video.addEventListener('loadedmetadata', function () {
+          resume();
+          if (wasPlaying) video.play().catch(function () {});
+        }, { once: true });
+        video.load();
+      })
+      .catch(function () {
+        /* Offline: the browser's own error stays on the player. */
+      });
+  }
+  if (source) source.addEventListener('error', renewUrl);
+  video.addEventListener('error', renewUrl);
 
   if (!url || !csrf) return;
 

@@ -105,6 +105,48 @@ describe('journey 11: Chronos as a Whop App inside the sandbox’s Whop frame', 
     await journey.click(journey.page.getByRole('link', { name: 'Inside Whop' }), 'framed-player');
   });
 
+  it('a member whose video link expired while the page stood open keeps watching: the player takes a fresh link', async () => {
+    const journey = await Journey.start(e2e().browser, 'j11-expired-link');
+    journeys.push(journey);
+    // The player's first request for the video carries a link already past its time, as after a
+    // tab left open: Chronos itself refuses it (403), and inside Whop no cookie can stand in.
+    let expiredSent = false;
+    const pageFetches: string[] = [];
+    await journey.page.route('**/embedded/media/videos/**', async (route) => {
+      if (expiredSent) return route.continue();
+      expiredSent = true;
+      const stale = new URL(route.request().url());
+      stale.searchParams.set('expires', String(Math.floor(Date.now() / 1000) - 1));
+      return route.continue({ url: stale.toString() });
+    });
+    journey.page.on('request', (request) => {
+      if (request.resourceType() === 'fetch' && /\/experiences\/[^/]+\/videos\/\d+$/.test(request.url()))
+        pageFetches.push(request.url());
+    });
+    const frame = await openAs(journey, EXPERIENCE, member);
+    await frame.getByRole('link', { name: 'Inside Whop' }).click();
+    const player = frame.locator('video#player');
+    await player.waitFor();
+    await until(async () => expiredSent && pageFetches.length > 0, {
+      what: 'the player asking for a fresh link after the refusal',
+      intervalMs: 100,
+      timeoutMs: 15_000,
+    });
+    await until(
+      async () =>
+        player.evaluate((element) => {
+          const v = element as unknown as VideoElement & { readyState: number };
+          if (v.readyState < 1) return false;
+          v.muted = true;
+          void v.play().catch(() => undefined);
+          return v.currentTime > 0.5;
+        }),
+      { what: 'the video playing on its fresh link', intervalMs: 200, timeoutMs: 15_000 },
+    );
+    expect(pageFetches).to.have.length(1);
+    journey.acceptProblems((p) => p.text.includes('status of 403'), 'the refused expired link');
+  });
+
   it('a member without access sees why, with a link to buy', async () => {
     const journey = await Journey.start(e2e().browser, 'j11-no-access');
     journeys.push(journey);
