@@ -71,7 +71,8 @@ export interface BatchOptions<Row, Outcome extends string> {
    * Handles a whole claim at once (two rows or more), settling every row itself, and says what
    * came of each, in order; `undefined` when it could not (nothing of it committed): the rows are
    * then handed to `handle` one at a time. When it throws (the database went away), every row
-   * of the claim is kept for hand-back.
+   * of the claim is kept for hand-back. `minLeaseLeftMs` is not asked on this path: give it to
+   * queues whose rows take long one by one, and no `handleAll`.
    */
   handleAll?: (claims: Claim<Row>[]) => Promise<Outcome[] | undefined>;
   /** The order rows of a batch are handled in (a claim's rows come back in no particular order). */

@@ -6,7 +6,7 @@
  * the error kept. When the database goes away mid-batch, the batch stops and its unsettled
  * claims are handed back (not counted as attempts) as soon as the database answers again.
  */
-import type { Sequelize } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import type { EventProcessor, StoredEnvelope } from './event-processor.ts';
 import { PermanentEventError, type EventResult } from './event-results.ts';
@@ -53,6 +53,11 @@ type Outcome = 'processed' | 'failed' | 'dead' | 'lost';
 /** The claim was taken over (its lease lapsed) before this attempt could commit: roll back, apply nothing. */
 class LostClaimError extends Error {}
 
+/** The row's settled status and what came of it (the outcome kept to 500 characters). */
+function settledAs(result: EventResult): { status: string; columns: { outcome: string } } {
+  return { status: result.status, columns: { outcome: result.outcome.slice(0, 500) } };
+}
+
 export function createWebhookWorker(deps: WebhookWorkerDeps) {
   const queue = createWorkQueue(WEBHOOK_EVENTS, {
     sequelize: deps.sequelize,
@@ -61,6 +66,14 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     backoffMs: deps.backoffMs ?? defaultBackoffMs,
     now: deps.now,
   });
+
+  /** A claimed event's effects, by its handler, in `transaction` (the envelope's company, else the row's). */
+  function applyEvent(item: Claim<EventRow>, transaction: Transaction): Promise<EventResult> {
+    return deps.processor.process(
+      { ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id },
+      transaction,
+    );
+  }
 
   /**
    * Applies one claimed event in its own transaction: its effects and its status change commit
@@ -72,17 +85,9 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
   async function applyOne(item: Claim<EventRow>): Promise<'processed' | 'lost'> {
     return deps.sequelize
       .transaction(async (transaction) => {
-        const result = await deps.processor.process(
-          { ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id },
-          transaction,
-        );
+        const result = await applyEvent(item, transaction);
         // Still ours? The update locks the row; if another worker re-claimed it, nothing of this attempt commits.
-        const settled = await queue.settle(item, {
-          status: result.status,
-          columns: { outcome: result.outcome.slice(0, 500) },
-          transaction,
-          commitWithoutFlush: true,
-        });
+        const settled = await queue.settle(item, { ...settledAs(result), transaction, commitWithoutFlush: true });
         if (!settled) throw new LostClaimError();
         deps.onResult?.(item.type, result.status);
         return 'processed' as const;
@@ -106,19 +111,9 @@ export function createWebhookWorker(deps: WebhookWorkerDeps) {
     try {
       const results = await deps.sequelize.transaction(async (transaction) => {
         const done: EventResult[] = [];
-        for (const item of items)
-          done.push(
-            await deps.processor.process(
-              { ...item.payload, type: item.type, company_id: item.payload.company_id ?? item.company_id },
-              transaction,
-            ),
-          );
+        for (const item of items) done.push(await applyEvent(item, transaction));
         const settled = await queue.settleAll(
-          items.map((claim, i) => ({
-            claim,
-            status: done[i]!.status,
-            columns: { outcome: done[i]!.outcome.slice(0, 500) },
-          })),
+          items.map((claim, i) => ({ claim, ...settledAs(done[i]!) })),
           { transaction, commitWithoutFlush: true },
         );
         if (settled !== items.length) throw new LostClaimError();
