@@ -17,66 +17,45 @@ const CACHE_CHOICE = {
 /** An import of a layer's folder (relative, from anywhere under src/). */
 const layer = (name, why) => ({ group: [`**/${name}/*`, `**/${name}/**`], message: why });
 
+/** The layers above the database: the app's models and everything that uses them. */
+const ABOVE_DB = ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'];
+/** Everything of the app but its pure definitions (src/domain) and settings (src/config). */
+const APP = ['db', ...ABOVE_DB, 'observability', 'http'];
+
 const RULES = [
   // The pure product rules (tiers, limits, features) depend on nothing of the app.
   {
     files: ['src/domain/**/*.ts'],
-    forbidden: [
-      'db',
-      'models',
-      'services',
-      'sessions',
-      'middleware',
-      'controllers',
-      'routes',
-      'views',
-      'jobs',
-      'observability',
-      'http',
-    ].map((name) => layer(name, 'src/domain holds pure definitions: it imports nothing of the app.')),
+    forbidden: APP.map((name) => layer(name, 'src/domain holds pure definitions: it imports nothing of the app.')),
   },
   {
     files: ['src/infra/**/*.ts'],
-    forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
+    forbidden: ABOVE_DB.map((name) =>
       layer(name, 'Infrastructure (cache, locks, the work queue, storage) knows nothing of what uses it.'),
     ),
   },
   // Settings are read first, by everything: they know only the product's definitions.
   {
     files: ['src/config/**/*.ts'],
-    forbidden: [
-      'db',
-      'infra',
-      'models',
-      'services',
-      'sessions',
-      'middleware',
-      'controllers',
-      'routes',
-      'views',
-      'jobs',
-      'observability',
-      'http',
-      'composition',
-    ].map((name) => layer(name, 'src/config reads the environment: it imports only src/domain.')),
+    forbidden: [...APP, 'infra', 'composition'].map((name) =>
+      layer(name, 'src/config reads the environment: it imports only src/domain.'),
+    ),
   },
   {
     files: ['src/http/**/*.ts'],
-    forbidden: ['db', 'models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map(
-      (name) => layer(name, 'src/http holds shared HTTP facts (paths, the server): nothing of the layers above.'),
+    forbidden: ['db', ...ABOVE_DB].map((name) =>
+      layer(name, 'src/http holds shared HTTP facts (paths, the server): nothing of the layers above.'),
     ),
   },
   {
     files: ['src/observability/**/*.ts'],
-    forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
+    forbidden: ABOVE_DB.map((name) =>
       layer(name, 'Logs, metrics and error reports know nothing of what they observe.'),
     ),
   },
   {
     files: ['src/db/**/*.ts'],
-    forbidden: ['models', 'services', 'sessions', 'middleware', 'controllers', 'routes', 'views', 'jobs'].map((name) =>
-      layer(name, 'The database layer is below everything that uses it.'),
-    ),
+    forbidden: ABOVE_DB.map((name) => layer(name, 'The database layer is below everything that uses it.')),
   },
   {
     files: ['src/models/**/*.ts'],
