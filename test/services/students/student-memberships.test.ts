@@ -7,16 +7,12 @@
  */
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { startTestApp, type TestApp } from '../../support/test-runtime.ts';
-import { cleanTables } from '../../support/table-cleaner.ts';
-import { makeFactories } from '../../support/factories.ts';
+import { useRuleTestBed } from '../../support/rule-test-bed.ts';
 import { insertVideo } from '../../support/videos.ts';
-import { createStudentService, type StudentService } from '../../../src/services/students/student-service.ts';
 import { createStudentCourseView } from '../../../src/services/courses/student-course-view.ts';
 import { createCourseCatalog } from '../../../src/services/courses/course-catalog.ts';
 import { toMembership } from '../../../src/services/whop/whop-shapes/index.ts';
 import { nestedMembership } from '../../fixtures/whop/memberships.ts';
-import type { Creator } from '../../../src/models/creator-model.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-12-09T12:00:00Z');
@@ -25,33 +21,21 @@ const B = 'prod_beta';
 const USER = 'user_holder';
 
 describe('a student’s access follows all their memberships (database level)', () => {
-  let t: TestApp;
-  let clock: number;
-  let students: StudentService;
-  let creator: Creator;
+  // A Pro creator made afresh before each test, on a clock that stands at T0 until a test moves it.
+  const bed = useRuleTestBed(T0, { creatorTier: 'pro' });
   let aOnly: number;
   let bOnly: number;
   let open: number;
-  const courses = () => t.runtime.deps.services.courses;
+  const students = () => bed.rules.students;
+  const courses = () => bed.app.runtime.deps.services.courses;
   const sql = <T extends object>(query: string, replacements: Record<string, unknown> = {}) =>
-    t.runtime.deps.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
-
-  before(async () => {
-    t = await startTestApp();
-    students = createStudentService({
-      sequelize: t.runtime.deps.sequelize,
-      models: t.runtime.deps.models,
-      gracePeriodDays: 3,
-      now: () => clock,
-    });
-  });
-  after(() => t.close());
+    bed.sequelize.query<T>(query, { replacements, type: QueryTypes.SELECT });
 
   /** A published course of one lesson, open to `product` only. */
   async function course(title: string, videoId: number, product: string): Promise<number> {
     const [row] = await sql<{ id: number }>(
       `INSERT INTO courses (creator_id, title, status, all_products) VALUES (:creatorId, :title, 'published', false) RETURNING id`,
-      { creatorId: creator.id, title },
+      { creatorId: bed.creator.id, title },
     );
     await sql('INSERT INTO course_products (course_id, whop_product_id) VALUES (:id, :product) RETURNING 1', {
       id: row!.id,
@@ -69,13 +53,9 @@ describe('a student’s access follows all their memberships (database level)', 
   }
 
   beforeEach(async () => {
-    clock = T0;
-    await cleanTables(t.runtime.deps.sequelize);
-    creator = await makeFactories(t.runtime.deps.models).creator({ tier: 'pro' });
-    const sequelize = t.runtime.deps.sequelize;
-    open = await insertVideo(sequelize, creator.id, { title: 'Open', position: 1 });
-    aOnly = await insertVideo(sequelize, creator.id, { title: 'A only', position: 2 });
-    bOnly = await insertVideo(sequelize, creator.id, { title: 'B only', position: 3 });
+    open = await insertVideo(bed.sequelize, bed.creator.id, { title: 'Open', position: 1 });
+    aOnly = await insertVideo(bed.sequelize, bed.creator.id, { title: 'A only', position: 2 });
+    bOnly = await insertVideo(bed.sequelize, bed.creator.id, { title: 'B only', position: 3 });
     await course('Alpha course', aOnly, A);
     await course('Beta course', bOnly, B);
   });
@@ -84,7 +64,7 @@ describe('a student’s access follows all their memberships (database level)', 
     toMembership({
       ...nestedMembership({
         id,
-        company: creator.whopCompanyId,
+        company: bed.creator.whopCompanyId,
         product,
         user: USER,
         status,
@@ -94,25 +74,26 @@ describe('a student’s access follows all their memberships (database level)', 
       manage_url: `https://whop.com/orders/${id}/manage`,
     });
   const apply = (id: string, product: string, status: string, at: number, created?: number) =>
-    students.applyMembership(creator.id, membership(id, product, status, at, created));
+    students().applyMembership(bed.creator.id, membership(id, product, status, at, created));
   const student = async () =>
-    (await t.runtime.deps.models.Student.findOne({ where: { creatorId: creator.id, whopUserId: USER } }))!;
+    (await bed.models.Student.findOne({ where: { creatorId: bed.creator.id, whopUserId: USER } }))!;
   /** What the student watches: the media statement and the list, which must agree. */
   const plays = async (videoId: number) => {
     const media = await courses().permittedMedia({ whopUserId: USER, creatorId: null }, videoId);
-    const access = await courses().accessTo({ whopUserId: USER, creatorId: null }, creator);
+    const access = await courses().accessTo({ whopUserId: USER, creatorId: null }, bed.creator);
     const listed =
-      access.kind !== 'refused' && (await courses().watchableVideos(creator.id, access)).some((v) => v.id === videoId);
+      access.kind !== 'refused' &&
+      (await courses().watchableVideos(bed.creator.id, access)).some((v) => v.id === videoId);
     expect(Boolean(media), `media and list agree on video ${videoId}`).to.equal(listed);
     return listed;
   };
   const openCourses = async () => {
     const view = createStudentCourseView({
-      sequelize: t.runtime.deps.sequelize,
-      catalog: createCourseCatalog({ sequelize: t.runtime.deps.sequelize }),
+      sequelize: bed.sequelize,
+      catalog: createCourseCatalog({ sequelize: bed.sequelize }),
     });
     const s = await student();
-    return ((await view.openCourses(creator.id, { kind: 'student', userId: s.id, whopUserId: USER })) ?? []).map(
+    return ((await view.openCourses(bed.creator.id, { kind: 'student', userId: s.id, whopUserId: USER })) ?? []).map(
       (c) => c.title,
     );
   };
@@ -164,7 +145,7 @@ describe('a student’s access follows all their memberships (database level)', 
       'canceled',
       'https://whop.com/orders/mem_b/manage',
     ]);
-    const refused = await courses().accessTo({ whopUserId: USER, creatorId: null }, creator);
+    const refused = await courses().accessTo({ whopUserId: USER, creatorId: null }, bed.creator);
     expect(refused).to.deep.include({ kind: 'refused', refusal: 'ended' });
     expect(refused.kind === 'refused' && refused.renewUrl).to.equal('https://whop.com/orders/mem_b/manage');
   });
@@ -186,8 +167,8 @@ describe('a student’s access follows all their memberships (database level)', 
     await apply('mem_a', A, 'active', T0);
     await apply('mem_b', B, 'past_due', T0 + 1000, T0);
     expect(await plays(bOnly), 'within the grace period').to.equal(true);
-    clock = T0 + 3 * DAY + 1000;
-    expect(await students.expireGracePeriods(), 'nobody lost access to the creator').to.equal(0);
+    bed.clock.set(T0 + 3 * DAY + 1000);
+    expect(await students().expireGracePeriods(), 'nobody lost access to the creator').to.equal(0);
     expect(await plays(bOnly)).to.equal(false);
     expect(await plays(aOnly)).to.equal(true);
     expect((await student()).status).to.equal('active');
@@ -196,12 +177,12 @@ describe('a student’s access follows all their memberships (database level)', 
   it('deleting one membership keeps the student in through another and closes only its product', async () => {
     await apply('mem_a', A, 'active', T0);
     await apply('mem_b', B, 'active', T0 + 1000, T0);
-    const deleted = await students.archiveMembership(creator.id, membership('mem_b', B, 'canceled', T0 + 2000));
+    const deleted = await students().archiveMembership(bed.creator.id, membership('mem_b', B, 'canceled', T0 + 2000));
     expect(deleted.outcome).to.equal('kept');
     expect(await plays(bOnly)).to.equal(false);
     expect(await plays(aOnly)).to.equal(true);
     expect(
-      (await students.archiveMembership(creator.id, membership('mem_a', A, 'canceled', T0 + 3000))).outcome,
+      (await students().archiveMembership(bed.creator.id, membership('mem_a', A, 'canceled', T0 + 3000))).outcome,
     ).to.equal('archived');
     expect((await student()).status).to.equal('archived');
   });
@@ -209,8 +190,8 @@ describe('a student’s access follows all their memberships (database level)', 
   it('lists for the product choice every product the creator’s students hold', async () => {
     await apply('mem_a', A, 'active', T0);
     await apply('mem_b', B, 'canceled', T0 + 1000, T0);
-    const products = t.runtime.deps.services.courseProducts;
-    const listed = await products.list({ id: creator.id, whopCompanyId: 'biz_not_on_whop_at_all' });
+    const products = bed.app.runtime.deps.services.courseProducts;
+    const listed = await products.list({ id: bed.creator.id, whopCompanyId: 'biz_not_on_whop_at_all' });
     expect(listed.products.map((p) => p.id)).to.include.members([A, B]);
   });
 });
