@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { e2e } from './support/suite-hooks.ts';
 import { Journey, SCREENSHOT_DIR } from './support/journey.ts';
 import { accessibilityViolations, htmlErrors, reflowAt320 } from './support/page-audit.ts';
+import { until } from '../support/wait.ts';
 
 /** The journeys' "no console errors, no CSP violations" checks are only worth something if they can fail. */
 describe('the page watch every journey relies on', () => {
@@ -17,8 +18,22 @@ describe('the page watch every journey relies on', () => {
         'the CSP blocked the inline script',
       ).to.equal(false);
       await journey.page.evaluate('console.error("e2e: a deliberate console error")');
-      await journey.page.waitForTimeout(200);
-      const problems = journey.takeProblems();
+      // The watch hears of both as the browser reports them: until then, gather what it has heard.
+      const problems: ReturnType<Journey['takeProblems']> = [];
+      await until(
+        () => {
+          problems.push(...journey.takeProblems());
+          return (
+            problems.some((p) => p.kind === 'CSP violation') &&
+            problems.some((p) => p.text === 'e2e: a deliberate console error')
+          );
+        },
+        {
+          what: 'the page watch hearing of the CSP violation and the console error',
+          intervalMs: 20,
+          timeoutMs: 10_000,
+        },
+      );
       expect(problems.filter((p) => p.kind === 'CSP violation').length, 'CSP violations seen').to.be.greaterThan(0);
       expect(problems.map((p) => p.text)).to.include('e2e: a deliberate console error');
     } finally {
