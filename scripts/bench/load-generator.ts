@@ -1,5 +1,5 @@
 /**
- * The load generator: autocannon's API in a process of its own, so it never takes CPU from the
+ * The load generator: autocannon's API (for ranges of a video, range-load.ts) in a process of its own, so it never takes CPU from the
  * process it measures. What a request needs is made here too: a creator signed in through the
  * sandbox (its session cookie sent with every request) or a signed, unique webhook per request
  * (`setupRequest`). The server only serves.
@@ -14,6 +14,7 @@ import { signInThroughSandbox } from '../../test/support/sandbox-sign-in.ts';
 import { childArgument, forkChild, tellParent, type BenchMessage } from './bench-children.ts';
 import type { LoadResult } from './bench-support.ts';
 import { signedWebhookRequest } from './signed-webhook-request.ts';
+import { runRangeLoad } from './range-load.ts';
 
 /** A creator to sign in as before the runs, with the company they onboard and a text their dashboard must show. */
 export interface SignIn {
@@ -89,22 +90,7 @@ async function options(spec: LoadSpec, connections: number): Promise<autocannon.
   if (spec.kind === 'webhook')
     return { url: spec.url, connections, requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }] };
   const headers: Record<string, string> = spec.signIn ? { cookie: await signedInCookie(spec.signIn) } : {};
-  if (spec.kind === 'page') return { url: spec.url, connections, headers };
-  const { sizeBytes, rangeBytes } = spec;
-  const slots = Math.floor(sizeBytes / rangeBytes);
-  return {
-    url: spec.url,
-    connections,
-    headers,
-    requests: [
-      {
-        setupRequest: (request) => {
-          const start = Math.floor(Math.random() * slots) * rangeBytes;
-          return { ...request, headers: { ...request.headers, range: `bytes=${start}-${start + rangeBytes - 1}` } };
-        },
-      },
-    ],
-  };
+  return { url: spec.url, connections, headers };
 }
 
 /** The `src` of the `<source>` of the player page at `playerUrl`, as the browser would resolve it. */
@@ -116,7 +102,15 @@ async function playerMediaUrl(playerUrl: string, cookie: string | undefined): Pr
   return new URL(src.replaceAll('&amp;', '&'), playerUrl).toString();
 }
 
-async function measure(base: autocannon.Options, seconds: number): Promise<LoadResult> {
+async function measure(base: autocannon.Options, spec: LoadSpec, seconds: number): Promise<LoadResult> {
+  if (spec.kind === 'range') {
+    const { sizeBytes, rangeBytes } = spec;
+    const headers = (base.headers ?? {}) as Record<string, string>;
+    return runRangeLoad(
+      { url: String(base.url), headers, connections: base.connections ?? 10, sizeBytes, rangeBytes },
+      seconds,
+    );
+  }
   const cpuBefore = process.cpuUsage();
   const result = await autocannon({ ...base, duration: seconds });
   const cpu = process.cpuUsage(cpuBefore);
@@ -147,7 +141,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.on('message', (message: BenchMessage) => {
     if (message.type !== 'run') return;
     runOptions()
-      .then((options) => measure(options, Number(message.seconds)))
+      .then((options) => measure(options, spec, Number(message.seconds)))
       .then(
         (result) => tellParent({ type: 'result', result }),
         (error: unknown) => {
