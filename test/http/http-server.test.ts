@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import express from 'express';
-import type { Server } from 'node:http';
+import { IncomingMessage, ServerResponse, type Server } from 'node:http';
+import request from 'supertest';
 import type { AddressInfo } from 'node:net';
-import { createHttpServer, listenHttp } from '../../src/http/http-server.ts';
+import { appClasses, createHttpServer, listenHttp } from '../../src/http/http-server.ts';
 
 function urlOf(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -25,6 +26,54 @@ describe('the HTTP server (src/http/http-server.ts)', () => {
       expect(await answer.json()).to.deep.equal({ path: '/hello', query: { x: '1' }, accepts: 'json' });
     } finally {
       await closed(server);
+    }
+  });
+
+  // The one private part of Express this module leans on (app.request/app.response are the prototypes
+  // Express gives each request): if Express changes shape, this fails rather than the speed quietly going.
+  it("creates each request and response on the app's own prototypes, which Express then keeps", async () => {
+    const app = express();
+    const seen: { beforeExpress: boolean[]; inHandler: boolean[] } = { beforeExpress: [], inHandler: [] };
+    app.get('/hello', (req, res) => {
+      const { Request, Response } = appClasses(app);
+      seen.inHandler.push(
+        Object.getPrototypeOf(req) === Request.prototype,
+        Object.getPrototypeOf(res) === Response.prototype,
+      );
+      res.json({ accepts: req.accepts('json'), host: req.hostname });
+    });
+    const server = await listenHttp(app, 0, '127.0.0.1');
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      seen.beforeExpress.push(
+        Object.getPrototypeOf(req) === app.request,
+        Object.getPrototypeOf(res) === app.response,
+        req instanceof IncomingMessage && res instanceof ServerResponse,
+      );
+    });
+    try {
+      const answer = await fetch(`${urlOf(server)}/hello`, { headers: { accept: 'application/json' } });
+      expect(answer.status).to.equal(200);
+      expect(await answer.json()).to.deep.equal({ accepts: 'json', host: '127.0.0.1' });
+      expect(seen).to.deep.equal({ beforeExpress: [true, true, true], inHandler: [true, true] });
+    } finally {
+      await closed(server);
+    }
+  });
+
+  it('keeps what the app put on its prototypes, makes its classes once, and leaves other servers working', async () => {
+    const app = express();
+    (app.request as unknown as { greeting(): string }).greeting = () => 'hello';
+    app.get('/greet', (req, res) => res.send((req as unknown as { greeting(): string }).greeting()));
+    const first = createHttpServer(app);
+    const prototypes = [app.request, app.response];
+    createHttpServer(app);
+    expect([app.request, app.response]).to.deep.equal(prototypes);
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await (await fetch(`${urlOf(first)}/greet`)).text()).to.equal('hello');
+      expect((await request(app).get('/greet')).text).to.equal('hello');
+    } finally {
+      await closed(first);
     }
   });
 
