@@ -93,12 +93,16 @@ export async function refusalOfUnlisted(
   return productRefusal(deps, creator, video, access);
 }
 
-/** The admitted viewer of `creator`'s course for a page, or null once the refusal page is sent. */
+/**
+ * The admitted viewer of `creator`'s course for a page, or null once the refusal page is sent
+ * (`refuse`: the course pages' own by default; the embedded surface gives its own).
+ */
 export async function admitToPage(
   req: Request,
   res: Response,
   courses: CourseAccessService,
   creator: Creator,
+  refuse: (res: Response, access: Refusal) => void = renderRefused,
 ): Promise<Admitted | null> {
   const viewer = req.currentUser;
   if (!viewer) {
@@ -110,7 +114,7 @@ export async function admitToPage(
     creator,
   );
   if (access.kind === 'refused') {
-    renderRefused(res, access);
+    refuse(res, access);
     return null;
   }
   return { viewer, creator, access };

@@ -26,7 +26,7 @@ import type { MediaUrlSigner } from '../services/watching/media-url-signer.ts';
 import { signedMediaUrl } from './signed-media-url.ts';
 import { companyScope } from '../middleware/whop-user-token.ts';
 import { UPLOAD_CHUNK_BYTES } from './video-library-controller.ts';
-import { admitToPage, creatorName, refusalOfUnlisted } from './course-gate.ts';
+import { admitToPage, creatorName, refusalOfUnlisted, type Refusal } from './course-gate.ts';
 import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 
 const NO_EXPERIENCE = 'There is no Chronos experience at this address.';
@@ -40,12 +40,15 @@ export const embeddedPaths = {
   team: (companyId: string) => `/dashboard/${companyId}`,
 };
 
-/** The 401/403/404 page of the embedded surface: why, and (for no access) where to buy. */
+/**
+ * The 401/403/404 page of the embedded surface: why, and (for no access) where to buy or, for an
+ * ended membership, where to renew it; both open Whop at the top of the window, not in the frame.
+ */
 export function renderEmbeddedRefusal(
   res: Response,
   status: number,
   reason: string,
-  purchaseUrl: string | null = null,
+  links: { purchaseUrl?: string | null; renewUrl?: string | null } = {},
 ): void {
   const titles: Record<number, string> = {
     401: 'Open Chronos from Whop',
@@ -56,8 +59,14 @@ export function renderEmbeddedRefusal(
     title: titles[status] ?? 'Something went wrong',
     status,
     reason,
-    purchaseUrl,
+    purchaseUrl: links.purchaseUrl ?? null,
+    renewUrl: links.renewUrl ?? null,
   });
+}
+
+/** A refusal by Chronos's own access rule (course-gate.ts), on the embedded surface. */
+function renderEmbeddedAccessRefusal(res: Response, access: Refusal): void {
+  renderEmbeddedRefusal(res, 403, access.reason, { purchaseUrl: access.purchaseUrl, renewUrl: access.renewUrl });
 }
 
 export function whopAppController(deps: {
@@ -82,13 +91,15 @@ export function whopAppController(deps: {
     const whopUserId = req.whopAppUser!.whopUserId;
     const level = await viewers.accessLevel(experience.id, whopUserId);
     if (level === 'no_access') {
-      renderEmbeddedRefusal(res, 403, noAccessReason(experience), await viewers.purchaseUrl(experience));
+      renderEmbeddedRefusal(res, 403, noAccessReason(experience), {
+        purchaseUrl: await viewers.purchaseUrl(experience),
+      });
       return null;
     }
     const creator = await courses.creatorByCompany(experience.companyId);
     if (!creator) throw new NotFoundError(`${experience.companyTitle} has not set up Chronos yet.`);
     res.locals.homeHref = embeddedPaths.experience(experience.id);
-    const admitted = await admitToPage(req, res, courses, creator);
+    const admitted = await admitToPage(req, res, courses, creator, renderEmbeddedAccessRefusal);
     return admitted ? { ...admitted, experience } : null;
   }
 
@@ -123,8 +134,8 @@ export function whopAppController(deps: {
     const video = videos[index];
     if (!video || !isPlayable(video)) {
       // A playable video of this creator left out of the list: the product rule refused it.
-      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId);
-      if (refusal) return renderEmbeddedRefusal(res, 403, refusal.reason, refusal.purchaseUrl ?? null);
+      const refusal = await refusalOfUnlisted({ courses, refusals: deps.refusals }, creator, videoId, access);
+      if (refusal) return renderEmbeddedAccessRefusal(res, refusal);
       throw new NotFoundError(NO_VIDEO);
     }
     const next = videos[index + 1];

@@ -2,7 +2,7 @@
  * A member's access follows all their memberships, over real sandbox memberships and webhooks
  * (issue 17): holding product A and then buying B, the member still watches A's course and now
  * B's too; when B ends, A's course still plays and B's is refused with the renew link of the
- * ended B membership (and Whop's link to buy it again). A change that only reconciliation sees
+ * ended B membership (and Whop's link to buy it again), on Chronos's pages and inside Whop. A change that only reconciliation sees
  * (its webhook missed) opens B again.
  */
 import { expect } from 'chai';
@@ -20,6 +20,8 @@ const COMPANY = 'biz_creator2';
 const A = 'prod_course2';
 const B = 'prod_vipcoaching';
 const B_PLAN = 'plan_vipcoaching';
+/** biz_creator2's experience in the sandbox: the member view inside Whop. */
+const EXPERIENCE = 'exp_creator2';
 
 describe('watching by all memberships: holding A, buying B, B ending', function () {
   this.timeout(90_000);
@@ -118,6 +120,22 @@ describe('watching by all memberships: holding A, buying B, B ending', function 
     const course = await browser.get(url(`/courses/${COMPANY}`));
     expect(course.text).to.contain('Members course');
     expect(course.text).not.to.contain('VIP room');
+  });
+
+  it('B ended, inside Whop (the embedded player): A plays, B is refused with links that leave the frame', async () => {
+    const embedded = async (video: Video) =>
+      fetch(url(`/experiences/${EXPERIENCE}/videos/${video.id}`), {
+        headers: { 'x-whop-user-token': await t.sandbox.sandbox.oidc.userTokens.sign(pupil) },
+      });
+    expect((await embedded(aVideo)).status).to.equal(200);
+    const refused = await embedded(bVideo);
+    const html = await refused.text();
+    expect(refused.status).to.equal(403);
+    expect(html).to.contain('holding VIP Coaching on Whop');
+    expect(html).to.match(
+      new RegExp(`id="renew-link" href="http://[^"]+/sandbox/memberships#${bMembership}" target="_top"`),
+    );
+    expect(html).to.match(new RegExp(`id="purchase-link" href="http://[^"]+/checkout/${B_PLAN}" target="_top"`));
   });
 
   it('B renewed while its webhook was missed: reconciliation stores it and B’s video plays again', async () => {

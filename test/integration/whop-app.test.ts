@@ -110,6 +110,25 @@ describe('Whop App: embedded member and team views', function () {
       expect(html).not.to.contain('Embedded lesson');
     });
 
+    it('refuses a member Whop admits but Chronos does not seat (over the tier limit) on the embedded page', async () => {
+      const seat = (status: string) =>
+        t.runtime.deps.sequelize.query('UPDATE students SET status = :status WHERE whop_user_id = :member', {
+          replacements: { status, member },
+        });
+      await seat('over_limit');
+      try {
+        const answer = await embedded(`/experiences/${EXPERIENCE}`, member);
+        const html = await answer.text();
+        expect(answer.status).to.equal(403);
+        expect(html).to.contain('/static/css/embedded.css');
+        expect(html).to.contain('id="refusal-reason"');
+        expect(html, 'no link into Chronos’s own pages inside the frame').not.to.contain('Your courses');
+        expect(html).not.to.contain('Embedded lesson');
+      } finally {
+        await seat('active');
+      }
+    });
+
     it('answers an experience Whop does not know 404, and another company’s video 404', async () => {
       expect((await embedded('/experiences/exp_nothinghere', member)).status).to.equal(404);
       const player = await embedded(`/experiences/${EXPERIENCE}/videos/${otherCreatorsVideo.id}`, 'user_creator_pro');

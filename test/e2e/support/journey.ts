@@ -151,7 +151,10 @@ export class Journey {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.page.waitForTimeout(100);
+    // Whatever the page started has run to the load event, and one more round trip through the
+    // page brings every console message and CSP report it sent before (the protocol keeps order).
+    await this.page.waitForLoadState('load');
+    await this.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
     const left = this.takeProblems();
     await this.context.close();
     expect(left, `${this.name}: console errors or CSP violations after the last page`).to.deep.equal([]);
