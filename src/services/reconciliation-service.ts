@@ -6,6 +6,9 @@
  * while it lasts, so a run whose process died blocks the next one for at most `RUNNING_TTL_MS`,
  * and the next run marks the record it left `running` as failed. Only the lock's owner releases
  * it: a run whose lease lapsed cannot free the next run's lock.
+ *
+ * What a run does is in src/services/reconciliation/: the onboarded companies' students
+ * (company-reconciliation.ts), then the creators' plans and tiers (plan-reconciliation.ts).
  */
 import { setTimeout as waitFor } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -18,32 +21,18 @@ import type { StudentService } from './students/student-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
 import { keepRenewing, type LockService } from '../infra/locks/lock-service.ts';
 import type { GracePeriodService } from './billing/grace-period-service.ts';
-import { isNotInstalled, type CreatorAccessService } from './creator-access-service.ts';
-import { WhopRateLimitError } from './whop/whop-errors.ts';
-import type { WhopMembership } from './whop/whop-membership.ts';
+import type { CreatorAccessService } from './creator-access-service.ts';
 import { errorMessage } from '../domain/app-errors.ts';
+import { createCompanyReconciliation } from './reconciliation/company-reconciliation.ts';
+import { createPlanReconciliation } from './reconciliation/plan-reconciliation.ts';
+import { emptySummary, NOT_ATTEMPTED, type ReconciliationSummary } from './reconciliation/reconciliation-summary.ts';
 
-export interface ReconciliationSummary {
-  companies: number;
-  memberships: number;
-  studentsCreated: number;
-  studentsChanged: number;
-  planMemberships: number;
-  /** Creators whose plan turned past_due while its webhook was missed: their grace period started here. */
-  gracePeriodsStarted: number;
-  tierChanges: { creatorId: number; from: string; to: string }[];
-  errors: string[];
-  /**
-   * Companies whose memberships were not (all) read, so nothing of theirs was changed; the next run reads them first.
-   */
-  unreconciled: { companyId: string; reason: string }[];
-  /** Companies skipped on purpose: the app is not installed there (Whop answers 403); not a failure. */
-  skipped: { companyId: string; reason: string }[];
-}
-
-export const RATE_LIMITED = 'rate limited by Whop (429 after retries): nothing of it was changed';
-export const NOT_ATTEMPTED = 'not attempted: Whop was rate limiting this run';
-export const NOT_INSTALLED = 'Chronos is not installed on it (Whop answers 403): disconnected';
+export {
+  NOT_ATTEMPTED,
+  NOT_INSTALLED,
+  RATE_LIMITED,
+  type ReconciliationSummary,
+} from './reconciliation/reconciliation-summary.ts';
 
 /** The lock one run at a time holds. */
 export const RECONCILIATION_LOCK = 'reconciliation';
@@ -76,6 +65,9 @@ export function createReconciliationService(deps: {
 }) {
   const wait = deps.wait ?? ((ms: number, signal: AbortSignal) => waitFor(ms, undefined, { signal }));
 
+  const companies = createCompanyReconciliation(deps);
+  const plans = createPlanReconciliation(deps);
+
   /** Holding the lock, no other scheduled or admin run is alive: any such record still `running` was interrupted. */
   async function closeInterrupted(): Promise<void> {
     const [count] = await deps.models.ReconciliationRun.update(
@@ -83,159 +75,6 @@ export function createReconciliationService(deps: {
       { where: { status: 'running', trigger: ['schedule', 'admin'] } },
     );
     if (count > 0) deps.logger.warn({ count }, 'reconciliation runs left running by a stopped process marked failed');
-  }
-
-  /** Every page of the company's memberships is read before anything is applied: a 429 on page 3 changes nothing. */
-  async function companyStudents(creator: Creator, summary: ReconciliationSummary): Promise<void> {
-    await applyStudents(creator, await deps.whop.listMemberships({ companyId: creator.whopCompanyId }), summary);
-  }
-
-  async function applyStudents(
-    creator: Creator,
-    memberships: WhopMembership[],
-    summary: ReconciliationSummary,
-  ): Promise<void> {
-    summary.companies += 1;
-    summary.memberships += memberships.length;
-    for (const membership of memberships) {
-      const result = await deps.students.applyMembership(creator.id, membership);
-      // `user: null` matching no stored student: nothing to apply, settled with the reason logged.
-      if (result.change === 'unmatched')
-        deps.logger.info(
-          { creatorId: creator.id, membershipId: membership.id },
-          'membership without a user matches no student: skipped',
-        );
-      if (result.change === 'created') summary.studentsCreated += 1;
-      else if (result.change === 'updated' && result.previousStatus !== result.status) summary.studentsChanged += 1;
-    }
-  }
-
-  /** The companies the last finished run could not reconcile: this run reads them first. */
-  async function leftOver(): Promise<Set<string>> {
-    const last = await deps.models.ReconciliationRun.findOne({
-      where: { status: ['succeeded', 'failed'], trigger: ['schedule', 'admin'] },
-      order: [
-        ['startedAt', 'DESC'],
-        ['id', 'DESC'],
-      ],
-    });
-    const rows = (last?.summary as Partial<ReconciliationSummary> | undefined)?.unreconciled;
-    return new Set(Array.isArray(rows) ? rows.map((r) => r.companyId) : []);
-  }
-
-  /**
-   * One company: read every page, re-check the owner's rights, then apply. A 403 marks it
-   * disconnected and skips it; a successful read reconnects it. Returns false when Whop is rate limiting.
-   */
-  async function reconcileCompany(creator: Creator, summary: ReconciliationSummary): Promise<boolean> {
-    const skip = () => summary.skipped.push({ companyId: creator.whopCompanyId, reason: NOT_INSTALLED });
-    try {
-      const memberships = await deps.whop.listMemberships({ companyId: creator.whopCompanyId });
-      // Also marks the company connected again, or disconnected on a 403.
-      if ((await deps.access?.recheckOwner(creator)) === 'disconnected') skip();
-      else await applyStudents(creator, memberships, summary);
-    } catch (error) {
-      if (isNotInstalled(error)) {
-        await deps.access?.markDisconnected(creator);
-        skip();
-      } else if (error instanceof WhopRateLimitError) {
-        summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: RATE_LIMITED });
-        return false;
-      } else {
-        summary.errors.push(`${creator.whopCompanyId}: ${errorMessage(error)}`);
-        summary.unreconciled.push({ companyId: creator.whopCompanyId, reason: errorMessage(error).slice(0, 200) });
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Every onboarded company, those left over by the last run first; after a 429 storm the rest wait for the next run.
-   */
-  async function students(summary: ReconciliationSummary): Promise<boolean> {
-    const first = await leftOver();
-    const creators = (await deps.models.Creator.findAll({ order: [['id', 'ASC']] })).sort(
-      (a, b) => Number(first.has(b.whopCompanyId)) - Number(first.has(a.whopCompanyId)),
-    );
-    for (const [index, creator] of creators.entries()) {
-      if (await reconcileCompany(creator, summary)) continue;
-      for (const rest of creators.slice(index + 1))
-        summary.unreconciled.push({ companyId: rest.whopCompanyId, reason: NOT_ATTEMPTED });
-      return false;
-    }
-    return true;
-  }
-
-  function emptySummary(): ReconciliationSummary {
-    return {
-      companies: 0,
-      memberships: 0,
-      studentsCreated: 0,
-      studentsChanged: 0,
-      planMemberships: 0,
-      gracePeriodsStarted: 0,
-      tierChanges: [],
-      errors: [],
-      unreconciled: [],
-      skipped: [],
-    };
-  }
-
-  /**
-   * Stores the Chronos plan memberships as Whop has them now, then sets each creator's tier from
-   * them, by the webhook's rules: a plan that turned past_due (its webhook missed) starts the
-   * grace period first, so the tier is held rather than dropped.
-   */
-  async function plans(summary: ReconciliationSummary): Promise<void> {
-    const turnedPastDue = new Set<string>();
-    try {
-      const memberships = await deps.whop.listMemberships({ companyId: deps.chronosCompanyId });
-      summary.companies += 1;
-      const stored = await deps.models.PlanMembership.findAll({
-        where: { whopMembershipId: memberships.map((m) => m.id) },
-        attributes: ['whopMembershipId', 'status'],
-      });
-      const statusBefore = new Map(stored.map((row) => [row.whopMembershipId, row.status]));
-      for (const membership of memberships) {
-        // `user: null` (deleted account, unclaimed): no creator to hold it against; settled, not an error.
-        if (!membership.userId) {
-          deps.logger.info(
-            { membershipId: membership.id },
-            'plan membership without a user skipped: deleted account or unclaimed',
-          );
-          continue;
-        }
-        if ((await deps.tiers.recordPlanMembership(membership)) !== 'stored') continue;
-        summary.planMemberships += 1;
-        if (membership.status === 'past_due' && statusBefore.get(membership.id) !== 'past_due')
-          turnedPastDue.add(membership.userId);
-      }
-    } catch (error) {
-      // Nothing of the plans was applied yet: no tier changes this run.
-      if (error instanceof WhopRateLimitError)
-        summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: RATE_LIMITED });
-      else summary.errors.push(`${deps.chronosCompanyId}: ${errorMessage(error)}`);
-      return;
-    }
-    const creators = await deps.models.Creator.findAll({ order: [['id', 'ASC']] });
-    const owners = new Map(
-      (await deps.models.User.findAll({ where: { id: creators.map((c) => c.ownerUserId) } })).map((user) => [
-        user.id,
-        user,
-      ]),
-    );
-    for (const creator of creators) {
-      const owner = owners.get(creator.ownerUserId);
-      if (!owner) continue;
-      if (
-        turnedPastDue.has(owner.whopUserId) &&
-        (await deps.sequelize.transaction((transaction) => deps.grace.start(creator, transaction)))
-      )
-        summary.gracePeriodsStarted += 1;
-      const change = await deps.tiers.applyStoredPlan(creator, owner.whopUserId);
-      if (change.before !== change.after)
-        summary.tierChanges.push({ creatorId: creator.id, from: change.before, to: change.after });
-    }
   }
 
   /** Runs one reconciliation unless one is running already (anywhere); returns its record, or null when skipped. */
@@ -267,7 +106,7 @@ export function createReconciliationService(deps: {
   async function reconcile(record: ReconciliationRun, trigger: ReconciliationTrigger): Promise<void> {
     const summary = emptySummary();
     try {
-      if (await students(summary)) await plans(summary);
+      if (await companies.students(summary)) await plans(summary);
       else summary.unreconciled.push({ companyId: deps.chronosCompanyId, reason: NOT_ATTEMPTED });
       const notDone =
         summary.unreconciled.length > 0
@@ -328,7 +167,7 @@ export function createReconciliationService(deps: {
       const run = await deps.models.ReconciliationRun.create({ trigger, finishedAt: null, error: null });
       const summary = emptySummary();
       try {
-        await companyStudents(creator, summary);
+        await companies.companyStudents(creator, summary);
         await run.update({ status: 'succeeded', finishedAt: new Date(), summary: { ...summary } });
         return summary;
       } catch (error) {
