@@ -1,7 +1,8 @@
 /**
- * Where media lives, from STORAGE and the S3_* settings (parsed by config.ts, the one reader of
- * the environment). Production must name its storage: platform disks are ephemeral, so a
- * silent fallback to disk would lose every video at the next deploy.
+ * Where media lives, from STORAGE, the S3_* settings and the upload limits (parsed by
+ * env-schema.ts for config.ts, the one reader of the environment). Production must name its
+ * storage: platform disks are ephemeral, so a silent fallback to disk would lose every video
+ * at the next deploy.
  */
 
 export type StorageChoice = 'disk' | 's3';
@@ -18,7 +19,16 @@ export interface S3Settings {
 
 export type MediaStorageConfig = { storage: 'disk' } | { storage: 's3'; s3: S3Settings };
 
-/** The settings this module reads, as config.ts parsed them (or raw strings, for presence checks). */
+/** Where video bytes live: `storage` disk (under `directory`) or s3 (with its `s3` settings). */
+export type MediaConfig = MediaStorageConfig & {
+  directory: string;
+  /** The hard cap per uploaded file. */
+  uploadMaxBytes: number;
+  /** An unfinished upload is removed, and its reservation released, this long after it was created. */
+  uploadExpiryMs: number;
+};
+
+/** The settings this module reads, as env-schema.ts parsed them (or raw strings, for presence checks). */
 export interface StorageEnv {
   STORAGE?: string;
   S3_BUCKET?: string;
@@ -63,5 +73,17 @@ export function mediaStorageConfig(env: StorageEnv): MediaStorageConfig {
       credentials:
         accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : undefined,
     },
+  };
+}
+
+/** The media settings of an environment that `storageProblems` accepted. */
+export function mediaConfig(
+  env: StorageEnv & { VAR_DIR: string; MEDIA_DIR?: string; UPLOAD_MAX_BYTES: number; UPLOAD_EXPIRY_HOURS: number },
+): MediaConfig {
+  return {
+    ...mediaStorageConfig(env),
+    directory: env.MEDIA_DIR ?? `${env.VAR_DIR}/media`,
+    uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    uploadExpiryMs: env.UPLOAD_EXPIRY_HOURS * 3_600_000,
   };
 }

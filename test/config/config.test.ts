@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, compiledBuildEnv, loadConfig, SDK_API_VERSION_DATE, type Env } from '../../src/config/config.ts';
+import { ConfigError, compiledBuildEnv, loadConfig, type Env } from '../../src/config/config.ts';
+import { SDK_API_VERSION_DATE } from '../../src/config/whop-settings.ts';
 import { STORAGE_REQUIRED_IN_PRODUCTION } from '../../src/config/storage-config.ts';
 import { developmentEnv, problemsOf, productionEnv } from '../support/config-env.ts';
 

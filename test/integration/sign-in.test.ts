@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SDK_API_VERSION_DATE, type Env } from '../../src/config/config.ts';
+import type { Env } from '../../src/config/config.ts';
+import { SDK_API_VERSION_DATE } from '../../src/config/whop-settings.ts';
 import type { ServiceOverrides } from '../../src/services/build-services.ts';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
 import type { TestSandboxOverrides } from '@chronos/whop-sandbox/testing';

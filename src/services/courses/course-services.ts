@@ -1,4 +1,4 @@
-/** The course builder's services, built together (build-services.ts spreads them into Services). */
+/** The course builder's services, built together (composition/course-video-services.ts spreads them into Services). */
 import type { Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { WhopApiClient } from '../whop/whop-api-client.ts';

@@ -1,4 +1,4 @@
-/** The Whop App surface's services, built once at the composition root (build-services.ts). */
+/** The Whop App surface's services, built once at the composition root (composition/installation-services.ts). */
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { Models } from '../../models/init-models.ts';

@@ -9,7 +9,7 @@
  */
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import type { OAuthClientAuth } from '../../config/config.ts';
+import type { OAuthClientAuth } from '../../config/whop-settings.ts';
 import { ServiceUnavailableError, errorMessage } from '../../domain/app-errors.ts';
 import { WhopIdentityError } from './whop-errors.ts';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import Whop from '@whop/sdk';
 import { pino } from 'pino';
-import { SDK_API_VERSION_DATE } from '../../../src/config/config.ts';
+import { SDK_API_VERSION_DATE } from '../../../src/config/whop-settings.ts';
 import { WhopApiClient, type WhopApiSettings } from '../../../src/services/whop/whop-api-client.ts';
 import { WhopApiError, WhopRateLimitError } from '../../../src/services/whop/whop-errors.ts';
 import { startCountingProxy, type CannedAnswer, type CountingProxy } from '../../support/counting-proxy.ts';
