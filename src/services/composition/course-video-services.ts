@@ -52,8 +52,8 @@ export function buildCourseVideoServices(
     courses: createCourseAccessService({ reads: infra.reads, sequelize, models: infra.models }),
     /** Why a member may not watch a video of a product-restricted course (refusals only). */
     videoRefusals: createVideoRefusals({ whop, cache: infra.cache, logger }),
-    /** The course pages' signed media URLs (the first SESSION_SECRET, which whopApp already requires). */
-    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0] ?? '', now, surface: 'course' }),
+    /** The course pages' signed media URLs (keyed from the first SESSION_SECRET). */
+    mediaUrls: createMediaUrlSigner({ secret: config.sessionSecrets[0], now, surface: 'course' }),
     progress: createWatchProgressService({ sequelize, now }),
     ...courseServices,
     engagement: createVideoEngagementQuery({ sequelize }),

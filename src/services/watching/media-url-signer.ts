@@ -8,10 +8,11 @@
  * redacts `signature` from every logged URL (observability/logger.ts).
  *
  * Each surface has its own key, derived (HKDF) from the first `SESSION_SECRET`, so a URL of one
- * player is never accepted by the other's route. There is no fallback secret: production
- * requires `SESSION_SECRET`, and rotating it rotates these keys.
+ * player is never accepted by the other's route. There is no fallback secret (web requires
+ * `SESSION_SECRET` in production), and rotating it rotates these keys.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sessionDerivedKey } from '../signing/session-derived-key.ts';
 
 /** The most a signed media URL lives, as for presigned S3 GETs (SPEC §4). */
 export const SIGNED_MEDIA_TTL_SECONDS = 300;
@@ -29,11 +30,11 @@ const USER_ID = /^[A-Za-z0-9_]{1,100}$/;
 const CREATOR_ID = /^(0|[1-9][0-9]{0,9})$/;
 const EXPIRES = /^[1-9][0-9]{0,11}$/;
 
-export function createMediaUrlSigner(deps: { secret: string; now: () => number; surface: MediaSurface }) {
-  if (!deps.secret) throw new Error('signed media URLs need a secret');
-  const key = Buffer.from(hkdfSync('sha256', deps.secret, 'chronos', `chronos ${deps.surface} media urls v1`, 32));
+/** `secret`: the first SESSION_SECRET (none in a worker, which signs nothing: see signing/session-derived-key.ts). */
+export function createMediaUrlSigner(deps: { secret: string | undefined; now: () => number; surface: MediaSurface }) {
+  const key = sessionDerivedKey(deps.secret, `chronos ${deps.surface} media urls v1`, `${deps.surface} media URLs`);
   const mac = (user: string, creator: string, videoId: number, expires: string) =>
-    createHmac('sha256', key).update(`${user}\n${creator}\n${videoId}\n${expires}`).digest();
+    createHmac('sha256', key()).update(`${user}\n${creator}\n${videoId}\n${expires}`).digest();
   const nowSeconds = () => Math.floor(deps.now() / 1000);
 
   return {

@@ -5,7 +5,8 @@
  * The key is derived (HKDF) from the first `SESSION_SECRET`, which production requires:
  * there is no fallback secret, and rotating the session secret rotates these too.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sessionDerivedKey } from '../signing/session-derived-key.ts';
 
 function sameText(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -13,10 +14,10 @@ function sameText(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function createEmbeddedSignatures(deps: { secret: string }) {
-  if (!deps.secret) throw new Error('embedded signatures need a secret');
-  const key = Buffer.from(hkdfSync('sha256', deps.secret, 'chronos', 'chronos embedded signatures v1', 32));
-  const mac = (text: string) => createHmac('sha256', key).update(text).digest('base64url');
+/** `secret`: the first SESSION_SECRET (none in a worker, which signs nothing: see signing/session-derived-key.ts). */
+export function createEmbeddedSignatures(deps: { secret: string | undefined }) {
+  const key = sessionDerivedKey(deps.secret, 'chronos embedded signatures v1', 'the embedded pages’ CSRF tokens');
+  const mac = (text: string) => createHmac('sha256', key()).update(text).digest('base64url');
 
   return {
     /** The CSRF token of this user on this experience or company. */

@@ -23,7 +23,6 @@ export function buildWhopAppServices(deps: {
 }) {
   const { config } = deps;
   const secret = config.sessionSecrets[0];
-  if (!secret) throw new Error('SESSION_SECRET is required to sign the embedded pages’ media URLs and CSRF tokens');
   return {
     /** Verifies Whop's `x-whop-user-token` (the official SDK verifier, Whop's JWKS). */
     userTokens: createUserTokenVerifier({
