@@ -72,7 +72,12 @@ for (const surface of ['course', 'embedded'] as const)
       expect(signer.verify(7, query(otherPlayer.sign(student, 7)))).to.equal(null);
     });
 
-    it('needs a secret', () => {
-      expect(() => createMediaUrlSigner({ secret: '', now: () => nowMs, surface })).to.throw();
+    it('signs and verifies nothing without a secret, naming SESSION_SECRET', () => {
+      for (const secret of ['', undefined]) {
+        const unkeyed = createMediaUrlSigner({ secret, now: () => nowMs, surface });
+        const named = `SESSION_SECRET is required to sign ${surface} media URLs`;
+        expect(() => unkeyed.sign(student, 7)).to.throw(named);
+        expect(() => unkeyed.verify(7, query(signer.sign(student, 7)))).to.throw(named);
+      }
     });
   });

@@ -16,7 +16,12 @@ describe('embedded signatures', () => {
     expect(signatures.verifyCsrf(undefined, 'user_a', 'experience:exp_1')).to.equal(false);
   });
 
-  it('needs a secret', () => {
-    expect(() => createEmbeddedSignatures({ secret: '' })).to.throw();
+  it('signs and verifies nothing without a secret, naming SESSION_SECRET', () => {
+    for (const secret of ['', undefined]) {
+      const unkeyed = createEmbeddedSignatures({ secret });
+      const named = 'SESSION_SECRET is required to sign the embedded pages’ CSRF tokens';
+      expect(() => unkeyed.csrfToken('user_a', 'exp_1')).to.throw(named);
+      expect(() => unkeyed.verifyCsrf('token', 'user_a', 'exp_1')).to.throw(named);
+    }
   });
 });
