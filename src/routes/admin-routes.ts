@@ -33,6 +33,8 @@ export function adminRoutes(deps: {
   const creators = adminCreatorsController(deps);
   // Mounted at /admin (app.ts).
   router.use(requireAuth, requireAdmin);
+  // The admin area's front page is the tier overview (the navigation's "Admin" link).
+  router.get('/', (_req, res) => res.redirect(302, '/admin/tiers'));
   router.get('/tiers', admin.tiers);
   router.get(
     '/webhooks',

@@ -96,6 +96,15 @@ describe('GET /admin/tiers', () => {
     expect(response.text).not.to.contain('Tier overview');
   });
 
+  it('answers /admin with the tier overview for an admin, and as any admin page for anyone else', async () => {
+    const admin = await t.signIn('user_admin');
+    const front = await admin.get(`${t.appUrl}/admin`);
+    expect(front.status).to.equal(302);
+    expect(front.location).to.equal(`${t.appUrl}/admin/tiers`);
+    expect((await new TestBrowser().get(`${t.appUrl}/admin`)).location).to.equal(`${t.appUrl}/login?returnTo=%2Fadmin`);
+    expect((await (await t.signIn('user_student1')).get(`${t.appUrl}/admin`)).status).to.equal(403);
+  });
+
   it('lands an admin without a company of their own on the admin area, with the way to set one up', async () => {
     const browser = await t.signIn('user_admin');
     const landing = await browser.get(`${t.appUrl}/dashboard`);
