@@ -6,13 +6,13 @@
  *
  * As a child (`startChronos`): listens on `PORT` (all interfaces) and reports its URL on 127.0.0.1.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, webPort } from '../../src/config/config.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { buildRuntime } from '../../src/runtime.ts';
 import { createApp } from '../../src/app.ts';
-import { listenHttp } from '../../src/http/http-server.ts';
+import { listen, listenHttp } from '../../src/http/http-server.ts';
 import { childArgument, closeServer, serveForBench, startServer, type BenchServer } from './bench-children.ts';
 
 /**
@@ -34,11 +34,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const runtime = await buildRuntime(config, logger, { migrate: false });
   const port = webPort(config);
   const app = createApp(runtime.deps);
-  const server = plainServer
-    ? await new Promise<Server>((resolve) => {
-        const plain = createServer(app).listen(port, () => resolve(plain));
-      })
-    : await listenHttp(app, port);
+  const server = plainServer ? await listen(createServer(app), port) : await listenHttp(app, port);
   server.keepAliveTimeout = 65_000;
   serveForBench(`http://127.0.0.1:${port}`, async () => {
     await closeServer(server);

@@ -1,8 +1,8 @@
 /**
- * The load generator: autocannon's API (for ranges of a video, range-load.ts) in a process of its own, so it never takes CPU from the
- * process it measures. What a request needs is made here too: a creator signed in through the
- * sandbox (its session cookie sent with every request) or a signed, unique webhook per request
- * (`setupRequest`). The server only serves.
+ * The load generator: autocannon's API (for ranges of a video, range-load.ts) in a process of its
+ * own, so it never takes CPU from the process it measures. What a request needs is made here
+ * too: a creator signed in through the sandbox (its session cookie sent with every request) or a
+ * signed, unique webhook per request (`setupRequest`). The server only serves.
  *
  * As a child (`startLoadGenerator`): sets up, says `ready`, then answers each `run` message
  * with the run's figures, until the parent closes the channel.
@@ -86,11 +86,16 @@ export async function signedInCookie(signIn: SignIn): Promise<string> {
   return browser.cookieHeader(signIn.appUrl);
 }
 
-async function options(spec: LoadSpec, connections: number): Promise<autocannon.Options> {
-  if (spec.kind === 'webhook')
-    return { url: spec.url, connections, requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }] };
-  const headers: Record<string, string> = spec.signIn ? { cookie: await signedInCookie(spec.signIn) } : {};
-  return { url: spec.url, connections, headers };
+/** Where every run sends its requests, with which headers, over how many connections. */
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+}
+
+async function targetOf(spec: LoadSpec, connections: number): Promise<Target> {
+  const signIn = spec.kind === 'webhook' ? undefined : spec.signIn;
+  return { url: spec.url, headers: signIn ? { cookie: await signedInCookie(signIn) } : {}, connections };
 }
 
 /** The `src` of the `<source>` of the player page at `playerUrl`, as the browser would resolve it. */
@@ -102,17 +107,14 @@ async function playerMediaUrl(playerUrl: string, cookie: string | undefined): Pr
   return new URL(src.replaceAll('&amp;', '&'), playerUrl).toString();
 }
 
-async function measure(base: autocannon.Options, spec: LoadSpec, seconds: number): Promise<LoadResult> {
-  if (spec.kind === 'range') {
-    const { sizeBytes, rangeBytes } = spec;
-    const headers = (base.headers ?? {}) as Record<string, string>;
-    return runRangeLoad(
-      { url: String(base.url), headers, connections: base.connections ?? 10, sizeBytes, rangeBytes },
-      seconds,
-    );
-  }
+async function measure(spec: LoadSpec, target: Target, seconds: number): Promise<LoadResult> {
+  if (spec.kind === 'range')
+    return runRangeLoad({ ...target, sizeBytes: spec.sizeBytes, rangeBytes: spec.rangeBytes }, seconds);
+  const webhooks = spec.kind === 'webhook' && {
+    requests: [{ setupRequest: signedWebhookRequest(spec.secret, { n: 0 }) }],
+  };
   const cpuBefore = process.cpuUsage();
-  const result = await autocannon({ ...base, duration: seconds });
+  const result = await autocannon({ ...target, ...webhooks, duration: seconds });
   const cpu = process.cpuUsage(cpuBefore);
   return {
     rps: result.requests.average,
@@ -130,18 +132,18 @@ async function measure(base: autocannon.Options, spec: LoadSpec, seconds: number
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { spec, connections } = childArgument<{ spec: LoadSpec; connections: number }>();
-  const base = await options(spec, connections);
+  const base = await targetOf(spec, connections);
   // The player page exists once the parent has set up (after `ready`): its media URL is read at the first run.
-  let resolved: Promise<autocannon.Options> | undefined;
-  const runOptions = () =>
+  let resolved: Promise<Target> | undefined;
+  const runTarget = () =>
     (resolved ??=
       spec.kind === 'range' && spec.playerUrl
-        ? playerMediaUrl(spec.playerUrl, base.headers?.cookie).then((url) => ({ ...base, url }))
+        ? playerMediaUrl(spec.playerUrl, base.headers.cookie).then((url) => ({ ...base, url }))
         : Promise.resolve(base));
   process.on('message', (message: BenchMessage) => {
     if (message.type !== 'run') return;
-    runOptions()
-      .then((options) => measure(options, spec, Number(message.seconds)))
+    runTarget()
+      .then((target) => measure(spec, target, Number(message.seconds)))
       .then(
         (result) => tellParent({ type: 'result', result }),
         (error: unknown) => {

@@ -59,7 +59,11 @@ export function createHttpServer(app: Express): Server {
 
 /** Listens on `port` (all interfaces, or `host`); resolves once listening. */
 export function listenHttp(app: Express, port: number, host?: string): Promise<Server> {
-  const server = createHttpServer(app);
+  return listen(createHttpServer(app), port, host);
+}
+
+/** Starts `server` listening on `port` (all interfaces, or `host`); rejects with the port's error. */
+export function listen(server: Server, port: number, host?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     const listening = () => {
