@@ -5,8 +5,9 @@
  * request), then at the bare URL with the session cookie alone (the player's path once its URL
  * has expired: session, user, access rule and `send`), next to the baseline of bare Node
  * streaming the same ranges of the same file with `fs.createReadStream`, and the A/B of the one
- * private technique kept (src/http/http-server.ts): the signed URL again, Chronos served by
- * `http.createServer(app)`. Each server and each load generator (range-load.ts) runs in a process
+ * private techniques kept, each on the signed URL again: Chronos served by `http.createServer(app)`
+ * (without src/http/http-server.ts's request classes), and Chronos reading each range 64 KiB at a
+ * time, `send`'s default (MEDIA_READ_KIB=64; src/http/send-file.ts). Each server and each load generator (range-load.ts) runs in a process
  * of its own.
  */
 import type { Logger } from 'pino';
@@ -77,6 +78,13 @@ export async function mediaRangeBench(
           options,
           insertVideo,
         );
+        // A/B: the same signed URL, each range read 64 KiB at a time (send's default; src/http/send-file.ts).
+        const smallReads = await measureSide(
+          () => startChronos({ ...env, MEDIA_READ_KIB: '64' }),
+          (url) => ({ ...spec, url: media(url), playerUrl: `${url}/courses/biz_creator1/videos/${VIDEO_ID}`, signIn }),
+          options,
+          insertVideo,
+        );
         // The same ranges on the bare URL with the cookie alone: the player's path once its signed URL expired.
         const session = await measureSide(
           () => startChronos(env),
@@ -91,9 +99,18 @@ export async function mediaRangeBench(
             `bench media-range: ${Math.round(rps)} req/s p99 ${chronos.measured.p99} ms ratio ${(rps / bareRps).toFixed(2)} (${Math.round((rps * RANGE_BYTES) / MB)} MB/s)\n` +
             `${sideLine('chronos (signed URL from the player page)', chronos)}\n` +
             `${sideLine(`chronos (session cookie only, ratio ${(session.measured.rps / bareRps).toFixed(2)})`, session)}\n` +
-            `${sideLine(`A/B: chronos without its own request classes (signed URL, ratio ${(plainServer.measured.rps / bareRps).toFixed(2)})`, plainServer)}\n`,
+            `${sideLine(`A/B: chronos without its own request classes (signed URL, ratio ${(plainServer.measured.rps / bareRps).toFixed(2)})`, plainServer)}\n` +
+            `${sideLine(`A/B: chronos reading 64 KiB at a time, send's default (signed URL, ratio ${(smallReads.measured.rps / bareRps).toFixed(2)})`, smallReads)}\n`,
         );
-        failOn(problems({ 'bare Node': bare, chronos, 'chronos (session cookie only)': session, 'A/B': plainServer }));
+        failOn(
+          problems({
+            'bare Node': bare,
+            chronos,
+            'chronos (session cookie only)': session,
+            'A/B': plainServer,
+            'A/B reads': smallReads,
+          }),
+        );
       },
     );
   } finally {

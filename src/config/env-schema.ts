@@ -107,6 +107,7 @@ export const envSchema = z.object({
   MEDIA_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: positiveInt.default(20 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: positiveInt.max(24 * 30).default(24),
+  MEDIA_READ_KIB: positiveInt.min(16).max(8192).default(1024),
   STORAGE: z.enum(['disk', 's3']).optional(),
   S3_BUCKET: z
     .string()

@@ -26,6 +26,8 @@ export type MediaConfig = MediaStorageConfig & {
   uploadMaxBytes: number;
   /** An unfinished upload is removed, and its reservation released, this long after it was created. */
   uploadExpiryMs: number;
+  /** The most one disk read takes when a bounded Range of a video is streamed from disk (src/http/send-file.ts). */
+  maxReadBytes: number;
 };
 
 /** The settings this module reads, as env-schema.ts parsed them (or raw strings, for presence checks). */
@@ -78,12 +80,19 @@ export function mediaStorageConfig(env: StorageEnv): MediaStorageConfig {
 
 /** The media settings of an environment that `storageProblems` accepted. */
 export function mediaConfig(
-  env: StorageEnv & { VAR_DIR: string; MEDIA_DIR?: string; UPLOAD_MAX_BYTES: number; UPLOAD_EXPIRY_HOURS: number },
+  env: StorageEnv & {
+    VAR_DIR: string;
+    MEDIA_DIR?: string;
+    UPLOAD_MAX_BYTES: number;
+    UPLOAD_EXPIRY_HOURS: number;
+    MEDIA_READ_KIB: number;
+  },
 ): MediaConfig {
   return {
     ...mediaStorageConfig(env),
     directory: env.MEDIA_DIR ?? `${env.VAR_DIR}/media`,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
     uploadExpiryMs: env.UPLOAD_EXPIRY_HOURS * 3_600_000,
+    maxReadBytes: env.MEDIA_READ_KIB * 1024,
   };
 }

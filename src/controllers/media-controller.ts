@@ -1,17 +1,17 @@
 /**
  * `GET /media/videos/:videoId`: a video's bytes, authorised on every request (the session, then
- * the same access rule as the course pages, the product rule included, in one statement). Disk: streamed by `send` with
- * Range support (one range per request, `If-Range`, 416 when unsatisfiable). S3: a 302 to a presigned GET that
- * expires within 5 minutes. Always `no-store` (set for every response by middleware/no-store.ts),
- * so neither a shared cache nor the browser keeps a member's video after access ends.
+ * the same access rule as the course pages, the product rule included, in one statement). Disk:
+ * streamed by `send` (http/send-file.ts) with Range support (one range per request, `If-Range`, 416
+ * when unsatisfiable). S3: a 302 to a presigned GET that expires within 5 minutes. Always `no-store`
+ * (set for every response by middleware/no-store.ts), so neither a shared cache nor the browser
+ * keeps a member's video after access ends.
  */
-import { basename, dirname } from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
-import send from 'send';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain/app-errors.ts';
 import type { MediaStorage } from '../infra/storage/media-storage.ts';
 import { videoIdFrom, type CourseAccessService, type Viewer } from '../services/watching/course-access-service.ts';
 import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
+import { sendFile } from '../http/send-file.ts';
 import { singleRange } from './single-range.ts';
 import { productRefusal } from './course-gate.ts';
 
@@ -65,8 +65,7 @@ export function mediaController(deps: {
       if (size === null) throw new NotFoundError(GONE);
       req.headers.range = singleRange(req.headers.range, size);
     }
-    // The file is named by its storage key (letters, digits, _ and -): served from its folder.
-    send(req, `/${basename(playback.path)}`, { root: dirname(playback.path), cacheControl: false, index: false })
+    sendFile(req, playback.path, playback.maxReadBytes)
       .on('headers', () => res.setHeader('Content-Type', contentType))
       .on('error', (error: { status?: number; code?: string }) => {
         res.removeHeader('Content-Type');

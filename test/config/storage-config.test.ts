@@ -15,6 +15,15 @@ describe('config: media storage (STORAGE, S3_*)', () => {
     expect(media.directory).to.equal(`${env.VAR_DIR}/media`);
   });
 
+  it('streams videos from disk 1 MiB per read unless MEDIA_READ_KIB says otherwise, within 16 KiB to 8 MiB', () => {
+    expect(loadConfig(developmentEnv()).media.maxReadBytes).to.equal(1024 * 1024);
+    expect(loadConfig(developmentEnv({ MEDIA_READ_KIB: '64' })).media.maxReadBytes).to.equal(64 * 1024);
+    for (const bad of ['8', '8193', 'lots', '-1'])
+      expect(problemsOf(developmentEnv({ MEDIA_READ_KIB: bad })).some((p) => p.startsWith('MEDIA_READ_KIB'))).to.equal(
+        true,
+      );
+  });
+
   it('refuses a production without STORAGE, saying why, instead of falling back to an ephemeral disk', () => {
     expect(problemsOf(production)).to.deep.equal([STORAGE_REQUIRED_IN_PRODUCTION]);
     expect(problemsOf({ ...production, STORAGE: ' ' })).to.deep.equal([STORAGE_REQUIRED_IN_PRODUCTION]);

@@ -11,7 +11,11 @@ export async function createMediaStorage(config: Readonly<Config>): Promise<Medi
   const { media } = config;
   switch (media.storage) {
     case 'disk':
-      return createDiskStorage({ directory: resolve(media.directory), uploadExpiryMs: media.uploadExpiryMs });
+      return createDiskStorage({
+        directory: resolve(media.directory),
+        uploadExpiryMs: media.uploadExpiryMs,
+        maxReadBytes: media.maxReadBytes,
+      });
     case 's3': {
       const { createS3Storage } = await import('./s3-storage.ts');
       return createS3Storage({ ...media.s3, uploadExpiryMs: media.uploadExpiryMs });

@@ -12,8 +12,16 @@ import { checkedKey, STORAGE_KEY, type MediaStorage, type StoredObject } from '.
 
 const SIDECAR = '.json';
 
-export function createDiskStorage(options: { directory: string; uploadExpiryMs: number }): MediaStorage {
-  const { directory } = options;
+/**
+ * `maxReadBytes` (MEDIA_READ_KIB): the most one disk read takes when a bounded Range of a video is
+ * streamed, so a 1 MiB Range request is one read instead of sixteen (src/http/send-file.ts).
+ */
+export function createDiskStorage(options: {
+  directory: string;
+  uploadExpiryMs: number;
+  maxReadBytes: number;
+}): MediaStorage {
+  const { directory, maxReadBytes } = options;
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const uploads = new FileStore({ directory, expirationPeriodInMilliseconds: options.uploadExpiryMs });
   const pathOf = (key: string) => join(directory, checkedKey(key));
@@ -71,7 +79,7 @@ export function createDiskStorage(options: { directory: string; uploadExpiryMs: 
     },
 
     async playback(key) {
-      return { kind: 'file', path: pathOf(key) };
+      return { kind: 'file', path: pathOf(key), maxReadBytes };
     },
 
     async close() {},

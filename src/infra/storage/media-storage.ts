@@ -27,8 +27,12 @@ export interface StoredObject {
   modifiedAt: Date;
 }
 
-/** How a player gets the bytes: a local file streamed with Range support, or a short-lived presigned URL. */
-export type Playback = { kind: 'file'; path: string } | { kind: 'redirect'; url: string; expiresAt: Date };
+/**
+ * How a player gets the bytes: a local file streamed with Range support (a bounded range read up to
+ * `maxReadBytes` at a time), or a short-lived presigned URL.
+ */
+export type Playback =
+  { kind: 'file'; path: string; maxReadBytes: number } | { kind: 'redirect'; url: string; expiresAt: Date };
 
 export interface MediaStorage {
   readonly kind: StorageKind;

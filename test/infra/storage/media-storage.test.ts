@@ -29,7 +29,7 @@ interface Backend {
 const backends: Record<string, () => Promise<Backend>> = {
   disk: async () => {
     const directory = mkdtempSync(join(tmpdir(), 'chronos-media-'));
-    const storage = createDiskStorage({ directory, uploadExpiryMs: HOUR });
+    const storage = createDiskStorage({ directory, uploadExpiryMs: HOUR, maxReadBytes: 64 * 1024 });
     const { readdirSync } = await import('node:fs');
     return { storage, leftovers: () => readdirSync(directory), close: () => storage.close() };
   },
@@ -166,6 +166,7 @@ for (const [kind, start] of Object.entries(backends)) {
       if (playback.kind === 'file') {
         expect(kind).to.equal('disk');
         expect(readFileSync(playback.path).equals(BYTES)).to.equal(true);
+        expect(playback.maxReadBytes).to.equal(64 * 1024);
         return;
       }
       expect(kind).to.equal('s3');

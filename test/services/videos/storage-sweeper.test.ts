@@ -27,6 +27,7 @@ const backends: Record<string, () => Promise<{ storage: MediaStorage; close(): P
     const storage = createDiskStorage({
       directory: mkdtempSync(join(tmpdir(), 'chronos-media-')),
       uploadExpiryMs: HOUR,
+      maxReadBytes: 64 * 1024,
     });
     return { storage, close: () => storage.close() };
   },
