@@ -9,7 +9,7 @@ import { setFlashAt } from '../sessions/flash.ts';
 import { countOf } from '../views/plural.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
-import type { ReconciliationService } from '../services/reconciliation-service.ts';
+import type { ReconciliationService } from '../services/reconciliation/reconciliation-service.ts';
 
 export function adminOperationsController(deps: {
   operations: OperationsOverviewService;

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
 import type { GracePeriodService } from '../services/billing/grace-period-service.ts';
-import type { ReconciliationService } from '../services/reconciliation-service.ts';
+import type { ReconciliationService } from '../services/reconciliation/reconciliation-service.ts';
 import { isDatabaseOutage } from '../db/database.ts';
 import { noErrorReporting, type ErrorReporter } from '../observability/error-reporter.ts';
 

@@ -5,7 +5,7 @@ import { adminController } from '../controllers/admin-controller.ts';
 import type { TierOverviewService } from '../services/admin/tier-overview-service.ts';
 import type { OperationsOverviewService } from '../services/admin/operations-overview-service.ts';
 import type { WebhookWorker } from '../services/webhooks/webhook-worker.ts';
-import type { ReconciliationService } from '../services/reconciliation-service.ts';
+import type { ReconciliationService } from '../services/reconciliation/reconciliation-service.ts';
 import { adminOperationsController } from '../controllers/admin-operations-controller.ts';
 import { companyConnections } from '../controllers/company-connections-controller.ts';
 import type { CreatorAccessService } from '../services/creator-access-service.ts';

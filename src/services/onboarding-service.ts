@@ -22,7 +22,7 @@ import {
 } from '../domain/app-errors.ts';
 import { WhopApiError, WhopRateLimitError } from './whop/whop-errors.ts';
 import type { WhopApiClient } from './whop/whop-api-client.ts';
-import type { ReconciliationService } from './reconciliation-service.ts';
+import type { ReconciliationService } from './reconciliation/reconciliation-service.ts';
 import type { CreatorTierService } from './tiers/creator-tier-service.ts';
 import type { CreatorAccessService } from './creator-access-service.ts';
 import type { ExperienceRecords } from './whop-app/experience-records.ts';

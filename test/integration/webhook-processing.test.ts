@@ -3,7 +3,11 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { installSettled } from '../support/onboarding.ts';
 import { cleanTables, withTableAway } from '../support/table-cleaner.ts';
 import { runRedisPrefix } from '../support/test-runtime.ts';
-import { INTERRUPTED, RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
+import {
+  INTERRUPTED,
+  RECONCILIATION_LOCK,
+  RUNNING_TTL_MS,
+} from '../../src/services/reconciliation/reconciliation-service.ts';
 import { deliver, delivery, envelope, membershipData, paymentData } from '../support/webhook-deliveries.ts';
 import { until } from '../support/wait.ts';
 
@@ -415,7 +419,7 @@ describe('webhook processing (exactly once in effect)', () => {
     const orphanLock = (await locks.acquire(RECONCILIATION_LOCK, { ttlMs: RUNNING_TTL_MS, waitMs: 0 }))!;
     expect(await reconciliation.run('admin'), 'while the lock lives, no second run starts').to.equal(null);
     expect((await orphan.reload()).status).to.equal('running');
-    await orphanLock.release(); // frees it as its lapse would, RUNNING_TTL_MS after the last renewal (lapses: test/services/reconciliation-service.test.ts)
+    await orphanLock.release(); // frees it as its lapse would, RUNNING_TTL_MS after the last renewal (lapses: test/services/reconciliation/reconciliation-service.test.ts)
     const run = await reconciliation.run('admin');
     expect(run?.status).to.equal('succeeded');
     expect((await orphan.reload()).toJSON()).to.deep.include({ status: 'failed', error: INTERRUPTED });

@@ -10,7 +10,7 @@ import { createPlanManagementQuery } from '../pricing/plan-management-query.ts';
 import { createCheckoutService } from '../pricing/checkout-service.ts';
 import { createUsageService } from '../usage/usage-service.ts';
 import { createGracePeriodService } from '../billing/grace-period-service.ts';
-import { createReconciliationService } from '../reconciliation-service.ts';
+import { createReconciliationService } from '../reconciliation/reconciliation-service.ts';
 import type { CompositionInputs } from './composition-inputs.ts';
 import type { WhopAuthServices } from './whop-auth-services.ts';
 

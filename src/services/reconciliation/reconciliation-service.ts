@@ -13,26 +13,21 @@
 import { setTimeout as waitFor } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
-import type { Models } from '../models/init-models.ts';
-import type { ReconciliationRun, ReconciliationTrigger } from '../models/reconciliation-run-model.ts';
-import type { Creator } from '../models/creator-model.ts';
-import type { WhopApiClient } from './whop/whop-api-client.ts';
-import type { StudentService } from './students/student-service.ts';
-import type { CreatorTierService } from './tiers/creator-tier-service.ts';
-import { keepRenewing, type LockService } from '../infra/locks/lock-service.ts';
-import type { GracePeriodService } from './billing/grace-period-service.ts';
-import type { CreatorAccessService } from './creator-access-service.ts';
-import { errorMessage } from '../domain/app-errors.ts';
-import { createCompanyReconciliation } from './reconciliation/company-reconciliation.ts';
-import { createPlanReconciliation } from './reconciliation/plan-reconciliation.ts';
-import { emptySummary, NOT_ATTEMPTED, type ReconciliationSummary } from './reconciliation/reconciliation-summary.ts';
+import type { Models } from '../../models/init-models.ts';
+import type { ReconciliationRun, ReconciliationTrigger } from '../../models/reconciliation-run-model.ts';
+import type { Creator } from '../../models/creator-model.ts';
+import type { WhopApiClient } from '../whop/whop-api-client.ts';
+import type { StudentService } from '../students/student-service.ts';
+import type { CreatorTierService } from '../tiers/creator-tier-service.ts';
+import { keepRenewing, type LockService } from '../../infra/locks/lock-service.ts';
+import type { GracePeriodService } from '../billing/grace-period-service.ts';
+import type { CreatorAccessService } from '../creator-access-service.ts';
+import { errorMessage } from '../../domain/app-errors.ts';
+import { createCompanyReconciliation } from './company-reconciliation.ts';
+import { createPlanReconciliation } from './plan-reconciliation.ts';
+import { emptySummary, NOT_ATTEMPTED, type ReconciliationSummary } from './reconciliation-summary.ts';
 
-export {
-  NOT_ATTEMPTED,
-  NOT_INSTALLED,
-  RATE_LIMITED,
-  type ReconciliationSummary,
-} from './reconciliation/reconciliation-summary.ts';
+export { NOT_ATTEMPTED, NOT_INSTALLED, RATE_LIMITED, type ReconciliationSummary } from './reconciliation-summary.ts';
 
 /** The lock one run at a time holds. */
 export const RECONCILIATION_LOCK = 'reconciliation';

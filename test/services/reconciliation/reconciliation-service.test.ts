@@ -3,10 +3,10 @@
  * configured): a run whose lease lapsed while it ran cannot free the lock the next run took.
  */
 import { expect } from 'chai';
-import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
-import { cleanTables } from '../support/table-cleaner.ts';
-import { testClock } from '../support/test-clock.ts';
-import { RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../src/services/reconciliation-service.ts';
+import { startChronosWithSandbox, type ChronosWithSandbox } from '../../support/chronos-with-sandbox.ts';
+import { cleanTables } from '../../support/table-cleaner.ts';
+import { testClock } from '../../support/test-clock.ts';
+import { RECONCILIATION_LOCK, RUNNING_TTL_MS } from '../../../src/services/reconciliation/reconciliation-service.ts';
 
 describe('reconciliation service: its lock', () => {
   let t: ChronosWithSandbox;
