@@ -18,6 +18,11 @@ const tus = window.tus;
 
 if (root && tus?.isSupported) startUploader(root, tus);
 
+/** The ids of a space-separated attribute value. */
+function idsOf(value) {
+  return (value ?? '').split(' ').filter(Boolean);
+}
+
 function numberOrNull(value) {
   return value === undefined || value === '' ? null : Number(value);
 }
@@ -42,6 +47,8 @@ function startUploader(root, tus) {
     remainingBytes: numberOrNull(data.remainingBytes),
     remainingVideos: numberOrNull(data.remainingVideos),
   };
+  /** The server's unfinished uploads (tus ids), as the page last said. */
+  let unfinishedIds = idsOf(data.unfinishedUploads);
   /** Every file picked on this page, in order. */
   const items = [];
   let nextId = 1;
@@ -55,6 +62,7 @@ function startUploader(root, tus) {
       tus.defaultOptions.urlStorage,
       endpointUrl,
       items.map((item) => item.file.name),
+      unfinishedIds,
     ).catch(() => undefined);
 
   /** Bytes and slots of queued files the server has not reserved yet. */
@@ -76,6 +84,7 @@ function startUploader(root, tus) {
     }
     room.remainingBytes = numberOrNull(fresh.remainingBytes);
     room.remainingVideos = numberOrNull(fresh.remainingVideos);
+    unfinishedIds = idsOf(fresh.unfinishedUploads);
   }
 
   /** Removes the file's stored upload URLs, so a later pick starts afresh (the server dropped the upload). */

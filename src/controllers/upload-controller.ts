@@ -83,3 +83,21 @@ export function uploadController(deps: {
     tus.handle(req, res).catch(next);
   };
 }
+
+/**
+ * `HEAD /api/uploads/:uploadId` of an upload that has finished (its video is ready): complete, all
+ * its bytes taken (tus: `Upload-Offset` equal to `Upload-Length`). tus only knows unfinished
+ * uploads, so without this a client whose last PATCH lost its answer (a dropped connection, a
+ * reload) would hear 404 on its retry and upload the whole file again, a second video. Any other
+ * upload id goes on to tus (and its 404).
+ */
+export function finishedUploadHead(uploads: Pick<UploadService, 'finishedSize'>): RequestHandler {
+  return async (req, res, next) => {
+    const size = await uploads.finishedSize(creatorOf(req).id, String(req.params.uploadId));
+    if (size === undefined) return next();
+    res
+      .status(200)
+      .set({ 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(size), 'Upload-Length': String(size) })
+      .end();
+  };
+}

@@ -50,7 +50,11 @@ export function videoLibraryController(deps: {
 }) {
   async function render(req: Request, res: Response, renameError?: RenameError): Promise<void> {
     const creator = creatorOf(req);
-    const [videos, usage] = await Promise.all([deps.library.list(creator.id), deps.usage.usage(creator.id)]);
+    const [videos, usage, unfinishedUploads] = await Promise.all([
+      deps.library.list(creator.id),
+      deps.usage.usage(creator.id),
+      deps.library.unfinishedUploadIds(creator.id),
+    ]);
     const plan = deps.plans.planOf(creator.tier, usage);
     const remaining = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used));
     res.status(renameError ? 400 : 200).render('pages/video-library', {
@@ -67,6 +71,7 @@ export function videoLibraryController(deps: {
         bulk: hasFeature(creator.tier, 'bulk_upload'),
         bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
         chunkBytes: UPLOAD_CHUNK_BYTES,
+        unfinishedUploads,
       },
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,
     });

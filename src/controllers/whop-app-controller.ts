@@ -13,6 +13,7 @@ import { TUS_CLIENT_SCRIPT } from '../http/vendor-scripts.ts';
 import { PATHS } from '../http/route-paths.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { CreatorDashboardQuery } from '../services/creator-dashboard-query.ts';
+import type { VideoLibrary } from '../services/videos/video-library.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { isPlayable, videoIdFrom, type CourseAccessService } from '../services/watching/course-access-service.ts';
 import type { WatchProgressService } from '../services/watching/watch-progress-service.ts';
@@ -77,6 +78,8 @@ export function whopAppController(deps: {
   courses: CourseAccessService;
   progress: WatchProgressService;
   dashboard: CreatorDashboardQuery;
+  /** Which uploads the team view's uploader may offer for resuming. */
+  library: Pick<VideoLibrary, 'unfinishedUploadIds'>;
   plans: Pick<PlansService, 'planOf' | 'upgradeForFeature'>;
   uploadMaxBytes: number;
   refusals: VideoRefusals;
@@ -198,7 +201,10 @@ export function whopAppController(deps: {
   };
 
   async function renderTeam(res: Response, creator: Creator): Promise<void> {
-    const { usage, videos } = await deps.dashboard.read(creator.id, { page: 1, pageSize: 1, videoLimit: 50 });
+    const [{ usage, videos }, unfinishedUploads] = await Promise.all([
+      deps.dashboard.read(creator.id, { page: 1, pageSize: 1, videoLimit: 50 }),
+      deps.library.unfinishedUploadIds(creator.id),
+    ]);
     const plan = deps.plans.planOf(creator.tier, usage);
     const remaining = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used));
     res.render('pages/embedded-team', {
@@ -215,6 +221,7 @@ export function whopAppController(deps: {
         bulk: hasFeature(creator.tier, 'bulk_upload'),
         bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
         chunkBytes: UPLOAD_CHUNK_BYTES,
+        unfinishedUploads,
       },
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,
     });

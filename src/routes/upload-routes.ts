@@ -7,7 +7,7 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { DataStore, Locker } from '@tus/utils';
-import { uploadController } from '../controllers/upload-controller.ts';
+import { finishedUploadHead, uploadController } from '../controllers/upload-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
 import { requireCreator } from '../middleware/require-creator.ts';
 import { requireCsrfHeader } from '../middleware/csrf-protection.ts';
@@ -37,6 +37,8 @@ export function uploadRoutes(deps: {
   const csrf: RequestHandler = (req, res, next) =>
     res.locals.embeddedCsrfChecked === true ? next() : requireCsrfHeader(req, res, next);
   const guards = embedded ? [embedded, requireAuth, requireCreator, csrf] : [requireAuth, requireCreator, csrf];
+  // A finished upload is complete, not unknown (upload-controller.ts); tus answers the rest.
+  router.head(`${PATHS.uploads}/:uploadId`, ...guards, finishedUploadHead(deps.uploads));
   for (const method of TUS_METHODS) router[method](paths, ...guards, tus);
 
   const asText: ErrorRequestHandler = (error: unknown, req, res, next) => {

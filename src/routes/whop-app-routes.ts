@@ -42,6 +42,7 @@ export function whopAppRoutes(deps: { services: Services; logger: Logger; report
     courses: services.courses,
     progress: services.progress,
     dashboard: services.dashboard,
+    library: services.videoLibrary,
     plans: services.plans,
     uploadMaxBytes: services.uploadMaxBytes,
     refusals: services.videoRefusals,

@@ -3,7 +3,8 @@
  * the app's tus endpoint, with the media fixtures of test/fixtures/media. A free creator uploads
  * one file and sees the bar reach 100% and the row become ready; an upload interrupted by a page
  * reload resumes where it stopped when the same file is chosen again; a Pro creator uploads three
- * files at once; deleting a video frees the storage the dashboard shows.
+ * files at once; an upload whose last answer is lost (a dropped connection, a reload) finishes
+ * once and is not offered for resuming; deleting a video frees the storage the dashboard shows.
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import type { Journey } from './support/journey.ts';
 import { creatorOnDashboard } from './support/whop-sign-in.ts';
 import { SandboxControl } from '../support/sandbox-control.ts';
 import { PROJECT_ROOT } from '../support/child-process.ts';
+import { until } from '../support/wait.ts';
 
 const MEDIA = join(PROJECT_ROOT, 'test', 'fixtures', 'media');
 const WEBM = join(MEDIA, 'sample.webm');
@@ -261,6 +263,52 @@ describe('journey 6: uploading videos', () => {
     await rowOf(page, 'sample').locator('.status-video-ready').nth(2).waitFor();
     await journey.reload('library-after-bulk');
     expect(await page.locator('#video-list-region .library-ready').count()).to.equal(3);
+  });
+
+  it('finishes, once, an upload whose last answer was lost, and offers no finished upload for resuming after a reload', async () => {
+    const { chronos, browser } = e2e();
+    journey = await creatorOnDashboard(browser, 'j6-last-answer', chronos, 'user_creator_pro', 'biz_creator2');
+    const { page } = journey;
+    await openLibrary(journey, 'library');
+    const ready = page.locator('#video-list-region .library-ready');
+    const readyBefore = await ready.count();
+    const requests = recordUploads(page);
+    // Each file's last PATCH reaches the server, which takes every byte and makes the video ready;
+    // the first file's answer is cut off on its way back, the second's held until the page reloads.
+    let lastPatches = 0;
+    let secondTaken!: () => void;
+    const secondDone = new Promise<void>((resolve) => (secondTaken = resolve));
+    await page.route(TUS_UPLOAD_URLS, async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      lastPatches += 1;
+      await route.fetch();
+      if (lastPatches === 1) return route.abort('connectionreset');
+      secondTaken();
+    });
+
+    // The cut-off answer: tus-js-client retries, asks where the upload stands (HEAD: complete) and is done.
+    await page.getByLabel('Choose video files').setInputFiles(join(MEDIA, 'sample.mp4'));
+    await page.locator('#upload-queue .upload-item[data-state="done"]', { hasText: 'sample.mp4' }).waitFor();
+    expect(requests.map((r) => r.method)).to.deep.equal(['POST', 'PATCH', 'HEAD']);
+    await ready.nth(readyBefore).waitFor();
+    expect(await ready.count(), 'one video, not two').to.equal(readyBefore + 1);
+    expect(journey.takeProblems().map((p) => `${p.kind}: ${p.text}`)).to.deep.equal([
+      'console error: Failed to load resource: net::ERR_CONNECTION_RESET',
+    ]);
+
+    // The held answer: every byte is sent and taken, and the creator reloads before the answer arrives. The browser still keeps the upload's URL; the page forgets it, as the server
+    // names no unfinished upload of this creator.
+    await page.getByLabel('Choose video files').setInputFiles(join(MEDIA, 'sample.mov'));
+    await secondDone;
+    const STORED_UPLOADS = "Object.keys(localStorage).filter((key) => key.startsWith('tus::')).length";
+    expect(await page.evaluate<number>(STORED_UPLOADS), 'the browser still holds the upload’s URL').to.equal(1);
+    await journey.reload('library-after-unseen-finish');
+    await until(async () => (await page.evaluate<number>(STORED_UPLOADS)) === 0, {
+      what: 'the finished upload forgotten by the page',
+    });
+    expect(await page.locator('#upload-unfinished').isVisible()).to.equal(false);
+    expect(await page.locator('#video-list-region .library-uploading').count()).to.equal(0);
+    expect(await ready.count()).to.equal(readyBefore + 2);
   });
 
   it('frees the storage shown on the dashboard when a video is deleted', async () => {

@@ -277,6 +277,35 @@ for (const [kind, backend] of Object.entries(BACKENDS))
         expect((await tus(owner, locationOf(created), 'HEAD')).headers.get('upload-offset')).to.equal('100');
       });
 
+      it('answers a HEAD for a finished upload as complete, to its creator only, so a lost last answer is not a second video', async () => {
+        const u = await creator();
+        const { location, last } = await upload(u, WEBM, 'Lesson.webm');
+        expect(last.status).to.equal(204);
+        // The client's retry after its last PATCH lost its answer: HEAD, then nothing left to send.
+        const head = await tus(u, location, 'HEAD');
+        expect(head.status).to.equal(200);
+        expect(head.headers.get('tus-resumable')).to.equal('1.0.0');
+        expect(head.headers.get('upload-offset')).to.equal(String(WEBM.length));
+        expect(head.headers.get('upload-length')).to.equal(String(WEBM.length));
+        expect(head.headers.get('cache-control')).to.equal('no-store');
+        // Finished means no more bytes and no termination: tus still refuses both.
+        expect((await patch(u, location, WEBM.length, WEBM.subarray(0, 1))).status).to.equal(404);
+        expect((await tus(u, location, 'DELETE')).status).to.equal(404);
+        const other = await creator('pro', 'user_creator_pro', 'biz_creator2');
+        expect((await tus(other, location, 'HEAD')).status, "another creator's").to.equal(404);
+        expect((await tus(u, '/api/uploads/NoSuchUploadIdNoSuchUploadId0000', 'HEAD')).status).to.equal(404);
+        expect(await videos()).to.have.length(1);
+        expect(await counters(u.creatorId)).to.deep.equal({ videos: 1, bytes: WEBM.length });
+      });
+
+      it('says nothing of a HEAD for an upload refused at its end (not a video): 404, as for any upload gone', async () => {
+        const u = await creator();
+        const notVideo = new Uint8Array(4096).fill(0x41);
+        const { location, last } = await upload(u, notVideo, 'notes.webm');
+        expect(last.status).to.equal(415);
+        expect((await tus(u, location, 'HEAD')).status).to.equal(404);
+      });
+
       it('refuses ids that try to leave the media folder', async () => {
         const u = await creator();
         for (const path of ['/api/uploads/..%2F..%2Fetc%2Fpasswd', '/api/uploads/%2e%2e'])

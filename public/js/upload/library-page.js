@@ -47,14 +47,21 @@ export async function refreshLibrary() {
   }
 }
 
-/** Says which uploads to this endpoint are unfinished (besides `active` file names), and how to continue them. */
-export async function listUnfinished(region, urlStorage, endpointUrl, active) {
+/**
+ * Says which uploads to this endpoint are unfinished (besides `active` file names), and how to
+ * continue them. The server names the uploads that can still take bytes (`unfinishedIds`, read
+ * with the page); any other upload the browser kept (one that finished while the page was
+ * reloaded, expired or was deleted) is forgotten, so it is neither offered nor resumed.
+ */
+export async function listUnfinished(region, urlStorage, endpointUrl, active, unfinishedIds) {
   if (!urlStorage || typeof urlStorage.findAllUploads !== 'function') return;
-  const uploads = await urlStorage.findAllUploads();
-  const names = uploads
-    .filter((upload) => upload.uploadUrl?.startsWith(endpointUrl) && upload.metadata)
-    .map((upload) => upload.metadata.filename)
-    .filter((name) => name && !active.includes(name));
+  const stored = (await urlStorage.findAllUploads()).filter(
+    (upload) =>
+      upload.uploadUrl?.startsWith(endpointUrl) && upload.metadata?.filename && !active.includes(upload.metadata.filename),
+  );
+  const open = (upload) => unfinishedIds.includes(upload.uploadUrl.slice(upload.uploadUrl.lastIndexOf('/') + 1));
+  await Promise.all(stored.filter((upload) => !open(upload)).map((upload) => urlStorage.removeUpload(upload.urlStorageKey)));
+  const names = stored.filter(open).map((upload) => upload.metadata.filename);
   region.textContent = '';
   region.hidden = names.length === 0;
   if (names.length === 0) return;

@@ -109,6 +109,16 @@ export function createUploadReservations(deps: { sequelize: Sequelize; now?: () 
       return row;
     },
 
+    /** The size of the creator's upload with this id if it finished (its video is ready); undefined otherwise. */
+    async finishedSize(creatorId: number, uploadId: string): Promise<number | undefined> {
+      const [row] = await sequelize.query<{ sizeBytes: string | number }>(
+        `SELECT size_bytes AS "sizeBytes" FROM videos
+          WHERE upload_id = :uploadId AND creator_id = :creatorId AND status = 'ready'`,
+        { replacements: { uploadId, creatorId }, type: QueryTypes.SELECT },
+      );
+      return row ? Number(row.sizeBytes) : undefined;
+    },
+
     /** The bytes are stored and probed: the reservation becomes the video's usage (same size: tus fixes the length). */
     async complete(uploadId: string, probed: ProbedVideo): Promise<boolean> {
       const [, affected] = await sequelize.query(

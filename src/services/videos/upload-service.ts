@@ -84,6 +84,14 @@ export function createUploadService(deps: {
       return (await reservations.findUploading(creatorId, uploadId)) !== undefined;
     },
 
+    /**
+     * The size of the creator's finished upload with this id, or undefined: a tus HEAD for it says
+     * "complete", so a client whose last PATCH lost its answer finishes instead of starting over.
+     */
+    finishedSize(creatorId: number, uploadId: string): Promise<number | undefined> {
+      return reservations.finishedSize(creatorId, uploadId);
+    },
+
     /** All bytes are in: a readable video becomes ready; anything else is removed and its reservation released. */
     async finish(uploadId: string, sizeBytes: number): Promise<UploadRefusal | null> {
       const probed = await deps.probe.probe(sizeBytes, (length, offset) => storage.read(uploadId, offset, length));

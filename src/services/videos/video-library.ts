@@ -53,6 +53,19 @@ export function createVideoLibrary(deps: {
       return rows.map(libraryVideo);
     },
 
+    /**
+     * The tus ids of the creator's uploads that can still take bytes: the uploader offers only these
+     * for resuming, and forgets any other upload its browser kept (finished unseen, expired, deleted).
+     */
+    async unfinishedUploadIds(creatorId: number): Promise<string[]> {
+      const rows = await sequelize.query<{ uploadId: string }>(
+        `SELECT upload_id AS "uploadId" FROM videos
+          WHERE creator_id = :creatorId AND status = 'uploading' AND upload_id IS NOT NULL ORDER BY id`,
+        { replacements: { creatorId }, type: QueryTypes.SELECT },
+      );
+      return rows.map((row) => row.uploadId);
+    },
+
     /** Renames one of the creator's videos; the title is already validated. */
     async rename(creatorId: number, videoId: number, title: string): Promise<void> {
       const rows = await sequelize.query<{ id: number }>(
