@@ -37,6 +37,8 @@ function startUploader(root, tus) {
   const endpointUrl = new URL(data.endpoint, window.location.href).href;
   const config = {
     csrfToken: data.csrfToken,
+    /** The company whose library this is: part of each stored upload's key, so creators sharing a browser keep theirs. */
+    owner: data.owner,
     upgradeUrl: data.upgradeUrl || null,
     chunkBytes: Number(data.chunkBytes) || Infinity,
     bulk: data.bulk === 'true',
@@ -47,8 +49,9 @@ function startUploader(root, tus) {
     remainingBytes: numberOrNull(data.remainingBytes),
     remainingVideos: numberOrNull(data.remainingVideos),
   };
-  /** The server's unfinished uploads (tus ids), as the page last said. */
+  /** The server's unfinished uploads (tus ids), as the page last said, and when it said so (this browser's clock). */
   let unfinishedIds = idsOf(data.unfinishedUploads);
+  let loadedAt = Date.now();
   /** Every file picked on this page, in order. */
   const items = [];
   let nextId = 1;
@@ -57,13 +60,14 @@ function startUploader(root, tus) {
     announcer.textContent = text;
   };
   const unfinishedNow = () =>
-    listUnfinished(
-      unfinished,
-      tus.defaultOptions.urlStorage,
+    listUnfinished(unfinished, tus.defaultOptions.urlStorage, {
       endpointUrl,
-      items.map((item) => item.file.name),
+      owner: config.owner,
+      active: items.map((item) => item.file.name),
       unfinishedIds,
-    ).catch(() => undefined);
+      since: loadedAt,
+      csrfToken: config.csrfToken,
+    }).catch(() => undefined);
 
   /** Bytes and slots of queued files the server has not reserved yet. */
   function pendingClaims() {
@@ -85,6 +89,7 @@ function startUploader(root, tus) {
     room.remainingBytes = numberOrNull(fresh.remainingBytes);
     room.remainingVideos = numberOrNull(fresh.remainingVideos);
     unfinishedIds = idsOf(fresh.unfinishedUploads);
+    loadedAt = Date.now();
   }
 
   /** Removes the file's stored upload URLs, so a later pick starts afresh (the server dropped the upload). */
@@ -161,6 +166,11 @@ function startUploader(root, tus) {
       headers: { 'x-csrf-token': config.csrfToken },
       metadata: { filename: item.file.name, filetype: item.file.type || 'application/octet-stream' },
       storeFingerprintForResuming: true,
+      // tus-js-client's own fingerprint (name, type, size, date, endpoint), with the company in front.
+      fingerprint: (file) =>
+        Promise.resolve(
+          ['tus-br', config.owner, file.name, file.type, file.size, file.lastModified, endpointUrl].join('-'),
+        ),
       removeFingerprintOnSuccess: true,
       onUploadUrlAvailable() {
         // A new upload: the server reserved its size and a slot; count them until the page is read again.
@@ -191,8 +201,8 @@ function startUploader(root, tus) {
         announce(`${item.file.name}: ${described.message}`);
         if (!described.retryable) {
           item.claimed = false;
-          forget(item).then(unfinishedNow, unfinishedNow);
-          void refresh();
+          // The list of unfinished uploads is read again before it is said.
+          Promise.all([forget(item), refresh()]).then(unfinishedNow, unfinishedNow);
         }
         pump();
       },

@@ -26,7 +26,7 @@ export type MediaConfig = MediaStorageConfig & {
   uploadMaxBytes: number;
   /** An unfinished upload is removed, and its reservation released, this long after it was created. */
   uploadExpiryMs: number;
-  /** The most one disk read takes when a bounded Range of a video is streamed from disk (src/http/send-file.ts). */
+  /** A Range of a video up to this long is read from disk in one read (src/http/send-file.ts). */
   maxReadBytes: number;
 };
 

@@ -3,15 +3,16 @@
  * The route has checked the session, the creator and the CSRF header before tus sees the
  * request. Here, tus's hooks ask the upload service: creation reserves against the tier's
  * limits, every later request must name an unfinished upload of this creator (ids are
- * unguessable and bound to their creator: anything else is 404), a DELETE gives the reservation
- * back before tus removes the bytes, and the last PATCH probes the bytes. Refusals are one plain-text sentence, which
+ * unguessable and bound to their creator: anything else is 404; a HEAD of a finished one is
+ * answered below, as complete), a DELETE gives the reservation back before tus removes the bytes,
+ * and the last PATCH probes the bytes. Refusals are one plain-text sentence, which
  * the uploader shows as it is.
  */
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Server } from '@tus/server';
-import type { DataStore, Locker } from '@tus/utils';
+import { Metadata, type DataStore, type Locker } from '@tus/utils';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { errorMessage } from '../domain/app-errors.ts';
 import { formatBytes } from '../domain/byte-units.ts';
@@ -30,6 +31,7 @@ function expressRequest(req: TusRequest): Request {
 }
 
 const refuse = (status_code: number, body: string) => ({ status_code, body });
+const TUS_RESUMABLE = '1.0.0';
 
 export function uploadController(deps: {
   path: string;
@@ -86,18 +88,25 @@ export function uploadController(deps: {
 
 /**
  * `HEAD /api/uploads/:uploadId` of an upload that has finished (its video is ready): complete, all
- * its bytes taken (tus: `Upload-Offset` equal to `Upload-Length`). tus only knows unfinished
- * uploads, so without this a client whose last PATCH lost its answer (a dropped connection, a
- * reload) would hear 404 on its retry and upload the whole file again, a second video. Any other
- * upload id goes on to tus (and its 404).
+ * its bytes taken (tus: `Upload-Offset` equal to `Upload-Length`, with the `Upload-Metadata` it was
+ * created with). tus only knows unfinished uploads, so without this a client whose last PATCH lost
+ * its answer (a dropped connection, a reload) would hear 404 on its retry and upload the whole file
+ * again, a second video. Any other request (another id, no `Tus-Resumable`) goes on to tus.
  */
-export function finishedUploadHead(uploads: Pick<UploadService, 'finishedSize'>): RequestHandler {
+export function finishedUploadHead(deps: {
+  uploads: Pick<UploadService, 'finishedSize'>;
+  datastore: Pick<DataStore, 'getUpload'>;
+}): RequestHandler {
   return async (req, res, next) => {
-    const size = await uploads.finishedSize(creatorOf(req).id, String(req.params.uploadId));
+    if (req.get('tus-resumable') !== TUS_RESUMABLE) return next();
+    const uploadId = String(req.params.uploadId);
+    const size = await deps.uploads.finishedSize(creatorOf(req).id, uploadId);
     if (size === undefined) return next();
+    const stored = await deps.datastore.getUpload(uploadId).catch(() => undefined);
+    if (stored?.metadata) res.set('Upload-Metadata', Metadata.stringify(stored.metadata));
     res
       .status(200)
-      .set({ 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(size), 'Upload-Length': String(size) })
+      .set({ 'Tus-Resumable': TUS_RESUMABLE, 'Upload-Offset': String(size), 'Upload-Length': String(size) })
       .end();
   };
 }

@@ -6,13 +6,13 @@
  * passing it through.
  *
  * Why: at `send`'s default (64 KiB, fs's) a 1 MiB Range request is sixteen reads and sixteen writes;
- * read whole, it cost Chronos about a third less CPU and gave 20–127% more throughput in the
- * media-range bench (which prints this A/B in every run). Why not always: a viewer whose connection
- * stalls holds about two reads in memory. Chrome streams a video as one open-ended range
- * (`bytes=N-`) and stops reading once it has buffered enough; 50 such viewers held 6 MB of buffers
- * at 64 KiB reads and 100 MB at 1 MiB. So a bounded range (a seek, Safari's and most players'
- * requests) is read up to `maxReadBytes` at once, and an open-ended stream, paced by playback,
- * 64 KiB at a time.
+ * read whole, it cost Chronos about a third less CPU and more throughput in the media-range bench
+ * (which prints this A/B in every run: +11% to +127% in the README's runs). Why not always: a viewer
+ * whose connection stalls holds about two reads in memory. A player streams a video as one long
+ * range (Chrome `bytes=N-`, Safari `bytes=N-<last byte>`) and stops reading once it has buffered
+ * enough; 50 such viewers held 6 MB of buffers at 64 KiB reads and 100 MB at 1 MiB. So a range of
+ * at most `maxReadBytes` (a player's short requests, a seek) is read in one read, and anything
+ * longer, paced by playback, 64 KiB at a time.
  */
 import type { IncomingMessage } from 'node:http';
 import { basename, dirname } from 'node:path';
@@ -29,13 +29,13 @@ export const STREAMING_READ_BYTES = 64 * 1024;
 const BOUNDED = /^bytes=(\d+)-(\d+)$/;
 const SUFFIX = /^bytes=-(\d+)$/;
 
-/** Bytes per read for a request's Range header: the bounded range's length, within 64 KiB..`maxReadBytes`. */
+/** Bytes per read for a request's Range header: a range of 64 KiB..`maxReadBytes` whole, anything else 64 KiB. */
 export function readSizeFor(range: string | undefined, maxReadBytes: number): number {
   const streaming = Math.min(STREAMING_READ_BYTES, maxReadBytes);
   const bounded = range === undefined ? null : BOUNDED.exec(range);
   const suffix = range === undefined ? null : SUFFIX.exec(range);
   const length = bounded ? Number(bounded[2]) - Number(bounded[1]) + 1 : suffix ? Number(suffix[1]) : 0;
-  return length > streaming ? Math.min(length, maxReadBytes) : streaming;
+  return length > streaming && length <= maxReadBytes ? length : streaming;
 }
 
 export function sendFile(req: IncomingMessage, path: string, maxReadBytes: number): SendStream {

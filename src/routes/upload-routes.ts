@@ -33,13 +33,15 @@ export function uploadRoutes(deps: {
   const router = Router();
   const { embedded, ...tusDeps } = deps;
   const tus = uploadController({ path: PATHS.uploads, ...tusDeps });
-  const paths = [PATHS.uploads, `${PATHS.uploads}/:uploadId`];
+  const uploadPath = `${PATHS.uploads}/:uploadId`;
+  const paths = [PATHS.uploads, uploadPath];
   const csrf: RequestHandler = (req, res, next) =>
     res.locals.embeddedCsrfChecked === true ? next() : requireCsrfHeader(req, res, next);
   const guards = embedded ? [embedded, requireAuth, requireCreator, csrf] : [requireAuth, requireCreator, csrf];
-  // A finished upload is complete, not unknown (upload-controller.ts); tus answers the rest.
-  router.head(`${PATHS.uploads}/:uploadId`, ...guards, finishedUploadHead(deps.uploads));
-  for (const method of TUS_METHODS) router[method](paths, ...guards, tus);
+  // A finished upload is complete, not unknown (upload-controller.ts); tus answers every other HEAD.
+  const finished = finishedUploadHead({ uploads: deps.uploads, datastore: deps.datastore });
+  router.head(uploadPath, ...guards, finished, tus);
+  for (const method of TUS_METHODS) router[method](method === 'head' ? PATHS.uploads : paths, ...guards, tus);
 
   const asText: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (!(error instanceof AppError) || res.headersSent) return next(error);

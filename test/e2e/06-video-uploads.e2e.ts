@@ -296,16 +296,32 @@ describe('journey 6: uploading videos', () => {
       'console error: Failed to load resource: net::ERR_CONNECTION_RESET',
     ]);
 
-    // The held answer: every byte is sent and taken, and the creator reloads before the answer arrives. The browser still keeps the upload's URL; the page forgets it, as the server
-    // names no unfinished upload of this creator.
+    // The held answer: every byte is sent and taken, and the creator reloads before the answer
+    // arrives. The browser still keeps the upload's URL, beside two more: an old one of this company
+    // the server no longer has, and one of another company (another creator in this browser).
     await page.getByLabel('Choose video files').setInputFiles(join(MEDIA, 'sample.mov'));
     await secondDone;
-    const STORED_UPLOADS = "Object.keys(localStorage).filter((key) => key.startsWith('tus::')).length";
-    expect(await page.evaluate<number>(STORED_UPLOADS), 'the browser still holds the upload’s URL').to.equal(1);
+    const STORED = "Object.keys(localStorage).filter((key) => key.startsWith('tus::')).sort()";
+    expect(await page.evaluate<string[]>(STORED), 'the browser still holds the upload’s URL').to.have.length(1);
+    await page.evaluate(`(() => {
+      const entry = (id, created) => JSON.stringify({
+        size: 1000, metadata: { filename: id + '.mp4', filetype: 'video/mp4' }, creationTime: created,
+        uploadUrl: location.origin + '/api/uploads/' + id });
+      localStorage.setItem('tus::tus-br-biz_creator2-old.mp4::1', entry('OldUploadOldUploadOldUpload00001', new Date(Date.now() - 86400000).toString()));
+      localStorage.setItem('tus::tus-br-biz_creator1-theirs.mp4::2', entry('TheirUploadTheirUploadTheirU0001', new Date().toString()));
+    })()`);
+    const beforeReload = requests.length;
     await journey.reload('library-after-unseen-finish');
-    await until(async () => (await page.evaluate<number>(STORED_UPLOADS)) === 0, {
-      what: 'the finished upload forgotten by the page',
+    // Finished (asked: it was started moments ago) and gone (old, not named by the server): both
+    // forgotten; the other company's is left alone and not offered here.
+    await until(async () => (await page.evaluate<string[]>(STORED)).length === 1, {
+      what: 'the finished and the old upload forgotten by the page',
     });
+    expect(await page.evaluate<string[]>(STORED)).to.deep.equal(['tus::tus-br-biz_creator1-theirs.mp4::2']);
+    expect(
+      requests.slice(beforeReload).map((r) => r.method),
+      'only the recent one asked about',
+    ).to.deep.equal(['HEAD']);
     expect(await page.locator('#upload-unfinished').isVisible()).to.equal(false);
     expect(await page.locator('#video-list-region .library-uploading').count()).to.equal(0);
     expect(await ready.count()).to.equal(readyBefore + 2);

@@ -288,6 +288,14 @@ for (const [kind, backend] of Object.entries(BACKENDS))
         expect(head.headers.get('upload-offset')).to.equal(String(WEBM.length));
         expect(head.headers.get('upload-length')).to.equal(String(WEBM.length));
         expect(head.headers.get('cache-control')).to.equal('no-store');
+        expect(head.headers.get('upload-metadata')).to.contain(
+          `filename ${Buffer.from('Lesson.webm').toString('base64')}`,
+        );
+        const withoutVersion = await u.browser.request(`${t.appUrl}${location}`, {
+          method: 'HEAD',
+          headers: { 'x-csrf-token': u.csrf },
+        });
+        expect(withoutVersion.status, 'no Tus-Resumable: tus refuses').to.equal(412);
         // Finished means no more bytes and no termination: tus still refuses both.
         expect((await patch(u, location, WEBM.length, WEBM.subarray(0, 1))).status).to.equal(404);
         expect((await tus(u, location, 'DELETE')).status).to.equal(404);
@@ -296,6 +304,23 @@ for (const [kind, backend] of Object.entries(BACKENDS))
         expect((await tus(u, '/api/uploads/NoSuchUploadIdNoSuchUploadId0000', 'HEAD')).status).to.equal(404);
         expect(await videos()).to.have.length(1);
         expect(await counters(u.creatorId)).to.deep.equal({ videos: 1, bytes: WEBM.length });
+      });
+
+      it("offers for resuming only the creator's own unfinished uploads (the library page's uploader data)", async () => {
+        const owner = await creator('free');
+        const other = await creator('pro', 'user_creator_pro', 'biz_creator2');
+        const open = locationOf(await create(owner, WEBM.length))
+          .split('/')
+          .pop()!;
+        const finished = (await upload(owner, WEBM, 'Done.webm')).id;
+        const others = locationOf(await create(other, WEBM.length))
+          .split('/')
+          .pop()!;
+        const unfinishedOf = async (u: Uploader) =>
+          /data-unfinished-uploads="([^"]*)"/.exec((await u.browser.get(`${t.appUrl}/dashboard/videos`)).text)?.[1];
+        expect(await unfinishedOf(owner)).to.equal(open);
+        expect(await unfinishedOf(other)).to.equal(others);
+        expect([open, others]).to.not.include(finished);
       });
 
       it('says nothing of a HEAD for an upload refused at its end (not a video): 404, as for any upload gone', async () => {

@@ -12,7 +12,7 @@ import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chr
 import { onboard } from '../support/onboarding.ts';
 import { cleanTables } from '../support/table-cleaner.ts';
 import { TestBrowser } from '../support/test-browser.ts';
-import { playableVideo } from '../support/media-fixtures.ts';
+import { playableVideo, SAMPLE_WEBM } from '../support/media-fixtures.ts';
 import { until } from '../support/wait.ts';
 import type { Video } from '../../src/models/video-model.ts';
 
@@ -220,6 +220,41 @@ describe('Whop App: embedded member and team views', function () {
       const created = await create(csrf);
       expect(created.status).to.equal(201);
       expect(created.headers.get('location')).to.match(/\/api\/uploads\/[\w-]+$/);
+    });
+  });
+
+  describe('the team view’s uploads, finished or not', () => {
+    it('lists only unfinished uploads for resuming, and answers a HEAD of a finished one as complete, with the user token', async () => {
+      const team = async () => (await embedded('/dashboard/biz_creator2', 'user_creator_pro')).text();
+      const unfinishedOf = (html: string) => /data-unfinished-uploads="([^"]*)"/.exec(html)?.[1];
+      const csrf = csrfOf(await team())!;
+      const tus = (path: string, method: string, headers: Record<string, string> = {}, body?: Uint8Array) =>
+        embedded(path, 'user_creator_pro', {
+          method,
+          body,
+          headers: { 'tus-resumable': '1.0.0', 'x-csrf-token': csrf, ...headers },
+        });
+      const created = await tus('/api/uploads', 'POST', {
+        'upload-length': String(SAMPLE_WEBM.length),
+        'upload-metadata': `filename ${Buffer.from('b.webm').toString('base64')}`,
+      });
+      expect(created.status).to.equal(201);
+      const location = new URL(created.headers.get('location')!, t.appUrl).pathname;
+      const id = location.split('/').pop()!;
+      expect(unfinishedOf(await team())!.split(' '), 'unfinished: offered for resuming').to.include(id);
+
+      const done = await tus(
+        location,
+        'PATCH',
+        { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        SAMPLE_WEBM,
+      );
+      expect(done.status).to.equal(204);
+      expect(unfinishedOf(await team())!.split(' '), 'finished: not offered').to.not.include(id);
+      const head = await tus(location, 'HEAD');
+      expect(head.status).to.equal(200);
+      expect(head.headers.get('upload-offset')).to.equal(String(SAMPLE_WEBM.length));
+      expect(head.headers.get('upload-length')).to.equal(String(SAMPLE_WEBM.length));
     });
   });
 

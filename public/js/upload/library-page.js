@@ -47,21 +47,54 @@ export async function refreshLibrary() {
   }
 }
 
+/** Uploads started less than this long before the page's list was read may be missing from it. */
+const LIST_MARGIN_MS = 60_000;
+
 /**
- * Says which uploads to this endpoint are unfinished (besides `active` file names), and how to
- * continue them. The server names the uploads that can still take bytes (`unfinishedIds`, read
- * with the page); any other upload the browser kept (one that finished while the page was
- * reloaded, expired or was deleted) is forgotten, so it is neither offered nor resumed.
+ * Whether the server can still take bytes of a stored upload, asked with a tus HEAD: not when it has
+ * them all (a finished upload answers complete) or no longer has it (404, 410). When it cannot be
+ * asked, the stored upload is kept.
  */
-export async function listUnfinished(region, urlStorage, endpointUrl, active, unfinishedIds) {
+async function takesMoreBytes(upload, csrfToken) {
+  try {
+    const answer = await fetch(upload.uploadUrl, {
+      method: 'HEAD',
+      credentials: 'same-origin',
+      headers: { 'Tus-Resumable': '1.0.0', 'x-csrf-token': csrfToken },
+    });
+    if (answer.status === 404 || answer.status === 410) return false;
+    const offset = answer.headers.get('Upload-Offset');
+    return !(answer.ok && offset !== null && offset === answer.headers.get('Upload-Length'));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Says which of this company's uploads are unfinished (besides the `active` file names), and how to
+ * continue them. The server names the uploads that can still take bytes (`unfinishedIds`, read with
+ * the page at `since`). Any other upload this company's uploader kept is forgotten, neither offered
+ * nor resumed (it finished while the page was reloaded, expired or was deleted); one started shortly
+ * before the list was read, perhaps in another tab, is asked about first. Another company's uploads
+ * are left alone.
+ */
+export async function listUnfinished(region, urlStorage, { endpointUrl, owner, active, unfinishedIds, since, csrfToken }) {
   if (!urlStorage || typeof urlStorage.findAllUploads !== 'function') return;
   const stored = (await urlStorage.findAllUploads()).filter(
     (upload) =>
-      upload.uploadUrl?.startsWith(endpointUrl) && upload.metadata?.filename && !active.includes(upload.metadata.filename),
+      upload.urlStorageKey?.startsWith(`tus::tus-br-${owner}-`) &&
+      upload.uploadUrl?.startsWith(endpointUrl) &&
+      upload.metadata?.filename &&
+      !active.includes(upload.metadata.filename),
   );
-  const open = (upload) => unfinishedIds.includes(upload.uploadUrl.slice(upload.uploadUrl.lastIndexOf('/') + 1));
-  await Promise.all(stored.filter((upload) => !open(upload)).map((upload) => urlStorage.removeUpload(upload.urlStorageKey)));
-  const names = stored.filter(open).map((upload) => upload.metadata.filename);
+  const listed = (upload) => unfinishedIds.includes(upload.uploadUrl.slice(upload.uploadUrl.lastIndexOf('/') + 1));
+  const recent = (upload) => !(Date.parse(upload.creationTime) < since - LIST_MARGIN_MS);
+  const open = await Promise.all(
+    stored.map((upload) => listed(upload) || (recent(upload) && takesMoreBytes(upload, csrfToken))),
+  );
+  const gone = stored.filter((_, i) => !open[i]);
+  await Promise.all(gone.map((upload) => urlStorage.removeUpload(upload.urlStorageKey)));
+  const names = stored.filter((_, i) => open[i]).map((upload) => upload.metadata.filename);
   region.textContent = '';
   region.hidden = names.length === 0;
   if (names.length === 0) return;

@@ -13,8 +13,8 @@ import { checkedKey, STORAGE_KEY, type MediaStorage, type StoredObject } from '.
 const SIDECAR = '.json';
 
 /**
- * `maxReadBytes` (MEDIA_READ_KIB): the most one disk read takes when a bounded Range of a video is
- * streamed, so a 1 MiB Range request is one read instead of sixteen (src/http/send-file.ts).
+ * `maxReadBytes` (MEDIA_READ_KIB): a Range of a video up to this long is read in one read, so a 1 MiB
+ * Range request is one read instead of sixteen (src/http/send-file.ts).
  */
 export function createDiskStorage(options: {
   directory: string;

@@ -28,8 +28,8 @@ export interface StoredObject {
 }
 
 /**
- * How a player gets the bytes: a local file streamed with Range support (a bounded range read up to
- * `maxReadBytes` at a time), or a short-lived presigned URL.
+ * How a player gets the bytes: a local file streamed with Range support (a range up to
+ * `maxReadBytes` long read in one read), or a short-lived presigned URL.
  */
 export type Playback =
   { kind: 'file'; path: string; maxReadBytes: number } | { kind: 'redirect'; url: string; expiresAt: Date };
