@@ -2,16 +2,12 @@
  * Tiers and what they buy: students, creators' tiers, plans and their prices, checkout, usage,
  * the grace period after a failed payment, and reconciliation with Whop.
  */
-import { createStudentService } from '../students/student-service.ts';
-import { createCreatorTierService } from '../tiers/creator-tier-service.ts';
-import { createPlansService } from '../tiers/plans-service.ts';
 import { createPlanPricesService } from '../pricing/plan-prices-service.ts';
 import { createPlanManagementQuery } from '../pricing/plan-management-query.ts';
 import { createCheckoutService } from '../pricing/checkout-service.ts';
-import { createUsageService } from '../usage/usage-service.ts';
-import { createGracePeriodService } from '../billing/grace-period-service.ts';
 import { createReconciliationService } from '../reconciliation/reconciliation-service.ts';
 import type { CompositionInputs } from './composition-inputs.ts';
+import { buildRules } from './rule-wiring.ts';
 import type { WhopAuthServices } from './whop-auth-services.ts';
 
 export function buildBillingServices(
@@ -19,19 +15,16 @@ export function buildBillingServices(
   { whop, creatorAccess }: Pick<WhopAuthServices, 'whop' | 'creatorAccess'>,
 ) {
   const { config, logger, models, sequelize, cache } = infra;
-  const students = createStudentService({ sequelize, models, gracePeriodDays: config.gracePeriodDays, now });
-  const tiers = createCreatorTierService({
+  const { students, tiers, plans, usage, grace } = buildRules({
     config,
     sequelize,
     models,
     whop,
     cache,
-    students,
     logger,
-    ttlMs: overrides.tierCacheTtlMs,
     now,
+    tierCacheTtlMs: overrides.tierCacheTtlMs,
   });
-  const plans = createPlansService({ checkoutUrls: config.whop.checkoutUrls, pricingUrl: `${config.appUrl}/pricing` });
   const planPrices = createPlanPricesService({
     whop,
     cache,
@@ -39,17 +32,6 @@ export function buildBillingServices(
     companyId: config.whop.companyId,
     logger,
     ttlMs: overrides.planPricesTtlMs,
-  });
-  const usage = createUsageService({ sequelize, plans, now: () => new Date(now()) });
-  const grace = createGracePeriodService({
-    sequelize,
-    models,
-    tiers,
-    students,
-    gracePeriodDays: config.gracePeriodDays,
-    appUrl: config.appUrl,
-    logger,
-    now,
   });
   const reconciliation = createReconciliationService({
     models,

@@ -9,14 +9,10 @@ import { createWebhookInbox } from '../webhooks/webhook-inbox.ts';
 import { createWebhookWorker } from '../webhooks/webhook-worker.ts';
 import { createEventProcessor } from '../webhooks/event-processor.ts';
 import { createAppInstallationEventHandler } from '../webhooks/app-installation-event-handler.ts';
-import { createMembershipEventHandler } from '../webhooks/membership-event-handler.ts';
-import { createPaymentEventHandler } from '../webhooks/payment-event-handler.ts';
-import { createRefundEventHandler } from '../webhooks/refund-event-handler.ts';
-import { createDisputeEventHandler } from '../webhooks/dispute-event-handler.ts';
-import { createInvoiceEventHandler } from '../webhooks/invoice-event-handler.ts';
 import { createMailTransport } from '../email/mail-transport.ts';
 import { createEmailSender } from '../email/email-sender.ts';
 import type { CompositionInputs } from './composition-inputs.ts';
+import { buildEventHandlers } from './rule-wiring.ts';
 import type { BillingServices } from './billing-services.ts';
 import type { InstallationServices } from './installation-services.ts';
 
@@ -26,25 +22,8 @@ export function buildDeliveryServices(
     Pick<InstallationServices, 'experienceRecords'> & { branding: BrandingService },
 ) {
   const { config, logger, models, sequelize } = infra;
-  const handlerDeps = {
-    branding: deps.branding,
-    sequelize,
-    models,
-    students: deps.students,
-    tiers: deps.tiers,
-    grace: deps.grace,
-    chronosCompanyId: config.whop.companyId,
-    tierProducts: config.whop.tierProducts,
-    appUrl: config.appUrl,
-    logger,
-    now,
-  };
   const processor = createEventProcessor({
-    memberships: createMembershipEventHandler(handlerDeps),
-    payments: createPaymentEventHandler(handlerDeps),
-    refunds: createRefundEventHandler(handlerDeps),
-    disputes: createDisputeEventHandler(handlerDeps),
-    invoices: createInvoiceEventHandler(handlerDeps),
+    ...buildEventHandlers({ config, sequelize, models, logger, now }, deps, deps.branding),
     installations: createAppInstallationEventHandler({ experiences: deps.experienceRecords, appId: config.whop.appId }),
   });
   const mailTransport = createMailTransport({
