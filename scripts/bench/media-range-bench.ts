@@ -64,24 +64,25 @@ export async function mediaRangeBench(
             { replacements: { id: VIDEO_ID, size: sizeBytes, key: STORAGE_KEY } },
           ));
         const media = (url: string) => `${url}/media/videos/${VIDEO_ID}`;
-        // What the player requests: the signed URL its page gives the <video> (cookie sent too, as a browser does).
-        const chronos = await measureSide(
-          () => startChronos(env),
-          (url) => ({ ...spec, url: media(url), playerUrl: `${url}/courses/biz_creator1/videos/${VIDEO_ID}`, signIn }),
-          options,
-          insertVideo,
-        );
+        // The player's path: the signed URL its page gives the <video> (cookie sent too, as a browser does).
+        const playerSpec = (url: string) => ({
+          ...spec,
+          url: media(url),
+          playerUrl: `${url}/courses/biz_creator1/videos/${VIDEO_ID}`,
+          signIn,
+        });
+        const chronos = await measureSide(() => startChronos(env), playerSpec, options, insertVideo);
         // A/B: the same signed URL, Chronos served by http.createServer(app), without its own request classes.
         const plainServer = await measureSide(
           () => startChronos(env, { plainServer: true }),
-          (url) => ({ ...spec, url: media(url), playerUrl: `${url}/courses/biz_creator1/videos/${VIDEO_ID}`, signIn }),
+          playerSpec,
           options,
           insertVideo,
         );
         // A/B: the same signed URL, each range read 64 KiB at a time (send's default; src/http/send-file.ts).
         const smallReads = await measureSide(
           () => startChronos({ ...env, MEDIA_READ_KIB: '64' }),
-          (url) => ({ ...spec, url: media(url), playerUrl: `${url}/courses/biz_creator1/videos/${VIDEO_ID}`, signIn }),
+          playerSpec,
           options,
           insertVideo,
         );

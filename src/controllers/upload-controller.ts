@@ -31,7 +31,8 @@ function expressRequest(req: TusRequest): Request {
 }
 
 const refuse = (status_code: number, body: string) => ({ status_code, body });
-const TUS_RESUMABLE = '1.0.0';
+/** The tus version Chronos speaks, in every answer's `Tus-Resumable`. */
+export const TUS_RESUMABLE = '1.0.0';
 
 export function uploadController(deps: {
   path: string;

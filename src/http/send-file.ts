@@ -32,9 +32,9 @@ const SUFFIX = /^bytes=-(\d+)$/;
 /** Bytes per read for a request's Range header: a range of 64 KiB..`maxReadBytes` whole, anything else 64 KiB. */
 export function readSizeFor(range: string | undefined, maxReadBytes: number): number {
   const streaming = Math.min(STREAMING_READ_BYTES, maxReadBytes);
-  const bounded = range === undefined ? null : BOUNDED.exec(range);
-  const suffix = range === undefined ? null : SUFFIX.exec(range);
-  const length = bounded ? Number(bounded[2]) - Number(bounded[1]) + 1 : suffix ? Number(suffix[1]) : 0;
+  if (range === undefined) return streaming;
+  const bounded = BOUNDED.exec(range);
+  const length = bounded ? Number(bounded[2]) - Number(bounded[1]) + 1 : Number(SUFFIX.exec(range)?.[1] ?? 0);
   return length > streaming && length <= maxReadBytes ? length : streaming;
 }
 

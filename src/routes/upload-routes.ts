@@ -7,7 +7,7 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { DataStore, Locker } from '@tus/utils';
-import { finishedUploadHead, uploadController } from '../controllers/upload-controller.ts';
+import { finishedUploadHead, TUS_RESUMABLE, uploadController } from '../controllers/upload-controller.ts';
 import { requireAuth } from '../middleware/require-auth.ts';
 import { requireCreator } from '../middleware/require-creator.ts';
 import { requireCsrfHeader } from '../middleware/csrf-protection.ts';
@@ -45,7 +45,7 @@ export function uploadRoutes(deps: {
 
   const asText: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (!(error instanceof AppError) || res.headersSent) return next(error);
-    res.status(error.status).set('Tus-Resumable', '1.0.0').type('text/plain').send(error.message);
+    res.status(error.status).set('Tus-Resumable', TUS_RESUMABLE).type('text/plain').send(error.message);
   };
   router.use(paths, asText);
   return router;
