@@ -1,7 +1,9 @@
 /**
  * `dashboard`: a creator signed in through the sandbox (Redis session store, real PostgreSQL)
  * requesting /dashboard, next to the two baselines: a bare Express page and the stack floor
- * (one Redis read, one row, one small template). Each server and each load generator runs in a
+ * (one Redis read, one row, one small template), and a third, the required parts (the floor plus
+ * the session, security headers, CSRF token, second statement and page size every signed-in
+ * page must have: required-parts.ts). Each server and each load generator runs in a
  * process of its own; the sign-in happens in the load generator's. Whop is the sandbox behind a
  * counting proxy (in the bench process, idle during the runs): the runs must make zero Whop calls.
  */
@@ -11,6 +13,7 @@ import type { BenchEnv } from './bench-support.ts';
 import { withSandboxedChronos } from './sandboxed-chronos.ts';
 import { startBareExpress } from './bare-express.ts';
 import { seedFloorRow, startStackFloor } from './stack-floor.ts';
+import { startRequiredParts } from './required-parts.ts';
 import { startChronos } from './chronos-server.ts';
 import type { LoadSpec } from './load-generator.ts';
 import { failOn, measureSide, printBench, problems, type RunOptions } from './measure-side.ts';
@@ -39,6 +42,11 @@ export async function dashboardBench(base: BenchEnv, logger: Logger, options: Ru
 
         const bare = await measureSide(() => startBareExpress('dashboard'), page, options);
         const floor = await measureSide(() => startStackFloor(floorSettings), page, options);
+        const parts = await measureSide(
+          () => startRequiredParts(floorSettings),
+          (url) => ({ ...page(url), sessionFrom: `${url}/sign-in` }),
+          options,
+        );
         // Whop calls are counted from the end of the sign-in: over the warm-up and the measured run.
         const chronos = await measureSide(
           () => startChronos(env),
@@ -48,10 +56,10 @@ export async function dashboardBench(base: BenchEnv, logger: Logger, options: Ru
         );
         const whopCalls = counted.count('/api/v1');
 
-        printBench('dashboard', { bare, floor, chronos });
+        printBench('dashboard', { bare, floor, parts, chronos });
         process.stdout.write(`  Whop calls during the runs: ${whopCalls}\n`);
         failOn([
-          ...problems({ bare, floor, chronos }),
+          ...problems({ bare, floor, parts, chronos }),
           ...(whopCalls > 0 ? [`the dashboard made ${whopCalls} Whop API calls`] : []),
         ]);
       },

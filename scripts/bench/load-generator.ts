@@ -26,7 +26,8 @@ export interface SignIn {
 }
 
 export type LoadSpec =
-  | { kind: 'page'; url: string; signIn?: SignIn }
+  /** `sessionFrom`: a URL whose answer sets the session cookie every request then sends (a baseline's own sign-in). */
+  | { kind: 'page'; url: string; signIn?: SignIn; sessionFrom?: string }
   | { kind: 'webhook'; url: string; secret: string }
   /**
    * GETs of `rangeBytes`-long ranges at random aligned offsets of a `sizeBytes` file: at `url`, or
@@ -93,9 +94,20 @@ interface Target {
   connections: number;
 }
 
+/** The cookie the answer at `url` sets (its name and value). */
+async function cookieFrom(url: string): Promise<string> {
+  const answer = await fetch(url);
+  const cookie = answer.headers.getSetCookie()[0]?.split(';')[0];
+  if (answer.status !== 200 || !cookie) throw new Error(`${url} set no cookie (${answer.status})`);
+  return cookie;
+}
+
 async function targetOf(spec: LoadSpec, connections: number): Promise<Target> {
   const signIn = spec.kind === 'webhook' ? undefined : spec.signIn;
-  return { url: spec.url, headers: signIn ? { cookie: await signedInCookie(signIn) } : {}, connections };
+  if (signIn) return { url: spec.url, headers: { cookie: await signedInCookie(signIn) }, connections };
+  if (spec.kind === 'page' && spec.sessionFrom)
+    return { url: spec.url, headers: { cookie: await cookieFrom(spec.sessionFrom) }, connections };
+  return { url: spec.url, headers: {}, connections };
 }
 
 /** The `src` of the `<source>` of the player page at `playerUrl`, as the browser would resolve it. */

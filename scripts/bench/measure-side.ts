@@ -58,7 +58,12 @@ export function benchLine(name: string, chronos: SideResult, bare: SideResult, f
   return `bench ${name}: ${Math.round(rps)} req/s p99 ${chronos.measured.p99} ms ratio ${(rps / bare.measured.rps).toFixed(2)} floor ${(rps / floor.measured.rps).toFixed(2)}`;
 }
 
-const SIDE_LABELS: Record<string, string> = { bare: 'bare Express', floor: 'stack floor', chronos: 'chronos' };
+const SIDE_LABELS: Record<string, string> = {
+  bare: 'bare Express',
+  floor: 'stack floor',
+  parts: 'required parts',
+  chronos: 'chronos',
+};
 
 /**
  * What makes a run untrustworthy: answers that were not 2xx, or connection errors, in any run of
@@ -78,14 +83,29 @@ export function problems(sides: Record<string, SideResult>): string[] {
 export interface BenchSides {
   bare: SideResult;
   floor: SideResult;
+  /** The dashboard's third baseline (required-parts.ts). */
+  parts?: SideResult;
   chronos: SideResult;
 }
 
-/** The baselines' lines, the bench line, then Chronos's own figures. */
+/** `  required parts ÷ stack floor: R; chronos ÷ required parts: C`: how far the required parts alone are from the floor, and Chronos from them. */
+export function partsLine(sides: Required<Pick<BenchSides, 'floor' | 'parts' | 'chronos'>>): string {
+  const rps = (side: SideResult) => side.measured.rps;
+  return `  required parts ÷ stack floor: ${(rps(sides.parts) / rps(sides.floor)).toFixed(2)}; chronos ÷ required parts: ${(rps(sides.chronos) / rps(sides.parts)).toFixed(2)}`;
+}
+
+/** The baselines' lines, the bench line, then Chronos's own figures (and, with the required parts, how they compare). */
 export function printBench(name: string, sides: BenchSides): void {
-  process.stdout.write(
-    `${sideLine('bare Express', sides.bare)}\n${sideLine('stack floor', sides.floor)}\n${benchLine(name, sides.chronos, sides.bare, sides.floor)}\n${sideLine('chronos', sides.chronos)}\n`,
-  );
+  const { bare, floor, parts, chronos } = sides;
+  const lines = [
+    sideLine('bare Express', bare),
+    sideLine('stack floor', floor),
+    ...(parts ? [sideLine('required parts', parts)] : []),
+    benchLine(name, chronos, bare, floor),
+    sideLine('chronos', chronos),
+    ...(parts ? [partsLine({ floor, parts, chronos })] : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Names each problem on stderr and makes the bench fail. */

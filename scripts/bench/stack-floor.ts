@@ -33,7 +33,7 @@ export interface FloorSettings {
 }
 
 const VIEWS_DIR = fileURLToPath(new URL('./', import.meta.url));
-const USER_BY_ID = 'SELECT id, whop_user_id, username, name, email, last_login_at FROM users WHERE id = $1';
+export const USER_BY_ID = 'SELECT id, whop_user_id, username, name, email, last_login_at FROM users WHERE id = $1';
 
 /** The row the floor reads. */
 export async function seedFloorRow(models: Models): Promise<number> {

@@ -13,7 +13,10 @@ export function sessionCookieName(config: Pick<Config, 'isProduction'>): string 
   return config.isProduction ? '__Host-chronos.sid' : 'chronos.sid';
 }
 
-export function createSessionMiddleware(config: Config, store: Store): RequestHandler {
+export function createSessionMiddleware(
+  config: Pick<Config, 'isProduction' | 'sessionSecrets'>,
+  store: Store,
+): RequestHandler {
   return session({
     name: sessionCookieName(config),
     secret: config.sessionSecrets,
