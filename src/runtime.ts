@@ -9,6 +9,7 @@ import type { Config } from './config/config.ts';
 import type { AppDeps } from './app.ts';
 import { createMediaStorage } from './infra/storage/create-media-storage.ts';
 import { openDatabase } from './db/open-database.ts';
+import type { EmbeddedPostgres } from './db/embedded-database.ts';
 import { createPreparedReads } from './db/prepared-reads.ts';
 import { createMigrator } from './db/migrator.ts';
 import { createRedisClient, waitForRedis, warnOfUncheckedRedisCertificate } from './db/redis-client.ts';
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   embeddedDataDir?: string;
   /** Use this database URL instead of the configured one (tests make their own database). */
   databaseUrl?: string;
+  /** The embedded server, already starting: the runtime takes it over (db/open-database.ts). */
+  embeddedDatabase?: Promise<EmbeddedPostgres>;
   services?: ServiceOverrides;
   /** Run the webhook worker, mail sender, grace check and scheduled reconciliation in this process. */
   backgroundJobs?: boolean;

@@ -6,11 +6,20 @@
 import type { Server, ServerResponse } from 'node:http';
 import { getConfig, webPort } from './config/config.ts';
 import { createConsoleLogger, LISTENING_MESSAGE } from './observability/console-logger.ts';
-import { buildRuntime, type Runtime } from './runtime.ts';
-import { createApp } from './app.ts';
-import { createErrorReporter } from './observability/error-reporter.ts';
-import { listenHttp } from './http/http-server.ts';
+import type { Runtime } from './runtime.ts';
 import { runEntryPoint } from './observability/run-entry-point.ts';
+import { startEmbeddedDatabase } from './db/embedded-database.ts';
+
+/** The app's modules, loaded once the embedded database has begun its start (`main`). */
+async function loadApp() {
+  const [{ buildRuntime }, { createApp }, { createErrorReporter }, { listenHttp }] = await Promise.all([
+    import('./runtime.ts'),
+    import('./app.ts'),
+    import('./observability/error-reporter.ts'),
+    import('./http/http-server.ts'),
+  ]);
+  return { buildRuntime, createApp, createErrorReporter, listenHttp };
+}
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -22,26 +31,41 @@ async function main(): Promise<void> {
     isTTY: process.stdout.isTTY === true,
   });
   const started = Date.now();
-  // Development only (production refuses WHOP_SANDBOX): loaded on demand, so neither the sandbox
-  // nor its packages are ever part of a production process.
-  const sandbox = config.whop.sandbox
-    ? await (await import('./dev/sandbox-launcher.ts')).launchSandbox(config, logger)
-    : undefined;
-  const reportError = await createErrorReporter({ dsn: config.sentryDsn, environment: config.nodeEnv, logger });
+  // Without DATABASE_URL (development) the embedded database starts first, and the app's modules
+  // load meanwhile: a new data folder's initdb takes about as long as loading them.
+  const embeddedDatabase = startEmbeddedDatabase(config, logger);
+  // Its failure is thrown where the runtime takes it over; until then it must not count as unhandled.
+  embeddedDatabase?.catch(() => undefined);
+  let sandbox: { url: string; close(): Promise<void> } | undefined;
   let runtime: Runtime;
   let server: Server;
+  let app: Awaited<ReturnType<typeof loadApp>>;
   try {
-    runtime = await buildRuntime(config, logger, {
+    app = await loadApp();
+    // Development only (production refuses WHOP_SANDBOX): loaded on demand, so neither the sandbox
+    // nor its packages are ever part of a production process.
+    sandbox = config.whop.sandbox
+      ? await (await import('./dev/sandbox-launcher.ts')).launchSandbox(config, logger)
+      : undefined;
+    const reportError = await app.createErrorReporter({
+      dsn: config.sentryDsn,
+      environment: config.nodeEnv,
+      logger,
+    });
+    runtime = await app.buildRuntime(config, logger, {
       migrate: !config.isProduction,
       backgroundJobs: config.worker.inWebProcess,
       reportError,
+      embeddedDatabase,
     });
   } catch (error) {
     await sandbox?.close();
+    // The runtime stops the embedded server when it fails; before it took the server over, nobody had.
+    await embeddedDatabase?.then((database) => database.close()).catch(() => undefined);
     throw error;
   }
   try {
-    server = await listenHttp(createApp(runtime.deps), webPort(config));
+    server = await app.listenHttp(app.createApp(runtime.deps), webPort(config));
   } catch (error) {
     await runtime.close();
     await sandbox?.close();

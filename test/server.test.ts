@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,48 @@ describe('the server process (src/server.ts)', function () {
     } finally {
       taken.close();
     }
+  });
+
+  it('stops the embedded database it began starting when a later step fails (the sandbox port taken), and exits 1', async () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
+    const taken = createServer();
+    const sandboxPort = await freePort();
+    await new Promise<void>((resolve) => taken.listen(sandboxPort, resolve));
+    try {
+      const server = startEntryPoint(
+        'src/server.ts',
+        bareChildEnv({
+          PORT: String(await freePort()),
+          SANDBOX_PORT: String(sandboxPort),
+          VAR_DIR: varDir,
+          LOG_LEVEL: 'warn',
+        }),
+      );
+      expect(await server.exited).to.equal(1);
+      expect(server.output()).to.contain(`port ${sandboxPort} is already in use`);
+      // The database started while the app loaded: created, then stopped and released.
+      expect(existsSync(join(varDir, 'pgdata', 'PG_VERSION')), 'the embedded database was started').to.equal(true);
+      expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
+      expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("refuses a data folder that is not PostgreSQL's in one line while its modules load, changing nothing, and exits 1", async () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
+    const dataDir = join(varDir, 'pgdata');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'notes.txt'), 'mine');
+    const server = startEntryPoint(
+      'src/server.ts',
+      bareChildEnv({ PORT: String(await freePort()), VAR_DIR: varDir, WHOP_SANDBOX: 'off', LOG_LEVEL: 'warn' }),
+    );
+    expect(await server.exited).to.equal(1);
+    const output = server.output().trim();
+    expect(output.split('\n'), output).to.have.length(1);
+    expect(output).to.match(/^chronos failed to start: .*is not a PostgreSQL data folder/);
+    expect(readdirSync(dataDir)).to.deep.equal(['notes.txt']);
   });
 
   it('refuses to start in production with nothing set, naming each missing setting on its own line', async () => {

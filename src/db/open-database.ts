@@ -3,13 +3,13 @@
  * the embedded PostgreSQL server. The connection is tried at once, so a wrong address, password
  * or certificate stops the start with one line naming the settings to check.
  */
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import type { ReleaseConfig } from '../config/config.ts';
 import type { DatabaseSsl } from '../config/database-tls.ts';
 import { createSequelize } from './database.ts';
 import { connectionStartError } from './connection-start-error.ts';
+import { startEmbeddedDatabase, type EmbeddedPostgres } from './embedded-database.ts';
 
 export interface OpenDatabase {
   sequelize: Sequelize;
@@ -24,6 +24,11 @@ export interface OpenDatabaseOptions {
   embeddedDataDir?: string;
   /** Use this database URL instead of the configured one (tests make their own database). */
   databaseUrl?: string;
+  /**
+   * The embedded server, already starting (`server.ts` begins it before loading the rest of the
+   * app); this database takes it over and stops it on close. Without it, it is started here.
+   */
+  embeddedDatabase?: Promise<EmbeddedPostgres>;
 }
 
 export async function openDatabase(
@@ -39,16 +44,10 @@ export async function openDatabase(
     let url = options.databaseUrl ?? config.databaseUrl;
     const ssl = options.databaseUrl === undefined ? config.databaseSsl : false;
     if (!url) {
-      // Development only (production requires DATABASE_URL), and a development dependency: loaded only here.
-      if (config.embeddedDatabasePassword === undefined)
-        throw new Error('no DATABASE_URL, and no embedded database outside development');
-      const { startEmbeddedPostgres } = await import('./embedded-postgres.ts');
-      const embedded = await startEmbeddedPostgres({
-        dataDir: options.embeddedDataDir ?? join(config.varDir, 'pgdata'),
-        password: config.embeddedDatabasePassword,
-        database: 'chronos',
-        logger,
-      });
+      // Development only (production requires DATABASE_URL): embedded-database.ts.
+      const embedded = await (options.embeddedDatabase ??
+        startEmbeddedDatabase(config, logger, options.embeddedDataDir));
+      if (!embedded) throw new Error('no database: DATABASE_URL is unset and no embedded database was started');
       closers.push(() => embedded.close());
       url = embedded.url;
     }
