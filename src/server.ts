@@ -31,8 +31,18 @@ async function main(): Promise<void> {
     isTTY: process.stdout.isTTY === true,
   });
   const started = Date.now();
+  // A signal before the server listens stops it as soon as it does (so what the start opened,
+  // the embedded database included, is closed); a second one exits at once.
+  let signalledEarly: string | undefined;
+  const stopEarly = (signal: string) => {
+    if (signalledEarly) process.exit(1);
+    signalledEarly = signal;
+    logger.info({ signal }, 'stopping once started');
+  };
+  process.on('SIGTERM', stopEarly);
+  process.on('SIGINT', stopEarly);
   // Without DATABASE_URL (development) the embedded database starts first, and the app's modules
-  // load meanwhile: a new data folder's initdb takes about as long as loading them.
+  // load meanwhile: loading them takes longer than a new data folder's initdb.
   const embeddedDatabase = startEmbeddedDatabase(config, logger);
   // Its failure is thrown where the runtime takes it over; until then it must not count as unhandled.
   embeddedDatabase?.catch(() => undefined);
@@ -59,9 +69,13 @@ async function main(): Promise<void> {
       embeddedDatabase,
     });
   } catch (error) {
-    await sandbox?.close();
-    // The runtime stops the embedded server when it fails; before it took the server over, nobody had.
-    await embeddedDatabase?.then((database) => database.close()).catch(() => undefined);
+    try {
+      await sandbox?.close();
+    } finally {
+      // The runtime stops the embedded server when it fails; before it took the server over, nobody
+      // had. Closing twice is harmless: a second close waits for the first.
+      await embeddedDatabase?.then((database) => database.close()).catch(() => undefined);
+    }
     throw error;
   }
   try {
@@ -107,8 +121,11 @@ async function main(): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
+  process.off('SIGTERM', stopEarly);
+  process.off('SIGINT', stopEarly);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (signalledEarly) void shutdown(signalledEarly);
 }
 
 runEntryPoint('chronos', main);

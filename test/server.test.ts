@@ -11,6 +11,7 @@ import { runningServerPid } from '../src/db/embedded-postgres-files.ts';
 import { bareChildEnv } from './support/test-env.ts';
 import { freePort } from './support/free-port.ts';
 import { startEntryPoint, waitForOk, type RunningProcess } from './support/child-process.ts';
+import { until } from './support/wait.ts';
 
 async function stop(server: RunningProcess): Promise<number | null> {
   server.child.kill('SIGTERM');
@@ -129,6 +130,25 @@ describe('the server process (src/server.ts)', function () {
     } finally {
       taken.close();
     }
+  });
+
+  it('stopped by SIGTERM while it starts, stops once started: its embedded database stopped, the folder released, exit 0', async () => {
+    const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
+    const server = startEntryPoint(
+      'src/server.ts',
+      bareChildEnv({ PORT: String(await freePort()), VAR_DIR: varDir, WHOP_SANDBOX: 'off', LOG_LEVEL: 'info' }),
+    );
+    // The database's first line comes while the app's modules still load: the server does not listen yet.
+    await until(() => server.output().includes('embedded postgres initialised'), {
+      what: 'the embedded database initialised',
+      timeoutMs: 40_000,
+      detail: server.output,
+    });
+    server.child.kill('SIGTERM');
+    expect(await server.exited, server.output()).to.equal(0);
+    expect(server.output()).to.contain('stopping once started').and.contain('"msg":"stopped"');
+    expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
+    expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
   });
 
   it("refuses a data folder that is not PostgreSQL's in one line while its modules load, changing nothing, and exits 1", async () => {

@@ -94,11 +94,15 @@ interface Target {
   connections: number;
 }
 
-/** The cookie the answer at `url` sets (its name and value). */
+/** The session cookie the answer at `url` sets (its name and value). */
 async function cookieFrom(url: string): Promise<string> {
   const answer = await fetch(url);
-  const cookie = answer.headers.getSetCookie()[0]?.split(';')[0];
-  if (answer.status !== 200 || !cookie) throw new Error(`${url} set no cookie (${answer.status})`);
+  await answer.text();
+  const cookie = answer.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]!)
+    .find((pair) => pair.startsWith('chronos.sid='));
+  if (answer.status !== 200 || !cookie) throw new Error(`${url} set no session cookie (${answer.status})`);
   return cookie;
 }
 

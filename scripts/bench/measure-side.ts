@@ -1,5 +1,5 @@
 /**
- * One side of a benchmark (bare Express, the stack floor or Chronos): its server in one process,
+ * One side of a benchmark (bare Express, the stack floor, the required parts or Chronos): its server in one process,
  * the load generator in another, a warm-up run (JIT, connection pools) and then the measured run,
  * with the server's CPU time read just before and after it. Also the lines the figures print as.
  */

@@ -79,7 +79,7 @@ function partsApp(settings: FloorSettings, pool: pg.Pool, redis: Redis): Express
   app.set('views', VIEWS_DIR);
   app.set('view cache', true);
   Object.assign(app.locals, { formatDate, formatNumber });
-  const store = new RedisStore({ client: redis, prefix: `${settings.redisKey}:sess:` });
+  const store = new RedisStore({ client: redis, prefix: `${settings.redisKey}:parts:sess:` });
   app.use(securityHeaders({ isProduction: false }));
   app.use(noStore);
   app.use(createSessionMiddleware({ isProduction: false, sessionSecrets: [randomBytes(32).toString('hex')] }, store));

@@ -5,7 +5,7 @@
  *
  * Kept apart from open-database.ts (which loads Sequelize) so that `server.ts` can begin the
  * start before it loads the rest of the app: a new data folder's initdb alone takes a second or
- * more, about as long as loading the app's modules, and the two run side by side.
+ * more, and loading the app's modules longer; the two run side by side.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -14,7 +14,10 @@ import type { EmbeddedPostgres } from './embedded-postgres.ts';
 
 export type { EmbeddedPostgres };
 
-/** The embedded server's start, or undefined when `DATABASE_URL` names the database (`dataDir`: `<varDir>/pgdata`). */
+/**
+ * The embedded server's start (in `dataDir`, by default `<varDir>/pgdata`), or undefined when
+ * `DATABASE_URL` names the database; a rejected start outside development, which has no embedded database.
+ */
 export function startEmbeddedDatabase(
   config: Pick<ReleaseConfig, 'databaseUrl' | 'embeddedDatabasePassword' | 'varDir'>,
   logger: Logger,
