@@ -35,6 +35,8 @@ export interface BackgroundJobsDeps {
   idlePollMs?: number;
   /** A loop's pause, ended early when `signal` aborts (at stop); tests pass one that lets no time pass. */
   pause?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A number in [0, 1) for the idle pauses' spread (`Math.random` by default; tests pass their own). */
+  random?: () => number;
 }
 
 const realPause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
@@ -53,8 +55,15 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   const stopped = new AbortController();
   const pause = deps.pause ?? realPause;
   const sleep = (ms: number) => pause(ms, stopped.signal);
+  const random = deps.random ?? Math.random;
+  /**
+   * The idle polls' pauses spread over 0.5–1.5× (the same on average): loops that went idle
+   * together would otherwise poll together for ever, each round holding a pooled connection of
+   * its own (four idle PostgreSQL backends for four webhook loops); spread, they take turns on one.
+   */
+  const spread = (ms: number) => Math.round(ms * (0.5 + random()));
 
-  async function loop(name: string, work: () => Promise<boolean>, pauseMs: number): Promise<void> {
+  async function loop(name: string, work: () => Promise<boolean>, pauseMs: number, idleSpread = false): Promise<void> {
     while (!stopping) {
       let busy = false;
       try {
@@ -63,7 +72,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
         deps.logger.error({ job: name, err: error }, 'background job failed');
         if (!isDatabaseOutage(error)) report(error, { job: name });
       }
-      if (!busy && !stopping) await sleep(pauseMs);
+      if (!busy && !stopping) await sleep(idleSpread ? spread(pauseMs) : pauseMs);
     }
   }
 
@@ -76,6 +85,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
           return r.processed + r.failed + r.dead + r.lost > 0;
         },
         idleMs,
+        true,
       ),
     ),
     loop(
@@ -85,6 +95,7 @@ export function startBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
         return r.sent + r.failed + r.dead > 0;
       },
       idleMs * 2,
+      true,
     ),
     loop('grace-periods', async () => (await deps.grace.applyExpired(), false), 60_000),
     loop('upload-expiry', async () => (await deps.uploads.expire(), false), 10 * 60_000),

@@ -35,7 +35,41 @@ function jobsFailingWith(failures: unknown[], reported: Reported[]) {
   return { jobs: startBackgroundJobs(deps), calls: () => calls };
 }
 
+/** Four idle webhook loops whose pauses are recorded (no time passes), with `random` for the spread. */
+function idleLoops(random: () => number) {
+  const pauses: number[] = [];
+  const deps = {
+    webhooks: { runOnce: async () => ({ processed: 0, failed: 0, dead: 0, lost: 0 }) },
+    emails: { sendDue: async () => ({ sent: 0, failed: 0, dead: 0 }) },
+    grace: { applyExpired: async () => undefined },
+    uploads: { expire: async () => 0 },
+    storageSweeper: { sweep: async () => ({}) },
+    reconciliation: { run: async () => null },
+    logger: pino({ level: 'silent' }),
+    reconcileIntervalMs: 3_600_000,
+    webhookConcurrency: 4,
+    idlePollMs: 500,
+    random,
+    pause: (ms: number) => (pauses.push(ms), yieldTurns()),
+  } as unknown as BackgroundJobsDeps;
+  return { jobs: startBackgroundJobs(deps), pauses };
+}
+
 describe('background jobs', () => {
+  it('spreads the idle polls of loops that went idle together (0.5–1.5× the poll interval), so they take turns on one connection', async () => {
+    const draws = [0, 0.25, 0.5, 0.999];
+    let n = 0;
+    const { jobs, pauses } = idleLoops(() => draws[n++ % draws.length]!);
+    try {
+      await untilTurn(() => pauses.filter((ms) => ms < 60_000).length >= 5);
+      // The first idle pauses of the four webhook loops (0.5 s on average) and of the email loop
+      // (1 s), all idle from the start: spread by the draws 0, 0.25, 0.5, 0.999 and 0 again.
+      expect(pauses.filter((ms) => ms < 60_000).slice(0, 5)).to.deep.equal([250, 375, 500, 750, 500]);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
   it("reports a job's unexpected failure with the job's name, and the loop goes on", async () => {
     const reported: Reported[] = [];
     const boom = new Error('handler bug');
