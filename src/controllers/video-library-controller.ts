@@ -8,20 +8,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import { creatorOf } from '../middleware/require-creator.ts';
 import { setFlash, setFlashAt } from '../sessions/flash.ts';
 import { NotFoundError, ValidationError } from '../domain/app-errors.ts';
-import { hasFeature } from '../domain/tier-table.ts';
 import type { VideoLibrary } from '../services/videos/video-library.ts';
 import type { UsageService } from '../services/usage/usage-service.ts';
 import type { PlansService } from '../services/tiers/plans-service.ts';
 import { TUS_CLIENT_SCRIPT } from '../http/vendor-scripts.ts';
-import { PATHS } from '../http/route-paths.ts';
 import { parseBody, videoMoveSchema, videoTitleSchema } from './request-schemas.ts';
-
-/**
- * Bytes per PATCH the browser sends. Bounded so a proxy's body limit (often 100 MB) never
- * refuses a request, and large enough that a big file needs few round trips; a dropped
- * connection loses at most what the unfinished request carried.
- */
-export const UPLOAD_CHUNK_BYTES = 50 * 1024 ** 2;
+import { uploaderSettings } from './uploader-settings.ts';
 
 const LIBRARY = '/dashboard/videos';
 
@@ -56,23 +48,13 @@ export function videoLibraryController(deps: {
       deps.library.unfinishedUploadIds(creator.id),
     ]);
     const plan = deps.plans.planOf(creator.tier, usage);
-    const remaining = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used));
     res.status(renameError ? 400 : 200).render('pages/video-library', {
       title: 'Videos',
       creator,
       plan,
       videos,
       renameError,
-      uploader: {
-        endpoint: PATHS.uploads,
-        maxFileBytes: deps.uploadMaxBytes,
-        remainingBytes: remaining(plan.limits.storageBytes, usage.storageBytes),
-        remainingVideos: remaining(plan.limits.videos, usage.videos),
-        bulk: hasFeature(creator.tier, 'bulk_upload'),
-        bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
-        chunkBytes: UPLOAD_CHUNK_BYTES,
-        unfinishedUploads,
-      },
+      uploader: uploaderSettings(creator, plan, { ...deps, unfinishedUploads }),
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,
     });
   }

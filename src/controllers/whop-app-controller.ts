@@ -8,9 +8,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { NotFoundError } from '../domain/app-errors.ts';
-import { hasFeature } from '../domain/tier-table.ts';
 import { TUS_CLIENT_SCRIPT } from '../http/vendor-scripts.ts';
-import { PATHS } from '../http/route-paths.ts';
 import type { Creator } from '../models/creator-model.ts';
 import type { CreatorDashboardQuery } from '../services/creator-dashboard-query.ts';
 import type { VideoLibrary } from '../services/videos/video-library.ts';
@@ -26,7 +24,7 @@ import type { EmbeddedSignatures } from '../services/whop-app/embedded-signature
 import type { MediaUrlSigner } from '../services/watching/media-url-signer.ts';
 import { signedMediaUrl } from './signed-media-url.ts';
 import { companyScope } from '../middleware/whop-user-token.ts';
-import { UPLOAD_CHUNK_BYTES } from './video-library-controller.ts';
+import { uploaderSettings } from './uploader-settings.ts';
 import { admitToPage, creatorName, refusalOfUnlisted, type Refusal } from './course-gate.ts';
 import type { VideoRefusals } from '../services/watching/video-refusal-service.ts';
 
@@ -206,23 +204,13 @@ export function whopAppController(deps: {
       deps.library.unfinishedUploadIds(creator.id),
     ]);
     const plan = deps.plans.planOf(creator.tier, usage);
-    const remaining = (limit: number | null, used: number) => (limit === null ? null : Math.max(0, limit - used));
     res.render('pages/embedded-team', {
       title: `${creatorName(creator)} · Chronos`,
       creator,
       creatorName: creatorName(creator),
       plan,
       videos,
-      uploader: {
-        endpoint: PATHS.uploads,
-        maxFileBytes: deps.uploadMaxBytes,
-        remainingBytes: remaining(plan.limits.storageBytes, plan.usage.storageBytes),
-        remainingVideos: remaining(plan.limits.videos, plan.usage.videos),
-        bulk: hasFeature(creator.tier, 'bulk_upload'),
-        bulkUpgradeUrl: deps.plans.upgradeForFeature('bulk_upload'),
-        chunkBytes: UPLOAD_CHUNK_BYTES,
-        unfinishedUploads,
-      },
+      uploader: uploaderSettings(creator, plan, { ...deps, unfinishedUploads }),
       tusScriptUrl: TUS_CLIENT_SCRIPT.url,
     });
   }
