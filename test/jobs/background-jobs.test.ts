@@ -7,38 +7,9 @@ import { untilTurn, yieldTurns } from '../support/wait.ts';
 
 type Reported = { error: unknown; context: Parameters<ErrorReporter>[1] };
 
-/** Jobs whose webhook loop fails with each of `failures` in turn, then finds nothing to do. */
-function jobsFailingWith(failures: unknown[], reported: Reported[]) {
-  let calls = 0;
-  const deps = {
-    webhooks: {
-      async runOnce() {
-        calls += 1;
-        const failure = failures.shift();
-        if (failure) throw failure;
-        return { processed: 0, failed: 0, dead: 0, lost: 0 };
-      },
-    },
-    emails: { sendDue: async () => ({ sent: 0, failed: 0, dead: 0 }) },
-    grace: { applyExpired: async () => undefined },
-    uploads: { expire: async () => 0 },
-    storageSweeper: { sweep: async () => ({}) },
-    reconciliation: { run: async () => null },
-    logger: pino({ level: 'silent' }),
-    reportError: ((error, context) => reported.push({ error, context })) satisfies ErrorReporter,
-    reconcileIntervalMs: 3_600_000,
-    webhookConcurrency: 1,
-    idlePollMs: 5,
-    // The loops' pauses let no time pass: one turn of the event loop each.
-    pause: () => yieldTurns(),
-  } as unknown as BackgroundJobsDeps;
-  return { jobs: startBackgroundJobs(deps), calls: () => calls };
-}
-
-/** Four idle webhook loops whose pauses are recorded (no time passes), with `random` for the spread. */
-function idleLoops(random: () => number) {
-  const pauses: number[] = [];
-  const deps = {
+/** Background jobs with nothing to do and a silent logger, changed by `overrides`. */
+function quietJobs(overrides: Record<string, unknown>) {
+  return startBackgroundJobs({
     webhooks: { runOnce: async () => ({ processed: 0, failed: 0, dead: 0, lost: 0 }) },
     emails: { sendDue: async () => ({ sent: 0, failed: 0, dead: 0 }) },
     grace: { applyExpired: async () => undefined },
@@ -47,12 +18,41 @@ function idleLoops(random: () => number) {
     reconciliation: { run: async () => null },
     logger: pino({ level: 'silent' }),
     reconcileIntervalMs: 3_600_000,
+    ...overrides,
+  } as unknown as BackgroundJobsDeps);
+}
+
+/** Jobs whose webhook loop fails with each of `failures` in turn, then finds nothing to do. */
+function jobsFailingWith(failures: unknown[], reported: Reported[]) {
+  let calls = 0;
+  const jobs = quietJobs({
+    webhooks: {
+      async runOnce() {
+        calls += 1;
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return { processed: 0, failed: 0, dead: 0, lost: 0 };
+      },
+    },
+    reportError: ((error, context) => reported.push({ error, context })) satisfies ErrorReporter,
+    webhookConcurrency: 1,
+    idlePollMs: 5,
+    // The loops' pauses let no time pass: one turn of the event loop each.
+    pause: () => yieldTurns(),
+  });
+  return { jobs, calls: () => calls };
+}
+
+/** Four idle webhook loops whose pauses are recorded (no time passes), with `random` for the spread. */
+function idleLoops(random: () => number) {
+  const pauses: number[] = [];
+  const jobs = quietJobs({
     webhookConcurrency: 4,
     idlePollMs: 500,
     random,
     pause: (ms: number) => (pauses.push(ms), yieldTurns()),
-  } as unknown as BackgroundJobsDeps;
-  return { jobs: startBackgroundJobs(deps), pauses };
+  });
+  return { jobs, pauses };
 }
 
 describe('background jobs', () => {
