@@ -9,16 +9,31 @@ import { freePort } from './support/free-port.ts';
 import { startEntryPoint } from './support/child-process.ts';
 import { until } from './support/wait.ts';
 
+/** Runs `work` with a free port held by another listener. */
+async function withPortTaken(work: (port: number) => Promise<void>): Promise<void> {
+  const taken = createServer();
+  const port = await freePort();
+  await new Promise<void>((resolve) => taken.listen(port, resolve));
+  try {
+    await work(port);
+  } finally {
+    taken.close();
+  }
+}
+
+/** The embedded database of `varDir` is stopped and its data folder released. */
+function expectDatabaseReleased(varDir: string): void {
+  expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
+  expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
+}
+
 /** The server process's start when something goes wrong, and a stop asked for while it starts (src/server.ts). */
 describe('the server process while it starts (src/server.ts)', function () {
   this.timeout(90_000);
 
   it('says in one line that its port is taken, stops the embedded database it started, and exits 1', async () => {
     const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
-    const taken = createServer();
-    const port = await freePort();
-    await new Promise<void>((resolve) => taken.listen(port, resolve));
-    try {
+    await withPortTaken(async (port) => {
       const server = startEntryPoint(
         'src/server.ts',
         bareChildEnv({ PORT: String(port), VAR_DIR: varDir, WHOP_SANDBOX: 'off', LOG_LEVEL: 'warn' }),
@@ -27,19 +42,13 @@ describe('the server process while it starts (src/server.ts)', function () {
       expect(server.output().trim()).to.equal(
         `chronos failed to start: port ${port} is already in use: stop the program that holds it, or set PORT to another port`,
       );
-      expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
-      expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
-    } finally {
-      taken.close();
-    }
+      expectDatabaseReleased(varDir);
+    });
   });
 
   it('stops the embedded database it began starting when a later step fails (the sandbox port taken), and exits 1', async () => {
     const varDir = mkdtempSync(join(tmpdir(), 'chronos-server-'));
-    const taken = createServer();
-    const sandboxPort = await freePort();
-    await new Promise<void>((resolve) => taken.listen(sandboxPort, resolve));
-    try {
+    await withPortTaken(async (sandboxPort) => {
       const server = startEntryPoint(
         'src/server.ts',
         bareChildEnv({
@@ -53,11 +62,8 @@ describe('the server process while it starts (src/server.ts)', function () {
       expect(server.output()).to.contain(`port ${sandboxPort} is already in use`);
       // The database started while the app loaded: created, then stopped and released.
       expect(existsSync(join(varDir, 'pgdata', 'PG_VERSION')), 'the embedded database was started').to.equal(true);
-      expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
-      expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
-    } finally {
-      taken.close();
-    }
+      expectDatabaseReleased(varDir);
+    });
   });
 
   it('stopped by SIGTERM while it starts, stops once started: its embedded database stopped, the folder released, exit 0', async () => {
@@ -75,8 +81,7 @@ describe('the server process while it starts (src/server.ts)', function () {
     server.child.kill('SIGTERM');
     expect(await server.exited, server.output()).to.equal(0);
     expect(server.output()).to.contain('stopping once started').and.contain('"msg":"stopped"');
-    expect(runningServerPid(join(varDir, 'pgdata'))).to.equal(undefined);
-    expect(existsSync(join(varDir, 'pgdata.lock')), 'the data folder is released').to.equal(false);
+    expectDatabaseReleased(varDir);
   });
 
   it("refuses a data folder that is not PostgreSQL's in one line while its modules load, changing nothing, and exits 1", async () => {
