@@ -22,9 +22,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { RedisStore } from 'connect-redis';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { listenHttp } from '../../src/http/http-server.ts';
 import { createSessionMiddleware } from '../../src/sessions/session-middleware.ts';
 import { securityHeaders } from '../../src/middleware/security-headers.ts';
 import { csrfTokenFor } from '../../src/middleware/csrf-protection.ts';
@@ -32,8 +30,8 @@ import { noStore } from '../../src/middleware/no-store.ts';
 import { layoutEngine } from '../../src/views/layout-engine.ts';
 import { formatDate } from '../../src/domain/dates.ts';
 import { formatNumber } from '../../src/views/view-helpers.ts';
-import { childArgument, closeServer, serveForBench, startServer, type BenchServer } from './bench-children.ts';
-import { USER_BY_ID, type FloorSettings } from './stack-floor.ts';
+import { childArgument, startServer, type BenchServer } from './bench-children.ts';
+import { serveFloorApp, USER_BY_ID, type FloorSettings } from './stack-floor.ts';
 
 const VIEWS_DIR = fileURLToPath(new URL('./required-parts/', import.meta.url));
 
@@ -106,13 +104,5 @@ function partsApp(settings: FloorSettings, pool: pg.Pool, redis: Redis): Express
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const settings = childArgument<FloorSettings>();
-  const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.poolMax });
-  const redis = new Redis(settings.redisUrl);
-  const server = await listenHttp(partsApp(settings, pool, redis), 0, '127.0.0.1');
-  server.keepAliveTimeout = 65_000;
-  serveForBench(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, async () => {
-    await closeServer(server);
-    await pool.end();
-    await redis.quit();
-  });
+  await serveFloorApp(settings, (pool, redis) => partsApp(settings, pool, redis));
 }

@@ -74,10 +74,27 @@ function floorApp(settings: FloorSettings, pool: pg.Pool, redis: Redis): Express
   return app;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const settings = childArgument<FloorSettings>();
+/**
+ * As a child: the app `build` makes from its own pg pool and Redis client, served like Chronos
+ * (`listenHttp` on a free port of 127.0.0.1, keep-alive timeout 65 s); both closed at the end.
+ */
+export async function serveFloorApp(
+  settings: FloorSettings,
+  build: (pool: pg.Pool, redis: Redis) => Express | Promise<Express>,
+): Promise<void> {
   const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.poolMax });
   const redis = new Redis(settings.redisUrl);
+  const server = await listenHttp(await build(pool, redis), 0, '127.0.0.1');
+  server.keepAliveTimeout = 65_000;
+  serveForBench(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, async () => {
+    await closeServer(server);
+    await pool.end();
+    await redis.quit();
+  });
+}
+
+/** The session-sized value the floor reads, stored under its key. */
+async function storeFloorKey(settings: FloorSettings, redis: Redis): Promise<void> {
   const expires = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString();
   await redis.set(
     settings.redisKey,
@@ -89,11 +106,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     'EX',
     3600,
   );
-  const server = await listenHttp(floorApp(settings, pool, redis), 0, '127.0.0.1');
-  server.keepAliveTimeout = 65_000;
-  serveForBench(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, async () => {
-    await closeServer(server);
-    await pool.end();
-    await redis.quit();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const settings = childArgument<FloorSettings>();
+  await serveFloorApp(settings, async (pool, redis) => {
+    await storeFloorKey(settings, redis);
+    return floorApp(settings, pool, redis);
   });
 }
