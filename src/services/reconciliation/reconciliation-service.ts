@@ -97,6 +97,15 @@ export function createReconciliationService(deps: {
     }
   }
 
+  /** A run that threw: failed, with what it had done and the error, cut to the column's length. */
+  const recordThrown = (record: ReconciliationRun, summary: ReconciliationSummary, error: unknown) =>
+    record.update({
+      status: 'failed',
+      finishedAt: new Date(),
+      summary: { ...summary },
+      error: errorMessage(error).slice(0, 1000),
+    });
+
   /** The run itself, its outcome recorded on `record`. */
   async function reconcile(record: ReconciliationRun, trigger: ReconciliationTrigger): Promise<void> {
     const summary = emptySummary();
@@ -118,12 +127,7 @@ export function createReconciliationService(deps: {
         'reconciliation finished',
       );
     } catch (error) {
-      await record.update({
-        status: 'failed',
-        finishedAt: new Date(),
-        summary: { ...summary },
-        error: errorMessage(error).slice(0, 1000),
-      });
+      await recordThrown(record, summary, error);
       deps.logger.error({ runId: record.id, err: error }, 'reconciliation failed');
     }
   }
@@ -166,12 +170,7 @@ export function createReconciliationService(deps: {
         await run.update({ status: 'succeeded', finishedAt: new Date(), summary: { ...summary } });
         return summary;
       } catch (error) {
-        await run.update({
-          status: 'failed',
-          finishedAt: new Date(),
-          summary: { ...summary },
-          error: errorMessage(error).slice(0, 1000),
-        });
+        await recordThrown(run, summary, error);
         throw error;
       }
     },
