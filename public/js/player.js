@@ -8,7 +8,8 @@
  * The video's URL is signed for five minutes. When the browser's request for it is refused (a
  * page left open longer, or a long video buffering past that; inside Whop there is no cookie to
  * fall back on), the player asks this page again for a fresh URL and carries on from where it
- * was, at most once a minute, so a refusal that is not an expiry is shown, not retried.
+ * was, at most once a minute, so a refusal that is not an expiry is shown, not retried. A
+ * refusal that arrived before this deferred script ran is read off the element's state.
  */
 (function () {
   'use strict';
@@ -56,6 +57,9 @@
   }
   if (source) source.addEventListener('error', renewUrl);
   video.addEventListener('error', renewUrl);
+  // This script is deferred: a refusal that came back while the page was still being read fired
+  // its error before anyone listened. The element says so: no source left and nothing loaded.
+  if (source && video.networkState === video.NETWORK_NO_SOURCE && video.readyState === video.HAVE_NOTHING) renewUrl();
 
   if (!url || !csrf) return;
 

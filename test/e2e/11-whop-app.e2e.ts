@@ -105,20 +105,33 @@ describe('journey 11: Chronos as a Whop App inside the sandbox’s Whop frame', 
     await journey.click(journey.page.getByRole('link', { name: 'Inside Whop' }), 'framed-player');
   });
 
-  it('a member whose video link expired while the page stood open keeps watching: the player takes a fresh link', async () => {
-    const journey = await Journey.start(e2e().browser, 'j11-expired-link');
+  /**
+   * The player's first request for the video carries a link already past its time, as after a
+   * tab left open: Chronos itself refuses it (403), and inside Whop no cookie can stand in. The
+   * player's script is deferred, so the refusal can land before it runs or after: `refusedFirst`
+   * holds the script until the element has given up on its source; otherwise the refusal is held
+   * until the script has run. Either way the player asks its page once for a fresh link and plays.
+   */
+  async function watchThroughExpiredLink(name: string, refusedFirst: boolean): Promise<void> {
+    const journey = await Journey.start(e2e().browser, name);
     journeys.push(journey);
-    // The player's first request for the video carries a link already past its time, as after a
-    // tab left open: Chronos itself refuses it (403), and inside Whop no cookie can stand in.
     let expiredSent = false;
     const pageFetches: string[] = [];
     await journey.page.route('**/embedded/media/videos/**', async (route) => {
       if (expiredSent) return route.continue();
       expiredSent = true;
+      if (!refusedFirst) await route.request().frame().waitForLoadState('domcontentloaded');
       const stale = new URL(route.request().url());
       stale.searchParams.set('expires', String(Math.floor(Date.now() / 1000) - 1));
       return route.continue({ url: stale.toString() });
     });
+    if (refusedFirst) {
+      await journey.page.route('**/static/js/player.js', async (route) => {
+        // NETWORK_NO_SOURCE: the refused source is behind the element before the script arrives.
+        await route.request().frame().waitForFunction("document.getElementById('player').networkState === 3");
+        return route.continue();
+      });
+    }
     journey.page.on('request', (request) => {
       if (request.resourceType() === 'fetch' && /\/experiences\/[^/]+\/videos\/\d+$/.test(request.url()))
         pageFetches.push(request.url());
@@ -145,7 +158,13 @@ describe('journey 11: Chronos as a Whop App inside the sandbox’s Whop frame', 
     );
     expect(pageFetches).to.have.length(1);
     journey.acceptProblems((p) => p.text.includes('status of 403'), 'the refused expired link');
-  });
+  }
+
+  it('a member whose video link expired while the page stood open keeps watching: the player takes a fresh link', () =>
+    watchThroughExpiredLink('j11-expired-link', false));
+
+  it('the same when the expired link’s refusal came back before the player’s script ran', () =>
+    watchThroughExpiredLink('j11-expired-link-early', true));
 
   it('a member without access sees why, with a link to buy', async () => {
     const journey = await Journey.start(e2e().browser, 'j11-no-access');
