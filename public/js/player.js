@@ -58,8 +58,12 @@
   if (source) source.addEventListener('error', renewUrl);
   video.addEventListener('error', renewUrl);
   // This script is deferred: a refusal that came back while the page was still being read fired
-  // its error before anyone listened. The element says so: no source left and nothing loaded.
-  if (source && video.networkState === video.NETWORK_NO_SOURCE && video.readyState === video.HAVE_NOTHING) renewUrl();
+  // its error before anyone listened. The element says so: it has tried a source (before it
+  // tries one, `currentSrc` is empty and the other two read the same), none is left and nothing
+  // loaded.
+  var refusedAlready =
+    video.currentSrc !== '' && video.networkState === video.NETWORK_NO_SOURCE && video.readyState === video.HAVE_NOTHING;
+  if (source && refusedAlready) renewUrl();
 
   if (!url || !csrf) return;
 

@@ -80,7 +80,17 @@ function startUploader(root, tus) {
     return claims;
   }
 
-  async function refresh() {
+  /**
+   * Reads the list again. Each finished upload asks for one; they run one after another, so an
+   * older answer that comes back late never replaces a newer list or room.
+   */
+  let refreshing = Promise.resolve();
+  function refresh() {
+    refreshing = refreshing.then(refreshNow, refreshNow);
+    return refreshing;
+  }
+
+  async function refreshNow() {
     const fresh = await refreshLibrary();
     if (!fresh) {
       announce('The list could not be refreshed: reload the page to see the latest videos.');

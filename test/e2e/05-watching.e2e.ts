@@ -16,6 +16,7 @@ import { signInWithWhop } from './support/whop-sign-in.ts';
 import { startChronosWithSandbox, type ChronosWithSandbox } from '../support/chronos-with-sandbox.ts';
 import { onboard } from '../support/onboarding.ts';
 import { playableVideo } from '../support/media-fixtures.ts';
+import { until } from '../support/wait.ts';
 import { dropTestDatabase } from '../support/test-runtime.ts';
 import { stopEmbeddedTestServer } from '../support/test-database.ts';
 import type { Video } from '../../src/models/video-model.ts';
@@ -84,13 +85,21 @@ describe('journey 5: watching a course', function () {
       null,
       { timeout: 15_000 },
     );
-    const pauseSave = page.waitForResponse((r) => r.url().endsWith(`/api/videos/${video.id}/progress`));
+    // The save on pause is the one carrying the stopped position: the player also saves every
+    // five seconds while playing, and such a save can answer just as the video is paused.
+    const saves: { position: string | null; status: number }[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith(`/api/videos/${video.id}/progress`))
+        saves.push({ position: new URLSearchParams(r.request().postData() ?? '').get('position'), status: r.status() });
+    });
     const stoppedAt = await player.evaluate((element) => {
       const v = element as unknown as VideoElement;
       v.pause();
       return v.currentTime;
     });
-    expect((await pauseSave).status(), 'the save on pause').to.equal(200);
+    const pauseSave = () => saves.find((save) => save.position === stoppedAt.toFixed(3));
+    await until(async () => pauseSave() !== undefined, { what: 'the save on pause', intervalMs: 50 });
+    expect(pauseSave()!.status, 'the save on pause').to.equal(200);
     const [row] = await t.runtime.deps.sequelize.query<{ position_seconds: number }>(
       'SELECT position_seconds FROM watch_progress WHERE video_id = :id',
       { replacements: { id: video.id }, type: QueryTypes.SELECT },

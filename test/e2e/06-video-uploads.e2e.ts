@@ -250,6 +250,20 @@ describe('journey 6: uploading videos', () => {
     expect(await picker.getAttribute('multiple')).to.not.equal(null);
     expect(await page.locator('#upload').innerText()).to.not.contain('Pro unlocks bulk upload');
 
+    // Each finished file asks for the list again. The first of those is held until all three are
+    // done: the page must not ask again while an answer is out, or an older list could land last.
+    const done = page.locator('#upload-queue .upload-item[data-state="done"]');
+    const listReads = { asked: 0, out: 0, askedWhileOut: 0 };
+    await page.route('**/dashboard/videos', async (route) => {
+      if (route.request().resourceType() !== 'fetch') return route.continue();
+      listReads.asked += 1;
+      if (listReads.out > 0) listReads.askedWhileOut += 1;
+      listReads.out += 1;
+      if (listReads.asked === 1)
+        await until(async () => (await done.count()) === 3, { what: 'all three files done', intervalMs: 100 });
+      await route.continue();
+      listReads.out -= 1;
+    });
     await picker.setInputFiles([WEBM, join(MEDIA, 'sample.mp4'), join(MEDIA, 'sample.mov')]);
     await page.locator('#upload-queue .upload-item').nth(2).waitFor();
     expect(await page.locator('#upload-queue .upload-item').count()).to.equal(3);
@@ -261,6 +275,8 @@ describe('journey 6: uploading videos', () => {
     }
     // Each file's title is its name without the extension: three ready rows titled "sample".
     await rowOf(page, 'sample').locator('.status-video-ready').nth(2).waitFor();
+    await until(async () => listReads.asked === 3 && listReads.out === 0, { what: 'the three list reads' });
+    expect(listReads.askedWhileOut, 'list reads asked while another was out').to.equal(0);
     await journey.reload('library-after-bulk');
     expect(await page.locator('#video-list-region .library-ready').count()).to.equal(3);
   });

@@ -34,7 +34,7 @@ describe('journey 10: a Free creator upgrades to Pro', () => {
     expect(`${checkout.origin}${checkout.pathname}`).to.equal(`${chronos.sandboxUrl}/sandbox/checkout/prod_pro`);
     expect(checkout.searchParams.get('session')).to.match(/^ch_/);
     await page.getByLabel('Pay as').selectOption('user_creator_free');
-    // The return page's own checks wait until its audit is done, so it cannot move on mid-audit.
+    // The return page's own checks wait until the test has read it, so it cannot move on mid-read.
     let audited!: () => void;
     const auditDone = new Promise<void>((resolve) => (audited = resolve));
     await page.route('**/billing/return/status?*', async (route) => {
@@ -42,7 +42,6 @@ describe('journey 10: a Free creator upgrades to Pro', () => {
       await route.continue();
     });
     await journey.click(page.getByRole('button', { name: 'Pay', exact: true }), 'billing-return');
-    audited();
 
     // Whop sends the creator back; the page waits for the membership webhook, then says so.
     const back = new URL(page.url());
@@ -51,10 +50,13 @@ describe('journey 10: a Free creator upgrades to Pro', () => {
     expect(back.searchParams.get('status')).to.equal('succeeded');
     const heading = () => page.getByRole('heading', { level: 1 }).innerText();
     if ((await heading()) !== "You're now on Pro") {
-      // Still waiting: the page's script asks Chronos until the webhook lands, then shows it.
+      // Still waiting: the page's script asks Chronos until the webhook lands, then shows it. Its
+      // held check goes on only once the wait for the page it leads to is in place.
       expect(await heading()).to.equal('Confirming your Pro plan');
-      await journey.waitForItsNavigation('now-on-pro');
-    }
+      const nowOnPro = journey.waitForItsNavigation('now-on-pro');
+      audited();
+      await nowOnPro;
+    } else audited();
     expect(await heading()).to.equal("You're now on Pro");
     await journey.click(page.getByRole('link', { name: 'Go to your dashboard' }), 'dashboard-pro');
     expect(await page.locator('.tier-name').innerText()).to.equal('Pro');

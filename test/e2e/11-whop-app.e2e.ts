@@ -127,8 +127,13 @@ describe('journey 11: Chronos as a Whop App inside the sandbox’s Whop frame', 
     });
     if (refusedFirst) {
       await journey.page.route('**/static/js/player.js', async (route) => {
-        // NETWORK_NO_SOURCE: the refused source is behind the element before the script arrives.
-        await route.request().frame().waitForFunction("document.getElementById('player').networkState === 3");
+        // Tried its source (currentSrc set) and has none left (NETWORK_NO_SOURCE): refused already.
+        await route
+          .request()
+          .frame()
+          .waitForFunction(
+            "(v => !!v && v.currentSrc !== '' && v.networkState === 3)(document.getElementById('player'))",
+          );
         return route.continue();
       });
     }

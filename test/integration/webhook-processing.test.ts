@@ -437,7 +437,7 @@ describe('webhook processing (exactly once in effect)', () => {
     await t.control.createMembership(user, 'prod_course1');
     await until(async () => (await t.runtime.deps.models.WebhookEvent.count()) > 0, {
       what: 'the sandbox delivering the membership',
-      timeoutMs: 2_500,
+      timeoutMs: 10_000,
       intervalMs: 50,
     });
     await t.drain();
