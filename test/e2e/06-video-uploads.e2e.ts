@@ -259,8 +259,7 @@ describe('journey 6: uploading videos', () => {
       listReads.asked += 1;
       if (listReads.out > 0) listReads.askedWhileOut += 1;
       listReads.out += 1;
-      if (listReads.asked === 1)
-        await until(async () => (await done.count()) === 3, { what: 'all three files done', intervalMs: 100 });
+      if (listReads.asked === 1) await done.nth(2).waitFor({ timeout: 60_000 });
       await route.continue();
       listReads.out -= 1;
     });
